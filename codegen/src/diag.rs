@@ -1,0 +1,262 @@
+//! Diagnostics: every problem the loader and the checks find, with the place it was found.
+//!
+//! A [`Diagnostic`] carries a file, a 1-based line and column, the length of the offending text, a
+//! message, an optional label under the snippet and an optional hint. [`Diagnostics::render`] prints
+//! them the way rustc does, so an editor can jump to `file:line:col`:
+//!
+//! ```text
+//! error[unknown-shape]: element `integration` refers to a shape that does not exist: `Integrtion`
+//!   --> schema/integration_runs.yaml:40:11
+//!    |
+//! 40 |     type: Integrtion
+//!    |           ^^^^^^^^^^ no such shape
+//!    |
+//!    = hint: did you mean `Integration`?
+//! ```
+
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+/// A position in a schema file: 1-based line and column (in characters), and the length of the
+/// offending text in characters (0 when only the start is known).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Loc {
+    /// 1-based line; 0 when unknown.
+    pub line: u32,
+    /// 1-based column in characters; 0 when unknown.
+    pub col: u32,
+    /// Length of the offending text in characters.
+    pub len: u32,
+}
+
+impl Loc {
+    /// A location that is not known (a whole-file problem).
+    pub const UNKNOWN: Loc = Loc { line: 0, col: 0, len: 0 };
+
+    /// True when the location points somewhere.
+    pub fn is_known(&self) -> bool {
+        self.line > 0
+    }
+}
+
+/// One problem found in a schema file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// A short stable code naming the kind of problem (`unknown-key`, `unknown-shape`, ...).
+    pub code: &'static str,
+    /// The file, relative to the schema directory's parent when possible.
+    pub file: PathBuf,
+    /// Where in the file.
+    pub loc: Loc,
+    /// What is wrong.
+    pub message: String,
+    /// A short label printed under the offending text.
+    pub label: Option<String>,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with a code, a place and a message.
+    pub fn new(code: &'static str, file: &Path, loc: Loc, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            file: file.to_path_buf(),
+            loc,
+            message: message.into(),
+            label: None,
+            hint: None,
+        }
+    }
+
+    /// Adds the label printed under the snippet.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds a hint for the fix.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds a hint when there is one.
+    pub fn maybe_hint(mut self, hint: Option<String>) -> Self {
+        if hint.is_some() {
+            self.hint = hint;
+        }
+        self
+    }
+}
+
+/// Every problem found in one run, sorted by file and position when rendered.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Records one more problem.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    /// True when nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// How many problems were found.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The problems, in file and position order.
+    pub fn items(&self) -> Vec<&Diagnostic> {
+        let mut v: Vec<&Diagnostic> = self.items.iter().collect();
+        v.sort_by(|a, b| (&a.file, a.loc, a.code).cmp(&(&b.file, b.loc, b.code)));
+        v.dedup();
+        v
+    }
+
+    /// Renders every problem with its snippet, reading the text of each file through `source`.
+    pub fn render(&self, source: &dyn Fn(&Path) -> Option<String>) -> String {
+        let mut out = String::new();
+        for d in self.items() {
+            let text = source(&d.file);
+            render_one(&mut out, d, text.as_deref());
+            out.push('\n');
+        }
+        let n = self.items().len();
+        let _ = writeln!(
+            out,
+            "error: {n} problem{} found in the schemas",
+            if n == 1 { "" } else { "s" }
+        );
+        out
+    }
+}
+
+impl Extend<Diagnostic> for Diagnostics {
+    fn extend<T: IntoIterator<Item = Diagnostic>>(&mut self, iter: T) {
+        self.items.extend(iter);
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        render_one(&mut s, self, None);
+        f.write_str(s.trim_end())
+    }
+}
+
+fn render_one(out: &mut String, d: &Diagnostic, text: Option<&str>) {
+    let file = d.file.display().to_string().replace('\\', "/");
+    let _ = writeln!(out, "error[{}]: {}", d.code, d.message);
+    if !d.loc.is_known() {
+        let _ = writeln!(out, "  --> {file}");
+        if let Some(h) = &d.hint {
+            let _ = writeln!(out, "   = hint: {h}");
+        }
+        return;
+    }
+    let line_no = d.loc.line.to_string();
+    let pad = " ".repeat(line_no.len());
+    let _ = writeln!(out, "{pad}--> {file}:{}:{}", d.loc.line, d.loc.col);
+    let source_line = text.and_then(|t| t.lines().nth(d.loc.line as usize - 1));
+    if let Some(line) = source_line {
+        let line = line.trim_end();
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{line_no} | {line}");
+        let col = d.loc.col.max(1) as usize;
+        let available = line.chars().count().saturating_sub(col - 1);
+        let width = (d.loc.len as usize).clamp(1, available.max(1));
+        // Tabs keep their width in the caret line so the carets sit under the text.
+        let lead: String = line
+            .chars()
+            .take(col - 1)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let _ = write!(out, "{pad} | {lead}{}", "^".repeat(width));
+        if let Some(label) = &d.label {
+            let _ = write!(out, " {label}");
+        }
+        out.push('\n');
+    }
+    if let Some(h) = &d.hint {
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{pad} = hint: {h}");
+    }
+}
+
+/// The closest candidate to `word` by edit distance, when it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+/// Edit distance counting a swap of two neighbouring characters as one edit (`nmae` → `name`).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
+    }
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j - 1] + cost)
+                .min(d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let c = ["integer", "string", "boolean"];
+        assert_eq!(did_you_mean("strng", c), Some("string"));
+        assert_eq!(did_you_mean("Integer", c), Some("integer"));
+        assert_eq!(did_you_mean("datetime", c), None);
+    }
+
+    #[test]
+    fn renders_snippet_with_carets_under_the_text() {
+        let d = Diagnostic::new(
+            "unknown-key",
+            Path::new("schema/x.yaml"),
+            Loc { line: 2, col: 5, len: 4 },
+            "unknown key `nmae`",
+        )
+        .label("not a key of an element")
+        .hint("did you mean `name`?");
+        let mut ds = Diagnostics::default();
+        ds.push(d);
+        let text = ds.render(&|_| Some("elements:\n  - nmae: id\n".to_owned()));
+        assert_eq!(
+            text,
+            "error[unknown-key]: unknown key `nmae`\n --> schema/x.yaml:2:5\n  |\n2 |   - nmae: id\n  |     ^^^^ not a key of an element\n  |\n  = hint: did you mean `name`?\n\nerror: 1 problem found in the schemas\n"
+        );
+    }
+}

@@ -1,0 +1,194 @@
+//! Identifier sanitising: every Rust name the generator emits comes from here.
+//!
+//! Wire names are kebab-case (`created-at`), allowed values are whatever Coupa spells
+//! (`Asn::Header`, `to_coupa`, `api.post.added`), and shape names are PascalCase. This module
+//! turns them into Rust identifiers and knows which identifiers Rust reserves:
+//!
+//! - field and function names are snake_case; a keyword becomes a raw identifier (`r#type`),
+//!   except the few that cannot be raw (`self`, `Self`, `super`, `crate`), which get a trailing
+//!   underscore;
+//! - type and variant names are UpperCamelCase; `Self` gets a trailing underscore;
+//! - names that start with a digit get a letter in front (`_3_way`, `V3Way`).
+//!
+//! Names that would shadow the prelude (`Result`, `Option`, `String`, ...) are not renamed here:
+//! the checks reject them as type names and ask for a `rust-name`, because a silently renamed
+//! public type is worse than a clear diagnostic.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust's strict and reserved keywords (2024 edition), which cannot be plain identifiers.
+pub const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be written as raw identifiers (`r#self` is an error).
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Type, trait and variant names of the standard prelude (and of names the generated code uses
+/// unqualified), which a generated type must not shadow.
+pub const PRELUDE_TYPES: &[&str] = &[
+    "Box", "Clone", "Copy", "Default", "Drop", "Eq", "Err", "Fn", "FnMut", "FnOnce", "From",
+    "Into", "Iterator", "None", "Ok", "Option", "Ord", "PartialEq", "PartialOrd", "Result",
+    "Send", "Sized", "Some", "String", "Sync", "ToOwned", "ToString", "Vec",
+];
+
+/// True for a Rust keyword.
+pub fn is_keyword(s: &str) -> bool {
+    KEYWORDS.contains(&s)
+}
+
+/// True for a name the prelude already uses.
+pub fn is_prelude_type(s: &str) -> bool {
+    PRELUDE_TYPES.contains(&s)
+}
+
+/// A snake_case identifier (field, function, module) for a wire name or an action name.
+///
+/// Returns the identifier as it is written in source, raw prefix included (`r#type`).
+pub fn snake(name: &str) -> String {
+    let mut s = words(name).to_snake_case();
+    if s.is_empty() {
+        s.push('_');
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    escape_keyword(s)
+}
+
+/// An UpperCamelCase identifier (type, variant) for a shape name or an allowed value.
+pub fn camel(name: &str) -> String {
+    let mut s = words(name).to_upper_camel_case();
+    if s.is_empty() {
+        s.push('V');
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'V');
+    }
+    escape_keyword(s)
+}
+
+/// A SCREAMING_SNAKE_CASE name for a constant.
+pub fn screaming(name: &str) -> String {
+    let s = snake(name);
+    s.trim_start_matches("r#").to_ascii_uppercase()
+}
+
+/// The identifier without its raw prefix, for comparisons and for building longer names.
+pub fn bare(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// Splits on every character that cannot be part of an identifier, so `Asn::Header`,
+/// `api.post.added` and `to-coupa` all become words heck can case.
+fn words(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect::<String>()
+}
+
+fn escape_keyword(s: String) -> String {
+    if NOT_RAW.contains(&s.as_str()) {
+        format!("{s}_")
+    } else if is_keyword(&s) {
+        format!("r#{s}")
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_snake_case() {
+        assert_eq!(snake("created-at"), "created_at");
+        assert_eq!(snake("market-id"), "market_id");
+        assert_eq!(snake("total_records"), "total_records");
+        assert_eq!(snake("api-out"), "api_out");
+        assert_eq!(snake("create_alert"), "create_alert");
+        assert_eq!(snake("show-for-invoice"), "show_for_invoice");
+    }
+
+    #[test]
+    fn keywords_become_raw_or_get_an_underscore() {
+        assert_eq!(snake("type"), "r#type");
+        assert_eq!(snake("match"), "r#match");
+        assert_eq!(snake("async"), "r#async");
+        assert_eq!(snake("gen"), "r#gen");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("super"), "super_");
+        assert_eq!(snake("crate"), "crate_");
+        assert_eq!(camel("self"), "Self_");
+        assert_eq!(camel("Self"), "Self_");
+        // Casing alone can make a keyword.
+        assert_eq!(snake("Type"), "r#type");
+        assert_eq!(snake("MATCH"), "r#match");
+    }
+
+    #[test]
+    fn prelude_names_are_recognised_not_renamed() {
+        assert_eq!(camel("result"), "Result");
+        assert!(is_prelude_type(&camel("result")));
+        assert!(is_prelude_type(&camel("option")));
+        assert!(is_prelude_type("Vec"));
+        assert!(!is_prelude_type("IntegrationRun"));
+    }
+
+    #[test]
+    fn values_become_variants() {
+        assert_eq!(camel("Asn::Header"), "AsnHeader");
+        assert_eq!(camel("Payables::External::Payable"), "PayablesExternalPayable");
+        assert_eq!(camel("CoupaPay::Payment"), "CoupaPayPayment");
+        assert_eq!(camel("to_coupa"), "ToCoupa");
+        assert_eq!(camel("third_party_vendor"), "ThirdPartyVendor");
+        assert_eq!(camel("api.post.added"), "ApiPostAdded");
+        assert_eq!(camel("Setup"), "Setup");
+        assert_eq!(camel("flat_file"), "FlatFile");
+    }
+
+    #[test]
+    fn names_that_collide_after_conversion_map_to_the_same_identifier() {
+        // The checks rely on this to report collisions.
+        assert_eq!(snake("created-at"), snake("created_at"));
+        assert_eq!(snake("createdAt"), snake("created-at"));
+        assert_eq!(camel("Both"), camel("both"));
+        assert_eq!(camel("Payables::Invoice"), camel("PayablesInvoice"));
+        assert_ne!(camel("InvoiceHeader"), camel("Invoice"));
+    }
+
+    #[test]
+    fn leading_digits_and_empty_names_stay_valid() {
+        assert_eq!(snake("3-way-match"), "_3_way_match");
+        assert_eq!(camel("3-way"), "V3Way");
+        assert_eq!(camel(""), "V");
+        assert_eq!(snake("::"), "__");
+        assert_eq!(screaming("created-at"), "CREATED_AT");
+        assert_eq!(screaming("type"), "TYPE");
+    }
+
+    #[test]
+    fn every_output_parses_as_an_identifier() {
+        let inputs = [
+            "type", "Self", "self", "match", "Result", "Option", "crate", "super", "3d", "a-b",
+            "::", "", "fn", "r#x", "über",
+        ];
+        for i in inputs {
+            for id in [snake(i), camel(i)] {
+                assert!(
+                    syn_ident_ok(&id),
+                    "{i:?} gave {id:?}, which is not an identifier"
+                );
+            }
+        }
+    }
+
+    fn syn_ident_ok(s: &str) -> bool {
+        syn::parse_str::<syn::Ident>(s).is_ok()
+    }
+}

@@ -1,0 +1,353 @@
+//! The IR: the schemas resolved, checked and named, ready for the emitters.
+//!
+//! Everything an emitter needs is decided here (Rust names, resolved references, the module each
+//! type lives in, the boxing that breaks recursive shapes), so the emitters only turn it into
+//! tokens. The IR is deterministic: types are sorted by name, elements and actions keep the order
+//! of their tables. It serialises (for the insta snapshot that shows every schema change as a
+//! reviewable diff).
+
+use serde::Serialize;
+
+pub use crate::format::{ActionKind, Answers, Assigned, Host, Method, Takes};
+
+/// Every type and resource in `schema/`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Ir {
+    /// Shapes and resources, sorted by name.
+    pub types: Vec<TypeDef>,
+}
+
+impl Ir {
+    /// The type with this schema name.
+    pub fn get(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+
+    /// The resources, sorted by name.
+    pub fn resources(&self) -> impl Iterator<Item = (&TypeDef, &ResourceDef)> {
+        self.types
+            .iter()
+            .filter_map(|t| t.resource.as_ref().map(|r| (t, r)))
+    }
+
+    /// Every action of every resource, with its resource.
+    pub fn routes(&self) -> impl Iterator<Item = (&TypeDef, &ActionDef)> {
+        self.resources()
+            .flat_map(|(t, r)| r.actions.iter().map(move |a| (t, a)))
+    }
+}
+
+/// A shape or a resource's object.
+#[derive(Clone, Debug, Serialize)]
+pub struct TypeDef {
+    /// The schema name (`IntegrationRun`).
+    pub name: String,
+    /// The Rust type name.
+    pub rust: String,
+    /// The Rust module the type lives in.
+    pub module: String,
+    /// The schema file, relative to the schema directory.
+    pub file: String,
+    /// The XML root element of one object (`integration-run`).
+    pub wire_name: String,
+    /// English description.
+    pub description: String,
+    /// The page transcribed.
+    pub source: SourceRef,
+    /// File-level notes on departures from the page.
+    pub notes: Vec<String>,
+    /// Coupa leaves the object open: it is kept as a JSON map.
+    pub open: bool,
+    /// The elements.
+    pub fields: Vec<Field>,
+    /// Present for resources.
+    pub resource: Option<ResourceDef>,
+}
+
+impl TypeDef {
+    /// The element with this wire name.
+    pub fn field(&self, wire: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.wire == wire)
+    }
+}
+
+/// The page a file transcribes.
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceRef {
+    /// English page title.
+    pub page: String,
+    /// Seed file.
+    pub seed: Option<String>,
+    /// Language of the seed.
+    pub language: Option<String>,
+    /// Section of corrections.md.
+    pub corrections: Option<String>,
+}
+
+/// One element.
+#[derive(Clone, Debug, Serialize)]
+pub struct Field {
+    /// Wire name (`created-at`).
+    pub wire: String,
+    /// Rust field name (`created_at`, `r#type`).
+    pub rust: String,
+    /// English description.
+    pub description: String,
+    /// The data type of one value.
+    pub ty: FieldType,
+    /// A list of `ty`.
+    pub list: bool,
+    /// Held in a `Box` because the shape refers back to itself.
+    pub boxed: bool,
+    /// Maximum length in characters.
+    pub length: Option<u32>,
+    /// Required on create.
+    pub required: bool,
+    /// No two objects share a value.
+    pub unique: bool,
+    /// Accepted values.
+    pub allowed: Option<Allowed>,
+    /// Accepted in requests.
+    pub api_in: bool,
+    /// Returned in responses.
+    pub api_out: bool,
+    /// Cannot change once set.
+    pub immutable: bool,
+    /// Other input names.
+    pub aliases: Vec<String>,
+    /// Elements whose presence also satisfies `required`.
+    pub alternatives: Vec<String>,
+    /// What Coupa fills in.
+    pub assigned: Option<Assigned>,
+    /// Departure from the page.
+    pub note: Option<String>,
+}
+
+/// The data type of an element's value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum FieldType {
+    /// Short text with an optional length.
+    String,
+    /// Long text.
+    Text,
+    /// A 64-bit integer.
+    Integer,
+    /// A decimal amount, carried as text.
+    Decimal,
+    /// true or false.
+    Boolean,
+    /// A date and time with its UTC offset.
+    Datetime,
+    /// A string of digits (CSO ids).
+    Digits,
+    /// An object Coupa leaves open.
+    Object,
+    /// Another shape.
+    Shape {
+        /// Schema name.
+        name: String,
+        /// Rust type name.
+        rust: String,
+        /// Module of the type.
+        module: String,
+    },
+}
+
+impl FieldType {
+    /// The built-in type names of the format, in the order the README lists them.
+    pub const BUILTIN: &'static [&'static str] = &[
+        "string", "text", "integer", "decimal", "boolean", "datetime", "digits", "object",
+    ];
+
+    /// The built-in type with this name.
+    pub fn builtin(name: &str) -> Option<FieldType> {
+        Some(match name {
+            "string" => FieldType::String,
+            "text" => FieldType::Text,
+            "integer" => FieldType::Integer,
+            "decimal" => FieldType::Decimal,
+            "boolean" => FieldType::Boolean,
+            "datetime" => FieldType::Datetime,
+            "digits" => FieldType::Digits,
+            "object" => FieldType::Object,
+            _ => return None,
+        })
+    }
+
+    /// Text types carry lengths and allowed values.
+    pub fn is_text(&self) -> bool {
+        matches!(self, FieldType::String | FieldType::Text)
+    }
+}
+
+/// Allowed values, as a Rust enum that keeps values it does not know.
+#[derive(Clone, Debug, Serialize)]
+pub struct Allowed {
+    /// The enum's Rust name.
+    pub rust: String,
+    /// Compared case-sensitively.
+    pub case_sensitive: bool,
+    /// The values in table order.
+    pub values: Vec<Variant>,
+}
+
+/// One allowed value.
+#[derive(Clone, Debug, Serialize)]
+pub struct Variant {
+    /// As Coupa spells it.
+    pub wire: String,
+    /// Rust variant name.
+    pub rust: String,
+}
+
+/// The API part of a resource.
+#[derive(Clone, Debug, Serialize)]
+pub struct ResourceDef {
+    /// Plural wire name (`integration-runs`).
+    pub plural: String,
+    /// Default host.
+    pub host: Host,
+    /// OAuth 2.0 scopes (Core).
+    pub scopes: Option<ScopesDef>,
+    /// The identifying element.
+    pub key: Option<String>,
+    /// Envelope shapes (CSO).
+    pub envelopes: EnvelopesDef,
+    /// The Rust name of the per-resource action enum.
+    pub action_enum: String,
+    /// The Rust name of the query builder.
+    pub query: String,
+    /// The Rust name of the server-side trait.
+    pub service: String,
+    /// The actions in table order.
+    pub actions: Vec<ActionDef>,
+}
+
+/// OAuth 2.0 scopes.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScopesDef {
+    /// For GET.
+    pub read: String,
+    /// For the rest.
+    pub write: Option<String>,
+}
+
+/// Envelope type names.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct EnvelopesDef {
+    /// List envelope.
+    pub list: Option<String>,
+    /// Bulk request envelope.
+    pub bulk_request: Option<String>,
+    /// Bulk result envelope.
+    pub bulk_result: Option<String>,
+}
+
+/// One action.
+#[derive(Clone, Debug, Serialize)]
+pub struct ActionDef {
+    /// Schema name (`create-alert`).
+    pub name: String,
+    /// Rust function name (`create_alert`).
+    pub rust_fn: String,
+    /// Rust request type name (`CreateAlert`).
+    pub rust_type: String,
+    /// Rust variant of the resource's action enum.
+    pub rust_variant: String,
+    /// What it does.
+    pub kind: ActionKind,
+    /// HTTP method.
+    pub method: Method,
+    /// Path with `{params}`.
+    pub path: String,
+    /// The path split into literal text and parameters.
+    pub segments: Vec<Segment>,
+    /// English description.
+    pub description: String,
+    /// Host.
+    pub host: Host,
+    /// Request content.
+    pub takes: Takes,
+    /// Response content.
+    pub answers: Answers,
+    /// The schema name of the type the body carries (for `object`, `optional-object`, `bulk`).
+    pub request_type: Option<String>,
+    /// The schema name of the type the response carries (one item for `list`).
+    pub response_type: Option<String>,
+    /// Path parameters.
+    pub params: Vec<ParamDef>,
+    /// Elements a status action sets.
+    pub sets: Vec<SetDef>,
+    /// Elements a nested route fixes.
+    pub binds: Vec<BindDef>,
+    /// The list element the route reaches into.
+    pub of: Option<String>,
+    /// The OAuth 2.0 scope (Core).
+    pub scope: Option<String>,
+    /// Departure from the page.
+    pub note: Option<String>,
+}
+
+/// A piece of a path.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Segment {
+    /// Literal text.
+    Lit(String),
+    /// A parameter, by name.
+    Param(String),
+}
+
+/// A path parameter.
+#[derive(Clone, Debug, Serialize)]
+pub struct ParamDef {
+    /// Name in the path.
+    pub name: String,
+    /// Rust field name.
+    pub rust: String,
+    /// Its type.
+    pub ty: ParamType,
+    /// English description.
+    pub description: Option<String>,
+}
+
+/// Path parameter types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParamType {
+    /// A Core integer id.
+    Integer,
+    /// A CSO id: a string of digits.
+    Digits,
+    /// Any text.
+    String,
+}
+
+/// An element a status action sets.
+#[derive(Clone, Debug, Serialize)]
+pub struct SetDef {
+    /// Wire name of the element.
+    pub element: String,
+    /// The value, as written on the wire (`running`, `true`).
+    pub value: String,
+}
+
+/// An element fixed by a nested route.
+#[derive(Clone, Debug, Serialize)]
+pub struct BindDef {
+    /// Wire name of the element.
+    pub element: String,
+    /// What it is fixed to.
+    pub value: BindValue,
+}
+
+/// What a bound element is fixed to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BindValue {
+    /// A constant.
+    Const(String),
+    /// The value of a path parameter.
+    Param(String),
+}
