@@ -1,0 +1,23 @@
+//! coupa-runtime: the hand-written support that the generated `coupa-api` crate calls.
+//!
+//! - [`validate`]: one [`Violation`] type with a JSON-pointer path, and the rules of Coupa's
+//!   element tables, collecting every violation (not just the first);
+//! - [`wire`]: datetimes with their offset, decimals as text, enums that keep unknown values,
+//!   JSON and XML reading and writing with positions;
+//! - [`xml`]: Coupa's XML conventions on top of quick-xml;
+//! - [`query`]: Coupa's filter operators, paging, ordering and response shaping;
+//! - [`endpoint`]: the [`Endpoint`] trait every generated request implements, which builds an
+//!   `http::Request` without any HTTP client.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod endpoint;
+pub mod query;
+pub mod validate;
+pub mod wire;
+pub mod xml;
+
+pub use endpoint::{Endpoint, Host};
+pub use query::Query;
+pub use validate::{Mode, Rule, Rules, UniqueStore, UniqueValue, Validate, Violation, Violations};
+pub use wire::{DateTime, Decimal, DecodeError, EncodeError, Format, WireEnum};

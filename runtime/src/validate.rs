@@ -1,0 +1,808 @@
+//! Validation: the rules of Coupa's element tables, checked on a payload before it is sent (or,
+//! in the mock, when it arrives).
+//!
+//! Generated code implements [`Validate`] for every model with one call per element into a
+//! [`Cx`], which knows the action's [`Mode`] and collects every [`Violation`] with the JSON-pointer
+//! path of the bad value. Nothing allocates unless a violation is found: paths are a chain of
+//! borrowed segments on the stack ([`Path`]) and are only rendered into a pointer when reported.
+
+use std::fmt::Write as _;
+
+use crate::wire::{Decimal, WireEnum};
+
+/// The rule a value broke.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    /// A required element is missing.
+    Required,
+    /// A value is not one of the allowed values.
+    Allowed,
+    /// A text is longer than its maximum length (in characters).
+    Length,
+    /// A value is not of the element's format (a CSO id that is not digits).
+    Format,
+    /// An element that Coupa does not accept in requests (api-out only) was sent.
+    OutputOnly,
+    /// An element that cannot change once set was sent in an update.
+    Immutable,
+    /// A value of a unique element is used twice in one batch, or by an existing object.
+    Unique,
+}
+
+impl Rule {
+    /// The rule's kebab-case name, as printed by `coupa validate`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Rule::Required => "required",
+            Rule::Allowed => "allowed",
+            Rule::Length => "length",
+            Rule::Format => "format",
+            Rule::OutputOnly => "output-only",
+            Rule::Immutable => "immutable",
+            Rule::Unique => "unique",
+        }
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One broken rule, with the place of the bad value.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Violation {
+    /// JSON pointer (RFC 6901) to the value, relative to the validated payload (`/integration/code`).
+    pub path: String,
+    /// The rule broken.
+    pub rule: Rule,
+    /// The offending value, for scalars (absent for a missing element or a nested object).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// A sentence saying what is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({}): {}",
+            if self.path.is_empty() {
+                "/"
+            } else {
+                &self.path
+            },
+            self.rule,
+            self.message
+        )
+    }
+}
+
+/// Every violation found in a payload.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Violations(pub Vec<Violation>);
+
+impl Violations {
+    /// True when the payload is valid.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The violations.
+    pub fn iter(&self) -> std::slice::Iter<'_, Violation> {
+        self.0.iter()
+    }
+
+    /// `Ok` when empty.
+    pub fn into_result(self) -> Result<(), Violations> {
+        if self.0.is_empty() { Ok(()) } else { Err(self) }
+    }
+}
+
+impl std::fmt::Display for Violations {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, v) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{v}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Violations {}
+
+impl IntoIterator for Violations {
+    type Item = Violation;
+    type IntoIter = std::vec::IntoIter<Violation>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// What the payload is for: the action decides which rules apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// A create: required elements must be present.
+    Create,
+    /// An update (or a status action with a body): nothing is required, immutable elements must
+    /// not be sent.
+    Update,
+    /// One item of a bulk update: like an update, and the key (`id`) is required.
+    BulkUpdate,
+    /// One item of a bulk delete: only the key is required; the rest is ignored.
+    BulkDelete,
+}
+
+/// A JSON-pointer path, as a chain of borrowed segments: building one costs nothing.
+#[derive(Clone, Copy, Debug)]
+pub enum Path<'a> {
+    /// The payload itself.
+    Root,
+    /// A key of an object.
+    Key(&'a Path<'a>, &'a str),
+    /// An item of a list.
+    Index(&'a Path<'a>, usize),
+}
+
+impl<'a> Path<'a> {
+    /// The path of a key under this one.
+    pub fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
+    }
+
+    /// The path of a list item under this one.
+    pub fn index(&'a self, i: usize) -> Path<'a> {
+        Path::Index(self, i)
+    }
+
+    /// Renders the JSON pointer (`/events/1/market-id`), escaping `~` and `/` as RFC 6901 says.
+    pub fn pointer(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Path::Root => {}
+            Path::Key(parent, k) => {
+                parent.write(out);
+                out.push('/');
+                for c in k.chars() {
+                    match c {
+                        '~' => out.push_str("~0"),
+                        '/' => out.push_str("~1"),
+                        c => out.push(c),
+                    }
+                }
+            }
+            Path::Index(parent, i) => {
+                parent.write(out);
+                let _ = write!(out, "/{i}");
+            }
+        }
+    }
+}
+
+/// A value of a unique element, borrowed from the payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UniqueValue<'a> {
+    /// Text.
+    Str(&'a str),
+    /// An integer.
+    Int(i64),
+}
+
+impl std::fmt::Display for UniqueValue<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UniqueValue::Str(s) => f.write_str(s),
+            UniqueValue::Int(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+/// What a store of existing objects answers, so that unique elements are checked against them.
+pub trait UniqueStore {
+    /// True when an object of `resource` other than the one keyed `except` already holds `value`
+    /// in `element`.
+    fn is_taken(
+        &self,
+        resource: &str,
+        element: &str,
+        value: UniqueValue<'_>,
+        except: Option<&str>,
+    ) -> bool;
+}
+
+/// The rules of one element, as the generated code states them.
+#[derive(Clone, Copy, Debug)]
+pub struct Rules {
+    /// Wire name.
+    pub name: &'static str,
+    /// Accepted in requests.
+    pub api_in: bool,
+    /// Cannot change once set.
+    pub immutable: bool,
+    /// Unique among objects of the resource.
+    pub unique: bool,
+    /// The resource's key (`id`): required by bulk updates and deletes.
+    pub key: bool,
+    /// Maximum length in characters.
+    pub max_len: Option<u32>,
+}
+
+impl Rules {
+    /// An element accepted in requests, with no other rule.
+    pub const fn new(name: &'static str) -> Rules {
+        Rules {
+            name,
+            api_in: true,
+            immutable: false,
+            unique: false,
+            key: false,
+            max_len: None,
+        }
+    }
+
+    /// Not accepted in requests.
+    pub const fn output_only(mut self) -> Rules {
+        self.api_in = false;
+        self
+    }
+
+    /// Cannot change once set.
+    pub const fn immutable(mut self) -> Rules {
+        self.immutable = true;
+        self
+    }
+
+    /// Unique.
+    pub const fn unique(mut self) -> Rules {
+        self.unique = true;
+        self
+    }
+
+    /// The resource's key.
+    pub const fn key(mut self) -> Rules {
+        self.key = true;
+        self
+    }
+
+    /// Maximum length in characters.
+    pub const fn max_len(mut self, n: u32) -> Rules {
+        self.max_len = Some(n);
+        self
+    }
+}
+
+/// A model that knows its rules. Implemented by the generated code.
+pub trait Validate {
+    /// The resource this type is the object of (`integration-runs`), for store lookups.
+    const RESOURCE: &'static str = "";
+
+    /// Checks every element, reporting violations into `cx` under `at`.
+    fn validate_at(&self, cx: &mut Cx<'_>, at: &Path<'_>);
+
+    /// Reports the values of unique elements sent in requests.
+    fn unique_values<'s>(&'s self, _f: &mut dyn FnMut(&'static str, UniqueValue<'s>)) {}
+
+    /// Validates this object for an action, collecting every violation.
+    fn validate(&self, mode: Mode) -> Result<(), Violations>
+    where
+        Self: Sized,
+    {
+        validate_with(self, mode, None, None)
+    }
+}
+
+/// Validates one object for an action, checking unique elements against `store` (excluding the
+/// object keyed `except`, the one being updated).
+pub fn validate_with<T: Validate>(
+    value: &T,
+    mode: Mode,
+    store: Option<&dyn UniqueStore>,
+    except: Option<&str>,
+) -> Result<(), Violations> {
+    let mut out = Vec::new();
+    let mut cx = Cx {
+        mode,
+        nested: false,
+        out: &mut out,
+        store,
+        resource: T::RESOURCE,
+        except,
+    };
+    value.validate_at(&mut cx, &Path::Root);
+    Violations(out).into_result()
+}
+
+/// Validates the items of one batch (a bulk payload or a list), each for the action's mode, and
+/// checks that no two items share a value of a unique element. `at` is the path of the list
+/// (`/events`).
+pub fn validate_batch<T: Validate>(
+    items: &[T],
+    mode: Mode,
+    store: Option<&dyn UniqueStore>,
+    at: &Path<'_>,
+) -> Result<(), Violations> {
+    let mut out = Vec::new();
+    validate_batch_into(items, mode, store, at, &mut out);
+    Violations(out).into_result()
+}
+
+/// [`validate_batch`], appending to `out`.
+pub fn validate_batch_into<T: Validate>(
+    items: &[T],
+    mode: Mode,
+    store: Option<&dyn UniqueStore>,
+    at: &Path<'_>,
+    out: &mut Vec<Violation>,
+) {
+    for (i, item) in items.iter().enumerate() {
+        let p = at.index(i);
+        let mut cx = Cx {
+            mode,
+            nested: false,
+            out,
+            store,
+            resource: T::RESOURCE,
+            except: None,
+        };
+        item.validate_at(&mut cx, &p);
+    }
+    if mode == Mode::BulkDelete {
+        return;
+    }
+    // Pairwise below the threshold: no allocation for valid batches. Above it, a set keeps a
+    // hostile batch from costing quadratic time.
+    const PAIRWISE_MAX: usize = 1024;
+    if items.len() <= PAIRWISE_MAX {
+        for j in 1..items.len() {
+            items[j].unique_values(&mut |element, value| {
+                let mut first = None;
+                for (i, earlier) in items[..j].iter().enumerate() {
+                    let mut hit = false;
+                    earlier.unique_values(&mut |e, v| hit |= e == element && v == value);
+                    if hit {
+                        first = Some(i);
+                        break;
+                    }
+                }
+                if let Some(i) = first {
+                    out.push(duplicate(at, j, i, element, value));
+                }
+            });
+        }
+    } else {
+        let mut seen: std::collections::HashMap<(&'static str, UniqueValue<'_>), usize> =
+            std::collections::HashMap::new();
+        for (j, item) in items.iter().enumerate() {
+            item.unique_values(&mut |element, value| {
+                if let Some(&i) = seen.get(&(element, value)) {
+                    out.push(duplicate(at, j, i, element, value));
+                } else {
+                    seen.insert((element, value), j);
+                }
+            });
+        }
+    }
+}
+
+fn duplicate(
+    at: &Path<'_>,
+    j: usize,
+    i: usize,
+    element: &str,
+    value: UniqueValue<'_>,
+) -> Violation {
+    let item = at.index(j);
+    Violation {
+        path: item.key(element).pointer(),
+        rule: Rule::Unique,
+        value: Some(value.to_string()),
+        message: format!(
+            "`{element}` must be unique, but item {i} of this batch has the same value"
+        ),
+    }
+}
+
+/// The validation context: the mode, where violations go, and the store to check unique values
+/// against.
+pub struct Cx<'a> {
+    /// The action's mode.
+    pub mode: Mode,
+    /// True inside a nested object (a reference such as `integration`): required and unique are
+    /// the referenced object's business, not this payload's.
+    pub nested: bool,
+    out: &'a mut Vec<Violation>,
+    store: Option<&'a dyn UniqueStore>,
+    resource: &'static str,
+    except: Option<&'a str>,
+}
+
+impl<'a> Cx<'a> {
+    /// A context that appends to `out`.
+    pub fn new(mode: Mode, out: &'a mut Vec<Violation>) -> Cx<'a> {
+        Cx {
+            mode,
+            nested: false,
+            out,
+            store: None,
+            resource: "",
+            except: None,
+        }
+    }
+
+    fn push(
+        &mut self,
+        at: &Path<'_>,
+        name: &str,
+        rule: Rule,
+        value: Option<String>,
+        message: String,
+    ) {
+        self.out.push(Violation {
+            path: at.key(name).pointer(),
+            rule,
+            value,
+            message,
+        });
+    }
+
+    /// Reports a required element that is missing. `present` is true when the element, or one of
+    /// its alternatives, is present.
+    pub fn require(&mut self, at: &Path<'_>, name: &'static str, present: bool) {
+        if !present && self.mode == Mode::Create && !self.nested {
+            self.push(
+                at,
+                name,
+                Rule::Required,
+                None,
+                format!("`{name}` is required to create this object"),
+            );
+        }
+    }
+
+    /// The key element (`id`) must be present in bulk updates and deletes.
+    fn require_key(&mut self, at: &Path<'_>, r: &Rules, present: bool) {
+        if r.key
+            && !present
+            && !self.nested
+            && matches!(self.mode, Mode::BulkUpdate | Mode::BulkDelete)
+        {
+            self.push(
+                at,
+                r.name,
+                Rule::Required,
+                None,
+                format!(
+                    "`{}` names the object to change; it is required here",
+                    r.name
+                ),
+            );
+        }
+    }
+
+    /// The rules every present element obeys whatever its type. Returns false when the value's own
+    /// rules need not be checked (it was rejected outright, or the mode ignores it).
+    fn admit(&mut self, at: &Path<'_>, r: &Rules, present: bool) -> bool {
+        self.require_key(at, r, present);
+        if !present {
+            return false;
+        }
+        let top = !self.nested;
+        match self.mode {
+            Mode::BulkDelete if top => return false,
+            Mode::BulkUpdate | Mode::BulkDelete if top && r.key => return true,
+            Mode::Update | Mode::BulkUpdate if top && r.immutable => {
+                self.push(
+                    at,
+                    r.name,
+                    Rule::Immutable,
+                    None,
+                    format!(
+                        "`{}` cannot be changed once set; leave it out of updates",
+                        r.name
+                    ),
+                );
+                return false;
+            }
+            _ => {}
+        }
+        if !r.api_in {
+            self.push(
+                at,
+                r.name,
+                Rule::OutputOnly,
+                None,
+                format!("`{}` is set by Coupa and not accepted in requests", r.name),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn check_unique(&mut self, at: &Path<'_>, r: &Rules, value: UniqueValue<'_>) {
+        if !r.unique || self.nested {
+            return;
+        }
+        if let Some(store) = self.store
+            && store.is_taken(self.resource, r.name, value, self.except)
+        {
+            self.push(
+                at,
+                r.name,
+                Rule::Unique,
+                Some(value.to_string()),
+                format!(
+                    "`{}` must be unique; another object already has `{value}`",
+                    r.name
+                ),
+            );
+        }
+    }
+
+    fn check_len(&mut self, at: &Path<'_>, r: &Rules, s: &str) {
+        if let Some(max) = r.max_len {
+            // Characters, not bytes: 255 Japanese characters fit in string(255).
+            let n = s.chars().count();
+            if n > max as usize {
+                self.push(
+                    at,
+                    r.name,
+                    Rule::Length,
+                    Some(s.to_owned()),
+                    format!(
+                        "`{}` is {n} characters long; at most {max} are allowed",
+                        r.name
+                    ),
+                );
+            }
+        }
+    }
+
+    /// A text element (string, text).
+    pub fn text(&mut self, at: &Path<'_>, r: &Rules, v: Option<&str>) {
+        if self.admit(at, r, v.is_some())
+            && let Some(s) = v
+        {
+            self.check_len(at, r, s);
+            self.check_unique(at, r, UniqueValue::Str(s));
+        }
+    }
+
+    /// A string of digits (CSO ids).
+    pub fn digits(&mut self, at: &Path<'_>, r: &Rules, v: Option<&str>) {
+        if self.admit(at, r, v.is_some())
+            && let Some(s) = v
+        {
+            if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+                self.push(
+                    at,
+                    r.name,
+                    Rule::Format,
+                    Some(s.to_owned()),
+                    format!("`{}` must be a string of digits", r.name),
+                );
+            } else {
+                self.check_len(at, r, s);
+                self.check_unique(at, r, UniqueValue::Str(s));
+            }
+        }
+    }
+
+    /// An integer element.
+    pub fn integer(&mut self, at: &Path<'_>, r: &Rules, v: Option<i64>) {
+        if self.admit(at, r, v.is_some())
+            && let Some(i) = v
+        {
+            self.check_unique(at, r, UniqueValue::Int(i));
+        }
+    }
+
+    /// A decimal element.
+    pub fn decimal(&mut self, at: &Path<'_>, r: &Rules, v: Option<&Decimal>) {
+        if self.admit(at, r, v.is_some())
+            && let Some(d) = v
+        {
+            self.check_unique(at, r, UniqueValue::Str(d.as_str()));
+        }
+    }
+
+    /// An element whose value has no rule of its own (boolean, datetime, open object).
+    pub fn value(&mut self, at: &Path<'_>, r: &Rules, present: bool) {
+        self.admit(at, r, present);
+    }
+
+    /// An element with allowed values. Unknown values were kept when reading; on input they are
+    /// violations.
+    pub fn choice<E: WireEnum>(&mut self, at: &Path<'_>, r: &Rules, v: Option<&E>) {
+        if self.admit(at, r, v.is_some())
+            && let Some(e) = v
+        {
+            self.check_choice(at, r, e);
+        }
+    }
+
+    fn check_choice<E: WireEnum>(&mut self, at: &Path<'_>, r: &Rules, e: &E) {
+        let s = e.as_wire();
+        if !e.is_allowed() {
+            self.push(
+                at,
+                r.name,
+                Rule::Allowed,
+                Some(s.to_owned()),
+                format!(
+                    "`{s}` is not an allowed value of `{}`; allowed: {}",
+                    r.name,
+                    E::VALUES.join(", ")
+                ),
+            );
+            return;
+        }
+        self.check_len(at, r, s);
+        self.check_unique(at, r, UniqueValue::Str(s));
+    }
+
+    /// A list of values with allowed values.
+    pub fn choice_list<E: WireEnum>(&mut self, at: &Path<'_>, r: &Rules, v: Option<&[E]>) {
+        if self.admit(at, r, v.is_some())
+            && let Some(items) = v
+        {
+            let list = at.key(r.name);
+            for (i, e) in items.iter().enumerate() {
+                let s = e.as_wire();
+                if !e.is_allowed() {
+                    self.out.push(Violation {
+                        path: list.index(i).pointer(),
+                        rule: Rule::Allowed,
+                        value: Some(s.to_owned()),
+                        message: format!(
+                            "`{s}` is not an allowed value of `{}`; allowed: {}",
+                            r.name,
+                            E::VALUES.join(", ")
+                        ),
+                    });
+                }
+            }
+        }
+    }
+
+    /// A list of texts.
+    pub fn text_list(&mut self, at: &Path<'_>, r: &Rules, v: Option<&[String]>) {
+        if self.admit(at, r, v.is_some())
+            && let (Some(items), Some(max)) = (v, r.max_len)
+        {
+            let list = at.key(r.name);
+            for (i, s) in items.iter().enumerate() {
+                let n = s.chars().count();
+                if n > max as usize {
+                    self.out.push(Violation {
+                        path: list.index(i).pointer(),
+                        rule: Rule::Length,
+                        value: Some(s.clone()),
+                        message: format!(
+                            "item {i} of `{}` is {n} characters long; at most {max} are allowed",
+                            r.name
+                        ),
+                    });
+                }
+            }
+        }
+    }
+
+    /// A nested object: its own elements are checked (allowed values, lengths, output-only), but
+    /// not required or unique, which belong to the referenced object.
+    pub fn nested<T: Validate>(&mut self, at: &Path<'_>, r: &Rules, v: Option<&T>) {
+        if self.admit(at, r, v.is_some())
+            && let Some(inner) = v
+        {
+            let p = at.key(r.name);
+            let was = std::mem::replace(&mut self.nested, true);
+            inner.validate_at(self, &p);
+            self.nested = was;
+        }
+    }
+
+    /// A list of nested objects.
+    pub fn nested_list<T: Validate>(&mut self, at: &Path<'_>, r: &Rules, v: Option<&[T]>) {
+        if self.admit(at, r, v.is_some())
+            && let Some(items) = v
+        {
+            let list = at.key(r.name);
+            let was = std::mem::replace(&mut self.nested, true);
+            for (i, inner) in items.iter().enumerate() {
+                inner.validate_at(self, &list.index(i));
+            }
+            self.nested = was;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_escape_as_rfc_6901_says() {
+        let root = Path::Root;
+        let a = root.key("a/b");
+        let b = a.index(3);
+        let c = b.key("m~n");
+        assert_eq!(c.pointer(), "/a~1b/3/m~0n");
+        assert_eq!(Path::Root.pointer(), "");
+    }
+
+    #[test]
+    fn rules_build_in_const_context() {
+        const R: Rules = Rules::new("status")
+            .output_only()
+            .max_len(255)
+            .unique()
+            .key()
+            .immutable();
+        assert!(!R.api_in && R.unique && R.key && R.immutable);
+        assert_eq!(R.max_len, Some(255));
+    }
+
+    #[test]
+    fn length_counts_characters_not_bytes() {
+        let mut out = Vec::new();
+        let mut cx = Cx::new(Mode::Create, &mut out);
+        let r = Rules::new("reason").max_len(255);
+        let fits: String = "日".repeat(255);
+        let too_long: String = "日".repeat(256);
+        cx.text(&Path::Root, &r, Some(&fits));
+        assert!(out.is_empty());
+        let mut cx = Cx::new(Mode::Create, &mut out);
+        cx.text(&Path::Root, &r, Some(&too_long));
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].rule, Rule::Length);
+        assert_eq!(out[0].path, "/reason");
+    }
+
+    #[test]
+    fn modes_decide_required_immutable_and_output_only() {
+        let id = Rules::new("id").output_only().key();
+        let market = Rules::new("market-id").immutable();
+        let run = |mode: Mode, id_v: Option<&str>, market_v: Option<&str>| {
+            let mut out = Vec::new();
+            let mut cx = Cx::new(mode, &mut out);
+            cx.digits(&Path::Root, &id, id_v);
+            cx.digits(&Path::Root, &market, market_v);
+            cx.require(&Path::Root, "name", false);
+            out.into_iter()
+                .map(|v| (v.path, v.rule))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            run(Mode::Create, Some("1"), Some("2")),
+            vec![
+                ("/id".into(), Rule::OutputOnly),
+                ("/name".into(), Rule::Required)
+            ]
+        );
+        assert_eq!(
+            run(Mode::Update, None, Some("2")),
+            vec![("/market-id".into(), Rule::Immutable)]
+        );
+        assert_eq!(
+            run(Mode::BulkUpdate, None, None),
+            vec![("/id".into(), Rule::Required)]
+        );
+        assert_eq!(run(Mode::BulkUpdate, Some("1"), None), vec![]);
+        assert_eq!(run(Mode::BulkDelete, Some("1"), Some("x")), vec![]);
+        assert_eq!(
+            run(Mode::BulkUpdate, Some("1x"), None),
+            vec![("/id".into(), Rule::Format)]
+        );
+    }
+}
