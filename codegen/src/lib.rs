@@ -13,11 +13,13 @@
 
 pub mod check;
 pub mod diag;
+pub mod emit;
 pub mod format;
 pub mod ident;
 pub mod ir;
 pub mod load;
 pub mod node;
+pub mod output;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -13,11 +13,14 @@
 
 pub mod endpoint;
 pub mod query;
+pub mod registry;
 pub mod validate;
 pub mod wire;
 pub mod xml;
 
-pub use endpoint::{Endpoint, Host};
+pub use endpoint::{ActionKind, Answers, Endpoint, Host, Takes};
+/// Re-exported so the generated code needs no direct dependency on `http`.
+pub use http;
 pub use query::Query;
 pub use validate::{Mode, Rule, Rules, UniqueStore, UniqueValue, Validate, Violation, Violations};
 pub use wire::{DateTime, Decimal, DecodeError, EncodeError, Format, WireEnum};

@@ -338,6 +338,27 @@ pub fn validate_batch<T: Validate>(
     Violations(out).into_result()
 }
 
+/// Validates the items of a bulk envelope (`{"events": [...]}`): the list is required, and each
+/// item is checked for `mode` under `/<key>/<index>`.
+pub fn validate_envelope<T: Validate>(
+    items: Option<&[T]>,
+    key: &'static str,
+    mode: Mode,
+) -> Result<(), Violations> {
+    let mut out = Vec::new();
+    let root = Path::Root;
+    match items {
+        Some(items) => validate_batch_into(items, mode, None, &root.key(key), &mut out),
+        None => out.push(Violation {
+            path: root.key(key).pointer(),
+            rule: Rule::Required,
+            value: None,
+            message: format!("`{key}` is required: it holds the objects to write"),
+        }),
+    }
+    Violations(out).into_result()
+}
+
 /// [`validate_batch`], appending to `out`.
 pub fn validate_batch_into<T: Validate>(
     items: &[T],
@@ -749,8 +770,8 @@ mod tests {
             .unique()
             .key()
             .immutable();
-        assert!(!R.api_in && R.unique && R.key && R.immutable);
-        assert_eq!(R.max_len, Some(255));
+        const { assert!(!R.api_in && R.unique && R.key && R.immutable) };
+        const { assert!(matches!(R.max_len, Some(255))) };
     }
 
     #[test]
