@@ -31,7 +31,11 @@ pub struct Loc {
 
 impl Loc {
     /// A location that is not known (a whole-file problem).
-    pub const UNKNOWN: Loc = Loc { line: 0, col: 0, len: 0 };
+    pub const UNKNOWN: Loc = Loc {
+        line: 0,
+        col: 0,
+        len: 0,
+    };
 
     /// True when the location points somewhere.
     pub fn is_known(&self) -> bool {
@@ -165,7 +169,7 @@ fn render_one(out: &mut String, d: &Diagnostic, text: Option<&str>) {
     let line_no = d.loc.line.to_string();
     let pad = " ".repeat(line_no.len());
     let _ = writeln!(out, "{pad}--> {file}:{}:{}", d.loc.line, d.loc.col);
-    let source_line = text.and_then(|t| t.lines().nth(d.loc.line as usize - 1));
+    let source_line = text.and_then(|t| split_lines(t).nth(d.loc.line as usize - 1));
     if let Some(line) = source_line {
         let line = line.trim_end();
         let _ = writeln!(out, "{pad} |");
@@ -191,8 +195,30 @@ fn render_one(out: &mut String, d: &Diagnostic, text: Option<&str>) {
     }
 }
 
+/// The lines of a text as YAML counts them: `\r\n`, `\n` and a lone `\r` each end a line.
+pub fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let t = rest?;
+        match t.find(['\n', '\r']) {
+            Some(i) => {
+                let skip = if t[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&t[i + skip..]).filter(|r| !r.is_empty());
+                Some(&t[..i])
+            }
+            None => {
+                rest = None;
+                Some(t)
+            }
+        }
+    })
+}
+
 /// The closest candidate to `word` by edit distance, when it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = word.to_ascii_lowercase();
     candidates
         .into_iter()
@@ -242,11 +268,22 @@ mod tests {
     }
 
     #[test]
+    fn splits_lines_as_yaml_does() {
+        let lines: Vec<&str> = split_lines("a\nb\r\nc\rd\n").collect();
+        assert_eq!(lines, ["a", "b", "c", "d"]);
+        assert_eq!(split_lines("a\n\nb").collect::<Vec<_>>(), ["a", "", "b"]);
+    }
+
+    #[test]
     fn renders_snippet_with_carets_under_the_text() {
         let d = Diagnostic::new(
             "unknown-key",
             Path::new("schema/x.yaml"),
-            Loc { line: 2, col: 5, len: 4 },
+            Loc {
+                line: 2,
+                col: 5,
+                len: 4,
+            },
             "unknown key `nmae`",
         )
         .label("not a key of an element")

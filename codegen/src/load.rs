@@ -15,6 +15,8 @@ pub struct LoadedFile {
     pub text: String,
     /// The file, when its top level could be read.
     pub file: Option<SchemaFile>,
+    /// The `name` written in a file whose top level could not be read.
+    pub declared_name: Option<String>,
     /// False when some part of the file could not be read (its semantic checks are skipped, so a
     /// half-read file does not produce a cascade of follow-on problems).
     pub complete: bool,
@@ -35,10 +37,13 @@ pub fn read_dir(dir: &Path, display_root: &Path) -> Result<Vec<(PathBuf, String)
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
-                // Keep going: the parser reports it as a diagnostic on this file.
+                // Keep going: `parse_one` reports it as a diagnostic on this file. The text is the
+                // valid part followed by a mark that no valid schema file ends with.
                 let valid = e.utf8_error().valid_up_to();
-                let mut t = String::from_utf8_lossy(&e.into_bytes()[..valid]).into_owned();
-                t.push('\u{FFFD}');
+                let mut bytes = e.into_bytes();
+                bytes.truncate(valid);
+                let mut t = String::from_utf8(bytes).unwrap_or_default();
+                t.push_str(INVALID_UTF8_MARK);
                 t
             }
         };
@@ -46,6 +51,11 @@ pub fn read_dir(dir: &Path, display_root: &Path) -> Result<Vec<(PathBuf, String)
     }
     Ok(out)
 }
+
+/// Ends the text of a file that is not valid UTF-8, after its valid part: a replacement character
+/// (shown in the snippet where the bad byte was) and a NUL (which YAML forbids, so a valid file
+/// cannot end like this).
+const INVALID_UTF8_MARK: &str = "\u{FFFD}\0";
 
 fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
@@ -69,33 +79,61 @@ pub fn parse_all(sources: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Ve
         .collect()
 }
 
-fn parse_one(path: PathBuf, text: String, diags: &mut Diagnostics) -> LoadedFile {
-    if text.contains('\u{FFFD}') {
-        let line = text
-            .lines()
-            .position(|l| l.contains('\u{FFFD}'))
-            .map_or(0, |i| i + 1);
+fn parse_one(path: PathBuf, mut text: String, diags: &mut Diagnostics) -> LoadedFile {
+    if text.ends_with(INVALID_UTF8_MARK) {
+        // Point at the first byte that is not UTF-8, shown as the replacement character.
+        text.truncate(text.len() - 1); // drop the NUL, keep the replacement character
+        let lines: Vec<&str> = crate::diag::split_lines(&text).collect();
+        let line = lines.len();
+        let col = lines.last().map_or(1, |l| l.chars().count());
         diags.push(
             Diagnostic::new(
                 "invalid-utf8",
                 &path,
-                Loc { line: u32::try_from(line).unwrap_or(0), col: 1, len: 0 },
+                Loc {
+                    line: u32::try_from(line).unwrap_or(u32::MAX),
+                    col: u32::try_from(col).unwrap_or(u32::MAX),
+                    len: 1,
+                },
                 "the file is not valid UTF-8",
             )
-            .hint("save the file as UTF-8"),
+            .label("this byte is not UTF-8")
+            .hint("save the file as UTF-8 (it looks like another encoding, such as Latin-1 or Windows-1252)"),
         );
-        return LoadedFile { path, text, file: None, complete: false };
+        return LoadedFile {
+            path,
+            text,
+            file: None,
+            declared_name: None,
+            complete: false,
+        };
     }
     let root = match node::parse(&text) {
         Ok(root) => root,
-        Err((loc, msg)) => {
-            diags.push(
-                Diagnostic::new("yaml-syntax", &path, loc, format!("invalid YAML: {msg}"))
-                    .hint("fix the YAML syntax at this position; every other file was still checked"),
-            );
-            return LoadedFile { path, text, file: None, complete: false };
+        Err(e) => {
+            diags.push(Diagnostic::new(e.code, &path, e.loc, e.message).hint(e.hint));
+            return LoadedFile {
+                path,
+                text,
+                file: None,
+                declared_name: None,
+                complete: false,
+            };
         }
     };
+    if matches!(root.value, node::Node::Null) {
+        diags.push(
+            Diagnostic::new("empty-file", &path, Loc::UNKNOWN, "the file holds no schema")
+                .hint("a schema file is a mapping that starts with `kind: resource` or `kind: shape` (see schema/README.md)"),
+        );
+        return LoadedFile {
+            path,
+            text,
+            file: None,
+            declared_name: None,
+            complete: false,
+        };
+    }
     let (file, errors) = node::from_node::<SchemaFile>(&root, &text);
     let complete = errors.is_empty() && file.is_some();
     for e in errors {
@@ -105,7 +143,26 @@ fn parse_one(path: PathBuf, text: String, diags: &mut Diagnostics) -> LoadedFile
                 .maybe_hint(hint),
         );
     }
-    LoadedFile { path, text, file, complete }
+    // When the top level could not be read, keep the type's name so that references to it are
+    // not reported as unknown types on top of this file's own problems.
+    let declared_name = match (&file, &root.value) {
+        (None, node::Node::Map(entries)) => {
+            entries
+                .iter()
+                .find_map(|(k, v)| match (&k.value, &v.value) {
+                    (node::Node::Str(k), node::Node::Str(v)) if k == "name" => Some(v.clone()),
+                    _ => None,
+                })
+        }
+        _ => None,
+    };
+    LoadedFile {
+        path,
+        text,
+        file,
+        declared_name,
+        complete,
+    }
 }
 
 fn default_hint(code: &str) -> Option<String> {

@@ -112,44 +112,240 @@ pub const MAX_FILE_BYTES: usize = 1 << 20;
 const MAX_DEPTH: usize = 32;
 const MAX_NODES: usize = 200_000;
 
+/// Why a file could not be parsed as YAML.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// Stable code: `yaml-syntax`, `yaml-limit` (a budget against hostile input was exceeded),
+    /// `duplicate-key`, `multiple-documents` or `file-too-large`.
+    pub code: &'static str,
+    /// Where; [`Loc::UNKNOWN`] for a whole-file problem.
+    pub loc: Loc,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: String,
+}
+
 /// Parses YAML text into a tree of positioned nodes, within the loader's budgets.
-pub fn parse(text: &str) -> Result<Spanned<Node>, (Loc, String)> {
+pub fn parse(text: &str) -> Result<Spanned<Node>, ParseError> {
     if text.len() > MAX_FILE_BYTES {
-        return Err((
-            Loc::UNKNOWN,
-            format!(
+        return Err(ParseError {
+            code: "file-too-large",
+            loc: Loc::UNKNOWN,
+            message: format!(
                 "the file is {} bytes; schema files are limited to {} bytes",
                 text.len(),
                 MAX_FILE_BYTES
             ),
-        ));
+            hint: "split the file: one resource or shape per file".to_owned(),
+        });
     }
     let options = serde_saphyr::options! {
         strict_booleans: true,
+        // Every entry reaches the node tree, so a repeated key is reported where it is written
+        // (with the first one's line) instead of ending the parse.
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
         budget: serde_saphyr::budget! {
             max_depth: MAX_DEPTH,
             max_nodes: MAX_NODES,
             max_documents: 1,
-            max_aliases: 1_000,
-            max_anchors: 1_000,
+            max_aliases: MAX_ALIASES,
+            max_anchors: MAX_ANCHORS,
             max_total_scalar_bytes: MAX_FILE_BYTES,
         },
         alias_limits: serde_saphyr::alias_limits! {
-            max_total_replayed_events: 20_000,
+            max_total_replayed_events: MAX_REPLAYED_EVENTS,
             max_replay_stack_depth: 16,
             max_alias_expansions_per_anchor: 100,
         },
     };
-    serde_saphyr::from_str_with_options::<Spanned<Node>>(text, options).map_err(|e| {
-        let loc = e.location().map(to_loc).unwrap_or(Loc::UNKNOWN);
-        let inner = e.without_snippet();
-        let mut msg = inner.to_string();
-        // serde-saphyr appends " at line L, column C"; the diagnostic prints the position itself.
-        if let Some(i) = msg.rfind(" at line ") {
-            msg.truncate(i);
+    serde_saphyr::from_str_with_options::<Spanned<Node>>(text, options)
+        .map_err(|e| parse_error(&e, text))
+}
+
+const MAX_ALIASES: usize = 1_000;
+const MAX_ANCHORS: usize = 1_000;
+const MAX_REPLAYED_EVENTS: usize = 20_000;
+
+/// Turns a serde-saphyr error into a diagnostic in the loader's words.
+fn parse_error(e: &serde_saphyr::Error, text: &str) -> ParseError {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    let loc = e.location().map(to_loc).unwrap_or(Loc::UNKNOWN);
+    let mut inner = e;
+    while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = inner {
+        inner = error;
+    }
+    let limit = |message: String, hint: &str| ParseError {
+        code: "yaml-limit",
+        loc,
+        message,
+        hint: hint.to_owned(),
+    };
+    const ALIASES: &str = "schema files have no use for anchors and aliases (`&name`, `*name`); \
+                           write the values out";
+    match inner {
+        E::Budget { breach, .. } => match breach {
+            B::Depth { .. } => limit(
+                format!("the YAML is nested more than {MAX_DEPTH} levels deep"),
+                "schema files are a few levels deep; look for runaway `[` or `{` or indentation",
+            ),
+            B::Nodes { .. } => limit(
+                format!("the file has more than {MAX_NODES} YAML nodes"),
+                "split the file: one resource or shape per file",
+            ),
+            B::ScalarBytes { .. } => limit(
+                format!("the file's values add up to more than {MAX_FILE_BYTES} bytes"),
+                ALIASES,
+            ),
+            B::Aliases { .. } | B::AliasAnchorRatio { .. } => limit(
+                format!("the file uses more than {MAX_ALIASES} aliases"),
+                ALIASES,
+            ),
+            B::Anchors { .. } => limit(
+                format!("the file defines more than {MAX_ANCHORS} anchors"),
+                ALIASES,
+            ),
+            B::Documents { .. } => ParseError {
+                code: "multiple-documents",
+                loc,
+                message: "a second YAML document starts here; a schema file holds one".to_owned(),
+                hint: "put each resource or shape in its own file, and remove this `---`"
+                    .to_owned(),
+            },
+            other => limit(
+                format!("the file exceeds a loader limit ({other:?})"),
+                ALIASES,
+            ),
+        },
+        E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. } => limit(
+            format!(
+                "aliases here expand to more than {MAX_REPLAYED_EVENTS} YAML nodes (an alias bomb?)"
+            ),
+            ALIASES,
+        ),
+        E::MultipleDocuments { .. } => ParseError {
+            code: "multiple-documents",
+            loc,
+            message: "a second YAML document starts here; a schema file holds one".to_owned(),
+            hint: "put each resource or shape in its own file, and remove this `---`".to_owned(),
+        },
+        E::DuplicateMappingKey { key, .. } => ParseError {
+            code: "duplicate-key",
+            loc,
+            message: match key {
+                Some(k) => format!("the key `{k}` appears twice in this mapping"),
+                None => "a key appears twice in this mapping".to_owned(),
+            },
+            hint: "keep one of them".to_owned(),
+        },
+        _ => {
+            let mut message = inner.to_string();
+            // serde-saphyr appends " at line L, column C"; the diagnostic prints the position
+            // itself.
+            if let Some(i) = message.rfind(" at line ")
+                && message[i..].starts_with(&format!(" at line {}, column ", loc.line))
+            {
+                message.truncate(i);
+            }
+            let (loc, message, hint) = explain_syntax_error(text, loc, message);
+            ParseError {
+                code: "yaml-syntax",
+                loc,
+                message: format!("invalid YAML: {message}"),
+                hint,
+            }
         }
-        (loc, msg)
-    })
+    }
+}
+
+/// Adds what usually causes a syntax error to the parser's message: a tab in the indentation, or a
+/// `[`, `{` or quote left open on an earlier line (the parser only notices it further down).
+fn explain_syntax_error(text: &str, loc: Loc, message: String) -> (Loc, String, String) {
+    const DEFAULT_HINT: &str =
+        "fix the YAML syntax at this position; every other file was still checked";
+    let lines: Vec<&str> = crate::diag::split_lines(text).collect();
+    let at = (loc.line as usize).saturating_sub(1);
+    if message.contains("tab") {
+        // YAML forbids tabs in indentation; point at the first one from the reported line on.
+        for (i, line) in lines.iter().enumerate().skip(at) {
+            let indent: String = line
+                .chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .collect();
+            if let Some(col) = indent.chars().position(|c| c == '\t') {
+                let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                let col = u32::try_from(col + 1).unwrap_or(u32::MAX);
+                return (
+                    Loc {
+                        line: line_no,
+                        col,
+                        len: 1,
+                    },
+                    "a tab in the indentation".to_owned(),
+                    "YAML indents with spaces only; replace the tab with spaces".to_owned(),
+                );
+            }
+        }
+    }
+    if loc.is_known() {
+        // The nearest earlier line that leaves a flow collection open.
+        for i in (0..at.min(lines.len())).rev() {
+            if let Some((col, open)) = unclosed_flow(lines[i]) {
+                let hint = format!(
+                    "the `{open}` at line {}, column {} is not closed on its line; \
+                     if it should be, close it there",
+                    i + 1,
+                    col + 1
+                );
+                return (loc, message, hint);
+            }
+            // Stop at the first line that starts a new top-level key.
+            if lines[i].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+                break;
+            }
+        }
+    }
+    (loc, message, DEFAULT_HINT.to_owned())
+}
+
+/// The column (0-based, in characters) and character of the first `[` or `{` a line leaves open,
+/// ignoring quoted text and comments.
+fn unclosed_flow(line: &str) -> Option<(usize, char)> {
+    let mut stack: Vec<(usize, char)> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut prev = ' ';
+    let mut chars = line.chars().enumerate().peekable();
+    while let Some((i, c)) = chars.next() {
+        match quote {
+            Some('\'') if c == '\'' => {
+                if chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                    chars.next();
+                } else {
+                    quote = None;
+                }
+            }
+            Some('"') if c == '\\' => {
+                chars.next();
+            }
+            Some('"') if c == '"' => quote = None,
+            Some(_) => {}
+            None => match c {
+                '\'' | '"' if matches!(prev, ' ' | '[' | '{' | ',' | ':') => quote = Some(c),
+                '#' if prev == ' ' => break,
+                '[' | '{' => stack.push((i, c)),
+                ']' | '}' => {
+                    stack.pop();
+                }
+                _ => {}
+            },
+        }
+        prev = c;
+    }
+    stack.first().copied()
 }
 
 fn to_loc(l: serde_saphyr::Location) -> Loc {
@@ -177,7 +373,10 @@ pub struct Sp<T> {
 impl<T> Sp<T> {
     /// A value without a known position (for values a tool builds rather than reads).
     pub fn unplaced(value: T) -> Self {
-        Sp { value, loc: Loc::UNKNOWN }
+        Sp {
+            value,
+            loc: Loc::UNKNOWN,
+        }
     }
 }
 
@@ -297,9 +496,36 @@ pub struct DeError {
     pub loc: Option<Loc>,
     /// How to fix it.
     pub hint: Option<String>,
+    /// Context the node that positions the error uses to complete the message.
+    pending: Pending,
+    /// The problem is a consequence of one already recorded (a missing key whose misspelling
+    /// was reported as unknown): the item still fails, but the error is not recorded again.
+    silent: bool,
+}
+
+/// What an error still needs from the node that positions it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Pending {
+    Nothing,
+    /// A type or value error: what was expected, in the format's words. The node rewrites the
+    /// message with what it actually holds.
+    Expected(String),
+    /// A missing key: the mapping names itself in the message.
+    Missing(&'static str),
 }
 
 impl DeError {
+    fn new(code: &'static str, message: String, loc: Option<Loc>, hint: Option<String>) -> Self {
+        DeError {
+            code,
+            message,
+            loc,
+            hint,
+            pending: Pending::Nothing,
+            silent: false,
+        }
+    }
+
     fn at(mut self, loc: Loc) -> Self {
         if self.loc.is_none() {
             self.loc = Some(loc);
@@ -316,53 +542,95 @@ impl fmt::Display for DeError {
 
 impl std::error::Error for DeError {}
 
+/// What serde's `expected` texts mean in the schema format's words.
+fn plain_expected(exp: &str) -> String {
+    let s = match exp {
+        "u32" | "u64" | "i64" => "a whole number from 0 to 4294967295",
+        "a boolean" => "`true` or `false`",
+        "a string" => "a string",
+        "a sequence" => "a list (`[a, b]`, or items starting with `- `)",
+        "a map" => "a mapping (`key: value` pairs)",
+        "struct SchemaFile" => "a mapping of schema keys (`kind:`, `name:`, `wire-name:` ...)",
+        "struct Source" => "a mapping with `page:` (and `seed:`, `language:`, `corrections:`)",
+        "struct Scopes" => "a mapping with `read:` and `write:`",
+        "struct Envelopes" => "a mapping with `list:`, `bulk-request:` or `bulk-result:`",
+        "struct Element" => "an element: a mapping with `name:`, `description:`, `type:` ...",
+        "struct Action" => "an action: a mapping with `name:`, `kind:`, `method:`, `path:` ...",
+        "struct Param" => "a parameter: a mapping like `{ name: id, type: integer }`",
+        "enum FileKind" => "`resource` or `shape`",
+        "enum Host" => "`core` or `cso`",
+        "enum Method" => "an HTTP method (`GET`, `POST`, `PUT`, `PATCH`, `DELETE`)",
+        "enum ActionKind" => "an action kind (`create`, `index`, `show`, `update` ...)",
+        "enum Takes" => "what the request takes (`nothing`, `object`, `query` ...)",
+        "enum Answers" => "what the response answers (`object`, `list`, `envelope` ...)",
+        "enum Assigned" => "what Coupa assigns (`id`, `created-at`, `sequence` ...)",
+        other => return other.to_owned(),
+    };
+    s.to_owned()
+}
+
 impl de::Error for DeError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        DeError {
-            code: "invalid-value",
-            message: msg.to_string(),
-            loc: None,
-            hint: None,
-        }
+        DeError::new("invalid-value", msg.to_string(), None, None)
     }
 
     fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        let expected = plain_expected(&exp.to_string());
         DeError {
-            code: "wrong-type",
-            message: format!("expected {exp}, found {unexp}"),
-            loc: None,
-            hint: None,
+            pending: Pending::Expected(expected.clone()),
+            ..DeError::new(
+                "wrong-type",
+                format!("expected {expected}, found {unexp}"),
+                None,
+                None,
+            )
+        }
+    }
+
+    fn invalid_value(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        let expected = plain_expected(&exp.to_string());
+        DeError {
+            pending: Pending::Expected(expected.clone()),
+            ..DeError::new(
+                "invalid-value",
+                format!("expected {expected}, found {unexp}"),
+                None,
+                None,
+            )
         }
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
-        DeError {
-            code: "unknown-value",
-            message: format!("`{variant}` is not one of the accepted values"),
-            loc: None,
-            hint: Some(match did_you_mean(variant, expected.iter().copied()) {
+        DeError::new(
+            "unknown-value",
+            format!("`{variant}` is not one of the accepted values"),
+            None,
+            Some(match did_you_mean(variant, expected.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`? Accepted: {}", list(expected)),
                 None => format!("accepted values: {}", list(expected)),
             }),
-        }
+        )
     }
 
     fn missing_field(field: &'static str) -> Self {
         DeError {
-            code: "missing-key",
-            message: format!("missing required key `{field}`"),
-            loc: None,
-            hint: Some(format!("add `{field}:` to this mapping")),
+            pending: Pending::Missing(field),
+            ..DeError::new(
+                "missing-key",
+                format!("missing required key `{field}`"),
+                None,
+                Some(format!("add `{field}:` to this mapping")),
+            )
         }
     }
 
     fn duplicate_field(field: &'static str) -> Self {
-        DeError {
-            code: "duplicate-key",
-            message: format!("key `{field}` appears twice"),
-            loc: None,
-            hint: Some("keep one of them".to_owned()),
-        }
+        DeError::new(
+            "duplicate-key",
+            format!("key `{field}` appears twice"),
+            None,
+            Some("keep one of them".to_owned()),
+        )
     }
 }
 
@@ -392,7 +660,9 @@ pub fn from_node<T: de::DeserializeOwned>(
     match result {
         Ok(v) => (Some(v), errors),
         Err(e) => {
-            errors.push(e);
+            if !e.silent {
+                errors.push(e);
+            }
             (None, errors)
         }
     }
@@ -419,15 +689,114 @@ impl<'a> NodeDe<'a> {
     }
 
     fn loc(&self) -> Loc {
-        loc_of(self.node)
+        let mut loc = loc_of(self.node);
+        if matches!(self.node.value, Node::Seq(_) | Node::Map(_))
+            && let Some(len) = self.flow_len()
+        {
+            loc.len = len;
+        }
+        loc
+    }
+
+    /// The length in characters of a flow collection (`[a, b]`, `{ k: v }`) written on one line,
+    /// so that a diagnostic underlines all of it rather than its opening bracket.
+    fn flow_len(&self) -> Option<u32> {
+        let start = usize::try_from(self.node.referenced.span().byte_offset()?).ok()?;
+        let rest = self.source.get(start..)?;
+        if !rest.starts_with(['[', '{']) {
+            return None;
+        }
+        let mut depth = 0usize;
+        let mut quote: Option<char> = None;
+        let mut chars = rest.chars().enumerate().peekable();
+        while let Some((i, c)) = chars.next() {
+            match (quote, c) {
+                (_, '\n' | '\r') => return None,
+                (Some('\''), '\'') => {
+                    if chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                        chars.next();
+                    } else {
+                        quote = None;
+                    }
+                }
+                (Some('"'), '\\') => {
+                    chars.next();
+                }
+                (Some('"'), '"') => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"') => quote = Some(c),
+                (None, '[' | '{') => depth += 1,
+                (None, ']' | '}') => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return u32::try_from(i + 1).ok();
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// What the node holds, for a message: the text as written for a scalar.
+    fn describe(&self) -> String {
+        let quote = |t: &str| {
+            let t: String = t.chars().take(40).collect();
+            format!("`{}`", t.replace('\n', " "))
+        };
+        match &self.node.value {
+            Node::Null => "nothing".to_owned(),
+            Node::Str(s) => quote(s),
+            Node::Bool(_) | Node::Int(_) | Node::Float(_) => match self.scalar_text() {
+                Some(t) => quote(&t),
+                None => self.unexpected().to_string(),
+            },
+            Node::Seq(_) => "a list".to_owned(),
+            Node::Map(_) => "a mapping".to_owned(),
+        }
+    }
+
+    /// The string value of this mapping's `name` key, if any (to say which element is meant).
+    fn name_entry(&self) -> Option<&'a str> {
+        let Node::Map(entries) = &self.node.value else {
+            return None;
+        };
+        entries
+            .iter()
+            .find_map(|(k, v)| match (&k.value, &v.value) {
+                (Node::Str(k), Node::Str(v)) if k == "name" => Some(v.as_str()),
+                _ => None,
+            })
+    }
+
+    /// The text of a key, when it is a plain scalar.
+    fn key_text(&self) -> Option<String> {
+        match &self.node.value {
+            Node::Str(s) => Some(s.clone()),
+            Node::Int(_) | Node::Float(_) | Node::Bool(_) => self.scalar_text(),
+            _ => None,
+        }
     }
 
     /// Finishes a deserialize call: positions the error, and records it when this node is the
     /// root of a recoverable item.
     fn finish<T>(&self, r: Result<T, DeError>) -> Result<T, DeError> {
-        r.map_err(|e| {
+        r.map_err(|mut e| {
+            if e.loc.is_none()
+                && let Pending::Expected(expected) = &e.pending
+            {
+                let expected = expected.clone();
+                e.pending = Pending::Nothing;
+                e.message = format!("expected {expected}, found {}", self.describe());
+                if expected == "`true` or `false`" {
+                    e.hint = Some(
+                        "write `true` or `false` (`yes`, `no`, `on` and `off` are strings here)"
+                            .to_owned(),
+                    );
+                }
+            }
             let e = e.at(self.loc());
-            if self.recover_root {
+            if self.recover_root && !e.silent {
                 self.sink.borrow_mut().push(e.clone());
             }
             e
@@ -461,33 +830,80 @@ impl<'a> NodeDe<'a> {
         visitor: V,
         fields: Option<&'static [&'static str]>,
     ) -> Result<V::Value, DeError> {
+        self.visit_map_node_suggesting(visitor, fields).0
+    }
+
+    /// Like [`Self::visit_map_node`], and also returns the keys suggested for misspelt ones.
+    fn visit_map_node_suggesting<'de, V: Visitor<'de>>(
+        &self,
+        visitor: V,
+        fields: Option<&'static [&'static str]>,
+    ) -> (Result<V::Value, DeError>, Vec<&'static str>) {
         let Node::Map(entries) = &self.node.value else {
-            return Err(de::Error::invalid_type(self.unexpected(), &visitor));
+            return (
+                Err(de::Error::invalid_type(self.unexpected(), &visitor)),
+                Vec::new(),
+            );
         };
+        let mut suggested = Vec::new();
         let mut kept = Vec::with_capacity(entries.len());
+        let mut seen: Vec<(String, Loc)> = Vec::new();
         for (k, v) in entries {
-            if let (Some(fields), Node::Str(key)) = (fields, &k.value)
-                && !fields.contains(&key.as_str())
-            {
-                let hint = match did_you_mean(key, fields.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("the keys allowed here are {}", list(fields)),
+            let key = self.child(k).key_text();
+            if let Some(key) = &key {
+                if let Some((_, first)) = seen.iter().find(|(s, _)| s == key) {
+                    self.sink.borrow_mut().push(DeError::new(
+                        "duplicate-key",
+                        format!("the key `{key}` appears twice in this mapping"),
+                        Some(loc_of(k)),
+                        Some(format!(
+                            "the first is at line {}, column {}; keep one of them",
+                            first.line, first.col
+                        )),
+                    ));
+                    continue;
+                }
+                seen.push((key.clone(), loc_of(k)));
+            }
+            if let Some(fields) = fields {
+                let problem = match &key {
+                    Some(key) if !fields.contains(&key.as_str()) => Some((
+                        format!("unknown key `{key}`"),
+                        match did_you_mean(key, fields.iter().copied()) {
+                            Some(s) => {
+                                suggested.push(s);
+                                format!("did you mean `{s}`?")
+                            }
+                            None => format!("the keys allowed here are {}", list(fields)),
+                        },
+                    )),
+                    Some(_) => None,
+                    None => Some((
+                        format!(
+                            "a key must be a plain name, not {}",
+                            self.child(k).describe()
+                        ),
+                        format!("the keys allowed here are {}", list(fields)),
+                    )),
                 };
-                self.sink.borrow_mut().push(DeError {
-                    code: "unknown-key",
-                    message: format!("unknown key `{key}`"),
-                    loc: Some(loc_of(k)),
-                    hint: Some(hint),
-                });
-                continue;
+                if let Some((message, hint)) = problem {
+                    self.sink.borrow_mut().push(DeError::new(
+                        "unknown-key",
+                        message,
+                        Some(self.child(k).loc()),
+                        Some(hint),
+                    ));
+                    continue;
+                }
             }
             kept.push((k, v));
         }
-        visitor.visit_map(MapAcc {
+        let r = visitor.visit_map(MapAcc {
             de: *self,
             entries: kept.into_iter(),
             value: None,
-        })
+        });
+        (r, suggested)
     }
 }
 
@@ -726,11 +1142,40 @@ impl<'de, 'a> Deserializer<'de> for NodeDe<'a> {
 
     fn deserialize_struct<V: Visitor<'de>>(
         self,
-        _: &'static str,
+        name: &'static str,
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, DeError> {
-        let r = self.visit_map_node(visitor, Some(fields));
+        let (r, suggested) = self.visit_map_node_suggesting(visitor, Some(fields));
+        let r = r.map_err(|mut e| {
+            // Say which mapping lacks the key: `element `status` is missing ...`.
+            if e.loc.is_none()
+                && let Pending::Missing(field) = e.pending
+            {
+                e.pending = Pending::Nothing;
+                let what = match name {
+                    "SchemaFile" => "the file".to_owned(),
+                    "Source" => "`source`".to_owned(),
+                    "Scopes" => "`scopes`".to_owned(),
+                    "Element" | "Action" | "Param" => {
+                        let noun = match name {
+                            "Element" => "element",
+                            "Action" => "action",
+                            _ => "parameter",
+                        };
+                        match self.name_entry() {
+                            Some(n) => format!("{noun} `{n}`"),
+                            None => format!("this {noun}"),
+                        }
+                    }
+                    _ => "this mapping".to_owned(),
+                };
+                e.message = format!("{what} is missing the required key `{field}`");
+                // A misspelt key was already reported with this one as its suggestion.
+                e.silent = suggested.contains(&field);
+            }
+            e
+        });
         self.finish(r)
     }
 
@@ -789,7 +1234,14 @@ mod tests {
             panic!()
         };
         assert_eq!(second.name.value, "second");
-        assert_eq!(second.name.loc, Loc { line: 3, col: 11, len: 8 });
+        assert_eq!(
+            second.name.loc,
+            Loc {
+                line: 3,
+                col: 11,
+                len: 8
+            }
+        );
     }
 
     #[test]
@@ -806,7 +1258,11 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            vec![("unknown-key", 2, 5), ("wrong-type", 5, 12), ("unknown-key", 7, 5)]
+            vec![
+                ("unknown-key", 2, 5),
+                ("wrong-type", 5, 12),
+                ("unknown-key", 7, 5)
+            ]
         );
         assert_eq!(errs[0].hint.as_deref(), Some("did you mean `name`?"));
     }
@@ -828,16 +1284,20 @@ mod tests {
             panic!()
         };
         assert_eq!(i.name.value, "1.10");
+        assert_eq!(i.count, None);
     }
 
     #[test]
     fn syntax_errors_and_budgets_are_reported_not_panicked() {
-        let (loc, msg) = parse("a: [1, 2\nb: 3").unwrap_err();
-        assert_eq!(loc.line, 2);
-        assert!(!msg.contains(" at line "), "{msg}");
+        let e = parse("a: [1, 2\nb: 3").unwrap_err();
+        assert_eq!((e.code, e.loc.line), ("yaml-syntax", 2));
+        assert!(!e.message.contains(" at line "), "{}", e.message);
+        assert!(e.hint.contains("line 1, column 4"), "{}", e.hint);
         let bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
-        assert!(parse(bomb).is_err());
+        assert_eq!(parse(bomb).unwrap_err().code, "yaml-limit");
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-        assert!(parse(&deep).is_err());
+        assert_eq!(parse(&deep).unwrap_err().code, "yaml-limit");
+        let big = "#".repeat(MAX_FILE_BYTES + 1);
+        assert_eq!(parse(&big).unwrap_err().code, "file-too-large");
     }
 }

@@ -1,0 +1,200 @@
+//! The corpus of broken schemas: `tests/broken/<case>/` holds a small schema directory with one
+//! kind of mistake, and the snapshot `broken__<case>` holds the diagnostics it renders.
+//!
+//! A case is named after the diagnostic code it must produce: `<code>`, or `<code>--<variant>`
+//! when one code has several cases (`name-collision--fields`). Codes never contain `--`, so the
+//! code is the part of the name before the first `--`. The one exception is `many-problems`,
+//! which holds several mistakes in two files and must report every one of them in one run.
+//!
+//! A file over the size limit is not committed: [`file_too_large`] writes it under the target
+//! directory and checks it the same way.
+
+use std::collections::BTreeSet;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use coupa_tests::root;
+
+/// Separates a case's code from its variant.
+const VARIANT_SEPARATOR: &str = "--";
+
+/// The code a case must produce, from its directory name.
+fn expected_code(case: &str) -> &str {
+    case.split_once(VARIANT_SEPARATOR)
+        .map_or(case, |(code, _)| code)
+}
+
+fn cases() -> Vec<PathBuf> {
+    let dir = root().join("tests/broken");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
+fn case_name(dir: &Path) -> String {
+    dir.file_name()
+        .expect("a case directory has a name")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Checks one case and compares its rendering with the snapshot. Returns the codes it produced.
+fn check_case(dir: &Path) -> BTreeSet<&'static str> {
+    let case = case_name(dir);
+    let failure = match coupa_codegen::compile_dir(dir) {
+        Ok(_) => panic!("{case}: the broken schemas compiled without a diagnostic"),
+        Err(f) => f,
+    };
+    let items = failure.diagnostics.items();
+    assert!(!items.is_empty(), "{case}: failed without a diagnostic");
+    let codes: BTreeSet<&'static str> = items.iter().map(|d| d.code).collect();
+    for d in &items {
+        assert!(
+            d.loc.is_known() || matches!(d.code, "empty-file" | "file-too-large" | "io"),
+            "{case}: `{}` has no position: {d}",
+            d.code
+        );
+    }
+    if case == "many-problems" {
+        let files: BTreeSet<&Path> = items.iter().map(|d| d.file.as_path()).collect();
+        assert!(files.len() >= 2, "{case}: problems in {files:?} only");
+        assert!(
+            items.len() >= 6,
+            "{case}: only {} problems reported",
+            items.len()
+        );
+        assert!(codes.len() >= 5, "{case}: only the codes {codes:?}");
+    } else {
+        let code = expected_code(&case);
+        assert!(
+            codes.contains(code),
+            "{case}: expected a `{code}` diagnostic, got {codes:?}:\n{}",
+            failure.render()
+        );
+    }
+    let rendered = failure.render();
+    let mut settings = insta::Settings::clone_current();
+    // Generated cases live under the target directory, whose place varies.
+    if dir.starts_with(root().join("tests/broken")) {
+        settings.set_input_file(dir);
+    }
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!(format!("broken__{case}"), rendered));
+    codes
+}
+
+#[test]
+fn every_broken_case_fails_with_its_code() {
+    let cases = cases();
+    assert!(
+        cases.len() >= 28,
+        "only {} cases in tests/broken",
+        cases.len()
+    );
+    let mut failed = Vec::new();
+    let mut codes = BTreeSet::new();
+    for dir in &cases {
+        // Run every case, so one run shows every case that changed.
+        match catch_unwind(AssertUnwindSafe(|| check_case(dir))) {
+            Ok(c) => codes.extend(c),
+            Err(_) => failed.push(case_name(dir)),
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} case(s) failed: {}",
+        failed.len(),
+        failed.join(", ")
+    );
+    let named: BTreeSet<String> = cases
+        .iter()
+        .map(|d| case_name(d))
+        .filter(|c| c != "many-problems")
+        .map(|c| expected_code(&c).to_owned())
+        .collect();
+    assert!(
+        named.len() >= 25,
+        "the corpus covers only {} codes: {named:?}",
+        named.len()
+    );
+    // Every code a case is named after is one the loader produced.
+    let missing: Vec<&String> = named
+        .iter()
+        .filter(|c| !codes.contains(c.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes named by cases but never produced: {missing:?}"
+    );
+}
+
+#[test]
+fn case_names_follow_the_rule() {
+    for dir in cases() {
+        let case = case_name(&dir);
+        let code = expected_code(&case);
+        assert!(
+            !code.is_empty()
+                && code.split('-').all(|w| !w.is_empty()
+                    && w.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
+            "`{case}`: a case is named `<code>` or `<code>--<variant>`, with a kebab-case code"
+        );
+        let yaml = std::fs::read_dir(&dir)
+            .expect("case directory")
+            .filter_map(Result::ok)
+            .any(|e| e.path().is_dir() || e.path().extension().is_some_and(|x| x == "yaml"));
+        assert!(yaml, "`{case}` holds no .yaml file");
+    }
+}
+
+/// A file over the size limit, written at test time rather than committed.
+#[test]
+fn file_too_large() {
+    let case = "file-too-large";
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("broken-generated")
+        .join(case);
+    std::fs::create_dir_all(&dir).expect("create the case directory");
+    let base = std::fs::read_to_string(root().join("tests/broken/unknown-key/widgets.yaml"))
+        .expect("read a small schema");
+    let mut text = String::from("# Generated by schema_corpus.rs: a file over the size limit.\n");
+    text.push_str(&base);
+    text.push_str("notes:\n");
+    let note = format!("  - {}\n", "A long note. ".repeat(70));
+    while text.len() <= coupa_codegen::node::MAX_FILE_BYTES {
+        text.push_str(&note);
+    }
+    std::fs::write(dir.join("widgets.yaml"), &text).expect("write the big file");
+    let codes = check_case(&dir);
+    assert_eq!(codes, BTreeSet::from(["file-too-large"]));
+}
+
+/// A replacement character written on purpose is valid UTF-8, not a sign of a bad byte.
+#[test]
+fn a_replacement_character_is_valid_utf8() {
+    let text = std::fs::read_to_string(root().join("tests/broken/unknown-key/widgets.yaml"))
+        .expect("read a small schema")
+        .replace("    uniqe: true\n", "")
+        .replace("A widget.", "A widget \u{FFFD}.");
+    coupa_codegen::compile_sources(vec![(PathBuf::from("schema/widgets.yaml"), text)])
+        .unwrap_or_else(|f| panic!("{}", f.render()));
+}
+
+/// Line breaks that are a lone `\r` (old Mac files) count as YAML counts them, so the snippet
+/// shows the line the position names.
+#[test]
+fn lone_carriage_returns_are_line_breaks() {
+    let text = std::fs::read_to_string(root().join("tests/broken/unknown-key/widgets.yaml"))
+        .expect("read a small schema")
+        .replace('\n', "\r");
+    let failure =
+        coupa_codegen::compile_sources(vec![(PathBuf::from("schema/widgets.yaml"), text)])
+            .expect_err("the case is broken");
+    let rendered = failure.render();
+    assert!(rendered.contains("21 |     uniqe: true\n"), "{rendered}");
+}
