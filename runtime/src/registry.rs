@@ -190,9 +190,11 @@ pub struct Action {
 }
 
 /// Validates one canonical object for a mode against a store, excluding the object keyed `except`.
-pub type ValidateFn = fn(&Value, Mode, Option<&dyn UniqueStore>, Option<&str>) -> Result<(), Violations>;
+pub type ValidateFn =
+    fn(&Value, Mode, Option<&dyn UniqueStore>, Option<&str>) -> Result<(), Violations>;
 /// Validates a batch of canonical objects under `/<key>`.
-pub type ValidateBatchFn = fn(&[Value], Mode, Option<&dyn UniqueStore>, &str) -> Result<(), Violations>;
+pub type ValidateBatchFn =
+    fn(&[Value], Mode, Option<&dyn UniqueStore>, &str) -> Result<(), Violations>;
 /// Writes canonical objects as a list under a plural root.
 pub type WriteListFn = fn(Format, &str, &[Value]) -> Result<Vec<u8>, EncodeError>;
 
@@ -209,7 +211,8 @@ pub struct Codec {
     /// Validates one canonical object for a mode, checking unique elements against a store
     /// (excluding the object keyed `except`).
     pub validate: ValidateFn,
-    /// Validates a batch under `/<key>`, including uniqueness inside the batch.
+    /// Validates a batch under `/<key>` (at the root when `key` is empty), including uniqueness
+    /// inside the batch.
     pub validate_batch: ValidateBatchFn,
     /// Writes one canonical object.
     pub write: fn(Format, &Value) -> Result<Vec<u8>, EncodeError>,
@@ -305,7 +308,12 @@ fn validate_batch<T: Validate + Serialize + DeserializeOwned>(
     let typed_items: Vec<T> = items.iter().map(typed).collect::<Result<_, _>>()?;
     let mut out = Vec::new();
     let root = Path::Root;
-    validate_batch_into(&typed_items, mode, store, &root.key(key), &mut out);
+    let at = if key.is_empty() {
+        Path::Root
+    } else {
+        root.key(key)
+    };
+    validate_batch_into(&typed_items, mode, store, &at, &mut out);
     Violations(out).into_result()
 }
 

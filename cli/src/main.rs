@@ -1,0 +1,219 @@
+//! `coupa`: the command line of coupa-codegen.
+//!
+//! - `coupa validate RESOURCE ACTION FILE...` checks payloads against the schemas' rules and prints
+//!   every violation as a JSON line (exit 0: valid, 1: violations, 2: a file cannot be read);
+//! - `coupa routes` prints every route with its method, path, host and resource.
+#![forbid(unsafe_code)]
+
+mod payload;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use coupa_api::registry;
+use coupa_runtime::registry::Resource;
+use coupa_runtime::{Format, Violations};
+use serde_json::json;
+
+#[derive(Parser)]
+#[command(
+    name = "coupa",
+    version,
+    about = "Work with Coupa API payloads, generated from Coupa's documentation."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Json,
+    Xml,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Json => Format::Json,
+            FormatArg::Xml => Format::Xml,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check payloads (a single object, a list, or the resource's bulk envelope) for an action.
+    ///
+    /// Prints one JSON line per violation: {"file", "path", "rule", "message"}. Exits 0 when every
+    /// payload is valid, 1 when a violation is found, 2 when a file cannot be read or parsed.
+    Validate {
+        /// The resource: `integration-runs`, `integration_runs` or `IntegrationRun`.
+        resource: String,
+        /// The action whose rules apply: `create`, `update`, `run`, ... (see `coupa routes`).
+        action: String,
+        /// The payload files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The files' format (default: by extension, else JSON).
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+    },
+    /// Print every route: method, path, host, resource and action.
+    Routes {
+        /// One JSON object per line instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut out = std::io::stdout().lock();
+    let code = match cli.command {
+        Command::Validate {
+            resource,
+            action,
+            files,
+            format,
+        } => validate(
+            &mut out,
+            &resource,
+            &action,
+            &files,
+            format.map(Format::from),
+        ),
+        Command::Routes { json } => routes(&mut out, json),
+    };
+    let _ = out.flush();
+    ExitCode::from(code)
+}
+
+fn find_resource(name: &str) -> Result<&'static Resource, String> {
+    registry::resource(name).ok_or_else(|| {
+        format!(
+            "unknown resource `{name}`; the resources are {}",
+            registry::NAMES.join(", ")
+        )
+    })
+}
+
+fn validate(
+    out: &mut impl Write,
+    resource: &str,
+    action: &str,
+    files: &[PathBuf],
+    format: Option<Format>,
+) -> u8 {
+    let r = match find_resource(resource) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let Some(a) = r.action(action) else {
+        let names: Vec<&str> = r.actions.iter().map(|a| a.name).collect();
+        eprintln!(
+            "error: `{}` has no action `{action}`; its actions are {}",
+            r.name,
+            names.join(", ")
+        );
+        return 2;
+    };
+    let Some(mode) = a.kind.mode() else {
+        eprintln!(
+            "error: `{} {action}` takes no body, so there is nothing to validate",
+            r.name
+        );
+        return 2;
+    };
+    let mut code = 0;
+    for file in files {
+        let shown = file.display().to_string();
+        let bytes = match std::fs::read(file) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("{shown}: cannot read the file: {e}");
+                code = 2;
+                continue;
+            }
+        };
+        let fmt = payload::format_of(file, format);
+        let result = match payload::read(r, fmt, &bytes) {
+            Ok(payload::Payload::One(v)) => (r.codec.validate)(&v, mode, None, None),
+            Ok(payload::Payload::List(items)) => (r.codec.validate_batch)(&items, mode, None, ""),
+            Ok(payload::Payload::Envelope { key, items, .. }) => {
+                (r.codec.validate_batch)(&items, mode, None, key)
+            }
+            Err(e) => {
+                let at = e
+                    .path
+                    .as_deref()
+                    .filter(|p| !p.is_empty())
+                    .map(|p| format!(" (at {p})"))
+                    .unwrap_or_default();
+                eprintln!(
+                    "{shown}:{}:{}: invalid {}{at}: {}",
+                    e.line, e.column, e.format, e.message
+                );
+                code = 2;
+                continue;
+            }
+        };
+        if let Err(Violations(vs)) = result {
+            for v in vs {
+                // Keys in the documented order: file, path, rule, message.
+                let _ = writeln!(
+                    out,
+                    "{{\"file\":{},\"path\":{},\"rule\":{},\"message\":{}}}",
+                    json!(shown),
+                    json!(v.path),
+                    json!(v.rule.as_str()),
+                    json!(v.message)
+                );
+            }
+            if code == 0 {
+                code = 1;
+            }
+        }
+    }
+    code
+}
+
+fn routes(out: &mut impl Write, as_json: bool) -> u8 {
+    let mut rows = Vec::new();
+    for r in registry::RESOURCES {
+        for a in r.actions {
+            rows.push((a.method, a.path, a.host.as_str(), r.name, a.name));
+        }
+    }
+    if as_json {
+        for (method, path, host, resource, action) in rows {
+            let line = json!({"method": method, "path": path, "host": host, "resource": resource, "action": action});
+            let _ = writeln!(out, "{line}");
+        }
+        return 0;
+    }
+    let w = |f: fn(&(&str, &str, &str, &str, &str)) -> usize| rows.iter().map(f).max().unwrap_or(0);
+    let (wm, wp, wh, wr) = (
+        w(|r| r.0.len()),
+        w(|r| r.1.len()),
+        w(|r| r.2.len()),
+        w(|r| r.3.len()),
+    );
+    let _ = writeln!(
+        out,
+        "{:wm$}  {:wp$}  {:wh$}  {:wr$}  ACTION",
+        "METHOD", "PATH", "HOST", "RESOURCE"
+    );
+    for (method, path, host, resource, action) in rows {
+        let _ = writeln!(
+            out,
+            "{method:wm$}  {path:wp$}  {host:wh$}  {resource:wr$}  {action}"
+        );
+    }
+    0
+}

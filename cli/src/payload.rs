@@ -1,0 +1,80 @@
+//! Reading a payload file for a resource: a single object, a list, or the resource's bulk
+//! envelope, in JSON or XML, with the position of any problem.
+
+use coupa_runtime::registry::Resource;
+use coupa_runtime::{DecodeError, Format};
+use serde_json::Value;
+
+/// What a payload file held.
+#[derive(Debug)]
+pub enum Payload {
+    /// One object.
+    One(Value),
+    /// A list of objects (paths `/0/...`).
+    List(Vec<Value>),
+    /// A bulk envelope; the objects sit under `key` (paths `/events/0/...`).
+    Envelope {
+        /// The envelope's element holding the objects.
+        key: &'static str,
+        /// The objects.
+        items: Vec<Value>,
+    },
+}
+
+/// The format of a file: the one asked for, else its extension, else JSON.
+pub fn format_of(path: &std::path::Path, asked: Option<Format>) -> Format {
+    asked
+        .or_else(|| {
+            path.extension()
+                .and_then(|e| e.to_str())
+                .and_then(Format::from_extension)
+        })
+        .unwrap_or(Format::Json)
+}
+
+/// Reads a payload for `resource`. Every object is read through the resource's generated model,
+/// so a value of the wrong type is reported with its line and column.
+pub fn read(resource: &Resource, format: Format, bytes: &[u8]) -> Result<Payload, DecodeError> {
+    // The structure first (list, envelope or object), then the typed read for positions.
+    let loose: Value = coupa_runtime::wire::decode(format, bytes)?;
+    match &loose {
+        Value::Array(_) => Ok(Payload::List((resource.codec.read_list)(format, bytes)?)),
+        Value::Object(map) => {
+            if let Some(env) = &resource.bulk_request
+                && map.contains_key(env.items)
+            {
+                let envelope = (env.codec.read)(format, bytes)?;
+                let items = match envelope.get(env.items) {
+                    Some(Value::Array(items)) => items.clone(),
+                    _ => Vec::new(),
+                };
+                return Ok(Payload::Envelope {
+                    key: env.items,
+                    items,
+                });
+            }
+            Ok(Payload::One((resource.codec.read)(format, bytes)?))
+        }
+        other => Err(DecodeError {
+            format,
+            line: 1,
+            column: 1,
+            path: None,
+            message: format!(
+                "expected an object, a list or a bulk envelope, found {}",
+                kind(other)
+            ),
+        }),
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
