@@ -31,9 +31,34 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// Type, trait and variant names of the standard prelude (and of names the generated code uses
 /// unqualified), which a generated type must not shadow.
 pub const PRELUDE_TYPES: &[&str] = &[
-    "Box", "Clone", "Copy", "Default", "Drop", "Eq", "Err", "Fn", "FnMut", "FnOnce", "From",
-    "Into", "Iterator", "None", "Ok", "Option", "Ord", "PartialEq", "PartialOrd", "Result",
-    "Send", "Sized", "Some", "String", "Sync", "ToOwned", "ToString", "Vec",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "Drop",
+    "Eq",
+    "Err",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "Into",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "Vec",
 ];
 
 /// True for a Rust keyword.
@@ -143,7 +168,10 @@ mod tests {
     #[test]
     fn values_become_variants() {
         assert_eq!(camel("Asn::Header"), "AsnHeader");
-        assert_eq!(camel("Payables::External::Payable"), "PayablesExternalPayable");
+        assert_eq!(
+            camel("Payables::External::Payable"),
+            "PayablesExternalPayable"
+        );
         assert_eq!(camel("CoupaPay::Payment"), "CoupaPayPayment");
         assert_eq!(camel("to_coupa"), "ToCoupa");
         assert_eq!(camel("third_party_vendor"), "ThirdPartyVendor");

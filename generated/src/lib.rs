@@ -8,42 +8,62 @@
 #![deny(missing_docs)]
 pub use coupa_runtime as runtime;
 /// An attachment of a comment: a file, a URL or a text. (Comments API).
+#[rustfmt::skip]
 pub mod attachment;
 /// One message of a CSO write result. (Events API (Coupa Sourcing Optimization)).
+#[rustfmt::skip]
 pub mod bulk_result_entry;
 /// A comment on a Coupa document (an invoice, expense report, purchase order, user or requisition). (Comments API).
+#[rustfmt::skip]
 pub mod comments;
 /// A currency, as a user's default-currency carries it. (Delegates API).
+#[rustfmt::skip]
 pub mod currency;
 /// A delegation: a user (the delegator) hands approval, receiving, invoice-requesting or review duties to another user (the delegate) for a period. (Delegates API).
+#[rustfmt::skip]
 pub mod delegations;
 /// A sourcing event of Coupa Sourcing Optimization (CSO). (Events API (Coupa Sourcing Optimization)).
+#[rustfmt::skip]
 pub mod events;
 /// What a bulk create, update or delete of CSO events sends. (Events API (Coupa Sourcing Optimization)).
+#[rustfmt::skip]
 pub mod event_bulk_request;
 /// What CSO answers to a write of events. (Events API (Coupa Sourcing Optimization)).
+#[rustfmt::skip]
 pub mod event_bulk_result;
 /// What GET /api/events answers (CSO): how many events there are, and the events. (Events API (Coupa Sourcing Optimization)).
+#[rustfmt::skip]
 pub mod event_list;
 /// The settings of a CSO event, such as its currency. (Events API (Coupa Sourcing Optimization)).
+#[rustfmt::skip]
 pub mod event_settings;
 /// The flow an integration run belongs to. (Integration Runs API).
+#[rustfmt::skip]
 pub mod flow;
 /// An integration: the definition of a flow of data between Coupa and another system. (Integration Runs API).
+#[rustfmt::skip]
 pub mod integration;
 /// An integration error: a record of something that went wrong while an integration run processed a document. (Integration Errors API).
+#[rustfmt::skip]
 pub mod integration_errors;
 /// A response from the external system about one record of an integration error. (Integration Errors API).
+#[rustfmt::skip]
 pub mod integration_record_response;
 /// An integration run: one execution of an integration. (Integration Runs API).
+#[rustfmt::skip]
 pub mod integration_runs;
 /// An invoice inbox a user may use. (Delegates API).
+#[rustfmt::skip]
 pub mod invoice_inbox;
 /// A security role of a user (Admin, User, Buyer, ...). (Delegates API).
+#[rustfmt::skip]
 pub mod role;
 /// The short user object Coupa sends for created-by, updated-by and other references to a user: its id, login, names and email. (Delegates API).
+#[rustfmt::skip]
 pub mod short_user;
 /// A Coupa user, as the delegator and delegate of a delegation carry it. (Delegates API).
+#[rustfmt::skip]
 pub mod user;
 /// Every resource, element and route, as data.
+#[rustfmt::skip]
 pub mod registry;

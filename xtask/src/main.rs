@@ -82,7 +82,9 @@ fn generate(check: bool) -> ExitCode {
         for f in &report.removed {
             eprintln!("no longer generated: {f}");
         }
-        eprintln!("error: generated files are out of date; run `cargo xtask gen` and commit the result");
+        eprintln!(
+            "error: generated files are out of date; run `cargo xtask gen` and commit the result"
+        );
         return ExitCode::FAILURE;
     }
     for f in &report.written {
@@ -91,6 +93,11 @@ fn generate(check: bool) -> ExitCode {
     for f in &report.removed {
         println!("removed {f}");
     }
-    println!("{} files written, {} removed, {} unchanged", report.written.len(), report.removed.len(), report.unchanged);
+    println!(
+        "{} files written, {} removed, {} unchanged",
+        report.written.len(),
+        report.removed.len(),
+        report.unchanged
+    );
     ExitCode::SUCCESS
 }

@@ -118,7 +118,11 @@ fn request_doc(t: &TypeDef, r: &ResourceDef, a: &ActionDef) -> String {
         Host::Core => "the Core API (OAuth 2.0)".to_owned(),
         Host::Cso => "the CSO API (`X-CSO-API-KEY`)".to_owned(),
     };
-    s.push_str(&format!("\n\nAction `{}` of [`{}`] on {host}", a.name, crate::ident::bare(&t.rust)));
+    s.push_str(&format!(
+        "\n\nAction `{}` of [`{}`] on {host}",
+        a.name,
+        crate::ident::bare(&t.rust)
+    ));
     if let Some(scope) = &a.scope {
         s.push_str(&format!(", scope `{scope}`"));
     }
