@@ -375,6 +375,15 @@ impl Cx<'_> {
         if !f.actions.is_empty() {
             misplaced.push(("actions", f.kind.loc));
         }
+        if let Some(e) = &f.envelopes {
+            let loc = [&e.list, &e.bulk_request, &e.bulk_result]
+                .into_iter()
+                .flatten()
+                .map(|v| v.loc)
+                .next()
+                .unwrap_or(f.kind.loc);
+            misplaced.push(("envelopes", loc));
+        }
         for (key, loc) in misplaced {
             self.err(
                 "resource-key-on-shape",
@@ -720,6 +729,17 @@ impl Cx<'_> {
         type_rust: &str,
         fields: &[Field],
     ) -> Option<ResourceDef> {
+        if f.open.value {
+            self.err(
+                "open-resource",
+                path,
+                f.open.loc,
+                "a resource cannot be open",
+            )
+            .hint(
+                "describe the page's element table under `elements:`; only shapes can be left open",
+            );
+        }
         let Some(host) = &f.host else {
             self.err("missing-key", path, f.kind.loc, "a resource needs `host`")
                 .hint("add `host: core` (https://{instance}.coupahost.com) or `host: cso`");

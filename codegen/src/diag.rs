@@ -5,7 +5,7 @@
 //! them the way rustc does, so an editor can jump to `file:line:col`:
 //!
 //! ```text
-//! error[unknown-shape]: element `integration` refers to a shape that does not exist: `Integrtion`
+//! error[unknown-type]: `Integrtion` is neither a built-in type nor a shape in the schemas
 //!   --> schema/integration_runs.yaml:40:11
 //!    |
 //! 40 |     type: Integrtion
@@ -46,7 +46,7 @@ impl Loc {
 /// One problem found in a schema file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// A short stable code naming the kind of problem (`unknown-key`, `unknown-shape`, ...).
+    /// A short stable code naming the kind of problem (`unknown-key`, `unknown-type`, ...).
     pub code: &'static str,
     /// The file, relative to the schema directory's parent when possible.
     pub file: PathBuf,

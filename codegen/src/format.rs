@@ -144,7 +144,7 @@ pub struct Element {
     /// `true` when the element holds a list of `type`.
     #[serde(default)]
     pub list: Sp<bool>,
-    /// Maximum length in characters (`string(255)` is 255). Only for `string` and `text`.
+    /// Maximum length in characters (`string(255)` is 255). Only for `string`, `text` and `digits`.
     #[serde(default)]
     pub length: Option<Sp<u32>>,
     /// Must be present when the object is created.
