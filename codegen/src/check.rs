@@ -320,7 +320,7 @@ impl Cx<'_> {
         let before = self.diags.len();
         let fields = self.lower_fields(path, f, &entry.rust);
         // The rows as written: an element with an unknown type has no `Field` but is not missing.
-        if f.open.value && !f.elements.is_empty() {
+        if f.open.value && !f.elements.is_empty() && entry.kind == FileKind::Shape {
             self.err("open-with-elements", path, f.open.loc, "an open shape cannot also list elements")
                 .hint("drop `open: true` to describe the elements, or drop the elements to keep every key as it arrives");
         }
