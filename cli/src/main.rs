@@ -61,6 +61,22 @@ enum Command {
         #[arg(long, value_enum)]
         format: Option<FormatArg>,
     },
+    /// Convert a payload of a resource (an object, a list or an envelope) between JSON and XML.
+    ///
+    /// Elements the schemas do not know are kept, so nothing in the payload is lost. The result
+    /// goes to standard output.
+    Convert {
+        /// The resource: `integration-runs`, `integration_runs` or `IntegrationRun`.
+        resource: String,
+        /// The payload file.
+        file: PathBuf,
+        /// The format to write.
+        #[arg(long, value_enum)]
+        to: FormatArg,
+        /// The file's format (default: by extension, else JSON).
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+    },
     /// Print every route: method, path, host, resource and action.
     Routes {
         /// One JSON object per line instead of a table.
@@ -86,6 +102,18 @@ fn main() -> ExitCode {
             format.map(Format::from),
         ),
         Command::Routes { json } => routes(&mut out, json),
+        Command::Convert {
+            resource,
+            file,
+            to,
+            format,
+        } => convert(
+            &mut out,
+            &resource,
+            &file,
+            to.into(),
+            format.map(Format::from),
+        ),
     };
     let _ = out.flush();
     ExitCode::from(code)
@@ -181,6 +209,41 @@ fn validate(
         }
     }
     code
+}
+
+fn convert(
+    out: &mut impl Write,
+    resource: &str,
+    file: &std::path::Path,
+    to: Format,
+    format: Option<Format>,
+) -> u8 {
+    let r = match find_resource(resource) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let shown = file.display();
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{shown}: cannot read the file: {e}");
+            return 2;
+        }
+    };
+    let from = payload::format_of(file, format);
+    match payload::convert(r, from, &bytes, to) {
+        Ok(converted) => {
+            let _ = out.write_all(&converted);
+            0
+        }
+        Err(e) => {
+            eprintln!("{shown}: {e}");
+            2
+        }
+    }
 }
 
 fn routes(out: &mut impl Write, as_json: bool) -> u8 {

@@ -78,3 +78,40 @@ fn kind(v: &Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+/// Converts a payload of `resource` (an object, a list or one of its envelopes) from one format to
+/// another, keeping what the schemas do not know.
+pub fn convert(
+    resource: &Resource,
+    from: Format,
+    bytes: &[u8],
+    to: Format,
+) -> Result<Vec<u8>, String> {
+    let loose: Value = coupa_runtime::wire::decode(from, bytes).map_err(|e| e.to_string())?;
+    match &loose {
+        Value::Array(_) => (resource.codec.convert_list)(from, bytes, to, resource.name),
+        Value::Object(map) => {
+            // The envelope whose elements the payload carries, if any.
+            let envelope = [
+                &resource.bulk_result,
+                &resource.list_envelope,
+                &resource.bulk_request,
+            ]
+            .into_iter()
+            .flatten()
+            .find(|env| {
+                map.contains_key(env.items)
+                    && (env.total.is_none_or(|t| map.contains_key(t))
+                        || map.keys().all(|k| k == env.items))
+            });
+            match envelope {
+                Some(env) => (env.codec.convert)(from, bytes, to),
+                None => (resource.codec.convert)(from, bytes, to),
+            }
+        }
+        other => Err(format!(
+            "expected an object, a list or an envelope, found {}",
+            kind(other)
+        )),
+    }
+}

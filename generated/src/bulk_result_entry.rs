@@ -27,6 +27,28 @@ impl BulkResultEntry {
     /// The wire names of the elements, in the order of the page's table.
     pub const ELEMENTS: &'static [&'static str] = &["type", "description"];
 }
+/// The elements of the model, for `coupa_runtime::Preserved`.
+pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
+    name: "BulkResultEntry",
+    elements: &[
+        coupa_runtime::preserve::ElementInfo {
+            name: "type",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "description",
+            aliases: &[],
+            nested: None,
+        },
+    ],
+};
+impl coupa_runtime::Model for BulkResultEntry {
+    const WIRE_NAME: &'static str = "result";
+    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
+        &SHAPE
+    }
+}
 impl coupa_runtime::Validate for BulkResultEntry {
     fn validate_at(
         &self,

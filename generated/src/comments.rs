@@ -115,6 +115,78 @@ impl Comment {
         "updated-by",
     ];
 }
+/// The elements of the model, for `coupa_runtime::Preserved`.
+pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
+    name: "Comment",
+    elements: &[
+        coupa_runtime::preserve::ElementInfo {
+            name: "attachments",
+            aliases: &[],
+            nested: Some(&crate::attachment::SHAPE),
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "commentable-id",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "commentable-type",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "comment-type",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "comments",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "created-at",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "created-by",
+            aliases: &[],
+            nested: Some(&crate::short_user::SHAPE),
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "id",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "reason-code",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "to-supplier",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "updated-at",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "updated-by",
+            aliases: &[],
+            nested: Some(&crate::short_user::SHAPE),
+        },
+    ],
+};
+impl coupa_runtime::Model for Comment {
+    const WIRE_NAME: &'static str = "comment";
+    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
+        &SHAPE
+    }
+}
 impl coupa_runtime::Validate for Comment {
     const RESOURCE: &'static str = "comments";
     fn validate_at(

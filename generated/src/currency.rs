@@ -32,6 +32,33 @@ impl Currency {
     /// The wire names of the elements, in the order of the page's table.
     pub const ELEMENTS: &'static [&'static str] = &["id", "code", "decimals"];
 }
+/// The elements of the model, for `coupa_runtime::Preserved`.
+pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
+    name: "Currency",
+    elements: &[
+        coupa_runtime::preserve::ElementInfo {
+            name: "id",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "code",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "decimals",
+            aliases: &[],
+            nested: None,
+        },
+    ],
+};
+impl coupa_runtime::Model for Currency {
+    const WIRE_NAME: &'static str = "currency";
+    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
+        &SHAPE
+    }
+}
 impl coupa_runtime::Validate for Currency {
     fn validate_at(
         &self,

@@ -140,6 +140,98 @@ impl Delegation {
         "updated-by",
     ];
 }
+/// The elements of the model, for `coupa_runtime::Preserved`.
+pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
+    name: "Delegation",
+    elements: &[
+        coupa_runtime::preserve::ElementInfo {
+            name: "approval-delegate",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "created-at",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "created-by",
+            aliases: &[],
+            nested: Some(&crate::short_user::SHAPE),
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "delegate",
+            aliases: &[],
+            nested: Some(&crate::user::SHAPE),
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "delegate-id",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "delegator",
+            aliases: &[],
+            nested: Some(&crate::user::SHAPE),
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "delegator-id",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "end-date",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "id",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "invoice-requester-delegate",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "reason",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "receiving-delegate",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "review-delegate",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "start-date",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "updated-at",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "updated-by",
+            aliases: &[],
+            nested: Some(&crate::short_user::SHAPE),
+        },
+    ],
+};
+impl coupa_runtime::Model for Delegation {
+    const WIRE_NAME: &'static str = "delegation";
+    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
+        &SHAPE
+    }
+}
 impl coupa_runtime::Validate for Delegation {
     const RESOURCE: &'static str = "delegations";
     fn validate_at(

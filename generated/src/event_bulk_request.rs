@@ -22,6 +22,23 @@ impl EventBulkRequest {
     /// The wire names of the elements, in the order of the page's table.
     pub const ELEMENTS: &'static [&'static str] = &["events"];
 }
+/// The elements of the model, for `coupa_runtime::Preserved`.
+pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
+    name: "EventBulkRequest",
+    elements: &[
+        coupa_runtime::preserve::ElementInfo {
+            name: "events",
+            aliases: &[],
+            nested: Some(&crate::events::SHAPE),
+        },
+    ],
+};
+impl coupa_runtime::Model for EventBulkRequest {
+    const WIRE_NAME: &'static str = "event-bulk-request";
+    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
+        &SHAPE
+    }
+}
 impl coupa_runtime::Validate for EventBulkRequest {
     fn validate_at(
         &self,

@@ -48,6 +48,43 @@ impl EventBulkResult {
         "events",
     ];
 }
+/// The elements of the model, for `coupa_runtime::Preserved`.
+pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
+    name: "EventBulkResult",
+    elements: &[
+        coupa_runtime::preserve::ElementInfo {
+            name: "result",
+            aliases: &[],
+            nested: Some(&crate::bulk_result_entry::SHAPE),
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "added",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "updated",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "deleted",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "events",
+            aliases: &[],
+            nested: Some(&crate::events::SHAPE),
+        },
+    ],
+};
+impl coupa_runtime::Model for EventBulkResult {
+    const WIRE_NAME: &'static str = "event-bulk-result";
+    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
+        &SHAPE
+    }
+}
 impl coupa_runtime::Validate for EventBulkResult {
     fn validate_at(
         &self,

@@ -27,6 +27,28 @@ impl EventList {
     /// The wire names of the elements, in the order of the page's table.
     pub const ELEMENTS: &'static [&'static str] = &["total", "events"];
 }
+/// The elements of the model, for `coupa_runtime::Preserved`.
+pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
+    name: "EventList",
+    elements: &[
+        coupa_runtime::preserve::ElementInfo {
+            name: "total",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "events",
+            aliases: &[],
+            nested: Some(&crate::events::SHAPE),
+        },
+    ],
+};
+impl coupa_runtime::Model for EventList {
+    const WIRE_NAME: &'static str = "event-list";
+    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
+        &SHAPE
+    }
+}
 impl coupa_runtime::Validate for EventList {
     fn validate_at(
         &self,

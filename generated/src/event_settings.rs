@@ -22,6 +22,23 @@ impl EventSettings {
     /// The wire names of the elements, in the order of the page's table.
     pub const ELEMENTS: &'static [&'static str] = &["currency"];
 }
+/// The elements of the model, for `coupa_runtime::Preserved`.
+pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
+    name: "EventSettings",
+    elements: &[
+        coupa_runtime::preserve::ElementInfo {
+            name: "currency",
+            aliases: &[],
+            nested: None,
+        },
+    ],
+};
+impl coupa_runtime::Model for EventSettings {
+    const WIRE_NAME: &'static str = "settings";
+    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
+        &SHAPE
+    }
+}
 impl coupa_runtime::Validate for EventSettings {
     fn validate_at(
         &self,

@@ -88,6 +88,63 @@ impl Event {
         "settings",
     ];
 }
+/// The elements of the model, for `coupa_runtime::Preserved`.
+pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
+    name: "Event",
+    elements: &[
+        coupa_runtime::preserve::ElementInfo {
+            name: "id",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "market-id",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "state",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "name",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "description",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "reference-number",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "event-number",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "time-zone",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "settings",
+            aliases: &[],
+            nested: Some(&crate::event_settings::SHAPE),
+        },
+    ],
+};
+impl coupa_runtime::Model for Event {
+    const WIRE_NAME: &'static str = "event";
+    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
+        &SHAPE
+    }
+}
 /// The allowed values of [`Event::state`](#structfield.state) (`state`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventState {

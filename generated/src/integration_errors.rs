@@ -183,6 +183,113 @@ impl IntegrationError {
         "updated-by",
     ];
 }
+/// The elements of the model, for `coupa_runtime::Preserved`.
+pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
+    name: "IntegrationError",
+    elements: &[
+        coupa_runtime::preserve::ElementInfo {
+            name: "contact-alert-type",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "created-at",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "created-by",
+            aliases: &[],
+            nested: Some(&crate::short_user::SHAPE),
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "creation-method",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "document-id",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "document-revision",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "document-status",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "document-type",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "external-id",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "id",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "integration",
+            aliases: &[],
+            nested: Some(&crate::integration::SHAPE),
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "integration-filename",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "integration-run",
+            aliases: &[],
+            nested: Some(&crate::integration_runs::SHAPE),
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "integration-run-id",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "resolved",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "responses",
+            aliases: &[],
+            nested: Some(&crate::integration_record_response::SHAPE),
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "status",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "updated-at",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "updated-by",
+            aliases: &[],
+            nested: Some(&crate::short_user::SHAPE),
+        },
+    ],
+};
+impl coupa_runtime::Model for IntegrationError {
+    const WIRE_NAME: &'static str = "integration-error";
+    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
+        &SHAPE
+    }
+}
 /// The allowed values of [`IntegrationError::contact_alert_type`](#structfield.contact_alert_type) (`contact-alert-type`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IntegrationErrorContactAlertType {

@@ -52,6 +52,43 @@ impl IntegrationRecordResponse {
         "response-message",
     ];
 }
+/// The elements of the model, for `coupa_runtime::Preserved`.
+pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
+    name: "IntegrationRecordResponse",
+    elements: &[
+        coupa_runtime::preserve::ElementInfo {
+            name: "id",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "created-at",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "updated-at",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "response-code",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "response-message",
+            aliases: &[],
+            nested: None,
+        },
+    ],
+};
+impl coupa_runtime::Model for IntegrationRecordResponse {
+    const WIRE_NAME: &'static str = "integration-record-response";
+    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
+        &SHAPE
+    }
+}
 impl coupa_runtime::Validate for IntegrationRecordResponse {
     fn validate_at(
         &self,

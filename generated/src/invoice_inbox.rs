@@ -27,6 +27,28 @@ impl InvoiceInbox {
     /// The wire names of the elements, in the order of the page's table.
     pub const ELEMENTS: &'static [&'static str] = &["name", "email-address"];
 }
+/// The elements of the model, for `coupa_runtime::Preserved`.
+pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
+    name: "InvoiceInbox",
+    elements: &[
+        coupa_runtime::preserve::ElementInfo {
+            name: "name",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "email-address",
+            aliases: &[],
+            nested: None,
+        },
+    ],
+};
+impl coupa_runtime::Model for InvoiceInbox {
+    const WIRE_NAME: &'static str = "allowed-invoice-inbox";
+    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
+        &SHAPE
+    }
+}
 impl coupa_runtime::Validate for InvoiceInbox {
     fn validate_at(
         &self,

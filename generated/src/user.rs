@@ -661,6 +661,423 @@ impl User {
         "custom-fields",
     ];
 }
+/// The elements of the model, for `coupa_runtime::Preserved`.
+pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
+    name: "User",
+    elements: &[
+        coupa_runtime::preserve::ElementInfo {
+            name: "id",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "created-at",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "updated-at",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "login",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "email",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "purchasing-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "expense-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "sourcing-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "inventory-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "contracts-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "analytics-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "spend-guard-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "ccw-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "clm-advanced-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "supply-chain-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "risk-assess-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "travel-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "treasury-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "invoicing-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "employee-number",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "firstname",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "lastname",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "fullname",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "api-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "salesforce-id",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "account-security-type",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "authentication-method",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "sso-identifier",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "default-locale",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "business-group-security-type",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "avatar-thumb-url",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "mention-name",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "aic-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "seniority-level",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "business-function",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "employee-payment-channel",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "allow-employee-payment-account-creation",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "middlename",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "supplier-id",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "category-planner-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "intake-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "supplier-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "support-user",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "active",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "eligible-for-virtual-cards",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "allowed-invoice-inboxes",
+            aliases: &[],
+            nested: Some(&crate::invoice_inbox::SHAPE),
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "allow-user-to-upload-invoice-from-mobile",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "gpo-entity",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "phone-work",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "phone-mobile",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "country-of-residence",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "roles",
+            aliases: &[],
+            nested: Some(&crate::role::SHAPE),
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "manager",
+            aliases: &[],
+            nested: Some(&crate::short_user::SHAPE),
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "default-address",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "default-account",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "default-account-type",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "default-currency",
+            aliases: &[],
+            nested: Some(&crate::currency::SHAPE),
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "pcard",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "department",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "legal-entity",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "requisition-approval-limit",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "expense-approval-limit",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "invoice-approval-limit",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "contract-approval-limit",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "requisition-self-approval-limit",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "expense-self-approval-limit",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "invoice-self-approval-limit",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "contract-self-approval-limit",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "work-confirmation-approval-limit",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "escalation-threshold",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "expenses-delegated-to",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "can-expense-for",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "content-groups",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "account-groups",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "approval-groups",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "user-groups",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "working-warehouses",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "inventory-organizations",
+            aliases: &[],
+            nested: None,
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "created-by",
+            aliases: &[],
+            nested: Some(&crate::short_user::SHAPE),
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "updated-by",
+            aliases: &[],
+            nested: Some(&crate::short_user::SHAPE),
+        },
+        coupa_runtime::preserve::ElementInfo {
+            name: "custom-fields",
+            aliases: &[],
+            nested: None,
+        },
+    ],
+};
+impl coupa_runtime::Model for User {
+    const WIRE_NAME: &'static str = "user";
+    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
+        &SHAPE
+    }
+}
 impl coupa_runtime::Validate for User {
     fn validate_at(
         &self,

@@ -12,6 +12,8 @@
 #![deny(missing_docs)]
 
 pub mod endpoint;
+pub mod error;
+pub mod preserve;
 pub mod query;
 pub mod registry;
 pub mod validate;
@@ -19,8 +21,10 @@ pub mod wire;
 pub mod xml;
 
 pub use endpoint::{ActionKind, Answers, Endpoint, Host, Takes};
+pub use error::CoupaErrors;
 /// Re-exported so the generated code needs no direct dependency on `http`.
 pub use http;
+pub use preserve::{Model, Preserved};
 pub use query::Query;
 pub use validate::{Mode, Rule, Rules, UniqueStore, UniqueValue, Validate, Violation, Violations};
 pub use wire::{DateTime, Decimal, DecodeError, EncodeError, Format, WireEnum};

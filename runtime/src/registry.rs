@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::endpoint::{ActionKind, Answers, Host, Takes};
+use crate::preserve::{Model, Preserved};
 use crate::validate::{
     Mode, Path, UniqueStore, Validate, Violations, validate_batch_into, validate_with,
 };
@@ -218,7 +219,17 @@ pub struct Codec {
     pub write: fn(Format, &Value) -> Result<Vec<u8>, EncodeError>,
     /// Writes a list under a plural root (XML).
     pub write_list: WriteListFn,
+    /// Converts one object between formats, keeping what the model does not know.
+    pub convert: ConvertFn,
+    /// Converts a list between formats (under a plural root in XML), keeping what the model does
+    /// not know.
+    pub convert_list: ConvertListFn,
 }
+
+/// Converts one object from one format to another.
+pub type ConvertFn = fn(Format, &[u8], Format) -> Result<Vec<u8>, String>;
+/// Converts a list from one format to another, under a plural root in XML.
+pub type ConvertListFn = fn(Format, &[u8], Format, &str) -> Result<Vec<u8>, String>;
 
 impl std::fmt::Debug for Codec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -228,7 +239,7 @@ impl std::fmt::Debug for Codec {
 
 impl Codec {
     /// The codec of a generated model.
-    pub const fn of<T: Validate + Serialize + DeserializeOwned>() -> Codec {
+    pub const fn of<T: Validate + Model>() -> Codec {
         Codec {
             read: read::<T>,
             read_list: read_list::<T>,
@@ -237,6 +248,8 @@ impl Codec {
             validate_batch: validate_batch::<T>,
             write: write::<T>,
             write_list: write_list::<T>,
+            convert: convert::<T>,
+            convert_list: convert_list::<T>,
         }
     }
 }
@@ -335,4 +348,19 @@ fn write_list<T: Validate + Serialize + DeserializeOwned>(
         .map(|v| serde_json::from_value(v.clone()).map_err(|e| EncodeError(e.to_string())))
         .collect::<Result<_, _>>()?;
     wire::encode_list(format, plural, &typed_items)
+}
+
+fn convert<T: Validate + Model>(from: Format, bytes: &[u8], to: Format) -> Result<Vec<u8>, String> {
+    let p = Preserved::<T>::decode(from, bytes).map_err(|e| e.to_string())?;
+    p.encode(to).map_err(|e| e.to_string())
+}
+
+fn convert_list<T: Validate + Model>(
+    from: Format,
+    bytes: &[u8],
+    to: Format,
+    plural: &str,
+) -> Result<Vec<u8>, String> {
+    let items = Preserved::<T>::decode_list(from, bytes).map_err(|e| e.to_string())?;
+    Preserved::encode_list(to, plural, &items).map_err(|e| e.to_string())
 }

@@ -369,10 +369,23 @@ impl<'de> Deserializer<'de> for ElemDe<'_> {
                 items: e.children.iter(),
             })
         } else if self.has_children() {
-            visitor.visit_map(Map {
-                items: e.children.iter(),
-                value: None,
-            })
+            // Untyped: elements repeated under one parent are a list (`<errors><error>..`).
+            let groups = group_children(e);
+            if groups.len() == 1 && groups[0].1.len() > 1 {
+                visitor.visit_seq(Seq {
+                    items: groups
+                        .into_iter()
+                        .next()
+                        .map(|g| g.1)
+                        .unwrap_or_default()
+                        .into_iter(),
+                })
+            } else {
+                visitor.visit_map(Groups {
+                    groups: groups.into_iter(),
+                    value: None,
+                })
+            }
         } else {
             match e.ty.as_deref() {
                 Some("integer") => match e.text.trim().parse::<i64>() {
@@ -571,11 +584,61 @@ impl<'de> Deserializer<'de> for ElemDe<'_> {
     }
 }
 
-struct Seq<'a> {
-    items: std::slice::Iter<'a, Elem>,
+/// The children of an element by name, in order of first appearance.
+fn group_children(e: &Elem) -> Vec<(&str, Vec<&Elem>)> {
+    let mut groups: Vec<(&str, Vec<&Elem>)> = Vec::new();
+    for c in &e.children {
+        match groups.iter_mut().find(|(n, _)| *n == c.name) {
+            Some((_, g)) => g.push(c),
+            None => groups.push((&c.name, vec![c])),
+        }
+    }
+    groups
 }
 
-impl<'de> SeqAccess<'de> for Seq<'_> {
+/// Children as map entries for untyped reads: a repeated name is one entry holding a list.
+struct Groups<'a> {
+    groups: std::vec::IntoIter<(&'a str, Vec<&'a Elem>)>,
+    value: Option<Vec<&'a Elem>>,
+}
+
+impl<'de> MapAccess<'de> for Groups<'_> {
+    type Error = XmlError;
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, XmlError> {
+        match self.groups.next() {
+            None => Ok(None),
+            Some((name, elems)) => {
+                self.value = Some(elems);
+                seed.deserialize(de::value::StrDeserializer::<XmlError>::new(name))
+                    .map(Some)
+            }
+        }
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, XmlError> {
+        let elems = self
+            .value
+            .take()
+            .ok_or_else(|| <XmlError as de::Error>::custom("value before key"))?;
+        match elems.as_slice() {
+            [one] => seed.deserialize(ElemDe {
+                e: one,
+                root: false,
+            }),
+            _ => seed.deserialize(de::value::SeqAccessDeserializer::new(Seq {
+                items: elems.into_iter(),
+            })),
+        }
+    }
+}
+
+struct Seq<I> {
+    items: I,
+}
+
+impl<'de, 'a, I: ExactSizeIterator<Item = &'a Elem>> SeqAccess<'de> for Seq<I> {
     type Error = XmlError;
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
@@ -618,6 +681,111 @@ impl<'de> MapAccess<'de> for Map<'_> {
             .ok_or_else(|| <XmlError as de::Error>::custom("value before key"))?;
         seed.deserialize(ElemDe { e, root: false })
     }
+}
+
+/// Puts the elements a model did not keep (see [`crate::preserve`]) back into XML the model wrote.
+pub fn merge_extra(
+    typed: &[u8],
+    extra: &serde_json::Map<String, serde_json::Value>,
+    shape: &crate::preserve::ShapeInfo,
+) -> Result<Vec<u8>, XmlWriteError> {
+    let text = std::str::from_utf8(typed).map_err(|e| XmlWriteError(e.to_string()))?;
+    let mut root = parse(text).map_err(|e| XmlWriteError(e.message))?;
+    crate::preserve::merge(&mut root, extra, shape);
+    let mut out = String::from(DECL);
+    write_elem(&root, &mut out);
+    out.push('\n');
+    Ok(out.into_bytes())
+}
+
+/// [`merge_extra`] for a list: `extras[i]` goes back into the i-th item.
+pub fn merge_extra_list(
+    typed: &[u8],
+    extras: &[&serde_json::Map<String, serde_json::Value>],
+    shape: &crate::preserve::ShapeInfo,
+) -> Result<Vec<u8>, XmlWriteError> {
+    let text = std::str::from_utf8(typed).map_err(|e| XmlWriteError(e.to_string()))?;
+    let mut root = parse(text).map_err(|e| XmlWriteError(e.message))?;
+    for (item, extra) in root.children.iter_mut().zip(extras) {
+        crate::preserve::merge(item, extra, shape);
+    }
+    let mut out = String::from(DECL);
+    write_elem(&root, &mut out);
+    out.push('\n');
+    Ok(out.into_bytes())
+}
+
+impl crate::preserve::Tree for Elem {
+    fn child_mut(&mut self, key: &str) -> Option<&mut Elem> {
+        self.children
+            .iter_mut()
+            .find(|c| c.name == key && !c.nil && !c.is_array())
+    }
+    fn items_mut(&mut self, key: &str) -> Option<Vec<&mut Elem>> {
+        self.children
+            .iter_mut()
+            .find(|c| c.name == key && c.is_array())
+            .map(|c| c.children.iter_mut().collect())
+    }
+    fn has(&self, key: &str) -> bool {
+        self.children.iter().any(|c| c.name == key)
+    }
+    fn insert(&mut self, key: &str, value: &serde_json::Value) {
+        self.children.push(value_elem(key, value));
+    }
+}
+
+/// An element for a JSON value, with the type attributes Coupa writes.
+fn value_elem(name: &str, value: &serde_json::Value) -> Elem {
+    use serde_json::Value;
+    let mut e = Elem {
+        name: name.to_owned(),
+        ..Elem::default()
+    };
+    match value {
+        Value::Null => e.nil = true,
+        Value::Bool(b) => {
+            e.ty = Some("boolean".to_owned());
+            e.text = b.to_string();
+        }
+        Value::Number(n) => {
+            e.ty = Some(if n.is_f64() { "float" } else { "integer" }.to_owned());
+            e.text = n.to_string();
+        }
+        Value::String(s) => e.text = s.clone(),
+        Value::Array(items) => {
+            e.ty = Some("array".to_owned());
+            let item = singular(name).into_owned();
+            e.children = items.iter().map(|i| value_elem(&item, i)).collect();
+        }
+        Value::Object(m) => e.children = m.iter().map(|(k, v)| value_elem(k, v)).collect(),
+    }
+    e
+}
+
+fn write_elem(e: &Elem, out: &mut String) {
+    out.push('<');
+    out.push_str(&e.name);
+    if let Some(t) = &e.ty {
+        out.push_str(" type=\"");
+        out.push_str(&escape(t.as_str()));
+        out.push('"');
+    }
+    if e.nil {
+        out.push_str(" nil=\"true\"/>");
+        return;
+    }
+    out.push('>');
+    if e.children.is_empty() {
+        out.push_str(&escape(e.text.as_str()));
+    } else {
+        for c in &e.children {
+            write_elem(c, out);
+        }
+    }
+    out.push_str("</");
+    out.push_str(&e.name);
+    out.push('>');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -35,6 +35,21 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
         .iter()
         .filter_map(|f| f.allowed.as_ref().map(|a| emit_enum(t, f, a)));
     let wire_names = t.fields.iter().map(|f| &f.wire);
+    let schema_name = &t.name;
+    let shape_elements = t.fields.iter().map(|f| {
+        let w = &f.wire;
+        let aliases = &f.aliases;
+        let nested = match &f.ty {
+            FieldType::Shape { module, .. } if super::is_struct_ref(ir, f) => {
+                let m = ident(module);
+                quote! { Some(&crate::#m::SHAPE) }
+            }
+            _ => quote! { None },
+        };
+        quote! {
+            coupa_runtime::preserve::ElementInfo { name: #w, aliases: &[#(#aliases),*], nested: #nested }
+        }
+    });
     quote! {
         #doc
         #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -46,6 +61,20 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
         impl #name {
             /// The wire names of the elements, in the order of the page's table.
             pub const ELEMENTS: &'static [&'static str] = &[#(#wire_names),*];
+        }
+
+        /// The elements of the model, for `coupa_runtime::Preserved`.
+        pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
+            name: #schema_name,
+            elements: &[#(#shape_elements),*],
+        };
+
+        impl coupa_runtime::Model for #name {
+            const WIRE_NAME: &'static str = #wire;
+
+            fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
+                &SHAPE
+            }
         }
 
         #(#enums)*

@@ -1,0 +1,348 @@
+//! Keeping what the models do not know, when a caller asks for it.
+//!
+//! The models ignore elements they do not know (Coupa adds elements over time), which keeps the
+//! common path as fast as plain serde derives. When a payload must survive a read and a write
+//! unchanged (a proxy, a migration, a sync that writes back what it read), wrap it in
+//! [`Preserved`]: it keeps, beside the typed value, a tree of what the model dropped (unknown
+//! elements, and known elements Coupa sent as `null`), and puts it back when writing, in JSON
+//! and in XML. No `#[serde(flatten)]` is involved, so models that do not use it pay nothing.
+//!
+//! Custom fields arrive two ways: under `custom-fields`, and (older instances) as extra top-level
+//! keys. [`Preserved::custom_field`] reads both.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::wire::{self, DecodeError, EncodeError, Format};
+
+/// The element names of a model, and the shapes of its nested objects.
+#[derive(Debug)]
+pub struct ShapeInfo {
+    /// Schema type name.
+    pub name: &'static str,
+    /// The elements.
+    pub elements: &'static [ElementInfo],
+}
+
+/// One element of a [`ShapeInfo`].
+#[derive(Debug)]
+pub struct ElementInfo {
+    /// Wire name.
+    pub name: &'static str,
+    /// Other input names.
+    pub aliases: &'static [&'static str],
+    /// The shape of a nested object (or of each item of a nested list).
+    pub nested: Option<&'static ShapeInfo>,
+}
+
+impl ShapeInfo {
+    fn element(&self, key: &str) -> Option<&ElementInfo> {
+        self.elements
+            .iter()
+            .find(|e| e.name == key || e.aliases.contains(&key))
+    }
+}
+
+/// A generated model: its wire name and the names of its elements. Implemented by the generated
+/// structs.
+pub trait Model: Serialize + DeserializeOwned {
+    /// The XML root element of one object (`integration-run`).
+    const WIRE_NAME: &'static str;
+
+    /// The model's elements.
+    fn shape() -> &'static ShapeInfo;
+}
+
+/// A value and everything its model did not keep, so that writing it back loses nothing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Preserved<T> {
+    /// The typed value. Change it freely; what was not understood is put back around it.
+    pub value: T,
+    /// What the model did not keep: unknown elements, known elements sent as `null`, and the same
+    /// for nested objects (under their element's name) and lists (an array, item by item).
+    pub extra: Map<String, Value>,
+}
+
+impl<T: Model> Preserved<T> {
+    /// Reads a payload, keeping what the model does not know.
+    pub fn decode(format: Format, bytes: &[u8]) -> Result<Preserved<T>, DecodeError> {
+        // The typed read first: its errors carry positions.
+        let value = wire::decode::<T>(format, bytes)?;
+        let raw: Value = wire::decode(format, bytes)?;
+        let extra = match &raw {
+            Value::Object(m) => extract(m, T::shape()),
+            _ => Map::new(),
+        };
+        Ok(Preserved { value, extra })
+    }
+
+    /// Wraps a value built in code (nothing extra).
+    pub fn new(value: T) -> Preserved<T> {
+        Preserved {
+            value,
+            extra: Map::new(),
+        }
+    }
+
+    /// Writes the value with what was kept put back.
+    pub fn encode(&self, format: Format) -> Result<Vec<u8>, EncodeError> {
+        match format {
+            Format::Json => {
+                let mut v =
+                    serde_json::to_value(&self.value).map_err(|e| EncodeError(e.to_string()))?;
+                merge(&mut v, &self.extra, T::shape());
+                serde_json::to_vec(&v).map_err(|e| EncodeError(e.to_string()))
+            }
+            Format::Xml => {
+                let typed = wire::encode(Format::Xml, &self.value)?;
+                crate::xml::merge_extra(&typed, &self.extra, T::shape())
+                    .map_err(|e| EncodeError(e.to_string()))
+            }
+        }
+    }
+
+    /// Reads a list (a single object is a list of one), keeping what the model does not know of
+    /// each item.
+    pub fn decode_list(format: Format, bytes: &[u8]) -> Result<Vec<Preserved<T>>, DecodeError> {
+        let values = wire::decode_list::<T>(format, bytes)?;
+        let raw: Vec<Value> = wire::decode_list(format, bytes)?;
+        Ok(values
+            .into_iter()
+            .zip(raw.iter().map(Some).chain(std::iter::repeat(None)))
+            .map(|(value, raw)| {
+                let extra = match raw {
+                    Some(Value::Object(m)) => extract(m, T::shape()),
+                    _ => Map::new(),
+                };
+                Preserved { value, extra }
+            })
+            .collect())
+    }
+
+    /// Writes a list under the plural root Coupa uses in XML, each item with what was kept.
+    pub fn encode_list(
+        format: Format,
+        plural: &str,
+        items: &[Preserved<T>],
+    ) -> Result<Vec<u8>, EncodeError> {
+        let extras: Vec<&Map<String, Value>> = items.iter().map(|p| &p.extra).collect();
+        match format {
+            Format::Json => {
+                let mut out = Vec::with_capacity(items.len());
+                for p in items {
+                    let mut v =
+                        serde_json::to_value(&p.value).map_err(|e| EncodeError(e.to_string()))?;
+                    merge(&mut v, &p.extra, T::shape());
+                    out.push(v);
+                }
+                serde_json::to_vec(&out).map_err(|e| EncodeError(e.to_string()))
+            }
+            Format::Xml => {
+                let values: Vec<&T> = items.iter().map(|p| &p.value).collect();
+                let typed = wire::encode_list(Format::Xml, plural, &values)?;
+                crate::xml::merge_extra_list(&typed, &extras, T::shape())
+                    .map_err(|e| EncodeError(e.to_string()))
+            }
+        }
+    }
+
+    /// A custom field, from `custom-fields` (kept or modelled) or, as older instances send them,
+    /// from an extra top-level key.
+    pub fn custom_field(&self, name: &str) -> Option<Value> {
+        if let Some(Value::Object(cf)) = self.extra.get("custom-fields")
+            && let Some(v) = cf.get(name)
+        {
+            return Some(v.clone());
+        }
+        if T::shape().element("custom-fields").is_some()
+            && let Ok(Value::Object(m)) = serde_json::to_value(&self.value)
+            && let Some(Value::Object(cf)) = m.get("custom-fields")
+            && let Some(v) = cf.get(name)
+        {
+            return Some(v.clone());
+        }
+        self.extra
+            .get(name)
+            .filter(|_| T::shape().element(name).is_none())
+            .cloned()
+    }
+}
+
+/// What `shape` does not keep of `raw`.
+pub fn extract(raw: &Map<String, Value>, shape: &ShapeInfo) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (k, v) in raw {
+        match shape.element(k) {
+            None => {
+                out.insert(k.clone(), v.clone());
+            }
+            Some(_) if v.is_null() => {
+                out.insert(k.clone(), Value::Null);
+            }
+            Some(ElementInfo {
+                nested: Some(inner),
+                ..
+            }) => match v {
+                Value::Object(m) => {
+                    let sub = extract(m, inner);
+                    if !sub.is_empty() {
+                        out.insert(k.clone(), Value::Object(sub));
+                    }
+                }
+                Value::Array(items) => {
+                    let subs: Vec<Value> = items
+                        .iter()
+                        .map(|i| match i {
+                            Value::Object(m) => Value::Object(extract(m, inner)),
+                            _ => Value::Object(Map::new()),
+                        })
+                        .collect();
+                    if subs
+                        .iter()
+                        .any(|s| s.as_object().is_some_and(|m| !m.is_empty()))
+                    {
+                        out.insert(k.clone(), Value::Array(subs));
+                    }
+                }
+                _ => {}
+            },
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+/// A tree extra values can be put back into: a JSON value, or an XML element.
+pub(crate) trait Tree {
+    /// The child object under `key`, when there is one.
+    fn child_mut(&mut self, key: &str) -> Option<&mut Self>;
+    /// The items of the list under `key`, when there is one.
+    fn items_mut(&mut self, key: &str) -> Option<Vec<&mut Self>>;
+    /// True when the tree has `key`.
+    fn has(&self, key: &str) -> bool;
+    /// Adds `key` with `value`.
+    fn insert(&mut self, key: &str, value: &Value);
+}
+
+impl Tree for Value {
+    fn child_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.get_mut(key).filter(|v| v.is_object())
+    }
+    fn items_mut(&mut self, key: &str) -> Option<Vec<&mut Value>> {
+        match self.get_mut(key) {
+            Some(Value::Array(items)) => Some(items.iter_mut().collect()),
+            _ => None,
+        }
+    }
+    fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+    fn insert(&mut self, key: &str, value: &Value) {
+        if let Value::Object(m) = self {
+            m.insert(key.to_owned(), value.clone());
+        }
+    }
+}
+
+/// Puts `extra` back into `tree`, following `shape` into nested objects and lists. A known
+/// element the value now holds is never overwritten.
+pub(crate) fn merge<T: Tree>(tree: &mut T, extra: &Map<String, Value>, shape: &ShapeInfo) {
+    for (k, v) in extra {
+        let nested = shape.element(k).and_then(|e| e.nested);
+        match (nested, v) {
+            (Some(inner), Value::Object(sub)) => {
+                if let Some(child) = tree.child_mut(k) {
+                    merge(child, sub, inner);
+                }
+            }
+            (Some(inner), Value::Array(subs)) => {
+                if let Some(items) = tree.items_mut(k) {
+                    for (item, sub) in items.into_iter().zip(subs) {
+                        if let Value::Object(sub) = sub {
+                            merge(item, sub, inner);
+                        }
+                    }
+                }
+            }
+            _ => {
+                if !tree.has(k) {
+                    tree.insert(k, v);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static INNER: ShapeInfo = ShapeInfo {
+        name: "Inner",
+        elements: &[ElementInfo {
+            name: "code",
+            aliases: &[],
+            nested: None,
+        }],
+    };
+    static OUTER: ShapeInfo = ShapeInfo {
+        name: "Outer",
+        elements: &[
+            ElementInfo {
+                name: "id",
+                aliases: &[],
+                nested: None,
+            },
+            ElementInfo {
+                name: "total-records",
+                aliases: &["total_records"],
+                nested: None,
+            },
+            ElementInfo {
+                name: "inner",
+                aliases: &[],
+                nested: Some(&INNER),
+            },
+            ElementInfo {
+                name: "items",
+                aliases: &[],
+                nested: Some(&INNER),
+            },
+        ],
+    };
+
+    #[test]
+    fn extracts_unknown_and_null_and_nested_and_merges_back() {
+        let raw = serde_json::json!({
+            "id": 1, "new-thing": [1, 2], "total_records": 3, "gone": null,
+            "inner": {"code": "A", "extra": true, "code2": null},
+            "items": [{"code": "x"}, {"code": "y", "z": 1}]
+        });
+        let extra = extract(raw.as_object().unwrap(), &OUTER);
+        assert_eq!(
+            Value::Object(extra.clone()),
+            serde_json::json!({"new-thing": [1, 2], "gone": null, "inner": {"extra": true, "code2": null}, "items": [{}, {"z": 1}]})
+        );
+        // What the model wrote (aliases written canonically, nulls left out).
+        let mut typed = serde_json::json!({"id": 1, "total-records": 3, "inner": {"code": "A"}, "items": [{"code": "x"}, {"code": "y"}]});
+        merge(&mut typed, &extra, &OUTER);
+        assert_eq!(
+            typed,
+            serde_json::json!({
+                "id": 1, "new-thing": [1, 2], "total-records": 3, "gone": null,
+                "inner": {"code": "A", "extra": true, "code2": null},
+                "items": [{"code": "x"}, {"code": "y", "z": 1}]
+            })
+        );
+    }
+
+    #[test]
+    fn a_value_set_since_is_not_overwritten() {
+        let raw = serde_json::json!({"id": null});
+        let extra = extract(raw.as_object().unwrap(), &OUTER);
+        let mut typed = serde_json::json!({"id": 7});
+        merge(&mut typed, &extra, &OUTER);
+        assert_eq!(typed, serde_json::json!({"id": 7}));
+    }
+}
