@@ -102,16 +102,14 @@ impl CoupaErrors {
                     m.insert(r.clone(), serde_json::json!(msgs));
                 }
                 if !self.general.is_empty() {
-                    m.entry("base")
-                        .or_insert_with(|| serde_json::json!([]))
-                        .as_array_mut()
-                        .map(|a| {
-                            a.extend(
-                                self.general
-                                    .iter()
-                                    .map(|g| serde_json::Value::String(g.clone())),
-                            )
-                        });
+                    let base = m.entry("base").or_insert_with(|| serde_json::json!([]));
+                    if let Some(a) = base.as_array_mut() {
+                        a.extend(
+                            self.general
+                                .iter()
+                                .map(|g| serde_json::Value::String(g.clone())),
+                        );
+                    }
                 }
                 serde_json::to_vec(&serde_json::json!({ "errors": m }))
                     .map_err(|e| EncodeError(e.to_string()))
