@@ -725,6 +725,17 @@ impl coupa_runtime::Endpoint for IndexForInvoice {
         coupa_runtime::wire::decode_list(format, bytes)
     }
 }
+impl coupa_runtime::endpoint::Paginated for IndexForInvoice {
+    type Item = crate::comments::Comment;
+    fn page(&self, offset: usize, limit: usize) -> Self {
+        let mut next = self.clone();
+        next.query = next.query.offset(offset).limit(limit);
+        next
+    }
+    fn items(response: Self::Response) -> Vec<Self::Item> {
+        response
+    }
+}
 /// `GET /api/expense_reports/{expense_report_id}/comments`: Query the comments on an expense report.
 ///
 /// Action `index-for-expense-report` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `expense_report_id` and `commentable-type` is `ExpenseReport`.
@@ -768,6 +779,17 @@ impl coupa_runtime::Endpoint for IndexForExpenseReport {
         bytes: &[u8],
     ) -> Result<Self::Response, coupa_runtime::DecodeError> {
         coupa_runtime::wire::decode_list(format, bytes)
+    }
+}
+impl coupa_runtime::endpoint::Paginated for IndexForExpenseReport {
+    type Item = crate::comments::Comment;
+    fn page(&self, offset: usize, limit: usize) -> Self {
+        let mut next = self.clone();
+        next.query = next.query.offset(offset).limit(limit);
+        next
+    }
+    fn items(response: Self::Response) -> Vec<Self::Item> {
+        response
     }
 }
 /// `GET /api/purchase_orders/{purchase_order_id}/comments`: Query the comments on a purchase order.
@@ -815,6 +837,17 @@ impl coupa_runtime::Endpoint for IndexForPurchaseOrder {
         coupa_runtime::wire::decode_list(format, bytes)
     }
 }
+impl coupa_runtime::endpoint::Paginated for IndexForPurchaseOrder {
+    type Item = crate::comments::Comment;
+    fn page(&self, offset: usize, limit: usize) -> Self {
+        let mut next = self.clone();
+        next.query = next.query.offset(offset).limit(limit);
+        next
+    }
+    fn items(response: Self::Response) -> Vec<Self::Item> {
+        response
+    }
+}
 /// `GET /api/users/{user_id}/comments`: Query the comments on a user.
 ///
 /// Action `index-for-user` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `user_id` and `commentable-type` is `User`.
@@ -860,6 +893,17 @@ impl coupa_runtime::Endpoint for IndexForUser {
         coupa_runtime::wire::decode_list(format, bytes)
     }
 }
+impl coupa_runtime::endpoint::Paginated for IndexForUser {
+    type Item = crate::comments::Comment;
+    fn page(&self, offset: usize, limit: usize) -> Self {
+        let mut next = self.clone();
+        next.query = next.query.offset(offset).limit(limit);
+        next
+    }
+    fn items(response: Self::Response) -> Vec<Self::Item> {
+        response
+    }
+}
 /// `GET /api/requisitions/{requisition_id}/comments`: Query the comments on a requisition.
 ///
 /// Action `index-for-requisition` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `requisition_id` and `commentable-type` is `RequisitionHeader`.
@@ -903,6 +947,17 @@ impl coupa_runtime::Endpoint for IndexForRequisition {
         bytes: &[u8],
     ) -> Result<Self::Response, coupa_runtime::DecodeError> {
         coupa_runtime::wire::decode_list(format, bytes)
+    }
+}
+impl coupa_runtime::endpoint::Paginated for IndexForRequisition {
+    type Item = crate::comments::Comment;
+    fn page(&self, offset: usize, limit: usize) -> Self {
+        let mut next = self.clone();
+        next.query = next.query.offset(offset).limit(limit);
+        next
+    }
+    fn items(response: Self::Response) -> Vec<Self::Item> {
+        response
     }
 }
 /// `GET /api/invoices/{invoice_id}/comments/{id}`: Show a comment on an invoice.

@@ -479,6 +479,17 @@ impl coupa_runtime::Endpoint for Show {
         coupa_runtime::wire::decode_list(format, bytes)
     }
 }
+impl coupa_runtime::endpoint::Paginated for Show {
+    type Item = crate::delegations::Delegation;
+    fn page(&self, offset: usize, limit: usize) -> Self {
+        let mut next = self.clone();
+        next.query = next.query.offset(offset).limit(limit);
+        next
+    }
+    fn items(response: Self::Response) -> Vec<Self::Item> {
+        response
+    }
+}
 ///The server side of the delegations API: one method per action, taking the typed request and answering the typed response. Implement it to serve the API (or to fake it in tests).
 pub trait DelegationsService: Send + Sync {
     /// What a method answers when it fails.

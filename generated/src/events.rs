@@ -441,6 +441,17 @@ impl coupa_runtime::Endpoint for Index {
         coupa_runtime::wire::decode(format, bytes)
     }
 }
+impl coupa_runtime::endpoint::Paginated for Index {
+    type Item = crate::events::Event;
+    fn page(&self, offset: usize, limit: usize) -> Self {
+        let mut next = self.clone();
+        next.query = next.query.offset(offset).limit(limit);
+        next
+    }
+    fn items(response: Self::Response) -> Vec<Self::Item> {
+        response.events.unwrap_or_default()
+    }
+}
 /// `POST /api/events`: Create one or more events.
 ///
 /// Action `create` of [`Event`] on the CSO API (`X-CSO-API-KEY`).

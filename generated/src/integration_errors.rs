@@ -877,6 +877,17 @@ impl coupa_runtime::Endpoint for Query {
         coupa_runtime::wire::decode_list(format, bytes)
     }
 }
+impl coupa_runtime::endpoint::Paginated for Query {
+    type Item = crate::integration_errors::IntegrationError;
+    fn page(&self, offset: usize, limit: usize) -> Self {
+        let mut next = self.clone();
+        next.query = next.query.offset(offset).limit(limit);
+        next
+    }
+    fn items(response: Self::Response) -> Vec<Self::Item> {
+        response
+    }
+}
 /// `POST /api/integration_errors`: Create an integration error.
 ///
 /// Action `create` of [`IntegrationError`] on the Core API (OAuth 2.0), scope `core.integration.write`.

@@ -655,6 +655,17 @@ impl coupa_runtime::Endpoint for Index {
         coupa_runtime::wire::decode_list(format, bytes)
     }
 }
+impl coupa_runtime::endpoint::Paginated for Index {
+    type Item = crate::integration_runs::IntegrationRun;
+    fn page(&self, offset: usize, limit: usize) -> Self {
+        let mut next = self.clone();
+        next.query = next.query.offset(offset).limit(limit);
+        next
+    }
+    fn items(response: Self::Response) -> Vec<Self::Item> {
+        response
+    }
+}
 /// `PUT /api/integration_runs/{id}/pause`: Set the integration run's status to paused.
 ///
 /// Action `pause` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`. Sets `status` to `paused`.

@@ -181,6 +181,18 @@ pub trait Endpoint {
     }
 }
 
+/// An index endpoint whose results come in pages (`offset`/`limit`).
+pub trait Paginated: Endpoint + Clone {
+    /// One record.
+    type Item;
+
+    /// The same request for one page.
+    fn page(&self, offset: usize, limit: usize) -> Self;
+
+    /// The records of one page's response (a list, or the items of a list envelope).
+    fn items(response: Self::Response) -> Vec<Self::Item>;
+}
+
 /// Percent-encodes one path segment (parameters are never allowed to add `/` or `..`).
 pub fn encode_segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

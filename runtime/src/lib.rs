@@ -7,10 +7,13 @@
 //! - [`xml`]: Coupa's XML conventions on top of quick-xml;
 //! - [`query`]: Coupa's filter operators, paging, ordering and response shaping;
 //! - [`endpoint`]: the [`Endpoint`] trait every generated request implements, which builds an
-//!   `http::Request` without any HTTP client.
+//!   `http::Request` without any HTTP client;
+//! - `client` (feature `client`): an async client on reqwest and tokio that sends any endpoint.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "client")]
+pub mod client;
 pub mod endpoint;
 pub mod error;
 pub mod preserve;

@@ -538,6 +538,12 @@ impl<'a> Cx<'a> {
             }
             _ => {}
         }
+        // A nested object of a resource is a reference to an existing one, which names it by its
+        // key (`{"integration-run": {"id": 4711}}`): the key is Coupa's to assign, not to refuse
+        // here.
+        if !top && r.key {
+            return true;
+        }
         if !r.api_in {
             self.push(
                 at,
@@ -788,6 +794,26 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].rule, Rule::Length);
         assert_eq!(out[0].path, "/reason");
+    }
+
+    #[test]
+    fn a_nested_reference_may_carry_its_key() {
+        let id = Rules::new("id").output_only().key();
+        let status = Rules::new("status").output_only();
+        let mut out = Vec::new();
+        let mut cx = Cx::new(Mode::Create, &mut out);
+        cx.nested = true;
+        cx.integer(&Path::Root, &id, Some(4711));
+        cx.digits(&Path::Root, &id, Some("12a"));
+        cx.text(&Path::Root, &status, Some("running"));
+        let got: Vec<_> = out.into_iter().map(|v| (v.path, v.rule)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("/id".into(), Rule::Format),
+                ("/status".into(), Rule::OutputOnly)
+            ]
+        );
     }
 
     #[test]

@@ -328,6 +328,40 @@ fn request(ir: &Ir, t: &TypeDef, r: &ResourceDef, a: &ActionDef) -> TokenStream 
     };
     let derive_default = ctor_args.is_empty().then(|| quote! { Default, });
     let ctor_doc = "A request with these path parameters and body; the query and an optional body start empty.";
+    let paginated = (a.kind == ActionKind::Index && a.of.is_none()).then(|| {
+        let item = type_path(ir, &t.name);
+        let items = match a.answers {
+            Answers::Envelope => {
+                let env = a
+                    .response_type
+                    .as_deref()
+                    .and_then(|e| envelope_items(ir, e, &t.name));
+                match env {
+                    Some(f) => {
+                        let f = ident(&f.rust);
+                        quote! { response.#f.unwrap_or_default() }
+                    }
+                    None => quote! { Vec::new() },
+                }
+            }
+            _ => quote! { response },
+        };
+        quote! {
+            impl coupa_runtime::endpoint::Paginated for #name {
+                type Item = #item;
+
+                fn page(&self, offset: usize, limit: usize) -> Self {
+                    let mut next = self.clone();
+                    next.query = next.query.offset(offset).limit(limit);
+                    next
+                }
+
+                fn items(response: Self::Response) -> Vec<Self::Item> {
+                    #items
+                }
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Clone, Debug, #derive_default PartialEq)]
@@ -363,6 +397,8 @@ fn request(ir: &Ir, t: &TypeDef, r: &ResourceDef, a: &ActionDef) -> TokenStream 
                 #decode
             }
         }
+
+        #paginated
     }
 }
 

@@ -78,6 +78,12 @@ rust-version.workspace = true
 license.workspace = true
 publish.workspace = true
 
+[features]
+default = []
+# An async HTTP client (reqwest, tokio) that sends any endpoint of this crate:
+# `coupa_api::runtime::client`.
+client = ["coupa-runtime/client"]
+
 [dependencies]
 coupa-runtime = { path = "../runtime", version = "0.1.0" }
 serde = { version = "1", features = ["derive"] }
