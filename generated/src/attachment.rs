@@ -200,7 +200,7 @@ impl std::fmt::Display for AttachmentType {
 }
 impl std::str::FromStr for AttachmentType {
     type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+    fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
         Ok(<Self as coupa_runtime::WireEnum>::from_wire(s))
     }
 }

@@ -202,7 +202,7 @@ impl std::fmt::Display for IntegrationDirection {
 }
 impl std::str::FromStr for IntegrationDirection {
     type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+    fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
         Ok(<Self as coupa_runtime::WireEnum>::from_wire(s))
     }
 }
@@ -290,7 +290,7 @@ impl std::fmt::Display for IntegrationEndSystemType {
 }
 impl std::str::FromStr for IntegrationEndSystemType {
     type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+    fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
         Ok(<Self as coupa_runtime::WireEnum>::from_wire(s))
     }
 }
@@ -368,7 +368,7 @@ impl std::fmt::Display for IntegrationIntegrationType {
 }
 impl std::str::FromStr for IntegrationIntegrationType {
     type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+    fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
         Ok(<Self as coupa_runtime::WireEnum>::from_wire(s))
     }
 }

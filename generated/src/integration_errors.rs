@@ -350,7 +350,7 @@ impl std::fmt::Display for IntegrationErrorContactAlertType {
 }
 impl std::str::FromStr for IntegrationErrorContactAlertType {
     type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+    fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
         Ok(<Self as coupa_runtime::WireEnum>::from_wire(s))
     }
 }
@@ -558,7 +558,7 @@ impl std::fmt::Display for IntegrationErrorDocumentType {
 }
 impl std::str::FromStr for IntegrationErrorDocumentType {
     type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+    fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
         Ok(<Self as coupa_runtime::WireEnum>::from_wire(s))
     }
 }

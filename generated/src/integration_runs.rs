@@ -284,7 +284,7 @@ impl std::fmt::Display for IntegrationRunStatus {
 }
 impl std::str::FromStr for IntegrationRunStatus {
     type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+    fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
         Ok(<Self as coupa_runtime::WireEnum>::from_wire(s))
     }
 }

@@ -261,7 +261,9 @@ fn emit_enum(t: &TypeDef, f: &Field, a: &Allowed) -> TokenStream {
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
 
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
+            // Not `Self::Err`: an allowed value `err` makes a variant `Err`, and `Self::Err`
+            // would then be ambiguous (a hard error, `ambiguous_associated_items`).
+            fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
                 Ok(<Self as coupa_runtime::WireEnum>::from_wire(s))
             }
         }
