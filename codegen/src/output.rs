@@ -5,14 +5,19 @@ use std::path::{Path, PathBuf};
 
 use crate::emit::GeneratedFile;
 
-/// Every output of `cargo xtask gen` for the workspace at `root`: the generated crate and the JSON
-/// Schema of the format (`schema/schema.json`).
+/// Every output of `cargo xtask gen` for the workspace at `root`: the generated crate, the JSON
+/// Schema of the format (`schema/schema.json`) and the OpenAPI document
+/// (`openapi/coupa.openapi.json`).
 pub fn outputs(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     let ir = crate::compile_dir(&root.join("schema")).map_err(|f| f.render())?;
     let mut files = crate::emit::generate(&ir)?;
     files.push(GeneratedFile {
         path: "schema/schema.json".to_owned(),
         contents: crate::format::json_schema(),
+    });
+    files.push(GeneratedFile {
+        path: crate::emit::openapi::PATH.to_owned(),
+        contents: crate::emit::openapi::emit(&ir),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

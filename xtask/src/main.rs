@@ -21,7 +21,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   gen            regenerate generated/ and schema/schema.json from schema/
   gen --check    fail (listing the files) when generated/ or schema/schema.json is stale
-  check          check schema/ and print every problem";
+  check          check schema/ and print every problem
+  openapi        write openapi/coupa.openapi.json (also written by `gen`)
+  openapi --check  fail when openapi/coupa.openapi.json is stale";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +32,8 @@ fn main() -> ExitCode {
         ["check"] => check(),
         ["gen"] => generate(false),
         ["gen", "--check"] => generate(true),
+        ["openapi"] => openapi(false),
+        ["openapi", "--check"] => openapi(true),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -99,5 +103,40 @@ fn generate(check: bool) -> ExitCode {
         report.removed.len(),
         report.unchanged
     );
+    ExitCode::SUCCESS
+}
+
+fn openapi(check: bool) -> ExitCode {
+    let root = root();
+    let files = match coupa_codegen::output::outputs(&root) {
+        Ok(f) => f,
+        Err(e) => {
+            eprint!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let path = coupa_codegen::emit::openapi::PATH;
+    let Some(file) = files.into_iter().find(|f| f.path == path) else {
+        eprintln!("error: the generator produced no {path}");
+        return ExitCode::FAILURE;
+    };
+    let current = std::fs::read_to_string(root.join(path)).ok();
+    if current.as_deref() == Some(file.contents.as_str()) {
+        println!("{path} is up to date");
+        return ExitCode::SUCCESS;
+    }
+    if check {
+        eprintln!(
+            "stale or missing: {path}\nerror: run `cargo xtask openapi` (or `cargo xtask gen`) and commit the result"
+        );
+        return ExitCode::FAILURE;
+    }
+    if let Err(e) = std::fs::create_dir_all(root.join("openapi"))
+        .and_then(|_| std::fs::write(root.join(path), &file.contents))
+    {
+        eprintln!("error: cannot write {path}: {e}");
+        return ExitCode::FAILURE;
+    }
+    println!("wrote {path}");
     ExitCode::SUCCESS
 }

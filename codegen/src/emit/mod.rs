@@ -10,6 +10,7 @@
 //! | query builders | [`query`] | element `name` and `type` |
 //! | request types (`impl Endpoint`), action enum, service trait | [`endpoints`] | every action key; `host`, `scopes`, `envelopes`, `plural` |
 //! | the route and element table | [`registry`] | everything a generic tool (the CLI, the mock) needs at run time |
+//! | the OpenAPI 3.1 document (`openapi/coupa.openapi.json`) | [`openapi`] | every key that shapes a request or a response |
 //! | `Cargo.toml`, `lib.rs` | this module | the set of files |
 //!
 //! Every emitted file starts with [`HEADER`], is formatted with prettyplease, and is
@@ -17,6 +18,7 @@
 
 pub mod endpoints;
 pub mod models;
+pub mod openapi;
 pub mod query;
 pub mod registry;
 pub mod validators;
