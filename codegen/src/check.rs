@@ -328,6 +328,9 @@ impl Cx<'_> {
             self.err("no-elements", path, f.name.loc, format!("`{name}` has no elements"))
                 .hint("list the page's element table under `elements:`, or write `open: true` when Coupa leaves the object open");
         }
+        if !f.open.value {
+            self.check_module_names(path, f, entry, &fields);
+        }
         let resource = match entry.kind {
             FileKind::Resource => self.lower_resource(path, f, &entry.rust, &fields),
             FileKind::Shape => {
@@ -356,6 +359,89 @@ impl Cx<'_> {
             fields,
             resource,
         })
+    }
+
+    /// The names a type's module holds besides the actions' request types: the model, the enums
+    /// of allowed values, the query builder (and, for resources, the action enum and the service
+    /// trait); and the query builder's filter methods.
+    fn check_module_names(
+        &mut self,
+        path: &Path,
+        f: &SchemaFile,
+        entry: &TypeEntry,
+        fields: &[Field],
+    ) {
+        let loc_of = |wire: &str| {
+            f.elements
+                .iter()
+                .find_map(|e| match e {
+                    Recover::Ok(e) if e.name.value == wire => Some(e.name.loc),
+                    _ => None,
+                })
+                .unwrap_or(f.name.loc)
+        };
+        let bare = ident::bare(&entry.rust).to_owned();
+        let mut names: Vec<(String, String, Loc)> = vec![(
+            bare.clone(),
+            format!("the type `{}`", f.name.value),
+            f.name.loc,
+        )];
+        names.push((
+            format!("{bare}Query"),
+            "the query builder".to_owned(),
+            f.name.loc,
+        ));
+        if entry.kind == FileKind::Resource
+            && let Some(p) = &f.plural
+        {
+            names.push((
+                format!("{bare}Action"),
+                "the action enum".to_owned(),
+                f.name.loc,
+            ));
+            names.push((
+                format!("{}Service", ident::camel(&p.value)),
+                "the service trait".to_owned(),
+                f.name.loc,
+            ));
+        }
+        for fl in fields {
+            if let Some(a) = &fl.allowed {
+                names.push((
+                    a.rust.clone(),
+                    format!("the enum of `{}`", fl.wire),
+                    loc_of(&fl.wire),
+                ));
+            }
+        }
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for (n, what, loc) in names {
+            if let Some(other) = seen.get(&n) {
+                self.err("name-collision", path, loc, format!("{what} and {other} would both be named `{n}`"))
+                    .hint("give the element a `rust-name`, or the file a `rust-name`, so the generated names differ");
+            } else {
+                seen.insert(n, what);
+            }
+        }
+        let mut methods: HashMap<String, String> = HashMap::new();
+        for fl in fields {
+            let m = crate::emit::query::method_name(fl);
+            let m = ident::bare(&m).to_owned();
+            if let Some(other) = methods.get(&m) {
+                self.err(
+                    "name-collision",
+                    path,
+                    loc_of(&fl.wire),
+                    format!(
+                        "the query filters on `{}` and `{other}` would both be the method `{m}`",
+                        fl.wire
+                    ),
+                )
+                .hint("give one of the elements a `rust-name`");
+            } else {
+                methods.insert(m, fl.wire.clone());
+            }
+        }
     }
 
     fn shape_has_no_api(&mut self, path: &Path, f: &SchemaFile) {
@@ -716,7 +802,12 @@ impl Cx<'_> {
             });
         }
         Some(Allowed {
-            rust: format!("{}{}", ident::bare(type_rust), ident::camel(&e.name.value)),
+            rust: format!(
+                "{}{}",
+                ident::bare(type_rust),
+                // The field's `rust-name` renames its enum too.
+                ident::camel(e.rust_name.as_ref().map_or(&e.name.value, |r| &r.value))
+            ),
             case_sensitive,
             values,
         })
