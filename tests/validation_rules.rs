@@ -746,3 +746,29 @@ fn violations_say_what_is_wrong() {
     assert_eq!(v.0[1].value.as_deref(), Some("sideways"));
     assert_eq!(v.0[0].value, None);
 }
+
+#[test]
+fn a_bulk_update_or_delete_may_not_name_one_object_twice() {
+    let b = bulk(json!({"events": [
+        {"id": "11", "name": "a"},
+        {"id": "12", "name": "b"},
+        {"id": "11", "name": "c"},
+    ]}));
+    assert_eq!(
+        pairs(events::Update::new(b.clone()).validate()),
+        want(&[("/events/2/id", Rule::Unique)])
+    );
+    assert_eq!(
+        pairs(events::Delete::new(b.clone()).validate()),
+        want(&[("/events/2/id", Rule::Unique)])
+    );
+    // A create carries no ids (they are output-only), so only that is reported.
+    assert_eq!(
+        pairs(events::Create::new(b).validate()),
+        want(&[
+            ("/events/0/id", Rule::OutputOnly),
+            ("/events/1/id", Rule::OutputOnly),
+            ("/events/2/id", Rule::OutputOnly),
+        ])
+    );
+}

@@ -225,6 +225,9 @@ impl coupa_runtime::Validate for Comment {
         cx.value(at, &Rules::new("updated-at").output_only(), self.updated_at.is_some());
         cx.nested(at, &Rules::new("updated-by").output_only(), self.updated_by.as_ref());
     }
+    fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
+        self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))
+    }
 }
 ///Filters on [`Comment`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -490,7 +493,11 @@ impl coupa_runtime::Endpoint for CreateForInvoice {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Create;
     const SCOPE: Option<&'static str> = Some("core.comment.write");
     fn path(&self) -> String {
-        format!("/api/invoices/{}/comments", self.invoice_id)
+        let mut path = String::new();
+        path.push_str("/api/invoices/");
+        path.push_str(&self.invoice_id.to_string());
+        path.push_str("/comments");
+        path
     }
     fn body(
         &self,
@@ -533,7 +540,11 @@ impl coupa_runtime::Endpoint for CreateForExpenseReport {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Create;
     const SCOPE: Option<&'static str> = Some("core.comment.write");
     fn path(&self) -> String {
-        format!("/api/expense_reports/{}/comments", self.expense_report_id)
+        let mut path = String::new();
+        path.push_str("/api/expense_reports/");
+        path.push_str(&self.expense_report_id.to_string());
+        path.push_str("/comments");
+        path
     }
     fn body(
         &self,
@@ -576,7 +587,11 @@ impl coupa_runtime::Endpoint for CreateForPurchaseOrder {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Create;
     const SCOPE: Option<&'static str> = Some("core.comment.write");
     fn path(&self) -> String {
-        format!("/api/purchase_orders/{}/comments", self.purchase_order_id)
+        let mut path = String::new();
+        path.push_str("/api/purchase_orders/");
+        path.push_str(&self.purchase_order_id.to_string());
+        path.push_str("/comments");
+        path
     }
     fn body(
         &self,
@@ -619,7 +634,11 @@ impl coupa_runtime::Endpoint for CreateForUser {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Create;
     const SCOPE: Option<&'static str> = Some("core.comment.write");
     fn path(&self) -> String {
-        format!("/api/users/{}/comments", self.user_id)
+        let mut path = String::new();
+        path.push_str("/api/users/");
+        path.push_str(&self.user_id.to_string());
+        path.push_str("/comments");
+        path
     }
     fn body(
         &self,
@@ -662,7 +681,11 @@ impl coupa_runtime::Endpoint for CreateForRequisition {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Create;
     const SCOPE: Option<&'static str> = Some("core.comment.write");
     fn path(&self) -> String {
-        format!("/api/requisitions/{}/comments", self.requisition_id)
+        let mut path = String::new();
+        path.push_str("/api/requisitions/");
+        path.push_str(&self.requisition_id.to_string());
+        path.push_str("/comments");
+        path
     }
     fn body(
         &self,
@@ -713,7 +736,11 @@ impl coupa_runtime::Endpoint for IndexForInvoice {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Index;
     const SCOPE: Option<&'static str> = Some("core.comment.read");
     fn path(&self) -> String {
-        format!("/api/invoices/{}/comments", self.invoice_id)
+        let mut path = String::new();
+        path.push_str("/api/invoices/");
+        path.push_str(&self.invoice_id.to_string());
+        path.push_str("/comments");
+        path
     }
     fn query(&self) -> Option<String> {
         Some(self.query.to_query_string())
@@ -769,7 +796,11 @@ impl coupa_runtime::Endpoint for IndexForExpenseReport {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Index;
     const SCOPE: Option<&'static str> = Some("core.comment.read");
     fn path(&self) -> String {
-        format!("/api/expense_reports/{}/comments", self.expense_report_id)
+        let mut path = String::new();
+        path.push_str("/api/expense_reports/");
+        path.push_str(&self.expense_report_id.to_string());
+        path.push_str("/comments");
+        path
     }
     fn query(&self) -> Option<String> {
         Some(self.query.to_query_string())
@@ -825,7 +856,11 @@ impl coupa_runtime::Endpoint for IndexForPurchaseOrder {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Index;
     const SCOPE: Option<&'static str> = Some("core.comment.read");
     fn path(&self) -> String {
-        format!("/api/purchase_orders/{}/comments", self.purchase_order_id)
+        let mut path = String::new();
+        path.push_str("/api/purchase_orders/");
+        path.push_str(&self.purchase_order_id.to_string());
+        path.push_str("/comments");
+        path
     }
     fn query(&self) -> Option<String> {
         Some(self.query.to_query_string())
@@ -881,7 +916,11 @@ impl coupa_runtime::Endpoint for IndexForUser {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Index;
     const SCOPE: Option<&'static str> = Some("core.comment.read");
     fn path(&self) -> String {
-        format!("/api/users/{}/comments", self.user_id)
+        let mut path = String::new();
+        path.push_str("/api/users/");
+        path.push_str(&self.user_id.to_string());
+        path.push_str("/comments");
+        path
     }
     fn query(&self) -> Option<String> {
         Some(self.query.to_query_string())
@@ -937,7 +976,11 @@ impl coupa_runtime::Endpoint for IndexForRequisition {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Index;
     const SCOPE: Option<&'static str> = Some("core.comment.read");
     fn path(&self) -> String {
-        format!("/api/requisitions/{}/comments", self.requisition_id)
+        let mut path = String::new();
+        path.push_str("/api/requisitions/");
+        path.push_str(&self.requisition_id.to_string());
+        path.push_str("/comments");
+        path
     }
     fn query(&self) -> Option<String> {
         Some(self.query.to_query_string())
@@ -985,7 +1028,12 @@ impl coupa_runtime::Endpoint for ShowForInvoice {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
     const SCOPE: Option<&'static str> = Some("core.comment.read");
     fn path(&self) -> String {
-        format!("/api/invoices/{}/comments/{}", self.invoice_id, self.id)
+        let mut path = String::new();
+        path.push_str("/api/invoices/");
+        path.push_str(&self.invoice_id.to_string());
+        path.push_str("/comments/");
+        path.push_str(&self.id.to_string());
+        path
     }
     fn decode_response(
         format: coupa_runtime::Format,
@@ -1019,7 +1067,12 @@ impl coupa_runtime::Endpoint for ShowForExpenseReport {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
     const SCOPE: Option<&'static str> = Some("core.comment.read");
     fn path(&self) -> String {
-        format!("/api/expense_reports/{}/comments/{}", self.expense_report_id, self.id)
+        let mut path = String::new();
+        path.push_str("/api/expense_reports/");
+        path.push_str(&self.expense_report_id.to_string());
+        path.push_str("/comments/");
+        path.push_str(&self.id.to_string());
+        path
     }
     fn decode_response(
         format: coupa_runtime::Format,
@@ -1053,7 +1106,12 @@ impl coupa_runtime::Endpoint for ShowForPurchaseOrder {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
     const SCOPE: Option<&'static str> = Some("core.comment.read");
     fn path(&self) -> String {
-        format!("/api/purchase_orders/{}/comments/{}", self.purchase_order_id, self.id)
+        let mut path = String::new();
+        path.push_str("/api/purchase_orders/");
+        path.push_str(&self.purchase_order_id.to_string());
+        path.push_str("/comments/");
+        path.push_str(&self.id.to_string());
+        path
     }
     fn decode_response(
         format: coupa_runtime::Format,
@@ -1087,7 +1145,12 @@ impl coupa_runtime::Endpoint for ShowForUser {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
     const SCOPE: Option<&'static str> = Some("core.comment.read");
     fn path(&self) -> String {
-        format!("/api/users/{}/comments/{}", self.user_id, self.id)
+        let mut path = String::new();
+        path.push_str("/api/users/");
+        path.push_str(&self.user_id.to_string());
+        path.push_str("/comments/");
+        path.push_str(&self.id.to_string());
+        path
     }
     fn decode_response(
         format: coupa_runtime::Format,
@@ -1121,7 +1184,12 @@ impl coupa_runtime::Endpoint for ShowForRequisition {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
     const SCOPE: Option<&'static str> = Some("core.comment.read");
     fn path(&self) -> String {
-        format!("/api/requisitions/{}/comments/{}", self.requisition_id, self.id)
+        let mut path = String::new();
+        path.push_str("/api/requisitions/");
+        path.push_str(&self.requisition_id.to_string());
+        path.push_str("/comments/");
+        path.push_str(&self.id.to_string());
+        path
     }
     fn decode_response(
         format: coupa_runtime::Format,
@@ -1208,7 +1276,11 @@ impl coupa_runtime::Endpoint for Attachments {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Index;
     const SCOPE: Option<&'static str> = Some("core.comment.read");
     fn path(&self) -> String {
-        format!("/api/comments/{}/attachments", self.id)
+        let mut path = String::new();
+        path.push_str("/api/comments/");
+        path.push_str(&self.id.to_string());
+        path.push_str("/attachments");
+        path
     }
     fn query(&self) -> Option<String> {
         Some(self.query.to_query_string())
@@ -1247,7 +1319,12 @@ impl coupa_runtime::Endpoint for Attachment {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
     const SCOPE: Option<&'static str> = Some("core.comment.read");
     fn path(&self) -> String {
-        format!("/api/comments/{}/attachments/{}", self.id, self.attachment_id)
+        let mut path = String::new();
+        path.push_str("/api/comments/");
+        path.push_str(&self.id.to_string());
+        path.push_str("/attachments/");
+        path.push_str(&self.attachment_id.to_string());
+        path
     }
     fn decode_response(
         _format: coupa_runtime::Format,

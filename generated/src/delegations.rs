@@ -282,6 +282,9 @@ impl coupa_runtime::Validate for Delegation {
         cx.value(at, &Rules::new("updated-at").output_only(), self.updated_at.is_some());
         cx.nested(at, &Rules::new("updated-by").output_only(), self.updated_by.as_ref());
     }
+    fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
+        self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))
+    }
 }
 ///Filters on [`Delegation`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

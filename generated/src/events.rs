@@ -239,6 +239,9 @@ impl coupa_runtime::Validate for Event {
         cx.text(at, &Rules::new("time-zone"), self.time_zone.as_deref());
         cx.nested(at, &Rules::new("settings"), self.settings.as_ref());
     }
+    fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
+        self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Str(v)))
+    }
 }
 ///Filters on [`Event`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -612,7 +615,10 @@ impl coupa_runtime::Endpoint for Show {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
     const SCOPE: Option<&'static str> = None;
     fn path(&self) -> String {
-        format!("/api/events/{}", coupa_runtime::endpoint::encode_segment(& self.id))
+        let mut path = String::new();
+        path.push_str("/api/events/");
+        path.push_str(&coupa_runtime::endpoint::encode_segment(&self.id));
+        path
     }
     fn decode_response(
         format: coupa_runtime::Format,
@@ -648,7 +654,10 @@ impl coupa_runtime::Endpoint for UpdateOne {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Update;
     const SCOPE: Option<&'static str> = None;
     fn path(&self) -> String {
-        format!("/api/events/{}", coupa_runtime::endpoint::encode_segment(& self.id))
+        let mut path = String::new();
+        path.push_str("/api/events/");
+        path.push_str(&coupa_runtime::endpoint::encode_segment(&self.id));
+        path
     }
     fn body(
         &self,
@@ -691,7 +700,10 @@ impl coupa_runtime::Endpoint for DeleteOne {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Delete;
     const SCOPE: Option<&'static str> = None;
     fn path(&self) -> String {
-        format!("/api/events/{}", coupa_runtime::endpoint::encode_segment(& self.id))
+        let mut path = String::new();
+        path.push_str("/api/events/");
+        path.push_str(&coupa_runtime::endpoint::encode_segment(&self.id));
+        path
     }
     fn decode_response(
         format: coupa_runtime::Format,

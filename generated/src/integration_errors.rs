@@ -620,6 +620,9 @@ impl coupa_runtime::Validate for IntegrationError {
         cx.value(at, &Rules::new("updated-at"), self.updated_at.is_some());
         cx.nested(at, &Rules::new("updated-by").output_only(), self.updated_by.as_ref());
     }
+    fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
+        self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))
+    }
 }
 ///Filters on [`IntegrationError`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -952,7 +955,10 @@ impl coupa_runtime::Endpoint for Show {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
     const SCOPE: Option<&'static str> = Some("core.integration.read");
     fn path(&self) -> String {
-        format!("/api/integration_errors/{}", self.id)
+        let mut path = String::new();
+        path.push_str("/api/integration_errors/");
+        path.push_str(&self.id.to_string());
+        path
     }
     fn decode_response(
         format: coupa_runtime::Format,
@@ -988,7 +994,10 @@ impl coupa_runtime::Endpoint for Patch {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Update;
     const SCOPE: Option<&'static str> = Some("core.integration.write");
     fn path(&self) -> String {
-        format!("/api/integration_errors/{}", self.id)
+        let mut path = String::new();
+        path.push_str("/api/integration_errors/");
+        path.push_str(&self.id.to_string());
+        path
     }
     fn body(
         &self,
@@ -1031,7 +1040,10 @@ impl coupa_runtime::Endpoint for Update {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Update;
     const SCOPE: Option<&'static str> = Some("core.integration.write");
     fn path(&self) -> String {
-        format!("/api/integration_errors/{}", self.id)
+        let mut path = String::new();
+        path.push_str("/api/integration_errors/");
+        path.push_str(&self.id.to_string());
+        path
     }
     fn body(
         &self,
@@ -1072,7 +1084,11 @@ impl coupa_runtime::Endpoint for Resolve {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Status;
     const SCOPE: Option<&'static str> = Some("core.integration.write");
     fn path(&self) -> String {
-        format!("/api/integration_errors/{}/resolve", self.id)
+        let mut path = String::new();
+        path.push_str("/api/integration_errors/");
+        path.push_str(&self.id.to_string());
+        path.push_str("/resolve");
+        path
     }
     fn decode_response(
         format: coupa_runtime::Format,
@@ -1104,7 +1120,11 @@ impl coupa_runtime::Endpoint for Unresolve {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Status;
     const SCOPE: Option<&'static str> = Some("core.integration.write");
     fn path(&self) -> String {
-        format!("/api/integration_errors/{}/unresolve", self.id)
+        let mut path = String::new();
+        path.push_str("/api/integration_errors/");
+        path.push_str(&self.id.to_string());
+        path.push_str("/unresolve");
+        path
     }
     fn decode_response(
         format: coupa_runtime::Format,

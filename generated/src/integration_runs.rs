@@ -319,6 +319,9 @@ impl coupa_runtime::Validate for IntegrationRun {
         cx.value(at, &Rules::new("updated-at").output_only(), self.updated_at.is_some());
         cx.nested(at, &Rules::new("updated-by").output_only(), self.updated_by.as_ref());
     }
+    fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
+        self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))
+    }
 }
 ///Filters on [`IntegrationRun`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -589,7 +592,11 @@ impl coupa_runtime::Endpoint for Fail {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Status;
     const SCOPE: Option<&'static str> = Some("core.integration.write");
     fn path(&self) -> String {
-        format!("/api/integration_runs/{}/fail", self.id)
+        let mut path = String::new();
+        path.push_str("/api/integration_runs/");
+        path.push_str(&self.id.to_string());
+        path.push_str("/fail");
+        path
     }
     fn body(
         &self,
@@ -696,7 +703,11 @@ impl coupa_runtime::Endpoint for Pause {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Status;
     const SCOPE: Option<&'static str> = Some("core.integration.write");
     fn path(&self) -> String {
-        format!("/api/integration_runs/{}/pause", self.id)
+        let mut path = String::new();
+        path.push_str("/api/integration_runs/");
+        path.push_str(&self.id.to_string());
+        path.push_str("/pause");
+        path
     }
     fn body(
         &self,
@@ -751,7 +762,11 @@ impl coupa_runtime::Endpoint for Pending {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Status;
     const SCOPE: Option<&'static str> = Some("core.integration.write");
     fn path(&self) -> String {
-        format!("/api/integration_runs/{}/pending", self.id)
+        let mut path = String::new();
+        path.push_str("/api/integration_runs/");
+        path.push_str(&self.id.to_string());
+        path.push_str("/pending");
+        path
     }
     fn body(
         &self,
@@ -806,7 +821,11 @@ impl coupa_runtime::Endpoint for Run {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Status;
     const SCOPE: Option<&'static str> = Some("core.integration.write");
     fn path(&self) -> String {
-        format!("/api/integration_runs/{}/run", self.id)
+        let mut path = String::new();
+        path.push_str("/api/integration_runs/");
+        path.push_str(&self.id.to_string());
+        path.push_str("/run");
+        path
     }
     fn body(
         &self,
@@ -852,7 +871,10 @@ impl coupa_runtime::Endpoint for Show {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
     const SCOPE: Option<&'static str> = Some("core.integration.read");
     fn path(&self) -> String {
-        format!("/api/integration_runs/{}", self.id)
+        let mut path = String::new();
+        path.push_str("/api/integration_runs/");
+        path.push_str(&self.id.to_string());
+        path
     }
     fn decode_response(
         format: coupa_runtime::Format,
@@ -891,7 +913,11 @@ impl coupa_runtime::Endpoint for Success {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Status;
     const SCOPE: Option<&'static str> = Some("core.integration.write");
     fn path(&self) -> String {
-        format!("/api/integration_runs/{}/success", self.id)
+        let mut path = String::new();
+        path.push_str("/api/integration_runs/");
+        path.push_str(&self.id.to_string());
+        path.push_str("/success");
+        path
     }
     fn body(
         &self,
@@ -941,7 +967,10 @@ impl coupa_runtime::Endpoint for Patch {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Update;
     const SCOPE: Option<&'static str> = Some("core.integration.write");
     fn path(&self) -> String {
-        format!("/api/integration_runs/{}", self.id)
+        let mut path = String::new();
+        path.push_str("/api/integration_runs/");
+        path.push_str(&self.id.to_string());
+        path
     }
     fn body(
         &self,
@@ -984,7 +1013,10 @@ impl coupa_runtime::Endpoint for Update {
     const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Update;
     const SCOPE: Option<&'static str> = Some("core.integration.write");
     fn path(&self) -> String {
-        format!("/api/integration_runs/{}", self.id)
+        let mut path = String::new();
+        path.push_str("/api/integration_runs/");
+        path.push_str(&self.id.to_string());
+        path
     }
     fn body(
         &self,

@@ -294,6 +294,12 @@ pub trait Validate {
     /// Reports the values of unique elements sent in requests.
     fn unique_values<'s>(&'s self, _f: &mut dyn FnMut(&'static str, UniqueValue<'s>)) {}
 
+    /// The resource's key element and its value, when present (`id`): two items of one bulk
+    /// update or delete must not name the same object.
+    fn key_value(&self) -> Option<(&'static str, UniqueValue<'_>)> {
+        None
+    }
+
     /// Validates this object for an action, collecting every violation.
     fn validate(&self, mode: Mode) -> Result<(), Violations>
     where
@@ -379,36 +385,64 @@ pub fn validate_batch_into<T: Validate>(
         };
         item.validate_at(&mut cx, &p);
     }
-    if mode == Mode::BulkDelete {
-        return;
+    if mode != Mode::BulkDelete {
+        duplicates(items, at, out, Duplicate::Value, |item, f| {
+            item.unique_values(f)
+        });
     }
+    if matches!(mode, Mode::BulkUpdate | Mode::BulkDelete) {
+        duplicates(items, at, out, Duplicate::Key, |item, f| {
+            if let Some((element, value)) = item.key_value() {
+                f(element, value);
+            }
+        });
+    }
+}
+
+/// What two items of a batch share.
+#[derive(Clone, Copy)]
+enum Duplicate {
+    /// A value of a unique element.
+    Value,
+    /// The key: both name the same object.
+    Key,
+}
+
+/// Reports every item that shares a value reported by `values` with an earlier item.
+fn duplicates<'t, T>(
+    items: &'t [T],
+    at: &Path<'_>,
+    out: &mut Vec<Violation>,
+    kind: Duplicate,
+    values: impl Fn(&'t T, &mut dyn FnMut(&'static str, UniqueValue<'t>)),
+) {
     // Pairwise below the threshold: no allocation for valid batches. Above it, a set keeps a
     // hostile batch from costing quadratic time.
     const PAIRWISE_MAX: usize = 1024;
     if items.len() <= PAIRWISE_MAX {
         for j in 1..items.len() {
-            items[j].unique_values(&mut |element, value| {
+            values(&items[j], &mut |element, value| {
                 let mut first = None;
                 for (i, earlier) in items[..j].iter().enumerate() {
                     let mut hit = false;
-                    earlier.unique_values(&mut |e, v| hit |= e == element && v == value);
+                    values(earlier, &mut |e, v| hit |= e == element && v == value);
                     if hit {
                         first = Some(i);
                         break;
                     }
                 }
                 if let Some(i) = first {
-                    out.push(duplicate(at, j, i, element, value));
+                    out.push(duplicate(at, j, i, element, value, kind));
                 }
             });
         }
     } else {
-        let mut seen: std::collections::HashMap<(&'static str, UniqueValue<'_>), usize> =
+        let mut seen: std::collections::HashMap<(&'static str, UniqueValue<'t>), usize> =
             std::collections::HashMap::new();
         for (j, item) in items.iter().enumerate() {
-            item.unique_values(&mut |element, value| {
+            values(item, &mut |element, value| {
                 if let Some(&i) = seen.get(&(element, value)) {
-                    out.push(duplicate(at, j, i, element, value));
+                    out.push(duplicate(at, j, i, element, value, kind));
                 } else {
                     seen.insert((element, value), j);
                 }
@@ -423,15 +457,22 @@ fn duplicate(
     i: usize,
     element: &str,
     value: UniqueValue<'_>,
+    kind: Duplicate,
 ) -> Violation {
     let item = at.index(j);
+    let message = match kind {
+        Duplicate::Value => {
+            format!("`{element}` must be unique, but item {i} of this batch has the same value")
+        }
+        Duplicate::Key => {
+            format!("item {i} of this batch already names the object with {element} `{value}`")
+        }
+    };
     Violation {
         path: item.key(element).pointer(),
         rule: Rule::Unique,
         value: Some(value.to_string()),
-        message: format!(
-            "`{element}` must be unique, but item {i} of this batch has the same value"
-        ),
+        message,
     }
 }
 

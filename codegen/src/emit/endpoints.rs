@@ -233,31 +233,36 @@ fn request(ir: &Ir, t: &TypeDef, r: &ResourceDef, a: &ActionDef) -> TokenStream 
         _ => {}
     }
 
-    // The path.
-    let mut fmt = String::new();
-    let mut args = Vec::new();
+    // The path, piece by piece (no `format!`, so prettyplease formats every argument).
+    let mut pieces = Vec::new();
     for seg in &a.segments {
         match seg {
-            Segment::Lit(l) => fmt.push_str(&l.replace('{', "{{").replace('}', "}}")),
+            Segment::Lit(l) => pieces.push(quote! { path.push_str(#l); }),
             Segment::Param(p) => {
-                fmt.push_str("{}");
                 let pd = a
                     .params
                     .iter()
                     .find(|x| &x.name == p)
                     .expect("checked: every path parameter is declared");
                 let f = ident(&pd.rust);
-                args.push(match pd.ty {
-                    ParamType::Integer => quote! { self.#f },
-                    _ => quote! { coupa_runtime::endpoint::encode_segment(&self.#f) },
+                pieces.push(match pd.ty {
+                    ParamType::Integer => quote! { path.push_str(&self.#f.to_string()); },
+                    _ => quote! { path.push_str(&coupa_runtime::endpoint::encode_segment(&self.#f)); },
                 });
             }
         }
     }
-    let path_fn = if args.is_empty() {
-        quote! { fn path(&self) -> String { #fmt.to_owned() } }
+    let path_fn = if a.params.is_empty() {
+        let whole = &a.path;
+        quote! { fn path(&self) -> String { #whole.to_owned() } }
     } else {
-        quote! { fn path(&self) -> String { format!(#fmt, #(#args),*) } }
+        quote! {
+            fn path(&self) -> String {
+                let mut path = String::new();
+                #(#pieces)*
+                path
+            }
+        }
     };
 
     let query_fn = (a.takes == Takes::Query).then(|| {

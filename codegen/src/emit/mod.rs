@@ -162,10 +162,7 @@ fn module_doc(t: &TypeDef) -> String {
         let lang = t.source.language.as_deref().unwrap_or("?");
         s.push_str(&format!(" (translated copy `{seed}`, {lang})"));
     }
-    s.push_str(&format!(
-        " in `schema/{}`.",
-        t.file.trim_start_matches("schema/")
-    ));
+    s.push_str(&format!(" in `{}`.", t.file));
     if !t.notes.is_empty() {
         s.push_str("\n\n# Schema notes\n");
         for n in &t.notes {

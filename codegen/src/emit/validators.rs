@@ -59,6 +59,22 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
             })
         })
         .collect();
+    let key_fn = key.and_then(|k| t.field(k)).and_then(|f| {
+        let r = ident(&f.rust);
+        let w = &f.wire;
+        let v = match (&f.ty, f.list) {
+            (FieldType::Integer, false) => quote! { coupa_runtime::UniqueValue::Int(*v) },
+            (FieldType::String | FieldType::Text | FieldType::Digits, false) => {
+                quote! { coupa_runtime::UniqueValue::Str(v) }
+            }
+            _ => return None,
+        };
+        Some(quote! {
+            fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
+                self.#r.as_ref().map(|v| (#w, #v))
+            }
+        })
+    });
     let unique_fn = (!uniques.is_empty()).then(|| {
         quote! {
             fn unique_values<'s>(&'s self, f: &mut dyn FnMut(&'static str, coupa_runtime::UniqueValue<'s>)) {
@@ -77,6 +93,7 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
             }
 
             #unique_fn
+            #key_fn
         }
     }
 }
