@@ -10,3 +10,8 @@ pub fn root() -> PathBuf {
         .expect("tests/ sits in the workspace")
         .to_path_buf()
 }
+
+/// The README's examples, compiled and run by `cargo test` so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExamples;
