@@ -1,0 +1,668 @@
+//! coupa-mock: an in-memory Coupa for integration tests, to run instead of a Coupa sandbox.
+//!
+//! The mock is **driven by the registry** (`coupa_api::registry::RESOURCES`): every action of
+//! every resource is routed at its schema path and served by one generic handler that reads the
+//! action's `kind`, `takes`, `answers`, `scope`, `binds`, `sets` and `of`, and the resource's
+//! codec (read, validate, write). There is no code per resource: a resource added to `schema/` is
+//! served after `cargo xtask gen`.
+//!
+//! # Hosts and URLs
+//!
+//! Coupa has two hosts; the mock serves both on one port:
+//!
+//! | host | base URL | routes | authentication |
+//! |---|---|---|---|
+//! | Core | [`MockServer::core_url`] (`http://127.0.0.1:PORT`) | schema paths as they are (`/api/integration_runs`), and `POST /oauth2/token` | `Authorization: Bearer <token>` with the action's scope |
+//! | CSO | [`MockServer::cso_url`] (`http://127.0.0.1:PORT/cso`) | schema paths under the prefix `/cso` (`/cso/api/events`) | `X-CSO-API-KEY` |
+//!
+//! A client configured with the CSO base URL `http://127.0.0.1:PORT/cso` sends
+//! `/cso/api/events` without knowing about the prefix.
+//!
+//! # Behaviour
+//!
+//! - Records are canonical JSON values (the codec's), per resource, keyed by the key element.
+//!   Core ids are integers from a counter; CSO ids (`digits`) are 19-digit strings from
+//!   9220000000000000001. Assigned elements (id, created-at, updated-at, created-by, updated-by,
+//!   sequences) are filled by the mock; created-by and updated-by hold
+//!   [`MockConfig::api_user`].
+//! - Every write (validation with a [`coupa_runtime::UniqueStore`] over the store, then the
+//!   insert) happens under one lock: concurrent writers lose nothing and never break a unique
+//!   element.
+//! - Request bodies are read in the format of `Content-Type`, answers written in the format of
+//!   `Accept` (JSON by default). A body that does not decode is a 400 carrying the decode error
+//!   and its position; a validation failure is a 400 listing every violation as
+//!   `<path>: <message>`; all error bodies are Coupa's (`{"errors": {"<resource>": [...]}}`,
+//!   `<errors><error>...</error></errors>`).
+//! - Index routes take Coupa's filters (`field[op]=value`, nested `association[field]=value`),
+//!   typed by element kind, `order_by`/`dir`, `offset`/`limit` (at most 50), `return_object`
+//!   and `fields`; an empty result is `[]` in JSON and a 404 with "No results match your search
+//!   criteria." in XML. CSO list routes answer the list envelope (`{"total": N, "events": [...]}`).
+//! - Bulk routes (CSO) are lenient per item and answer the bulk-result envelope; when every item
+//!   fails they answer 400. Failed items appear in `result` with the types `api.post.error`,
+//!   `api.put.error` or `api.delete.error`.
+//! - `POST /oauth2/token` issues client-credentials tokens ([`MockConfig::oauth_clients`]);
+//!   Core routes need one with the action's scope (401 without or with a forged or expired one,
+//!   403 without the scope). CSO routes need [`MockConfig::cso_api_key`].
+//! - Bodies over [`MockConfig::body_limit`] get 413; requests over the rate limit get 429 with
+//!   `Retry-After`. Rejected requests never change the store.
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), coupa_mock::Error> {
+//! use coupa_mock::{MockConfig, MockServer};
+//!
+//! let server = MockServer::start(MockConfig {
+//!     rate_limit: None,
+//!     seed: Some(serde_json::json!({"events": [{"name": "Seeded", "market-id": "42"}]})),
+//!     ..MockConfig::default()
+//! })
+//! .await?;
+//! // Point the client under test at server.core_url() and server.cso_url() ...
+//! assert_eq!(server.records("events").len(), 1);
+//! server.shutdown().await?;
+//! # Ok(())
+//! # }
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod auth;
+mod config;
+mod handler;
+mod select;
+mod store;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{MethodFilter, MethodRouter};
+use coupa_api::registry::{self, RESOURCES};
+use coupa_runtime::registry::{Assigned, ElementKind};
+use coupa_runtime::{Format, Host, UniqueStore};
+use http::{Method, StatusCode, header};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config::{MockConfig, OAuthClient, RateLimit, load_seed, registry_scopes};
+
+use crate::auth::{Bucket, Refusal, Tokens};
+use crate::handler::{Failure, answer_format, no_route, read_body, respond};
+use crate::store::{Key, Stamp, Store, View, key_of};
+
+/// The prefix of the CSO routes.
+pub const CSO_PREFIX: &str = "/cso";
+
+/// The path of the OAuth 2.0 token endpoint (Core).
+pub const TOKEN_PATH: &str = "/oauth2/token";
+
+/// What can go wrong starting or running a mock.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// Binding or serving failed.
+    Io(std::io::Error),
+    /// The seed is not valid: an unknown resource, an object its codec refuses, a duplicate id
+    /// or unique value.
+    Seed(String),
+    /// The configuration is not usable (an `api_user` that is not a short user object).
+    Config(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io(e) => write!(f, "mock I/O error: {e}"),
+            Error::Seed(e) => write!(f, "invalid seed: {e}"),
+            Error::Config(e) => write!(f, "invalid mock configuration: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(e)
+    }
+}
+
+struct Inner {
+    config: MockConfig,
+    store: Mutex<Store>,
+    tokens: Mutex<Tokens>,
+    bucket: Option<Mutex<Bucket>>,
+}
+
+/// The state of one mock: its configuration, its records, its tokens and its rate limit.
+/// Cloning it is cheap and shares everything; tests use it to look at (or seed) the records.
+#[derive(Clone)]
+pub struct MockState {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for MockState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockState")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves the data as it was: the store is only changed by
+    // whole inserts and removals.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl MockState {
+    /// A state for this configuration, seeded with [`MockConfig::seed`].
+    pub fn new(config: MockConfig) -> Result<MockState, Error> {
+        check_api_user(&config.api_user)?;
+        let bucket = config
+            .rate_limit
+            .as_ref()
+            .map(|l| Mutex::new(Bucket::new(l)));
+        let seed = config.seed.clone();
+        let st = MockState {
+            inner: Arc::new(Inner {
+                config,
+                store: Mutex::new(Store::new()),
+                tokens: Mutex::new(Tokens::default()),
+                bucket,
+            }),
+        };
+        if let Some(seed) = seed {
+            st.seed(&seed)?;
+        }
+        Ok(st)
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &MockConfig {
+        &self.inner.config
+    }
+
+    /// The records of a resource (by any of its registry names), in key order; empty for an
+    /// unknown name.
+    pub fn records(&self, resource: &str) -> Vec<Value> {
+        match registry::resource(resource) {
+            Some(r) => self.store().records(r).cloned().collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// One record by its key (`"42"`, `"9220000000000000001"`).
+    pub fn record(&self, resource: &str, key: &str) -> Option<Value> {
+        let r = registry::resource(resource)?;
+        let k = store::key_from_text(r, key)?;
+        self.store().get(r, &k).cloned()
+    }
+
+    /// Adds records: `{"<resource name>": [objects...]}`. Each object is read by its resource's
+    /// codec; given ids and sequence numbers are kept and the counters move past them; missing
+    /// assigned elements are filled. All or nothing: on an error nothing is added. Answers how
+    /// many records were added.
+    pub fn seed(&self, seed: &Value) -> Result<usize, Error> {
+        config::check_seed_names(seed).map_err(Error::Seed)?;
+        let stamp = self.stamp();
+        let mut guard = self.store();
+        let mut next = guard.clone();
+        let mut added = 0;
+        for (name, objects) in seed.as_object().into_iter().flatten() {
+            let r = registry::resource(name)
+                .ok_or_else(|| Error::Seed(format!("`{name}` is not a resource")))?;
+            let list = match objects {
+                Value::Array(a) => a.clone(),
+                Value::Object(_) => vec![objects.clone()],
+                _ => {
+                    return Err(Error::Seed(format!("`{name}` must hold a list of objects")));
+                }
+            };
+            for (i, o) in list.into_iter().enumerate() {
+                let at = format!("{name}[{i}]");
+                let mut v = (r.codec.canonical)(o)
+                    .map_err(|e| Error::Seed(format!("{at}: {}", e.message)))?;
+                let Some(m) = v.as_object_mut() else {
+                    return Err(Error::Seed(format!("{at}: not an object")));
+                };
+                next.table_mut(r).assign_seed(r, m, &stamp);
+                let v = (r.codec.canonical)(v)
+                    .map_err(|e| Error::Seed(format!("{at}: {}", e.message)))?;
+                let key = match r.key {
+                    Some(k) => key_of(r, &v).ok_or_else(|| {
+                        Error::Seed(format!("{at}: `{k}` is not a valid key of {name}"))
+                    })?,
+                    None => Key::Int(next.records(r).count() as i64 + 1),
+                };
+                if next.get(r, &key).is_some() {
+                    return Err(Error::Seed(format!(
+                        "{at}: another {} already has the key {key}",
+                        r.wire_name
+                    )));
+                }
+                for e in r.elements.iter().filter(|e| e.unique && !e.list) {
+                    if Some(e.name) == r.key {
+                        continue;
+                    }
+                    let taken = match v.get(e.name) {
+                        Some(Value::String(s)) => View(&next).is_taken(
+                            r.name,
+                            e.name,
+                            coupa_runtime::UniqueValue::Str(s),
+                            None,
+                        ),
+                        Some(Value::Number(n)) => n.as_i64().is_some_and(|i| {
+                            View(&next).is_taken(
+                                r.name,
+                                e.name,
+                                coupa_runtime::UniqueValue::Int(i),
+                                None,
+                            )
+                        }),
+                        _ => false,
+                    };
+                    if taken {
+                        return Err(Error::Seed(format!(
+                            "{at}: `{}` must be unique; another {} already has {}",
+                            e.name,
+                            r.wire_name,
+                            v.get(e.name).map(Value::to_string).unwrap_or_default()
+                        )));
+                    }
+                }
+                next.table_mut(r).records.insert(key, v);
+                added += 1;
+            }
+        }
+        *guard = next;
+        Ok(added)
+    }
+
+    /// Issues an access token with these scopes without the token endpoint (a shortcut for
+    /// tests; the token lives [`MockConfig::token_ttl`]).
+    pub fn issue_token(&self, scopes: &[&str]) -> String {
+        let scopes = scopes.iter().map(|s| (*s).to_owned()).collect();
+        lock(&self.inner.tokens).issue(scopes, self.inner.config.token_ttl)
+    }
+
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
+        lock(&self.inner.store)
+    }
+
+    pub(crate) fn stamp(&self) -> Stamp {
+        Stamp {
+            now: chrono::Utc::now()
+                .fixed_offset()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            user: self.inner.config.api_user.clone(),
+        }
+    }
+
+    pub(crate) fn check_token(
+        &self,
+        token: Option<&str>,
+        scope: Option<&str>,
+    ) -> Result<(), Refusal> {
+        lock(&self.inner.tokens).check(token, scope)
+    }
+
+    fn take_rate(&self) -> Result<(), u64> {
+        match &self.inner.bucket {
+            Some(b) => lock(b).take(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The api user must be writable wherever the registry records a user.
+fn check_api_user(user: &Value) -> Result<(), Error> {
+    for r in RESOURCES {
+        for e in r.elements.iter().filter(|e| {
+            matches!(e.assigned, Some(Assigned::CreatedBy | Assigned::UpdatedBy))
+                && matches!(e.kind, ElementKind::Shape | ElementKind::Object)
+        }) {
+            (r.codec.canonical)(json!({ e.name: user })).map_err(|err| {
+                Error::Config(format!(
+                    "api_user cannot be the `{}` of {}: {}",
+                    e.name, r.name, err.message
+                ))
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// The router of a mock: every action of the registry at its path (CSO actions under
+/// [`CSO_PREFIX`]), `POST /oauth2/token`, Coupa-shaped 404 and 405 answers for anything else, and
+/// the rate limit in front of everything. For in-process use (`tower::ServiceExt::oneshot`) or
+/// your own server.
+///
+/// A route the router cannot take (two schema paths that conflict) is left out with a warning on
+/// standard error rather than a panic.
+pub fn router(state: MockState) -> Router {
+    let mut by_path: BTreeMap<
+        String,
+        Vec<(
+            &'static coupa_runtime::registry::Resource,
+            &'static coupa_runtime::registry::Action,
+        )>,
+    > = BTreeMap::new();
+    for r in RESOURCES {
+        for a in r.actions {
+            let path = match a.host {
+                Host::Core => a.path.to_owned(),
+                Host::Cso => format!("{CSO_PREFIX}{}", a.path),
+            };
+            by_path.entry(path).or_default().push((r, a));
+        }
+    }
+    let mut app = Router::new();
+    for (path, actions) in by_path {
+        let mut methods: Vec<Method> = Vec::new();
+        let mut mr: MethodRouter = MethodRouter::new();
+        for (r, a) in actions {
+            let Ok(method) = Method::from_bytes(a.method.as_bytes()) else {
+                eprintln!(
+                    "coupa-mock: {} {path}: not an HTTP method; left out",
+                    a.method
+                );
+                continue;
+            };
+            let clash = methods.contains(&method)
+                || (method == Method::HEAD && methods.contains(&Method::GET))
+                || (method == Method::GET && methods.contains(&Method::HEAD));
+            let Ok(filter) = MethodFilter::try_from(method.clone()) else {
+                continue;
+            };
+            if clash {
+                eprintln!(
+                    "coupa-mock: {method} {path} is routed twice; {}/{} left out",
+                    r.name, a.name
+                );
+                continue;
+            }
+            methods.push(method);
+            let st = state.clone();
+            mr = mr.on(filter, move |req: Request| {
+                handler::handle(st.clone(), r, a, req)
+            });
+        }
+        let mr = mr.fallback(method_not_allowed);
+        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            app.clone().route(&path, mr)
+        }));
+        match attempt {
+            Ok(next) => app = next,
+            Err(_) => eprintln!("coupa-mock: {path} conflicts with another route; left out"),
+        }
+    }
+    let st = state.clone();
+    app.route(
+        TOKEN_PATH,
+        axum::routing::post(move |req: Request| token(st.clone(), req))
+            .fallback(method_not_allowed),
+    )
+    .fallback(not_found)
+    .layer(middleware::from_fn_with_state(state, rate_limit))
+}
+
+async fn not_found(req: Request) -> Response {
+    no_route(
+        req.method(),
+        req.uri().path(),
+        req.headers(),
+        StatusCode::NOT_FOUND,
+    )
+}
+
+async fn method_not_allowed(req: Request) -> Response {
+    no_route(
+        req.method(),
+        req.uri().path(),
+        req.headers(),
+        StatusCode::METHOD_NOT_ALLOWED,
+    )
+}
+
+async fn rate_limit(State(st): State<MockState>, req: Request, next: Next) -> Response {
+    if let Err(wait) = st.take_rate() {
+        let limit = st.config().rate_limit.unwrap_or_default();
+        return Failure::about(
+            StatusCode::TOO_MANY_REQUESTS,
+            None,
+            vec![format!(
+                "Rate limit exceeded: at most {} requests per second (burst {}); retry after {wait} s",
+                limit.per_second, limit.burst
+            )],
+        )
+        .with_header(header::RETRY_AFTER, &wait.to_string())
+        .render(answer_format(req.headers()));
+    }
+    next.run(req).await
+}
+
+fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+    let body = json!({"error": error, "error_description": description}).to_string();
+    let mut res = respond(status, Some("application/json"), body.into_bytes());
+    if status == StatusCode::UNAUTHORIZED {
+        res.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            http::HeaderValue::from_static("Basic realm=\"coupa-mock\""),
+        );
+    }
+    res
+}
+
+/// `POST /oauth2/token`: the client-credentials grant (form fields, or HTTP Basic for the client).
+async fn token(st: MockState, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let body = match read_body(body, &parts.headers, st.config().body_limit, None).await {
+        Ok(b) => b,
+        Err(f) => return f.render(Format::Json),
+    };
+    let form: BTreeMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    let basic = auth::basic(
+        parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let (id, secret) = match (form.get("client_id"), form.get("client_secret")) {
+        (Some(i), Some(s)) => (i.clone(), s.clone()),
+        _ => match basic {
+            Some(pair) => pair,
+            None => {
+                return oauth_error(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_client",
+                    "client_id and client_secret are required",
+                );
+            }
+        },
+    };
+    let Some(client) = st
+        .config()
+        .oauth_clients
+        .iter()
+        .find(|c| c.client_id == id && c.client_secret == secret)
+    else {
+        return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "unknown client or wrong secret",
+        );
+    };
+    match form.get("grant_type").map(String::as_str) {
+        Some("client_credentials") => {}
+        None => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "grant_type is required",
+            );
+        }
+        Some(_) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "only client_credentials is supported",
+            );
+        }
+    }
+    let mut scopes: Vec<String> = Vec::new();
+    for s in form
+        .get("scope")
+        .map(String::as_str)
+        .unwrap_or_default()
+        .split_whitespace()
+    {
+        if !client.scopes.iter().any(|c| c == s) {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_scope",
+                &format!("the client may not ask for the scope {s}"),
+            );
+        }
+        if !scopes.iter().any(|x| x == s) {
+            scopes.push(s.to_owned());
+        }
+    }
+    if scopes.is_empty() {
+        scopes = client.scopes.clone();
+    }
+    let ttl = st.config().token_ttl;
+    let access = lock(&st.inner.tokens).issue(scopes.clone(), ttl);
+    let body = json!({
+        "access_token": access,
+        "token_type": "bearer",
+        "expires_in": ttl.as_secs(),
+        "scope": scopes.join(" "),
+    });
+    let mut res = respond(
+        StatusCode::OK,
+        Some("application/json"),
+        body.to_string().into_bytes(),
+    );
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
+    res
+}
+
+/// Serves a mock on `listener` until `shutdown` completes, then finishes the requests in flight.
+/// For the command line: `serve(listener, config, async { let _ = tokio::signal::ctrl_c().await; })`.
+pub async fn serve<F>(listener: TcpListener, config: MockConfig, shutdown: F) -> Result<(), Error>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let state = MockState::new(config)?;
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(Error::Io)
+}
+
+/// A mock running in a background task on 127.0.0.1. Dropping it stops the server too (without
+/// waiting); [`MockServer::shutdown`] waits for the requests in flight.
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    state: MockState,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl MockServer {
+    /// Starts a mock on 127.0.0.1 on a free port. Needs a Tokio runtime.
+    pub async fn start(config: MockConfig) -> Result<MockServer, Error> {
+        MockServer::start_on(config, 0).await
+    }
+
+    /// Starts a mock on 127.0.0.1 on this port (0: a free one).
+    pub async fn start_on(config: MockConfig, port: u16) -> Result<MockServer, Error> {
+        let state = MockState::new(config)?;
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = router(state.clone());
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Ok(MockServer {
+            addr,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// The address the mock listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The Core base URL: `http://127.0.0.1:PORT`.
+    pub fn core_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The CSO base URL: `http://127.0.0.1:PORT/cso`.
+    pub fn cso_url(&self) -> String {
+        format!("http://{}{CSO_PREFIX}", self.addr)
+    }
+
+    /// The mock's state (records, seeding, tokens).
+    pub fn state(&self) -> &MockState {
+        &self.state
+    }
+
+    /// The records of a resource, in key order (see [`MockState::records`]).
+    pub fn records(&self, resource: &str) -> Vec<Value> {
+        self.state.records(resource)
+    }
+
+    /// Stops accepting connections, finishes the requests in flight, and waits for the server
+    /// task.
+    pub async fn shutdown(mut self) -> Result<(), Error> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.task.take() {
+            Some(task) => match task.await {
+                Ok(r) => r.map_err(Error::Io),
+                Err(e) => Err(Error::Io(std::io::Error::other(e))),
+            },
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
