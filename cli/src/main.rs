@@ -77,6 +77,31 @@ enum Command {
         #[arg(long, value_enum)]
         format: Option<FormatArg>,
     },
+    /// Run an in-memory Coupa on 127.0.0.1, serving every route of the schemas, until Ctrl-C.
+    ///
+    /// Core routes are served at their paths (with the OAuth 2.0 token endpoint at /oauth2/token),
+    /// CSO routes under /cso. Default credentials: client `mock-client` / `mock-secret` (every
+    /// scope), CSO key `mock-cso-key`.
+    Mock {
+        /// The port (0 picks a free one; the address is printed).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// A JSON file of records to start with: {"integration-runs": [...], "events": [...]}.
+        #[arg(long)]
+        seed: Option<PathBuf>,
+        /// Switch off Coupa's rate limit (25 requests per second, burst 20).
+        #[arg(long)]
+        no_rate_limit: bool,
+        /// The OAuth 2.0 client id accepted by /oauth2/token.
+        #[arg(long, default_value = "mock-client")]
+        client_id: String,
+        /// Its secret.
+        #[arg(long, default_value = "mock-secret")]
+        client_secret: String,
+        /// The X-CSO-API-KEY accepted by the CSO routes.
+        #[arg(long, default_value = "mock-cso-key")]
+        cso_key: String,
+    },
     /// Print every route: method, path, host, resource and action.
     Routes {
         /// One JSON object per line instead of a table.
@@ -102,6 +127,24 @@ fn main() -> ExitCode {
             format.map(Format::from),
         ),
         Command::Routes { json } => routes(&mut out, json),
+        Command::Mock {
+            port,
+            seed,
+            no_rate_limit,
+            client_id,
+            client_secret,
+            cso_key,
+        } => {
+            drop(out);
+            return ExitCode::from(mock(
+                port,
+                seed,
+                no_rate_limit,
+                client_id,
+                client_secret,
+                cso_key,
+            ));
+        }
         Command::Convert {
             resource,
             file,
@@ -244,6 +287,75 @@ fn convert(
             2
         }
     }
+}
+
+fn mock(
+    port: u16,
+    seed: Option<PathBuf>,
+    no_rate_limit: bool,
+    client_id: String,
+    client_secret: String,
+    cso_key: String,
+) -> u8 {
+    let mut config = coupa_mock::MockConfig::default();
+    if no_rate_limit {
+        config.rate_limit = None;
+    }
+    config.cso_api_key = cso_key;
+    for c in &mut config.oauth_clients {
+        c.client_id = client_id.clone();
+        c.client_secret = client_secret.clone();
+    }
+    if let Some(path) = seed {
+        match coupa_mock::load_seed(&path) {
+            Ok(v) => config.seed = Some(v),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return 2;
+        }
+    };
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: cannot listen on 127.0.0.1:{port}: {e}");
+                return 2;
+            }
+        };
+        let addr = match listener.local_addr() {
+            Ok(a) => a,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        };
+        println!("listening on http://{addr} (Core at /, CSO under /cso); Ctrl-C stops");
+        let _ = std::io::stdout().flush();
+        let stop = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        match coupa_mock::serve(listener, config, stop).await {
+            Ok(()) => {
+                eprintln!("stopped");
+                0
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                1
+            }
+        }
+    })
 }
 
 fn routes(out: &mut impl Write, as_json: bool) -> u8 {

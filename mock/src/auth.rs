@@ -49,6 +49,11 @@ impl Tokens {
         token
     }
 
+    /// Forgets every token, as a restarted Coupa would.
+    pub(crate) fn revoke_all(&mut self) {
+        self.grants.clear();
+    }
+
     /// Checks a token for a scope (`None`: any valid token).
     pub(crate) fn check(&self, token: Option<&str>, scope: Option<&str>) -> Result<(), Refusal> {
         let token = token.ok_or(Refusal::Missing)?;

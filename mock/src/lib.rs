@@ -295,6 +295,12 @@ impl MockState {
         Ok(added)
     }
 
+    /// Forgets every issued token, as a restarted Coupa would: a client holding one gets 401 on its
+    /// next call (tests of token renewal use it).
+    pub fn revoke_tokens(&self) {
+        lock(&self.inner.tokens).revoke_all();
+    }
+
     /// Issues an access token with these scopes without the token endpoint (a shortcut for
     /// tests; the token lives [`MockConfig::token_ttl`]).
     pub fn issue_token(&self, scopes: &[&str]) -> String {
