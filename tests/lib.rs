@@ -11,7 +11,3 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The README's examples, compiled and run by `cargo test` so they cannot go stale.
-#[cfg(doctest)]
-#[doc = include_str!("../README.md")]
-pub struct ReadmeExamples;
