@@ -6,6 +6,8 @@
 //!   there is one (CI runs it);
 //! - `cargo xtask check` loads and checks `schema/` and prints every diagnostic.
 
+mod bench;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
         ["gen", "--check"] => generate(true),
         ["openapi"] => openapi(false),
         ["openapi", "--check"] => openapi(true),
+        ["bench", rest @ ..] => bench::run(rest),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)

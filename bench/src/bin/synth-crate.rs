@@ -1,0 +1,70 @@
+//! Writes a synthetic `coupa-api` crate of N resources (`coupa_bench::synth`) into its own
+//! workspace, for the compile-time measurements of `cargo xtask bench --compile`.
+//!
+//! Usage: `synth-crate N OUT_DIR`. `OUT_DIR/Cargo.toml` is a workspace holding `generated/`,
+//! whose `coupa-runtime` dependency points at this workspace's `runtime/`; the workspace's
+//! `Cargo.lock` is copied so the same dependency versions are built.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [n, out] = args.as_slice() else {
+        eprintln!("usage: synth-crate N OUT_DIR");
+        return ExitCode::from(2);
+    };
+    let Ok(n) = n.parse::<usize>() else {
+        eprintln!("N must be a number of resources");
+        return ExitCode::from(2);
+    };
+    match write(n, &PathBuf::from(out)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn write(n: usize, out: &std::path::Path) -> Result<(), String> {
+    let root = coupa_bench::root();
+    let ir =
+        coupa_codegen::compile_sources(coupa_bench::synth::schemas(n)).map_err(|f| f.render())?;
+    let files = coupa_codegen::emit::generate(&ir)?;
+    let runtime = root.join("runtime");
+    let io = |e: std::io::Error| e.to_string();
+    if out.exists() {
+        std::fs::remove_dir_all(out).map_err(io)?;
+    }
+    std::fs::create_dir_all(out).map_err(io)?;
+    std::fs::write(
+        out.join("Cargo.toml"),
+        "[workspace]\nresolver = \"3\"\nmembers = [\"generated\"]\n\n[workspace.package]\nedition = \"2024\"\nrust-version = \"1.95\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n",
+    )
+    .map_err(io)?;
+    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(io)?;
+    let (mut lines, mut bytes) = (0, 0);
+    for f in &files {
+        let path = out.join(&f.path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        let contents = if f.path.ends_with("Cargo.toml") {
+            f.contents.replace(
+                "path = \"../runtime\"",
+                &format!("path = {:?}", runtime.display().to_string()),
+            )
+        } else {
+            lines += f.contents.lines().count();
+            bytes += f.contents.len();
+            f.contents.clone()
+        };
+        std::fs::write(&path, contents).map_err(io)?;
+    }
+    println!(
+        "SYNTH resources={n} files={} rust_lines={lines} rust_bytes={bytes}",
+        files.len()
+    );
+    Ok(())
+}
