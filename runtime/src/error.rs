@@ -57,7 +57,8 @@ impl CoupaErrors {
     pub fn parse(format: Format, bytes: &[u8]) -> Option<CoupaErrors> {
         match format {
             Format::Json => {
-                let v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+                // Through the wire's reader: its depth limit holds for error bodies too.
+                let v: serde_json::Value = crate::wire::decode(Format::Json, bytes).ok()?;
                 let errors = v.get("errors")?;
                 let mut out = CoupaErrors::default();
                 match errors {

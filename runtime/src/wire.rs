@@ -7,6 +7,22 @@
 //!   do not know (Coupa may add one) and write it back unchanged.
 //! - [`decode`] and [`encode`] read and write a payload in either [`Format`], with the position of
 //!   any problem.
+//!
+//! Reading is bounded for hostile input: arrays and objects nest at most [`MAX_DEPTH`] deep in
+//! either format (checked before any recursive descent, so a 100,000-deep payload is refused
+//! without touching the stack), and an error message quotes at most [`MAX_MESSAGE_CHARS`]
+//! characters of what it found.
+//!
+//! Inputs that are not errors, by decision (pinned by `tests/malformed.rs`):
+//!
+//! - An element of a model given twice is an error (`duplicate field`), in JSON and XML; an
+//!   alias and its element are one element. In an open object (`flow`, `custom-fields`, ...)
+//!   JSON keeps the last value of a repeated key, as serde_json and Ruby's JSON parser (Coupa's)
+//!   do, while XML keeps every value of a repeated element, as a list, as Rails reads XML.
+//! - An integer beyond `u64` in an open object reads as a float in JSON (serde_json's choice);
+//!   XML refuses it. In a model's integer element anything beyond `i64` is an error.
+//! - A JSON array where a model expects an object is read positionally by serde's derive (its
+//!   items in the order of the model's fields); XML has no such form.
 
 use std::fmt;
 use std::str::FromStr;
@@ -233,6 +249,77 @@ pub fn deserialize_enum<'de, E: WireEnum, D: Deserializer<'de>>(d: D) -> Result<
     d.deserialize_str(V(std::marker::PhantomData))
 }
 
+/// The deepest nesting of arrays and objects a payload may have (the outermost object is depth
+/// 1). Coupa's payloads nest a handful of levels; 64 leaves room and keeps the recursive descent
+/// of reading small enough for a 256 KiB thread stack, even in a debug build.
+pub const MAX_DEPTH: usize = 64;
+
+/// The longest error message [`DecodeError`] carries, in characters: a message quoting a value
+/// (a 10 MB string where a number was expected) keeps its start and its end.
+pub const MAX_MESSAGE_CHARS: usize = 300;
+
+/// A message of at most [`MAX_MESSAGE_CHARS`] characters: a longer one keeps its first 200 and
+/// last 60 characters around a note of how many were left out.
+pub(crate) fn bounded(message: String) -> String {
+    const HEAD: usize = 200;
+    const TAIL: usize = 60;
+    let n = message.chars().count();
+    if n <= MAX_MESSAGE_CHARS {
+        return message;
+    }
+    let head: String = message.chars().take(HEAD).collect();
+    let tail: String = message.chars().skip(n - TAIL).collect();
+    format!("{head}… ({} characters left out) …{tail}", n - HEAD - TAIL)
+}
+
+/// Refuses JSON whose arrays and objects nest deeper than [`MAX_DEPTH`], before serde_json's
+/// recursive descent sees it. One pass over the bytes; strings (and the brackets in them) are
+/// skipped. Malformed JSON is left for serde_json to report.
+fn check_json_depth(bytes: &[u8]) -> Result<(), DecodeError> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    let before = &bytes[..i];
+                    let line = before.iter().filter(|c| **c == b'\n').count() + 1;
+                    let line_start = before
+                        .iter()
+                        .rposition(|c| *c == b'\n')
+                        .map_or(0, |p| p + 1);
+                    return Err(DecodeError {
+                        format: Format::Json,
+                        line,
+                        // serde_json's columns: 1-based, in bytes.
+                        column: i - line_start + 1,
+                        path: None,
+                        message: format!(
+                            "arrays and objects are nested more than {MAX_DEPTH} deep"
+                        ),
+                    });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// The two formats Coupa's API speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Format {
@@ -378,6 +465,7 @@ pub fn encode_list<T: Serialize>(
 }
 
 fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    check_json_depth(bytes)?;
     serde_json::from_slice(bytes).map_err(|e| {
         // Only on the error path: a second read tells which value was being read.
         let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -387,25 +475,32 @@ fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
         };
         DecodeError {
             format: Format::Json,
-            line: e.line(),
-            column: e.column(),
-            path,
-            message: strip_position(&e.to_string()),
+            // serde_json says column 0 at the start of a line (the end of a file that ends with
+            // a newline): the first column of that line.
+            line: e.line().max(1),
+            column: e.column().max(1),
+            path: path.map(bounded),
+            message: bounded(strip_position(&e.to_string())),
         }
     })
 }
 
+/// The JSON pointer of a serde path, up to the first segment serde could not name (a key being
+/// read when the input ended, say): the pointer names the value that holds the problem.
 fn json_pointer(p: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();
     for seg in p.iter() {
-        out.push('/');
         match seg {
-            Segment::Seq { index } => out.push_str(&index.to_string()),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                out.push_str(&key.replace('~', "~0").replace('/', "~1"))
+            Segment::Seq { index } => {
+                out.push('/');
+                out.push_str(&index.to_string());
             }
-            Segment::Unknown => out.push('?'),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                out.push('/');
+                out.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Unknown => break,
         }
     }
     out
@@ -468,6 +563,46 @@ mod tests {
             e.to_string().starts_with("invalid json at line 2, column"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn nesting_is_limited_before_serde_recurses() {
+        let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(decode::<serde_json::Value>(Format::Json, nest(MAX_DEPTH).as_bytes()).is_ok());
+        let e =
+            decode::<serde_json::Value>(Format::Json, nest(MAX_DEPTH + 1).as_bytes()).unwrap_err();
+        assert_eq!((e.line, e.column), (1, MAX_DEPTH + 1));
+        assert!(e.message.contains("nested more than 64 deep"), "{e}");
+        // Brackets in strings, escaped quotes and backslashes do not count.
+        let text = format!(
+            "{{\"a\": \"{}\\\"{}\\\\\", \"b\": {}}}",
+            "[".repeat(100),
+            "{".repeat(100),
+            nest(MAX_DEPTH - 1)
+        );
+        let v: serde_json::Value = decode(Format::Json, text.as_bytes()).unwrap();
+        assert_eq!(v["a"].as_str().map(str::len), Some(202));
+        // Lines and columns as serde_json counts them.
+        let text = format!("{{\n  \"a\": {}", "[".repeat(200));
+        let e = decode::<serde_json::Value>(Format::Json, text.as_bytes()).unwrap_err();
+        // The outer object is depth 1; the first `[` is column 8.
+        assert_eq!((e.line, e.column), (2, 8 + MAX_DEPTH - 1));
+    }
+
+    #[test]
+    fn long_messages_keep_their_ends() {
+        let text = format!("{{\"a\": [1, \"{}\"]}}", "9".repeat(1_000_000));
+        #[derive(Debug, Deserialize)]
+        struct T {
+            #[allow(dead_code)]
+            a: Vec<i64>,
+        }
+        let e = decode::<T>(Format::Json, text.as_bytes()).unwrap_err();
+        assert!(e.message.chars().count() <= MAX_MESSAGE_CHARS + 40, "{e}");
+        assert!(e.message.starts_with("invalid type: string \"999"), "{e}");
+        assert!(e.message.ends_with("999\", expected i64"), "{e}");
+        assert!(e.message.contains("characters left out"), "{e}");
+        assert_eq!(bounded("short".to_owned()), "short");
     }
 
     #[test]

@@ -9,7 +9,10 @@
 //!
 //! Hostile input is refused with a position, never expanded or recursed into without bound: a
 //! DOCTYPE (and so any entity declaration) is an error, only the five predefined entities and
-//! character references are resolved, and nesting is limited to [`MAX_DEPTH`].
+//! character references are resolved, and nesting is limited to [`MAX_DEPTH`] levels of elements
+//! holding elements (one more level of plain values below them), so that reading never recurses
+//! deeper than JSON reading does ([`crate::wire::MAX_DEPTH`]) and whatever is read here can be
+//! written as JSON and read back.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -25,8 +28,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::wire::{DATETIME_MARKER, DECIMAL_MARKER, DecodeError, Format};
 
-/// The deepest nesting of elements accepted.
-pub const MAX_DEPTH: usize = 128;
+/// The deepest nesting of elements that hold elements (or are lists) accepted: the same limit as
+/// JSON's arrays and objects ([`crate::wire::MAX_DEPTH`]). A plain value may sit one level below.
+pub const MAX_DEPTH: usize = crate::wire::MAX_DEPTH;
 
 /// A parsed element.
 #[derive(Debug, Default)]
@@ -98,14 +102,16 @@ fn decode_error(text: &str, e: XmlError) -> DecodeError {
     } else {
         let mut p: Vec<String> = e.path;
         p.reverse();
-        Some(p.iter().fold(String::new(), |acc, s| format!("{acc}/{s}")))
+        Some(crate::wire::bounded(
+            p.iter().fold(String::new(), |acc, s| format!("{acc}/{s}")),
+        ))
     };
     DecodeError {
         format: Format::Xml,
         line,
         column,
         path,
-        message: e.message,
+        message: crate::wire::bounded(e.message),
     }
 }
 
@@ -126,27 +132,26 @@ fn parse(text: &str) -> Result<Elem, XmlError> {
             path: Vec::new(),
             tagged: None,
         })?;
-        let fail = |message: String| XmlError {
+        let fail_at = |message: String, offset: usize| XmlError {
             message,
-            offset: Some(start),
+            offset: Some(offset),
             path: Vec::new(),
             tagged: None,
         };
+        let fail = |message: String| fail_at(message, start);
         match ev {
             Event::Start(s) | Event::Empty(s) if root.is_some() => {
                 let _ = s;
                 return Err(fail("content after the root element".to_owned()));
             }
             Event::Start(s) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(fail(format!(
-                        "elements are nested more than {MAX_DEPTH} deep"
-                    )));
-                }
-                stack.push(open(&s, start).map_err(fail)?);
+                let e = open(&s, start).map_err(|(m, at)| fail_at(m, at))?;
+                check_depth(stack.len(), &e).map_err(fail)?;
+                stack.push(e);
             }
             Event::Empty(s) => {
-                let e = open(&s, start).map_err(fail)?;
+                let e = open(&s, start).map_err(|(m, at)| fail_at(m, at))?;
+                check_depth(stack.len(), &e).map_err(fail)?;
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(e),
                     None => root = Some(e),
@@ -226,17 +231,58 @@ fn parse(text: &str) -> Result<Elem, XmlError> {
     })
 }
 
-fn open(s: &BytesStart<'_>, offset: usize) -> Result<Elem, String> {
+/// An element opened under `parents` open elements: at most [`MAX_DEPTH`] levels of elements
+/// holding elements (a list is one, even empty), and one level of plain values below them. The
+/// element's own children are checked when they open.
+fn check_depth(parents: usize, e: &Elem) -> Result<(), String> {
+    if parents > MAX_DEPTH {
+        return Err(format!(
+            "elements are nested more than {} deep (at most {MAX_DEPTH} levels of elements holding elements)",
+            MAX_DEPTH + 1
+        ));
+    }
+    if parents == MAX_DEPTH && e.is_array() {
+        return Err(format!(
+            "<{}> is a list at depth {}: lists and elements holding elements are nested at most {MAX_DEPTH} deep",
+            e.name,
+            MAX_DEPTH + 1
+        ));
+    }
+    Ok(())
+}
+
+/// An element from its start tag at `offset`. A broken attribute is reported at its own offset.
+fn open(s: &BytesStart<'_>, offset: usize) -> Result<Elem, (String, usize)> {
+    use quick_xml::events::attributes::AttrError;
     let mut e = Elem {
         name: s.name().as_ref().to_owned(),
         offset,
         ..Elem::default()
     };
+    // quick-xml counts attribute positions from the character after `<`.
+    let at = |pos: usize| offset.saturating_add(1).saturating_add(pos);
     for a in s.attributes() {
-        let a = a.map_err(|err| err.to_string())?;
+        let a = a.map_err(|err| match err {
+            AttrError::ExpectedEq(p) => (
+                "an attribute name must be followed by `=`".to_owned(),
+                at(p),
+            ),
+            AttrError::ExpectedValue(p) => ("`=` must be followed by a value".to_owned(), at(p)),
+            AttrError::UnquotedValue(p) => (
+                "an attribute value must be enclosed in `\"` or `'`".to_owned(),
+                at(p),
+            ),
+            AttrError::ExpectedQuote(p, q) => (
+                format!("an attribute value misses its closing `{}`", q as char),
+                at(p),
+            ),
+            AttrError::Duplicated(p, _) => {
+                ("an attribute is given twice in one tag".to_owned(), at(p))
+            }
+        })?;
         let value = a
             .normalized_value(quick_xml::XmlVersion::Explicit1_0)
-            .map_err(|err| err.to_string())?;
+            .map_err(|err| (err.to_string(), offset))?;
         match a.key.as_ref() {
             "type" => e.ty = Some(value.into_owned()),
             "nil" => e.nil = value == "true",
@@ -341,6 +387,50 @@ impl ElemDe<'_> {
         let t = self.scalar()?.trim();
         t.parse::<N>()
             .map_err(|_| de::Error::custom(format!("`{t}` is not {what}")))
+    }
+
+    /// An object: a struct (each child is one field; a repeated one is a duplicate field), or a
+    /// map (an open object: children repeated under one name are one entry holding a list, as
+    /// the untyped reader and Rails read them, so none is lost).
+    fn object<'de, V: Visitor<'de>>(
+        self,
+        visitor: V,
+        is_struct: bool,
+    ) -> Result<V::Value, XmlError> {
+        let r = if self.e.is_array() {
+            Err(de::Error::custom(format!(
+                "<{}> is a list where an object was expected",
+                self.e.name
+            )))
+        } else if !self.e.text.trim().is_empty() && !self.has_children() {
+            Err(de::Error::custom(format!(
+                "<{}> holds text where an object was expected",
+                self.e.name
+            )))
+        } else if is_struct {
+            let mut fields = Map {
+                items: self.e.children.iter(),
+                value: None,
+            };
+            visitor.visit_map(&mut fields).map_err(|mut err| {
+                // An error between a field's name and its value is about the name (a duplicate
+                // field): place it at that element rather than at this one.
+                if err.offset.is_none()
+                    && let Some(field) = fields.value
+                {
+                    err.offset = Some(field.offset);
+                    err.path.push(field.name.clone());
+                    err.tagged = Some(field.offset);
+                }
+                err
+            })
+        } else {
+            visitor.visit_map(Groups {
+                groups: group_children(self.e).into_iter(),
+                value: None,
+            })
+        };
+        self.finish(r)
     }
 }
 
@@ -534,23 +624,7 @@ impl<'de> Deserializer<'de> for ElemDe<'_> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
-        let r = if self.e.is_array() {
-            Err(de::Error::custom(format!(
-                "<{}> is a list where an object was expected",
-                self.e.name
-            )))
-        } else if !self.e.text.trim().is_empty() && !self.has_children() {
-            Err(de::Error::custom(format!(
-                "<{}> holds text where an object was expected",
-                self.e.name
-            )))
-        } else {
-            visitor.visit_map(Map {
-                items: self.e.children.iter(),
-                value: None,
-            })
-        };
-        self.finish(r)
+        self.object(visitor, false)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -559,7 +633,7 @@ impl<'de> Deserializer<'de> for ElemDe<'_> {
         _: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, XmlError> {
-        self.deserialize_map(visitor)
+        self.object(visitor, true)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -584,13 +658,19 @@ impl<'de> Deserializer<'de> for ElemDe<'_> {
     }
 }
 
-/// The children of an element by name, in order of first appearance.
+/// The children of an element by name, in order of first appearance. Linear in the number of
+/// children (an index by name), so an element with many distinct children is no slower to read
+/// than one with many repeated ones.
 fn group_children(e: &Elem) -> Vec<(&str, Vec<&Elem>)> {
     let mut groups: Vec<(&str, Vec<&Elem>)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for c in &e.children {
-        match groups.iter_mut().find(|(n, _)| *n == c.name) {
-            Some((_, g)) => g.push(c),
-            None => groups.push((&c.name, vec![c])),
+        match index.get(c.name.as_str()) {
+            Some(&i) => groups[i].1.push(c),
+            None => {
+                index.insert(&c.name, groups.len());
+                groups.push((&c.name, vec![c]));
+            }
         }
     }
     groups
@@ -1425,6 +1505,72 @@ mod tests {
         assert!(e.message.contains("ends inside"), "{e}");
         let e = from_slice::<User>(b"<user>\xff</user>").unwrap_err();
         assert!(e.message.contains("UTF-8"), "{e}");
+    }
+
+    #[test]
+    fn depth_matches_json_so_what_is_read_writes_both_ways() {
+        let nest = |levels: usize, leaf: &str| {
+            format!("{}{leaf}{}", "<a>".repeat(levels), "</a>".repeat(levels))
+        };
+        // MAX_DEPTH elements holding elements, and a plain value below them: read, and the
+        // value round-trips through JSON (whose limit is the same) and XML.
+        let text = nest(MAX_DEPTH, "<b>x</b>");
+        let v: serde_json::Value = from_slice(text.as_bytes()).unwrap();
+        let json = crate::wire::encode(Format::Json, &v).unwrap();
+        let back: serde_json::Value = crate::wire::decode(Format::Json, &json).unwrap();
+        assert_eq!(back, v);
+        let xml = value_to_vec("a", &v).unwrap();
+        assert_eq!(from_slice::<serde_json::Value>(&xml).unwrap(), v);
+        // One more level, or a list (even empty) at the last level, is too deep.
+        for leaf in [
+            "<b><c>x</c></b>",
+            "<b><c/></b>",
+            "<b type=\"array\"/>",
+            "<b type=\"array\"></b>",
+        ] {
+            let e = from_slice::<serde_json::Value>(nest(MAX_DEPTH, leaf).as_bytes()).unwrap_err();
+            assert!(e.message.contains("nested"), "{leaf}: {e}");
+            assert!(e.message.contains("at most 64"), "{leaf}: {e}");
+        }
+    }
+
+    #[test]
+    fn repeated_elements_of_an_open_object_are_a_list() {
+        #[derive(Debug, Deserialize)]
+        struct T {
+            flow: serde_json::Map<String, serde_json::Value>,
+        }
+        // Each value is kept, as the untyped reader (and Rails) keep them; the last one used to
+        // win silently.
+        let t: T =
+            from_slice(b"<t><flow><step>a</step><step>b</step><one>c</one></flow></t>").unwrap();
+        assert_eq!(
+            serde_json::Value::Object(t.flow),
+            serde_json::json!({"step": ["a", "b"], "one": "c"})
+        );
+        // In a model, a repeated element is an error, not a choice.
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct U {
+            id: Option<i64>,
+        }
+        let e = from_slice::<U>(b"<u><id>1</id><id>2</id></u>").unwrap_err();
+        assert!(e.message.contains("duplicate field `id`"), "{e}");
+    }
+
+    #[test]
+    fn many_distinct_children_read_in_linear_time() {
+        // Grouping children by name was quadratic: 30,000 distinct children took seconds.
+        let kids: String = (0..200_000).map(|i| format!("<a{i}/>")).collect();
+        let text = format!("<errors>{kids}</errors>");
+        let start = std::time::Instant::now();
+        let v: serde_json::Value = from_slice(text.as_bytes()).unwrap();
+        assert_eq!(v.as_object().map(|m| m.len()), Some(200_000));
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[test]
