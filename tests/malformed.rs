@@ -269,7 +269,7 @@ fn format_of(case: &str) -> Format {
 }
 
 fn snapshot_name(case: &str) -> String {
-    case.replace('/', "__").replace('.', "__")
+    case.replace(['/', '.'], "__")
 }
 
 fn snapshot(name: &str, text: &str) {

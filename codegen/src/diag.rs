@@ -60,14 +60,31 @@ pub struct Diagnostic {
     pub hint: Option<String>,
 }
 
+/// The longest message, label or hint a diagnostic keeps, in characters. Messages quote what the
+/// file says (a key, a type name), and a hostile file can say a megabyte of it: a longer text
+/// keeps its start and its end around a note of how much was left out.
+pub const MAX_TEXT_CHARS: usize = 1000;
+
+fn bounded(text: String) -> String {
+    const HEAD: usize = 700;
+    const TAIL: usize = 200;
+    let n = text.chars().count();
+    if n <= MAX_TEXT_CHARS {
+        return text;
+    }
+    let head: String = text.chars().take(HEAD).collect();
+    let tail: String = text.chars().skip(n - TAIL).collect();
+    format!("{head}… ({} characters left out) …{tail}", n - HEAD - TAIL)
+}
+
 impl Diagnostic {
-    /// A diagnostic with a code, a place and a message.
+    /// A diagnostic with a code, a place and a message (at most [`MAX_TEXT_CHARS`] characters).
     pub fn new(code: &'static str, file: &Path, loc: Loc, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             file: file.to_path_buf(),
             loc,
-            message: message.into(),
+            message: bounded(message.into()),
             label: None,
             hint: None,
         }
@@ -75,20 +92,20 @@ impl Diagnostic {
 
     /// Adds the label printed under the snippet.
     pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
+        self.label = Some(bounded(label.into()));
         self
     }
 
     /// Adds a hint for the fix.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(bounded(hint.into()));
         self
     }
 
     /// Adds a hint when there is one.
     pub fn maybe_hint(mut self, hint: Option<String>) -> Self {
         if hint.is_some() {
-            self.hint = hint;
+            self.hint = hint.map(bounded);
         }
         self
     }
@@ -171,10 +188,10 @@ fn render_one(out: &mut String, d: &Diagnostic, text: Option<&str>) {
     let _ = writeln!(out, "{pad}--> {file}:{}:{}", d.loc.line, d.loc.col);
     let source_line = text.and_then(|t| split_lines(t).nth(d.loc.line as usize - 1));
     if let Some(line) = source_line {
-        let line = line.trim_end();
+        let (line, col) = snippet_window(line.trim_end(), d.loc.col.max(1) as usize);
+        let line = line.as_str();
         let _ = writeln!(out, "{pad} |");
         let _ = writeln!(out, "{line_no} | {line}");
-        let col = d.loc.col.max(1) as usize;
         let available = line.chars().count().saturating_sub(col - 1);
         let width = (d.loc.len as usize).clamp(1, available.max(1));
         // Tabs keep their width in the caret line so the carets sit under the text.
@@ -193,6 +210,35 @@ fn render_one(out: &mut String, d: &Diagnostic, text: Option<&str>) {
         let _ = writeln!(out, "{pad} |");
         let _ = writeln!(out, "{pad} = hint: {h}");
     }
+}
+
+/// The widest snippet line shown, in characters.
+const MAX_SNIPPET_CHARS: usize = 120;
+
+/// The part of a long line worth showing: at most [`MAX_SNIPPET_CHARS`] characters starting a
+/// little before column `col`, with `…` where text was cut. Answers the text and the column of
+/// `col` in it.
+fn snippet_window(line: &str, col: usize) -> (String, usize) {
+    const BEFORE: usize = 40;
+    let n = line.chars().count();
+    if n <= MAX_SNIPPET_CHARS {
+        return (line.to_owned(), col);
+    }
+    let start = col
+        .saturating_sub(1 + BEFORE)
+        .min(n.saturating_sub(MAX_SNIPPET_CHARS));
+    let end = (start + MAX_SNIPPET_CHARS).min(n);
+    let mut shown = String::new();
+    let mut new_col = col - start;
+    if start > 0 {
+        shown.push('…');
+        new_col += 1;
+    }
+    shown.extend(line.chars().skip(start).take(end - start));
+    if end < n {
+        shown.push('…');
+    }
+    (shown, new_col)
 }
 
 /// The lines of a text as YAML counts them: `\r\n`, `\n` and a lone `\r` each end a line.
@@ -214,16 +260,32 @@ pub fn split_lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Names longer than this (in characters) get no suggestion: typos are made in names of a
+/// sensible length, and the edit distance of two long names costs the product of their lengths.
+const MAX_SUGGESTED_CHARS: usize = 100;
+
 /// The closest candidate to `word` by edit distance, when it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let word_len = word.chars().count();
+    if word_len > MAX_SUGGESTED_CHARS {
+        return None;
+    }
     let lower = word.to_ascii_lowercase();
     candidates
         .into_iter()
-        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))
+        .filter_map(|c| {
+            let c_len = c.chars().count();
+            let allowed = (c.len().max(word.len()) / 3).max(1);
+            // The distance is at least the difference of the lengths: skip what cannot match.
+            if c_len > MAX_SUGGESTED_CHARS || c_len.abs_diff(word_len) > allowed {
+                return None;
+            }
+            let d = edit_distance(&lower, &c.to_ascii_lowercase());
+            (d <= allowed).then_some((d, c))
+        })
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
 }
@@ -265,6 +327,45 @@ mod tests {
         assert_eq!(did_you_mean("strng", c), Some("string"));
         assert_eq!(did_you_mean("Integer", c), Some("integer"));
         assert_eq!(did_you_mean("datetime", c), None);
+    }
+
+    #[test]
+    fn long_names_get_no_suggestion_and_cost_nothing() {
+        let long = "x".repeat(300_000);
+        let other = format!("{long}y");
+        let start = std::time::Instant::now();
+        assert_eq!(did_you_mean(&long, [other.as_str(), "name"]), None);
+        assert_eq!(did_you_mean("nmae", [other.as_str(), "name"]), Some("name"));
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
+    }
+
+    #[test]
+    fn long_lines_and_texts_are_clipped() {
+        let line = format!("{}uniqe: true{}", "a".repeat(5000), "b".repeat(5000));
+        let (shown, col) = snippet_window(&line, 5001);
+        assert!(shown.chars().count() <= MAX_SNIPPET_CHARS + 2, "{shown}");
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        assert_eq!(
+            shown.chars().skip(col - 1).take(5).collect::<String>(),
+            "uniqe"
+        );
+        assert_eq!(snippet_window("short", 2), ("short".to_owned(), 2));
+        // Near the end of a long line the window ends with the line.
+        let (shown, col) = snippet_window(&line, 10_000);
+        assert!(!shown.ends_with('…'));
+        assert_eq!(shown.chars().nth(col - 1), Some('b'));
+        let d = Diagnostic::new(
+            "unknown-key",
+            Path::new("x.yaml"),
+            Loc::UNKNOWN,
+            "k".repeat(5000),
+        );
+        assert!(d.message.chars().count() < MAX_TEXT_CHARS + 50);
+        assert!(
+            d.message.contains("(4100 characters left out)"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]

@@ -32,8 +32,15 @@ pub fn read_dir(dir: &Path, display_root: &Path) -> Result<Vec<(PathBuf, String)
     paths.sort();
     let mut out = Vec::with_capacity(paths.len());
     for p in paths {
-        let bytes = std::fs::read(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        let bytes = read_bounded(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
         let shown = p.strip_prefix(display_root).unwrap_or(&p).to_path_buf();
+        if bytes.len() > node::MAX_FILE_BYTES {
+            // Over the limit: only its size matters (`file-too-large`), and only the first bytes
+            // past the limit were read. Lossy, so a character cut at the end cannot pass for
+            // invalid UTF-8.
+            out.push((shown, String::from_utf8_lossy(&bytes).into_owned()));
+            continue;
+        }
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -50,6 +57,20 @@ pub fn read_dir(dir: &Path, display_root: &Path) -> Result<Vec<(PathBuf, String)
         out.push((shown, text));
     }
     Ok(out)
+}
+
+/// Reads a file, but never more than one byte past [`node::MAX_FILE_BYTES`]: a huge file costs
+/// a megabyte of memory, not its size.
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let limit = u64::try_from(node::MAX_FILE_BYTES)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Ends the text of a file that is not valid UTF-8, after its valid part: a replacement character

@@ -132,10 +132,10 @@ pub fn parse(text: &str) -> Result<Spanned<Node>, ParseError> {
         return Err(ParseError {
             code: "file-too-large",
             loc: Loc::UNKNOWN,
+            // Files on disk are read only up to one byte past the limit, so the size is not
+            // known exactly.
             message: format!(
-                "the file is {} bytes; schema files are limited to {} bytes",
-                text.len(),
-                MAX_FILE_BYTES
+                "the file is over {MAX_FILE_BYTES} bytes, the limit for a schema file"
             ),
             hint: "split the file: one resource or shape per file".to_owned(),
         });
@@ -262,6 +262,9 @@ fn parse_error(e: &serde_saphyr::Error, text: &str) -> ParseError {
     }
 }
 
+/// YAML's limit on the length of a plain (implicit) key.
+const YAML_MAX_PLAIN_KEY_CHARS: usize = 1024;
+
 /// Adds what usually causes a syntax error to the parser's message: a tab in the indentation, or a
 /// `[`, `{` or quote left open on an earlier line (the parser only notices it further down).
 fn explain_syntax_error(text: &str, loc: Loc, message: String) -> (Loc, String, String) {
@@ -290,6 +293,20 @@ fn explain_syntax_error(text: &str, loc: Loc, message: String) -> (Loc, String, 
                 );
             }
         }
+    }
+    if message.contains("simple key")
+        && lines
+            .get(at)
+            .is_some_and(|l| l.chars().count() > YAML_MAX_PLAIN_KEY_CHARS)
+    {
+        // YAML ends a plain key after 1024 characters, so the parser finds no `:` after it.
+        return (
+            loc,
+            format!(
+                "a plain key longer than {YAML_MAX_PLAIN_KEY_CHARS} characters (YAML's limit), or a line with no `:` after its first {YAML_MAX_PLAIN_KEY_CHARS} characters"
+            ),
+            "schema keys are short names (see schema/README.md); check this line for a runaway value".to_owned(),
+        );
     }
     if loc.is_known() {
         // The nearest earlier line that leaves a flow collection open.
