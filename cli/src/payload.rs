@@ -87,23 +87,25 @@ pub fn convert(
     bytes: &[u8],
     to: Format,
 ) -> Result<Vec<u8>, String> {
+    // Coupa's error body converts as an error body, whatever the resource.
+    if let Some(errors) = coupa_runtime::CoupaErrors::parse(from, bytes) {
+        return errors.to_body(to).map_err(|e| e.to_string());
+    }
     let loose: Value = coupa_runtime::wire::decode(from, bytes).map_err(|e| e.to_string())?;
     match &loose {
         Value::Array(_) => (resource.codec.convert_list)(from, bytes, to, resource.name),
         Value::Object(map) => {
-            // The envelope whose elements the payload carries, if any.
+            // The envelope whose elements hold every key of the payload; of several, the one with
+            // the fewest elements (`{"events": [...]}` is a bulk request, not a bulk result).
             let envelope = [
-                &resource.bulk_result,
-                &resource.list_envelope,
                 &resource.bulk_request,
+                &resource.list_envelope,
+                &resource.bulk_result,
             ]
             .into_iter()
             .flatten()
-            .find(|env| {
-                map.contains_key(env.items)
-                    && (env.total.is_none_or(|t| map.contains_key(t))
-                        || map.keys().all(|k| k == env.items))
-            });
+            .filter(|env| !map.is_empty() && map.keys().all(|k| env.elements.contains(&k.as_str())))
+            .min_by_key(|env| env.elements.len());
             match envelope {
                 Some(env) => (env.codec.convert)(from, bytes, to),
                 None => (resource.codec.convert)(from, bytes, to),

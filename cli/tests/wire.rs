@@ -290,7 +290,6 @@ fn convert_reads_xml_from_any_extension_with_format_xml() {
 /// (`{"result": [...], "updated": 1}`) for a single event: the XML root is wrong
 /// (`<event-bulk-result>`, `<event>`) though everything below it is right.
 #[test]
-#[ignore = "bug (cli/src/payload.rs `convert`): events/create.json converts to <event-bulk-result> instead of <event-bulk-request>, events/update-result.json to <event> instead of <event-bulk-result>"]
 fn convert_keeps_the_envelope_of_bulk_payloads() {
     for (name, root) in [
         ("events/create", "event-bulk-request"),

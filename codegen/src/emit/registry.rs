@@ -71,8 +71,9 @@ fn envelope(ir: &Ir, name: Option<&str>, resource: &str) -> TokenStream {
     let total = opt(total);
     let tn = &env.name;
     let tp = type_path(env);
+    let elements = env.fields.iter().map(|f| f.wire.as_str());
     quote! {
-        Some(Envelope { type_name: #tn, items: #items, total: #total, codec: Codec::of::<#tp>() })
+        Some(Envelope { type_name: #tn, items: #items, total: #total, elements: &[#(#elements),*], codec: Codec::of::<#tp>() })
     }
 }
 
