@@ -56,6 +56,9 @@ pub struct MockConfig {
     pub rate_limit: Option<RateLimit>,
     /// The largest request body accepted, in bytes; larger ones get 413. Default: 1 MiB.
     pub body_limit: usize,
+    /// How long a request body may take to arrive, from the end of the headers; a slower one
+    /// gets 408 and the connection is closed. Other clients are served meanwhile. Default: 30 s.
+    pub body_timeout: Duration,
     /// The user recorded in created-by and updated-by (a short user object). Default:
     /// `{"id": 1, "login": "api-user"}`.
     pub api_user: Value,
@@ -75,6 +78,7 @@ impl Default for MockConfig {
             token_ttl: Duration::from_secs(3600),
             rate_limit: Some(RateLimit::default()),
             body_limit: 1024 * 1024,
+            body_timeout: Duration::from_secs(30),
             api_user: json!({"id": 1, "login": "api-user"}),
             seed: None,
         }

@@ -100,11 +100,24 @@ fn too_large(limit: usize, r: Option<&Resource>) -> Failure {
     )
 }
 
-/// Reads a request body, refusing one over `limit` bytes with 413.
+/// `1 s`, `1.5 s`, `250 ms`.
+fn seconds(d: std::time::Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else if d.as_secs() == 0 {
+        format!("{} ms", d.subsec_millis())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+/// Reads a request body, refusing one over `limit` bytes with 413, and one that takes longer
+/// than `timeout` to arrive with 408 (and `Connection: close`: the rest of it is not read).
 pub(crate) async fn read_body(
     body: Body,
     headers: &HeaderMap,
     limit: usize,
+    timeout: std::time::Duration,
     r: Option<&Resource>,
 ) -> Result<Bytes, Failure> {
     let declared = headers
@@ -114,7 +127,21 @@ pub(crate) async fn read_body(
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large(limit, r));
     }
-    axum::body::to_bytes(body, limit).await.map_err(|e| {
+    let read = match tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await {
+        Ok(read) => read,
+        Err(_) => {
+            return Err(Failure::about(
+                StatusCode::REQUEST_TIMEOUT,
+                r,
+                vec![format!(
+                    "The request body did not arrive within {}",
+                    seconds(timeout)
+                )],
+            )
+            .with_header(header::CONNECTION, "close"));
+        }
+    };
+    read.map_err(|e| {
         let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
         let mut over = false;
         while let Some(s) = source {
@@ -259,7 +286,14 @@ async fn run(
     check_params(r, a, &params)?;
     let query = ParsedQuery::parse(parts.uri.query().unwrap_or_default())
         .map_err(|e| Failure::about(StatusCode::BAD_REQUEST, Some(r), vec![e.0]))?;
-    let body = read_body(body, &parts.headers, st.config().body_limit, Some(r)).await?;
+    let body = read_body(
+        body,
+        &parts.headers,
+        st.config().body_limit,
+        st.config().body_timeout,
+        Some(r),
+    )
+    .await?;
     let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)

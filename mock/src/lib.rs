@@ -13,10 +13,14 @@
 //! | host | base URL | routes | authentication |
 //! |---|---|---|---|
 //! | Core | [`MockServer::core_url`] (`http://127.0.0.1:PORT`) | schema paths as they are (`/api/integration_runs`), and `POST /oauth2/token` | `Authorization: Bearer <token>` with the action's scope |
-//! | CSO | [`MockServer::cso_url`] (`http://127.0.0.1:PORT/cso`) | schema paths under the prefix `/cso` (`/cso/api/events`) | `X-CSO-API-KEY` |
+//! | CSO | [`MockServer::cso_url`] (`http://127.0.0.1:PORT/cso`) | schema paths under the prefix `/cso` (`/cso/api/events`), and also as they are (`/api/events`) | `X-CSO-API-KEY` |
 //!
 //! A client configured with the CSO base URL `http://127.0.0.1:PORT/cso` sends
-//! `/cso/api/events` without knowing about the prefix.
+//! `/cso/api/events` without knowing about the prefix. CSO routes are also served at their plain
+//! paths (`/api/events`), which no Core route uses, so that one base URL serves every path of the
+//! OpenAPI document (`openapi/coupa.openapi.json`, whose CSO paths have a server of their own);
+//! the host's credentials are checked either way (the CSO key, never a Core token). A CSO path
+//! that a Core route also has would be served under `/cso` only.
 //!
 //! # Behaviour
 //!
@@ -43,8 +47,10 @@
 //! - `POST /oauth2/token` issues client-credentials tokens ([`MockConfig::oauth_clients`]);
 //!   Core routes need one with the action's scope (401 without or with a forged or expired one,
 //!   403 without the scope). CSO routes need [`MockConfig::cso_api_key`].
-//! - Bodies over [`MockConfig::body_limit`] get 413; requests over the rate limit get 429 with
-//!   `Retry-After`. Rejected requests never change the store.
+//! - Bodies over [`MockConfig::body_limit`] get 413 (a larger `Content-Length` before any byte is
+//!   read); bodies slower than [`MockConfig::body_timeout`] get 408 and the connection is closed,
+//!   while other clients are served; requests over the rate limit get 429 with `Retry-After`.
+//!   Rejected requests never change the store.
 //!
 //! # Example
 //!
@@ -356,9 +362,9 @@ fn check_api_user(user: &Value) -> Result<(), Error> {
 }
 
 /// The router of a mock: every action of the registry at its path (CSO actions under
-/// [`CSO_PREFIX`]), `POST /oauth2/token`, Coupa-shaped 404 and 405 answers for anything else, and
-/// the rate limit in front of everything. For in-process use (`tower::ServiceExt::oneshot`) or
-/// your own server.
+/// [`CSO_PREFIX`], and also at their plain path when no Core route has it), `POST /oauth2/token`,
+/// Coupa-shaped 404 and 405 answers for anything else, and the rate limit in front of everything.
+/// For in-process use (`tower::ServiceExt::oneshot`) or your own server.
 ///
 /// A route the router cannot take (two schema paths that conflict) is left out with a warning on
 /// standard error rather than a panic.
@@ -370,13 +376,33 @@ pub fn router(state: MockState) -> Router {
             &'static coupa_runtime::registry::Action,
         )>,
     > = BTreeMap::new();
+    let core_paths: std::collections::BTreeSet<&str> = RESOURCES
+        .iter()
+        .flat_map(|r| r.actions.iter())
+        .filter(|a| a.host == Host::Core)
+        .map(|a| a.path)
+        .collect();
     for r in RESOURCES {
         for a in r.actions {
-            let path = match a.host {
-                Host::Core => a.path.to_owned(),
-                Host::Cso => format!("{CSO_PREFIX}{}", a.path),
-            };
-            by_path.entry(path).or_default().push((r, a));
+            match a.host {
+                Host::Core => by_path.entry(a.path.to_owned()).or_default().push((r, a)),
+                Host::Cso => {
+                    by_path
+                        .entry(format!("{CSO_PREFIX}{}", a.path))
+                        .or_default()
+                        .push((r, a));
+                    // Also at the plain path, as the OpenAPI document's CSO server gives it,
+                    // unless a Core route has that path (then only under the prefix).
+                    if core_paths.contains(a.path) {
+                        eprintln!(
+                            "coupa-mock: CSO {} {} is also a Core path; served under {CSO_PREFIX} only",
+                            a.method, a.path
+                        );
+                    } else {
+                        by_path.entry(a.path.to_owned()).or_default().push((r, a));
+                    }
+                }
+            }
         }
     }
     let mut app = Router::new();
@@ -479,7 +505,16 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
 /// `POST /oauth2/token`: the client-credentials grant (form fields, or HTTP Basic for the client).
 async fn token(st: MockState, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let body = match read_body(body, &parts.headers, st.config().body_limit, None).await {
+    let config = st.config();
+    let body = match read_body(
+        body,
+        &parts.headers,
+        config.body_limit,
+        config.body_timeout,
+        None,
+    )
+    .await
+    {
         Ok(b) => b,
         Err(f) => return f.render(Format::Json),
     };

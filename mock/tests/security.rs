@@ -231,14 +231,24 @@ async fn cso_routes_need_the_api_key() {
     );
     assert_eq!(get(Some(&m.token), false).await.status, 401);
     assert_eq!(get(Some("mock-cso-key"), false).await.status, 200);
-    // CSO paths are not served on Core's paths, nor Core's under /cso.
+    // CSO paths are also served at their plain paths (with the key), but Core's never under /cso.
     let a = answer(
         m.http
             .get(m.core("/api/events"))
             .header("X-CSO-API-KEY", "mock-cso-key"),
     )
     .await;
-    assert_eq!(a.status, 404);
+    assert_eq!(a.status, 200);
+    let a = answer(
+        m.http
+            .get(m.core("/api/events"))
+            .header(AUTHORIZATION, format!("Bearer {}", m.token)),
+    )
+    .await;
+    assert_eq!(
+        a.status, 401,
+        "a Core token is not a CSO key on the plain path either"
+    );
     let a = answer(
         m.http
             .get(m.cso("/api/integration_runs"))
