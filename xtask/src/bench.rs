@@ -101,7 +101,7 @@ impl Machine {
                 .args(["rev-parse", "--short", "HEAD"])
                 .current_dir(root),
         )
-        .unwrap_or_else(|_| "unknown".to_owned());
+        .map_or_else(|_| "unknown".to_owned(), |c| c.trim().to_owned());
         let dirty = output(
             Command::new("git")
                 .args(["status", "--porcelain", "--untracked-files=no"])
