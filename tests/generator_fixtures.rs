@@ -156,8 +156,8 @@ fn fixture_references() {
             "pub supplier: Option<crate::supplier::Supplier>",
             "pub lines: Option<Vec<crate::order_line::OrderLine>>",
             "pub flow: Option<crate::flow::Flow>",
-            "cx.nested(at, &Rules::new(\"supplier\")",
-            "cx.nested_list(at, &Rules::new(\"lines\")",
+            "cx.nested(at, &const { Rules::new(\"supplier\")",
+            "cx.nested_list(at, &const { Rules::new(\"lines\")",
         ],
     );
     assert_contains(

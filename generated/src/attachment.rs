@@ -211,16 +211,36 @@ impl coupa_runtime::Validate for Attachment {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         use coupa_runtime::Rules;
-        cx.integer(at, &Rules::new("id").output_only(), self.id);
-        cx.value(at, &Rules::new("created-at").output_only(), self.created_at.is_some());
-        cx.value(at, &Rules::new("updated-at").output_only(), self.updated_at.is_some());
-        cx.choice(at, &Rules::new("type").output_only(), self.r#type.as_ref());
-        cx.text(at, &Rules::new("file").output_only(), self.file.as_deref());
-        cx.text(at, &Rules::new("url").output_only(), self.url.as_deref());
-        cx.text(at, &Rules::new("text").output_only(), self.text.as_deref());
-        cx.text(at, &Rules::new("intent").output_only(), self.intent.as_deref());
-        cx.nested(at, &Rules::new("created-by").output_only(), self.created_by.as_ref());
-        cx.nested(at, &Rules::new("updated-by").output_only(), self.updated_by.as_ref());
+        cx.integer(at, &const { Rules::new("id").output_only() }, self.id);
+        cx.value(
+            at,
+            &const { Rules::new("created-at").output_only() },
+            self.created_at.is_some(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("updated-at").output_only() },
+            self.updated_at.is_some(),
+        );
+        cx.choice(at, &const { Rules::new("type").output_only() }, self.r#type.as_ref());
+        cx.text(at, &const { Rules::new("file").output_only() }, self.file.as_deref());
+        cx.text(at, &const { Rules::new("url").output_only() }, self.url.as_deref());
+        cx.text(at, &const { Rules::new("text").output_only() }, self.text.as_deref());
+        cx.text(
+            at,
+            &const { Rules::new("intent").output_only() },
+            self.intent.as_deref(),
+        );
+        cx.nested(
+            at,
+            &const { Rules::new("created-by").output_only() },
+            self.created_by.as_ref(),
+        );
+        cx.nested(
+            at,
+            &const { Rules::new("updated-by").output_only() },
+            self.updated_by.as_ref(),
+        );
     }
 }
 ///Filters on [`Attachment`] objects (Coupa's `field[op]=value` query language).

@@ -56,10 +56,10 @@ impl coupa_runtime::Validate for BulkResultEntry {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         use coupa_runtime::Rules;
-        cx.text(at, &Rules::new("type").output_only(), self.r#type.as_deref());
+        cx.text(at, &const { Rules::new("type").output_only() }, self.r#type.as_deref());
         cx.text(
             at,
-            &Rules::new("description").output_only(),
+            &const { Rules::new("description").output_only() },
             self.description.as_deref(),
         );
     }

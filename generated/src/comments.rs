@@ -198,32 +198,48 @@ impl coupa_runtime::Validate for Comment {
         cx.require(at, "comments", self.comments.is_some());
         cx.nested_list(
             at,
-            &Rules::new("attachments").output_only(),
+            &const { Rules::new("attachments").output_only() },
             self.attachments.as_deref(),
         );
-        cx.integer(at, &Rules::new("commentable-id"), self.commentable_id);
+        cx.integer(at, &const { Rules::new("commentable-id") }, self.commentable_id);
         cx.text(
             at,
-            &Rules::new("commentable-type").max_len(255u32),
+            &const { Rules::new("commentable-type").max_len(255u32) },
             self.commentable_type.as_deref(),
         );
         cx.text(
             at,
-            &Rules::new("comment-type").output_only().max_len(255u32),
+            &const { Rules::new("comment-type").output_only().max_len(255u32) },
             self.comment_type.as_deref(),
         );
-        cx.text(at, &Rules::new("comments"), self.comments.as_deref());
-        cx.value(at, &Rules::new("created-at").output_only(), self.created_at.is_some());
-        cx.nested(at, &Rules::new("created-by").output_only(), self.created_by.as_ref());
-        cx.integer(at, &Rules::new("id").output_only().key(), self.id);
+        cx.text(at, &const { Rules::new("comments") }, self.comments.as_deref());
+        cx.value(
+            at,
+            &const { Rules::new("created-at").output_only() },
+            self.created_at.is_some(),
+        );
+        cx.nested(
+            at,
+            &const { Rules::new("created-by").output_only() },
+            self.created_by.as_ref(),
+        );
+        cx.integer(at, &const { Rules::new("id").output_only().key() }, self.id);
         cx.text(
             at,
-            &Rules::new("reason-code").output_only().max_len(255u32),
+            &const { Rules::new("reason-code").output_only().max_len(255u32) },
             self.reason_code.as_deref(),
         );
-        cx.value(at, &Rules::new("to-supplier"), self.to_supplier.is_some());
-        cx.value(at, &Rules::new("updated-at").output_only(), self.updated_at.is_some());
-        cx.nested(at, &Rules::new("updated-by").output_only(), self.updated_by.as_ref());
+        cx.value(at, &const { Rules::new("to-supplier") }, self.to_supplier.is_some());
+        cx.value(
+            at,
+            &const { Rules::new("updated-at").output_only() },
+            self.updated_at.is_some(),
+        );
+        cx.nested(
+            at,
+            &const { Rules::new("updated-by").output_only() },
+            self.updated_by.as_ref(),
+        );
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

@@ -66,9 +66,9 @@ impl coupa_runtime::Validate for Currency {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         use coupa_runtime::Rules;
-        cx.integer(at, &Rules::new("id").output_only(), self.id);
-        cx.text(at, &Rules::new("code"), self.code.as_deref());
-        cx.integer(at, &Rules::new("decimals"), self.decimals);
+        cx.integer(at, &const { Rules::new("id").output_only() }, self.id);
+        cx.text(at, &const { Rules::new("code") }, self.code.as_deref());
+        cx.integer(at, &const { Rules::new("decimals") }, self.decimals);
     }
 }
 ///Filters on [`Currency`] objects (Coupa's `field[op]=value` query language).

@@ -247,40 +247,80 @@ impl coupa_runtime::Validate for Delegation {
         cx.require(at, "start-date", self.start_date.is_some());
         cx.value(
             at,
-            &Rules::new("approval-delegate").output_only(),
+            &const { Rules::new("approval-delegate").output_only() },
             self.approval_delegate.is_some(),
         );
-        cx.value(at, &Rules::new("created-at").output_only(), self.created_at.is_some());
-        cx.nested(at, &Rules::new("created-by").output_only(), self.created_by.as_ref());
-        cx.nested(at, &Rules::new("delegate").output_only(), self.delegate.as_ref());
-        cx.integer(at, &Rules::new("delegate-id").output_only(), self.delegate_id);
-        cx.nested(at, &Rules::new("delegator").output_only(), self.delegator.as_ref());
-        cx.integer(at, &Rules::new("delegator-id").output_only(), self.delegator_id);
-        cx.value(at, &Rules::new("end-date").output_only(), self.end_date.is_some());
-        cx.integer(at, &Rules::new("id").output_only().key(), self.id);
         cx.value(
             at,
-            &Rules::new("invoice-requester-delegate").output_only(),
+            &const { Rules::new("created-at").output_only() },
+            self.created_at.is_some(),
+        );
+        cx.nested(
+            at,
+            &const { Rules::new("created-by").output_only() },
+            self.created_by.as_ref(),
+        );
+        cx.nested(
+            at,
+            &const { Rules::new("delegate").output_only() },
+            self.delegate.as_ref(),
+        );
+        cx.integer(
+            at,
+            &const { Rules::new("delegate-id").output_only() },
+            self.delegate_id,
+        );
+        cx.nested(
+            at,
+            &const { Rules::new("delegator").output_only() },
+            self.delegator.as_ref(),
+        );
+        cx.integer(
+            at,
+            &const { Rules::new("delegator-id").output_only() },
+            self.delegator_id,
+        );
+        cx.value(
+            at,
+            &const { Rules::new("end-date").output_only() },
+            self.end_date.is_some(),
+        );
+        cx.integer(at, &const { Rules::new("id").output_only().key() }, self.id);
+        cx.value(
+            at,
+            &const { Rules::new("invoice-requester-delegate").output_only() },
             self.invoice_requester_delegate.is_some(),
         );
         cx.text(
             at,
-            &Rules::new("reason").output_only().max_len(255u32),
+            &const { Rules::new("reason").output_only().max_len(255u32) },
             self.reason.as_deref(),
         );
         cx.value(
             at,
-            &Rules::new("receiving-delegate").output_only(),
+            &const { Rules::new("receiving-delegate").output_only() },
             self.receiving_delegate.is_some(),
         );
         cx.value(
             at,
-            &Rules::new("review-delegate").output_only(),
+            &const { Rules::new("review-delegate").output_only() },
             self.review_delegate.is_some(),
         );
-        cx.value(at, &Rules::new("start-date").output_only(), self.start_date.is_some());
-        cx.value(at, &Rules::new("updated-at").output_only(), self.updated_at.is_some());
-        cx.nested(at, &Rules::new("updated-by").output_only(), self.updated_by.as_ref());
+        cx.value(
+            at,
+            &const { Rules::new("start-date").output_only() },
+            self.start_date.is_some(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("updated-at").output_only() },
+            self.updated_at.is_some(),
+        );
+        cx.nested(
+            at,
+            &const { Rules::new("updated-by").output_only() },
+            self.updated_by.as_ref(),
+        );
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

@@ -47,7 +47,7 @@ impl coupa_runtime::Validate for EventBulkRequest {
     ) {
         use coupa_runtime::Rules;
         cx.require(at, "events", self.events.is_some());
-        cx.nested_list(at, &Rules::new("events"), self.events.as_deref());
+        cx.nested_list(at, &const { Rules::new("events") }, self.events.as_deref());
     }
 }
 ///Filters on [`EventBulkRequest`] objects (Coupa's `field[op]=value` query language).

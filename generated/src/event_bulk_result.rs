@@ -92,11 +92,19 @@ impl coupa_runtime::Validate for EventBulkResult {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         use coupa_runtime::Rules;
-        cx.nested_list(at, &Rules::new("result").output_only(), self.result.as_deref());
-        cx.integer(at, &Rules::new("added").output_only(), self.added);
-        cx.integer(at, &Rules::new("updated").output_only(), self.updated);
-        cx.integer(at, &Rules::new("deleted").output_only(), self.deleted);
-        cx.nested_list(at, &Rules::new("events").output_only(), self.events.as_deref());
+        cx.nested_list(
+            at,
+            &const { Rules::new("result").output_only() },
+            self.result.as_deref(),
+        );
+        cx.integer(at, &const { Rules::new("added").output_only() }, self.added);
+        cx.integer(at, &const { Rules::new("updated").output_only() }, self.updated);
+        cx.integer(at, &const { Rules::new("deleted").output_only() }, self.deleted);
+        cx.nested_list(
+            at,
+            &const { Rules::new("events").output_only() },
+            self.events.as_deref(),
+        );
     }
 }
 ///Filters on [`EventBulkResult`] objects (Coupa's `field[op]=value` query language).

@@ -56,8 +56,12 @@ impl coupa_runtime::Validate for EventList {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         use coupa_runtime::Rules;
-        cx.integer(at, &Rules::new("total").output_only(), self.total);
-        cx.nested_list(at, &Rules::new("events").output_only(), self.events.as_deref());
+        cx.integer(at, &const { Rules::new("total").output_only() }, self.total);
+        cx.nested_list(
+            at,
+            &const { Rules::new("events").output_only() },
+            self.events.as_deref(),
+        );
     }
 }
 ///Filters on [`EventList`] objects (Coupa's `field[op]=value` query language).

@@ -46,7 +46,7 @@ impl coupa_runtime::Validate for EventSettings {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         use coupa_runtime::Rules;
-        cx.text(at, &Rules::new("currency"), self.currency.as_deref());
+        cx.text(at, &const { Rules::new("currency") }, self.currency.as_deref());
     }
 }
 ///Filters on [`EventSettings`] objects (Coupa's `field[op]=value` query language).

@@ -219,25 +219,29 @@ impl coupa_runtime::Validate for Event {
         use coupa_runtime::Rules;
         cx.digits(
             at,
-            &Rules::new("id").output_only().unique().key().max_len(19u32),
+            &const { Rules::new("id").output_only().unique().key().max_len(19u32) },
             self.id.as_deref(),
         );
         cx.digits(
             at,
-            &Rules::new("market-id").immutable().max_len(19u32),
+            &const { Rules::new("market-id").immutable().max_len(19u32) },
             self.market_id.as_deref(),
         );
-        cx.choice(at, &Rules::new("state"), self.state.as_ref());
-        cx.text(at, &Rules::new("name"), self.name.as_deref());
-        cx.text(at, &Rules::new("description"), self.description.as_deref());
-        cx.text(at, &Rules::new("reference-number"), self.reference_number.as_deref());
+        cx.choice(at, &const { Rules::new("state") }, self.state.as_ref());
+        cx.text(at, &const { Rules::new("name") }, self.name.as_deref());
+        cx.text(at, &const { Rules::new("description") }, self.description.as_deref());
+        cx.text(
+            at,
+            &const { Rules::new("reference-number") },
+            self.reference_number.as_deref(),
+        );
         cx.integer(
             at,
-            &Rules::new("event-number").output_only().immutable().unique(),
+            &const { Rules::new("event-number").output_only().immutable().unique() },
             self.event_number,
         );
-        cx.text(at, &Rules::new("time-zone"), self.time_zone.as_deref());
-        cx.nested(at, &Rules::new("settings"), self.settings.as_ref());
+        cx.text(at, &const { Rules::new("time-zone") }, self.time_zone.as_deref());
+        cx.nested(at, &const { Rules::new("settings") }, self.settings.as_ref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Str(v)))

@@ -379,15 +379,31 @@ impl coupa_runtime::Validate for Integration {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         use coupa_runtime::Rules;
-        cx.integer(at, &Rules::new("id"), self.id);
-        cx.text(at, &Rules::new("code").unique(), self.code.as_deref());
-        cx.text(at, &Rules::new("name").unique(), self.name.as_deref());
-        cx.text(at, &Rules::new("business-object"), self.business_object.as_deref());
-        cx.text(at, &Rules::new("end-system"), self.end_system.as_deref());
-        cx.value(at, &Rules::new("standard").output_only(), self.standard.is_some());
-        cx.choice(at, &Rules::new("direction"), self.direction.as_ref());
-        cx.choice(at, &Rules::new("end-system-type"), self.end_system_type.as_ref());
-        cx.choice(at, &Rules::new("integration-type"), self.integration_type.as_ref());
+        cx.integer(at, &const { Rules::new("id") }, self.id);
+        cx.text(at, &const { Rules::new("code").unique() }, self.code.as_deref());
+        cx.text(at, &const { Rules::new("name").unique() }, self.name.as_deref());
+        cx.text(
+            at,
+            &const { Rules::new("business-object") },
+            self.business_object.as_deref(),
+        );
+        cx.text(at, &const { Rules::new("end-system") }, self.end_system.as_deref());
+        cx.value(
+            at,
+            &const { Rules::new("standard").output_only() },
+            self.standard.is_some(),
+        );
+        cx.choice(at, &const { Rules::new("direction") }, self.direction.as_ref());
+        cx.choice(
+            at,
+            &const { Rules::new("end-system-type") },
+            self.end_system_type.as_ref(),
+        );
+        cx.choice(
+            at,
+            &const { Rules::new("integration-type") },
+            self.integration_type.as_ref(),
+        );
     }
     fn unique_values<'s>(
         &'s self,

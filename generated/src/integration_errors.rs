@@ -578,47 +578,79 @@ impl coupa_runtime::Validate for IntegrationError {
         );
         cx.choice(
             at,
-            &Rules::new("contact-alert-type").max_len(255u32),
+            &const { Rules::new("contact-alert-type").max_len(255u32) },
             self.contact_alert_type.as_ref(),
         );
-        cx.value(at, &Rules::new("created-at"), self.created_at.is_some());
-        cx.nested(at, &Rules::new("created-by").output_only(), self.created_by.as_ref());
+        cx.value(at, &const { Rules::new("created-at") }, self.created_at.is_some());
+        cx.nested(
+            at,
+            &const { Rules::new("created-by").output_only() },
+            self.created_by.as_ref(),
+        );
         cx.text(
             at,
-            &Rules::new("creation-method").max_len(255u32),
+            &const { Rules::new("creation-method").max_len(255u32) },
             self.creation_method.as_deref(),
         );
-        cx.integer(at, &Rules::new("document-id"), self.document_id);
-        cx.integer(at, &Rules::new("document-revision"), self.document_revision);
+        cx.integer(at, &const { Rules::new("document-id") }, self.document_id);
+        cx.integer(
+            at,
+            &const { Rules::new("document-revision") },
+            self.document_revision,
+        );
         cx.text(
             at,
-            &Rules::new("document-status").max_len(255u32),
+            &const { Rules::new("document-status").max_len(255u32) },
             self.document_status.as_deref(),
         );
         cx.choice(
             at,
-            &Rules::new("document-type").max_len(255u32),
+            &const { Rules::new("document-type").max_len(255u32) },
             self.document_type.as_ref(),
         );
         cx.text(
             at,
-            &Rules::new("external-id").max_len(255u32),
+            &const { Rules::new("external-id").max_len(255u32) },
             self.external_id.as_deref(),
         );
-        cx.integer(at, &Rules::new("id").output_only().key(), self.id);
-        cx.nested(at, &Rules::new("integration"), self.integration.as_ref());
+        cx.integer(at, &const { Rules::new("id").output_only().key() }, self.id);
+        cx.nested(at, &const { Rules::new("integration") }, self.integration.as_ref());
         cx.text(
             at,
-            &Rules::new("integration-filename").max_len(255u32),
+            &const { Rules::new("integration-filename").max_len(255u32) },
             self.integration_filename.as_deref(),
         );
-        cx.nested(at, &Rules::new("integration-run"), self.integration_run.as_ref());
-        cx.integer(at, &Rules::new("integration-run-id"), self.integration_run_id);
-        cx.value(at, &Rules::new("resolved").output_only(), self.resolved.is_some());
-        cx.nested_list(at, &Rules::new("responses"), self.responses.as_deref());
-        cx.text(at, &Rules::new("status").max_len(255u32), self.status.as_deref());
-        cx.value(at, &Rules::new("updated-at"), self.updated_at.is_some());
-        cx.nested(at, &Rules::new("updated-by").output_only(), self.updated_by.as_ref());
+        cx.nested(
+            at,
+            &const { Rules::new("integration-run") },
+            self.integration_run.as_ref(),
+        );
+        cx.integer(
+            at,
+            &const { Rules::new("integration-run-id") },
+            self.integration_run_id,
+        );
+        cx.value(
+            at,
+            &const { Rules::new("resolved").output_only() },
+            self.resolved.is_some(),
+        );
+        cx.nested_list(
+            at,
+            &const { Rules::new("responses") },
+            self.responses.as_deref(),
+        );
+        cx.text(
+            at,
+            &const { Rules::new("status").max_len(255u32) },
+            self.status.as_deref(),
+        );
+        cx.value(at, &const { Rules::new("updated-at") }, self.updated_at.is_some());
+        cx.nested(
+            at,
+            &const { Rules::new("updated-by").output_only() },
+            self.updated_by.as_ref(),
+        );
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

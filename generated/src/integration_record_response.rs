@@ -96,15 +96,27 @@ impl coupa_runtime::Validate for IntegrationRecordResponse {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         use coupa_runtime::Rules;
-        cx.integer(at, &Rules::new("id").output_only(), self.id);
-        cx.value(at, &Rules::new("created-at").output_only(), self.created_at.is_some());
-        cx.value(at, &Rules::new("updated-at").output_only(), self.updated_at.is_some());
+        cx.integer(at, &const { Rules::new("id").output_only() }, self.id);
+        cx.value(
+            at,
+            &const { Rules::new("created-at").output_only() },
+            self.created_at.is_some(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("updated-at").output_only() },
+            self.updated_at.is_some(),
+        );
         cx.text(
             at,
-            &Rules::new("response-code").max_len(255u32),
+            &const { Rules::new("response-code").max_len(255u32) },
             self.response_code.as_deref(),
         );
-        cx.text(at, &Rules::new("response-message"), self.response_message.as_deref());
+        cx.text(
+            at,
+            &const { Rules::new("response-message") },
+            self.response_message.as_deref(),
+        );
     }
 }
 ///Filters on [`IntegrationRecordResponse`] objects (Coupa's `field[op]=value` query language).

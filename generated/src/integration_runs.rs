@@ -297,27 +297,47 @@ impl coupa_runtime::Validate for IntegrationRun {
     ) {
         use coupa_runtime::Rules;
         cx.require(at, "integration", self.integration.is_some());
-        cx.value(at, &Rules::new("created-at").output_only(), self.created_at.is_some());
-        cx.nested(at, &Rules::new("created-by").output_only(), self.created_by.as_ref());
-        cx.value(at, &Rules::new("end-time"), self.end_time.is_some());
-        cx.value(at, &Rules::new("flow"), self.flow.is_some());
-        cx.integer(at, &Rules::new("id").output_only().key(), self.id);
-        cx.nested(at, &Rules::new("integration"), self.integration.as_ref());
+        cx.value(
+            at,
+            &const { Rules::new("created-at").output_only() },
+            self.created_at.is_some(),
+        );
+        cx.nested(
+            at,
+            &const { Rules::new("created-by").output_only() },
+            self.created_by.as_ref(),
+        );
+        cx.value(at, &const { Rules::new("end-time") }, self.end_time.is_some());
+        cx.value(at, &const { Rules::new("flow") }, self.flow.is_some());
+        cx.integer(at, &const { Rules::new("id").output_only().key() }, self.id);
+        cx.nested(at, &const { Rules::new("integration") }, self.integration.as_ref());
         cx.nested_list(
             at,
-            &Rules::new("integration-errors").output_only(),
+            &const { Rules::new("integration-errors").output_only() },
             self.integration_errors.as_deref(),
         );
-        cx.integer(at, &Rules::new("records-processed"), self.records_processed);
-        cx.value(at, &Rules::new("start-time"), self.start_time.is_some());
+        cx.integer(
+            at,
+            &const { Rules::new("records-processed") },
+            self.records_processed,
+        );
+        cx.value(at, &const { Rules::new("start-time") }, self.start_time.is_some());
         cx.choice(
             at,
-            &Rules::new("status").output_only().max_len(255u32),
+            &const { Rules::new("status").output_only().max_len(255u32) },
             self.status.as_ref(),
         );
-        cx.integer(at, &Rules::new("total-records"), self.total_records);
-        cx.value(at, &Rules::new("updated-at").output_only(), self.updated_at.is_some());
-        cx.nested(at, &Rules::new("updated-by").output_only(), self.updated_by.as_ref());
+        cx.integer(at, &const { Rules::new("total-records") }, self.total_records);
+        cx.value(
+            at,
+            &const { Rules::new("updated-at").output_only() },
+            self.updated_at.is_some(),
+        );
+        cx.nested(
+            at,
+            &const { Rules::new("updated-by").output_only() },
+            self.updated_by.as_ref(),
+        );
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

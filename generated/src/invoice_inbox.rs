@@ -56,8 +56,12 @@ impl coupa_runtime::Validate for InvoiceInbox {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         use coupa_runtime::Rules;
-        cx.text(at, &Rules::new("name"), self.name.as_deref());
-        cx.text(at, &Rules::new("email-address"), self.email_address.as_deref());
+        cx.text(at, &const { Rules::new("name") }, self.name.as_deref());
+        cx.text(
+            at,
+            &const { Rules::new("email-address") },
+            self.email_address.as_deref(),
+        );
     }
 }
 ///Filters on [`InvoiceInbox`] objects (Coupa's `field[op]=value` query language).

@@ -136,19 +136,35 @@ impl coupa_runtime::Validate for Role {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         use coupa_runtime::Rules;
-        cx.integer(at, &Rules::new("id").output_only(), self.id);
-        cx.value(at, &Rules::new("created-at").output_only(), self.created_at.is_some());
-        cx.value(at, &Rules::new("updated-at").output_only(), self.updated_at.is_some());
-        cx.text(at, &Rules::new("name"), self.name.as_deref());
-        cx.text(at, &Rules::new("description"), self.description.as_deref());
-        cx.value(at, &Rules::new("omnipotent"), self.omnipotent.is_some());
+        cx.integer(at, &const { Rules::new("id").output_only() }, self.id);
         cx.value(
             at,
-            &Rules::new("system-role").output_only(),
+            &const { Rules::new("created-at").output_only() },
+            self.created_at.is_some(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("updated-at").output_only() },
+            self.updated_at.is_some(),
+        );
+        cx.text(at, &const { Rules::new("name") }, self.name.as_deref());
+        cx.text(at, &const { Rules::new("description") }, self.description.as_deref());
+        cx.value(at, &const { Rules::new("omnipotent") }, self.omnipotent.is_some());
+        cx.value(
+            at,
+            &const { Rules::new("system-role").output_only() },
             self.system_role.is_some(),
         );
-        cx.nested(at, &Rules::new("created-by").output_only(), self.created_by.as_ref());
-        cx.nested(at, &Rules::new("updated-by").output_only(), self.updated_by.as_ref());
+        cx.nested(
+            at,
+            &const { Rules::new("created-by").output_only() },
+            self.created_by.as_ref(),
+        );
+        cx.nested(
+            at,
+            &const { Rules::new("updated-by").output_only() },
+            self.updated_by.as_ref(),
+        );
     }
 }
 ///Filters on [`Role`] objects (Coupa's `field[op]=value` query language).

@@ -167,21 +167,37 @@ impl coupa_runtime::Validate for ShortUser {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         use coupa_runtime::Rules;
-        cx.integer(at, &Rules::new("id").output_only(), self.id);
-        cx.text(at, &Rules::new("login"), self.login.as_deref());
-        cx.text(at, &Rules::new("employee-number"), self.employee_number.as_deref());
-        cx.text(at, &Rules::new("firstname"), self.firstname.as_deref());
-        cx.text(at, &Rules::new("lastname"), self.lastname.as_deref());
-        cx.text(at, &Rules::new("fullname").output_only(), self.fullname.as_deref());
-        cx.text(at, &Rules::new("email"), self.email.as_deref());
-        cx.text(at, &Rules::new("salesforce-id"), self.salesforce_id.as_deref());
+        cx.integer(at, &const { Rules::new("id").output_only() }, self.id);
+        cx.text(at, &const { Rules::new("login") }, self.login.as_deref());
         cx.text(
             at,
-            &Rules::new("avatar-thumb-url").output_only(),
+            &const { Rules::new("employee-number") },
+            self.employee_number.as_deref(),
+        );
+        cx.text(at, &const { Rules::new("firstname") }, self.firstname.as_deref());
+        cx.text(at, &const { Rules::new("lastname") }, self.lastname.as_deref());
+        cx.text(
+            at,
+            &const { Rules::new("fullname").output_only() },
+            self.fullname.as_deref(),
+        );
+        cx.text(at, &const { Rules::new("email") }, self.email.as_deref());
+        cx.text(
+            at,
+            &const { Rules::new("salesforce-id") },
+            self.salesforce_id.as_deref(),
+        );
+        cx.text(
+            at,
+            &const { Rules::new("avatar-thumb-url").output_only() },
             self.avatar_thumb_url.as_deref(),
         );
-        cx.value(at, &Rules::new("gpo-entity"), self.gpo_entity.is_some());
-        cx.value(at, &Rules::new("custom-fields"), self.custom_fields.is_some());
+        cx.value(at, &const { Rules::new("gpo-entity") }, self.gpo_entity.is_some());
+        cx.value(
+            at,
+            &const { Rules::new("custom-fields") },
+            self.custom_fields.is_some(),
+        );
     }
 }
 ///Filters on [`ShortUser`] objects (Coupa's `field[op]=value` query language).

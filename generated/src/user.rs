@@ -1085,183 +1085,311 @@ impl coupa_runtime::Validate for User {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         use coupa_runtime::Rules;
-        cx.integer(at, &Rules::new("id").output_only(), self.id);
-        cx.value(at, &Rules::new("created-at").output_only(), self.created_at.is_some());
-        cx.value(at, &Rules::new("updated-at").output_only(), self.updated_at.is_some());
-        cx.text(at, &Rules::new("login"), self.login.as_deref());
-        cx.text(at, &Rules::new("email"), self.email.as_deref());
-        cx.value(at, &Rules::new("purchasing-user"), self.purchasing_user.is_some());
-        cx.value(at, &Rules::new("expense-user"), self.expense_user.is_some());
-        cx.value(at, &Rules::new("sourcing-user"), self.sourcing_user.is_some());
-        cx.value(at, &Rules::new("inventory-user"), self.inventory_user.is_some());
-        cx.value(at, &Rules::new("contracts-user"), self.contracts_user.is_some());
-        cx.value(at, &Rules::new("analytics-user"), self.analytics_user.is_some());
-        cx.value(at, &Rules::new("spend-guard-user"), self.spend_guard_user.is_some());
-        cx.value(at, &Rules::new("ccw-user"), self.ccw_user.is_some());
-        cx.value(at, &Rules::new("clm-advanced-user"), self.clm_advanced_user.is_some());
-        cx.value(at, &Rules::new("supply-chain-user"), self.supply_chain_user.is_some());
-        cx.value(at, &Rules::new("risk-assess-user"), self.risk_assess_user.is_some());
-        cx.value(at, &Rules::new("travel-user"), self.travel_user.is_some());
-        cx.value(at, &Rules::new("treasury-user"), self.treasury_user.is_some());
-        cx.value(at, &Rules::new("invoicing-user"), self.invoicing_user.is_some());
-        cx.text(at, &Rules::new("employee-number"), self.employee_number.as_deref());
-        cx.text(at, &Rules::new("firstname"), self.firstname.as_deref());
-        cx.text(at, &Rules::new("lastname"), self.lastname.as_deref());
-        cx.text(at, &Rules::new("fullname").output_only(), self.fullname.as_deref());
-        cx.value(at, &Rules::new("api-user"), self.api_user.is_some());
-        cx.text(at, &Rules::new("salesforce-id"), self.salesforce_id.as_deref());
-        cx.integer(at, &Rules::new("account-security-type"), self.account_security_type);
+        cx.integer(at, &const { Rules::new("id").output_only() }, self.id);
+        cx.value(
+            at,
+            &const { Rules::new("created-at").output_only() },
+            self.created_at.is_some(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("updated-at").output_only() },
+            self.updated_at.is_some(),
+        );
+        cx.text(at, &const { Rules::new("login") }, self.login.as_deref());
+        cx.text(at, &const { Rules::new("email") }, self.email.as_deref());
+        cx.value(
+            at,
+            &const { Rules::new("purchasing-user") },
+            self.purchasing_user.is_some(),
+        );
+        cx.value(at, &const { Rules::new("expense-user") }, self.expense_user.is_some());
+        cx.value(
+            at,
+            &const { Rules::new("sourcing-user") },
+            self.sourcing_user.is_some(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("inventory-user") },
+            self.inventory_user.is_some(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("contracts-user") },
+            self.contracts_user.is_some(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("analytics-user") },
+            self.analytics_user.is_some(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("spend-guard-user") },
+            self.spend_guard_user.is_some(),
+        );
+        cx.value(at, &const { Rules::new("ccw-user") }, self.ccw_user.is_some());
+        cx.value(
+            at,
+            &const { Rules::new("clm-advanced-user") },
+            self.clm_advanced_user.is_some(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("supply-chain-user") },
+            self.supply_chain_user.is_some(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("risk-assess-user") },
+            self.risk_assess_user.is_some(),
+        );
+        cx.value(at, &const { Rules::new("travel-user") }, self.travel_user.is_some());
+        cx.value(
+            at,
+            &const { Rules::new("treasury-user") },
+            self.treasury_user.is_some(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("invoicing-user") },
+            self.invoicing_user.is_some(),
+        );
         cx.text(
             at,
-            &Rules::new("authentication-method"),
-            self.authentication_method.as_deref(),
+            &const { Rules::new("employee-number") },
+            self.employee_number.as_deref(),
         );
-        cx.text(at, &Rules::new("sso-identifier"), self.sso_identifier.as_deref());
-        cx.text(at, &Rules::new("default-locale"), self.default_locale.as_deref());
+        cx.text(at, &const { Rules::new("firstname") }, self.firstname.as_deref());
+        cx.text(at, &const { Rules::new("lastname") }, self.lastname.as_deref());
+        cx.text(
+            at,
+            &const { Rules::new("fullname").output_only() },
+            self.fullname.as_deref(),
+        );
+        cx.value(at, &const { Rules::new("api-user") }, self.api_user.is_some());
+        cx.text(
+            at,
+            &const { Rules::new("salesforce-id") },
+            self.salesforce_id.as_deref(),
+        );
         cx.integer(
             at,
-            &Rules::new("business-group-security-type"),
+            &const { Rules::new("account-security-type") },
+            self.account_security_type,
+        );
+        cx.text(
+            at,
+            &const { Rules::new("authentication-method") },
+            self.authentication_method.as_deref(),
+        );
+        cx.text(
+            at,
+            &const { Rules::new("sso-identifier") },
+            self.sso_identifier.as_deref(),
+        );
+        cx.text(
+            at,
+            &const { Rules::new("default-locale") },
+            self.default_locale.as_deref(),
+        );
+        cx.integer(
+            at,
+            &const { Rules::new("business-group-security-type") },
             self.business_group_security_type,
         );
         cx.text(
             at,
-            &Rules::new("avatar-thumb-url").output_only(),
+            &const { Rules::new("avatar-thumb-url").output_only() },
             self.avatar_thumb_url.as_deref(),
         );
-        cx.text(at, &Rules::new("mention-name"), self.mention_name.as_deref());
-        cx.value(at, &Rules::new("aic-user"), self.aic_user.is_some());
-        cx.text(at, &Rules::new("seniority-level"), self.seniority_level.as_deref());
-        cx.text(at, &Rules::new("business-function"), self.business_function.as_deref());
+        cx.text(at, &const { Rules::new("mention-name") }, self.mention_name.as_deref());
+        cx.value(at, &const { Rules::new("aic-user") }, self.aic_user.is_some());
         cx.text(
             at,
-            &Rules::new("employee-payment-channel"),
+            &const { Rules::new("seniority-level") },
+            self.seniority_level.as_deref(),
+        );
+        cx.text(
+            at,
+            &const { Rules::new("business-function") },
+            self.business_function.as_deref(),
+        );
+        cx.text(
+            at,
+            &const { Rules::new("employee-payment-channel") },
             self.employee_payment_channel.as_deref(),
         );
         cx.value(
             at,
-            &Rules::new("allow-employee-payment-account-creation"),
+            &const { Rules::new("allow-employee-payment-account-creation") },
             self.allow_employee_payment_account_creation.is_some(),
         );
-        cx.text(at, &Rules::new("middlename"), self.middlename.as_deref());
-        cx.integer(at, &Rules::new("supplier-id"), self.supplier_id);
+        cx.text(at, &const { Rules::new("middlename") }, self.middlename.as_deref());
+        cx.integer(at, &const { Rules::new("supplier-id") }, self.supplier_id);
         cx.value(
             at,
-            &Rules::new("category-planner-user"),
+            &const { Rules::new("category-planner-user") },
             self.category_planner_user.is_some(),
         );
-        cx.value(at, &Rules::new("intake-user"), self.intake_user.is_some());
-        cx.value(at, &Rules::new("supplier-user"), self.supplier_user.is_some());
-        cx.value(at, &Rules::new("support-user"), self.support_user.is_some());
-        cx.value(at, &Rules::new("active"), self.active.is_some());
+        cx.value(at, &const { Rules::new("intake-user") }, self.intake_user.is_some());
         cx.value(
             at,
-            &Rules::new("eligible-for-virtual-cards"),
+            &const { Rules::new("supplier-user") },
+            self.supplier_user.is_some(),
+        );
+        cx.value(at, &const { Rules::new("support-user") }, self.support_user.is_some());
+        cx.value(at, &const { Rules::new("active") }, self.active.is_some());
+        cx.value(
+            at,
+            &const { Rules::new("eligible-for-virtual-cards") },
             self.eligible_for_virtual_cards.is_some(),
         );
         cx.nested_list(
             at,
-            &Rules::new("allowed-invoice-inboxes"),
+            &const { Rules::new("allowed-invoice-inboxes") },
             self.allowed_invoice_inboxes.as_deref(),
         );
         cx.value(
             at,
-            &Rules::new("allow-user-to-upload-invoice-from-mobile"),
+            &const { Rules::new("allow-user-to-upload-invoice-from-mobile") },
             self.allow_user_to_upload_invoice_from_mobile.is_some(),
         );
-        cx.value(at, &Rules::new("gpo-entity"), self.gpo_entity.is_some());
-        cx.value(at, &Rules::new("phone-work"), self.phone_work.is_some());
-        cx.value(at, &Rules::new("phone-mobile"), self.phone_mobile.is_some());
+        cx.value(at, &const { Rules::new("gpo-entity") }, self.gpo_entity.is_some());
+        cx.value(at, &const { Rules::new("phone-work") }, self.phone_work.is_some());
+        cx.value(at, &const { Rules::new("phone-mobile") }, self.phone_mobile.is_some());
         cx.value(
             at,
-            &Rules::new("country-of-residence"),
+            &const { Rules::new("country-of-residence") },
             self.country_of_residence.is_some(),
         );
-        cx.nested_list(at, &Rules::new("roles"), self.roles.as_deref());
-        cx.nested(at, &Rules::new("manager"), self.manager.as_ref());
-        cx.value(at, &Rules::new("default-address"), self.default_address.is_some());
-        cx.value(at, &Rules::new("default-account"), self.default_account.is_some());
+        cx.nested_list(at, &const { Rules::new("roles") }, self.roles.as_deref());
+        cx.nested(at, &const { Rules::new("manager") }, self.manager.as_ref());
         cx.value(
             at,
-            &Rules::new("default-account-type"),
+            &const { Rules::new("default-address") },
+            self.default_address.is_some(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("default-account") },
+            self.default_account.is_some(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("default-account-type") },
             self.default_account_type.is_some(),
         );
-        cx.nested(at, &Rules::new("default-currency"), self.default_currency.as_ref());
-        cx.value(at, &Rules::new("pcard"), self.pcard.is_some());
-        cx.value(at, &Rules::new("department"), self.department.is_some());
-        cx.value(at, &Rules::new("legal-entity"), self.legal_entity.is_some());
+        cx.nested(
+            at,
+            &const { Rules::new("default-currency") },
+            self.default_currency.as_ref(),
+        );
+        cx.value(at, &const { Rules::new("pcard") }, self.pcard.is_some());
+        cx.value(at, &const { Rules::new("department") }, self.department.is_some());
+        cx.value(at, &const { Rules::new("legal-entity") }, self.legal_entity.is_some());
         cx.value(
             at,
-            &Rules::new("requisition-approval-limit"),
+            &const { Rules::new("requisition-approval-limit") },
             self.requisition_approval_limit.is_some(),
         );
         cx.value(
             at,
-            &Rules::new("expense-approval-limit"),
+            &const { Rules::new("expense-approval-limit") },
             self.expense_approval_limit.is_some(),
         );
         cx.value(
             at,
-            &Rules::new("invoice-approval-limit"),
+            &const { Rules::new("invoice-approval-limit") },
             self.invoice_approval_limit.is_some(),
         );
         cx.value(
             at,
-            &Rules::new("contract-approval-limit"),
+            &const { Rules::new("contract-approval-limit") },
             self.contract_approval_limit.is_some(),
         );
         cx.value(
             at,
-            &Rules::new("requisition-self-approval-limit"),
+            &const { Rules::new("requisition-self-approval-limit") },
             self.requisition_self_approval_limit.is_some(),
         );
         cx.value(
             at,
-            &Rules::new("expense-self-approval-limit"),
+            &const { Rules::new("expense-self-approval-limit") },
             self.expense_self_approval_limit.is_some(),
         );
         cx.value(
             at,
-            &Rules::new("invoice-self-approval-limit"),
+            &const { Rules::new("invoice-self-approval-limit") },
             self.invoice_self_approval_limit.is_some(),
         );
         cx.value(
             at,
-            &Rules::new("contract-self-approval-limit"),
+            &const { Rules::new("contract-self-approval-limit") },
             self.contract_self_approval_limit.is_some(),
         );
         cx.value(
             at,
-            &Rules::new("work-confirmation-approval-limit"),
+            &const { Rules::new("work-confirmation-approval-limit") },
             self.work_confirmation_approval_limit.is_some(),
         );
         cx.value(
             at,
-            &Rules::new("escalation-threshold"),
+            &const { Rules::new("escalation-threshold") },
             self.escalation_threshold.is_some(),
         );
         cx.value(
             at,
-            &Rules::new("expenses-delegated-to"),
+            &const { Rules::new("expenses-delegated-to") },
             self.expenses_delegated_to.is_some(),
         );
-        cx.value(at, &Rules::new("can-expense-for"), self.can_expense_for.is_some());
-        cx.value(at, &Rules::new("content-groups"), self.content_groups.is_some());
-        cx.value(at, &Rules::new("account-groups"), self.account_groups.is_some());
-        cx.value(at, &Rules::new("approval-groups"), self.approval_groups.is_some());
-        cx.value(at, &Rules::new("user-groups"), self.user_groups.is_some());
         cx.value(
             at,
-            &Rules::new("working-warehouses"),
+            &const { Rules::new("can-expense-for") },
+            self.can_expense_for.is_some(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("content-groups") },
+            self.content_groups.is_some(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("account-groups") },
+            self.account_groups.is_some(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("approval-groups") },
+            self.approval_groups.is_some(),
+        );
+        cx.value(at, &const { Rules::new("user-groups") }, self.user_groups.is_some());
+        cx.value(
+            at,
+            &const { Rules::new("working-warehouses") },
             self.working_warehouses.is_some(),
         );
         cx.value(
             at,
-            &Rules::new("inventory-organizations"),
+            &const { Rules::new("inventory-organizations") },
             self.inventory_organizations.is_some(),
         );
-        cx.nested(at, &Rules::new("created-by").output_only(), self.created_by.as_ref());
-        cx.nested(at, &Rules::new("updated-by").output_only(), self.updated_by.as_ref());
-        cx.value(at, &Rules::new("custom-fields"), self.custom_fields.is_some());
+        cx.nested(
+            at,
+            &const { Rules::new("created-by").output_only() },
+            self.created_by.as_ref(),
+        );
+        cx.nested(
+            at,
+            &const { Rules::new("updated-by").output_only() },
+            self.updated_by.as_ref(),
+        );
+        cx.value(
+            at,
+            &const { Rules::new("custom-fields") },
+            self.custom_fields.is_some(),
+        );
     }
 }
 ///Filters on [`User`] objects (Coupa's `field[op]=value` query language).

@@ -503,6 +503,8 @@ impl<'a> Cx<'a> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn push(
         &mut self,
         at: &Path<'_>,
@@ -521,6 +523,7 @@ impl<'a> Cx<'a> {
 
     /// Reports a required element that is missing. `present` is true when the element, or one of
     /// its alternatives, is present.
+    #[inline]
     pub fn require(&mut self, at: &Path<'_>, name: &'static str, present: bool) {
         if !present && self.mode == Mode::Create && !self.nested {
             self.push(
@@ -534,6 +537,7 @@ impl<'a> Cx<'a> {
     }
 
     /// The key element (`id`) must be present in bulk updates and deletes.
+    #[inline]
     fn require_key(&mut self, at: &Path<'_>, r: &Rules, present: bool) {
         if r.key
             && !present
@@ -555,6 +559,7 @@ impl<'a> Cx<'a> {
 
     /// The rules every present element obeys whatever its type. Returns false when the value's own
     /// rules need not be checked (it was rejected outright, or the mode ignores it).
+    #[inline]
     fn admit(&mut self, at: &Path<'_>, r: &Rules, present: bool) -> bool {
         self.require_key(at, r, present);
         if !present {
@@ -598,6 +603,7 @@ impl<'a> Cx<'a> {
         true
     }
 
+    #[inline]
     fn check_unique(&mut self, at: &Path<'_>, r: &Rules, value: UniqueValue<'_>) {
         if !r.unique || self.nested {
             return;
@@ -618,10 +624,16 @@ impl<'a> Cx<'a> {
         }
     }
 
+    #[inline]
     fn check_len(&mut self, at: &Path<'_>, r: &Rules, s: &str) {
         if let Some(max) = r.max_len {
-            // Characters, not bytes: 255 Japanese characters fit in string(255).
-            let n = s.chars().count();
+            // Characters, not bytes: 255 Japanese characters fit in string(255). A text of at
+            // most `max` bytes has at most `max` characters, so only longer ones are counted.
+            let n = if s.len() > max as usize {
+                s.chars().count()
+            } else {
+                0
+            };
             if n > max as usize {
                 self.push(
                     at,
@@ -638,6 +650,7 @@ impl<'a> Cx<'a> {
     }
 
     /// A text element (string, text).
+    #[inline]
     pub fn text(&mut self, at: &Path<'_>, r: &Rules, v: Option<&str>) {
         if self.admit(at, r, v.is_some())
             && let Some(s) = v
@@ -648,6 +661,7 @@ impl<'a> Cx<'a> {
     }
 
     /// A string of digits (CSO ids).
+    #[inline]
     pub fn digits(&mut self, at: &Path<'_>, r: &Rules, v: Option<&str>) {
         if self.admit(at, r, v.is_some())
             && let Some(s) = v
@@ -668,6 +682,7 @@ impl<'a> Cx<'a> {
     }
 
     /// An integer element.
+    #[inline]
     pub fn integer(&mut self, at: &Path<'_>, r: &Rules, v: Option<i64>) {
         if self.admit(at, r, v.is_some())
             && let Some(i) = v
@@ -677,6 +692,7 @@ impl<'a> Cx<'a> {
     }
 
     /// A decimal element.
+    #[inline]
     pub fn decimal(&mut self, at: &Path<'_>, r: &Rules, v: Option<&Decimal>) {
         if self.admit(at, r, v.is_some())
             && let Some(d) = v
@@ -686,12 +702,14 @@ impl<'a> Cx<'a> {
     }
 
     /// An element whose value has no rule of its own (boolean, datetime, open object).
+    #[inline]
     pub fn value(&mut self, at: &Path<'_>, r: &Rules, present: bool) {
         self.admit(at, r, present);
     }
 
     /// An element with allowed values. Unknown values were kept when reading; on input they are
     /// violations.
+    #[inline]
     pub fn choice<E: WireEnum>(&mut self, at: &Path<'_>, r: &Rules, v: Option<&E>) {
         if self.admit(at, r, v.is_some())
             && let Some(e) = v
@@ -700,6 +718,7 @@ impl<'a> Cx<'a> {
         }
     }
 
+    #[inline]
     fn check_choice<E: WireEnum>(&mut self, at: &Path<'_>, r: &Rules, e: &E) {
         let s = e.as_wire();
         if !e.is_allowed() {
@@ -751,7 +770,11 @@ impl<'a> Cx<'a> {
         {
             let list = at.key(r.name);
             for (i, s) in items.iter().enumerate() {
-                let n = s.chars().count();
+                let n = if s.len() > max as usize {
+                    s.chars().count()
+                } else {
+                    0
+                };
                 if n > max as usize {
                     self.out.push(Violation {
                         path: list.index(i).pointer(),
@@ -769,6 +792,7 @@ impl<'a> Cx<'a> {
 
     /// A nested object: its own elements are checked (allowed values, lengths, output-only), but
     /// not required or unique, which belong to the referenced object.
+    #[inline]
     pub fn nested<T: Validate>(&mut self, at: &Path<'_>, r: &Rules, v: Option<&T>) {
         if self.admit(at, r, v.is_some())
             && let Some(inner) = v
@@ -781,6 +805,7 @@ impl<'a> Cx<'a> {
     }
 
     /// A list of nested objects.
+    #[inline]
     pub fn nested_list<T: Validate>(&mut self, at: &Path<'_>, r: &Rules, v: Option<&[T]>) {
         if self.admit(at, r, v.is_some())
             && let Some(items) = v

@@ -117,6 +117,8 @@ fn check(ir: &Ir, f: &Field, key: Option<&str>) -> TokenStream {
     if let Some(n) = f.length {
         rules = quote! { #rules.max_len(#n) };
     }
+    // A constant: built once at compile time, not on every call.
+    let rules = quote! { const { #rules } };
     let text_like = matches!(f.ty, FieldType::String | FieldType::Text);
     match (f.list, &f.allowed) {
         (false, Some(_)) => quote! { cx.choice(at, &#rules, self.#r.as_ref()); },
