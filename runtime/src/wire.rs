@@ -277,47 +277,53 @@ pub(crate) fn bounded(message: String) -> String {
 /// skipped. Malformed JSON is left for serde_json to report.
 fn check_json_depth(bytes: &[u8]) -> Result<(), DecodeError> {
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                // Jump through the string to its closing quote, a backslash at a time.
+                i += 1;
+                loop {
+                    match memchr::memchr2(b'"', b'\\', &bytes[i.min(bytes.len())..]) {
+                        Some(p) if bytes[i + p] == b'\\' => i += p + 2,
+                        Some(p) => {
+                            i += p;
+                            break;
+                        }
+                        None => return Ok(()),
+                    }
+                }
             }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    let before = &bytes[..i];
-                    let line = before.iter().filter(|c| **c == b'\n').count() + 1;
-                    let line_start = before
-                        .iter()
-                        .rposition(|c| *c == b'\n')
-                        .map_or(0, |p| p + 1);
-                    return Err(DecodeError {
-                        format: Format::Json,
-                        line,
-                        // serde_json's columns: 1-based, in bytes.
-                        column: i - line_start + 1,
-                        path: None,
-                        message: format!(
-                            "arrays and objects are nested more than {MAX_DEPTH} deep"
-                        ),
-                    });
+                    return Err(too_deep(bytes, i));
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        i += 1;
     }
     Ok(())
+}
+
+#[cold]
+fn too_deep(bytes: &[u8], i: usize) -> DecodeError {
+    let before = &bytes[..i];
+    let line = before.iter().filter(|c| **c == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|c| *c == b'\n')
+        .map_or(0, |p| p + 1);
+    DecodeError {
+        format: Format::Json,
+        line,
+        // serde_json's columns: 1-based, in bytes.
+        column: i - line_start + 1,
+        path: None,
+        message: format!("arrays and objects are nested more than {MAX_DEPTH} deep"),
+    }
 }
 
 /// The two formats Coupa's API speaks.
