@@ -585,14 +585,15 @@ async fn slow_bodies_get_408_and_others_are_served_meanwhile() {
         }
         (out, start.elapsed())
     });
-    // Meanwhile, other clients are served at once.
+    // Meanwhile, other clients are served at once: well before the slow body's 1 s timeout, which
+    // is what a server blocked by it would make them wait.
     tokio::time::sleep(Duration::from_millis(200)).await;
     for _ in 0..5 {
         let t = Instant::now();
         let a = m.call("GET", "/api/integration_runs", None).await;
         assert_eq!(a.status, 200);
         assert!(
-            t.elapsed() < Duration::from_millis(500),
+            t.elapsed() < Duration::from_millis(900),
             "{:?}",
             t.elapsed()
         );
@@ -622,11 +623,7 @@ async fn slow_headers_do_not_stop_other_clients() {
         let t = Instant::now();
         let a = m.call("GET", "/api/integration_runs/1", None).await;
         assert_eq!(a.status, 200);
-        assert!(
-            t.elapsed() < Duration::from_millis(500),
-            "{:?}",
-            t.elapsed()
-        );
+        assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
     }
     drop(idle);
 }
@@ -833,7 +830,7 @@ async fn odd_methods_and_headers() {
 async fn a_flood_past_the_rate_limit_gets_429_with_retry_after() {
     let m = seeded(MockConfig {
         rate_limit: Some(RateLimit {
-            per_second: 5,
+            per_second: 1,
             burst: 10,
         }),
         ..MockConfig::default()
@@ -887,9 +884,33 @@ async fn a_flood_past_the_rate_limit_gets_429_with_retry_after() {
             .map_or(0, |(_, r)| r.len())
             + created
     );
-    // CSO and the token endpoint share the bucket.
-    let a = m.cso_call("GET", "/api/events", None).await;
-    check(&a, 429, "a throttled CSO read");
+    // CSO and the token endpoint share the bucket (a token may have come back meanwhile).
+    let mut cso = m.cso_call("GET", "/api/events", None).await;
+    for _ in 0..5 {
+        if cso.status == 429 {
+            break;
+        }
+        cso = m.cso_call("GET", "/api/events", None).await;
+    }
+    check(&cso, 429, "a throttled CSO read");
+    let token_request = || {
+        answer(
+            m.http
+                .post(m.core("/oauth2/token"))
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(
+                    "grant_type=client_credentials&client_id=mock-client&client_secret=mock-secret",
+                ),
+        )
+    };
+    let mut a = token_request().await;
+    for _ in 0..5 {
+        if a.status == 429 {
+            break;
+        }
+        a = token_request().await;
+    }
+    check(&a, 429, "a throttled token request");
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let a = m.call("GET", "/api/integration_runs/1", None).await;
     assert_eq!(a.status, 200, "after the refill: {}", a.text);
