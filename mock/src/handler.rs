@@ -286,6 +286,18 @@ async fn run(
     check_params(r, a, &params)?;
     let query = ParsedQuery::parse(parts.uri.query().unwrap_or_default())
         .map_err(|e| Failure::about(StatusCode::BAD_REQUEST, Some(r), vec![e.0]))?;
+    if parts.method == http::Method::GET && query.return_object == Some(ReturnObject::None) {
+        // Coupa: "none ... is only supported for PUT and POST (not queries, like GET, where it
+        // doesn't make sense)".
+        return Err(Failure::about(
+            StatusCode::BAD_REQUEST,
+            Some(r),
+            vec![
+                "`return_object=none` is for PUT and POST only; a GET takes limited or shallow"
+                    .to_owned(),
+            ],
+        ));
+    }
     let body = read_body(
         body,
         &parts.headers,

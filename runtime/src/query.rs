@@ -238,7 +238,7 @@ pub enum Dir {
 /// How much of each object Coupa returns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReturnObject {
-    /// Nothing (the status code only).
+    /// Nothing (the status code only). Coupa takes it on PUT and POST only, not on queries.
     None,
     /// The ids of nested objects only.
     Limited,

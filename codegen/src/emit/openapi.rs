@@ -205,9 +205,21 @@ fn operation(ir: &Ir, t: &TypeDef, plural: &str, a: &ActionDef) -> Value {
     Value::Object(op)
 }
 
+/// A `$ref` with keywords beside it (OpenAPI 3.1 is JSON Schema 2020-12, where `$ref` takes
+/// siblings). Tools that read the reference alone (schemathesis's XML writer does) still find the
+/// type's properties and XML names, which an `allOf` wrapper hides from them.
+fn reference_with(name: &str, extra: Value) -> Value {
+    let mut v = reference(name);
+    if let (Some(o), Value::Object(extra)) = (v.as_object_mut(), extra) {
+        o.extend(extra);
+    }
+    v
+}
+
 fn request_body(ir: &Ir, t: &TypeDef, a: &ActionDef) -> Option<Value> {
     let name = a.request_type.as_deref()?;
-    let schema = match a.kind {
+    let mut extra = Map::new();
+    match a.kind {
         ActionKind::Create => {
             let required: Vec<&str> = t
                 .fields
@@ -227,31 +239,42 @@ fn request_body(ir: &Ir, t: &TypeDef, a: &ActionDef) -> Option<Value> {
                     json!({"anyOf": any})
                 })
                 .collect();
-            let mut all = vec![reference(name)];
             if !required.is_empty() {
-                all.push(json!({"required": required}));
+                extra.insert("required".into(), json!(required));
             }
-            all.extend(alternatives);
-            if all.len() == 1 {
-                reference(name)
-            } else {
-                json!({"allOf": all})
+            if !alternatives.is_empty() {
+                extra.insert("allOf".into(), Value::Array(alternatives));
             }
         }
-        _ => reference(name),
-    };
-    let _ = ir;
+        ActionKind::BulkCreate | ActionKind::BulkUpdate | ActionKind::BulkDelete => {
+            // The mock (and CSO) refuse an envelope without objects. (Updates and deletes also
+            // name each object by its key, which the type marks readOnly, as it is on create;
+            // requiring it here too makes the schema unsatisfiable for generators, so a missing
+            // key stays a documented 400.)
+            if let Some(items) = super::endpoints::envelope_items(ir, name, &t.name) {
+                extra.insert("required".into(), json!([items.wire]));
+                extra.insert(
+                    "properties".into(),
+                    json!({ items.wire.clone(): {"minItems": 1} }),
+                );
+            }
+        }
+        _ => {}
+    }
+    let schema = reference_with(name, Value::Object(extra));
     Some(json!({"required": a.takes != Takes::OptionalObject, "content": content(schema)}))
 }
 
 fn query_params(t: &TypeDef) -> Vec<Value> {
     let mut out = vec![
-        json!({"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}, "description": "Skip this many records."}),
+        json!({"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": i64::MAX}, "description": "Skip this many records."}),
         json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50}, "description": "At most this many records (Coupa answers at most 50)."}),
         json!({"name": "order_by", "in": "query", "schema": {"type": "string", "enum": t.fields.iter().filter(|f| scalar(f)).map(|f| f.wire.replace('-', "_")).collect::<Vec<_>>()}}),
         json!({"name": "dir", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}}),
-        json!({"name": "return_object", "in": "query", "schema": {"type": "string", "enum": ["none", "limited", "shallow"]}}),
-        json!({"name": "fields", "in": "query", "schema": {"type": "string"}, "description": "A JSON list of elements to return, nesting associations: [\"id\",{\"integration\":[\"code\"]}]."}),
+        // Coupa: `none` is only for PUT and POST; queries take limited or shallow.
+        json!({"name": "return_object", "in": "query", "schema": {"type": "string", "enum": ["limited", "shallow"]}, "description": "`limited`: ids only; `shallow`: no nested objects but their ids and keys. (`none` is for PUT and POST only.)"}),
+        // A JSON text in the query string: described as JSON content, so its structure is too.
+        json!({"name": "fields", "in": "query", "content": {"application/json": {"schema": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object", "additionalProperties": {"type": "array"}}]}}}}, "description": "A JSON list of elements to return, nesting associations: [\"id\",{\"integration\":[\"code\"]}]."}),
     ];
     for f in t.fields.iter().filter(|f| scalar(f)) {
         let mut schema = value_schema(f);
@@ -310,14 +333,55 @@ fn value_schema(f: &Field) -> Value {
     if !f.api_in
         && let Some(o) = s.as_object_mut()
     {
-        if o.contains_key("$ref") {
-            // A reference cannot carry siblings in every tool: wrap it.
-            s = json!({"allOf": [s], "readOnly": true});
-        } else {
-            o.insert("readOnly".into(), json!(true));
-        }
+        o.insert("readOnly".into(), json!(true));
     }
     s
+}
+
+/// A list element: `readOnly` on the list itself (where request generators look for it), and the
+/// XML Coupa writes: `<roles type="array"><role>...</role></roles>`.
+fn list_schema(f: &Field) -> Value {
+    let mut item = value_schema(&Field {
+        api_in: true,
+        ..f.clone()
+    });
+    let xml = json!({"name": singular(&f.wire)});
+    if let Some(o) = item.as_object_mut() {
+        o.insert("xml".into(), xml);
+    }
+    let mut list = json!({"type": "array", "items": item, "xml": {"wrapped": true}});
+    if !f.api_in {
+        list["readOnly"] = json!(true);
+    }
+    list
+}
+
+/// The element name of one item of a list, as Rails (and the runtime's XML writer,
+/// `coupa_runtime::xml::singular`, whose cases the test below repeats) writes it: `roles` →
+/// `role`, `allowed-invoice-inboxes` → `allowed-invoice-inbox`.
+fn singular(name: &str) -> String {
+    let (head, last) = match name.rfind('-') {
+        Some(i) => (&name[..=i], &name[i + 1..]),
+        None => ("", name),
+    };
+    let one = if let Some(stem) = last.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if let Some(stem) = last.strip_suffix("sses") {
+        format!("{stem}ss")
+    } else if let Some((stem, suffix)) = ["xes", "ches", "shes", "uses"]
+        .iter()
+        .find_map(|s| last.strip_suffix(s).map(|st| (st, s)))
+    {
+        format!("{stem}{}", &suffix[..suffix.len() - 2])
+    } else if let Some(stem) = last
+        .strip_suffix('s')
+        .filter(|s| !s.ends_with('s') && !s.is_empty())
+    {
+        stem.to_owned()
+    } else {
+        return name.to_owned();
+    };
+    format!("{head}{one}")
 }
 
 fn type_schema(ir: &Ir, t: &TypeDef) -> Value {
@@ -326,11 +390,10 @@ fn type_schema(ir: &Ir, t: &TypeDef) -> Value {
     }
     let mut props = Map::new();
     for f in &t.fields {
-        let v = value_schema(f);
         let mut v = if f.list {
-            json!({"type": "array", "items": v})
+            list_schema(f)
         } else {
-            v
+            value_schema(f)
         };
         let mut desc = f.description.clone();
         if f.immutable {
@@ -340,11 +403,7 @@ fn type_schema(ir: &Ir, t: &TypeDef) -> Value {
             desc.push_str(" Unique.");
         }
         if let Some(o) = v.as_object_mut() {
-            if o.contains_key("$ref") {
-                v = json!({"allOf": [v], "description": desc});
-            } else {
-                o.insert("description".into(), json!(desc));
-            }
+            o.insert("description".into(), json!(desc));
         }
         props.insert(f.wire.clone(), v);
     }
@@ -356,4 +415,29 @@ fn type_schema(ir: &Ir, t: &TypeDef) -> Value {
         "additionalProperties": true,
         "xml": {"name": t.wire_name},
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::singular;
+
+    /// The cases of `coupa_runtime::xml::tests::singular_names_follow_rails`: the document names
+    /// list items as the runtime writes them.
+    #[test]
+    fn singular_names_follow_the_runtime() {
+        for (plural, one) in [
+            ("roles", "role"),
+            ("allowed-invoice-inboxes", "allowed-invoice-inbox"),
+            ("integration-errors", "integration-error"),
+            ("can-expense-for", "can-expense-for"),
+            ("inventory-organizations", "inventory-organization"),
+            ("addresses", "address"),
+            ("responses", "response"),
+            ("statuses", "status"),
+            ("user-groups", "user-group"),
+            ("expenses-delegated-to", "expenses-delegated-to"),
+        ] {
+            assert_eq!(singular(plural), one);
+        }
+    }
 }
