@@ -80,8 +80,9 @@ enum Command {
     /// Run an in-memory Coupa on 127.0.0.1, serving every route of the schemas, until Ctrl-C.
     ///
     /// Core routes are served at their paths (with the OAuth 2.0 token endpoint at /oauth2/token),
-    /// CSO routes under /cso. Default credentials: client `mock-client` / `mock-secret` (every
-    /// scope), CSO key `mock-cso-key`.
+    /// CSO routes under /cso and also at their plain paths (as the OpenAPI document gives them).
+    /// Default credentials: client `mock-client` / `mock-secret` (every scope), CSO key
+    /// `mock-cso-key`.
     Mock {
         /// The port (0 picks a free one; the address is printed).
         #[arg(long, default_value_t = 8080)]
