@@ -430,6 +430,74 @@ impl ElemDe<'_> {
             .map_err(|_| de::Error::custom(format!("`{t}` is not {what}")))
     }
 
+    /// [`Deserializer::deserialize_any`] for a list, an element holding elements, or an empty
+    /// object as this module writes one.
+    #[inline(never)]
+    fn any_container<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
+        let e = self.e;
+        if e.is_array() {
+            visitor.visit_seq(Seq {
+                items: e.children.iter(),
+            })
+        } else if e.children.is_empty() {
+            // `type="hash"`: an empty object (Coupa never sends one).
+            visitor.visit_map(Groups {
+                groups: Vec::new().into_iter(),
+                value: None,
+            })
+        } else {
+            // Untyped: elements repeated under one parent are a list (`<errors><error>..`).
+            let groups = group_children(e);
+            if groups.len() == 1 && groups[0].1.len() > 1 {
+                visitor.visit_seq(Seq {
+                    items: groups
+                        .into_iter()
+                        .next()
+                        .map(|g| g.1)
+                        .unwrap_or_default()
+                        .into_iter(),
+                })
+            } else {
+                visitor.visit_map(Groups {
+                    groups: groups.into_iter(),
+                    value: None,
+                })
+            }
+        }
+    }
+
+    /// [`Deserializer::deserialize_any`] for a value, typed by its `type` attribute.
+    #[inline(never)]
+    fn any_scalar<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
+        let e = self.e;
+        match e.ty.as_deref() {
+            Some("integer") => match e.text.trim().parse::<i64>() {
+                Ok(i) => visitor.visit_i64(i),
+                Err(_) => match e.text.trim().parse::<u64>() {
+                    Ok(u) => visitor.visit_u64(u),
+                    Err(_) => Err(de::Error::custom(format!(
+                        "`{}` is not an integer",
+                        e.text.trim()
+                    ))),
+                },
+            },
+            Some("boolean") => match e.text.trim() {
+                "true" => visitor.visit_bool(true),
+                "false" => visitor.visit_bool(false),
+                other => Err(de::Error::custom(format!("`{other}` is not a boolean"))),
+            },
+            Some("float" | "double") => match e.text.trim().parse::<f64>() {
+                Ok(f) => visitor.visit_f64(f),
+                Err(_) => Err(de::Error::custom(format!(
+                    "`{}` is not a number",
+                    e.text.trim()
+                ))),
+            },
+            // decimal, dateTime, date, symbol, string and untyped values are text.
+            _ => visitor.visit_str(&e.text),
+        }
+    }
+
     /// An object: a struct (each child is one field; a repeated one is a duplicate field), or a
     /// map (an open object: children repeated under one name are one entry holding a list, as
     /// the untyped reader and Rails read them, so none is lost).
@@ -492,64 +560,14 @@ impl<'de> Deserializer<'de> for ElemDe<'_> {
     type Error = XmlError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
-        let e = self.e;
-        let r = if e.nil {
+        // The branches live in functions of their own: in a debug build every temporary of every
+        // branch takes room in the frame, and this frame is on the path of every nested level.
+        let r = if self.e.nil {
             visitor.visit_unit()
-        } else if e.is_array() {
-            visitor.visit_seq(Seq {
-                items: e.children.iter(),
-            })
-        } else if self.has_children() {
-            // Untyped: elements repeated under one parent are a list (`<errors><error>..`).
-            let groups = group_children(e);
-            if groups.len() == 1 && groups[0].1.len() > 1 {
-                visitor.visit_seq(Seq {
-                    items: groups
-                        .into_iter()
-                        .next()
-                        .map(|g| g.1)
-                        .unwrap_or_default()
-                        .into_iter(),
-                })
-            } else {
-                visitor.visit_map(Groups {
-                    groups: groups.into_iter(),
-                    value: None,
-                })
-            }
-        } else if e.ty.as_deref() == Some(HASH) {
-            // An empty object, as this module writes one (Coupa never sends one).
-            visitor.visit_map(Groups {
-                groups: Vec::new().into_iter(),
-                value: None,
-            })
+        } else if self.e.is_array() || self.has_children() || self.e.ty.as_deref() == Some(HASH) {
+            self.any_container(visitor)
         } else {
-            match e.ty.as_deref() {
-                Some("integer") => match e.text.trim().parse::<i64>() {
-                    Ok(i) => visitor.visit_i64(i),
-                    Err(_) => match e.text.trim().parse::<u64>() {
-                        Ok(u) => visitor.visit_u64(u),
-                        Err(_) => Err(de::Error::custom(format!(
-                            "`{}` is not an integer",
-                            e.text.trim()
-                        ))),
-                    },
-                },
-                Some("boolean") => match e.text.trim() {
-                    "true" => visitor.visit_bool(true),
-                    "false" => visitor.visit_bool(false),
-                    other => Err(de::Error::custom(format!("`{other}` is not a boolean"))),
-                },
-                Some("float" | "double") => match e.text.trim().parse::<f64>() {
-                    Ok(f) => visitor.visit_f64(f),
-                    Err(_) => Err(de::Error::custom(format!(
-                        "`{}` is not a number",
-                        e.text.trim()
-                    ))),
-                },
-                // decimal, dateTime, date, symbol, string and untyped values are text.
-                _ => visitor.visit_str(&e.text),
-            }
+            self.any_scalar(visitor)
         };
         self.finish(r)
     }
