@@ -163,13 +163,16 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-fn find_resource(name: &str) -> Result<&'static Resource, String> {
-    registry::resource(name).ok_or_else(|| {
-        format!(
-            "unknown resource `{name}`; the resources are {}",
+/// The resource with this name, or `None` after saying which resources there are.
+fn find_resource(name: &str) -> Option<&'static Resource> {
+    let r = registry::resource(name);
+    if r.is_none() {
+        eprintln!(
+            "error: unknown resource `{name}`; the resources are {}",
             registry::NAMES.join(", ")
-        )
-    })
+        );
+    }
+    r
 }
 
 fn validate(
@@ -179,12 +182,8 @@ fn validate(
     files: &[PathBuf],
     format: Option<Format>,
 ) -> u8 {
-    let r = match find_resource(resource) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
+    let Some(r) = find_resource(resource) else {
+        return 2;
     };
     let Some(a) = r.action(action) else {
         let names: Vec<&str> = r.actions.iter().map(|a| a.name).collect();
@@ -262,12 +261,8 @@ fn convert(
     to: Format,
     format: Option<Format>,
 ) -> u8 {
-    let r = match find_resource(resource) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
+    let Some(r) = find_resource(resource) else {
+        return 2;
     };
     let shown = file.display();
     let bytes = match std::fs::read(file) {

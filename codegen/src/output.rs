@@ -41,12 +41,9 @@ impl Report {
     }
 }
 
-/// The directory whose files are all generated: anything else in it is stale.
-pub const GENERATED_DIR: &str = "generated";
-
-/// Brings the files under `root` in line with `files`. With `check`, writes nothing and reports
-/// what is stale or missing.
-pub fn sync(root: &Path, files: &[GeneratedFile], check: bool) -> Result<Report, String> {
+/// Writes the files whose contents differ (nothing with `check`), without removing anything: the
+/// part of [`sync`] that `cargo xtask openapi` uses for its one file.
+pub fn write_changed(root: &Path, files: &[GeneratedFile], check: bool) -> Result<Report, String> {
     let mut report = Report::default();
     for f in files {
         let path = root.join(&f.path);
@@ -65,6 +62,16 @@ pub fn sync(root: &Path, files: &[GeneratedFile], check: bool) -> Result<Report,
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
     }
+    Ok(report)
+}
+
+/// The directory whose files are all generated: anything else in it is stale.
+pub const GENERATED_DIR: &str = "generated";
+
+/// Brings the files under `root` in line with `files`. With `check`, writes nothing and reports
+/// what is stale or missing.
+pub fn sync(root: &Path, files: &[GeneratedFile], check: bool) -> Result<Report, String> {
+    let mut report = write_changed(root, files, check)?;
     let wanted: std::collections::BTreeSet<PathBuf> =
         files.iter().map(|f| root.join(&f.path)).collect();
     let mut existing = Vec::new();

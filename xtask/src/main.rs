@@ -63,24 +63,46 @@ fn check() -> ExitCode {
 }
 
 fn generate(check: bool) -> ExitCode {
+    run_outputs(check, None)
+}
+
+fn openapi(check: bool) -> ExitCode {
+    run_outputs(check, Some(coupa_codegen::emit::openapi::PATH))
+}
+
+/// Regenerates every output (or only the file at `only`), writing what changed or, with `check`,
+/// failing on what is stale.
+fn run_outputs(check: bool, only: Option<&str>) -> ExitCode {
     let root = root();
-    let files = match coupa_codegen::output::outputs(&root) {
+    let mut files = match coupa_codegen::output::outputs(&root) {
         Ok(f) => f,
         Err(e) => {
             eprint!("{e}");
             return ExitCode::FAILURE;
         }
     };
-    let report = match coupa_codegen::output::sync(&root, &files, check) {
+    let result = match only {
+        None => coupa_codegen::output::sync(&root, &files, check),
+        Some(path) => {
+            files.retain(|f| f.path == path);
+            coupa_codegen::output::write_changed(&root, &files, check)
+        }
+    };
+    let report = match result {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
+    let command = if only.is_some() {
+        "cargo xtask openapi"
+    } else {
+        "cargo xtask gen"
+    };
     if check {
         if report.is_clean() {
-            println!("generated/ is up to date ({} files)", report.unchanged);
+            println!("up to date ({} files)", report.unchanged);
             return ExitCode::SUCCESS;
         }
         for f in &report.written {
@@ -89,9 +111,7 @@ fn generate(check: bool) -> ExitCode {
         for f in &report.removed {
             eprintln!("no longer generated: {f}");
         }
-        eprintln!(
-            "error: generated files are out of date; run `cargo xtask gen` and commit the result"
-        );
+        eprintln!("error: generated files are out of date; run `{command}` and commit the result");
         return ExitCode::FAILURE;
     }
     for f in &report.written {
@@ -106,40 +126,5 @@ fn generate(check: bool) -> ExitCode {
         report.removed.len(),
         report.unchanged
     );
-    ExitCode::SUCCESS
-}
-
-fn openapi(check: bool) -> ExitCode {
-    let root = root();
-    let files = match coupa_codegen::output::outputs(&root) {
-        Ok(f) => f,
-        Err(e) => {
-            eprint!("{e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let path = coupa_codegen::emit::openapi::PATH;
-    let Some(file) = files.into_iter().find(|f| f.path == path) else {
-        eprintln!("error: the generator produced no {path}");
-        return ExitCode::FAILURE;
-    };
-    let current = std::fs::read_to_string(root.join(path)).ok();
-    if current.as_deref() == Some(file.contents.as_str()) {
-        println!("{path} is up to date");
-        return ExitCode::SUCCESS;
-    }
-    if check {
-        eprintln!(
-            "stale or missing: {path}\nerror: run `cargo xtask openapi` (or `cargo xtask gen`) and commit the result"
-        );
-        return ExitCode::FAILURE;
-    }
-    if let Err(e) = std::fs::create_dir_all(root.join("openapi"))
-        .and_then(|_| std::fs::write(root.join(path), &file.contents))
-    {
-        eprintln!("error: cannot write {path}: {e}");
-        return ExitCode::FAILURE;
-    }
-    println!("wrote {path}");
     ExitCode::SUCCESS
 }
