@@ -10,4 +10,3 @@ pub fn root() -> PathBuf {
         .expect("tests/ sits in the workspace")
         .to_path_buf()
 }
-
