@@ -17,10 +17,21 @@ pub fn decode_everything(format: Format, data: &[u8]) {
     }
 }
 
+/// A write may fail in one way only: JSON keeps any key in an open object, and a key XML cannot
+/// name (`"a b"`) cannot be written as XML. That is an error for the caller, never a panic or a
+/// silent change; anything else that fails to write is a bug.
+fn may_not_write(from: Format, to: Format, e: &dyn std::fmt::Display) -> bool {
+    from == Format::Json && to == Format::Xml && e.to_string().contains("cannot be an XML element name")
+}
+
 fn round_trip(codec: &Codec, format: Format, data: &[u8], plural: &str) {
     if let Ok(value) = (codec.read)(format, data) {
         for out in [Format::Json, Format::Xml] {
-            let bytes = (codec.write)(out, &value).expect("a decoded value writes");
+            let bytes = match (codec.write)(out, &value) {
+                Ok(b) => b,
+                Err(e) if may_not_write(format, out, &e) => continue,
+                Err(e) => panic!("a decoded value does not write as {out}: {e}"),
+            };
             let back = (codec.read)(out, &bytes).expect("what was written reads back");
             assert_eq!(back, value, "{out} round trip changed the value");
         }
@@ -28,7 +39,11 @@ fn round_trip(codec: &Codec, format: Format, data: &[u8], plural: &str) {
         let _ = (codec.convert)(format, data, Format::Xml);
     }
     if let Ok(items) = (codec.read_list)(format, data) {
-        let bytes = (codec.write_list)(format, plural, &items).expect("decoded items write");
+        let bytes = match (codec.write_list)(format, plural, &items) {
+            Ok(b) => b,
+            Err(e) if may_not_write(Format::Json, format, &e) => return,
+            Err(e) => panic!("decoded items do not write: {e}"),
+        };
         let back = (codec.read_list)(format, &bytes).expect("what was written reads back");
         assert_eq!(back, items, "list round trip changed the items");
     }

@@ -258,8 +258,18 @@ fn check_depth(parents: usize, e: &Elem) -> Result<(), String> {
 /// An element from its start tag at `offset`. A broken attribute is reported at its own offset.
 fn open(s: &BytesStart<'_>, offset: usize) -> Result<Elem, (String, usize)> {
     use quick_xml::events::attributes::AttrError;
+    let name = s.name().as_ref().to_owned();
+    if !is_element_name(&name) {
+        return Err((
+            format!(
+                "`{}` is not an element name (a letter, `_` or `:`, then letters, digits, `-`, `_`, `.` or `:`)",
+                crate::wire::bounded(name)
+            ),
+            offset,
+        ));
+    }
     let mut e = Elem {
-        name: s.name().as_ref().to_owned(),
+        name,
         offset,
         ..Elem::default()
     };
@@ -996,20 +1006,24 @@ pub fn value_to_vec(root: &str, value: &serde_json::Value) -> Result<Vec<u8>, Xm
     Ok(out.into_bytes())
 }
 
-fn check_name(name: &str) -> Result<(), XmlWriteError> {
-    let ok = name
-        .chars()
+/// True for a name this module reads and writes as an element: a letter, `_` or `:`, then
+/// letters, digits, `-`, `_`, `.` or `:` (XML's Name, without the rarer characters it also
+/// allows). The reader and the writer use the same rule, so whatever is read can be written.
+pub fn is_element_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
         .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        && !name.to_ascii_lowercase().starts_with("xml");
-    if ok {
+        .is_some_and(|c| c.is_alphabetic() || matches!(c, '_' | ':'))
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+}
+
+fn check_name(name: &str) -> Result<(), XmlWriteError> {
+    if is_element_name(name) {
         Ok(())
     } else {
         Err(XmlWriteError(format!(
-            "`{name}` cannot be an XML element name"
+            "`{}` cannot be an XML element name",
+            crate::wire::bounded(name.to_owned())
         )))
     }
 }
@@ -1643,6 +1657,28 @@ mod tests {
         let text = format!("<root>{kids}</root>");
         let v: serde_json::Value = from_slice(text.as_bytes()).unwrap();
         assert_eq!(v.as_object().map(|m| m.len()), Some(200_000));
+    }
+
+    #[test]
+    fn element_names_follow_one_rule_for_reading_and_writing() {
+        // Found by fuzzing: quick-xml took `badge\x1fnil="true"` as a name the writer refused.
+        let e = from_slice::<serde_json::Value>(b"<u><badge\x1fnil=\"true\"/></u>").unwrap_err();
+        assert!(e.message.contains("is not an element name"), "{e}");
+        // JSON keeps any key in an open object; one XML cannot name is an error, not a change.
+        let e = value_to_vec("root", &serde_json::json!({"limit`": 1})).unwrap_err();
+        assert!(
+            e.to_string().contains("cannot be an XML element name"),
+            "{e}"
+        );
+        for name in ["a", "_a", "a-b.c_d", "ns:a", "日本", "xml-ish"] {
+            assert!(is_element_name(name), "{name}");
+            let v: serde_json::Value =
+                from_slice(format!("<{name}>1</{name}>").as_bytes()).unwrap();
+            assert_eq!(v, serde_json::json!("1"));
+        }
+        for name in ["", "1a", "-a", "a b", "a`", "a\u{1f}"] {
+            assert!(!is_element_name(name), "{name:?}");
+        }
     }
 
     #[test]
