@@ -347,3 +347,20 @@ fn convert_exits_2_on_malformed_files_with_the_file_and_the_position() {
         }
     }
 }
+
+#[test]
+fn convert_exits_2_when_a_kept_json_key_cannot_be_an_xml_element() {
+    // JSON keeps any key; `<a b>` is not XML. Writing it anyway (exit 0, bad XML) was a bug.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("odd-key.json");
+    std::fs::write(&p, r#"{"id": 1, "extra": {"a b": 2}}"#).unwrap();
+    let shown = p.display().to_string();
+    let o = coupa(&["convert", "comments", &shown, "--to", "xml"]);
+    assert_exit(&o, 2, "odd key to xml");
+    assert!(o.stdout.is_empty(), "nothing is written");
+    let err = stderr(&o);
+    assert!(err.contains("`a b` cannot be an XML element name"), "{err}");
+    // The same file still converts to JSON, keeping the key.
+    let out = convert("comments", &p, "json", &[]);
+    assert_eq!(json(&out, "odd key")["extra"]["a b"], 2);
+}

@@ -35,8 +35,13 @@ fn round_trip(codec: &Codec, format: Format, data: &[u8], plural: &str) {
             let back = (codec.read)(out, &bytes).expect("what was written reads back");
             assert_eq!(back, value, "{out} round trip changed the value");
         }
-        let _ = (codec.convert)(format, data, Format::Json);
-        let _ = (codec.convert)(format, data, Format::Xml);
+        for out in [Format::Json, Format::Xml] {
+            // `coupa convert` keeps the unknown elements too, so it may refuse what the typed
+            // read skipped (`<x type="integer">twelve</x>`); whatever it writes must read back.
+            if let Ok(bytes) = (codec.convert)(format, data, out) {
+                (codec.read)(out, &bytes).expect("converted output reads back");
+            }
+        }
     }
     if let Ok(items) = (codec.read_list)(format, data) {
         let bytes = match (codec.write_list)(format, plural, &items) {

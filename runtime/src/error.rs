@@ -72,10 +72,7 @@ impl CoupaErrors {
                 Some(out)
             }
             Format::Xml => {
-                let v: serde_json::Value = crate::xml::from_slice_any(bytes).ok()?;
-                if crate::xml::root_name(bytes)?.as_str() != "errors" {
-                    return None;
-                }
+                let v = crate::xml::error_body(bytes)?;
                 let mut out = CoupaErrors::default();
                 // `<errors><error>a</error><error>b</error></errors>` reads as a list, a single
                 // `<error>` as an object with one key.

@@ -338,6 +338,26 @@ mod tests {
     }
 
     #[test]
+    fn a_kept_key_xml_cannot_name_is_an_error_when_writing_xml() {
+        // Review finding: the merge wrote `<a b>` and `coupa convert` exited 0 with bad XML.
+        let typed = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<outer><id>1</id></outer>";
+        for key in ["a b", "1st", "x`"] {
+            let raw = serde_json::json!({ "id": 1, "new": { key: 2 } });
+            let extra = extract(raw.as_object().unwrap(), &OUTER);
+            let e = crate::xml::merge_extra(typed, &extra, &OUTER).unwrap_err();
+            assert!(
+                e.to_string().contains("cannot be an XML element name"),
+                "{e}"
+            );
+        }
+        let raw = serde_json::json!({ "id": 1, "new-thing": { "ok": [1] } });
+        let extra = extract(raw.as_object().unwrap(), &OUTER);
+        let out = crate::xml::merge_extra(typed, &extra, &OUTER).unwrap();
+        let back: Value = crate::xml::from_slice(&out).unwrap();
+        assert_eq!(back["new-thing"]["ok"], serde_json::json!([1]));
+    }
+
+    #[test]
     fn a_value_set_since_is_not_overwritten() {
         let raw = serde_json::json!({"id": null});
         let extra = extract(raw.as_object().unwrap(), &OUTER);

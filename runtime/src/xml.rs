@@ -327,19 +327,21 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let text = utf8(bytes)?;
     let root = parse(text).map_err(|e| decode_error(text, e))?;
     refuse_error_body(text, &root)?;
-    T::deserialize(ElemDe {
-        e: &root,
-        root: true,
-    })
-    .map_err(|e| decode_error(text, e))
+    read_root(text, &root)
 }
 
-/// [`from_slice`] without the error-body check, for reading error bodies themselves.
-pub(crate) fn from_slice_any<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
-    let text = utf8(bytes)?;
-    let root = parse(text).map_err(|e| decode_error(text, e))?;
+/// An error body (`<errors>…</errors>`) as a JSON value, read once; `None` for anything else.
+pub(crate) fn error_body(bytes: &[u8]) -> Option<serde_json::Value> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let root = parse(text).ok()?;
+    (root.name == "errors")
+        .then(|| read_root(text, &root).ok())
+        .flatten()
+}
+
+fn read_root<T: DeserializeOwned>(text: &str, root: &Elem) -> Result<T, DecodeError> {
     T::deserialize(ElemDe {
-        e: &root,
+        e: root,
         root: true,
     })
     .map_err(|e| decode_error(text, e))
@@ -387,12 +389,6 @@ fn refuse_error_body(text: &str, root: &Elem) -> Result<(), DecodeError> {
             messages.join("; ")
         ),
     })
-}
-
-/// The root element's name, when the text parses.
-pub fn root_name(bytes: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    parse(text).ok().map(|r| r.name)
 }
 
 /// Reads XML into a JSON value by Coupa's conventions (types from the `type` attributes).
@@ -848,7 +844,7 @@ pub fn merge_extra(
     let mut root = parse(text).map_err(|e| XmlWriteError(e.message))?;
     crate::preserve::merge(&mut root, extra, shape);
     let mut out = String::from(DECL);
-    write_elem(&root, &mut out);
+    write_elem(&root, &mut out)?;
     out.push('\n');
     Ok(out.into_bytes())
 }
@@ -865,7 +861,7 @@ pub fn merge_extra_list(
         crate::preserve::merge(item, extra, shape);
     }
     let mut out = String::from(DECL);
-    write_elem(&root, &mut out);
+    write_elem(&root, &mut out)?;
     out.push('\n');
     Ok(out.into_bytes())
 }
@@ -919,7 +915,10 @@ fn value_elem(name: &str, value: &serde_json::Value) -> Elem {
     e
 }
 
-fn write_elem(e: &Elem, out: &mut String) {
+/// Writes a tree back out. Names that came from the reader are valid already; names of kept
+/// JSON keys (`preserve`) are checked here, so a key XML cannot name is an error, not bad XML.
+fn write_elem(e: &Elem, out: &mut String) -> Result<(), XmlWriteError> {
+    check_name(&e.name)?;
     out.push('<');
     out.push_str(&e.name);
     if let Some(t) = &e.ty {
@@ -929,19 +928,20 @@ fn write_elem(e: &Elem, out: &mut String) {
     }
     if e.nil {
         out.push_str(" nil=\"true\"/>");
-        return;
+        return Ok(());
     }
     out.push('>');
     if e.children.is_empty() {
         out.push_str(&escape(e.text.as_str()));
     } else {
         for c in &e.children {
-            write_elem(c, out);
+            write_elem(c, out)?;
         }
     }
     out.push_str("</");
     out.push_str(&e.name);
     out.push('>');
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
