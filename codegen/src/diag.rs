@@ -142,14 +142,23 @@ impl Diagnostics {
     }
 
     /// Renders every problem with its snippet, reading the text of each file through `source`.
-    pub fn render(&self, source: &dyn Fn(&Path) -> Option<String>) -> String {
+    /// Each file is split into lines once, however many problems it has.
+    pub fn render<'s>(&self, source: &dyn Fn(&Path) -> Option<&'s str>) -> String {
         let mut out = String::new();
-        for d in self.items() {
-            let text = source(&d.file);
-            render_one(&mut out, d, text.as_deref());
+        let items = self.items();
+        let mut lines: (Option<&Path>, Vec<&str>) = (None, Vec::new());
+        for d in &items {
+            if lines.0 != Some(d.file.as_path()) {
+                let text = source(&d.file).unwrap_or_default();
+                lines = (Some(d.file.as_path()), split_lines(text).collect());
+            }
+            let line = (d.loc.line as usize)
+                .checked_sub(1)
+                .and_then(|i| lines.1.get(i).copied());
+            render_one(&mut out, d, line);
             out.push('\n');
         }
-        let n = self.items().len();
+        let n = items.len();
         let _ = writeln!(
             out,
             "error: {n} problem{} found in the schemas",
@@ -173,7 +182,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-fn render_one(out: &mut String, d: &Diagnostic, text: Option<&str>) {
+/// One problem; `source_line` is the text of its line, when the file could be read.
+fn render_one(out: &mut String, d: &Diagnostic, source_line: Option<&str>) {
     let file = d.file.display().to_string().replace('\\', "/");
     let _ = writeln!(out, "error[{}]: {}", d.code, d.message);
     if !d.loc.is_known() {
@@ -186,7 +196,6 @@ fn render_one(out: &mut String, d: &Diagnostic, text: Option<&str>) {
     let line_no = d.loc.line.to_string();
     let pad = " ".repeat(line_no.len());
     let _ = writeln!(out, "{pad}--> {file}:{}:{}", d.loc.line, d.loc.col);
-    let source_line = text.and_then(|t| split_lines(t).nth(d.loc.line as usize - 1));
     if let Some(line) = source_line {
         let (line, col) = snippet_window(line.trim_end(), d.loc.col.max(1) as usize);
         let line = line.as_str();
@@ -391,7 +400,7 @@ mod tests {
         .hint("did you mean `name`?");
         let mut ds = Diagnostics::default();
         ds.push(d);
-        let text = ds.render(&|_| Some("elements:\n  - nmae: id\n".to_owned()));
+        let text = ds.render(&|_| Some("elements:\n  - nmae: id\n"));
         assert_eq!(
             text,
             "error[unknown-key]: unknown key `nmae`\n --> schema/x.yaml:2:5\n  |\n2 |   - nmae: id\n  |     ^^^^ not a key of an element\n  |\n  = hint: did you mean `name`?\n\nerror: 1 problem found in the schemas\n"

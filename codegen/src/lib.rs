@@ -38,7 +38,7 @@ impl Failure {
     /// The problems rendered with their snippets.
     pub fn render(&self) -> String {
         self.diagnostics
-            .render(&|p: &Path| self.sources.get(p).cloned())
+            .render(&|p: &Path| self.sources.get(p).map(String::as_str))
     }
 }
 

@@ -864,11 +864,11 @@ impl<'a> NodeDe<'a> {
         };
         let mut suggested = Vec::new();
         let mut kept = Vec::with_capacity(entries.len());
-        let mut seen: Vec<(String, Loc)> = Vec::new();
+        let mut seen: std::collections::HashMap<String, Loc> = std::collections::HashMap::new();
         for (k, v) in entries {
             let key = self.child(k).key_text();
             if let Some(key) = &key {
-                if let Some((_, first)) = seen.iter().find(|(s, _)| s == key) {
+                if let Some(first) = seen.get(key) {
                     self.sink.borrow_mut().push(DeError::new(
                         "duplicate-key",
                         format!("the key `{key}` appears twice in this mapping"),
@@ -880,7 +880,7 @@ impl<'a> NodeDe<'a> {
                     ));
                     continue;
                 }
-                seen.push((key.clone(), loc_of(k)));
+                seen.insert(key.clone(), loc_of(k));
             }
             if let Some(fields) = fields {
                 let problem = match &key {
