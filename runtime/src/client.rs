@@ -311,8 +311,7 @@ impl Client {
             status,
             body: format!("unreadable token answer: {e}"),
         })?;
-        let lifetime = Duration::from_secs(t.expires_in.unwrap_or(3600));
-        let renew_at = Instant::now() + lifetime.saturating_sub(self.config.token_margin);
+        let renew_at = renew_at(Instant::now(), t.expires_in, self.config.token_margin);
         let access = Secret(t.access_token);
         *slot = Some(Token {
             access: access.clone(),
@@ -527,9 +526,39 @@ fn status_error(status: u16, format: Format, bytes: &[u8]) -> ClientError {
     }
 }
 
+/// The longest a token is trusted, whatever `expires_in` says (Coupa's last a day).
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(366 * 24 * 3600);
+
+/// When a token answered at `now` should be renewed: `margin` before it expires (an hour when
+/// the server does not say), and never later than [`MAX_TOKEN_LIFETIME`] from now, so a server
+/// answering `expires_in: 18446744073709551615` cannot overflow the clock.
+fn renew_at(now: Instant, expires_in: Option<u64>, margin: Duration) -> Instant {
+    let lifetime = Duration::from_secs(expires_in.unwrap_or(3600)).min(MAX_TOKEN_LIFETIME);
+    now.checked_add(lifetime.saturating_sub(margin))
+        .unwrap_or(now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_renewal_time_is_bounded() {
+        let now = Instant::now();
+        let margin = Duration::from_secs(60);
+        assert_eq!(
+            renew_at(now, Some(3600), margin),
+            now + Duration::from_secs(3540)
+        );
+        assert_eq!(renew_at(now, None, margin), now + Duration::from_secs(3540));
+        // Shorter than the margin: renew at once.
+        assert_eq!(renew_at(now, Some(10), margin), now);
+        // Review finding: `Instant + u64::MAX seconds` panicked.
+        assert_eq!(
+            renew_at(now, Some(u64::MAX), margin),
+            now + MAX_TOKEN_LIFETIME - margin
+        );
+    }
 
     #[test]
     fn secrets_never_print() {

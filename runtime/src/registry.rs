@@ -9,9 +9,7 @@ use serde_json::Value;
 
 use crate::endpoint::{ActionKind, Answers, Host, Takes};
 use crate::preserve::{Model, Preserved};
-use crate::validate::{
-    Mode, Path, UniqueStore, Validate, Violations, validate_batch_into, validate_with,
-};
+use crate::validate::{Mode, Path, UniqueStore, Validate, Violations, validate_with};
 use crate::wire::{self, DecodeError, EncodeError, Format};
 
 /// One resource.
@@ -321,23 +319,20 @@ fn validate_batch<T: Validate + Serialize + DeserializeOwned>(
     key: &str,
 ) -> Result<(), Violations> {
     let typed_items: Vec<T> = items.iter().map(typed).collect::<Result<_, _>>()?;
-    let mut out = Vec::new();
     let root = Path::Root;
     let at = if key.is_empty() {
         Path::Root
     } else {
         root.key(key)
     };
-    validate_batch_into(&typed_items, mode, store, &at, &mut out);
-    Violations(out).into_result()
+    crate::validate::validate_batch(&typed_items, mode, store, &at)
 }
 
 fn write<T: Validate + Serialize + DeserializeOwned>(
     format: Format,
     v: &Value,
 ) -> Result<Vec<u8>, EncodeError> {
-    let t: T = serde_json::from_value(v.clone()).map_err(|e| EncodeError(e.to_string()))?;
-    wire::encode(format, &t)
+    wire::encode(format, &from_value::<T>(v)?)
 }
 
 fn write_list<T: Validate + Serialize + DeserializeOwned>(
@@ -345,11 +340,13 @@ fn write_list<T: Validate + Serialize + DeserializeOwned>(
     plural: &str,
     items: &[Value],
 ) -> Result<Vec<u8>, EncodeError> {
-    let typed_items: Vec<T> = items
-        .iter()
-        .map(|v| serde_json::from_value(v.clone()).map_err(|e| EncodeError(e.to_string())))
-        .collect::<Result<_, _>>()?;
+    let typed_items: Vec<T> = items.iter().map(from_value).collect::<Result<_, _>>()?;
     wire::encode_list(format, plural, &typed_items)
+}
+
+/// A stored value as its model, read in place (no copy of the value).
+fn from_value<T: DeserializeOwned>(v: &Value) -> Result<T, EncodeError> {
+    T::deserialize(v).map_err(|e| EncodeError(e.to_string()))
 }
 
 fn convert<T: Validate + Model>(from: Format, bytes: &[u8], to: Format) -> Result<Vec<u8>, String> {
