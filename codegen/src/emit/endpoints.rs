@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_attr, doc_escape, ident};
+use super::{doc_attr, doc_escape, host_tokens, ident};
 use crate::ir::{
     ActionDef, ActionKind, Answers, FieldType, Host, Ir, Method, ParamType, ResourceDef, Segment,
     Takes, TypeDef,
@@ -17,7 +17,7 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
     };
     let requests = r.actions.iter().map(|a| request(ir, t, r, a));
     let action_enum = action_enum(t, r);
-    let service = service(ir, t, r);
+    let service = service(ir, r);
     quote! {
         #action_enum
         #(#requests)*
@@ -26,10 +26,7 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
 }
 
 fn type_path(ir: &Ir, name: &str) -> TokenStream {
-    let t = ir.get(name).expect("the checks resolved every type name");
-    let m = ident(&t.module);
-    let r = ident(&t.rust);
-    quote! { crate::#m::#r }
+    super::type_path(ir.get(name).expect("the checks resolved every type name"))
 }
 
 fn query_path(ir: &Ir, name: &str) -> TokenStream {
@@ -53,25 +50,13 @@ pub fn response_type(ir: &Ir, a: &ActionDef) -> TokenStream {
 }
 
 fn method_tokens(m: Method) -> TokenStream {
-    match m {
-        Method::Get => quote! { GET },
-        Method::Post => quote! { POST },
-        Method::Put => quote! { PUT },
-        Method::Patch => quote! { PATCH },
-        Method::Delete => quote! { DELETE },
-    }
+    let m = format_ident!("{}", m.as_str());
+    quote! { #m }
 }
 
 fn kind_tokens(k: ActionKind) -> TokenStream {
     let v = format_ident!("{}", format!("{k:?}"));
     quote! { coupa_runtime::ActionKind::#v }
-}
-
-fn host_tokens(h: Host) -> TokenStream {
-    match h {
-        Host::Core => quote! { coupa_runtime::Host::Core },
-        Host::Cso => quote! { coupa_runtime::Host::Cso },
-    }
 }
 
 fn mode_tokens(k: ActionKind) -> Option<TokenStream> {
@@ -96,21 +81,10 @@ pub fn envelope_items<'a>(
         .find(|f| f.list && matches!(&f.ty, FieldType::Shape { name, .. } if name == resource))
 }
 
-fn method_name(m: Method) -> &'static str {
-    match m {
-        Method::Get => "GET",
-        Method::Post => "POST",
-        Method::Put => "PUT",
-        Method::Patch => "PATCH",
-        Method::Delete => "DELETE",
-    }
-}
-
-fn request_doc(t: &TypeDef, r: &ResourceDef, a: &ActionDef) -> String {
-    let _ = r;
+fn request_doc(t: &TypeDef, a: &ActionDef) -> String {
     let mut s = format!(
         "`{} {}`: {}",
-        method_name(a.method),
+        a.method.as_str(),
         a.path,
         doc_escape(&a.description)
     );
@@ -155,7 +129,7 @@ fn request_doc(t: &TypeDef, r: &ResourceDef, a: &ActionDef) -> String {
 
 fn request(ir: &Ir, t: &TypeDef, r: &ResourceDef, a: &ActionDef) -> TokenStream {
     let name = ident(&a.rust_type);
-    let doc = doc_attr(&request_doc(t, r, a));
+    let doc = doc_attr(&request_doc(t, a));
     let response = response_type(ir, a);
 
     // Fields: path parameters, then the body or the query.
@@ -414,7 +388,7 @@ fn action_enum(t: &TypeDef, r: &ResourceDef) -> TokenStream {
         let v = ident(&a.rust_variant);
         let d = format!(
             "`{} {}`: {}",
-            method_name(a.method),
+            a.method.as_str(),
             a.path,
             doc_escape(&a.description)
         );
@@ -487,13 +461,13 @@ fn action_enum(t: &TypeDef, r: &ResourceDef) -> TokenStream {
     }
 }
 
-fn service(ir: &Ir, t: &TypeDef, r: &ResourceDef) -> TokenStream {
+fn service(ir: &Ir, r: &ResourceDef) -> TokenStream {
     let name = ident(&r.service);
     let methods = r.actions.iter().map(|a| {
         let f = ident(&a.rust_fn);
         let req = ident(&a.rust_type);
         let resp = response_type(ir, a);
-        let d = format!("`{} {}`: {}", method_name(a.method), a.path, doc_escape(&a.description));
+        let d = format!("`{} {}`: {}", a.method.as_str(), a.path, doc_escape(&a.description));
         quote! {
             #[doc = #d]
             fn #f(&self, request: #req) -> impl std::future::Future<Output = Result<#resp, Self::Error>> + Send;
@@ -503,7 +477,6 @@ fn service(ir: &Ir, t: &TypeDef, r: &ResourceDef) -> TokenStream {
         "The server side of the {} API: one method per action, taking the typed request and answering the typed response. Implement it to serve the API (or to fake it in tests).",
         r.plural
     );
-    let _ = t;
     quote! {
         #[doc = #doc]
         pub trait #name: Send + Sync {

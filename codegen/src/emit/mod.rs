@@ -172,6 +172,21 @@ fn module_doc(t: &TypeDef) -> String {
     s
 }
 
+/// The path of a generated type from anywhere in the crate (`crate::integration_runs::IntegrationRun`).
+pub fn type_path(t: &TypeDef) -> TokenStream {
+    let m = ident(&t.module);
+    let r = ident(&t.rust);
+    quote! { crate::#m::#r }
+}
+
+/// The runtime's value for a host.
+pub fn host_tokens(h: crate::format::Host) -> TokenStream {
+    match h {
+        crate::format::Host::Core => quote! { coupa_runtime::Host::Core },
+        crate::format::Host::Cso => quote! { coupa_runtime::Host::Cso },
+    }
+}
+
 /// An identifier, raw when it is written `r#...`.
 pub fn ident(s: &str) -> Ident {
     match s.strip_prefix("r#") {
@@ -228,12 +243,11 @@ pub fn first_sentence(s: &str) -> &str {
 }
 
 /// The Rust type of one value of a field (no `Option`, no `Vec`).
-pub fn value_type(ir: &Ir, owner: &TypeDef, f: &Field) -> TokenStream {
+pub fn value_type(f: &Field) -> TokenStream {
     if let Some(a) = &f.allowed {
         let e = ident(&a.rust);
         return quote! { #e };
     }
-    let _ = owner;
     match &f.ty {
         FieldType::String | FieldType::Text | FieldType::Digits => quote! { String },
         FieldType::Integer => quote! { i64 },
@@ -241,18 +255,17 @@ pub fn value_type(ir: &Ir, owner: &TypeDef, f: &Field) -> TokenStream {
         FieldType::Boolean => quote! { bool },
         FieldType::Datetime => quote! { coupa_runtime::DateTime },
         FieldType::Object => quote! { serde_json::Map<String, serde_json::Value> },
-        FieldType::Shape { name, rust, module } => {
+        FieldType::Shape { rust, module, .. } => {
             let m = ident(module);
             let r = ident(rust);
-            let _ = ir.get(name);
             quote! { crate::#m::#r }
         }
     }
 }
 
 /// The Rust type of a field: `Option<T>`, `Option<Vec<T>>` or `Option<Box<T>>`.
-pub fn field_type(ir: &Ir, owner: &TypeDef, f: &Field) -> TokenStream {
-    let v = value_type(ir, owner, f);
+pub fn field_type(f: &Field) -> TokenStream {
+    let v = value_type(f);
     if f.list {
         quote! { Option<Vec<#v>> }
     } else if f.boxed {

@@ -20,7 +20,7 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
     let wire = &t.wire_name;
     let fields = t.fields.iter().map(|f| {
         let fname = ident(&f.rust);
-        let ty = field_type(ir, t, f);
+        let ty = field_type(f);
         let doc = doc_attr(&field_doc(f));
         let w = &f.wire;
         let aliases = f.aliases.iter().map(|a| quote! { alias = #a, });

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::ir::{
-    ActionDef, ActionKind, Answers, Field, FieldType, Host, Ir, Method, ParamType, Takes, TypeDef,
+    ActionDef, ActionKind, Answers, Field, FieldType, Host, Ir, ParamType, Takes, TypeDef,
 };
 
 /// Where the document is written, relative to the workspace root.
@@ -20,15 +20,9 @@ pub fn emit(ir: &Ir) -> String {
     for (t, r) in ir.resources() {
         for a in &r.actions {
             let item = paths.entry(a.path.clone()).or_insert_with(|| json!({}));
-            let method = match a.method {
-                Method::Get => "get",
-                Method::Post => "post",
-                Method::Put => "put",
-                Method::Patch => "patch",
-                Method::Delete => "delete",
-            };
+            let method = a.method.as_str().to_ascii_lowercase();
             if let Some(obj) = item.as_object_mut() {
-                obj.insert(method.to_owned(), operation(ir, t, &r.plural, a));
+                obj.insert(method, operation(ir, t, &r.plural, a));
                 if a.host == Host::Cso {
                     obj.insert("servers".to_owned(), json!([server(CSO_SERVER, "CSO API")]));
                 }
@@ -37,7 +31,7 @@ pub fn emit(ir: &Ir) -> String {
     }
     let mut schemas: Map<String, Value> = Map::new();
     for t in &ir.types {
-        schemas.insert(t.name.clone(), type_schema(ir, t));
+        schemas.insert(t.name.clone(), type_schema(t));
     }
     schemas.insert(
         "Errors".to_owned(),
@@ -345,7 +339,8 @@ fn list_schema(f: &Field) -> Value {
         api_in: true,
         ..f.clone()
     });
-    let xml = json!({"name": singular(&f.wire)});
+    // The item element as the runtime's XML writer names it (`roles` → `role`).
+    let xml = json!({"name": coupa_runtime::xml::singular(&f.wire)});
     if let Some(o) = item.as_object_mut() {
         o.insert("xml".into(), xml);
     }
@@ -356,35 +351,7 @@ fn list_schema(f: &Field) -> Value {
     list
 }
 
-/// The element name of one item of a list, as Rails (and the runtime's XML writer,
-/// `coupa_runtime::xml::singular`, whose cases the test below repeats) writes it: `roles` →
-/// `role`, `allowed-invoice-inboxes` → `allowed-invoice-inbox`.
-fn singular(name: &str) -> String {
-    let (head, last) = match name.rfind('-') {
-        Some(i) => (&name[..=i], &name[i + 1..]),
-        None => ("", name),
-    };
-    let one = if let Some(stem) = last.strip_suffix("ies") {
-        format!("{stem}y")
-    } else if let Some(stem) = last.strip_suffix("sses") {
-        format!("{stem}ss")
-    } else if let Some((stem, suffix)) = ["xes", "ches", "shes", "uses"]
-        .iter()
-        .find_map(|s| last.strip_suffix(s).map(|st| (st, s)))
-    {
-        format!("{stem}{}", &suffix[..suffix.len() - 2])
-    } else if let Some(stem) = last
-        .strip_suffix('s')
-        .filter(|s| !s.ends_with('s') && !s.is_empty())
-    {
-        stem.to_owned()
-    } else {
-        return name.to_owned();
-    };
-    format!("{head}{one}")
-}
-
-fn type_schema(ir: &Ir, t: &TypeDef) -> Value {
+fn type_schema(t: &TypeDef) -> Value {
     if t.open {
         return json!({"type": "object", "description": t.description, "additionalProperties": true});
     }
@@ -407,7 +374,6 @@ fn type_schema(ir: &Ir, t: &TypeDef) -> Value {
         }
         props.insert(f.wire.clone(), v);
     }
-    let _ = ir;
     json!({
         "type": "object",
         "description": t.description,
@@ -415,29 +381,4 @@ fn type_schema(ir: &Ir, t: &TypeDef) -> Value {
         "additionalProperties": true,
         "xml": {"name": t.wire_name},
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::singular;
-
-    /// The cases of `coupa_runtime::xml::tests::singular_names_follow_rails`: the document names
-    /// list items as the runtime writes them.
-    #[test]
-    fn singular_names_follow_the_runtime() {
-        for (plural, one) in [
-            ("roles", "role"),
-            ("allowed-invoice-inboxes", "allowed-invoice-inbox"),
-            ("integration-errors", "integration-error"),
-            ("can-expense-for", "can-expense-for"),
-            ("inventory-organizations", "inventory-organization"),
-            ("addresses", "address"),
-            ("responses", "response"),
-            ("statuses", "status"),
-            ("user-groups", "user-group"),
-            ("expenses-delegated-to", "expenses-delegated-to"),
-        ] {
-            assert_eq!(singular(plural), one);
-        }
-    }
 }

@@ -4,9 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::ident;
+use super::{host_tokens, type_path};
 use crate::ir::{
-    Assigned, BindValue, Field, FieldType, Host, Ir, Method, ParamType, ResourceDef, Takes, TypeDef,
+    Assigned, BindValue, Field, FieldType, Ir, ParamType, ResourceDef, Takes, TypeDef,
 };
 
 /// The `registry` module.
@@ -33,19 +33,6 @@ pub fn emit(ir: &Ir) -> TokenStream {
                 r.name == name || r.wire_name == name || r.type_name == name || r.name.replace('-', "_") == name
             })
         }
-    }
-}
-
-fn type_path(t: &TypeDef) -> TokenStream {
-    let m = ident(&t.module);
-    let r = ident(&t.rust);
-    quote! { crate::#m::#r }
-}
-
-fn host(h: Host) -> TokenStream {
-    match h {
-        Host::Core => quote! { coupa_runtime::Host::Core },
-        Host::Cso => quote! { coupa_runtime::Host::Cso },
     }
 }
 
@@ -81,7 +68,7 @@ fn resource(ir: &Ir, t: &TypeDef, r: &ResourceDef) -> TokenStream {
     let name = &r.plural;
     let type_name = &t.name;
     let wire = &t.wire_name;
-    let h = host(r.host);
+    let h = host_tokens(r.host);
     let key = opt(r.key.as_deref());
     let read_scope = opt(r.scopes.as_ref().map(|s| s.read.as_str()));
     let write_scope = opt(r.scopes.as_ref().and_then(|s| s.write.as_deref()));
@@ -89,15 +76,9 @@ fn resource(ir: &Ir, t: &TypeDef, r: &ResourceDef) -> TokenStream {
     let actions = r.actions.iter().map(|a| {
         let n = &a.name;
         let kind = format_ident!("{}", format!("{:?}", a.kind));
-        let method = match a.method {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Patch => "PATCH",
-            Method::Delete => "DELETE",
-        };
+        let method = a.method.as_str();
         let path = &a.path;
-        let ah = host(a.host);
+        let ah = host_tokens(a.host);
         let takes = format_ident!(
             "{}",
             match a.takes {
