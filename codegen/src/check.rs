@@ -2,7 +2,7 @@
 //! diagnostic. All files are checked in one run; nothing stops at the first problem.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics, Loc, did_you_mean};
 use crate::format::{self, ActionKind, Answers, FileKind, Host, Method, SchemaFile, Takes};
@@ -18,6 +18,7 @@ pub fn lower(files: &[LoadedFile], diags: &mut Diagnostics) -> Option<Ir> {
         diags,
         types: BTreeMap::new(),
         unreadable: BTreeSet::new(),
+        routes: BTreeMap::new(),
     };
     cx.collect_types(files);
     for lf in files {
@@ -60,7 +61,12 @@ struct Cx<'d> {
     /// Names written in files whose top level could not be read: references to them are not
     /// reported again.
     unreadable: BTreeSet<String>,
+    /// Every route seen so far, across resources: host, method and the path with its parameters
+    /// blanked (`/api/x/{id}` and `/api/x/{name}` are one route to a router), and who routes it.
+    routes: BTreeMap<RouteKey, (PathBuf, Loc, String)>,
 }
+
+type RouteKey = (Host, Method, Vec<Option<String>>);
 
 fn is_wire_name(s: &str) -> bool {
     let mut parts = s.split('-');
@@ -1102,6 +1108,7 @@ impl Cx<'_> {
         params.sort_by_key(|p| path_params.iter().position(|(n, _)| n == &p.name));
         self.check_shape_of_action(cx, a);
         let host = a.host.as_ref().map_or(cx.host, |h| h.value);
+        self.check_route_is_new(cx, a, host, &segments);
         // Scopes.
         let scope = match (host, &a.scope) {
             (Host::Cso, Some(s)) => {
@@ -1385,6 +1392,50 @@ impl Cx<'_> {
     }
 
     /// The kind of an action fixes its method, what it takes and what it answers.
+    /// Two actions on one route (same host, method and path, whatever their parameters are
+    /// called) cannot both be served or told apart by a client.
+    fn check_route_is_new(
+        &mut self,
+        cx: &ResCx<'_>,
+        a: &format::Action,
+        host: Host,
+        segments: &[Segment],
+    ) {
+        let shape = segments
+            .iter()
+            .map(|s| match s {
+                Segment::Lit(t) => Some(t.clone()),
+                Segment::Param(_) => None,
+            })
+            .collect();
+        let who = format!("`{}` of {}", a.name.value, cx.type_name);
+        match self.routes.entry((host, a.method.value, shape)) {
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert((cx.path.to_owned(), a.path.loc, who));
+            }
+            std::collections::btree_map::Entry::Occupied(o) => {
+                let (file, loc, first) = o.get().clone();
+                self.err(
+                    "duplicate-route",
+                    cx.path,
+                    a.path.loc,
+                    format!(
+                        "{} {} is already the route of {first}",
+                        a.method.value.as_str(),
+                        a.path.value
+                    ),
+                )
+                .label("routed twice")
+                .hint(format!(
+                    "the first is at {}:{}:{}; one method and path (parameter names aside) must name one action",
+                    file.display().to_string().replace('\\', "/"),
+                    loc.line,
+                    loc.col
+                ));
+            }
+        }
+    }
+
     fn check_shape_of_action(&mut self, cx: &ResCx<'_>, a: &format::Action) {
         use ActionKind as K;
         let (methods, takes, answers): (&[Method], &[Takes], &[Answers]) = match a.kind.value {
