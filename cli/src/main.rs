@@ -2,6 +2,9 @@
 //!
 //! - `coupa validate RESOURCE ACTION FILE...` checks payloads against the schemas' rules and prints
 //!   every violation as a JSON line (exit 0: valid, 1: violations, 2: a file cannot be read);
+//! - `coupa convert RESOURCE FILE --to json|xml` converts a payload between JSON and XML, keeping
+//!   the elements the schemas do not know (exit 2 when it cannot be read or written);
+//! - `coupa mock` runs the in-memory Coupa of `coupa-mock` on 127.0.0.1 until Ctrl-C;
 //! - `coupa routes` prints every route with its method, path, host and resource.
 #![forbid(unsafe_code)]
 

@@ -8,6 +8,11 @@
 //! - [`query`]: Coupa's filter operators, paging, ordering and response shaping;
 //! - [`endpoint`]: the [`Endpoint`] trait every generated request implements, which builds an
 //!   `http::Request` without any HTTP client;
+//! - [`error`]: Coupa's error bodies ([`CoupaErrors`]), read and written in both formats;
+//! - [`preserve`]: [`Preserved`], a model and everything it did not understand, so a round trip
+//!   loses nothing;
+//! - [`registry`]: the untyped view of the generated crate (routes, elements, codecs) that
+//!   generic tools such as the CLI and the mock use;
 //! - `client` (feature `client`): an async client on reqwest and tokio that sends any endpoint.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

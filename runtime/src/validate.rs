@@ -3,8 +3,11 @@
 //!
 //! Generated code implements [`Validate`] for every model with one call per element into a
 //! [`Cx`], which knows the action's [`Mode`] and collects every [`Violation`] with the JSON-pointer
-//! path of the bad value. Nothing allocates unless a violation is found: paths are a chain of
-//! borrowed segments on the stack ([`Path`]) and are only rendered into a pointer when reported.
+//! path of the bad value. Validating one object allocates nothing unless a violation is found:
+//! paths are a chain of borrowed segments on the stack ([`Path`]) and are only rendered into a
+//! pointer when reported. Batches of more than 1,024 items allocate a set for the uniqueness
+//! check (so a hostile batch costs linear time, not quadratic), and the registry's untyped path
+//! (the CLI, the mock) reads each value into its model first.
 
 use std::fmt::Write as _;
 

@@ -4,7 +4,10 @@
 //!   only the files whose contents change and removing generated files no schema produces;
 //! - `cargo xtask gen --check` writes nothing, lists every stale or missing file, and fails when
 //!   there is one (CI runs it);
-//! - `cargo xtask check` loads and checks `schema/` and prints every diagnostic.
+//! - `cargo xtask check` loads and checks `schema/` and prints every diagnostic;
+//! - `cargo xtask openapi [--check]` writes (or checks) `openapi/coupa.openapi.json`;
+//! - `cargo xtask bench [--compile|--no-compile]` runs the benchmarks and writes `BENCHMARKS.md`
+//!   (see [`mod@bench`]).
 
 mod bench;
 
@@ -25,7 +28,9 @@ commands:
   gen --check    fail (listing the files) when generated/ or schema/schema.json is stale
   check          check schema/ and print every problem
   openapi        write openapi/coupa.openapi.json (also written by `gen`)
-  openapi --check  fail when openapi/coupa.openapi.json is stale";
+  openapi --check  fail when openapi/coupa.openapi.json is stale
+  bench          run the benchmarks and write BENCHMARKS.md
+                 (--no-compile: in-process only; --compile: compile times only)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
