@@ -1497,50 +1497,42 @@ impl Cx<'_> {
                     .join(" or ")
             ));
         }
-        if !takes.contains(&a.takes.value) {
-            self.err(
-                "kind-mismatch",
-                path,
-                a.takes.loc,
-                format!(
-                    "{} `{}` action cannot take `{}`",
-                    article(&kebab(&kind)),
-                    kebab(&kind),
-                    kebab(&format!("{:?}", a.takes.value))
-                ),
-            )
-            .hint(format!(
-                "`{}` actions take {}",
-                kebab(&kind),
-                takes
-                    .iter()
-                    .map(|t| format!("`{}`", kebab(&format!("{t:?}"))))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            ));
+        self.kind_fits(path, &kind, "take", &a.takes, takes);
+        self.kind_fits(path, &kind, "answer", &a.answers, answers);
+    }
+
+    /// Reports `value` (what an action takes or answers) when its kind does not allow it.
+    fn kind_fits<T: std::fmt::Debug + PartialEq>(
+        &mut self,
+        path: &Path,
+        kind: &str,
+        verb: &str,
+        value: &Sp<T>,
+        allowed: &[T],
+    ) {
+        if allowed.contains(&value.value) {
+            return;
         }
-        if !answers.contains(&a.answers.value) {
-            self.err(
-                "kind-mismatch",
-                path,
-                a.answers.loc,
-                format!(
-                    "{} `{}` action cannot answer `{}`",
-                    article(&kebab(&kind)),
-                    kebab(&kind),
-                    kebab(&format!("{:?}", a.answers.value))
-                ),
-            )
-            .hint(format!(
-                "`{}` actions answer {}",
-                kebab(&kind),
-                answers
-                    .iter()
-                    .map(|t| format!("`{}`", kebab(&format!("{t:?}"))))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            ));
-        }
+        let kind = kebab(kind);
+        let name = |t: &T| kebab(&format!("{t:?}"));
+        self.err(
+            "kind-mismatch",
+            path,
+            value.loc,
+            format!(
+                "{} `{kind}` action cannot {verb} `{}`",
+                article(&kind),
+                name(&value.value)
+            ),
+        )
+        .hint(format!(
+            "`{kind}` actions {verb} {}",
+            allowed
+                .iter()
+                .map(|t| format!("`{}`", name(t)))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ));
     }
 
     /// Splits a path into literal text and `{parameters}`.

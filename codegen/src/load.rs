@@ -22,6 +22,20 @@ pub struct LoadedFile {
     pub complete: bool,
 }
 
+impl LoadedFile {
+    /// A file whose top level could not be read (not UTF-8, not YAML, empty): kept for its text,
+    /// which the diagnostics quote.
+    fn unread(path: PathBuf, text: String) -> Self {
+        LoadedFile {
+            path,
+            text,
+            file: None,
+            declared_name: None,
+            complete: false,
+        }
+    }
+}
+
 /// Every `*.yaml` file under `dir` (recursively), sorted by path, as (display path, text).
 ///
 /// `display_root` is the directory paths are shown relative to.
@@ -121,25 +135,13 @@ fn parse_one(path: PathBuf, mut text: String, diags: &mut Diagnostics) -> Loaded
             .label("this byte is not UTF-8")
             .hint("save the file as UTF-8 (it looks like another encoding, such as Latin-1 or Windows-1252)"),
         );
-        return LoadedFile {
-            path,
-            text,
-            file: None,
-            declared_name: None,
-            complete: false,
-        };
+        return LoadedFile::unread(path, text);
     }
     let root = match node::parse(&text) {
         Ok(root) => root,
         Err(e) => {
             diags.push(Diagnostic::new(e.code, &path, e.loc, e.message).hint(e.hint));
-            return LoadedFile {
-                path,
-                text,
-                file: None,
-                declared_name: None,
-                complete: false,
-            };
+            return LoadedFile::unread(path, text);
         }
     };
     if matches!(root.value, node::Node::Null) {
@@ -147,13 +149,7 @@ fn parse_one(path: PathBuf, mut text: String, diags: &mut Diagnostics) -> Loaded
             Diagnostic::new("empty-file", &path, Loc::UNKNOWN, "the file holds no schema")
                 .hint("a schema file is a mapping that starts with `kind: resource` or `kind: shape` (see schema/README.md)"),
         );
-        return LoadedFile {
-            path,
-            text,
-            file: None,
-            declared_name: None,
-            complete: false,
-        };
+        return LoadedFile::unread(path, text);
     }
     let (file, errors) = node::from_node::<SchemaFile>(&root, &text);
     let complete = errors.is_empty() && file.is_some();

@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 
 use crate::MockState;
 use crate::auth::{Refusal, bearer};
-use crate::select::{Selection, shape};
+use crate::select::{Selection, shape, text_of};
 use crate::store::{
     CSO_ID_DIGITS, Key, Stamp, Store, View, assign_update, is_digits, key_from_text, key_of,
 };
@@ -176,16 +176,6 @@ fn capitalised(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
-    }
-}
-
-/// The text of a scalar value.
-fn text_of(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
     }
 }
 

@@ -155,7 +155,7 @@ fn stored(kind: Kind, v: &Value) -> Option<Scalar> {
 }
 
 /// The text of a scalar value.
-fn text_of(v: &Value) -> Option<String> {
+pub(crate) fn text_of(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

@@ -189,15 +189,20 @@ impl Table {
     /// A value the client sent for an assigned element is overwritten.
     pub(crate) fn assign_create(&mut self, r: &Resource, obj: &mut Map<String, Value>, s: &Stamp) {
         for e in r.elements {
-            let v = match e.assigned {
-                Some(Assigned::Id) => self.next_id(e.kind),
-                Some(Assigned::Sequence) => Value::from(self.next_sequence(e.name)),
-                Some(Assigned::CreatedAt | Assigned::UpdatedAt) => Value::String(s.now.clone()),
-                Some(Assigned::CreatedBy | Assigned::UpdatedBy) => s.user_as(e.kind),
-                None => continue,
-            };
-            obj.insert(e.name.to_owned(), v);
+            if let Some(v) = self.assigned_value(e, s) {
+                obj.insert(e.name.to_owned(), v);
+            }
         }
+    }
+
+    /// What Coupa assigns to `e` (the next id or sequence number, now, the user), if anything.
+    fn assigned_value(&mut self, e: &Element, s: &Stamp) -> Option<Value> {
+        Some(match e.assigned? {
+            Assigned::Id => self.next_id(e.kind),
+            Assigned::Sequence => Value::from(self.next_sequence(e.name)),
+            Assigned::CreatedAt | Assigned::UpdatedAt => Value::String(s.now.clone()),
+            Assigned::CreatedBy | Assigned::UpdatedBy => s.user_as(e.kind),
+        })
     }
 
     /// Fills what a seed object lacks, keeping what it gives and moving the counters past it.
@@ -216,14 +221,9 @@ impl Table {
             if obj.get(e.name).is_some_and(|v| !v.is_null()) {
                 continue;
             }
-            let v = match e.assigned {
-                Some(Assigned::Id) => self.next_id(e.kind),
-                Some(Assigned::Sequence) => Value::from(self.next_sequence(e.name)),
-                Some(Assigned::CreatedAt | Assigned::UpdatedAt) => Value::String(s.now.clone()),
-                Some(Assigned::CreatedBy | Assigned::UpdatedBy) => s.user_as(e.kind),
-                None => continue,
-            };
-            obj.insert(e.name.to_owned(), v);
+            if let Some(v) = self.assigned_value(e, s) {
+                obj.insert(e.name.to_owned(), v);
+            }
         }
     }
 }
