@@ -377,49 +377,8 @@ impl Cx<'_> {
         entry: &TypeEntry,
         fields: &[Field],
     ) {
-        let loc_of = |wire: &str| {
-            f.elements
-                .iter()
-                .find_map(|e| match e {
-                    Recover::Ok(e) if e.name.value == wire => Some(e.name.loc),
-                    _ => None,
-                })
-                .unwrap_or(f.name.loc)
-        };
-        let bare = ident::bare(&entry.rust).to_owned();
-        let mut names: Vec<(String, String, Loc)> = vec![(
-            bare.clone(),
-            format!("the type `{}`", f.name.value),
-            f.name.loc,
-        )];
-        names.push((
-            format!("{bare}Query"),
-            "the query builder".to_owned(),
-            f.name.loc,
-        ));
-        if entry.kind == FileKind::Resource
-            && let Some(p) = &f.plural
-        {
-            names.push((
-                format!("{bare}Action"),
-                "the action enum".to_owned(),
-                f.name.loc,
-            ));
-            names.push((
-                format!("{}Service", ident::camel(&p.value)),
-                "the service trait".to_owned(),
-                f.name.loc,
-            ));
-        }
-        for fl in fields {
-            if let Some(a) = &fl.allowed {
-                names.push((
-                    a.rust.clone(),
-                    format!("the enum of `{}`", fl.wire),
-                    loc_of(&fl.wire),
-                ));
-            }
-        }
+        let loc_of = |wire: &str| element_loc(f, wire);
+        let names = module_type_names(f, &entry.rust, fields);
         let mut seen: HashMap<String, String> = HashMap::new();
         for (n, what, loc) in names {
             if let Some(other) = seen.get(&n) {
@@ -919,23 +878,10 @@ impl Cx<'_> {
         let action_enum = format!("{}Action", ident::bare(type_rust));
         let query = format!("{}Query", ident::bare(type_rust));
         let service = format!("{}Service", ident::camel(&plural));
-        let mut module_types: HashMap<String, String> = HashMap::new();
-        module_types.insert(
-            ident::bare(type_rust).to_owned(),
-            format!("the type `{}`", f.name.value),
-        );
-        for fl in fields {
-            if let Some(a) = &fl.allowed {
-                module_types.insert(a.rust.clone(), format!("the enum of `{}`", fl.wire));
-            }
-        }
-        for (n, what) in [
-            (&action_enum, "the action enum"),
-            (&query, "the query builder"),
-            (&service, "the service trait"),
-        ] {
-            module_types.insert(n.clone(), what.to_owned());
-        }
+        let mut module_types: HashMap<String, String> = module_type_names(f, type_rust, fields)
+            .into_iter()
+            .map(|(n, what, _)| (n, what))
+            .collect();
         for a in &f.actions {
             let Recover::Ok(a) = a else { continue };
             if let Some(prev) = names.get(&a.name.value) {
@@ -1690,6 +1636,65 @@ struct ResCx<'a> {
     /// The envelopes as written, resolved or not.
     named_envelopes: Option<&'a format::Envelopes>,
     key: Option<&'a Sp<String>>,
+}
+
+/// Where the element `wire` is written (the file's `name` when it cannot be found).
+fn element_loc(f: &SchemaFile, wire: &str) -> Loc {
+    f.elements
+        .iter()
+        .find_map(|e| match e {
+            Recover::Ok(e) if e.name.value == wire => Some(e.name.loc),
+            _ => None,
+        })
+        .unwrap_or(f.name.loc)
+}
+
+/// The names a type's module holds besides the actions' request types, each with what it is and
+/// where it comes from: the model, the query builder, for resources the action enum and the
+/// service trait, and the enums of allowed values. One list for the module-name check and for
+/// the check of the request types' names.
+fn module_type_names(
+    f: &SchemaFile,
+    type_rust: &str,
+    fields: &[Field],
+) -> Vec<(String, String, Loc)> {
+    let bare = ident::bare(type_rust);
+    let mut names = vec![
+        (
+            bare.to_owned(),
+            format!("the type `{}`", f.name.value),
+            f.name.loc,
+        ),
+        (
+            format!("{bare}Query"),
+            "the query builder".to_owned(),
+            f.name.loc,
+        ),
+    ];
+    if f.kind.value == FileKind::Resource
+        && let Some(p) = &f.plural
+    {
+        names.push((
+            format!("{bare}Action"),
+            "the action enum".to_owned(),
+            f.name.loc,
+        ));
+        names.push((
+            format!("{}Service", ident::camel(&p.value)),
+            "the service trait".to_owned(),
+            f.name.loc,
+        ));
+    }
+    for fl in fields {
+        if let Some(a) = &fl.allowed {
+            names.push((
+                a.rust.clone(),
+                format!("the enum of `{}`", fl.wire),
+                element_loc(f, &fl.wire),
+            ));
+        }
+    }
+    names
 }
 
 fn kebab(s: &str) -> String {
