@@ -7,7 +7,9 @@
 //! - `emit`: the IR to token streams (the public emitters, as `generate` calls them);
 //! - `format_parse` and `format_unparse`: `syn::parse2` and `prettyplease::unparse` of those
 //!   tokens, the two halves of formatting;
-//! - `generate`: `coupa_codegen::emit::generate`, emit and format together, as `cargo xtask gen`.
+//! - `generate`: `coupa_codegen::emit::generate`, emit and format together, as `cargo xtask gen`;
+//! - `diagnostics`: loading, checking and rendering a file with 2,000 and 20,000 misspelt keys
+//!   (`coupa_bench::synth::misspelt`), every one reported with its snippet.
 //!
 //! Run: `cargo bench -p coupa-bench --bench generator`.
 
@@ -80,4 +82,19 @@ fn format_unparse(bencher: Bencher, set: &str) {
 fn generate(bencher: Bencher, set: &str) {
     let ir = phases::check(&phases::load(schema_set(set)));
     bencher.bench_local(|| coupa_codegen::emit::generate(&ir).expect("generates"));
+}
+
+/// How many misspelt keys the `diagnostics` bench reports.
+const PROBLEMS: &[usize] = &[2_000, 20_000];
+
+#[divan::bench(args = PROBLEMS, sample_count = 5, sample_size = 1)]
+fn diagnostics(bencher: Bencher, n: usize) {
+    let sources = coupa_bench::synth::misspelt(n);
+    bencher
+        .with_inputs(|| sources.clone())
+        .bench_local_values(|s| {
+            let failure = coupa_codegen::compile_sources(s).expect_err("every key is misspelt");
+            assert_eq!(failure.diagnostics.len(), n);
+            failure.render().len()
+        });
 }

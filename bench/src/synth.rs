@@ -39,6 +39,19 @@ pub fn schemas(n: usize) -> Vec<(PathBuf, String)> {
     files
 }
 
+/// A set of one resource whose first element carries `n` misspelt keys (`descriptio0`,
+/// `descriptio1`, ...): `n` diagnostics, for measuring how checking and rendering them grows.
+pub fn misspelt(n: usize) -> Vec<(PathBuf, String)> {
+    let mut files = schemas(1);
+    let text = &mut files.last_mut().expect("one resource").1;
+    let at = text
+        .find("    description:")
+        .expect("the first element's description");
+    let keys: String = (0..n).map(|k| format!("    descriptio{k}: x\n")).collect();
+    text.insert_str(at, &keys);
+    files
+}
+
 /// Total bytes of YAML in a set.
 pub fn yaml_bytes(files: &[(PathBuf, String)]) -> usize {
     files.iter().map(|(_, t)| t.len()).sum()
