@@ -20,7 +20,13 @@ pub struct Ir {
 impl Ir {
     /// The type with this schema name.
     pub fn get(&self, name: &str) -> Option<&TypeDef> {
-        self.types.iter().find(|t| t.name == name)
+        // The emitters look a type up for every reference and action: a scan made emitting
+        // quadratic in the number of types.
+        match self.types.binary_search_by(|t| t.name.as_str().cmp(name)) {
+            Ok(i) => Some(&self.types[i]),
+            // Sorted when the checks built it; an IR made by hand may not be.
+            Err(_) => self.types.iter().find(|t| t.name == name),
+        }
     }
 
     /// The resources, sorted by name.

@@ -162,16 +162,9 @@ fn parse_one(path: PathBuf, mut text: String, diags: &mut Diagnostics) -> Loaded
     }
     // When the top level could not be read, keep the type's name so that references to it are
     // not reported as unknown types on top of this file's own problems.
-    let declared_name = match (&file, &root.value) {
-        (None, node::Node::Map(entries)) => {
-            entries
-                .iter()
-                .find_map(|(k, v)| match (&k.value, &v.value) {
-                    (node::Node::Str(k), node::Node::Str(v)) if k == "name" => Some(v.clone()),
-                    _ => None,
-                })
-        }
-        _ => None,
+    let declared_name = match &file {
+        None => root.value.name_value().map(str::to_owned),
+        Some(_) => None,
     };
     LoadedFile {
         path,

@@ -44,6 +44,22 @@ pub enum Node {
     Map(Vec<(Spanned<Node>, Spanned<Node>)>),
 }
 
+impl Node {
+    /// The string under the key `name`, when this is a mapping that has one: which element or
+    /// type a half-read mapping is about.
+    pub fn name_value(&self) -> Option<&str> {
+        let Node::Map(entries) = self else {
+            return None;
+        };
+        entries
+            .iter()
+            .find_map(|(k, v)| match (&k.value, &v.value) {
+                (Node::Str(k), Node::Str(v)) if k == "name" => Some(v.as_str()),
+                _ => None,
+            })
+    }
+}
+
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -775,15 +791,7 @@ impl<'a> NodeDe<'a> {
 
     /// The string value of this mapping's `name` key, if any (to say which element is meant).
     fn name_entry(&self) -> Option<&'a str> {
-        let Node::Map(entries) = &self.node.value else {
-            return None;
-        };
-        entries
-            .iter()
-            .find_map(|(k, v)| match (&k.value, &v.value) {
-                (Node::Str(k), Node::Str(v)) if k == "name" => Some(v.as_str()),
-                _ => None,
-            })
+        self.node.value.name_value()
     }
 
     /// The text of a key, when it is a plain scalar.

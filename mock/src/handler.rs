@@ -5,7 +5,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, RawPathParams, Request};
 use axum::response::Response;
 use coupa_runtime::error::NO_RESULTS;
-use coupa_runtime::query::{MAX_LIMIT, ParsedQuery, ReturnObject};
+use coupa_runtime::query::{ParsedQuery, ReturnObject};
 use coupa_runtime::registry::{Action, BindTo, ElementKind, ParamKind, Resource};
 use coupa_runtime::{ActionKind, Answers, CoupaErrors, DecodeError, Format, Host, Mode, Takes};
 use coupa_runtime::{DateTime, Decimal, Violations};
@@ -941,14 +941,23 @@ impl Call<'_> {
             m.insert(items.into(), Value::Array(created));
         }
         let v = Value::Object(m);
-        let bytes = match &r.bulk_result {
-            Some(env) => (env.codec.write)(self.out, &v).map_err(|e| self.internal(e))?,
-            None => match self.out {
-                Format::Json => serde_json::to_vec(&v).map_err(|e| self.internal(e))?,
-                Format::Xml => {
-                    coupa_runtime::xml::value_to_vec("result", &v).map_err(|e| self.internal(e))?
-                }
-            },
+        match &r.bulk_result {
+            Some(env) => {
+                let bytes = (env.codec.write)(self.out, &v).map_err(|e| self.internal(e))?;
+                Ok(respond(status, Some(self.out.media_type()), bytes))
+            }
+            None => self.answer_value(status, "result", &v),
+        }
+    }
+
+    /// Answers a value no model describes (an `of` list or item, a result without its envelope)
+    /// in the answer's format, under the XML root `root`.
+    fn answer_value(&self, status: StatusCode, root: &str, v: &Value) -> Result<Response, Failure> {
+        let bytes = match self.out {
+            Format::Json => serde_json::to_vec(v).map_err(|e| self.internal(e))?,
+            Format::Xml => {
+                coupa_runtime::xml::value_to_vec(root, v).map_err(|e| self.internal(e))?
+            }
         };
         Ok(respond(status, Some(self.out.media_type()), bytes))
     }
@@ -968,10 +977,7 @@ impl Call<'_> {
         if self.return_none() {
             return Ok(respond(StatusCode::OK, None, Vec::new()));
         }
-        let limit = match self.query.limit {
-            None | Some(0) => MAX_LIMIT,
-            Some(n) => n.min(MAX_LIMIT),
-        };
+        let limit = self.query.page_limit();
         let items: Vec<Value> = all
             .into_iter()
             .skip(self.query.offset.unwrap_or(0))
@@ -981,14 +987,7 @@ impl Call<'_> {
         if items.is_empty() && self.out == Format::Xml {
             return Err(self.fail(StatusCode::NOT_FOUND, NO_RESULTS.to_owned()));
         }
-        let list = Value::Array(items);
-        let bytes = match self.out {
-            Format::Json => serde_json::to_vec(&list).map_err(|e| self.internal(e))?,
-            Format::Xml => {
-                coupa_runtime::xml::value_to_vec(of, &list).map_err(|e| self.internal(e))?
-            }
-        };
-        Ok(respond(StatusCode::OK, Some(self.out.media_type()), bytes))
+        self.answer_value(StatusCode::OK, of, &Value::Array(items))
     }
 
     /// One item of a record's list element; for `answers: file`, the item's file.
@@ -1029,14 +1028,7 @@ impl Call<'_> {
                 )
             })?;
         if self.a.answers != Answers::File {
-            let v = self.shape(item.clone());
-            let bytes = match self.out {
-                Format::Json => serde_json::to_vec(&v).map_err(|e| self.internal(e))?,
-                Format::Xml => {
-                    coupa_runtime::xml::value_to_vec(&one, &v).map_err(|e| self.internal(e))?
-                }
-            };
-            return Ok(respond(StatusCode::OK, Some(self.out.media_type()), bytes));
+            return self.answer_value(StatusCode::OK, &one, &self.shape(item.clone()));
         }
         if item.get("type").and_then(Value::as_str) != Some("file") {
             return Err(self.fail(

@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 
 use coupa_api::registry;
-use coupa_runtime::query::{Condition, Dir, MAX_LIMIT, Op, ParsedQuery, ReturnObject, query_key};
+use coupa_runtime::query::{Condition, Dir, Op, ParsedQuery, ReturnObject, query_key};
 use coupa_runtime::registry::{Element, ElementKind, Resource};
 use coupa_runtime::{DateTime, Decimal};
 use serde_json::{Map, Value};
@@ -414,10 +414,7 @@ impl Selection {
                 Some((e.name, k))
             }
         };
-        let limit = match q.limit {
-            None | Some(0) => MAX_LIMIT,
-            Some(n) => n.min(MAX_LIMIT),
-        };
+        let limit = q.page_limit();
         Ok(Selection {
             conds,
             order,

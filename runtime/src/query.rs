@@ -445,6 +445,15 @@ impl Display for QueryError {
 impl std::error::Error for QueryError {}
 
 impl ParsedQuery {
+    /// The page size Coupa answers with: `limit`, where absent or 0 the default, and never more
+    /// than [`MAX_LIMIT`] (50).
+    pub fn page_limit(&self) -> usize {
+        match self.limit {
+            None | Some(0) => MAX_LIMIT,
+            Some(n) => n.min(MAX_LIMIT),
+        }
+    }
+
     /// Reads a query string (without the leading `?`).
     pub fn parse(qs: &str) -> Result<ParsedQuery, QueryError> {
         let mut out = ParsedQuery::default();
@@ -544,6 +553,19 @@ fn parse_condition(key: &str, value: String) -> Result<Condition, QueryError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_limit_defaults_to_and_stops_at_fifty() {
+        for (qs, want) in [
+            ("", 50),
+            ("limit=0", 50),
+            ("limit=7", 7),
+            ("limit=50", 50),
+            ("limit=5000", 50),
+        ] {
+            assert_eq!(ParsedQuery::parse(qs).unwrap().page_limit(), want, "{qs}");
+        }
+    }
 
     #[test]
     fn builds_coupa_filters() {
