@@ -1337,7 +1337,6 @@ impl Cx<'_> {
         })
     }
 
-    /// The kind of an action fixes its method, what it takes and what it answers.
     /// Two actions on one route (same host, method and path, whatever their parameters are
     /// called) cannot both be served or told apart by a client.
     fn check_route_is_new(
@@ -1382,6 +1381,7 @@ impl Cx<'_> {
         }
     }
 
+    /// The kind of an action fixes its method, what it takes and what it answers.
     fn check_shape_of_action(&mut self, cx: &ResCx<'_>, a: &format::Action) {
         use ActionKind as K;
         let (methods, takes, answers): (&[Method], &[Takes], &[Answers]) = match a.kind.value {

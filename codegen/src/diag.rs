@@ -146,15 +146,19 @@ impl Diagnostics {
     pub fn render<'s>(&self, source: &dyn Fn(&Path) -> Option<&'s str>) -> String {
         let mut out = String::new();
         let items = self.items();
-        let mut lines: (Option<&Path>, Vec<&str>) = (None, Vec::new());
+        // The lines of the file of the problems being rendered (`None`: it cannot be read).
+        let mut lines: (Option<&Path>, Option<Vec<&str>>) = (None, None);
         for d in &items {
             if lines.0 != Some(d.file.as_path()) {
-                let text = source(&d.file).unwrap_or_default();
-                lines = (Some(d.file.as_path()), split_lines(text).collect());
+                let text = source(&d.file);
+                lines = (
+                    Some(d.file.as_path()),
+                    text.map(|t| split_lines(t).collect()),
+                );
             }
             let line = (d.loc.line as usize)
                 .checked_sub(1)
-                .and_then(|i| lines.1.get(i).copied());
+                .and_then(|i| lines.1.as_ref()?.get(i).copied());
             render_one(&mut out, d, line);
             out.push('\n');
         }
@@ -404,6 +408,13 @@ mod tests {
         assert_eq!(
             text,
             "error[unknown-key]: unknown key `nmae`\n --> schema/x.yaml:2:5\n  |\n2 |   - nmae: id\n  |     ^^^^ not a key of an element\n  |\n  = hint: did you mean `name`?\n\nerror: 1 problem found in the schemas\n"
+        );
+        // A file that cannot be read gets no snippet, not an empty one.
+        let text = ds.render(&|_| None);
+        assert!(!text.contains("2 |"), "{text}");
+        assert!(
+            text.contains("--> schema/x.yaml:2:5\n  |\n  = hint"),
+            "{text}"
         );
     }
 }
