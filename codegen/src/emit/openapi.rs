@@ -100,6 +100,9 @@ fn responses() -> Value {
         "Forbidden": err("The token lacks the route's scope."),
         "NotFound": err("No such object (or, in XML, no results)."),
         "PayloadTooLarge": err("The request body is too large."),
+        // Answered by the HTTP layer before the API sees the request, so without Coupa's body.
+        "UriTooLong": {"description": "The request line (path and query) is too long: answered by the HTTP layer, without a body."},
+        "HeaderFieldsTooLarge": {"description": "The headers are too many or too large: answered by the HTTP layer, without a body."},
         "TooManyRequests": {
             "description": "Rate limited (25 requests per second, burst 20).",
             "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
@@ -188,7 +191,9 @@ fn operation(ir: &Ir, t: &TypeDef, plural: &str, a: &ActionDef) -> Value {
     }
     responses.insert("404".into(), shared("NotFound"));
     responses.insert("413".into(), shared("PayloadTooLarge"));
+    responses.insert("414".into(), shared("UriTooLong"));
     responses.insert("429".into(), shared("TooManyRequests"));
+    responses.insert("431".into(), shared("HeaderFieldsTooLarge"));
     op.insert("responses".into(), Value::Object(responses));
     let security = match (&a.host, &a.scope) {
         (Host::Core, Some(s)) => json!([{"oauth2": [s]}]),
