@@ -875,9 +875,9 @@ impl Cx<'_> {
         let mut names: HashMap<String, Loc> = HashMap::new();
         let mut rust_names: HashMap<String, String> = HashMap::new();
         // Type names that share the resource's module.
-        let action_enum = format!("{}Action", ident::bare(type_rust));
-        let query = format!("{}Query", ident::bare(type_rust));
-        let service = format!("{}Service", ident::camel(&plural));
+        let action_enum = ident::action_enum(type_rust);
+        let query = ident::query_type(type_rust);
+        let service = ident::service_trait(&plural);
         let mut module_types: HashMap<String, String> = module_type_names(f, type_rust, fields)
             .into_iter()
             .map(|(n, what, _)| (n, what))
@@ -1658,15 +1658,14 @@ fn module_type_names(
     type_rust: &str,
     fields: &[Field],
 ) -> Vec<(String, String, Loc)> {
-    let bare = ident::bare(type_rust);
     let mut names = vec![
         (
-            bare.to_owned(),
+            ident::bare(type_rust).to_owned(),
             format!("the type `{}`", f.name.value),
             f.name.loc,
         ),
         (
-            format!("{bare}Query"),
+            ident::query_type(type_rust),
             "the query builder".to_owned(),
             f.name.loc,
         ),
@@ -1675,12 +1674,12 @@ fn module_type_names(
         && let Some(p) = &f.plural
     {
         names.push((
-            format!("{bare}Action"),
+            ident::action_enum(type_rust),
             "the action enum".to_owned(),
             f.name.loc,
         ));
         names.push((
-            format!("{}Service", ident::camel(&p.value)),
+            ident::service_trait(&p.value),
             "the service trait".to_owned(),
             f.name.loc,
         ));

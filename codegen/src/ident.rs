@@ -108,6 +108,21 @@ pub fn bare(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
+/// The query builder of the type whose Rust name is `type_rust` (`IntegrationRunQuery`).
+pub fn query_type(type_rust: &str) -> String {
+    format!("{}Query", bare(type_rust))
+}
+
+/// The enum of a resource's actions (`IntegrationRunAction`).
+pub fn action_enum(type_rust: &str) -> String {
+    format!("{}Action", bare(type_rust))
+}
+
+/// The server-side trait of a resource, from its plural (`IntegrationRunsService`).
+pub fn service_trait(plural: &str) -> String {
+    format!("{}Service", camel(plural))
+}
+
 /// Splits on every character that cannot be part of an identifier, so `Asn::Header`,
 /// `api.post.added` and `to-coupa` all become words heck can case.
 fn words(name: &str) -> String {
@@ -129,6 +144,14 @@ fn escape_keyword(s: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_built_from_a_type_drop_its_raw_prefix() {
+        assert_eq!(query_type("IntegrationRun"), "IntegrationRunQuery");
+        assert_eq!(query_type("r#Type"), "TypeQuery");
+        assert_eq!(action_enum("r#Match"), "MatchAction");
+        assert_eq!(service_trait("integration-runs"), "IntegrationRunsService");
+    }
 
     #[test]
     fn fields_are_snake_case() {

@@ -32,7 +32,7 @@ fn type_path(ir: &Ir, name: &str) -> TokenStream {
 fn query_path(ir: &Ir, name: &str) -> TokenStream {
     let t = ir.get(name).expect("the checks resolved every type name");
     let m = ident(&t.module);
-    let q = format_ident!("{}Query", crate::ident::bare(&t.rust));
+    let q = ident(&crate::ident::query_type(&t.rust));
     quote! { crate::#m::#q }
 }
 

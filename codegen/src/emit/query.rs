@@ -1,7 +1,7 @@
 //! Query builders: a typed filter method per element, over `coupa_runtime::Query`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{doc_escape, ident};
 use crate::ir::{Field, FieldType, Ir, TypeDef};
@@ -36,7 +36,7 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
     if t.open {
         return quote! {};
     }
-    let q = format_ident!("{}Query", crate::ident::bare(&t.rust));
+    let q = ident(&crate::ident::query_type(&t.rust));
     let model = crate::ident::bare(&t.rust);
     let methods = t.fields.iter().filter_map(|f| filter_method(ir, f));
     let paging = t.resource.is_some().then(|| {
@@ -125,7 +125,7 @@ fn filter_method(ir: &Ir, f: &Field) -> Option<TokenStream> {
                 return None;
             }
             let module = ident(module);
-            let nq = format_ident!("{}Query", crate::ident::bare(rust));
+            let nq = ident(&crate::ident::query_type(rust));
             let doc = format!(
                 "Filters on the elements of `{w}` (`{}[element]=value`): {desc}",
                 coupa_runtime_key(w)
