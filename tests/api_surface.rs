@@ -20,11 +20,41 @@ fn tokens(t: &impl ToTokens) -> String {
         .replace(",>", ">")
 }
 
+/// Method, host and scope of a `Route::new(...)` expression, as `POST Core Some("scope")`.
+fn route(expr: &syn::Expr) -> Vec<String> {
+    let text = tokens(expr);
+    let after = |marker: &str| {
+        text.split(marker).nth(1).map(|rest| {
+            rest.split([',', ')', ' '])
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+    };
+    let method = after("Method::").unwrap_or_default().to_uppercase();
+    let host = after("host(Host::").unwrap_or_else(|| "Core".to_owned());
+    let scope = match text
+        .split("scope(\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+    {
+        Some(s) => format!("Some(\"{s}\")"),
+        None => "None".to_owned(),
+    };
+    vec![method, host, scope]
+}
+
 fn surface(module: &str, file: &syn::File, out: &mut Vec<String>) {
     for item in &file.items {
         match item {
             syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
                 out.push(format!("struct {module}::{}", s.ident));
+                // serde's `rename_all = "kebab-case"`: a field's wire name unless it says another.
+                let kebab = s
+                    .attrs
+                    .iter()
+                    .filter(|a| a.path().is_ident("serde"))
+                    .any(|a| tokens(a).contains("rename_all = \"kebab-case\""));
                 for f in &s.fields {
                     let name = f
                         .ident
@@ -41,7 +71,8 @@ fn surface(module: &str, file: &syn::File, out: &mut Vec<String>) {
                                 .nth(1)
                                 .and_then(|r| r.split('"').next())
                                 .map(str::to_owned)
-                        });
+                        })
+                        .or_else(|| kebab.then(|| name.trim_start_matches("r#").replace('_', "-")));
                     match wire {
                         Some(w) => out.push(format!("    {name}: {}  // \"{w}\"", tokens(&f.ty))),
                         None => out.push(format!("    {name}: {}", tokens(&f.ty))),
@@ -92,18 +123,7 @@ fn surface(module: &str, file: &syn::File, out: &mut Vec<String>) {
                 for it in &i.items {
                     match it {
                         syn::ImplItem::Type(t) if t.ident == "Response" => response = tokens(&t.ty),
-                        syn::ImplItem::Const(c)
-                            if ["METHOD", "HOST", "SCOPE"]
-                                .contains(&c.ident.to_string().as_str()) =>
-                        {
-                            consts.push(
-                                tokens(&c.expr)
-                                    .rsplit("::")
-                                    .next()
-                                    .unwrap_or_default()
-                                    .to_owned(),
-                            )
-                        }
+                        syn::ImplItem::Const(c) if c.ident == "ROUTE" => consts = route(&c.expr),
                         _ => {}
                     }
                 }

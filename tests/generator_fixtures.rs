@@ -156,8 +156,9 @@ fn fixture_references() {
             "pub supplier: Option<crate::supplier::Supplier>",
             "pub lines: Option<Vec<crate::order_line::OrderLine>>",
             "pub flow: Option<crate::flow::Flow>",
-            "cx.nested(at, &const { Rules::new(\"supplier\")",
-            "cx.nested_list(at, &const { Rules::new(\"lines\")",
+            "Element::nested(\"supplier\", &crate::supplier::SHAPE)",
+            "cx.nested(at, &e[1], self.supplier.as_ref());",
+            "cx.nested_list(at, &e[2], self.lines.as_deref());",
         ],
     );
     assert_contains(
@@ -223,8 +224,9 @@ fn fixture_bulk() {
         file(&files, "bids.rs"),
         &[
             "coupa_runtime::validate::validate_envelope(",
-            "coupa_runtime::Mode::BulkUpdate",
-            "coupa_runtime::Mode::BulkDelete",
+            "ActionKind::BulkUpdate",
+            "ActionKind::BulkDelete",
+            "Self::ROUTE.kind",
             "type Response = crate::bid_list::BidList;",
             "type Response = crate::bid_bulk_result::BidBulkResult;",
         ],
@@ -261,8 +263,8 @@ fn fixture_recursive() {
         "category.rs",
         file(&files, "category.rs"),
         &[
-            "pub parent: Option<Box<crate::category::Category>>",
-            "pub children: Option<Vec<crate::category::Category>>",
+            "pub parent: Option<Box<Category>>",
+            "pub children: Option<Vec<Category>>",
             "self.parent.as_deref()",
         ],
     );
@@ -271,7 +273,7 @@ fn fixture_recursive() {
         file(&files, "taxonomies.rs"),
         &[
             "pub root: Option<crate::category::Category>",
-            "pub parent: Option<Box<crate::taxonomies::Taxonomy>>",
+            "pub parent: Option<Box<Taxonomy>>",
         ],
     );
     assert_contains(

@@ -170,7 +170,7 @@ where
     if let Err(v) = request.validate() {
         panic!(
             "{file}: the page's own payload fails validation for `{}`: {v}",
-            E::ACTION
+            E::ROUTE.name
         );
     }
     let sent = request
@@ -193,7 +193,7 @@ where
     let response = E::decode_response(Format::Json, &bytes).unwrap_or_else(|e| {
         panic!(
             "{file} does not read as the response of `{}`: {e}",
-            E::ACTION
+            E::ROUTE.name
         )
     });
     let again = serde_json::to_value(&response).expect("the response writes as JSON");
@@ -207,7 +207,7 @@ where
         again,
         want,
         "{file}: the response of `{}` does not write back as it was read",
-        E::ACTION
+        E::ROUTE.name
     );
     response
 }

@@ -604,7 +604,7 @@ fn a_cso_id_with_letters_is_refused_by_validation() {
     let update = coupa_runtime::validate::validate_envelope(
         req.events.as_deref(),
         "events",
-        Mode::BulkUpdate,
+        coupa_runtime::ActionKind::BulkUpdate,
     )
     .expect_err("letters in an id");
     let event: Event = wire::decode(

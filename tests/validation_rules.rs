@@ -9,7 +9,8 @@
 use coupa_api::{comments, events, integration, integration_errors, integration_runs};
 use coupa_runtime::validate::{Cx, Path, validate_batch, validate_with};
 use coupa_runtime::{
-    Endpoint, Mode, Rule, Rules, UniqueStore, UniqueValue, Validate, Violations, WireEnum,
+    Element, ElementKind, Endpoint, Mode, Rule, UniqueStore, UniqueValue, Validate, Violations,
+    WireEnum,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -297,7 +298,7 @@ fn case_insensitive_values_are_allowed_in_any_case() {
         let mut cx = Cx::new(Mode::Create, &mut out);
         cx.choice(
             &Path::Root,
-            &Rules::new("alert"),
+            &Element::new("alert", ElementKind::String).allowed(&["Both"]),
             Some(&Alert::from_wire(v)),
         );
         out.into_iter()
@@ -463,20 +464,18 @@ fn immutable_elements_are_refused_in_updates() {
 #[derive(Debug, Default)]
 struct Widget {
     code: Option<String>,
-    name: Option<String>,
 }
 
 impl Validate for Widget {
     const RESOURCE: &'static str = "widgets";
 
     fn validate_at(&self, cx: &mut Cx<'_>, at: &Path<'_>) {
-        cx.require(at, "code", self.code.is_some());
-        cx.text(
-            at,
-            &Rules::new("code").unique().max_len(8),
-            self.code.as_deref(),
-        );
-        cx.text(at, &Rules::new("name"), self.name.as_deref());
+        const CODE: Element = Element::new("code", ElementKind::String)
+            .required()
+            .unique()
+            .max_len(8);
+        cx.require(at, &CODE, self.code.is_some());
+        cx.text(at, &CODE, self.code.as_deref());
     }
 
     fn unique_values<'s>(&'s self, f: &mut dyn FnMut(&'static str, UniqueValue<'s>)) {
@@ -489,7 +488,6 @@ impl Validate for Widget {
 fn widget(code: &str) -> Widget {
     Widget {
         code: Some(code.to_owned()),
-        name: None,
     }
 }
 

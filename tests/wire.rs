@@ -325,14 +325,14 @@ impl<T: Model> Kept<T> {
 /// The registry's codec for a schema type: a resource's, or one of its envelopes'.
 fn codec(type_name: &str) -> &'static Codec {
     for r in RESOURCES {
-        if r.type_name == type_name {
+        if r.type_name() == type_name {
             return &r.codec;
         }
         for env in [&r.list_envelope, &r.bulk_request, &r.bulk_result]
             .into_iter()
             .flatten()
         {
-            if env.type_name == type_name {
+            if env.shape.name == type_name {
                 return &env.codec;
             }
         }
@@ -354,7 +354,7 @@ fn convert(g: &Golden, from: Format, bytes: &[u8], to: Format) -> Vec<u8> {
 // ---------------------------------------------------------------------------------------------
 
 fn check<T: Model + PartialEq + Debug>(g: &Golden) {
-    assert_eq!(T::shape().name, g.type_name, "{}: the table's type", g.path);
+    assert_eq!(T::SHAPE.name, g.type_name, "{}: the table's type", g.path);
     let (json_file, xml_file) = (format!("{}.json", g.path), format!("{}.xml", g.path));
     let (json, xml) = (read(&json_file), read(&xml_file));
     let json_v = json_of(&json, &json_file);
@@ -571,9 +571,8 @@ fn writing_is_in_element_order_and_a_fixed_point() {
     let run: IntegrationRun = wire::decode(Format::Xml, &xml).unwrap();
     let written = tree_of(&wire::encode(Format::Xml, &run).unwrap(), "run");
     let names: Vec<&str> = written.children.iter().map(|c| c.name.as_str()).collect();
-    let order: Vec<&str> = IntegrationRun::ELEMENTS
-        .iter()
-        .copied()
+    let order: Vec<&str> = coupa_api::integration_runs::SHAPE
+        .names()
         .filter(|e| names.contains(e))
         .collect();
     assert_eq!(names, order);

@@ -5,7 +5,7 @@
 //! generation is reproduced here by calling them for every type, exactly as `generate` does, and
 //! the formatting is `syn::parse2` + `prettyplease::unparse` on those tokens, as `generate` does
 //! for each file. Left out: the crate's `lib.rs` and the module doc comments (a few lines per
-//! type); [`tokens`] + [`format`] is checked against `generate` in the tests and in the report.
+//! type); [`tokens`] + [`format()`] is checked against `generate` in the tests and in the report.
 
 use coupa_codegen::diag::Diagnostics;
 use coupa_codegen::emit;

@@ -172,7 +172,7 @@ fn find_resource(name: &str) -> Option<&'static Resource> {
     if r.is_none() {
         eprintln!(
             "error: unknown resource `{name}`; the resources are {}",
-            registry::NAMES.join(", ")
+            coupa_runtime::registry::names(registry::RESOURCES)
         );
     }
     r
@@ -189,7 +189,7 @@ fn validate(
         return 2;
     };
     let Some(a) = r.action(action) else {
-        let names: Vec<&str> = r.actions.iter().map(|a| a.name).collect();
+        let names: Vec<&str> = r.routes.iter().map(|a| a.name).collect();
         eprintln!(
             "error: `{}` has no action `{action}`; its actions are {}",
             r.name,
@@ -360,8 +360,8 @@ fn mock(
 fn routes(out: &mut impl Write, as_json: bool) -> u8 {
     let mut rows = Vec::new();
     for r in registry::RESOURCES {
-        for a in r.actions {
-            rows.push((a.method, a.path, a.host.as_str(), r.name, a.name));
+        for a in r.routes {
+            rows.push((a.method.as_str(), a.path, a.host.as_str(), r.name, a.name));
         }
     }
     if as_json {

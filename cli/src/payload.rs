@@ -104,8 +104,8 @@ pub fn convert(
             ]
             .into_iter()
             .flatten()
-            .filter(|env| !map.is_empty() && map.keys().all(|k| env.elements.contains(&k.as_str())))
-            .min_by_key(|env| env.elements.len());
+            .filter(|env| !map.is_empty() && map.keys().all(|k| env.shape.element(k).is_some()))
+            .min_by_key(|env| env.shape.elements.len());
             match envelope {
                 Some(env) => (env.codec.convert)(from, bytes, to),
                 None => (resource.codec.convert)(from, bytes, to),

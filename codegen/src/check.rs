@@ -390,8 +390,7 @@ impl Cx<'_> {
         }
         let mut methods: HashMap<String, String> = HashMap::new();
         for fl in fields {
-            let m = crate::emit::query::method_name(fl);
-            let m = ident::bare(&m).to_owned();
+            let m = ident::bare(&fl.filter).to_owned();
             if let Some(other) = methods.get(&m) {
                 self.err(
                     "name-collision",
@@ -579,6 +578,7 @@ impl Cx<'_> {
         // A field with problems is still returned (when its type is known), so that later checks
         // that look it up do not report follow-on problems; the IR is not built anyway.
         Some(Field {
+            filter: ident::filter_method(&rust),
             wire,
             rust,
             description: e.description.value.clone(),
@@ -1007,9 +1007,9 @@ impl Cx<'_> {
                 ));
             }
             let ty = match p.ty.value.as_str() {
-                "integer" => ParamType::Integer,
-                "digits" => ParamType::Digits,
-                "string" => ParamType::String,
+                "integer" => ParamKind::Integer,
+                "digits" => ParamKind::Digits,
+                "string" => ParamKind::String,
                 other => {
                     self.err(
                         "unknown-param-type",

@@ -12,6 +12,9 @@ use serde::Deserialize;
 
 use crate::node::{Recover, Sp};
 
+/// The vocabulary the schemas share with the runtime: defined once, in `coupa-runtime`.
+pub use coupa_runtime::vocab::{ActionKind, Answers, Assigned, Host, Method, Takes};
+
 /// One schema file: a resource (a Coupa API with its elements and actions) or a shape (an object
 /// that resources refer to).
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -88,18 +91,6 @@ pub struct Source {
     /// The section of `../shared/spec/corrections.md` read beside it (or instead of it).
     #[serde(default)]
     pub corrections: Option<Sp<String>>,
-}
-
-/// The two Coupa hosts.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema, serde::Serialize,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Host {
-    /// `https://{instance}.coupahost.com`, OAuth 2.0.
-    Core,
-    /// `https://{instance}.cso.coupahost.com`, `X-CSO-API-KEY`.
-    Cso,
 }
 
 /// OAuth 2.0 scopes of a Core resource.
@@ -184,24 +175,6 @@ pub struct Element {
     pub note: Option<Sp<String>>,
 }
 
-/// Values Coupa assigns by itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Assigned {
-    /// The object's id, on create.
-    Id,
-    /// The time of creation.
-    CreatedAt,
-    /// The time of the last write.
-    UpdatedAt,
-    /// The user who created the object.
-    CreatedBy,
-    /// The user who last wrote the object.
-    UpdatedBy,
-    /// The next number of a sequence, on create (CSO `event-number`).
-    Sequence,
-}
-
 /// One row of an action table.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -242,115 +215,6 @@ pub struct Action {
     /// Where and why this row departs from the page's literal text.
     #[serde(default)]
     pub note: Option<Sp<String>>,
-}
-
-/// What an action does.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Deserialize,
-    JsonSchema,
-    serde::Serialize,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum ActionKind {
-    /// Creates one object.
-    Create,
-    /// Lists objects, with query filters.
-    Index,
-    /// Reads one object.
-    Show,
-    /// Changes one object.
-    Update,
-    /// Deletes one object.
-    Delete,
-    /// Moves one object to a status (`sets`).
-    Status,
-    /// Creates several objects from an envelope.
-    BulkCreate,
-    /// Changes several objects from an envelope.
-    BulkUpdate,
-    /// Deletes several objects named in an envelope.
-    BulkDelete,
-}
-
-/// HTTP methods used by Coupa.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Deserialize,
-    JsonSchema,
-    serde::Serialize,
-)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Method {
-    /// GET
-    Get,
-    /// POST
-    Post,
-    /// PUT
-    Put,
-    /// PATCH
-    Patch,
-    /// DELETE
-    Delete,
-}
-
-impl Method {
-    /// The method as HTTP writes it (`GET`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Patch => "PATCH",
-            Method::Delete => "DELETE",
-        }
-    }
-}
-
-/// What a request carries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Takes {
-    /// No body and no query.
-    Nothing,
-    /// One object.
-    Object,
-    /// One object, or no body at all (status actions that may carry counters).
-    OptionalObject,
-    /// The resource's bulk-request envelope.
-    Bulk,
-    /// Query filters, paging, ordering and response shaping.
-    Query,
-}
-
-/// What a response carries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Answers {
-    /// One object.
-    Object,
-    /// A list of objects.
-    List,
-    /// The resource's list envelope.
-    Envelope,
-    /// The resource's bulk-result envelope.
-    BulkResult,
-    /// The bytes of a file.
-    File,
 }
 
 /// A path parameter.

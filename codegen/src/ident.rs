@@ -28,8 +28,8 @@ pub const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be written as raw identifiers (`r#self` is an error).
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
-/// Type, trait and variant names of the standard prelude (and of names the generated code uses
-/// unqualified), which a generated type must not shadow.
+/// Type, trait and variant names of the standard prelude, and the runtime's names the generated
+/// modules import ([`RUNTIME_IMPORTS`]), which a generated type must not shadow.
 pub const PRELUDE_TYPES: &[&str] = &[
     "Box",
     "Clone",
@@ -59,6 +59,45 @@ pub const PRELUDE_TYPES: &[&str] = &[
     "ToOwned",
     "ToString",
     "Vec",
+    // RUNTIME_IMPORTS
+    "ActionKind",
+    "Answers",
+    "Assigned",
+    "BindTo",
+    "Codec",
+    "Element",
+    "ElementKind",
+    "Endpoint",
+    "Envelope",
+    "Host",
+    "Method",
+    "ParamKind",
+    "Resource",
+    "Route",
+    "Shape",
+    "Takes",
+];
+
+/// The runtime's names a generated module may import (`use coupa_runtime::{Element, ...}`), each
+/// with the path it is imported from. They are part of [`PRELUDE_TYPES`], so no generated type
+/// can shadow them.
+pub const RUNTIME_IMPORTS: &[(&str, &str)] = &[
+    ("ActionKind", "coupa_runtime::ActionKind"),
+    ("Answers", "coupa_runtime::Answers"),
+    ("Assigned", "coupa_runtime::Assigned"),
+    ("BindTo", "coupa_runtime::shape::BindTo"),
+    ("Codec", "coupa_runtime::registry::Codec"),
+    ("Element", "coupa_runtime::Element"),
+    ("ElementKind", "coupa_runtime::ElementKind"),
+    ("Endpoint", "coupa_runtime::Endpoint"),
+    ("Envelope", "coupa_runtime::registry::Envelope"),
+    ("Host", "coupa_runtime::Host"),
+    ("Method", "coupa_runtime::Method"),
+    ("ParamKind", "coupa_runtime::ParamKind"),
+    ("Resource", "coupa_runtime::registry::Resource"),
+    ("Route", "coupa_runtime::Route"),
+    ("Shape", "coupa_runtime::Shape"),
+    ("Takes", "coupa_runtime::Takes"),
 ];
 
 /// True for a Rust keyword.
@@ -123,6 +162,42 @@ pub fn service_trait(plural: &str) -> String {
     format!("{}Service", camel(plural))
 }
 
+/// Names a query builder defines itself (its constructor, and the provided methods of
+/// `coupa_runtime::QueryBuilder` and `coupa_runtime::Paging`); a filter on an element with one of
+/// these names is called `filter_<name>` instead.
+pub const QUERY_METHODS: &[&str] = &[
+    "new",
+    "offset",
+    "limit",
+    "order_by",
+    "dir",
+    "return_object",
+    "fields",
+    "into_query",
+    "as_query",
+    "as_query_mut",
+    "map",
+    "to_query_string",
+];
+
+/// The query builder's filter method for the field whose Rust name is `field_rust`
+/// (`created_at`, or `filter_limit` for an element named `limit`).
+pub fn filter_method(field_rust: &str) -> String {
+    let b = bare(field_rust);
+    if QUERY_METHODS.contains(&b) {
+        format!("filter_{b}")
+    } else {
+        field_rust.to_owned()
+    }
+}
+
+/// True when serde's `rename_all = "kebab-case"` does not already turn the Rust field name into
+/// the wire name, so the field needs its own `rename` (`custom_field_1` for `custom_field_1`,
+/// `r#type` needs none for `type`).
+pub fn needs_rename(field_rust: &str, wire: &str) -> bool {
+    bare(field_rust).replace('_', "-") != wire
+}
+
 /// Splits on every character that cannot be part of an identifier, so `Asn::Header`,
 /// `api.post.added` and `to-coupa` all become words heck can case.
 fn words(name: &str) -> String {
@@ -151,6 +226,30 @@ mod tests {
         assert_eq!(query_type("r#Type"), "TypeQuery");
         assert_eq!(action_enum("r#Match"), "MatchAction");
         assert_eq!(service_trait("integration-runs"), "IntegrationRunsService");
+    }
+
+    #[test]
+    fn filters_that_would_shadow_the_builder_are_renamed() {
+        assert_eq!(filter_method("limit"), "filter_limit");
+        assert_eq!(filter_method("r#type"), "r#type");
+        assert_eq!(filter_method("map"), "filter_map");
+        assert_eq!(filter_method("status"), "status");
+    }
+
+    #[test]
+    fn renames_only_where_kebab_case_is_not_the_wire_name() {
+        assert!(!needs_rename("created_at", "created-at"));
+        assert!(!needs_rename("r#type", "type"));
+        assert!(needs_rename("total_records", "total_records"));
+        assert!(needs_rename("_3_way", "3-way"));
+    }
+
+    #[test]
+    fn runtime_imports_are_reserved() {
+        for (name, path) in RUNTIME_IMPORTS {
+            assert!(is_prelude_type(name), "{name}");
+            assert!(path.ends_with(name), "{path}");
+        }
     }
 
     #[test]

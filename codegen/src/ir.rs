@@ -8,7 +8,9 @@
 
 use serde::Serialize;
 
-pub use crate::format::{ActionKind, Answers, Assigned, Host, Method, Takes};
+pub use coupa_runtime::vocab::{
+    ActionKind, Answers, Assigned, ElementKind, Host, Method, ParamKind, Takes,
+};
 
 /// Every type and resource in `schema/`.
 #[derive(Clone, Debug, Serialize)]
@@ -97,6 +99,8 @@ pub struct Field {
     pub wire: String,
     /// Rust field name (`created_at`, `r#type`).
     pub rust: String,
+    /// The query builder's filter method (`created_at`; `filter_limit` for `limit`).
+    pub filter: String,
     /// English description.
     pub description: String,
     /// The data type of one value.
@@ -179,6 +183,21 @@ impl FieldType {
             "object" => FieldType::Object,
             _ => return None,
         })
+    }
+
+    /// The runtime's kind of the element's values.
+    pub fn kind(&self) -> ElementKind {
+        match self {
+            FieldType::String => ElementKind::String,
+            FieldType::Text => ElementKind::Text,
+            FieldType::Integer => ElementKind::Integer,
+            FieldType::Decimal => ElementKind::Decimal,
+            FieldType::Boolean => ElementKind::Boolean,
+            FieldType::Datetime => ElementKind::DateTime,
+            FieldType::Digits => ElementKind::Digits,
+            FieldType::Object => ElementKind::Object,
+            FieldType::Shape { .. } => ElementKind::Shape,
+        }
     }
 
     /// Text types carry lengths and allowed values.
@@ -313,21 +332,9 @@ pub struct ParamDef {
     /// Rust field name.
     pub rust: String,
     /// Its type.
-    pub ty: ParamType,
+    pub ty: ParamKind,
     /// English description.
     pub description: Option<String>,
-}
-
-/// Path parameter types.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ParamType {
-    /// A Core integer id.
-    Integer,
-    /// A CSO id: a string of digits.
-    Digits,
-    /// Any text.
-    String,
 }
 
 /// An element a status action sets.

@@ -2,7 +2,7 @@
 //!
 //! The pipeline, one module per stage:
 //!
-//! 1. [`load`]: read the YAML files ([`node`] keeps a position on every value, [`format`] is the
+//! 1. [`load`]: read the YAML files ([`node`] keeps a position on every value, [`format`](mod@format) is the
 //!    schema format's types);
 //! 2. [`check`]: check them and lower them into the [`ir`], reporting every problem as a
 //!    [`diag::Diagnostic`] at `file:line:col`;

@@ -63,10 +63,10 @@ impl Tracker {
         self.seen
             .lock()
             .unwrap()
-            .insert((E::RESOURCE.to_owned(), E::ACTION.to_owned()));
+            .insert((E::ROUTE.resource.to_owned(), E::ROUTE.name.to_owned()));
         match self.client.send(e).await {
             Ok(r) => r,
-            Err(err) => panic!("{} {} failed: {err}", E::RESOURCE, E::ACTION),
+            Err(err) => panic!("{} {} failed: {err}", E::ROUTE.resource, E::ROUTE.name),
         }
     }
 }
@@ -370,7 +370,7 @@ async fn every_route(format: Format) {
     let all: BTreeSet<(String, String)> = coupa_api::registry::RESOURCES
         .iter()
         .flat_map(|r| {
-            r.actions
+            r.routes
                 .iter()
                 .map(move |a| (r.name.to_owned(), a.name.to_owned()))
         })

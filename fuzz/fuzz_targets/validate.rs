@@ -20,7 +20,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     for r in coupa_api::registry::RESOURCES {
         let one = (r.codec.read)(format, data).ok();
         let many = (r.codec.read_list)(format, data).ok();
-        for a in r.actions {
+        for a in r.routes {
             let Some(mode) = a.kind.mode() else { continue };
             if let Some(v) = &one {
                 let _ = (r.codec.validate)(v, mode, Some(&EveryOther), Some("1"));

@@ -6,141 +6,87 @@
 //! # Schema notes
 //!
 //! - The Comments page names attachments and their routes but shows no table for them. The elements are those of Coupa's attachment objects (Attachments API): id, timestamps, users, type (file, url, text), and the file, url or text itself. All are out: attachments are read here, not written.
+use coupa_runtime::{Element, ElementKind, Shape};
 /// An attachment of a comment: a file, a URL or a text. Only file attachments can be downloaded.
 ///
 /// On the wire: `attachment`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "attachment")]
+#[serde(rename = "attachment", rename_all = "kebab-case", default)]
 pub struct Attachment {
     /// Coupa's unique identifier.
     ///
     /// Wire name `id`; returned only (not accepted in requests).
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
     ///
     /// Wire name `created-at`; returned only (not accepted in requests).
-    #[serde(rename = "created-at", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
     ///
     /// Wire name `updated-at`; returned only (not accepted in requests).
-    #[serde(rename = "updated-at", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// What the attachment holds.
     ///
     /// Wire name `type`; returned only (not accepted in requests); allowed values `file`, `url`, `text`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AttachmentType>,
     /// The name of the attached file (file attachments).
     ///
     /// Wire name `file`; returned only (not accepted in requests).
-    #[serde(rename = "file", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     /// The attached address (url attachments).
     ///
     /// Wire name `url`; returned only (not accepted in requests).
-    #[serde(rename = "url", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The attached text (text attachments).
     ///
     /// Wire name `text`; returned only (not accepted in requests).
-    #[serde(rename = "text", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Who the attachment is meant for (Internal, Supplier, ...).
     ///
     /// Wire name `intent`; returned only (not accepted in requests).
-    #[serde(rename = "intent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub intent: Option<String>,
     /// The user who attached it.
     ///
     /// Wire name `created-by`; returned only (not accepted in requests).
-    #[serde(rename = "created-by", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::short_user::ShortUser>,
     /// The user who last changed it.
     ///
     /// Wire name `updated-by`; returned only (not accepted in requests).
-    #[serde(rename = "updated-by", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::short_user::ShortUser>,
 }
-impl Attachment {
-    /// The wire names of the elements, in the order of the page's table.
-    pub const ELEMENTS: &'static [&'static str] = &[
-        "id",
-        "created-at",
-        "updated-at",
-        "type",
-        "file",
-        "url",
-        "text",
-        "intent",
-        "created-by",
-        "updated-by",
-    ];
-}
-/// The elements of the model, for `coupa_runtime::Preserved`.
-pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
-    name: "Attachment",
-    elements: &[
-        coupa_runtime::preserve::ElementInfo {
-            name: "id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "created-at",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "updated-at",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "type",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "file",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "url",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "text",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "intent",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "created-by",
-            aliases: &[],
-            nested: Some(&crate::short_user::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "updated-by",
-            aliases: &[],
-            nested: Some(&crate::short_user::SHAPE),
-        },
+/// The elements of [`Attachment`] and their rules, in the order of the page's table.
+pub static SHAPE: Shape = Shape::new(
+    "Attachment",
+    "attachment",
+    &[
+        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("type", ElementKind::String)
+            .output_only()
+            .allowed(&["file", "url", "text"]),
+        Element::new("file", ElementKind::String).output_only(),
+        Element::new("url", ElementKind::String).output_only(),
+        Element::new("text", ElementKind::Text).output_only(),
+        Element::new("intent", ElementKind::String).output_only(),
+        Element::nested("created-by", &crate::short_user::SHAPE).output_only(),
+        Element::nested("updated-by", &crate::short_user::SHAPE).output_only(),
     ],
-};
+);
 impl coupa_runtime::Model for Attachment {
-    const WIRE_NAME: &'static str = "attachment";
-    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
-        &SHAPE
-    }
+    const SHAPE: &'static Shape = &SHAPE;
 }
-/// The allowed values of [`Attachment::type`](#structfield.type) (`type`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
+/// The allowed values of [`Attachment::type`] (`type`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttachmentType {
     /// `file`
@@ -152,22 +98,16 @@ pub enum AttachmentType {
     /// A value the schemas do not list, kept exactly as Coupa sent it (and rejected on input by validation).
     Unknown(String),
 }
-impl AttachmentType {
-    /// The value as Coupa spells it.
-    pub fn as_str(&self) -> &str {
+impl coupa_runtime::WireEnum for AttachmentType {
+    const VALUES: &'static [&'static str] = &["file", "url", "text"];
+    const CASE_SENSITIVE: bool = true;
+    fn as_wire(&self) -> &str {
         match self {
             Self::File => "file",
             Self::Url => "url",
             Self::Text => "text",
             Self::Unknown(s) => s,
         }
-    }
-}
-impl coupa_runtime::WireEnum for AttachmentType {
-    const VALUES: &'static [&'static str] = &["file", "url", "text"];
-    const CASE_SENSITIVE: bool = true;
-    fn as_wire(&self) -> &str {
-        self.as_str()
     }
     fn from_wire(s: &str) -> Self {
         match s {
@@ -177,130 +117,84 @@ impl coupa_runtime::WireEnum for AttachmentType {
             other => Self::Unknown(other.to_owned()),
         }
     }
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
 }
-impl serde::Serialize for AttachmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        coupa_runtime::wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        coupa_runtime::wire::deserialize_enum(deserializer)
-    }
-}
-impl std::fmt::Display for AttachmentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for AttachmentType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
-        Ok(<Self as coupa_runtime::WireEnum>::from_wire(s))
-    }
-}
+coupa_runtime::wire_enum_impls!(AttachmentType);
 impl coupa_runtime::Validate for Attachment {
     fn validate_at(
         &self,
         cx: &mut coupa_runtime::validate::Cx<'_>,
         at: &coupa_runtime::validate::Path<'_>,
     ) {
-        use coupa_runtime::Rules;
-        cx.integer(at, &const { Rules::new("id").output_only() }, self.id);
-        cx.value(
-            at,
-            &const { Rules::new("created-at").output_only() },
-            self.created_at.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("updated-at").output_only() },
-            self.updated_at.is_some(),
-        );
-        cx.choice(at, &const { Rules::new("type").output_only() }, self.r#type.as_ref());
-        cx.text(at, &const { Rules::new("file").output_only() }, self.file.as_deref());
-        cx.text(at, &const { Rules::new("url").output_only() }, self.url.as_deref());
-        cx.text(at, &const { Rules::new("text").output_only() }, self.text.as_deref());
-        cx.text(
-            at,
-            &const { Rules::new("intent").output_only() },
-            self.intent.as_deref(),
-        );
-        cx.nested(
-            at,
-            &const { Rules::new("created-by").output_only() },
-            self.created_by.as_ref(),
-        );
-        cx.nested(
-            at,
-            &const { Rules::new("updated-by").output_only() },
-            self.updated_by.as_ref(),
-        );
+        let e = SHAPE.elements;
+        cx.integer(at, &e[0], self.id);
+        cx.value(at, &e[1], self.created_at.is_some());
+        cx.value(at, &e[2], self.updated_at.is_some());
+        cx.choice(at, &e[3], self.r#type.as_ref());
+        cx.text(at, &e[4], self.file.as_deref());
+        cx.text(at, &e[5], self.url.as_deref());
+        cx.text(at, &e[6], self.text.as_deref());
+        cx.text(at, &e[7], self.intent.as_deref());
+        cx.nested(at, &e[8], self.created_by.as_ref());
+        cx.nested(at, &e[9], self.updated_by.as_ref());
     }
 }
-///Filters on [`Attachment`] objects (Coupa's `field[op]=value` query language).
+/// Filters on [`Attachment`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AttachmentQuery(coupa_runtime::Query);
+pub struct AttachmentQuery(pub(crate) coupa_runtime::Query);
+impl coupa_runtime::QueryBuilder for AttachmentQuery {
+    fn as_query(&self) -> &coupa_runtime::Query {
+        &self.0
+    }
+    fn as_query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.0
+    }
+    fn into_query(self) -> coupa_runtime::Query {
+        self.0
+    }
+}
 impl AttachmentQuery {
     /// No filter.
     pub fn new() -> Self {
         Self::default()
     }
-    ///Filters on `id` (`id`): Coupa's unique identifier.
+    /// Filters on [`id`](Attachment::id) (`id`).
     pub fn id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("id", filter))
     }
-    ///Filters on `created-at` (`created_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// Filters on [`created_at`](Attachment::created_at) (`created_at`).
     pub fn created_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("created-at", filter))
     }
-    ///Filters on `updated-at` (`updated_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// Filters on [`updated_at`](Attachment::updated_at) (`updated_at`).
     pub fn updated_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("updated-at", filter))
     }
-    ///Filters on `type` (`type`): What the attachment holds.
+    /// Filters on [`type`](Attachment::type) (`type`).
     pub fn r#type(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("type", filter))
     }
-    ///Filters on `file` (`file`): The name of the attached file (file attachments).
+    /// Filters on [`file`](Attachment::file) (`file`).
     pub fn file(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("file", filter))
     }
-    ///Filters on `url` (`url`): The attached address (url attachments).
+    /// Filters on [`url`](Attachment::url) (`url`).
     pub fn url(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("url", filter))
     }
-    ///Filters on `text` (`text`): The attached text (text attachments).
+    /// Filters on [`text`](Attachment::text) (`text`).
     pub fn text(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("text", filter))
     }
-    ///Filters on `intent` (`intent`): Who the attachment is meant for (Internal, Supplier, ...).
+    /// Filters on [`intent`](Attachment::intent) (`intent`).
     pub fn intent(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("intent", filter))
     }
-    ///Filters on the elements of `created-by` (`created_by[element]=value`): The user who attached it.
+    /// Filters on the elements of [`created_by`](Attachment::created_by) (`created_by[element]=value`).
     pub fn created_by(self, filter: crate::short_user::ShortUserQuery) -> Self {
-        Self(self.0.nested("created-by", filter.into_query()))
+        Self(self.0.nested("created-by", filter.0))
     }
-    ///Filters on the elements of `updated-by` (`updated_by[element]=value`): The user who last changed it.
+    /// Filters on the elements of [`updated_by`](Attachment::updated_by) (`updated_by[element]=value`).
     pub fn updated_by(self, filter: crate::short_user::ShortUserQuery) -> Self {
-        Self(self.0.nested("updated-by", filter.into_query()))
-    }
-    /// The query.
-    pub fn as_query(&self) -> &coupa_runtime::Query {
-        &self.0
-    }
-    /// The query, to nest it under an association or send it.
-    pub fn into_query(self) -> coupa_runtime::Query {
-        self.0
-    }
-    /// The query string (without `?`).
-    pub fn to_query_string(&self) -> String {
-        self.0.to_query_string()
+        Self(self.0.nested("updated-by", filter.0))
     }
 }

@@ -6,48 +6,35 @@
 //! # Schema notes
 //!
 //! - The page's responses show the types api.post.added, api.put.updated and event.deleted.logMsg; the type is kept as free text because CSO's list of message types is not documented.
+use coupa_runtime::{Element, ElementKind, Shape};
 /// One message of a CSO write result.
 ///
 /// On the wire: `result`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "result")]
+#[serde(rename = "result", rename_all = "kebab-case", default)]
 pub struct BulkResultEntry {
     /// The kind of message (api.post.added, api.put.updated, event.deleted.logMsg).
     ///
     /// Wire name `type`; returned only (not accepted in requests).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The message (2 objects created.).
     ///
     /// Wire name `description`; returned only (not accepted in requests).
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
-impl BulkResultEntry {
-    /// The wire names of the elements, in the order of the page's table.
-    pub const ELEMENTS: &'static [&'static str] = &["type", "description"];
-}
-/// The elements of the model, for `coupa_runtime::Preserved`.
-pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
-    name: "BulkResultEntry",
-    elements: &[
-        coupa_runtime::preserve::ElementInfo {
-            name: "type",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "description",
-            aliases: &[],
-            nested: None,
-        },
+/// The elements of [`BulkResultEntry`] and their rules, in the order of the page's table.
+pub static SHAPE: Shape = Shape::new(
+    "BulkResultEntry",
+    "result",
+    &[
+        Element::new("type", ElementKind::String).output_only(),
+        Element::new("description", ElementKind::String).output_only(),
     ],
-};
+);
 impl coupa_runtime::Model for BulkResultEntry {
-    const WIRE_NAME: &'static str = "result";
-    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
-        &SHAPE
-    }
+    const SHAPE: &'static Shape = &SHAPE;
 }
 impl coupa_runtime::Validate for BulkResultEntry {
     fn validate_at(
@@ -55,41 +42,36 @@ impl coupa_runtime::Validate for BulkResultEntry {
         cx: &mut coupa_runtime::validate::Cx<'_>,
         at: &coupa_runtime::validate::Path<'_>,
     ) {
-        use coupa_runtime::Rules;
-        cx.text(at, &const { Rules::new("type").output_only() }, self.r#type.as_deref());
-        cx.text(
-            at,
-            &const { Rules::new("description").output_only() },
-            self.description.as_deref(),
-        );
+        let e = SHAPE.elements;
+        cx.text(at, &e[0], self.r#type.as_deref());
+        cx.text(at, &e[1], self.description.as_deref());
     }
 }
-///Filters on [`BulkResultEntry`] objects (Coupa's `field[op]=value` query language).
+/// Filters on [`BulkResultEntry`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BulkResultEntryQuery(coupa_runtime::Query);
+pub struct BulkResultEntryQuery(pub(crate) coupa_runtime::Query);
+impl coupa_runtime::QueryBuilder for BulkResultEntryQuery {
+    fn as_query(&self) -> &coupa_runtime::Query {
+        &self.0
+    }
+    fn as_query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.0
+    }
+    fn into_query(self) -> coupa_runtime::Query {
+        self.0
+    }
+}
 impl BulkResultEntryQuery {
     /// No filter.
     pub fn new() -> Self {
         Self::default()
     }
-    ///Filters on `type` (`type`): The kind of message (api.post.added, api.put.updated, event.deleted.logMsg).
+    /// Filters on [`type`](BulkResultEntry::type) (`type`).
     pub fn r#type(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("type", filter))
     }
-    ///Filters on `description` (`description`): The message (2 objects created.).
+    /// Filters on [`description`](BulkResultEntry::description) (`description`).
     pub fn description(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("description", filter))
-    }
-    /// The query.
-    pub fn as_query(&self) -> &coupa_runtime::Query {
-        &self.0
-    }
-    /// The query, to nest it under an association or send it.
-    pub fn into_query(self) -> coupa_runtime::Query {
-        self.0
-    }
-    /// The query string (without `?`).
-    pub fn to_query_string(&self) -> String {
-        self.0.to_query_string()
     }
 }

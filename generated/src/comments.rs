@@ -9,183 +9,130 @@
 //! - The table's paths write parameters as ":invoice_id"; they are written in braces here. Each route's action is named for its parent (create-for-invoice, ...) because the page calls all five rows of a kind "作成" (create), "インデックス" (index) or "表示" (show). The parent's Coupa type (InvoiceHeader, ExpenseReport, OrderHeader, User, RequisitionHeader) and id are bound to commentable-type and commentable-id.
 //! - The page's text adds three routes that its table lacks: POST /api/comments (the payload names the commentable), and the attachments of a comment at /api/comments/{id}/attachments and /api/comments/{id}/attachments/{attachment_id}.
 //! - The page's example POST bodies are XML; they are among the golden payloads of the tests.
+use coupa_runtime::{
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource, shape::BindTo,
+};
 /// A comment on a Coupa document (an invoice, expense report, purchase order, user or requisition). Use the API to create and read comments, and to read their attachments.
 ///
 /// On the wire: `comment`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "comment")]
+#[serde(rename = "comment", rename_all = "kebab-case", default)]
 pub struct Comment {
     /// The comment's attachments.
     ///
     /// Wire name `attachments`; returned only (not accepted in requests).
     ///
     /// Schema note: The row reads "attachments | attachments | yes | 該当なし" (not applicable): one "yes", read as api-out (corrections.md), and no data type; the type is a list of Attachment objects, read through the attachment routes.
-    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::attachment::Attachment>>,
     /// The id of the document the comment is on.
     ///
     /// Wire name `commentable-id`; sent and returned.
-    #[serde(rename = "commentable-id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub commentable_id: Option<i64>,
     /// The Coupa type of the document the comment is on (seen: InvoiceHeader, OrderHeader, RequisitionHeader, ExpenseReport, User).
     ///
     /// Wire name `commentable-type`; sent and returned; at most 255 characters.
     ///
     /// Schema note: The page lists no allowed values; the values seen are kept in the description rather than as a closed list, so a commentable type the page does not show is not rejected.
-    #[serde(
-        rename = "commentable-type",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub commentable_type: Option<String>,
     /// The type of the comment; used by Coupa internally only.
     ///
     /// Wire name `comment-type`; internal (neither sent nor returned); at most 255 characters.
     ///
     /// Schema note: The row has no "yes" at all; corrections.md calls the element internal.
-    #[serde(rename = "comment-type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment_type: Option<String>,
     /// The text of the comment. Mention a user by writing @\[User:{id}\] in it.
     ///
     /// Wire name `comments`; sent and returned; required on create.
     ///
     /// Schema note: The page translates the wire name (コメント). Its row shows api-in and api-out; corrections.md adds that the element is required on create.
-    #[serde(rename = "comments", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
     ///
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     ///
     /// Schema note: The page translates the wire name (作成日時).
-    #[serde(rename = "created-at", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// The user who created the comment.
     ///
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     ///
     /// Schema note: The page's type is User; Coupa sends the short user object.
-    #[serde(rename = "created-by", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::short_user::ShortUser>,
     /// Coupa's unique identifier of the comment.
     ///
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     ///
     /// Schema note: The page's description says "the user's" unique identifier, a translation slip.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The reason code of the comment.
     ///
     /// Wire name `reason-code`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(rename = "reason-code", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<String>,
     /// Whether the comment is shown to the supplier.
     ///
     /// Wire name `to-supplier`; sent and returned.
     ///
     /// Schema note: One "yes" survives in the row. Showing a comment to the supplier is chosen when the comment is posted, so the element is read as api-in and api-out rather than rejected on input.
-    #[serde(rename = "to-supplier", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to_supplier: Option<bool>,
     /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
     ///
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(rename = "updated-at", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// The user who last updated the comment.
     ///
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     ///
     /// Schema note: The page's type is User; Coupa sends the short user object.
-    #[serde(rename = "updated-by", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::short_user::ShortUser>,
 }
-impl Comment {
-    /// The wire names of the elements, in the order of the page's table.
-    pub const ELEMENTS: &'static [&'static str] = &[
-        "attachments",
-        "commentable-id",
-        "commentable-type",
-        "comment-type",
-        "comments",
-        "created-at",
-        "created-by",
-        "id",
-        "reason-code",
-        "to-supplier",
-        "updated-at",
-        "updated-by",
-    ];
-}
-/// The elements of the model, for `coupa_runtime::Preserved`.
-pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
-    name: "Comment",
-    elements: &[
-        coupa_runtime::preserve::ElementInfo {
-            name: "attachments",
-            aliases: &[],
-            nested: Some(&crate::attachment::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "commentable-id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "commentable-type",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "comment-type",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "comments",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "created-at",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "created-by",
-            aliases: &[],
-            nested: Some(&crate::short_user::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "reason-code",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "to-supplier",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "updated-at",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "updated-by",
-            aliases: &[],
-            nested: Some(&crate::short_user::SHAPE),
-        },
+/// The elements of [`Comment`] and their rules, in the order of the page's table.
+pub static SHAPE: Shape = Shape::new(
+    "Comment",
+    "comment",
+    &[
+        Element::nested("attachments", &crate::attachment::SHAPE).list().output_only(),
+        Element::new("commentable-id", ElementKind::Integer),
+        Element::new("commentable-type", ElementKind::String).max_len(255),
+        Element::new("comment-type", ElementKind::String)
+            .output_only()
+            .input_only()
+            .max_len(255),
+        Element::new("comments", ElementKind::Text).required(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::short_user::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
+        Element::new("reason-code", ElementKind::String).output_only().max_len(255),
+        Element::new("to-supplier", ElementKind::Boolean),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::short_user::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
-};
+);
 impl coupa_runtime::Model for Comment {
-    const WIRE_NAME: &'static str = "comment";
-    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
-        &SHAPE
-    }
+    const SHAPE: &'static Shape = &SHAPE;
 }
 impl coupa_runtime::Validate for Comment {
     const RESOURCE: &'static str = "comments";
@@ -194,193 +141,133 @@ impl coupa_runtime::Validate for Comment {
         cx: &mut coupa_runtime::validate::Cx<'_>,
         at: &coupa_runtime::validate::Path<'_>,
     ) {
-        use coupa_runtime::Rules;
-        cx.require(at, "comments", self.comments.is_some());
-        cx.nested_list(
-            at,
-            &const { Rules::new("attachments").output_only() },
-            self.attachments.as_deref(),
-        );
-        cx.integer(at, &const { Rules::new("commentable-id") }, self.commentable_id);
-        cx.text(
-            at,
-            &const { Rules::new("commentable-type").max_len(255u32) },
-            self.commentable_type.as_deref(),
-        );
-        cx.text(
-            at,
-            &const { Rules::new("comment-type").output_only().max_len(255u32) },
-            self.comment_type.as_deref(),
-        );
-        cx.text(at, &const { Rules::new("comments") }, self.comments.as_deref());
-        cx.value(
-            at,
-            &const { Rules::new("created-at").output_only() },
-            self.created_at.is_some(),
-        );
-        cx.nested(
-            at,
-            &const { Rules::new("created-by").output_only() },
-            self.created_by.as_ref(),
-        );
-        cx.integer(at, &const { Rules::new("id").output_only().key() }, self.id);
-        cx.text(
-            at,
-            &const { Rules::new("reason-code").output_only().max_len(255u32) },
-            self.reason_code.as_deref(),
-        );
-        cx.value(at, &const { Rules::new("to-supplier") }, self.to_supplier.is_some());
-        cx.value(
-            at,
-            &const { Rules::new("updated-at").output_only() },
-            self.updated_at.is_some(),
-        );
-        cx.nested(
-            at,
-            &const { Rules::new("updated-by").output_only() },
-            self.updated_by.as_ref(),
-        );
+        let e = SHAPE.elements;
+        cx.require(at, &e[4], self.comments.is_some());
+        cx.nested_list(at, &e[0], self.attachments.as_deref());
+        cx.text(at, &e[2], self.commentable_type.as_deref());
+        cx.text(at, &e[3], self.comment_type.as_deref());
+        cx.value(at, &e[5], self.created_at.is_some());
+        cx.nested(at, &e[6], self.created_by.as_ref());
+        cx.integer(at, &e[7], self.id);
+        cx.text(at, &e[8], self.reason_code.as_deref());
+        cx.value(at, &e[10], self.updated_at.is_some());
+        cx.nested(at, &e[11], self.updated_by.as_ref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))
     }
 }
-///Filters on [`Comment`] objects (Coupa's `field[op]=value` query language).
+/// Filters on [`Comment`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CommentQuery(coupa_runtime::Query);
+pub struct CommentQuery(pub(crate) coupa_runtime::Query);
+impl coupa_runtime::QueryBuilder for CommentQuery {
+    fn as_query(&self) -> &coupa_runtime::Query {
+        &self.0
+    }
+    fn as_query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.0
+    }
+    fn into_query(self) -> coupa_runtime::Query {
+        self.0
+    }
+}
+impl coupa_runtime::Paging for CommentQuery {}
 impl CommentQuery {
     /// No filter.
     pub fn new() -> Self {
         Self::default()
     }
-    ///Filters on the elements of `attachments` (`attachments[element]=value`): The comment's attachments.
+    /// Filters on the elements of [`attachments`](Comment::attachments) (`attachments[element]=value`).
     pub fn attachments(self, filter: crate::attachment::AttachmentQuery) -> Self {
-        Self(self.0.nested("attachments", filter.into_query()))
+        Self(self.0.nested("attachments", filter.0))
     }
-    ///Filters on `commentable-id` (`commentable_id`): The id of the document the comment is on.
+    /// Filters on [`commentable_id`](Comment::commentable_id) (`commentable_id`).
     pub fn commentable_id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("commentable-id", filter))
     }
-    ///Filters on `commentable-type` (`commentable_type`): The Coupa type of the document the comment is on (seen: InvoiceHeader, OrderHeader, RequisitionHeader, ExpenseReport, User).
+    /// Filters on [`commentable_type`](Comment::commentable_type) (`commentable_type`).
     pub fn commentable_type(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("commentable-type", filter))
     }
-    ///Filters on `comment-type` (`comment_type`): The type of the comment; used by Coupa internally only.
+    /// Filters on [`comment_type`](Comment::comment_type) (`comment_type`).
     pub fn comment_type(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("comment-type", filter))
     }
-    ///Filters on `comments` (`comments`): The text of the comment.
+    /// Filters on [`comments`](Comment::comments) (`comments`).
     pub fn comments(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("comments", filter))
     }
-    ///Filters on `created-at` (`created_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// Filters on [`created_at`](Comment::created_at) (`created_at`).
     pub fn created_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("created-at", filter))
     }
-    ///Filters on the elements of `created-by` (`created_by[element]=value`): The user who created the comment.
+    /// Filters on the elements of [`created_by`](Comment::created_by) (`created_by[element]=value`).
     pub fn created_by(self, filter: crate::short_user::ShortUserQuery) -> Self {
-        Self(self.0.nested("created-by", filter.into_query()))
+        Self(self.0.nested("created-by", filter.0))
     }
-    ///Filters on `id` (`id`): Coupa's unique identifier of the comment.
+    /// Filters on [`id`](Comment::id) (`id`).
     pub fn id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("id", filter))
     }
-    ///Filters on `reason-code` (`reason_code`): The reason code of the comment.
+    /// Filters on [`reason_code`](Comment::reason_code) (`reason_code`).
     pub fn reason_code(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("reason-code", filter))
     }
-    ///Filters on `to-supplier` (`to_supplier`): Whether the comment is shown to the supplier.
+    /// Filters on [`to_supplier`](Comment::to_supplier) (`to_supplier`).
     pub fn to_supplier(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("to-supplier", filter))
     }
-    ///Filters on `updated-at` (`updated_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// Filters on [`updated_at`](Comment::updated_at) (`updated_at`).
     pub fn updated_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("updated-at", filter))
     }
-    ///Filters on the elements of `updated-by` (`updated_by[element]=value`): The user who last updated the comment.
+    /// Filters on the elements of [`updated_by`](Comment::updated_by) (`updated_by[element]=value`).
     pub fn updated_by(self, filter: crate::short_user::ShortUserQuery) -> Self {
-        Self(self.0.nested("updated-by", filter.into_query()))
-    }
-    /// Skips this many records.
-    pub fn offset(self, n: usize) -> Self {
-        Self(self.0.offset(n))
-    }
-    /// Returns at most this many records (Coupa answers at most 50).
-    pub fn limit(self, n: usize) -> Self {
-        Self(self.0.limit(n))
-    }
-    /// Orders by an element, by wire name.
-    pub fn order_by(self, element: &str) -> Self {
-        Self(self.0.order_by(element))
-    }
-    /// The sort direction.
-    pub fn dir(self, dir: coupa_runtime::query::Dir) -> Self {
-        Self(self.0.dir(dir))
-    }
-    /// How much of each object to return.
-    pub fn return_object(self, r: coupa_runtime::query::ReturnObject) -> Self {
-        Self(self.0.return_object(r))
-    }
-    /// Which elements to return.
-    pub fn fields(self, fields: &coupa_runtime::query::Fields) -> Self {
-        Self(self.0.fields(fields))
-    }
-    /// The query.
-    pub fn as_query(&self) -> &coupa_runtime::Query {
-        &self.0
-    }
-    /// The query, to nest it under an association or send it.
-    pub fn into_query(self) -> coupa_runtime::Query {
-        self.0
-    }
-    /// The query string (without `?`).
-    pub fn to_query_string(&self) -> String {
-        self.0.to_query_string()
+        Self(self.0.nested("updated-by", filter.0))
     }
 }
-///The actions of the comments API.
+/// The actions of the comments API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CommentAction {
-    ///`POST /api/invoices/{invoice_id}/comments`: Create a comment on an invoice.
+    /// [`CreateForInvoice`]: `POST /api/invoices/{invoice_id}/comments`.
     CreateForInvoice,
-    ///`POST /api/expense_reports/{expense_report_id}/comments`: Create a comment on an expense report.
+    /// [`CreateForExpenseReport`]: `POST /api/expense_reports/{expense_report_id}/comments`.
     CreateForExpenseReport,
-    ///`POST /api/purchase_orders/{purchase_order_id}/comments`: Create a comment on a purchase order.
+    /// [`CreateForPurchaseOrder`]: `POST /api/purchase_orders/{purchase_order_id}/comments`.
     CreateForPurchaseOrder,
-    ///`POST /api/users/{user_id}/comments`: Create a comment on a user.
+    /// [`CreateForUser`]: `POST /api/users/{user_id}/comments`.
     CreateForUser,
-    ///`POST /api/requisitions/{requisition_id}/comments`: Create a comment on a requisition.
+    /// [`CreateForRequisition`]: `POST /api/requisitions/{requisition_id}/comments`.
     CreateForRequisition,
-    ///`GET /api/invoices/{invoice_id}/comments`: Query the comments on an invoice.
+    /// [`IndexForInvoice`]: `GET /api/invoices/{invoice_id}/comments`.
     IndexForInvoice,
-    ///`GET /api/expense_reports/{expense_report_id}/comments`: Query the comments on an expense report.
+    /// [`IndexForExpenseReport`]: `GET /api/expense_reports/{expense_report_id}/comments`.
     IndexForExpenseReport,
-    ///`GET /api/purchase_orders/{purchase_order_id}/comments`: Query the comments on a purchase order.
+    /// [`IndexForPurchaseOrder`]: `GET /api/purchase_orders/{purchase_order_id}/comments`.
     IndexForPurchaseOrder,
-    ///`GET /api/users/{user_id}/comments`: Query the comments on a user.
+    /// [`IndexForUser`]: `GET /api/users/{user_id}/comments`.
     IndexForUser,
-    ///`GET /api/requisitions/{requisition_id}/comments`: Query the comments on a requisition.
+    /// [`IndexForRequisition`]: `GET /api/requisitions/{requisition_id}/comments`.
     IndexForRequisition,
-    ///`GET /api/invoices/{invoice_id}/comments/{id}`: Show a comment on an invoice.
+    /// [`ShowForInvoice`]: `GET /api/invoices/{invoice_id}/comments/{id}`.
     ShowForInvoice,
-    ///`GET /api/expense_reports/{expense_report_id}/comments/{id}`: Show a comment on an expense report.
+    /// [`ShowForExpenseReport`]: `GET /api/expense_reports/{expense_report_id}/comments/{id}`.
     ShowForExpenseReport,
-    ///`GET /api/purchase_orders/{purchase_order_id}/comments/{id}`: Show a comment on a purchase order.
+    /// [`ShowForPurchaseOrder`]: `GET /api/purchase_orders/{purchase_order_id}/comments/{id}`.
     ShowForPurchaseOrder,
-    ///`GET /api/users/{user_id}/comments/{id}`: Show a comment on a user.
+    /// [`ShowForUser`]: `GET /api/users/{user_id}/comments/{id}`.
     ShowForUser,
-    ///`GET /api/requisitions/{requisition_id}/comments/{id}`: Show a comment on a requisition.
+    /// [`ShowForRequisition`]: `GET /api/requisitions/{requisition_id}/comments/{id}`.
     ShowForRequisition,
-    ///`POST /api/comments`: Create a comment; the payload names the commentable document.
+    /// [`Create`]: `POST /api/comments`.
     Create,
-    ///`GET /api/comments/{id}/attachments`: List the attachments of a comment.
+    /// [`Attachments`]: `GET /api/comments/{id}/attachments`.
     Attachments,
-    ///`GET /api/comments/{id}/attachments/{attachment_id}`: Download the file of one attachment of a comment. A URL-type attachment has no file and answers "Attachment does not have a file attached".
+    /// [`Attachment`]: `GET /api/comments/{id}/attachments/{attachment_id}`.
     Attachment,
 }
-impl CommentAction {
-    /// Every action, in the order of the page's table.
-    pub const ALL: &'static [Self] = &[
+impl coupa_runtime::Actions for CommentAction {
+    const ALL: &'static [Self] = &[
         Self::CreateForInvoice,
         Self::CreateForExpenseReport,
         Self::CreateForPurchaseOrder,
@@ -400,77 +287,31 @@ impl CommentAction {
         Self::Attachments,
         Self::Attachment,
     ];
-    /// The action's name in the schema.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::CreateForInvoice => "create-for-invoice",
-            Self::CreateForExpenseReport => "create-for-expense-report",
-            Self::CreateForPurchaseOrder => "create-for-purchase-order",
-            Self::CreateForUser => "create-for-user",
-            Self::CreateForRequisition => "create-for-requisition",
-            Self::IndexForInvoice => "index-for-invoice",
-            Self::IndexForExpenseReport => "index-for-expense-report",
-            Self::IndexForPurchaseOrder => "index-for-purchase-order",
-            Self::IndexForUser => "index-for-user",
-            Self::IndexForRequisition => "index-for-requisition",
-            Self::ShowForInvoice => "show-for-invoice",
-            Self::ShowForExpenseReport => "show-for-expense-report",
-            Self::ShowForPurchaseOrder => "show-for-purchase-order",
-            Self::ShowForUser => "show-for-user",
-            Self::ShowForRequisition => "show-for-requisition",
-            Self::Create => "create",
-            Self::Attachments => "attachments",
-            Self::Attachment => "attachment",
-        }
-    }
-    /// The action with this name in the schema.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "create-for-invoice" => Some(Self::CreateForInvoice),
-            "create-for-expense-report" => Some(Self::CreateForExpenseReport),
-            "create-for-purchase-order" => Some(Self::CreateForPurchaseOrder),
-            "create-for-user" => Some(Self::CreateForUser),
-            "create-for-requisition" => Some(Self::CreateForRequisition),
-            "index-for-invoice" => Some(Self::IndexForInvoice),
-            "index-for-expense-report" => Some(Self::IndexForExpenseReport),
-            "index-for-purchase-order" => Some(Self::IndexForPurchaseOrder),
-            "index-for-user" => Some(Self::IndexForUser),
-            "index-for-requisition" => Some(Self::IndexForRequisition),
-            "show-for-invoice" => Some(Self::ShowForInvoice),
-            "show-for-expense-report" => Some(Self::ShowForExpenseReport),
-            "show-for-purchase-order" => Some(Self::ShowForPurchaseOrder),
-            "show-for-user" => Some(Self::ShowForUser),
-            "show-for-requisition" => Some(Self::ShowForRequisition),
-            "create" => Some(Self::Create),
-            "attachments" => Some(Self::Attachments),
-            "attachment" => Some(Self::Attachment),
-            _ => None,
-        }
-    }
-    /// What the action does.
-    pub fn kind(&self) -> coupa_runtime::ActionKind {
-        match self {
-            Self::CreateForInvoice => coupa_runtime::ActionKind::Create,
-            Self::CreateForExpenseReport => coupa_runtime::ActionKind::Create,
-            Self::CreateForPurchaseOrder => coupa_runtime::ActionKind::Create,
-            Self::CreateForUser => coupa_runtime::ActionKind::Create,
-            Self::CreateForRequisition => coupa_runtime::ActionKind::Create,
-            Self::IndexForInvoice => coupa_runtime::ActionKind::Index,
-            Self::IndexForExpenseReport => coupa_runtime::ActionKind::Index,
-            Self::IndexForPurchaseOrder => coupa_runtime::ActionKind::Index,
-            Self::IndexForUser => coupa_runtime::ActionKind::Index,
-            Self::IndexForRequisition => coupa_runtime::ActionKind::Index,
-            Self::ShowForInvoice => coupa_runtime::ActionKind::Show,
-            Self::ShowForExpenseReport => coupa_runtime::ActionKind::Show,
-            Self::ShowForPurchaseOrder => coupa_runtime::ActionKind::Show,
-            Self::ShowForUser => coupa_runtime::ActionKind::Show,
-            Self::ShowForRequisition => coupa_runtime::ActionKind::Show,
-            Self::Create => coupa_runtime::ActionKind::Create,
-            Self::Attachments => coupa_runtime::ActionKind::Index,
-            Self::Attachment => coupa_runtime::ActionKind::Show,
-        }
+    fn route(self) -> &'static Route {
+        ROUTES[self as usize]
     }
 }
+/// The routes of the actions, in the order of the page's table.
+pub static ROUTES: [&Route; 18] = [
+    CreateForInvoice::ROUTE,
+    CreateForExpenseReport::ROUTE,
+    CreateForPurchaseOrder::ROUTE,
+    CreateForUser::ROUTE,
+    CreateForRequisition::ROUTE,
+    IndexForInvoice::ROUTE,
+    IndexForExpenseReport::ROUTE,
+    IndexForPurchaseOrder::ROUTE,
+    IndexForUser::ROUTE,
+    IndexForRequisition::ROUTE,
+    ShowForInvoice::ROUTE,
+    ShowForExpenseReport::ROUTE,
+    ShowForPurchaseOrder::ROUTE,
+    ShowForUser::ROUTE,
+    ShowForRequisition::ROUTE,
+    Create::ROUTE,
+    Attachments::ROUTE,
+    Attachment::ROUTE,
+];
 impl Comment {
     /// Validates this object as the body (or one item of the bulk body) of `action`,
     /// collecting every violation. Actions without a body accept anything.
@@ -478,10 +319,7 @@ impl Comment {
         &self,
         action: CommentAction,
     ) -> Result<(), coupa_runtime::Violations> {
-        match action.kind().mode() {
-            Some(mode) => coupa_runtime::Validate::validate(self, mode),
-            None => Ok(()),
-        }
+        coupa_runtime::endpoint::validate_for(self, action)
     }
 }
 /// `POST /api/invoices/{invoice_id}/comments`: Create a comment on an invoice.
@@ -489,46 +327,41 @@ impl Comment {
 /// Action `create-for-invoice` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.write`. On this route `commentable-id` is the path's `invoice_id` and `commentable-type` is `InvoiceHeader`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForInvoice {
-    ///Path parameter `{invoice_id}`: The invoice's id.
+    /// Path parameter `{invoice_id}`: The invoice's id.
     pub invoice_id: i64,
     /// The body.
-    pub body: crate::comments::Comment,
+    pub body: Comment,
 }
 impl CreateForInvoice {
-    ///A request with these path parameters and body; the query and an optional body start empty.
-    pub fn new(invoice_id: i64, body: crate::comments::Comment) -> Self {
+    /// The request for the path's `invoice_id` with this body.
+    pub fn new(invoice_id: i64, body: Comment) -> Self {
         Self { invoice_id, body }
     }
 }
-impl coupa_runtime::Endpoint for CreateForInvoice {
-    type Response = crate::comments::Comment;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::POST;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "create-for-invoice";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Create;
-    const SCOPE: Option<&'static str> = Some("core.comment.write");
+impl Endpoint for CreateForInvoice {
+    type Response = Comment;
+    type Body = Comment;
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "create-for-invoice",
+            ActionKind::Create,
+            Method::Post,
+            "/api/invoices/{invoice_id}/comments",
+        )
+        .takes(Takes::Object)
+        .scope("core.comment.write")
+        .params(&[("invoice_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("invoice_id")),
+                ("commentable-type", BindTo::Const("InvoiceHeader")),
+            ],
+        );
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/invoices/");
-        path.push_str(&self.invoice_id.to_string());
-        path.push_str("/comments");
-        path
+        format!("/api/invoices/{}/comments", self.invoice_id)
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        coupa_runtime::wire::encode(format, &self.body).map(Some)
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        coupa_runtime::Validate::validate(&self.body, coupa_runtime::Mode::Create)
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&Comment> {
+        Some(&self.body)
     }
 }
 /// `POST /api/expense_reports/{expense_report_id}/comments`: Create a comment on an expense report.
@@ -536,46 +369,41 @@ impl coupa_runtime::Endpoint for CreateForInvoice {
 /// Action `create-for-expense-report` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.write`. On this route `commentable-id` is the path's `expense_report_id` and `commentable-type` is `ExpenseReport`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForExpenseReport {
-    ///Path parameter `{expense_report_id}`: The expense report's id.
+    /// Path parameter `{expense_report_id}`: The expense report's id.
     pub expense_report_id: i64,
     /// The body.
-    pub body: crate::comments::Comment,
+    pub body: Comment,
 }
 impl CreateForExpenseReport {
-    ///A request with these path parameters and body; the query and an optional body start empty.
-    pub fn new(expense_report_id: i64, body: crate::comments::Comment) -> Self {
+    /// The request for the path's `expense_report_id` with this body.
+    pub fn new(expense_report_id: i64, body: Comment) -> Self {
         Self { expense_report_id, body }
     }
 }
-impl coupa_runtime::Endpoint for CreateForExpenseReport {
-    type Response = crate::comments::Comment;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::POST;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "create-for-expense-report";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Create;
-    const SCOPE: Option<&'static str> = Some("core.comment.write");
+impl Endpoint for CreateForExpenseReport {
+    type Response = Comment;
+    type Body = Comment;
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "create-for-expense-report",
+            ActionKind::Create,
+            Method::Post,
+            "/api/expense_reports/{expense_report_id}/comments",
+        )
+        .takes(Takes::Object)
+        .scope("core.comment.write")
+        .params(&[("expense_report_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("expense_report_id")),
+                ("commentable-type", BindTo::Const("ExpenseReport")),
+            ],
+        );
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/expense_reports/");
-        path.push_str(&self.expense_report_id.to_string());
-        path.push_str("/comments");
-        path
+        format!("/api/expense_reports/{}/comments", self.expense_report_id)
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        coupa_runtime::wire::encode(format, &self.body).map(Some)
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        coupa_runtime::Validate::validate(&self.body, coupa_runtime::Mode::Create)
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&Comment> {
+        Some(&self.body)
     }
 }
 /// `POST /api/purchase_orders/{purchase_order_id}/comments`: Create a comment on a purchase order.
@@ -583,46 +411,41 @@ impl coupa_runtime::Endpoint for CreateForExpenseReport {
 /// Action `create-for-purchase-order` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.write`. On this route `commentable-id` is the path's `purchase_order_id` and `commentable-type` is `OrderHeader`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForPurchaseOrder {
-    ///Path parameter `{purchase_order_id}`: The purchase order's id.
+    /// Path parameter `{purchase_order_id}`: The purchase order's id.
     pub purchase_order_id: i64,
     /// The body.
-    pub body: crate::comments::Comment,
+    pub body: Comment,
 }
 impl CreateForPurchaseOrder {
-    ///A request with these path parameters and body; the query and an optional body start empty.
-    pub fn new(purchase_order_id: i64, body: crate::comments::Comment) -> Self {
+    /// The request for the path's `purchase_order_id` with this body.
+    pub fn new(purchase_order_id: i64, body: Comment) -> Self {
         Self { purchase_order_id, body }
     }
 }
-impl coupa_runtime::Endpoint for CreateForPurchaseOrder {
-    type Response = crate::comments::Comment;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::POST;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "create-for-purchase-order";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Create;
-    const SCOPE: Option<&'static str> = Some("core.comment.write");
+impl Endpoint for CreateForPurchaseOrder {
+    type Response = Comment;
+    type Body = Comment;
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "create-for-purchase-order",
+            ActionKind::Create,
+            Method::Post,
+            "/api/purchase_orders/{purchase_order_id}/comments",
+        )
+        .takes(Takes::Object)
+        .scope("core.comment.write")
+        .params(&[("purchase_order_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("purchase_order_id")),
+                ("commentable-type", BindTo::Const("OrderHeader")),
+            ],
+        );
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/purchase_orders/");
-        path.push_str(&self.purchase_order_id.to_string());
-        path.push_str("/comments");
-        path
+        format!("/api/purchase_orders/{}/comments", self.purchase_order_id)
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        coupa_runtime::wire::encode(format, &self.body).map(Some)
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        coupa_runtime::Validate::validate(&self.body, coupa_runtime::Mode::Create)
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&Comment> {
+        Some(&self.body)
     }
 }
 /// `POST /api/users/{user_id}/comments`: Create a comment on a user.
@@ -630,46 +453,41 @@ impl coupa_runtime::Endpoint for CreateForPurchaseOrder {
 /// Action `create-for-user` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.write`. On this route `commentable-id` is the path's `user_id` and `commentable-type` is `User`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForUser {
-    ///Path parameter `{user_id}`: The user's id.
+    /// Path parameter `{user_id}`: The user's id.
     pub user_id: i64,
     /// The body.
-    pub body: crate::comments::Comment,
+    pub body: Comment,
 }
 impl CreateForUser {
-    ///A request with these path parameters and body; the query and an optional body start empty.
-    pub fn new(user_id: i64, body: crate::comments::Comment) -> Self {
+    /// The request for the path's `user_id` with this body.
+    pub fn new(user_id: i64, body: Comment) -> Self {
         Self { user_id, body }
     }
 }
-impl coupa_runtime::Endpoint for CreateForUser {
-    type Response = crate::comments::Comment;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::POST;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "create-for-user";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Create;
-    const SCOPE: Option<&'static str> = Some("core.comment.write");
+impl Endpoint for CreateForUser {
+    type Response = Comment;
+    type Body = Comment;
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "create-for-user",
+            ActionKind::Create,
+            Method::Post,
+            "/api/users/{user_id}/comments",
+        )
+        .takes(Takes::Object)
+        .scope("core.comment.write")
+        .params(&[("user_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("user_id")),
+                ("commentable-type", BindTo::Const("User")),
+            ],
+        );
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/users/");
-        path.push_str(&self.user_id.to_string());
-        path.push_str("/comments");
-        path
+        format!("/api/users/{}/comments", self.user_id)
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        coupa_runtime::wire::encode(format, &self.body).map(Some)
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        coupa_runtime::Validate::validate(&self.body, coupa_runtime::Mode::Create)
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&Comment> {
+        Some(&self.body)
     }
 }
 /// `POST /api/requisitions/{requisition_id}/comments`: Create a comment on a requisition.
@@ -677,46 +495,41 @@ impl coupa_runtime::Endpoint for CreateForUser {
 /// Action `create-for-requisition` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.write`. On this route `commentable-id` is the path's `requisition_id` and `commentable-type` is `RequisitionHeader`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForRequisition {
-    ///Path parameter `{requisition_id}`: The requisition's id.
+    /// Path parameter `{requisition_id}`: The requisition's id.
     pub requisition_id: i64,
     /// The body.
-    pub body: crate::comments::Comment,
+    pub body: Comment,
 }
 impl CreateForRequisition {
-    ///A request with these path parameters and body; the query and an optional body start empty.
-    pub fn new(requisition_id: i64, body: crate::comments::Comment) -> Self {
+    /// The request for the path's `requisition_id` with this body.
+    pub fn new(requisition_id: i64, body: Comment) -> Self {
         Self { requisition_id, body }
     }
 }
-impl coupa_runtime::Endpoint for CreateForRequisition {
-    type Response = crate::comments::Comment;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::POST;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "create-for-requisition";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Create;
-    const SCOPE: Option<&'static str> = Some("core.comment.write");
+impl Endpoint for CreateForRequisition {
+    type Response = Comment;
+    type Body = Comment;
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "create-for-requisition",
+            ActionKind::Create,
+            Method::Post,
+            "/api/requisitions/{requisition_id}/comments",
+        )
+        .takes(Takes::Object)
+        .scope("core.comment.write")
+        .params(&[("requisition_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("requisition_id")),
+                ("commentable-type", BindTo::Const("RequisitionHeader")),
+            ],
+        );
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/requisitions/");
-        path.push_str(&self.requisition_id.to_string());
-        path.push_str("/comments");
-        path
+        format!("/api/requisitions/{}/comments", self.requisition_id)
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        coupa_runtime::wire::encode(format, &self.body).map(Some)
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        coupa_runtime::Validate::validate(&self.body, coupa_runtime::Mode::Create)
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&Comment> {
+        Some(&self.body)
     }
 }
 /// `GET /api/invoices/{invoice_id}/comments`: Query the comments on an invoice.
@@ -724,13 +537,13 @@ impl coupa_runtime::Endpoint for CreateForRequisition {
 /// Action `index-for-invoice` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `invoice_id` and `commentable-type` is `InvoiceHeader`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForInvoice {
-    ///Path parameter `{invoice_id}`: The invoice's id.
+    /// Path parameter `{invoice_id}`: The invoice's id.
     pub invoice_id: i64,
     /// Filters, paging, ordering and response shaping.
-    pub query: crate::comments::CommentQuery,
+    pub query: CommentQuery,
 }
 impl IndexForInvoice {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `invoice_id`, without filters (add them with [`with_query`](Self::with_query)).
     pub fn new(invoice_id: i64) -> Self {
         Self {
             invoice_id,
@@ -738,44 +551,44 @@ impl IndexForInvoice {
         }
     }
     /// Uses this query.
-    pub fn with_query(mut self, query: crate::comments::CommentQuery) -> Self {
+    pub fn with_query(mut self, query: CommentQuery) -> Self {
         self.query = query;
         self
     }
 }
-impl coupa_runtime::Endpoint for IndexForInvoice {
-    type Response = Vec<crate::comments::Comment>;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "index-for-invoice";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Index;
-    const SCOPE: Option<&'static str> = Some("core.comment.read");
+impl Endpoint for IndexForInvoice {
+    type Response = Vec<Comment>;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "index-for-invoice",
+            ActionKind::Index,
+            Method::Get,
+            "/api/invoices/{invoice_id}/comments",
+        )
+        .takes(Takes::Query)
+        .answers(Answers::List)
+        .scope("core.comment.read")
+        .params(&[("invoice_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("invoice_id")),
+                ("commentable-type", BindTo::Const("InvoiceHeader")),
+            ],
+        );
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/invoices/");
-        path.push_str(&self.invoice_id.to_string());
-        path.push_str("/comments");
-        path
+        format!("/api/invoices/{}/comments", self.invoice_id)
     }
     fn query(&self) -> Option<String> {
-        Some(self.query.to_query_string())
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode_list(format, bytes)
+        Some(self.query.0.to_query_string())
     }
 }
 impl coupa_runtime::endpoint::Paginated for IndexForInvoice {
-    type Item = crate::comments::Comment;
-    fn page(&self, offset: usize, limit: usize) -> Self {
-        let mut next = self.clone();
-        next.query = next.query.offset(offset).limit(limit);
-        next
+    type Item = Comment;
+    fn query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.query.0
     }
-    fn items(response: Self::Response) -> Vec<Self::Item> {
+    fn items(response: Vec<Comment>) -> Vec<Comment> {
         response
     }
 }
@@ -784,13 +597,13 @@ impl coupa_runtime::endpoint::Paginated for IndexForInvoice {
 /// Action `index-for-expense-report` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `expense_report_id` and `commentable-type` is `ExpenseReport`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForExpenseReport {
-    ///Path parameter `{expense_report_id}`: The expense report's id.
+    /// Path parameter `{expense_report_id}`: The expense report's id.
     pub expense_report_id: i64,
     /// Filters, paging, ordering and response shaping.
-    pub query: crate::comments::CommentQuery,
+    pub query: CommentQuery,
 }
 impl IndexForExpenseReport {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `expense_report_id`, without filters (add them with [`with_query`](Self::with_query)).
     pub fn new(expense_report_id: i64) -> Self {
         Self {
             expense_report_id,
@@ -798,44 +611,44 @@ impl IndexForExpenseReport {
         }
     }
     /// Uses this query.
-    pub fn with_query(mut self, query: crate::comments::CommentQuery) -> Self {
+    pub fn with_query(mut self, query: CommentQuery) -> Self {
         self.query = query;
         self
     }
 }
-impl coupa_runtime::Endpoint for IndexForExpenseReport {
-    type Response = Vec<crate::comments::Comment>;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "index-for-expense-report";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Index;
-    const SCOPE: Option<&'static str> = Some("core.comment.read");
+impl Endpoint for IndexForExpenseReport {
+    type Response = Vec<Comment>;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "index-for-expense-report",
+            ActionKind::Index,
+            Method::Get,
+            "/api/expense_reports/{expense_report_id}/comments",
+        )
+        .takes(Takes::Query)
+        .answers(Answers::List)
+        .scope("core.comment.read")
+        .params(&[("expense_report_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("expense_report_id")),
+                ("commentable-type", BindTo::Const("ExpenseReport")),
+            ],
+        );
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/expense_reports/");
-        path.push_str(&self.expense_report_id.to_string());
-        path.push_str("/comments");
-        path
+        format!("/api/expense_reports/{}/comments", self.expense_report_id)
     }
     fn query(&self) -> Option<String> {
-        Some(self.query.to_query_string())
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode_list(format, bytes)
+        Some(self.query.0.to_query_string())
     }
 }
 impl coupa_runtime::endpoint::Paginated for IndexForExpenseReport {
-    type Item = crate::comments::Comment;
-    fn page(&self, offset: usize, limit: usize) -> Self {
-        let mut next = self.clone();
-        next.query = next.query.offset(offset).limit(limit);
-        next
+    type Item = Comment;
+    fn query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.query.0
     }
-    fn items(response: Self::Response) -> Vec<Self::Item> {
+    fn items(response: Vec<Comment>) -> Vec<Comment> {
         response
     }
 }
@@ -844,13 +657,13 @@ impl coupa_runtime::endpoint::Paginated for IndexForExpenseReport {
 /// Action `index-for-purchase-order` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `purchase_order_id` and `commentable-type` is `OrderHeader`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForPurchaseOrder {
-    ///Path parameter `{purchase_order_id}`: The purchase order's id.
+    /// Path parameter `{purchase_order_id}`: The purchase order's id.
     pub purchase_order_id: i64,
     /// Filters, paging, ordering and response shaping.
-    pub query: crate::comments::CommentQuery,
+    pub query: CommentQuery,
 }
 impl IndexForPurchaseOrder {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `purchase_order_id`, without filters (add them with [`with_query`](Self::with_query)).
     pub fn new(purchase_order_id: i64) -> Self {
         Self {
             purchase_order_id,
@@ -858,44 +671,44 @@ impl IndexForPurchaseOrder {
         }
     }
     /// Uses this query.
-    pub fn with_query(mut self, query: crate::comments::CommentQuery) -> Self {
+    pub fn with_query(mut self, query: CommentQuery) -> Self {
         self.query = query;
         self
     }
 }
-impl coupa_runtime::Endpoint for IndexForPurchaseOrder {
-    type Response = Vec<crate::comments::Comment>;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "index-for-purchase-order";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Index;
-    const SCOPE: Option<&'static str> = Some("core.comment.read");
+impl Endpoint for IndexForPurchaseOrder {
+    type Response = Vec<Comment>;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "index-for-purchase-order",
+            ActionKind::Index,
+            Method::Get,
+            "/api/purchase_orders/{purchase_order_id}/comments",
+        )
+        .takes(Takes::Query)
+        .answers(Answers::List)
+        .scope("core.comment.read")
+        .params(&[("purchase_order_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("purchase_order_id")),
+                ("commentable-type", BindTo::Const("OrderHeader")),
+            ],
+        );
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/purchase_orders/");
-        path.push_str(&self.purchase_order_id.to_string());
-        path.push_str("/comments");
-        path
+        format!("/api/purchase_orders/{}/comments", self.purchase_order_id)
     }
     fn query(&self) -> Option<String> {
-        Some(self.query.to_query_string())
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode_list(format, bytes)
+        Some(self.query.0.to_query_string())
     }
 }
 impl coupa_runtime::endpoint::Paginated for IndexForPurchaseOrder {
-    type Item = crate::comments::Comment;
-    fn page(&self, offset: usize, limit: usize) -> Self {
-        let mut next = self.clone();
-        next.query = next.query.offset(offset).limit(limit);
-        next
+    type Item = Comment;
+    fn query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.query.0
     }
-    fn items(response: Self::Response) -> Vec<Self::Item> {
+    fn items(response: Vec<Comment>) -> Vec<Comment> {
         response
     }
 }
@@ -904,13 +717,13 @@ impl coupa_runtime::endpoint::Paginated for IndexForPurchaseOrder {
 /// Action `index-for-user` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `user_id` and `commentable-type` is `User`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForUser {
-    ///Path parameter `{user_id}`: The user's id.
+    /// Path parameter `{user_id}`: The user's id.
     pub user_id: i64,
     /// Filters, paging, ordering and response shaping.
-    pub query: crate::comments::CommentQuery,
+    pub query: CommentQuery,
 }
 impl IndexForUser {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `user_id`, without filters (add them with [`with_query`](Self::with_query)).
     pub fn new(user_id: i64) -> Self {
         Self {
             user_id,
@@ -918,44 +731,44 @@ impl IndexForUser {
         }
     }
     /// Uses this query.
-    pub fn with_query(mut self, query: crate::comments::CommentQuery) -> Self {
+    pub fn with_query(mut self, query: CommentQuery) -> Self {
         self.query = query;
         self
     }
 }
-impl coupa_runtime::Endpoint for IndexForUser {
-    type Response = Vec<crate::comments::Comment>;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "index-for-user";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Index;
-    const SCOPE: Option<&'static str> = Some("core.comment.read");
+impl Endpoint for IndexForUser {
+    type Response = Vec<Comment>;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "index-for-user",
+            ActionKind::Index,
+            Method::Get,
+            "/api/users/{user_id}/comments",
+        )
+        .takes(Takes::Query)
+        .answers(Answers::List)
+        .scope("core.comment.read")
+        .params(&[("user_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("user_id")),
+                ("commentable-type", BindTo::Const("User")),
+            ],
+        );
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/users/");
-        path.push_str(&self.user_id.to_string());
-        path.push_str("/comments");
-        path
+        format!("/api/users/{}/comments", self.user_id)
     }
     fn query(&self) -> Option<String> {
-        Some(self.query.to_query_string())
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode_list(format, bytes)
+        Some(self.query.0.to_query_string())
     }
 }
 impl coupa_runtime::endpoint::Paginated for IndexForUser {
-    type Item = crate::comments::Comment;
-    fn page(&self, offset: usize, limit: usize) -> Self {
-        let mut next = self.clone();
-        next.query = next.query.offset(offset).limit(limit);
-        next
+    type Item = Comment;
+    fn query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.query.0
     }
-    fn items(response: Self::Response) -> Vec<Self::Item> {
+    fn items(response: Vec<Comment>) -> Vec<Comment> {
         response
     }
 }
@@ -964,13 +777,13 @@ impl coupa_runtime::endpoint::Paginated for IndexForUser {
 /// Action `index-for-requisition` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `requisition_id` and `commentable-type` is `RequisitionHeader`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForRequisition {
-    ///Path parameter `{requisition_id}`: The requisition's id.
+    /// Path parameter `{requisition_id}`: The requisition's id.
     pub requisition_id: i64,
     /// Filters, paging, ordering and response shaping.
-    pub query: crate::comments::CommentQuery,
+    pub query: CommentQuery,
 }
 impl IndexForRequisition {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `requisition_id`, without filters (add them with [`with_query`](Self::with_query)).
     pub fn new(requisition_id: i64) -> Self {
         Self {
             requisition_id,
@@ -978,44 +791,44 @@ impl IndexForRequisition {
         }
     }
     /// Uses this query.
-    pub fn with_query(mut self, query: crate::comments::CommentQuery) -> Self {
+    pub fn with_query(mut self, query: CommentQuery) -> Self {
         self.query = query;
         self
     }
 }
-impl coupa_runtime::Endpoint for IndexForRequisition {
-    type Response = Vec<crate::comments::Comment>;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "index-for-requisition";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Index;
-    const SCOPE: Option<&'static str> = Some("core.comment.read");
+impl Endpoint for IndexForRequisition {
+    type Response = Vec<Comment>;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "index-for-requisition",
+            ActionKind::Index,
+            Method::Get,
+            "/api/requisitions/{requisition_id}/comments",
+        )
+        .takes(Takes::Query)
+        .answers(Answers::List)
+        .scope("core.comment.read")
+        .params(&[("requisition_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("requisition_id")),
+                ("commentable-type", BindTo::Const("RequisitionHeader")),
+            ],
+        );
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/requisitions/");
-        path.push_str(&self.requisition_id.to_string());
-        path.push_str("/comments");
-        path
+        format!("/api/requisitions/{}/comments", self.requisition_id)
     }
     fn query(&self) -> Option<String> {
-        Some(self.query.to_query_string())
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode_list(format, bytes)
+        Some(self.query.0.to_query_string())
     }
 }
 impl coupa_runtime::endpoint::Paginated for IndexForRequisition {
-    type Item = crate::comments::Comment;
-    fn page(&self, offset: usize, limit: usize) -> Self {
-        let mut next = self.clone();
-        next.query = next.query.offset(offset).limit(limit);
-        next
+    type Item = Comment;
+    fn query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.query.0
     }
-    fn items(response: Self::Response) -> Vec<Self::Item> {
+    fn items(response: Vec<Comment>) -> Vec<Comment> {
         response
     }
 }
@@ -1024,38 +837,37 @@ impl coupa_runtime::endpoint::Paginated for IndexForRequisition {
 /// Action `show-for-invoice` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `invoice_id` and `commentable-type` is `InvoiceHeader`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForInvoice {
-    ///Path parameter `{invoice_id}`: The invoice's id.
+    /// Path parameter `{invoice_id}`: The invoice's id.
     pub invoice_id: i64,
-    ///Path parameter `{id}`: The comment's id.
+    /// Path parameter `{id}`: The comment's id.
     pub id: i64,
 }
 impl ShowForInvoice {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `invoice_id` and `id`.
     pub fn new(invoice_id: i64, id: i64) -> Self {
         Self { invoice_id, id }
     }
 }
-impl coupa_runtime::Endpoint for ShowForInvoice {
-    type Response = crate::comments::Comment;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "show-for-invoice";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
-    const SCOPE: Option<&'static str> = Some("core.comment.read");
+impl Endpoint for ShowForInvoice {
+    type Response = Comment;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "show-for-invoice",
+            ActionKind::Show,
+            Method::Get,
+            "/api/invoices/{invoice_id}/comments/{id}",
+        )
+        .scope("core.comment.read")
+        .params(&[("invoice_id", ParamKind::Integer), ("id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("invoice_id")),
+                ("commentable-type", BindTo::Const("InvoiceHeader")),
+            ],
+        );
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/invoices/");
-        path.push_str(&self.invoice_id.to_string());
-        path.push_str("/comments/");
-        path.push_str(&self.id.to_string());
-        path
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+        format!("/api/invoices/{}/comments/{}", self.invoice_id, self.id)
     }
 }
 /// `GET /api/expense_reports/{expense_report_id}/comments/{id}`: Show a comment on an expense report.
@@ -1063,38 +875,37 @@ impl coupa_runtime::Endpoint for ShowForInvoice {
 /// Action `show-for-expense-report` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `expense_report_id` and `commentable-type` is `ExpenseReport`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForExpenseReport {
-    ///Path parameter `{expense_report_id}`: The expense report's id.
+    /// Path parameter `{expense_report_id}`: The expense report's id.
     pub expense_report_id: i64,
-    ///Path parameter `{id}`: The comment's id.
+    /// Path parameter `{id}`: The comment's id.
     pub id: i64,
 }
 impl ShowForExpenseReport {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `expense_report_id` and `id`.
     pub fn new(expense_report_id: i64, id: i64) -> Self {
         Self { expense_report_id, id }
     }
 }
-impl coupa_runtime::Endpoint for ShowForExpenseReport {
-    type Response = crate::comments::Comment;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "show-for-expense-report";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
-    const SCOPE: Option<&'static str> = Some("core.comment.read");
+impl Endpoint for ShowForExpenseReport {
+    type Response = Comment;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "show-for-expense-report",
+            ActionKind::Show,
+            Method::Get,
+            "/api/expense_reports/{expense_report_id}/comments/{id}",
+        )
+        .scope("core.comment.read")
+        .params(&[("expense_report_id", ParamKind::Integer), ("id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("expense_report_id")),
+                ("commentable-type", BindTo::Const("ExpenseReport")),
+            ],
+        );
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/expense_reports/");
-        path.push_str(&self.expense_report_id.to_string());
-        path.push_str("/comments/");
-        path.push_str(&self.id.to_string());
-        path
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+        format!("/api/expense_reports/{}/comments/{}", self.expense_report_id, self.id)
     }
 }
 /// `GET /api/purchase_orders/{purchase_order_id}/comments/{id}`: Show a comment on a purchase order.
@@ -1102,38 +913,37 @@ impl coupa_runtime::Endpoint for ShowForExpenseReport {
 /// Action `show-for-purchase-order` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `purchase_order_id` and `commentable-type` is `OrderHeader`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForPurchaseOrder {
-    ///Path parameter `{purchase_order_id}`: The purchase order's id.
+    /// Path parameter `{purchase_order_id}`: The purchase order's id.
     pub purchase_order_id: i64,
-    ///Path parameter `{id}`: The comment's id.
+    /// Path parameter `{id}`: The comment's id.
     pub id: i64,
 }
 impl ShowForPurchaseOrder {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `purchase_order_id` and `id`.
     pub fn new(purchase_order_id: i64, id: i64) -> Self {
         Self { purchase_order_id, id }
     }
 }
-impl coupa_runtime::Endpoint for ShowForPurchaseOrder {
-    type Response = crate::comments::Comment;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "show-for-purchase-order";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
-    const SCOPE: Option<&'static str> = Some("core.comment.read");
+impl Endpoint for ShowForPurchaseOrder {
+    type Response = Comment;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "show-for-purchase-order",
+            ActionKind::Show,
+            Method::Get,
+            "/api/purchase_orders/{purchase_order_id}/comments/{id}",
+        )
+        .scope("core.comment.read")
+        .params(&[("purchase_order_id", ParamKind::Integer), ("id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("purchase_order_id")),
+                ("commentable-type", BindTo::Const("OrderHeader")),
+            ],
+        );
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/purchase_orders/");
-        path.push_str(&self.purchase_order_id.to_string());
-        path.push_str("/comments/");
-        path.push_str(&self.id.to_string());
-        path
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+        format!("/api/purchase_orders/{}/comments/{}", self.purchase_order_id, self.id)
     }
 }
 /// `GET /api/users/{user_id}/comments/{id}`: Show a comment on a user.
@@ -1141,38 +951,37 @@ impl coupa_runtime::Endpoint for ShowForPurchaseOrder {
 /// Action `show-for-user` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `user_id` and `commentable-type` is `User`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForUser {
-    ///Path parameter `{user_id}`: The user's id.
+    /// Path parameter `{user_id}`: The user's id.
     pub user_id: i64,
-    ///Path parameter `{id}`: The comment's id.
+    /// Path parameter `{id}`: The comment's id.
     pub id: i64,
 }
 impl ShowForUser {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `user_id` and `id`.
     pub fn new(user_id: i64, id: i64) -> Self {
         Self { user_id, id }
     }
 }
-impl coupa_runtime::Endpoint for ShowForUser {
-    type Response = crate::comments::Comment;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "show-for-user";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
-    const SCOPE: Option<&'static str> = Some("core.comment.read");
+impl Endpoint for ShowForUser {
+    type Response = Comment;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "show-for-user",
+            ActionKind::Show,
+            Method::Get,
+            "/api/users/{user_id}/comments/{id}",
+        )
+        .scope("core.comment.read")
+        .params(&[("user_id", ParamKind::Integer), ("id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("user_id")),
+                ("commentable-type", BindTo::Const("User")),
+            ],
+        );
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/users/");
-        path.push_str(&self.user_id.to_string());
-        path.push_str("/comments/");
-        path.push_str(&self.id.to_string());
-        path
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+        format!("/api/users/{}/comments/{}", self.user_id, self.id)
     }
 }
 /// `GET /api/requisitions/{requisition_id}/comments/{id}`: Show a comment on a requisition.
@@ -1180,38 +989,37 @@ impl coupa_runtime::Endpoint for ShowForUser {
 /// Action `show-for-requisition` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `requisition_id` and `commentable-type` is `RequisitionHeader`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForRequisition {
-    ///Path parameter `{requisition_id}`: The requisition's id.
+    /// Path parameter `{requisition_id}`: The requisition's id.
     pub requisition_id: i64,
-    ///Path parameter `{id}`: The comment's id.
+    /// Path parameter `{id}`: The comment's id.
     pub id: i64,
 }
 impl ShowForRequisition {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `requisition_id` and `id`.
     pub fn new(requisition_id: i64, id: i64) -> Self {
         Self { requisition_id, id }
     }
 }
-impl coupa_runtime::Endpoint for ShowForRequisition {
-    type Response = crate::comments::Comment;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "show-for-requisition";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
-    const SCOPE: Option<&'static str> = Some("core.comment.read");
+impl Endpoint for ShowForRequisition {
+    type Response = Comment;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "show-for-requisition",
+            ActionKind::Show,
+            Method::Get,
+            "/api/requisitions/{requisition_id}/comments/{id}",
+        )
+        .scope("core.comment.read")
+        .params(&[("requisition_id", ParamKind::Integer), ("id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("requisition_id")),
+                ("commentable-type", BindTo::Const("RequisitionHeader")),
+            ],
+        );
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/requisitions/");
-        path.push_str(&self.requisition_id.to_string());
-        path.push_str("/comments/");
-        path.push_str(&self.id.to_string());
-        path
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+        format!("/api/requisitions/{}/comments/{}", self.requisition_id, self.id)
     }
 }
 /// `POST /api/comments`: Create a comment; the payload names the commentable document.
@@ -1222,39 +1030,31 @@ impl coupa_runtime::Endpoint for ShowForRequisition {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
-    pub body: crate::comments::Comment,
+    pub body: Comment,
 }
 impl Create {
-    ///A request with these path parameters and body; the query and an optional body start empty.
-    pub fn new(body: crate::comments::Comment) -> Self {
+    /// The request with this body.
+    pub fn new(body: Comment) -> Self {
         Self { body }
     }
 }
-impl coupa_runtime::Endpoint for Create {
-    type Response = crate::comments::Comment;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::POST;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "create";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Create;
-    const SCOPE: Option<&'static str> = Some("core.comment.write");
+impl Endpoint for Create {
+    type Response = Comment;
+    type Body = Comment;
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "create",
+            ActionKind::Create,
+            Method::Post,
+            "/api/comments",
+        )
+        .takes(Takes::Object)
+        .scope("core.comment.write");
     fn path(&self) -> String {
         "/api/comments".to_owned()
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        coupa_runtime::wire::encode(format, &self.body).map(Some)
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        coupa_runtime::Validate::validate(&self.body, coupa_runtime::Mode::Create)
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&Comment> {
+        Some(&self.body)
     }
 }
 /// `GET /api/comments/{id}/attachments`: List the attachments of a comment.
@@ -1264,13 +1064,13 @@ impl coupa_runtime::Endpoint for Create {
 /// Schema note: Named in the page's text, not in its table. An invalid comment id answers a clean not-found (the page warns that Coupa raised an error there).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attachments {
-    ///Path parameter `{id}`: The comment's id.
+    /// Path parameter `{id}`: The comment's id.
     pub id: i64,
     /// Filters, paging, ordering and response shaping.
     pub query: crate::attachment::AttachmentQuery,
 }
 impl Attachments {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `id`, without filters (add them with [`with_query`](Self::with_query)).
     pub fn new(id: i64) -> Self {
         Self {
             id,
@@ -1283,29 +1083,26 @@ impl Attachments {
         self
     }
 }
-impl coupa_runtime::Endpoint for Attachments {
+impl Endpoint for Attachments {
     type Response = Vec<crate::attachment::Attachment>;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "attachments";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Index;
-    const SCOPE: Option<&'static str> = Some("core.comment.read");
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "attachments",
+            ActionKind::Index,
+            Method::Get,
+            "/api/comments/{id}/attachments",
+        )
+        .takes(Takes::Query)
+        .answers(Answers::List)
+        .scope("core.comment.read")
+        .params(&[("id", ParamKind::Integer)])
+        .of("attachments");
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/comments/");
-        path.push_str(&self.id.to_string());
-        path.push_str("/attachments");
-        path
+        format!("/api/comments/{}/attachments", self.id)
     }
     fn query(&self) -> Option<String> {
-        Some(self.query.to_query_string())
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode_list(format, bytes)
+        Some(self.query.0.to_query_string())
     }
 }
 /// `GET /api/comments/{id}/attachments/{attachment_id}`: Download the file of one attachment of a comment. A URL-type attachment has no file and answers "Attachment does not have a file attached".
@@ -1315,166 +1112,142 @@ impl coupa_runtime::Endpoint for Attachments {
 /// Schema note: Named in the page's text, not in its table.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attachment {
-    ///Path parameter `{id}`: The comment's id.
+    /// Path parameter `{id}`: The comment's id.
     pub id: i64,
-    ///Path parameter `{attachment_id}`: The attachment's id.
+    /// Path parameter `{attachment_id}`: The attachment's id.
     pub attachment_id: i64,
 }
 impl Attachment {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `id` and `attachment_id`.
     pub fn new(id: i64, attachment_id: i64) -> Self {
         Self { id, attachment_id }
     }
 }
-impl coupa_runtime::Endpoint for Attachment {
+impl Endpoint for Attachment {
     type Response = Vec<u8>;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "comments";
-    const ACTION: &'static str = "attachment";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
-    const SCOPE: Option<&'static str> = Some("core.comment.read");
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "attachment",
+            ActionKind::Show,
+            Method::Get,
+            "/api/comments/{id}/attachments/{attachment_id}",
+        )
+        .answers(Answers::File)
+        .scope("core.comment.read")
+        .params(&[("id", ParamKind::Integer), ("attachment_id", ParamKind::Integer)])
+        .of("attachments");
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/comments/");
-        path.push_str(&self.id.to_string());
-        path.push_str("/attachments/");
-        path.push_str(&self.attachment_id.to_string());
-        path
-    }
-    fn decode_response(
-        _format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        Ok(bytes.to_vec())
+        format!("/api/comments/{}/attachments/{}", self.id, self.attachment_id)
     }
 }
-///The server side of the comments API: one method per action, taking the typed request and answering the typed response. Implement it to serve the API (or to fake it in tests).
+/// The server side of the comments API: one method per action, taking the typed request and answering the typed response. Implement it to serve the API (or to fake it in tests).
 pub trait CommentsService: Send + Sync {
     /// What a method answers when it fails.
     type Error;
-    ///`POST /api/invoices/{invoice_id}/comments`: Create a comment on an invoice.
+    /// [`CreateForInvoice`]: `POST /api/invoices/{invoice_id}/comments`.
     fn create_for_invoice(
         &self,
         request: CreateForInvoice,
-    ) -> impl std::future::Future<
-        Output = Result<crate::comments::Comment, Self::Error>,
-    > + Send;
-    ///`POST /api/expense_reports/{expense_report_id}/comments`: Create a comment on an expense report.
+    ) -> impl std::future::Future<Output = Result<Comment, Self::Error>> + Send;
+    /// [`CreateForExpenseReport`]: `POST /api/expense_reports/{expense_report_id}/comments`.
     fn create_for_expense_report(
         &self,
         request: CreateForExpenseReport,
-    ) -> impl std::future::Future<
-        Output = Result<crate::comments::Comment, Self::Error>,
-    > + Send;
-    ///`POST /api/purchase_orders/{purchase_order_id}/comments`: Create a comment on a purchase order.
+    ) -> impl std::future::Future<Output = Result<Comment, Self::Error>> + Send;
+    /// [`CreateForPurchaseOrder`]: `POST /api/purchase_orders/{purchase_order_id}/comments`.
     fn create_for_purchase_order(
         &self,
         request: CreateForPurchaseOrder,
-    ) -> impl std::future::Future<
-        Output = Result<crate::comments::Comment, Self::Error>,
-    > + Send;
-    ///`POST /api/users/{user_id}/comments`: Create a comment on a user.
+    ) -> impl std::future::Future<Output = Result<Comment, Self::Error>> + Send;
+    /// [`CreateForUser`]: `POST /api/users/{user_id}/comments`.
     fn create_for_user(
         &self,
         request: CreateForUser,
-    ) -> impl std::future::Future<
-        Output = Result<crate::comments::Comment, Self::Error>,
-    > + Send;
-    ///`POST /api/requisitions/{requisition_id}/comments`: Create a comment on a requisition.
+    ) -> impl std::future::Future<Output = Result<Comment, Self::Error>> + Send;
+    /// [`CreateForRequisition`]: `POST /api/requisitions/{requisition_id}/comments`.
     fn create_for_requisition(
         &self,
         request: CreateForRequisition,
-    ) -> impl std::future::Future<
-        Output = Result<crate::comments::Comment, Self::Error>,
-    > + Send;
-    ///`GET /api/invoices/{invoice_id}/comments`: Query the comments on an invoice.
+    ) -> impl std::future::Future<Output = Result<Comment, Self::Error>> + Send;
+    /// [`IndexForInvoice`]: `GET /api/invoices/{invoice_id}/comments`.
     fn index_for_invoice(
         &self,
         request: IndexForInvoice,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::comments::Comment>, Self::Error>,
-    > + Send;
-    ///`GET /api/expense_reports/{expense_report_id}/comments`: Query the comments on an expense report.
+    ) -> impl std::future::Future<Output = Result<Vec<Comment>, Self::Error>> + Send;
+    /// [`IndexForExpenseReport`]: `GET /api/expense_reports/{expense_report_id}/comments`.
     fn index_for_expense_report(
         &self,
         request: IndexForExpenseReport,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::comments::Comment>, Self::Error>,
-    > + Send;
-    ///`GET /api/purchase_orders/{purchase_order_id}/comments`: Query the comments on a purchase order.
+    ) -> impl std::future::Future<Output = Result<Vec<Comment>, Self::Error>> + Send;
+    /// [`IndexForPurchaseOrder`]: `GET /api/purchase_orders/{purchase_order_id}/comments`.
     fn index_for_purchase_order(
         &self,
         request: IndexForPurchaseOrder,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::comments::Comment>, Self::Error>,
-    > + Send;
-    ///`GET /api/users/{user_id}/comments`: Query the comments on a user.
+    ) -> impl std::future::Future<Output = Result<Vec<Comment>, Self::Error>> + Send;
+    /// [`IndexForUser`]: `GET /api/users/{user_id}/comments`.
     fn index_for_user(
         &self,
         request: IndexForUser,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::comments::Comment>, Self::Error>,
-    > + Send;
-    ///`GET /api/requisitions/{requisition_id}/comments`: Query the comments on a requisition.
+    ) -> impl std::future::Future<Output = Result<Vec<Comment>, Self::Error>> + Send;
+    /// [`IndexForRequisition`]: `GET /api/requisitions/{requisition_id}/comments`.
     fn index_for_requisition(
         &self,
         request: IndexForRequisition,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::comments::Comment>, Self::Error>,
-    > + Send;
-    ///`GET /api/invoices/{invoice_id}/comments/{id}`: Show a comment on an invoice.
+    ) -> impl std::future::Future<Output = Result<Vec<Comment>, Self::Error>> + Send;
+    /// [`ShowForInvoice`]: `GET /api/invoices/{invoice_id}/comments/{id}`.
     fn show_for_invoice(
         &self,
         request: ShowForInvoice,
-    ) -> impl std::future::Future<
-        Output = Result<crate::comments::Comment, Self::Error>,
-    > + Send;
-    ///`GET /api/expense_reports/{expense_report_id}/comments/{id}`: Show a comment on an expense report.
+    ) -> impl std::future::Future<Output = Result<Comment, Self::Error>> + Send;
+    /// [`ShowForExpenseReport`]: `GET /api/expense_reports/{expense_report_id}/comments/{id}`.
     fn show_for_expense_report(
         &self,
         request: ShowForExpenseReport,
-    ) -> impl std::future::Future<
-        Output = Result<crate::comments::Comment, Self::Error>,
-    > + Send;
-    ///`GET /api/purchase_orders/{purchase_order_id}/comments/{id}`: Show a comment on a purchase order.
+    ) -> impl std::future::Future<Output = Result<Comment, Self::Error>> + Send;
+    /// [`ShowForPurchaseOrder`]: `GET /api/purchase_orders/{purchase_order_id}/comments/{id}`.
     fn show_for_purchase_order(
         &self,
         request: ShowForPurchaseOrder,
-    ) -> impl std::future::Future<
-        Output = Result<crate::comments::Comment, Self::Error>,
-    > + Send;
-    ///`GET /api/users/{user_id}/comments/{id}`: Show a comment on a user.
+    ) -> impl std::future::Future<Output = Result<Comment, Self::Error>> + Send;
+    /// [`ShowForUser`]: `GET /api/users/{user_id}/comments/{id}`.
     fn show_for_user(
         &self,
         request: ShowForUser,
-    ) -> impl std::future::Future<
-        Output = Result<crate::comments::Comment, Self::Error>,
-    > + Send;
-    ///`GET /api/requisitions/{requisition_id}/comments/{id}`: Show a comment on a requisition.
+    ) -> impl std::future::Future<Output = Result<Comment, Self::Error>> + Send;
+    /// [`ShowForRequisition`]: `GET /api/requisitions/{requisition_id}/comments/{id}`.
     fn show_for_requisition(
         &self,
         request: ShowForRequisition,
-    ) -> impl std::future::Future<
-        Output = Result<crate::comments::Comment, Self::Error>,
-    > + Send;
-    ///`POST /api/comments`: Create a comment; the payload names the commentable document.
+    ) -> impl std::future::Future<Output = Result<Comment, Self::Error>> + Send;
+    /// [`Create`]: `POST /api/comments`.
     fn create(
         &self,
         request: Create,
-    ) -> impl std::future::Future<
-        Output = Result<crate::comments::Comment, Self::Error>,
-    > + Send;
-    ///`GET /api/comments/{id}/attachments`: List the attachments of a comment.
+    ) -> impl std::future::Future<Output = Result<Comment, Self::Error>> + Send;
+    /// [`Attachments`]: `GET /api/comments/{id}/attachments`.
     fn attachments(
         &self,
         request: Attachments,
     ) -> impl std::future::Future<
         Output = Result<Vec<crate::attachment::Attachment>, Self::Error>,
     > + Send;
-    ///`GET /api/comments/{id}/attachments/{attachment_id}`: Download the file of one attachment of a comment. A URL-type attachment has no file and answers "Attachment does not have a file attached".
+    /// [`Attachment`]: `GET /api/comments/{id}/attachments/{attachment_id}`.
     fn attachment(
         &self,
         request: Attachment,
     ) -> impl std::future::Future<Output = Result<Vec<u8>, Self::Error>> + Send;
 }
+/// The comments resource, for tools that work on any resource (see [`crate::registry`]).
+pub static RESOURCE: Resource = Resource {
+    name: "comments",
+    shape: &SHAPE,
+    host: Host::Core,
+    read_scope: Some("core.comment.read"),
+    write_scope: Some("core.comment.write"),
+    routes: &ROUTES,
+    codec: Codec::of::<Comment>(),
+    list_envelope: None,
+    bulk_request: None,
+    bulk_result: None,
+};

@@ -6,58 +6,41 @@
 //! # Schema notes
 //!
 //! - The elements are the keys of default-currency in the Delegations page's example.
+use coupa_runtime::{Element, ElementKind, Shape};
 /// A currency, as a user's default-currency carries it.
 ///
 /// On the wire: `currency`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "currency")]
+#[serde(rename = "currency", rename_all = "kebab-case", default)]
 pub struct Currency {
     /// Coupa's unique identifier.
     ///
     /// Wire name `id`; returned only (not accepted in requests).
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The ISO 4217 code (USD).
     ///
     /// Wire name `code`; sent and returned.
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// How many decimals amounts carry.
     ///
     /// Wire name `decimals`; sent and returned.
-    #[serde(rename = "decimals", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub decimals: Option<i64>,
 }
-impl Currency {
-    /// The wire names of the elements, in the order of the page's table.
-    pub const ELEMENTS: &'static [&'static str] = &["id", "code", "decimals"];
-}
-/// The elements of the model, for `coupa_runtime::Preserved`.
-pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
-    name: "Currency",
-    elements: &[
-        coupa_runtime::preserve::ElementInfo {
-            name: "id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "code",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "decimals",
-            aliases: &[],
-            nested: None,
-        },
+/// The elements of [`Currency`] and their rules, in the order of the page's table.
+pub static SHAPE: Shape = Shape::new(
+    "Currency",
+    "currency",
+    &[
+        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("code", ElementKind::String),
+        Element::new("decimals", ElementKind::Integer),
     ],
-};
+);
 impl coupa_runtime::Model for Currency {
-    const WIRE_NAME: &'static str = "currency";
-    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
-        &SHAPE
-    }
+    const SHAPE: &'static Shape = &SHAPE;
 }
 impl coupa_runtime::Validate for Currency {
     fn validate_at(
@@ -65,42 +48,39 @@ impl coupa_runtime::Validate for Currency {
         cx: &mut coupa_runtime::validate::Cx<'_>,
         at: &coupa_runtime::validate::Path<'_>,
     ) {
-        use coupa_runtime::Rules;
-        cx.integer(at, &const { Rules::new("id").output_only() }, self.id);
-        cx.text(at, &const { Rules::new("code") }, self.code.as_deref());
-        cx.integer(at, &const { Rules::new("decimals") }, self.decimals);
+        let e = SHAPE.elements;
+        cx.integer(at, &e[0], self.id);
     }
 }
-///Filters on [`Currency`] objects (Coupa's `field[op]=value` query language).
+/// Filters on [`Currency`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CurrencyQuery(coupa_runtime::Query);
+pub struct CurrencyQuery(pub(crate) coupa_runtime::Query);
+impl coupa_runtime::QueryBuilder for CurrencyQuery {
+    fn as_query(&self) -> &coupa_runtime::Query {
+        &self.0
+    }
+    fn as_query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.0
+    }
+    fn into_query(self) -> coupa_runtime::Query {
+        self.0
+    }
+}
 impl CurrencyQuery {
     /// No filter.
     pub fn new() -> Self {
         Self::default()
     }
-    ///Filters on `id` (`id`): Coupa's unique identifier.
+    /// Filters on [`id`](Currency::id) (`id`).
     pub fn id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("id", filter))
     }
-    ///Filters on `code` (`code`): The ISO 4217 code (USD).
+    /// Filters on [`code`](Currency::code) (`code`).
     pub fn code(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("code", filter))
     }
-    ///Filters on `decimals` (`decimals`): How many decimals amounts carry.
+    /// Filters on [`decimals`](Currency::decimals) (`decimals`).
     pub fn decimals(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("decimals", filter))
-    }
-    /// The query.
-    pub fn as_query(&self) -> &coupa_runtime::Query {
-        &self.0
-    }
-    /// The query, to nest it under an association or send it.
-    pub fn into_query(self) -> coupa_runtime::Query {
-        self.0
-    }
-    /// The query string (without `?`).
-    pub fn to_query_string(&self) -> String {
-        self.0.to_query_string()
     }
 }

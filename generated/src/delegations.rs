@@ -8,229 +8,144 @@
 //! - The page is a draft ("本内容はリリースノートv2の確定前のドラフト"). Every element is api-out only: the API has no write action.
 //! - corrections.md names no scope for delegations; of the scopes it lists, core.user.read is the one that reads users and their delegations.
 //! - The example response is one delegation object although the action returns every delegation; clients accept a single object where a list is expected, so the example reads as a list of one.
+use coupa_runtime::{
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method, Route,
+    Shape, Takes, registry::Codec, registry::Resource,
+};
 /// A delegation: a user (the delegator) hands approval, receiving, invoice-requesting or review duties to another user (the delegate) for a period. Read-only: third-party systems retrieve the delegations Coupa holds.
 ///
 /// On the wire: `delegation`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "delegation")]
+#[serde(rename = "delegation", rename_all = "kebab-case", default)]
 pub struct Delegation {
     /// The delegate approves on the delegator's behalf.
     ///
     /// Wire name `approval-delegate`; returned only (not accepted in requests).
-    #[serde(
-        rename = "approval-delegate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_delegate: Option<bool>,
     /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
     ///
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(rename = "created-at", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// The user who created the delegation.
     ///
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     ///
     /// Schema note: The page's type is User; its example shows the short user object.
-    #[serde(rename = "created-by", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::short_user::ShortUser>,
     /// The user who acts for the delegator.
     ///
     /// Wire name `delegate`; returned only (not accepted in requests); required on create.
-    #[serde(rename = "delegate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delegate: Option<crate::user::User>,
     /// The delegate's user id.
     ///
     /// Wire name `delegate-id`; returned only (not accepted in requests).
-    #[serde(rename = "delegate-id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delegate_id: Option<i64>,
     /// The user whose duties are delegated.
     ///
     /// Wire name `delegator`; returned only (not accepted in requests); required on create.
     ///
     /// Schema note: The page's description "代理人" is the delegator.
-    #[serde(rename = "delegator", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delegator: Option<crate::user::User>,
     /// The delegator's user id.
     ///
     /// Wire name `delegator-id`; returned only (not accepted in requests).
     ///
     /// Schema note: The page's data type cell is empty; the example sends an integer (272).
-    #[serde(rename = "delegator-id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delegator_id: Option<i64>,
     /// When the delegation ends.
     ///
     /// Wire name `end-date`; returned only (not accepted in requests); required on create.
-    #[serde(rename = "end-date", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
     /// Coupa's unique identifier.
     ///
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The delegate requests invoices on the delegator's behalf.
     ///
     /// Wire name `invoice-requester-delegate`; returned only (not accepted in requests).
-    #[serde(
-        rename = "invoice-requester-delegate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_requester_delegate: Option<bool>,
     /// Why the duties are delegated.
     ///
     /// Wire name `reason`; returned only (not accepted in requests); required on create; at most 255 characters.
-    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The delegate receives goods on the delegator's behalf.
     ///
     /// Wire name `receiving-delegate`; returned only (not accepted in requests).
-    #[serde(
-        rename = "receiving-delegate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiving_delegate: Option<bool>,
     /// The delegate reviews on the delegator's behalf.
     ///
     /// Wire name `review-delegate`; returned only (not accepted in requests).
-    #[serde(
-        rename = "review-delegate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub review_delegate: Option<bool>,
     /// When the delegation starts.
     ///
     /// Wire name `start-date`; returned only (not accepted in requests); required on create.
-    #[serde(rename = "start-date", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
     /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
     ///
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(rename = "updated-at", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// The user who last updated the delegation.
     ///
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     ///
     /// Schema note: The page's type is User; its example shows the short user object.
-    #[serde(rename = "updated-by", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::short_user::ShortUser>,
 }
-impl Delegation {
-    /// The wire names of the elements, in the order of the page's table.
-    pub const ELEMENTS: &'static [&'static str] = &[
-        "approval-delegate",
-        "created-at",
-        "created-by",
-        "delegate",
-        "delegate-id",
-        "delegator",
-        "delegator-id",
-        "end-date",
-        "id",
-        "invoice-requester-delegate",
-        "reason",
-        "receiving-delegate",
-        "review-delegate",
-        "start-date",
-        "updated-at",
-        "updated-by",
-    ];
-}
-/// The elements of the model, for `coupa_runtime::Preserved`.
-pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
-    name: "Delegation",
-    elements: &[
-        coupa_runtime::preserve::ElementInfo {
-            name: "approval-delegate",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "created-at",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "created-by",
-            aliases: &[],
-            nested: Some(&crate::short_user::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "delegate",
-            aliases: &[],
-            nested: Some(&crate::user::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "delegate-id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "delegator",
-            aliases: &[],
-            nested: Some(&crate::user::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "delegator-id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "end-date",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "invoice-requester-delegate",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "reason",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "receiving-delegate",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "review-delegate",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "start-date",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "updated-at",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "updated-by",
-            aliases: &[],
-            nested: Some(&crate::short_user::SHAPE),
-        },
+/// The elements of [`Delegation`] and their rules, in the order of the page's table.
+pub static SHAPE: Shape = Shape::new(
+    "Delegation",
+    "delegation",
+    &[
+        Element::new("approval-delegate", ElementKind::Boolean).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::short_user::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
+        Element::nested("delegate", &crate::user::SHAPE).required().output_only(),
+        Element::new("delegate-id", ElementKind::Integer).output_only(),
+        Element::nested("delegator", &crate::user::SHAPE).required().output_only(),
+        Element::new("delegator-id", ElementKind::Integer).output_only(),
+        Element::new("end-date", ElementKind::DateTime).required().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
+        Element::new("invoice-requester-delegate", ElementKind::Boolean).output_only(),
+        Element::new("reason", ElementKind::String)
+            .required()
+            .output_only()
+            .max_len(255),
+        Element::new("receiving-delegate", ElementKind::Boolean).output_only(),
+        Element::new("review-delegate", ElementKind::Boolean).output_only(),
+        Element::new("start-date", ElementKind::DateTime).required().output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::short_user::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
-};
+);
 impl coupa_runtime::Model for Delegation {
-    const WIRE_NAME: &'static str = "delegation";
-    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
-        &SHAPE
-    }
+    const SHAPE: &'static Shape = &SHAPE;
 }
 impl coupa_runtime::Validate for Delegation {
     const RESOURCE: &'static str = "delegations";
@@ -239,234 +154,135 @@ impl coupa_runtime::Validate for Delegation {
         cx: &mut coupa_runtime::validate::Cx<'_>,
         at: &coupa_runtime::validate::Path<'_>,
     ) {
-        use coupa_runtime::Rules;
-        cx.require(at, "delegate", self.delegate.is_some());
-        cx.require(at, "delegator", self.delegator.is_some());
-        cx.require(at, "end-date", self.end_date.is_some());
-        cx.require(at, "reason", self.reason.is_some());
-        cx.require(at, "start-date", self.start_date.is_some());
-        cx.value(
-            at,
-            &const { Rules::new("approval-delegate").output_only() },
-            self.approval_delegate.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("created-at").output_only() },
-            self.created_at.is_some(),
-        );
-        cx.nested(
-            at,
-            &const { Rules::new("created-by").output_only() },
-            self.created_by.as_ref(),
-        );
-        cx.nested(
-            at,
-            &const { Rules::new("delegate").output_only() },
-            self.delegate.as_ref(),
-        );
-        cx.integer(
-            at,
-            &const { Rules::new("delegate-id").output_only() },
-            self.delegate_id,
-        );
-        cx.nested(
-            at,
-            &const { Rules::new("delegator").output_only() },
-            self.delegator.as_ref(),
-        );
-        cx.integer(
-            at,
-            &const { Rules::new("delegator-id").output_only() },
-            self.delegator_id,
-        );
-        cx.value(
-            at,
-            &const { Rules::new("end-date").output_only() },
-            self.end_date.is_some(),
-        );
-        cx.integer(at, &const { Rules::new("id").output_only().key() }, self.id);
-        cx.value(
-            at,
-            &const { Rules::new("invoice-requester-delegate").output_only() },
-            self.invoice_requester_delegate.is_some(),
-        );
-        cx.text(
-            at,
-            &const { Rules::new("reason").output_only().max_len(255u32) },
-            self.reason.as_deref(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("receiving-delegate").output_only() },
-            self.receiving_delegate.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("review-delegate").output_only() },
-            self.review_delegate.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("start-date").output_only() },
-            self.start_date.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("updated-at").output_only() },
-            self.updated_at.is_some(),
-        );
-        cx.nested(
-            at,
-            &const { Rules::new("updated-by").output_only() },
-            self.updated_by.as_ref(),
-        );
+        let e = SHAPE.elements;
+        cx.require(at, &e[3], self.delegate.is_some());
+        cx.require(at, &e[5], self.delegator.is_some());
+        cx.require(at, &e[7], self.end_date.is_some());
+        cx.require(at, &e[10], self.reason.is_some());
+        cx.require(at, &e[13], self.start_date.is_some());
+        cx.value(at, &e[0], self.approval_delegate.is_some());
+        cx.value(at, &e[1], self.created_at.is_some());
+        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.delegate.as_ref());
+        cx.integer(at, &e[4], self.delegate_id);
+        cx.nested(at, &e[5], self.delegator.as_ref());
+        cx.integer(at, &e[6], self.delegator_id);
+        cx.value(at, &e[7], self.end_date.is_some());
+        cx.integer(at, &e[8], self.id);
+        cx.value(at, &e[9], self.invoice_requester_delegate.is_some());
+        cx.text(at, &e[10], self.reason.as_deref());
+        cx.value(at, &e[11], self.receiving_delegate.is_some());
+        cx.value(at, &e[12], self.review_delegate.is_some());
+        cx.value(at, &e[13], self.start_date.is_some());
+        cx.value(at, &e[14], self.updated_at.is_some());
+        cx.nested(at, &e[15], self.updated_by.as_ref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))
     }
 }
-///Filters on [`Delegation`] objects (Coupa's `field[op]=value` query language).
+/// Filters on [`Delegation`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DelegationQuery(coupa_runtime::Query);
+pub struct DelegationQuery(pub(crate) coupa_runtime::Query);
+impl coupa_runtime::QueryBuilder for DelegationQuery {
+    fn as_query(&self) -> &coupa_runtime::Query {
+        &self.0
+    }
+    fn as_query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.0
+    }
+    fn into_query(self) -> coupa_runtime::Query {
+        self.0
+    }
+}
+impl coupa_runtime::Paging for DelegationQuery {}
 impl DelegationQuery {
     /// No filter.
     pub fn new() -> Self {
         Self::default()
     }
-    ///Filters on `approval-delegate` (`approval_delegate`): The delegate approves on the delegator's behalf.
+    /// Filters on [`approval_delegate`](Delegation::approval_delegate) (`approval_delegate`).
     pub fn approval_delegate(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("approval-delegate", filter))
     }
-    ///Filters on `created-at` (`created_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// Filters on [`created_at`](Delegation::created_at) (`created_at`).
     pub fn created_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("created-at", filter))
     }
-    ///Filters on the elements of `created-by` (`created_by[element]=value`): The user who created the delegation.
+    /// Filters on the elements of [`created_by`](Delegation::created_by) (`created_by[element]=value`).
     pub fn created_by(self, filter: crate::short_user::ShortUserQuery) -> Self {
-        Self(self.0.nested("created-by", filter.into_query()))
+        Self(self.0.nested("created-by", filter.0))
     }
-    ///Filters on the elements of `delegate` (`delegate[element]=value`): The user who acts for the delegator.
+    /// Filters on the elements of [`delegate`](Delegation::delegate) (`delegate[element]=value`).
     pub fn delegate(self, filter: crate::user::UserQuery) -> Self {
-        Self(self.0.nested("delegate", filter.into_query()))
+        Self(self.0.nested("delegate", filter.0))
     }
-    ///Filters on `delegate-id` (`delegate_id`): The delegate's user id.
+    /// Filters on [`delegate_id`](Delegation::delegate_id) (`delegate_id`).
     pub fn delegate_id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("delegate-id", filter))
     }
-    ///Filters on the elements of `delegator` (`delegator[element]=value`): The user whose duties are delegated.
+    /// Filters on the elements of [`delegator`](Delegation::delegator) (`delegator[element]=value`).
     pub fn delegator(self, filter: crate::user::UserQuery) -> Self {
-        Self(self.0.nested("delegator", filter.into_query()))
+        Self(self.0.nested("delegator", filter.0))
     }
-    ///Filters on `delegator-id` (`delegator_id`): The delegator's user id.
+    /// Filters on [`delegator_id`](Delegation::delegator_id) (`delegator_id`).
     pub fn delegator_id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("delegator-id", filter))
     }
-    ///Filters on `end-date` (`end_date`): When the delegation ends.
+    /// Filters on [`end_date`](Delegation::end_date) (`end_date`).
     pub fn end_date(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("end-date", filter))
     }
-    ///Filters on `id` (`id`): Coupa's unique identifier.
+    /// Filters on [`id`](Delegation::id) (`id`).
     pub fn id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("id", filter))
     }
-    ///Filters on `invoice-requester-delegate` (`invoice_requester_delegate`): The delegate requests invoices on the delegator's behalf.
+    /// Filters on [`invoice_requester_delegate`](Delegation::invoice_requester_delegate) (`invoice_requester_delegate`).
     pub fn invoice_requester_delegate(
         self,
         filter: coupa_runtime::query::BoolFilter,
     ) -> Self {
         Self(self.0.filter("invoice-requester-delegate", filter))
     }
-    ///Filters on `reason` (`reason`): Why the duties are delegated.
+    /// Filters on [`reason`](Delegation::reason) (`reason`).
     pub fn reason(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("reason", filter))
     }
-    ///Filters on `receiving-delegate` (`receiving_delegate`): The delegate receives goods on the delegator's behalf.
+    /// Filters on [`receiving_delegate`](Delegation::receiving_delegate) (`receiving_delegate`).
     pub fn receiving_delegate(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("receiving-delegate", filter))
     }
-    ///Filters on `review-delegate` (`review_delegate`): The delegate reviews on the delegator's behalf.
+    /// Filters on [`review_delegate`](Delegation::review_delegate) (`review_delegate`).
     pub fn review_delegate(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("review-delegate", filter))
     }
-    ///Filters on `start-date` (`start_date`): When the delegation starts.
+    /// Filters on [`start_date`](Delegation::start_date) (`start_date`).
     pub fn start_date(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("start-date", filter))
     }
-    ///Filters on `updated-at` (`updated_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// Filters on [`updated_at`](Delegation::updated_at) (`updated_at`).
     pub fn updated_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("updated-at", filter))
     }
-    ///Filters on the elements of `updated-by` (`updated_by[element]=value`): The user who last updated the delegation.
+    /// Filters on the elements of [`updated_by`](Delegation::updated_by) (`updated_by[element]=value`).
     pub fn updated_by(self, filter: crate::short_user::ShortUserQuery) -> Self {
-        Self(self.0.nested("updated-by", filter.into_query()))
-    }
-    /// Skips this many records.
-    pub fn offset(self, n: usize) -> Self {
-        Self(self.0.offset(n))
-    }
-    /// Returns at most this many records (Coupa answers at most 50).
-    pub fn limit(self, n: usize) -> Self {
-        Self(self.0.limit(n))
-    }
-    /// Orders by an element, by wire name.
-    pub fn order_by(self, element: &str) -> Self {
-        Self(self.0.order_by(element))
-    }
-    /// The sort direction.
-    pub fn dir(self, dir: coupa_runtime::query::Dir) -> Self {
-        Self(self.0.dir(dir))
-    }
-    /// How much of each object to return.
-    pub fn return_object(self, r: coupa_runtime::query::ReturnObject) -> Self {
-        Self(self.0.return_object(r))
-    }
-    /// Which elements to return.
-    pub fn fields(self, fields: &coupa_runtime::query::Fields) -> Self {
-        Self(self.0.fields(fields))
-    }
-    /// The query.
-    pub fn as_query(&self) -> &coupa_runtime::Query {
-        &self.0
-    }
-    /// The query, to nest it under an association or send it.
-    pub fn into_query(self) -> coupa_runtime::Query {
-        self.0
-    }
-    /// The query string (without `?`).
-    pub fn to_query_string(&self) -> String {
-        self.0.to_query_string()
+        Self(self.0.nested("updated-by", filter.0))
     }
 }
-///The actions of the delegations API.
+/// The actions of the delegations API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DelegationAction {
-    ///`GET /api/delegations`: Get every delegation in the delegations table.
+    /// [`Show`]: `GET /api/delegations`.
     Show,
 }
-impl DelegationAction {
-    /// Every action, in the order of the page's table.
-    pub const ALL: &'static [Self] = &[Self::Show];
-    /// The action's name in the schema.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Show => "show",
-        }
-    }
-    /// The action with this name in the schema.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "show" => Some(Self::Show),
-            _ => None,
-        }
-    }
-    /// What the action does.
-    pub fn kind(&self) -> coupa_runtime::ActionKind {
-        match self {
-            Self::Show => coupa_runtime::ActionKind::Index,
-        }
+impl coupa_runtime::Actions for DelegationAction {
+    const ALL: &'static [Self] = &[Self::Show];
+    fn route(self) -> &'static Route {
+        ROUTES[self as usize]
     }
 }
+/// The routes of the actions, in the order of the page's table.
+pub static ROUTES: [&Route; 1] = [Show::ROUTE];
 impl Delegation {
     /// Validates this object as the body (or one item of the bulk body) of `action`,
     /// collecting every violation. Actions without a body accept anything.
@@ -474,10 +290,7 @@ impl Delegation {
         &self,
         action: DelegationAction,
     ) -> Result<(), coupa_runtime::Violations> {
-        match action.kind().mode() {
-            Some(mode) => coupa_runtime::Validate::validate(self, mode),
-            None => Ok(()),
-        }
+        coupa_runtime::endpoint::validate_for(self, action)
     }
 }
 /// `GET /api/delegations`: Get every delegation in the delegations table.
@@ -488,60 +301,68 @@ impl Delegation {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Show {
     /// Filters, paging, ordering and response shaping.
-    pub query: crate::delegations::DelegationQuery,
+    pub query: DelegationQuery,
 }
 impl Show {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request, without filters (add them with [`with_query`](Self::with_query)).
     pub fn new() -> Self {
         Self { query: Default::default() }
     }
     /// Uses this query.
-    pub fn with_query(mut self, query: crate::delegations::DelegationQuery) -> Self {
+    pub fn with_query(mut self, query: DelegationQuery) -> Self {
         self.query = query;
         self
     }
 }
-impl coupa_runtime::Endpoint for Show {
-    type Response = Vec<crate::delegations::Delegation>;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "delegations";
-    const ACTION: &'static str = "show";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Index;
-    const SCOPE: Option<&'static str> = Some("core.user.read");
+impl Endpoint for Show {
+    type Response = Vec<Delegation>;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "delegations",
+            "show",
+            ActionKind::Index,
+            Method::Get,
+            "/api/delegations",
+        )
+        .takes(Takes::Query)
+        .answers(Answers::List)
+        .scope("core.user.read");
     fn path(&self) -> String {
         "/api/delegations".to_owned()
     }
     fn query(&self) -> Option<String> {
-        Some(self.query.to_query_string())
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode_list(format, bytes)
+        Some(self.query.0.to_query_string())
     }
 }
 impl coupa_runtime::endpoint::Paginated for Show {
-    type Item = crate::delegations::Delegation;
-    fn page(&self, offset: usize, limit: usize) -> Self {
-        let mut next = self.clone();
-        next.query = next.query.offset(offset).limit(limit);
-        next
+    type Item = Delegation;
+    fn query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.query.0
     }
-    fn items(response: Self::Response) -> Vec<Self::Item> {
+    fn items(response: Vec<Delegation>) -> Vec<Delegation> {
         response
     }
 }
-///The server side of the delegations API: one method per action, taking the typed request and answering the typed response. Implement it to serve the API (or to fake it in tests).
+/// The server side of the delegations API: one method per action, taking the typed request and answering the typed response. Implement it to serve the API (or to fake it in tests).
 pub trait DelegationsService: Send + Sync {
     /// What a method answers when it fails.
     type Error;
-    ///`GET /api/delegations`: Get every delegation in the delegations table.
+    /// [`Show`]: `GET /api/delegations`.
     fn show(
         &self,
         request: Show,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::delegations::Delegation>, Self::Error>,
-    > + Send;
+    ) -> impl std::future::Future<Output = Result<Vec<Delegation>, Self::Error>> + Send;
 }
+/// The delegations resource, for tools that work on any resource (see [`crate::registry`]).
+pub static RESOURCE: Resource = Resource {
+    name: "delegations",
+    shape: &SHAPE,
+    host: Host::Core,
+    read_scope: Some("core.user.read"),
+    write_scope: None,
+    routes: &ROUTES,
+    codec: Codec::of::<Delegation>(),
+    list_envelope: None,
+    bulk_request: None,
+    bulk_result: None,
+};

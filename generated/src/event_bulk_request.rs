@@ -6,38 +6,27 @@
 //! # Schema notes
 //!
 //! - The shape of the page's create, update and delete payloads.
+use coupa_runtime::{Element, Shape};
 /// What a bulk create, update or delete of CSO events sends.
 ///
 /// On the wire: `event-bulk-request`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "event-bulk-request")]
+#[serde(rename = "event-bulk-request", rename_all = "kebab-case", default)]
 pub struct EventBulkRequest {
     /// The events to create, update or delete.
     ///
     /// Wire name `events`; sent only (not returned); required on create.
-    #[serde(rename = "events", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<crate::events::Event>>,
 }
-impl EventBulkRequest {
-    /// The wire names of the elements, in the order of the page's table.
-    pub const ELEMENTS: &'static [&'static str] = &["events"];
-}
-/// The elements of the model, for `coupa_runtime::Preserved`.
-pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
-    name: "EventBulkRequest",
-    elements: &[
-        coupa_runtime::preserve::ElementInfo {
-            name: "events",
-            aliases: &[],
-            nested: Some(&crate::events::SHAPE),
-        },
-    ],
-};
+/// The elements of [`EventBulkRequest`] and their rules, in the order of the page's table.
+pub static SHAPE: Shape = Shape::new(
+    "EventBulkRequest",
+    "event-bulk-request",
+    &[Element::nested("events", &crate::events::SHAPE).list().required().input_only()],
+);
 impl coupa_runtime::Model for EventBulkRequest {
-    const WIRE_NAME: &'static str = "event-bulk-request";
-    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
-        &SHAPE
-    }
+    const SHAPE: &'static Shape = &SHAPE;
 }
 impl coupa_runtime::Validate for EventBulkRequest {
     fn validate_at(
@@ -45,33 +34,32 @@ impl coupa_runtime::Validate for EventBulkRequest {
         cx: &mut coupa_runtime::validate::Cx<'_>,
         at: &coupa_runtime::validate::Path<'_>,
     ) {
-        use coupa_runtime::Rules;
-        cx.require(at, "events", self.events.is_some());
-        cx.nested_list(at, &const { Rules::new("events") }, self.events.as_deref());
+        let e = SHAPE.elements;
+        cx.require(at, &e[0], self.events.is_some());
+        cx.nested_list(at, &e[0], self.events.as_deref());
     }
 }
-///Filters on [`EventBulkRequest`] objects (Coupa's `field[op]=value` query language).
+/// Filters on [`EventBulkRequest`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct EventBulkRequestQuery(coupa_runtime::Query);
+pub struct EventBulkRequestQuery(pub(crate) coupa_runtime::Query);
+impl coupa_runtime::QueryBuilder for EventBulkRequestQuery {
+    fn as_query(&self) -> &coupa_runtime::Query {
+        &self.0
+    }
+    fn as_query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.0
+    }
+    fn into_query(self) -> coupa_runtime::Query {
+        self.0
+    }
+}
 impl EventBulkRequestQuery {
     /// No filter.
     pub fn new() -> Self {
         Self::default()
     }
-    ///Filters on the elements of `events` (`events[element]=value`): The events to create, update or delete.
+    /// Filters on the elements of [`events`](EventBulkRequest::events) (`events[element]=value`).
     pub fn events(self, filter: crate::events::EventQuery) -> Self {
-        Self(self.0.nested("events", filter.into_query()))
-    }
-    /// The query.
-    pub fn as_query(&self) -> &coupa_runtime::Query {
-        &self.0
-    }
-    /// The query, to nest it under an association or send it.
-    pub fn into_query(self) -> coupa_runtime::Query {
-        self.0
-    }
-    /// The query string (without `?`).
-    pub fn to_query_string(&self) -> String {
-        self.0.to_query_string()
+        Self(self.0.nested("events", filter.0))
     }
 }

@@ -6,84 +6,53 @@
 //! # Schema notes
 //!
 //! - The shape of the page's create, update and delete responses. Each carries one of added, updated and deleted; a create also returns the new events' ids.
+use coupa_runtime::{Element, ElementKind, Shape};
 /// What CSO answers to a write of events.
 ///
 /// On the wire: `event-bulk-result`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "event-bulk-result")]
+#[serde(rename = "event-bulk-result", rename_all = "kebab-case", default)]
 pub struct EventBulkResult {
     /// What happened, one entry per message.
     ///
     /// Wire name `result`; returned only (not accepted in requests).
-    #[serde(rename = "result", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<crate::bulk_result_entry::BulkResultEntry>>,
     /// How many events were created.
     ///
     /// Wire name `added`; returned only (not accepted in requests).
-    #[serde(rename = "added", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub added: Option<i64>,
     /// How many events were updated.
     ///
     /// Wire name `updated`; returned only (not accepted in requests).
-    #[serde(rename = "updated", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<i64>,
     /// How many events were deleted.
     ///
     /// Wire name `deleted`; returned only (not accepted in requests).
-    #[serde(rename = "deleted", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<i64>,
     /// The created events, carrying their new ids.
     ///
     /// Wire name `events`; returned only (not accepted in requests).
-    #[serde(rename = "events", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<crate::events::Event>>,
 }
-impl EventBulkResult {
-    /// The wire names of the elements, in the order of the page's table.
-    pub const ELEMENTS: &'static [&'static str] = &[
-        "result",
-        "added",
-        "updated",
-        "deleted",
-        "events",
-    ];
-}
-/// The elements of the model, for `coupa_runtime::Preserved`.
-pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
-    name: "EventBulkResult",
-    elements: &[
-        coupa_runtime::preserve::ElementInfo {
-            name: "result",
-            aliases: &[],
-            nested: Some(&crate::bulk_result_entry::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "added",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "updated",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "deleted",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "events",
-            aliases: &[],
-            nested: Some(&crate::events::SHAPE),
-        },
+/// The elements of [`EventBulkResult`] and their rules, in the order of the page's table.
+pub static SHAPE: Shape = Shape::new(
+    "EventBulkResult",
+    "event-bulk-result",
+    &[
+        Element::nested("result", &crate::bulk_result_entry::SHAPE).list().output_only(),
+        Element::new("added", ElementKind::Integer).output_only(),
+        Element::new("updated", ElementKind::Integer).output_only(),
+        Element::new("deleted", ElementKind::Integer).output_only(),
+        Element::nested("events", &crate::events::SHAPE).list().output_only(),
     ],
-};
+);
 impl coupa_runtime::Model for EventBulkResult {
-    const WIRE_NAME: &'static str = "event-bulk-result";
-    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
-        &SHAPE
-    }
+    const SHAPE: &'static Shape = &SHAPE;
 }
 impl coupa_runtime::Validate for EventBulkResult {
     fn validate_at(
@@ -91,60 +60,51 @@ impl coupa_runtime::Validate for EventBulkResult {
         cx: &mut coupa_runtime::validate::Cx<'_>,
         at: &coupa_runtime::validate::Path<'_>,
     ) {
-        use coupa_runtime::Rules;
-        cx.nested_list(
-            at,
-            &const { Rules::new("result").output_only() },
-            self.result.as_deref(),
-        );
-        cx.integer(at, &const { Rules::new("added").output_only() }, self.added);
-        cx.integer(at, &const { Rules::new("updated").output_only() }, self.updated);
-        cx.integer(at, &const { Rules::new("deleted").output_only() }, self.deleted);
-        cx.nested_list(
-            at,
-            &const { Rules::new("events").output_only() },
-            self.events.as_deref(),
-        );
+        let e = SHAPE.elements;
+        cx.nested_list(at, &e[0], self.result.as_deref());
+        cx.integer(at, &e[1], self.added);
+        cx.integer(at, &e[2], self.updated);
+        cx.integer(at, &e[3], self.deleted);
+        cx.nested_list(at, &e[4], self.events.as_deref());
     }
 }
-///Filters on [`EventBulkResult`] objects (Coupa's `field[op]=value` query language).
+/// Filters on [`EventBulkResult`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct EventBulkResultQuery(coupa_runtime::Query);
+pub struct EventBulkResultQuery(pub(crate) coupa_runtime::Query);
+impl coupa_runtime::QueryBuilder for EventBulkResultQuery {
+    fn as_query(&self) -> &coupa_runtime::Query {
+        &self.0
+    }
+    fn as_query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.0
+    }
+    fn into_query(self) -> coupa_runtime::Query {
+        self.0
+    }
+}
 impl EventBulkResultQuery {
     /// No filter.
     pub fn new() -> Self {
         Self::default()
     }
-    ///Filters on the elements of `result` (`result[element]=value`): What happened, one entry per message.
+    /// Filters on the elements of [`result`](EventBulkResult::result) (`result[element]=value`).
     pub fn result(self, filter: crate::bulk_result_entry::BulkResultEntryQuery) -> Self {
-        Self(self.0.nested("result", filter.into_query()))
+        Self(self.0.nested("result", filter.0))
     }
-    ///Filters on `added` (`added`): How many events were created.
+    /// Filters on [`added`](EventBulkResult::added) (`added`).
     pub fn added(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("added", filter))
     }
-    ///Filters on `updated` (`updated`): How many events were updated.
+    /// Filters on [`updated`](EventBulkResult::updated) (`updated`).
     pub fn updated(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("updated", filter))
     }
-    ///Filters on `deleted` (`deleted`): How many events were deleted.
+    /// Filters on [`deleted`](EventBulkResult::deleted) (`deleted`).
     pub fn deleted(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("deleted", filter))
     }
-    ///Filters on the elements of `events` (`events[element]=value`): The created events, carrying their new ids.
+    /// Filters on the elements of [`events`](EventBulkResult::events) (`events[element]=value`).
     pub fn events(self, filter: crate::events::EventQuery) -> Self {
-        Self(self.0.nested("events", filter.into_query()))
-    }
-    /// The query.
-    pub fn as_query(&self) -> &coupa_runtime::Query {
-        &self.0
-    }
-    /// The query, to nest it under an association or send it.
-    pub fn into_query(self) -> coupa_runtime::Query {
-        self.0
-    }
-    /// The query string (without `?`).
-    pub fn to_query_string(&self) -> String {
-        self.0.to_query_string()
+        Self(self.0.nested("events", filter.0))
     }
 }

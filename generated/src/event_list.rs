@@ -6,48 +6,35 @@
 //! # Schema notes
 //!
 //! - The shape of the page's "イベントのGET応答" example.
+use coupa_runtime::{Element, ElementKind, Shape};
 /// What GET /api/events answers (CSO): how many events there are, and the events.
 ///
 /// On the wire: `event-list`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "event-list")]
+#[serde(rename = "event-list", rename_all = "kebab-case", default)]
 pub struct EventList {
     /// How many events there are.
     ///
     /// Wire name `total`; returned only (not accepted in requests).
-    #[serde(rename = "total", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// The events.
     ///
     /// Wire name `events`; returned only (not accepted in requests).
-    #[serde(rename = "events", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<crate::events::Event>>,
 }
-impl EventList {
-    /// The wire names of the elements, in the order of the page's table.
-    pub const ELEMENTS: &'static [&'static str] = &["total", "events"];
-}
-/// The elements of the model, for `coupa_runtime::Preserved`.
-pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
-    name: "EventList",
-    elements: &[
-        coupa_runtime::preserve::ElementInfo {
-            name: "total",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "events",
-            aliases: &[],
-            nested: Some(&crate::events::SHAPE),
-        },
+/// The elements of [`EventList`] and their rules, in the order of the page's table.
+pub static SHAPE: Shape = Shape::new(
+    "EventList",
+    "event-list",
+    &[
+        Element::new("total", ElementKind::Integer).output_only(),
+        Element::nested("events", &crate::events::SHAPE).list().output_only(),
     ],
-};
+);
 impl coupa_runtime::Model for EventList {
-    const WIRE_NAME: &'static str = "event-list";
-    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
-        &SHAPE
-    }
+    const SHAPE: &'static Shape = &SHAPE;
 }
 impl coupa_runtime::Validate for EventList {
     fn validate_at(
@@ -55,41 +42,36 @@ impl coupa_runtime::Validate for EventList {
         cx: &mut coupa_runtime::validate::Cx<'_>,
         at: &coupa_runtime::validate::Path<'_>,
     ) {
-        use coupa_runtime::Rules;
-        cx.integer(at, &const { Rules::new("total").output_only() }, self.total);
-        cx.nested_list(
-            at,
-            &const { Rules::new("events").output_only() },
-            self.events.as_deref(),
-        );
+        let e = SHAPE.elements;
+        cx.integer(at, &e[0], self.total);
+        cx.nested_list(at, &e[1], self.events.as_deref());
     }
 }
-///Filters on [`EventList`] objects (Coupa's `field[op]=value` query language).
+/// Filters on [`EventList`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct EventListQuery(coupa_runtime::Query);
+pub struct EventListQuery(pub(crate) coupa_runtime::Query);
+impl coupa_runtime::QueryBuilder for EventListQuery {
+    fn as_query(&self) -> &coupa_runtime::Query {
+        &self.0
+    }
+    fn as_query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.0
+    }
+    fn into_query(self) -> coupa_runtime::Query {
+        self.0
+    }
+}
 impl EventListQuery {
     /// No filter.
     pub fn new() -> Self {
         Self::default()
     }
-    ///Filters on `total` (`total`): How many events there are.
+    /// Filters on [`total`](EventList::total) (`total`).
     pub fn total(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("total", filter))
     }
-    ///Filters on the elements of `events` (`events[element]=value`): The events.
+    /// Filters on the elements of [`events`](EventList::events) (`events[element]=value`).
     pub fn events(self, filter: crate::events::EventQuery) -> Self {
-        Self(self.0.nested("events", filter.into_query()))
-    }
-    /// The query.
-    pub fn as_query(&self) -> &coupa_runtime::Query {
-        &self.0
-    }
-    /// The query, to nest it under an association or send it.
-    pub fn into_query(self) -> coupa_runtime::Query {
-        self.0
-    }
-    /// The query string (without `?`).
-    pub fn to_query_string(&self) -> String {
-        self.0.to_query_string()
+        Self(self.0.nested("events", filter.0))
     }
 }

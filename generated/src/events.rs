@@ -8,144 +8,103 @@
 //! - The Japanese table has no api-in column (its headings are field name, description, required, unique, allowed values, out, type); api-in is read from the page's create and update examples and its sentence "you can update all fields except event-number and market-id".
 //! - Null values are omitted from CSO responses (the page's note); the models leave out absent values when writing.
 //! - Updates are lenient: one event of a bulk update may fail while the others succeed. Update and delete need the event's id.
+use coupa_runtime::{
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Envelope,
+    registry::Resource,
+};
 /// A sourcing event of Coupa Sourcing Optimization (CSO). Use the API to create, update, delete or query events, one at a time or in bulk.
 ///
 /// On the wire: `event`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "event")]
+#[serde(rename = "event", rename_all = "kebab-case", default)]
 pub struct Event {
     /// The event's id.
     ///
     /// Wire name `id`; returned only (not accepted in requests); unique; at most 19 characters; a string of digits; assigned by Coupa on create.
     ///
     /// Schema note: The page's type is "整数" (integer), but every example sends the id as a string of digits ("9219595375673293031", beyond JavaScript's safe integers); corrections.md: strings of up to 19 digits. Bulk updates and deletes name events by id (the resource's key).
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The id of the market the event belongs to. Once set, it cannot be changed.
     ///
     /// Wire name `market-id`; sent and returned; cannot change once set; at most 19 characters; a string of digits.
     ///
     /// Schema note: The page marks market-id unique, yet its own list example (events 9219592828238410706 and 9219594228963465852) and create example carry two events with the same market-id. The examples win: market-id is not unique here. Its type "string型" is a string of digits like id.
-    #[serde(rename = "market-id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub market_id: Option<String>,
     /// The status or current phase of the event.
     ///
     /// Wire name `state`; sent and returned; allowed values `Setup`, `Active`, `Terminated`.
     ///
     /// Schema note: The page says the values are case-sensitive (大文字/小文字の区別あり).
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<EventState>,
     /// The name of the event.
     ///
     /// Wire name `name`; sent and returned.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A short description of the event.
     ///
     /// Wire name `description`; sent and returned.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A reference number that identifies the event.
     ///
     /// Wire name `reference-number`; sent and returned.
-    #[serde(
-        rename = "reference-number",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// The event's unique number, assigned by Coupa in increasing order.
     ///
     /// Wire name `event-number`; returned only (not accepted in requests); unique; cannot change once set; assigned by Coupa in increasing order.
     ///
     /// Schema note: The row shows unique and out. "You can update all fields except event-number and market-id": it is immutable, and Coupa assigns it.
-    #[serde(rename = "event-number", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_number: Option<i64>,
     /// The event's time zone, an IANA zone name (Europe/Stockholm).
     ///
     /// Wire name `time-zone`; sent and returned.
-    #[serde(rename = "time-zone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// The event's settings, such as its currency.
     ///
     /// Wire name `settings`; sent and returned.
     ///
     /// Schema note: The page's type is "文字列" (string), but every example sends an object ({"currency": "USD"}); the examples win.
-    #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<crate::event_settings::EventSettings>,
 }
-impl Event {
-    /// The wire names of the elements, in the order of the page's table.
-    pub const ELEMENTS: &'static [&'static str] = &[
-        "id",
-        "market-id",
-        "state",
-        "name",
-        "description",
-        "reference-number",
-        "event-number",
-        "time-zone",
-        "settings",
-    ];
-}
-/// The elements of the model, for `coupa_runtime::Preserved`.
-pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
-    name: "Event",
-    elements: &[
-        coupa_runtime::preserve::ElementInfo {
-            name: "id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "market-id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "state",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "name",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "description",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "reference-number",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "event-number",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "time-zone",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "settings",
-            aliases: &[],
-            nested: Some(&crate::event_settings::SHAPE),
-        },
+/// The elements of [`Event`] and their rules, in the order of the page's table.
+pub static SHAPE: Shape = Shape::new(
+    "Event",
+    "event",
+    &[
+        Element::new("id", ElementKind::Digits)
+            .unique()
+            .key()
+            .output_only()
+            .assigned(Assigned::Id)
+            .max_len(19),
+        Element::new("market-id", ElementKind::Digits).immutable().max_len(19),
+        Element::new("state", ElementKind::String)
+            .allowed(&["Setup", "Active", "Terminated"]),
+        Element::new("name", ElementKind::String),
+        Element::new("description", ElementKind::String),
+        Element::new("reference-number", ElementKind::String),
+        Element::new("event-number", ElementKind::Integer)
+            .unique()
+            .output_only()
+            .immutable()
+            .assigned(Assigned::Sequence),
+        Element::new("time-zone", ElementKind::String),
+        Element::nested("settings", &crate::event_settings::SHAPE),
     ],
-};
+);
 impl coupa_runtime::Model for Event {
-    const WIRE_NAME: &'static str = "event";
-    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
-        &SHAPE
-    }
+    const SHAPE: &'static Shape = &SHAPE;
 }
-/// The allowed values of [`Event::state`](#structfield.state) (`state`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
+/// The allowed values of [`Event::state`] (`state`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventState {
     /// `Setup`
@@ -157,22 +116,16 @@ pub enum EventState {
     /// A value the schemas do not list, kept exactly as Coupa sent it (and rejected on input by validation).
     Unknown(String),
 }
-impl EventState {
-    /// The value as Coupa spells it.
-    pub fn as_str(&self) -> &str {
+impl coupa_runtime::WireEnum for EventState {
+    const VALUES: &'static [&'static str] = &["Setup", "Active", "Terminated"];
+    const CASE_SENSITIVE: bool = true;
+    fn as_wire(&self) -> &str {
         match self {
             Self::Setup => "Setup",
             Self::Active => "Active",
             Self::Terminated => "Terminated",
             Self::Unknown(s) => s,
         }
-    }
-}
-impl coupa_runtime::WireEnum for EventState {
-    const VALUES: &'static [&'static str] = &["Setup", "Active", "Terminated"];
-    const CASE_SENSITIVE: bool = true;
-    fn as_wire(&self) -> &str {
-        self.as_str()
     }
     fn from_wire(s: &str) -> Self {
         match s {
@@ -182,33 +135,8 @@ impl coupa_runtime::WireEnum for EventState {
             other => Self::Unknown(other.to_owned()),
         }
     }
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
 }
-impl serde::Serialize for EventState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        coupa_runtime::wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for EventState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        coupa_runtime::wire::deserialize_enum(deserializer)
-    }
-}
-impl std::fmt::Display for EventState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for EventState {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
-        Ok(<Self as coupa_runtime::WireEnum>::from_wire(s))
-    }
-}
+coupa_runtime::wire_enum_impls!(EventState);
 impl coupa_runtime::Validate for Event {
     const RESOURCE: &'static str = "events";
     fn validate_at(
@@ -216,139 +144,94 @@ impl coupa_runtime::Validate for Event {
         cx: &mut coupa_runtime::validate::Cx<'_>,
         at: &coupa_runtime::validate::Path<'_>,
     ) {
-        use coupa_runtime::Rules;
-        cx.digits(
-            at,
-            &const { Rules::new("id").output_only().unique().key().max_len(19u32) },
-            self.id.as_deref(),
-        );
-        cx.digits(
-            at,
-            &const { Rules::new("market-id").immutable().max_len(19u32) },
-            self.market_id.as_deref(),
-        );
-        cx.choice(at, &const { Rules::new("state") }, self.state.as_ref());
-        cx.text(at, &const { Rules::new("name") }, self.name.as_deref());
-        cx.text(at, &const { Rules::new("description") }, self.description.as_deref());
-        cx.text(
-            at,
-            &const { Rules::new("reference-number") },
-            self.reference_number.as_deref(),
-        );
-        cx.integer(
-            at,
-            &const { Rules::new("event-number").output_only().immutable().unique() },
-            self.event_number,
-        );
-        cx.text(at, &const { Rules::new("time-zone") }, self.time_zone.as_deref());
-        cx.nested(at, &const { Rules::new("settings") }, self.settings.as_ref());
+        let e = SHAPE.elements;
+        cx.digits(at, &e[0], self.id.as_deref());
+        cx.digits(at, &e[1], self.market_id.as_deref());
+        cx.choice(at, &e[2], self.state.as_ref());
+        cx.integer(at, &e[6], self.event_number);
+        cx.nested(at, &e[8], self.settings.as_ref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Str(v)))
     }
 }
-///Filters on [`Event`] objects (Coupa's `field[op]=value` query language).
+/// Filters on [`Event`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct EventQuery(coupa_runtime::Query);
+pub struct EventQuery(pub(crate) coupa_runtime::Query);
+impl coupa_runtime::QueryBuilder for EventQuery {
+    fn as_query(&self) -> &coupa_runtime::Query {
+        &self.0
+    }
+    fn as_query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.0
+    }
+    fn into_query(self) -> coupa_runtime::Query {
+        self.0
+    }
+}
+impl coupa_runtime::Paging for EventQuery {}
 impl EventQuery {
     /// No filter.
     pub fn new() -> Self {
         Self::default()
     }
-    ///Filters on `id` (`id`): The event's id.
+    /// Filters on [`id`](Event::id) (`id`).
     pub fn id(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("id", filter))
     }
-    ///Filters on `market-id` (`market_id`): The id of the market the event belongs to.
+    /// Filters on [`market_id`](Event::market_id) (`market_id`).
     pub fn market_id(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("market-id", filter))
     }
-    ///Filters on `state` (`state`): The status or current phase of the event.
+    /// Filters on [`state`](Event::state) (`state`).
     pub fn state(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("state", filter))
     }
-    ///Filters on `name` (`name`): The name of the event.
+    /// Filters on [`name`](Event::name) (`name`).
     pub fn name(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("name", filter))
     }
-    ///Filters on `description` (`description`): A short description of the event.
+    /// Filters on [`description`](Event::description) (`description`).
     pub fn description(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("description", filter))
     }
-    ///Filters on `reference-number` (`reference_number`): A reference number that identifies the event.
+    /// Filters on [`reference_number`](Event::reference_number) (`reference_number`).
     pub fn reference_number(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("reference-number", filter))
     }
-    ///Filters on `event-number` (`event_number`): The event's unique number, assigned by Coupa in increasing order.
+    /// Filters on [`event_number`](Event::event_number) (`event_number`).
     pub fn event_number(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("event-number", filter))
     }
-    ///Filters on `time-zone` (`time_zone`): The event's time zone, an IANA zone name (Europe/Stockholm).
+    /// Filters on [`time_zone`](Event::time_zone) (`time_zone`).
     pub fn time_zone(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("time-zone", filter))
     }
-    ///Filters on the elements of `settings` (`settings[element]=value`): The event's settings, such as its currency.
+    /// Filters on the elements of [`settings`](Event::settings) (`settings[element]=value`).
     pub fn settings(self, filter: crate::event_settings::EventSettingsQuery) -> Self {
-        Self(self.0.nested("settings", filter.into_query()))
-    }
-    /// Skips this many records.
-    pub fn offset(self, n: usize) -> Self {
-        Self(self.0.offset(n))
-    }
-    /// Returns at most this many records (Coupa answers at most 50).
-    pub fn limit(self, n: usize) -> Self {
-        Self(self.0.limit(n))
-    }
-    /// Orders by an element, by wire name.
-    pub fn order_by(self, element: &str) -> Self {
-        Self(self.0.order_by(element))
-    }
-    /// The sort direction.
-    pub fn dir(self, dir: coupa_runtime::query::Dir) -> Self {
-        Self(self.0.dir(dir))
-    }
-    /// How much of each object to return.
-    pub fn return_object(self, r: coupa_runtime::query::ReturnObject) -> Self {
-        Self(self.0.return_object(r))
-    }
-    /// Which elements to return.
-    pub fn fields(self, fields: &coupa_runtime::query::Fields) -> Self {
-        Self(self.0.fields(fields))
-    }
-    /// The query.
-    pub fn as_query(&self) -> &coupa_runtime::Query {
-        &self.0
-    }
-    /// The query, to nest it under an association or send it.
-    pub fn into_query(self) -> coupa_runtime::Query {
-        self.0
-    }
-    /// The query string (without `?`).
-    pub fn to_query_string(&self) -> String {
-        self.0.to_query_string()
+        Self(self.0.nested("settings", filter.0))
     }
 }
-///The actions of the events API.
+/// The actions of the events API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EventAction {
-    ///`GET /api/events`: Get all events.
+    /// [`Index`]: `GET /api/events`.
     Index,
-    ///`POST /api/events`: Create one or more events.
+    /// [`Create`]: `POST /api/events`.
     Create,
-    ///`PUT /api/events`: Update one or more events (a bulk update).
+    /// [`Update`]: `PUT /api/events`.
     Update,
-    ///`DELETE /api/events`: Delete one or more events (a bulk delete).
+    /// [`Delete`]: `DELETE /api/events`.
     Delete,
-    ///`GET /api/events/{id}`: Show one event.
+    /// [`Show`]: `GET /api/events/{id}`.
     Show,
-    ///`PUT /api/events/{id}`: Update one event by its id.
+    /// [`UpdateOne`]: `PUT /api/events/{id}`.
     UpdateOne,
-    ///`DELETE /api/events/{id}`: Delete one event.
+    /// [`DeleteOne`]: `DELETE /api/events/{id}`.
     DeleteOne,
 }
-impl EventAction {
-    /// Every action, in the order of the page's table.
-    pub const ALL: &'static [Self] = &[
+impl coupa_runtime::Actions for EventAction {
+    const ALL: &'static [Self] = &[
         Self::Index,
         Self::Create,
         Self::Update,
@@ -357,44 +240,20 @@ impl EventAction {
         Self::UpdateOne,
         Self::DeleteOne,
     ];
-    /// The action's name in the schema.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Index => "index",
-            Self::Create => "create",
-            Self::Update => "update",
-            Self::Delete => "delete",
-            Self::Show => "show",
-            Self::UpdateOne => "update-one",
-            Self::DeleteOne => "delete-one",
-        }
-    }
-    /// The action with this name in the schema.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "index" => Some(Self::Index),
-            "create" => Some(Self::Create),
-            "update" => Some(Self::Update),
-            "delete" => Some(Self::Delete),
-            "show" => Some(Self::Show),
-            "update-one" => Some(Self::UpdateOne),
-            "delete-one" => Some(Self::DeleteOne),
-            _ => None,
-        }
-    }
-    /// What the action does.
-    pub fn kind(&self) -> coupa_runtime::ActionKind {
-        match self {
-            Self::Index => coupa_runtime::ActionKind::Index,
-            Self::Create => coupa_runtime::ActionKind::BulkCreate,
-            Self::Update => coupa_runtime::ActionKind::BulkUpdate,
-            Self::Delete => coupa_runtime::ActionKind::BulkDelete,
-            Self::Show => coupa_runtime::ActionKind::Show,
-            Self::UpdateOne => coupa_runtime::ActionKind::Update,
-            Self::DeleteOne => coupa_runtime::ActionKind::Delete,
-        }
+    fn route(self) -> &'static Route {
+        ROUTES[self as usize]
     }
 }
+/// The routes of the actions, in the order of the page's table.
+pub static ROUTES: [&Route; 7] = [
+    Index::ROUTE,
+    Create::ROUTE,
+    Update::ROUTE,
+    Delete::ROUTE,
+    Show::ROUTE,
+    UpdateOne::ROUTE,
+    DeleteOne::ROUTE,
+];
 impl Event {
     /// Validates this object as the body (or one item of the bulk body) of `action`,
     /// collecting every violation. Actions without a body accept anything.
@@ -402,10 +261,7 @@ impl Event {
         &self,
         action: EventAction,
     ) -> Result<(), coupa_runtime::Violations> {
-        match action.kind().mode() {
-            Some(mode) => coupa_runtime::Validate::validate(self, mode),
-            None => Ok(()),
-        }
+        coupa_runtime::endpoint::validate_for(self, action)
     }
 }
 /// `GET /api/events`: Get all events.
@@ -414,48 +270,45 @@ impl Event {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
-    pub query: crate::events::EventQuery,
+    pub query: EventQuery,
 }
 impl Index {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request, without filters (add them with [`with_query`](Self::with_query)).
     pub fn new() -> Self {
         Self { query: Default::default() }
     }
     /// Uses this query.
-    pub fn with_query(mut self, query: crate::events::EventQuery) -> Self {
+    pub fn with_query(mut self, query: EventQuery) -> Self {
         self.query = query;
         self
     }
 }
-impl coupa_runtime::Endpoint for Index {
+impl Endpoint for Index {
     type Response = crate::event_list::EventList;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Cso;
-    const RESOURCE: &'static str = "events";
-    const ACTION: &'static str = "index";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Index;
-    const SCOPE: Option<&'static str> = None;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "events",
+            "index",
+            ActionKind::Index,
+            Method::Get,
+            "/api/events",
+        )
+        .host(Host::Cso)
+        .takes(Takes::Query)
+        .answers(Answers::Envelope);
     fn path(&self) -> String {
         "/api/events".to_owned()
     }
     fn query(&self) -> Option<String> {
-        Some(self.query.to_query_string())
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+        Some(self.query.0.to_query_string())
     }
 }
 impl coupa_runtime::endpoint::Paginated for Index {
-    type Item = crate::events::Event;
-    fn page(&self, offset: usize, limit: usize) -> Self {
-        let mut next = self.clone();
-        next.query = next.query.offset(offset).limit(limit);
-        next
+    type Item = Event;
+    fn query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.query.0
     }
-    fn items(response: Self::Response) -> Vec<Self::Item> {
+    fn items(response: crate::event_list::EventList) -> Vec<Event> {
         response.events.unwrap_or_default()
     }
 }
@@ -468,40 +321,36 @@ pub struct Create {
     pub body: crate::event_bulk_request::EventBulkRequest,
 }
 impl Create {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request with this body.
     pub fn new(body: crate::event_bulk_request::EventBulkRequest) -> Self {
         Self { body }
     }
 }
-impl coupa_runtime::Endpoint for Create {
+impl Endpoint for Create {
     type Response = crate::event_bulk_result::EventBulkResult;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::POST;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Cso;
-    const RESOURCE: &'static str = "events";
-    const ACTION: &'static str = "create";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::BulkCreate;
-    const SCOPE: Option<&'static str> = None;
+    type Body = crate::event_bulk_request::EventBulkRequest;
+    const ROUTE: &'static Route = &Route::new(
+            "events",
+            "create",
+            ActionKind::BulkCreate,
+            Method::Post,
+            "/api/events",
+        )
+        .host(Host::Cso)
+        .takes(Takes::Bulk)
+        .answers(Answers::BulkResult);
     fn path(&self) -> String {
         "/api/events".to_owned()
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        coupa_runtime::wire::encode(format, &self.body).map(Some)
+    fn payload(&self) -> Option<&crate::event_bulk_request::EventBulkRequest> {
+        Some(&self.body)
     }
     fn validate(&self) -> Result<(), coupa_runtime::Violations> {
         coupa_runtime::validate::validate_envelope(
             self.body.events.as_deref(),
             "events",
-            coupa_runtime::Mode::Create,
+            Self::ROUTE.kind,
         )
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
     }
 }
 /// `PUT /api/events`: Update one or more events (a bulk update).
@@ -513,40 +362,36 @@ pub struct Update {
     pub body: crate::event_bulk_request::EventBulkRequest,
 }
 impl Update {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request with this body.
     pub fn new(body: crate::event_bulk_request::EventBulkRequest) -> Self {
         Self { body }
     }
 }
-impl coupa_runtime::Endpoint for Update {
+impl Endpoint for Update {
     type Response = crate::event_bulk_result::EventBulkResult;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::PUT;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Cso;
-    const RESOURCE: &'static str = "events";
-    const ACTION: &'static str = "update";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::BulkUpdate;
-    const SCOPE: Option<&'static str> = None;
+    type Body = crate::event_bulk_request::EventBulkRequest;
+    const ROUTE: &'static Route = &Route::new(
+            "events",
+            "update",
+            ActionKind::BulkUpdate,
+            Method::Put,
+            "/api/events",
+        )
+        .host(Host::Cso)
+        .takes(Takes::Bulk)
+        .answers(Answers::BulkResult);
     fn path(&self) -> String {
         "/api/events".to_owned()
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        coupa_runtime::wire::encode(format, &self.body).map(Some)
+    fn payload(&self) -> Option<&crate::event_bulk_request::EventBulkRequest> {
+        Some(&self.body)
     }
     fn validate(&self) -> Result<(), coupa_runtime::Violations> {
         coupa_runtime::validate::validate_envelope(
             self.body.events.as_deref(),
             "events",
-            coupa_runtime::Mode::BulkUpdate,
+            Self::ROUTE.kind,
         )
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
     }
 }
 /// `DELETE /api/events`: Delete one or more events (a bulk delete).
@@ -558,40 +403,36 @@ pub struct Delete {
     pub body: crate::event_bulk_request::EventBulkRequest,
 }
 impl Delete {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request with this body.
     pub fn new(body: crate::event_bulk_request::EventBulkRequest) -> Self {
         Self { body }
     }
 }
-impl coupa_runtime::Endpoint for Delete {
+impl Endpoint for Delete {
     type Response = crate::event_bulk_result::EventBulkResult;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::DELETE;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Cso;
-    const RESOURCE: &'static str = "events";
-    const ACTION: &'static str = "delete";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::BulkDelete;
-    const SCOPE: Option<&'static str> = None;
+    type Body = crate::event_bulk_request::EventBulkRequest;
+    const ROUTE: &'static Route = &Route::new(
+            "events",
+            "delete",
+            ActionKind::BulkDelete,
+            Method::Delete,
+            "/api/events",
+        )
+        .host(Host::Cso)
+        .takes(Takes::Bulk)
+        .answers(Answers::BulkResult);
     fn path(&self) -> String {
         "/api/events".to_owned()
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        coupa_runtime::wire::encode(format, &self.body).map(Some)
+    fn payload(&self) -> Option<&crate::event_bulk_request::EventBulkRequest> {
+        Some(&self.body)
     }
     fn validate(&self) -> Result<(), coupa_runtime::Violations> {
         coupa_runtime::validate::validate_envelope(
             self.body.events.as_deref(),
             "events",
-            coupa_runtime::Mode::BulkDelete,
+            Self::ROUTE.kind,
         )
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
     }
 }
 /// `GET /api/events/{id}`: Show one event.
@@ -601,34 +442,29 @@ impl coupa_runtime::Endpoint for Delete {
 /// Schema note: The page writes ":id".
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
-    ///Path parameter `{id}`: The event's id.
+    /// Path parameter `{id}`: The event's id.
     pub id: String,
 }
 impl Show {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `id`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
-impl coupa_runtime::Endpoint for Show {
-    type Response = crate::events::Event;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Cso;
-    const RESOURCE: &'static str = "events";
-    const ACTION: &'static str = "show";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
-    const SCOPE: Option<&'static str> = None;
+impl Endpoint for Show {
+    type Response = Event;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "events",
+            "show",
+            ActionKind::Show,
+            Method::Get,
+            "/api/events/{id}",
+        )
+        .host(Host::Cso)
+        .params(&[("id", ParamKind::Digits)]);
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/events/");
-        path.push_str(&coupa_runtime::endpoint::encode_segment(&self.id));
-        path
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+        format!("/api/events/{}", coupa_runtime::endpoint::encode_segment(& self.id))
     }
 }
 /// `PUT /api/events/{id}`: Update one event by its id.
@@ -638,45 +474,36 @@ impl coupa_runtime::Endpoint for Show {
 /// Schema note: The page names this row "update" like the bulk update; it is named update-one so every action has its own name. CSO answers writes with the result envelope.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateOne {
-    ///Path parameter `{id}`: The event's id.
+    /// Path parameter `{id}`: The event's id.
     pub id: String,
     /// The body.
-    pub body: crate::events::Event,
+    pub body: Event,
 }
 impl UpdateOne {
-    ///A request with these path parameters and body; the query and an optional body start empty.
-    pub fn new(id: impl Into<String>, body: crate::events::Event) -> Self {
+    /// The request for the path's `id` with this body.
+    pub fn new(id: impl Into<String>, body: Event) -> Self {
         Self { id: id.into(), body }
     }
 }
-impl coupa_runtime::Endpoint for UpdateOne {
+impl Endpoint for UpdateOne {
     type Response = crate::event_bulk_result::EventBulkResult;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::PUT;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Cso;
-    const RESOURCE: &'static str = "events";
-    const ACTION: &'static str = "update-one";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Update;
-    const SCOPE: Option<&'static str> = None;
+    type Body = Event;
+    const ROUTE: &'static Route = &Route::new(
+            "events",
+            "update-one",
+            ActionKind::Update,
+            Method::Put,
+            "/api/events/{id}",
+        )
+        .host(Host::Cso)
+        .takes(Takes::Object)
+        .answers(Answers::BulkResult)
+        .params(&[("id", ParamKind::Digits)]);
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/events/");
-        path.push_str(&coupa_runtime::endpoint::encode_segment(&self.id));
-        path
+        format!("/api/events/{}", coupa_runtime::endpoint::encode_segment(& self.id))
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        coupa_runtime::wire::encode(format, &self.body).map(Some)
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        coupa_runtime::Validate::validate(&self.body, coupa_runtime::Mode::Update)
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&Event> {
+        Some(&self.body)
     }
 }
 /// `DELETE /api/events/{id}`: Delete one event.
@@ -686,83 +513,77 @@ impl coupa_runtime::Endpoint for UpdateOne {
 /// Schema note: The page names this row "delete" like the bulk delete; it is named delete-one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteOne {
-    ///Path parameter `{id}`: The event's id.
+    /// Path parameter `{id}`: The event's id.
     pub id: String,
 }
 impl DeleteOne {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `id`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
-impl coupa_runtime::Endpoint for DeleteOne {
+impl Endpoint for DeleteOne {
     type Response = crate::event_bulk_result::EventBulkResult;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::DELETE;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Cso;
-    const RESOURCE: &'static str = "events";
-    const ACTION: &'static str = "delete-one";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Delete;
-    const SCOPE: Option<&'static str> = None;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "events",
+            "delete-one",
+            ActionKind::Delete,
+            Method::Delete,
+            "/api/events/{id}",
+        )
+        .host(Host::Cso)
+        .answers(Answers::BulkResult)
+        .params(&[("id", ParamKind::Digits)]);
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/events/");
-        path.push_str(&coupa_runtime::endpoint::encode_segment(&self.id));
-        path
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+        format!("/api/events/{}", coupa_runtime::endpoint::encode_segment(& self.id))
     }
 }
-///The server side of the events API: one method per action, taking the typed request and answering the typed response. Implement it to serve the API (or to fake it in tests).
+/// The server side of the events API: one method per action, taking the typed request and answering the typed response. Implement it to serve the API (or to fake it in tests).
 pub trait EventsService: Send + Sync {
     /// What a method answers when it fails.
     type Error;
-    ///`GET /api/events`: Get all events.
+    /// [`Index`]: `GET /api/events`.
     fn index(
         &self,
         request: Index,
     ) -> impl std::future::Future<
         Output = Result<crate::event_list::EventList, Self::Error>,
     > + Send;
-    ///`POST /api/events`: Create one or more events.
+    /// [`Create`]: `POST /api/events`.
     fn create(
         &self,
         request: Create,
     ) -> impl std::future::Future<
         Output = Result<crate::event_bulk_result::EventBulkResult, Self::Error>,
     > + Send;
-    ///`PUT /api/events`: Update one or more events (a bulk update).
+    /// [`Update`]: `PUT /api/events`.
     fn update(
         &self,
         request: Update,
     ) -> impl std::future::Future<
         Output = Result<crate::event_bulk_result::EventBulkResult, Self::Error>,
     > + Send;
-    ///`DELETE /api/events`: Delete one or more events (a bulk delete).
+    /// [`Delete`]: `DELETE /api/events`.
     fn delete(
         &self,
         request: Delete,
     ) -> impl std::future::Future<
         Output = Result<crate::event_bulk_result::EventBulkResult, Self::Error>,
     > + Send;
-    ///`GET /api/events/{id}`: Show one event.
+    /// [`Show`]: `GET /api/events/{id}`.
     fn show(
         &self,
         request: Show,
-    ) -> impl std::future::Future<
-        Output = Result<crate::events::Event, Self::Error>,
-    > + Send;
-    ///`PUT /api/events/{id}`: Update one event by its id.
+    ) -> impl std::future::Future<Output = Result<Event, Self::Error>> + Send;
+    /// [`UpdateOne`]: `PUT /api/events/{id}`.
     fn update_one(
         &self,
         request: UpdateOne,
     ) -> impl std::future::Future<
         Output = Result<crate::event_bulk_result::EventBulkResult, Self::Error>,
     > + Send;
-    ///`DELETE /api/events/{id}`: Delete one event.
+    /// [`DeleteOne`]: `DELETE /api/events/{id}`.
     fn delete_one(
         &self,
         request: DeleteOne,
@@ -770,3 +591,31 @@ pub trait EventsService: Send + Sync {
         Output = Result<crate::event_bulk_result::EventBulkResult, Self::Error>,
     > + Send;
 }
+/// The events resource, for tools that work on any resource (see [`crate::registry`]).
+pub static RESOURCE: Resource = Resource {
+    name: "events",
+    shape: &SHAPE,
+    host: Host::Cso,
+    read_scope: None,
+    write_scope: None,
+    routes: &ROUTES,
+    codec: Codec::of::<Event>(),
+    list_envelope: Some(Envelope {
+        shape: &crate::event_list::SHAPE,
+        items: "events",
+        total: Some("total"),
+        codec: Codec::of::<crate::event_list::EventList>(),
+    }),
+    bulk_request: Some(Envelope {
+        shape: &crate::event_bulk_request::SHAPE,
+        items: "events",
+        total: None,
+        codec: Codec::of::<crate::event_bulk_request::EventBulkRequest>(),
+    }),
+    bulk_result: Some(Envelope {
+        shape: &crate::event_bulk_result::SHAPE,
+        items: "events",
+        total: Some("added"),
+        codec: Codec::of::<crate::event_bulk_result::EventBulkResult>(),
+    }),
+};

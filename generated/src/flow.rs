@@ -6,7 +6,10 @@
 //! # Schema notes
 //!
 //! - The French page types the element "Flux" and describes nothing more; corrections.md calls it an object Coupa does not describe further. It is left open: every key is kept as it arrives.
+use coupa_runtime::Shape;
 /// The flow an integration run belongs to. Coupa does not describe the object further.
 ///
 /// Coupa leaves this object open: every key is kept as it arrives.
 pub type Flow = serde_json::Map<String, serde_json::Value>;
+/// The shape of an open object: no elements are described.
+pub static SHAPE: Shape = Shape::open("Flow", "flow");

@@ -7,146 +7,96 @@
 //!
 //! - No page of the five has an Integration table. The elements are corrections.md's; the French runs page shows one of them ("intégration Standard boolean", an attribute of the nested object).
 //! - A run or an error refers to its integration by any identifying element (the guides send only {"code": "..."}), so no element is required here.
+use coupa_runtime::{Element, ElementKind, Shape};
 /// An integration: the definition of a flow of data between Coupa and another system. Integration runs and integration errors refer to it, usually by its code.
 ///
 /// On the wire: `integration`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "integration")]
+#[serde(rename = "integration", rename_all = "kebab-case", default)]
 pub struct Integration {
     /// Coupa's unique identifier.
     ///
     /// Wire name `id`; sent and returned.
     ///
     /// Schema note: Not in corrections.md's list. Every Coupa object carries an id and a reference may name the integration by it, so it is accepted rather than rejected.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The integration's code, unique in the instance.
     ///
     /// Wire name `code`; sent and returned; unique.
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The integration's name, unique in the instance.
     ///
     /// Wire name `name`; sent and returned; unique.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The kind of Coupa object the integration moves (invoices, suppliers, ...).
     ///
     /// Wire name `business-object`; sent and returned.
-    #[serde(
-        rename = "business-object",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_object: Option<String>,
     /// The system on the other end of the integration.
     ///
     /// Wire name `end-system`; sent and returned.
-    #[serde(rename = "end-system", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_system: Option<String>,
     /// True for an integration Coupa ships as standard.
     ///
     /// Wire name `standard`; returned only (not accepted in requests).
     ///
     /// Schema note: The French runs page prints this row as "intégration Standard boolean ... Non" (not api-in).
-    #[serde(rename = "standard", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub standard: Option<bool>,
     /// Which way the data flows.
     ///
     /// Wire name `direction`; sent and returned; allowed values `to_coupa`, `from_coupa`.
-    #[serde(rename = "direction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<IntegrationDirection>,
     /// The kind of system on the other end.
     ///
     /// Wire name `end-system-type`; sent and returned; allowed values `internal`, `payroll`, `erp`, `hr`, `third_party_partner`, `third_party_vendor`, `other`.
-    #[serde(
-        rename = "end-system-type",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_system_type: Option<IntegrationEndSystemType>,
     /// How the data travels.
     ///
     /// Wire name `integration-type`; sent and returned; allowed values `flat_file`, `api`, `corporate_credit_card_file`, `json`, `xml`.
-    #[serde(
-        rename = "integration-type",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_type: Option<IntegrationIntegrationType>,
 }
-impl Integration {
-    /// The wire names of the elements, in the order of the page's table.
-    pub const ELEMENTS: &'static [&'static str] = &[
-        "id",
-        "code",
-        "name",
-        "business-object",
-        "end-system",
-        "standard",
-        "direction",
-        "end-system-type",
-        "integration-type",
-    ];
-}
-/// The elements of the model, for `coupa_runtime::Preserved`.
-pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
-    name: "Integration",
-    elements: &[
-        coupa_runtime::preserve::ElementInfo {
-            name: "id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "code",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "name",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "business-object",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "end-system",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "standard",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "direction",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "end-system-type",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "integration-type",
-            aliases: &[],
-            nested: None,
-        },
+/// The elements of [`Integration`] and their rules, in the order of the page's table.
+pub static SHAPE: Shape = Shape::new(
+    "Integration",
+    "integration",
+    &[
+        Element::new("id", ElementKind::Integer),
+        Element::new("code", ElementKind::String).unique(),
+        Element::new("name", ElementKind::String).unique(),
+        Element::new("business-object", ElementKind::String),
+        Element::new("end-system", ElementKind::String),
+        Element::new("standard", ElementKind::Boolean).output_only(),
+        Element::new("direction", ElementKind::String)
+            .allowed(&["to_coupa", "from_coupa"]),
+        Element::new("end-system-type", ElementKind::String)
+            .allowed(
+                &[
+                    "internal",
+                    "payroll",
+                    "erp",
+                    "hr",
+                    "third_party_partner",
+                    "third_party_vendor",
+                    "other",
+                ],
+            ),
+        Element::new("integration-type", ElementKind::String)
+            .allowed(&["flat_file", "api", "corporate_credit_card_file", "json", "xml"]),
     ],
-};
+);
 impl coupa_runtime::Model for Integration {
-    const WIRE_NAME: &'static str = "integration";
-    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
-        &SHAPE
-    }
+    const SHAPE: &'static Shape = &SHAPE;
 }
-/// The allowed values of [`Integration::direction`](#structfield.direction) (`direction`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
+/// The allowed values of [`Integration::direction`] (`direction`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IntegrationDirection {
     /// `to_coupa`
@@ -156,21 +106,15 @@ pub enum IntegrationDirection {
     /// A value the schemas do not list, kept exactly as Coupa sent it (and rejected on input by validation).
     Unknown(String),
 }
-impl IntegrationDirection {
-    /// The value as Coupa spells it.
-    pub fn as_str(&self) -> &str {
+impl coupa_runtime::WireEnum for IntegrationDirection {
+    const VALUES: &'static [&'static str] = &["to_coupa", "from_coupa"];
+    const CASE_SENSITIVE: bool = true;
+    fn as_wire(&self) -> &str {
         match self {
             Self::ToCoupa => "to_coupa",
             Self::FromCoupa => "from_coupa",
             Self::Unknown(s) => s,
         }
-    }
-}
-impl coupa_runtime::WireEnum for IntegrationDirection {
-    const VALUES: &'static [&'static str] = &["to_coupa", "from_coupa"];
-    const CASE_SENSITIVE: bool = true;
-    fn as_wire(&self) -> &str {
-        self.as_str()
     }
     fn from_wire(s: &str) -> Self {
         match s {
@@ -179,34 +123,9 @@ impl coupa_runtime::WireEnum for IntegrationDirection {
             other => Self::Unknown(other.to_owned()),
         }
     }
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
 }
-impl serde::Serialize for IntegrationDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        coupa_runtime::wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for IntegrationDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        coupa_runtime::wire::deserialize_enum(deserializer)
-    }
-}
-impl std::fmt::Display for IntegrationDirection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for IntegrationDirection {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
-        Ok(<Self as coupa_runtime::WireEnum>::from_wire(s))
-    }
-}
-/// The allowed values of [`Integration::end_system_type`](#structfield.end_system_type) (`end-system-type`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
+coupa_runtime::wire_enum_impls!(IntegrationDirection);
+/// The allowed values of [`Integration::end_system_type`] (`end-system-type`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IntegrationEndSystemType {
     /// `internal`
@@ -226,21 +145,6 @@ pub enum IntegrationEndSystemType {
     /// A value the schemas do not list, kept exactly as Coupa sent it (and rejected on input by validation).
     Unknown(String),
 }
-impl IntegrationEndSystemType {
-    /// The value as Coupa spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Internal => "internal",
-            Self::Payroll => "payroll",
-            Self::Erp => "erp",
-            Self::Hr => "hr",
-            Self::ThirdPartyPartner => "third_party_partner",
-            Self::ThirdPartyVendor => "third_party_vendor",
-            Self::Other => "other",
-            Self::Unknown(s) => s,
-        }
-    }
-}
 impl coupa_runtime::WireEnum for IntegrationEndSystemType {
     const VALUES: &'static [&'static str] = &[
         "internal",
@@ -253,7 +157,16 @@ impl coupa_runtime::WireEnum for IntegrationEndSystemType {
     ];
     const CASE_SENSITIVE: bool = true;
     fn as_wire(&self) -> &str {
-        self.as_str()
+        match self {
+            Self::Internal => "internal",
+            Self::Payroll => "payroll",
+            Self::Erp => "erp",
+            Self::Hr => "hr",
+            Self::ThirdPartyPartner => "third_party_partner",
+            Self::ThirdPartyVendor => "third_party_vendor",
+            Self::Other => "other",
+            Self::Unknown(s) => s,
+        }
     }
     fn from_wire(s: &str) -> Self {
         match s {
@@ -267,34 +180,9 @@ impl coupa_runtime::WireEnum for IntegrationEndSystemType {
             other => Self::Unknown(other.to_owned()),
         }
     }
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
 }
-impl serde::Serialize for IntegrationEndSystemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        coupa_runtime::wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for IntegrationEndSystemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        coupa_runtime::wire::deserialize_enum(deserializer)
-    }
-}
-impl std::fmt::Display for IntegrationEndSystemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for IntegrationEndSystemType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
-        Ok(<Self as coupa_runtime::WireEnum>::from_wire(s))
-    }
-}
-/// The allowed values of [`Integration::integration_type`](#structfield.integration_type) (`integration-type`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
+coupa_runtime::wire_enum_impls!(IntegrationEndSystemType);
+/// The allowed values of [`Integration::integration_type`] (`integration-type`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IntegrationIntegrationType {
     /// `flat_file`
@@ -310,19 +198,6 @@ pub enum IntegrationIntegrationType {
     /// A value the schemas do not list, kept exactly as Coupa sent it (and rejected on input by validation).
     Unknown(String),
 }
-impl IntegrationIntegrationType {
-    /// The value as Coupa spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlatFile => "flat_file",
-            Self::Api => "api",
-            Self::CorporateCreditCardFile => "corporate_credit_card_file",
-            Self::Json => "json",
-            Self::Xml => "xml",
-            Self::Unknown(s) => s,
-        }
-    }
-}
 impl coupa_runtime::WireEnum for IntegrationIntegrationType {
     const VALUES: &'static [&'static str] = &[
         "flat_file",
@@ -333,7 +208,14 @@ impl coupa_runtime::WireEnum for IntegrationIntegrationType {
     ];
     const CASE_SENSITIVE: bool = true;
     fn as_wire(&self) -> &str {
-        self.as_str()
+        match self {
+            Self::FlatFile => "flat_file",
+            Self::Api => "api",
+            Self::CorporateCreditCardFile => "corporate_credit_card_file",
+            Self::Json => "json",
+            Self::Xml => "xml",
+            Self::Unknown(s) => s,
+        }
     }
     fn from_wire(s: &str) -> Self {
         match s {
@@ -345,65 +227,21 @@ impl coupa_runtime::WireEnum for IntegrationIntegrationType {
             other => Self::Unknown(other.to_owned()),
         }
     }
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
 }
-impl serde::Serialize for IntegrationIntegrationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        coupa_runtime::wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for IntegrationIntegrationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        coupa_runtime::wire::deserialize_enum(deserializer)
-    }
-}
-impl std::fmt::Display for IntegrationIntegrationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for IntegrationIntegrationType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
-        Ok(<Self as coupa_runtime::WireEnum>::from_wire(s))
-    }
-}
+coupa_runtime::wire_enum_impls!(IntegrationIntegrationType);
 impl coupa_runtime::Validate for Integration {
     fn validate_at(
         &self,
         cx: &mut coupa_runtime::validate::Cx<'_>,
         at: &coupa_runtime::validate::Path<'_>,
     ) {
-        use coupa_runtime::Rules;
-        cx.integer(at, &const { Rules::new("id") }, self.id);
-        cx.text(at, &const { Rules::new("code").unique() }, self.code.as_deref());
-        cx.text(at, &const { Rules::new("name").unique() }, self.name.as_deref());
-        cx.text(
-            at,
-            &const { Rules::new("business-object") },
-            self.business_object.as_deref(),
-        );
-        cx.text(at, &const { Rules::new("end-system") }, self.end_system.as_deref());
-        cx.value(
-            at,
-            &const { Rules::new("standard").output_only() },
-            self.standard.is_some(),
-        );
-        cx.choice(at, &const { Rules::new("direction") }, self.direction.as_ref());
-        cx.choice(
-            at,
-            &const { Rules::new("end-system-type") },
-            self.end_system_type.as_ref(),
-        );
-        cx.choice(
-            at,
-            &const { Rules::new("integration-type") },
-            self.integration_type.as_ref(),
-        );
+        let e = SHAPE.elements;
+        cx.text(at, &e[1], self.code.as_deref());
+        cx.text(at, &e[2], self.name.as_deref());
+        cx.value(at, &e[5], self.standard.is_some());
+        cx.choice(at, &e[6], self.direction.as_ref());
+        cx.choice(at, &e[7], self.end_system_type.as_ref());
+        cx.choice(at, &e[8], self.integration_type.as_ref());
     }
     fn unique_values<'s>(
         &'s self,
@@ -417,60 +255,59 @@ impl coupa_runtime::Validate for Integration {
         }
     }
 }
-///Filters on [`Integration`] objects (Coupa's `field[op]=value` query language).
+/// Filters on [`Integration`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct IntegrationQuery(coupa_runtime::Query);
+pub struct IntegrationQuery(pub(crate) coupa_runtime::Query);
+impl coupa_runtime::QueryBuilder for IntegrationQuery {
+    fn as_query(&self) -> &coupa_runtime::Query {
+        &self.0
+    }
+    fn as_query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.0
+    }
+    fn into_query(self) -> coupa_runtime::Query {
+        self.0
+    }
+}
 impl IntegrationQuery {
     /// No filter.
     pub fn new() -> Self {
         Self::default()
     }
-    ///Filters on `id` (`id`): Coupa's unique identifier.
+    /// Filters on [`id`](Integration::id) (`id`).
     pub fn id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("id", filter))
     }
-    ///Filters on `code` (`code`): The integration's code, unique in the instance.
+    /// Filters on [`code`](Integration::code) (`code`).
     pub fn code(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("code", filter))
     }
-    ///Filters on `name` (`name`): The integration's name, unique in the instance.
+    /// Filters on [`name`](Integration::name) (`name`).
     pub fn name(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("name", filter))
     }
-    ///Filters on `business-object` (`business_object`): The kind of Coupa object the integration moves (invoices, suppliers, ...).
+    /// Filters on [`business_object`](Integration::business_object) (`business_object`).
     pub fn business_object(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("business-object", filter))
     }
-    ///Filters on `end-system` (`end_system`): The system on the other end of the integration.
+    /// Filters on [`end_system`](Integration::end_system) (`end_system`).
     pub fn end_system(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("end-system", filter))
     }
-    ///Filters on `standard` (`standard`): True for an integration Coupa ships as standard.
+    /// Filters on [`standard`](Integration::standard) (`standard`).
     pub fn standard(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("standard", filter))
     }
-    ///Filters on `direction` (`direction`): Which way the data flows.
+    /// Filters on [`direction`](Integration::direction) (`direction`).
     pub fn direction(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("direction", filter))
     }
-    ///Filters on `end-system-type` (`end_system_type`): The kind of system on the other end.
+    /// Filters on [`end_system_type`](Integration::end_system_type) (`end_system_type`).
     pub fn end_system_type(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("end-system-type", filter))
     }
-    ///Filters on `integration-type` (`integration_type`): How the data travels.
+    /// Filters on [`integration_type`](Integration::integration_type) (`integration_type`).
     pub fn integration_type(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("integration-type", filter))
-    }
-    /// The query.
-    pub fn as_query(&self) -> &coupa_runtime::Query {
-        &self.0
-    }
-    /// The query, to nest it under an association or send it.
-    pub fn into_query(self) -> coupa_runtime::Query {
-        self.0
-    }
-    /// The query string (without `?`).
-    pub fn to_query_string(&self) -> String {
-        self.0.to_query_string()
     }
 }

@@ -7,290 +7,213 @@
 //!
 //! - The Japanese element table has seven columns (its api-in column heading is lost) and collapsed blank cells, so each row's "はい" cells were re-aligned against the English column order (element, description, required, unique, allowed values, api-in, api-out, data type) and against corrections.md.
 //! - The Japanese page translates element names (連絡先アラートタイプ, 作成者, ...); the wire names below are Coupa's English kebab-case names from corrections.md.
+use coupa_runtime::{
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+};
 /// An integration error: a record of something that went wrong while an integration run processed a document. Use the API to create, query or update integration history records.
 ///
 /// On the wire: `integration-error`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "integration-error")]
+#[serde(rename = "integration-error", rename_all = "kebab-case", default)]
 pub struct IntegrationError {
     /// Which contacts of the integration are alerted about the error.
     ///
     /// Wire name `contact-alert-type`; sent and returned; required on create; at most 255 characters; allowed values `Technical`, `Functional`, `Both`.
     ///
     /// Schema note: The Japanese row shows required, api-in and api-out but leaves the allowed-values cell empty; the values Technical, Functional and Both come from the English page (corrections.md).
-    #[serde(
-        rename = "contact-alert-type",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_alert_type: Option<IntegrationErrorContactAlertType>,
     /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
     ///
     /// Wire name `created-at`; sent and returned; set by Coupa when the object is created.
     ///
     /// Schema note: The row carries two "はい" cells, read as api-in and api-out as the page states. Coupa assigns the value itself, so a value sent in a request is accepted and then overwritten.
-    #[serde(rename = "created-at", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// The user who created the error.
     ///
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     ///
     /// Schema note: The page's type is "ユーザー" (User). Coupa sends the short user object here (id, login, names, email), as the Delegations page's example shows for created-by, so the type is ShortUser.
-    #[serde(rename = "created-by", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::short_user::ShortUser>,
     /// How the error was created.
     ///
     /// Wire name `creation-method`; sent and returned; at most 255 characters.
-    #[serde(
-        rename = "creation-method",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_method: Option<String>,
     /// The id of the document the error is about.
     ///
     /// Wire name `document-id`; sent and returned.
-    #[serde(rename = "document-id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_id: Option<i64>,
     /// The revision of the document the error is about.
     ///
     /// Wire name `document-revision`; sent and returned.
-    #[serde(
-        rename = "document-revision",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_revision: Option<i64>,
     /// The status of the document the error is about.
     ///
     /// Wire name `document-status`; sent and returned; at most 255 characters.
-    #[serde(
-        rename = "document-status",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_status: Option<String>,
     /// The type of the document the error is about.
     ///
     /// Wire name `document-type`; sent and returned; at most 255 characters; allowed values `ContingentWorkOrderHeader`, `ExternalOrderHeader`, `OrderHeader`, `InventoryTransaction`, `InvoiceHeader`, `ExpenseReport`, `RequisitionHeader`, `Account`, `Supplier`, `User`, `Address`, `RemitToAddress`, `Contract`, `ExchangeRate`, `Invoice`, `Requisition`, `Payment`, `ApprovalChain`, `LookupValue`, `Item`, `SupplierInformation`, `Asn::Header`, `AccountValidationRule`, `Payables::External::Payable`, `Charge`, `Payables::Invoice`, `Payables::Expense`, `CoupaPay::Payment`, `CoupaPay::Statement`, `ReceiptRequest`, `InventoryRequestHeader`.
     ///
     /// Schema note: The Japanese cell lists 26 values, with "Payables::External::Payable未払金::Expense" running four values together and five missing. The 31 values are the English page's (corrections.md): Payables::External::Payable, Charge, Payables::Invoice, Payables::Expense are restored from the garble, ReceiptRequest and InventoryRequestHeader added.
-    #[serde(rename = "document-type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_type: Option<IntegrationErrorDocumentType>,
     /// The id of the document in the external system.
     ///
     /// Wire name `external-id`; sent and returned; at most 255 characters.
-    #[serde(rename = "external-id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Coupa's unique identifier.
     ///
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The integration the error belongs to.
     ///
     /// Wire name `integration`; sent and returned.
     ///
     /// Schema note: The page's type "統合" is the Integration object.
-    #[serde(rename = "integration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<crate::integration::Integration>,
     /// The name of the file associated with the integration error.
     ///
     /// Wire name `integration-filename`; sent and returned; at most 255 characters.
-    #[serde(
-        rename = "integration-filename",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_filename: Option<String>,
     /// The integration run the error belongs to.
     ///
     /// Wire name `integration-run`; sent only (not returned); required on create (or `integration-run-id`).
     ///
     /// Schema note: The page's data type cell is empty; corrections.md gives IntegrationRun. The integration guides' create_alert body names the run by integration-run-id instead, so that element also satisfies the requirement: the schema must not reject the documented body.
-    #[serde(
-        rename = "integration-run",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_run: Option<crate::integration_runs::IntegrationRun>,
     /// The id of the integration run the error belongs to.
     ///
     /// Wire name `integration-run-id`; sent and returned.
-    #[serde(
-        rename = "integration-run-id",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_run_id: Option<i64>,
     /// True when the error has been resolved.
     ///
     /// Wire name `resolved`; returned only (not accepted in requests).
     ///
     /// Schema note: Changed only by the resolve and unresolve actions.
-    #[serde(rename = "resolved", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<bool>,
     /// Responses from the external system.
     ///
     /// Wire name `responses`; sent and returned.
     ///
     /// Schema note: The page's type is IntegrationRecordResponse; corrections.md and the create_alert body show a list of them.
-    #[serde(rename = "responses", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub responses: Option<
         Vec<crate::integration_record_response::IntegrationRecordResponse>,
     >,
     /// The status of the transaction, free text such as "Error".
     ///
     /// Wire name `status`; sent and returned; at most 255 characters.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
     ///
     /// Wire name `updated-at`; sent and returned; set by Coupa on every write.
     ///
     /// Schema note: Read as api-in and api-out like created-at; Coupa assigns the value itself.
-    #[serde(rename = "updated-at", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// The user who last updated the error.
     ///
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     ///
     /// Schema note: The page's type is User; Coupa sends the short user object (see created-by).
-    #[serde(rename = "updated-by", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::short_user::ShortUser>,
 }
-impl IntegrationError {
-    /// The wire names of the elements, in the order of the page's table.
-    pub const ELEMENTS: &'static [&'static str] = &[
-        "contact-alert-type",
-        "created-at",
-        "created-by",
-        "creation-method",
-        "document-id",
-        "document-revision",
-        "document-status",
-        "document-type",
-        "external-id",
-        "id",
-        "integration",
-        "integration-filename",
-        "integration-run",
-        "integration-run-id",
-        "resolved",
-        "responses",
-        "status",
-        "updated-at",
-        "updated-by",
-    ];
-}
-/// The elements of the model, for `coupa_runtime::Preserved`.
-pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
-    name: "IntegrationError",
-    elements: &[
-        coupa_runtime::preserve::ElementInfo {
-            name: "contact-alert-type",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "created-at",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "created-by",
-            aliases: &[],
-            nested: Some(&crate::short_user::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "creation-method",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "document-id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "document-revision",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "document-status",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "document-type",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "external-id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "integration",
-            aliases: &[],
-            nested: Some(&crate::integration::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "integration-filename",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "integration-run",
-            aliases: &[],
-            nested: Some(&crate::integration_runs::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "integration-run-id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "resolved",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "responses",
-            aliases: &[],
-            nested: Some(&crate::integration_record_response::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "status",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "updated-at",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "updated-by",
-            aliases: &[],
-            nested: Some(&crate::short_user::SHAPE),
-        },
+/// The elements of [`IntegrationError`] and their rules, in the order of the page's table.
+pub static SHAPE: Shape = Shape::new(
+    "IntegrationError",
+    "integration-error",
+    &[
+        Element::new("contact-alert-type", ElementKind::String)
+            .required()
+            .allowed(&["Technical", "Functional", "Both"])
+            .max_len(255),
+        Element::new("created-at", ElementKind::DateTime).assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::short_user::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
+        Element::new("creation-method", ElementKind::String).max_len(255),
+        Element::new("document-id", ElementKind::Integer),
+        Element::new("document-revision", ElementKind::Integer),
+        Element::new("document-status", ElementKind::String).max_len(255),
+        Element::new("document-type", ElementKind::String)
+            .allowed(
+                &[
+                    "ContingentWorkOrderHeader",
+                    "ExternalOrderHeader",
+                    "OrderHeader",
+                    "InventoryTransaction",
+                    "InvoiceHeader",
+                    "ExpenseReport",
+                    "RequisitionHeader",
+                    "Account",
+                    "Supplier",
+                    "User",
+                    "Address",
+                    "RemitToAddress",
+                    "Contract",
+                    "ExchangeRate",
+                    "Invoice",
+                    "Requisition",
+                    "Payment",
+                    "ApprovalChain",
+                    "LookupValue",
+                    "Item",
+                    "SupplierInformation",
+                    "Asn::Header",
+                    "AccountValidationRule",
+                    "Payables::External::Payable",
+                    "Charge",
+                    "Payables::Invoice",
+                    "Payables::Expense",
+                    "CoupaPay::Payment",
+                    "CoupaPay::Statement",
+                    "ReceiptRequest",
+                    "InventoryRequestHeader",
+                ],
+            )
+            .max_len(255),
+        Element::new("external-id", ElementKind::String).max_len(255),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
+        Element::nested("integration", &crate::integration::SHAPE),
+        Element::new("integration-filename", ElementKind::String).max_len(255),
+        Element::nested("integration-run", &crate::integration_runs::SHAPE)
+            .required()
+            .alternatives(&["integration-run-id"])
+            .input_only(),
+        Element::new("integration-run-id", ElementKind::Integer),
+        Element::new("resolved", ElementKind::Boolean).output_only(),
+        Element::nested("responses", &crate::integration_record_response::SHAPE).list(),
+        Element::new("status", ElementKind::String).max_len(255),
+        Element::new("updated-at", ElementKind::DateTime).assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::short_user::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
-};
+);
 impl coupa_runtime::Model for IntegrationError {
-    const WIRE_NAME: &'static str = "integration-error";
-    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
-        &SHAPE
-    }
+    const SHAPE: &'static Shape = &SHAPE;
 }
-/// The allowed values of [`IntegrationError::contact_alert_type`](#structfield.contact_alert_type) (`contact-alert-type`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
+/// The allowed values of [`IntegrationError::contact_alert_type`] (`contact-alert-type`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IntegrationErrorContactAlertType {
     /// `Technical`
@@ -302,22 +225,16 @@ pub enum IntegrationErrorContactAlertType {
     /// A value the schemas do not list, kept exactly as Coupa sent it (and rejected on input by validation).
     Unknown(String),
 }
-impl IntegrationErrorContactAlertType {
-    /// The value as Coupa spells it.
-    pub fn as_str(&self) -> &str {
+impl coupa_runtime::WireEnum for IntegrationErrorContactAlertType {
+    const VALUES: &'static [&'static str] = &["Technical", "Functional", "Both"];
+    const CASE_SENSITIVE: bool = true;
+    fn as_wire(&self) -> &str {
         match self {
             Self::Technical => "Technical",
             Self::Functional => "Functional",
             Self::Both => "Both",
             Self::Unknown(s) => s,
         }
-    }
-}
-impl coupa_runtime::WireEnum for IntegrationErrorContactAlertType {
-    const VALUES: &'static [&'static str] = &["Technical", "Functional", "Both"];
-    const CASE_SENSITIVE: bool = true;
-    fn as_wire(&self) -> &str {
-        self.as_str()
     }
     fn from_wire(s: &str) -> Self {
         match s {
@@ -327,34 +244,9 @@ impl coupa_runtime::WireEnum for IntegrationErrorContactAlertType {
             other => Self::Unknown(other.to_owned()),
         }
     }
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
 }
-impl serde::Serialize for IntegrationErrorContactAlertType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        coupa_runtime::wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for IntegrationErrorContactAlertType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        coupa_runtime::wire::deserialize_enum(deserializer)
-    }
-}
-impl std::fmt::Display for IntegrationErrorContactAlertType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for IntegrationErrorContactAlertType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
-        Ok(<Self as coupa_runtime::WireEnum>::from_wire(s))
-    }
-}
-/// The allowed values of [`IntegrationError::document_type`](#structfield.document_type) (`document-type`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
+coupa_runtime::wire_enum_impls!(IntegrationErrorContactAlertType);
+/// The allowed values of [`IntegrationError::document_type`] (`document-type`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IntegrationErrorDocumentType {
     /// `ContingentWorkOrderHeader`
@@ -422,45 +314,6 @@ pub enum IntegrationErrorDocumentType {
     /// A value the schemas do not list, kept exactly as Coupa sent it (and rejected on input by validation).
     Unknown(String),
 }
-impl IntegrationErrorDocumentType {
-    /// The value as Coupa spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContingentWorkOrderHeader => "ContingentWorkOrderHeader",
-            Self::ExternalOrderHeader => "ExternalOrderHeader",
-            Self::OrderHeader => "OrderHeader",
-            Self::InventoryTransaction => "InventoryTransaction",
-            Self::InvoiceHeader => "InvoiceHeader",
-            Self::ExpenseReport => "ExpenseReport",
-            Self::RequisitionHeader => "RequisitionHeader",
-            Self::Account => "Account",
-            Self::Supplier => "Supplier",
-            Self::User => "User",
-            Self::Address => "Address",
-            Self::RemitToAddress => "RemitToAddress",
-            Self::Contract => "Contract",
-            Self::ExchangeRate => "ExchangeRate",
-            Self::Invoice => "Invoice",
-            Self::Requisition => "Requisition",
-            Self::Payment => "Payment",
-            Self::ApprovalChain => "ApprovalChain",
-            Self::LookupValue => "LookupValue",
-            Self::Item => "Item",
-            Self::SupplierInformation => "SupplierInformation",
-            Self::AsnHeader => "Asn::Header",
-            Self::AccountValidationRule => "AccountValidationRule",
-            Self::PayablesExternalPayable => "Payables::External::Payable",
-            Self::Charge => "Charge",
-            Self::PayablesInvoice => "Payables::Invoice",
-            Self::PayablesExpense => "Payables::Expense",
-            Self::CoupaPayPayment => "CoupaPay::Payment",
-            Self::CoupaPayStatement => "CoupaPay::Statement",
-            Self::ReceiptRequest => "ReceiptRequest",
-            Self::InventoryRequestHeader => "InventoryRequestHeader",
-            Self::Unknown(s) => s,
-        }
-    }
-}
 impl coupa_runtime::WireEnum for IntegrationErrorDocumentType {
     const VALUES: &'static [&'static str] = &[
         "ContingentWorkOrderHeader",
@@ -497,7 +350,40 @@ impl coupa_runtime::WireEnum for IntegrationErrorDocumentType {
     ];
     const CASE_SENSITIVE: bool = true;
     fn as_wire(&self) -> &str {
-        self.as_str()
+        match self {
+            Self::ContingentWorkOrderHeader => "ContingentWorkOrderHeader",
+            Self::ExternalOrderHeader => "ExternalOrderHeader",
+            Self::OrderHeader => "OrderHeader",
+            Self::InventoryTransaction => "InventoryTransaction",
+            Self::InvoiceHeader => "InvoiceHeader",
+            Self::ExpenseReport => "ExpenseReport",
+            Self::RequisitionHeader => "RequisitionHeader",
+            Self::Account => "Account",
+            Self::Supplier => "Supplier",
+            Self::User => "User",
+            Self::Address => "Address",
+            Self::RemitToAddress => "RemitToAddress",
+            Self::Contract => "Contract",
+            Self::ExchangeRate => "ExchangeRate",
+            Self::Invoice => "Invoice",
+            Self::Requisition => "Requisition",
+            Self::Payment => "Payment",
+            Self::ApprovalChain => "ApprovalChain",
+            Self::LookupValue => "LookupValue",
+            Self::Item => "Item",
+            Self::SupplierInformation => "SupplierInformation",
+            Self::AsnHeader => "Asn::Header",
+            Self::AccountValidationRule => "AccountValidationRule",
+            Self::PayablesExternalPayable => "Payables::External::Payable",
+            Self::Charge => "Charge",
+            Self::PayablesInvoice => "Payables::Invoice",
+            Self::PayablesExpense => "Payables::Expense",
+            Self::CoupaPayPayment => "CoupaPay::Payment",
+            Self::CoupaPayStatement => "CoupaPay::Statement",
+            Self::ReceiptRequest => "ReceiptRequest",
+            Self::InventoryRequestHeader => "InventoryRequestHeader",
+            Self::Unknown(s) => s,
+        }
     }
     fn from_wire(s: &str) -> Self {
         match s {
@@ -535,33 +421,8 @@ impl coupa_runtime::WireEnum for IntegrationErrorDocumentType {
             other => Self::Unknown(other.to_owned()),
         }
     }
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
 }
-impl serde::Serialize for IntegrationErrorDocumentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        coupa_runtime::wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for IntegrationErrorDocumentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        coupa_runtime::wire::deserialize_enum(deserializer)
-    }
-}
-impl std::fmt::Display for IntegrationErrorDocumentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for IntegrationErrorDocumentType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
-        Ok(<Self as coupa_runtime::WireEnum>::from_wire(s))
-    }
-}
+coupa_runtime::wire_enum_impls!(IntegrationErrorDocumentType);
 impl coupa_runtime::Validate for IntegrationError {
     const RESOURCE: &'static str = "integration-errors";
     fn validate_at(
@@ -569,243 +430,157 @@ impl coupa_runtime::Validate for IntegrationError {
         cx: &mut coupa_runtime::validate::Cx<'_>,
         at: &coupa_runtime::validate::Path<'_>,
     ) {
-        use coupa_runtime::Rules;
-        cx.require(at, "contact-alert-type", self.contact_alert_type.is_some());
+        let e = SHAPE.elements;
+        cx.require(at, &e[0], self.contact_alert_type.is_some());
         cx.require(
             at,
-            "integration-run",
+            &e[12],
             self.integration_run.is_some() || self.integration_run_id.is_some(),
         );
-        cx.choice(
-            at,
-            &const { Rules::new("contact-alert-type").max_len(255u32) },
-            self.contact_alert_type.as_ref(),
-        );
-        cx.value(at, &const { Rules::new("created-at") }, self.created_at.is_some());
-        cx.nested(
-            at,
-            &const { Rules::new("created-by").output_only() },
-            self.created_by.as_ref(),
-        );
-        cx.text(
-            at,
-            &const { Rules::new("creation-method").max_len(255u32) },
-            self.creation_method.as_deref(),
-        );
-        cx.integer(at, &const { Rules::new("document-id") }, self.document_id);
-        cx.integer(
-            at,
-            &const { Rules::new("document-revision") },
-            self.document_revision,
-        );
-        cx.text(
-            at,
-            &const { Rules::new("document-status").max_len(255u32) },
-            self.document_status.as_deref(),
-        );
-        cx.choice(
-            at,
-            &const { Rules::new("document-type").max_len(255u32) },
-            self.document_type.as_ref(),
-        );
-        cx.text(
-            at,
-            &const { Rules::new("external-id").max_len(255u32) },
-            self.external_id.as_deref(),
-        );
-        cx.integer(at, &const { Rules::new("id").output_only().key() }, self.id);
-        cx.nested(at, &const { Rules::new("integration") }, self.integration.as_ref());
-        cx.text(
-            at,
-            &const { Rules::new("integration-filename").max_len(255u32) },
-            self.integration_filename.as_deref(),
-        );
-        cx.nested(
-            at,
-            &const { Rules::new("integration-run") },
-            self.integration_run.as_ref(),
-        );
-        cx.integer(
-            at,
-            &const { Rules::new("integration-run-id") },
-            self.integration_run_id,
-        );
-        cx.value(
-            at,
-            &const { Rules::new("resolved").output_only() },
-            self.resolved.is_some(),
-        );
-        cx.nested_list(
-            at,
-            &const { Rules::new("responses") },
-            self.responses.as_deref(),
-        );
-        cx.text(
-            at,
-            &const { Rules::new("status").max_len(255u32) },
-            self.status.as_deref(),
-        );
-        cx.value(at, &const { Rules::new("updated-at") }, self.updated_at.is_some());
-        cx.nested(
-            at,
-            &const { Rules::new("updated-by").output_only() },
-            self.updated_by.as_ref(),
-        );
+        cx.choice(at, &e[0], self.contact_alert_type.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.text(at, &e[3], self.creation_method.as_deref());
+        cx.text(at, &e[6], self.document_status.as_deref());
+        cx.choice(at, &e[7], self.document_type.as_ref());
+        cx.text(at, &e[8], self.external_id.as_deref());
+        cx.integer(at, &e[9], self.id);
+        cx.nested(at, &e[10], self.integration.as_ref());
+        cx.text(at, &e[11], self.integration_filename.as_deref());
+        cx.nested(at, &e[12], self.integration_run.as_ref());
+        cx.value(at, &e[14], self.resolved.is_some());
+        cx.nested_list(at, &e[15], self.responses.as_deref());
+        cx.text(at, &e[16], self.status.as_deref());
+        cx.nested(at, &e[18], self.updated_by.as_ref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))
     }
 }
-///Filters on [`IntegrationError`] objects (Coupa's `field[op]=value` query language).
+/// Filters on [`IntegrationError`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct IntegrationErrorQuery(coupa_runtime::Query);
+pub struct IntegrationErrorQuery(pub(crate) coupa_runtime::Query);
+impl coupa_runtime::QueryBuilder for IntegrationErrorQuery {
+    fn as_query(&self) -> &coupa_runtime::Query {
+        &self.0
+    }
+    fn as_query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.0
+    }
+    fn into_query(self) -> coupa_runtime::Query {
+        self.0
+    }
+}
+impl coupa_runtime::Paging for IntegrationErrorQuery {}
 impl IntegrationErrorQuery {
     /// No filter.
     pub fn new() -> Self {
         Self::default()
     }
-    ///Filters on `contact-alert-type` (`contact_alert_type`): Which contacts of the integration are alerted about the error.
+    /// Filters on [`contact_alert_type`](IntegrationError::contact_alert_type) (`contact_alert_type`).
     pub fn contact_alert_type(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("contact-alert-type", filter))
     }
-    ///Filters on `created-at` (`created_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// Filters on [`created_at`](IntegrationError::created_at) (`created_at`).
     pub fn created_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("created-at", filter))
     }
-    ///Filters on the elements of `created-by` (`created_by[element]=value`): The user who created the error.
+    /// Filters on the elements of [`created_by`](IntegrationError::created_by) (`created_by[element]=value`).
     pub fn created_by(self, filter: crate::short_user::ShortUserQuery) -> Self {
-        Self(self.0.nested("created-by", filter.into_query()))
+        Self(self.0.nested("created-by", filter.0))
     }
-    ///Filters on `creation-method` (`creation_method`): How the error was created.
+    /// Filters on [`creation_method`](IntegrationError::creation_method) (`creation_method`).
     pub fn creation_method(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("creation-method", filter))
     }
-    ///Filters on `document-id` (`document_id`): The id of the document the error is about.
+    /// Filters on [`document_id`](IntegrationError::document_id) (`document_id`).
     pub fn document_id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("document-id", filter))
     }
-    ///Filters on `document-revision` (`document_revision`): The revision of the document the error is about.
+    /// Filters on [`document_revision`](IntegrationError::document_revision) (`document_revision`).
     pub fn document_revision(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("document-revision", filter))
     }
-    ///Filters on `document-status` (`document_status`): The status of the document the error is about.
+    /// Filters on [`document_status`](IntegrationError::document_status) (`document_status`).
     pub fn document_status(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("document-status", filter))
     }
-    ///Filters on `document-type` (`document_type`): The type of the document the error is about.
+    /// Filters on [`document_type`](IntegrationError::document_type) (`document_type`).
     pub fn document_type(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("document-type", filter))
     }
-    ///Filters on `external-id` (`external_id`): The id of the document in the external system.
+    /// Filters on [`external_id`](IntegrationError::external_id) (`external_id`).
     pub fn external_id(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("external-id", filter))
     }
-    ///Filters on `id` (`id`): Coupa's unique identifier.
+    /// Filters on [`id`](IntegrationError::id) (`id`).
     pub fn id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("id", filter))
     }
-    ///Filters on the elements of `integration` (`integration[element]=value`): The integration the error belongs to.
+    /// Filters on the elements of [`integration`](IntegrationError::integration) (`integration[element]=value`).
     pub fn integration(self, filter: crate::integration::IntegrationQuery) -> Self {
-        Self(self.0.nested("integration", filter.into_query()))
+        Self(self.0.nested("integration", filter.0))
     }
-    ///Filters on `integration-filename` (`integration_filename`): The name of the file associated with the integration error.
+    /// Filters on [`integration_filename`](IntegrationError::integration_filename) (`integration_filename`).
     pub fn integration_filename(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("integration-filename", filter))
     }
-    ///Filters on the elements of `integration-run` (`integration_run[element]=value`): The integration run the error belongs to.
+    /// Filters on the elements of [`integration_run`](IntegrationError::integration_run) (`integration_run[element]=value`).
     pub fn integration_run(
         self,
         filter: crate::integration_runs::IntegrationRunQuery,
     ) -> Self {
-        Self(self.0.nested("integration-run", filter.into_query()))
+        Self(self.0.nested("integration-run", filter.0))
     }
-    ///Filters on `integration-run-id` (`integration_run_id`): The id of the integration run the error belongs to.
+    /// Filters on [`integration_run_id`](IntegrationError::integration_run_id) (`integration_run_id`).
     pub fn integration_run_id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("integration-run-id", filter))
     }
-    ///Filters on `resolved` (`resolved`): True when the error has been resolved.
+    /// Filters on [`resolved`](IntegrationError::resolved) (`resolved`).
     pub fn resolved(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("resolved", filter))
     }
-    ///Filters on the elements of `responses` (`responses[element]=value`): Responses from the external system.
+    /// Filters on the elements of [`responses`](IntegrationError::responses) (`responses[element]=value`).
     pub fn responses(
         self,
         filter: crate::integration_record_response::IntegrationRecordResponseQuery,
     ) -> Self {
-        Self(self.0.nested("responses", filter.into_query()))
+        Self(self.0.nested("responses", filter.0))
     }
-    ///Filters on `status` (`status`): The status of the transaction, free text such as "Error".
+    /// Filters on [`status`](IntegrationError::status) (`status`).
     pub fn status(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("status", filter))
     }
-    ///Filters on `updated-at` (`updated_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// Filters on [`updated_at`](IntegrationError::updated_at) (`updated_at`).
     pub fn updated_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("updated-at", filter))
     }
-    ///Filters on the elements of `updated-by` (`updated_by[element]=value`): The user who last updated the error.
+    /// Filters on the elements of [`updated_by`](IntegrationError::updated_by) (`updated_by[element]=value`).
     pub fn updated_by(self, filter: crate::short_user::ShortUserQuery) -> Self {
-        Self(self.0.nested("updated-by", filter.into_query()))
-    }
-    /// Skips this many records.
-    pub fn offset(self, n: usize) -> Self {
-        Self(self.0.offset(n))
-    }
-    /// Returns at most this many records (Coupa answers at most 50).
-    pub fn limit(self, n: usize) -> Self {
-        Self(self.0.limit(n))
-    }
-    /// Orders by an element, by wire name.
-    pub fn order_by(self, element: &str) -> Self {
-        Self(self.0.order_by(element))
-    }
-    /// The sort direction.
-    pub fn dir(self, dir: coupa_runtime::query::Dir) -> Self {
-        Self(self.0.dir(dir))
-    }
-    /// How much of each object to return.
-    pub fn return_object(self, r: coupa_runtime::query::ReturnObject) -> Self {
-        Self(self.0.return_object(r))
-    }
-    /// Which elements to return.
-    pub fn fields(self, fields: &coupa_runtime::query::Fields) -> Self {
-        Self(self.0.fields(fields))
-    }
-    /// The query.
-    pub fn as_query(&self) -> &coupa_runtime::Query {
-        &self.0
-    }
-    /// The query, to nest it under an association or send it.
-    pub fn into_query(self) -> coupa_runtime::Query {
-        self.0
-    }
-    /// The query string (without `?`).
-    pub fn to_query_string(&self) -> String {
-        self.0.to_query_string()
+        Self(self.0.nested("updated-by", filter.0))
     }
 }
-///The actions of the integration-errors API.
+/// The actions of the integration-errors API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum IntegrationErrorAction {
-    ///`GET /api/integration_errors`: Query integration errors.
+    /// [`Query`]: `GET /api/integration_errors`.
     Query,
-    ///`POST /api/integration_errors`: Create an integration error.
+    /// [`Create`]: `POST /api/integration_errors`.
     Create,
-    ///`GET /api/integration_errors/{id}`: Show an integration error.
+    /// [`Show`]: `GET /api/integration_errors/{id}`.
     Show,
-    ///`PATCH /api/integration_errors/{id}`: Update an integration error.
+    /// [`Patch`]: `PATCH /api/integration_errors/{id}`.
     Patch,
-    ///`PUT /api/integration_errors/{id}`: Update an integration error.
+    /// [`Update`]: `PUT /api/integration_errors/{id}`.
     Update,
-    ///`PUT /api/integration_errors/{id}/resolve`: Resolve an integration error.
+    /// [`Resolve`]: `PUT /api/integration_errors/{id}/resolve`.
     Resolve,
-    ///`PUT /api/integration_errors/{id}/unresolve`: Mark a resolved integration error as unresolved.
+    /// [`Unresolve`]: `PUT /api/integration_errors/{id}/unresolve`.
     Unresolve,
-    ///`POST /api/integration_errors/create_alert`: Create an integration error and alert the integration's contacts.
+    /// [`CreateAlert`]: `POST /api/integration_errors/create_alert`.
     CreateAlert,
 }
-impl IntegrationErrorAction {
-    /// Every action, in the order of the page's table.
-    pub const ALL: &'static [Self] = &[
+impl coupa_runtime::Actions for IntegrationErrorAction {
+    const ALL: &'static [Self] = &[
         Self::Query,
         Self::Create,
         Self::Show,
@@ -815,47 +590,21 @@ impl IntegrationErrorAction {
         Self::Unresolve,
         Self::CreateAlert,
     ];
-    /// The action's name in the schema.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Query => "query",
-            Self::Create => "create",
-            Self::Show => "show",
-            Self::Patch => "patch",
-            Self::Update => "update",
-            Self::Resolve => "resolve",
-            Self::Unresolve => "unresolve",
-            Self::CreateAlert => "create-alert",
-        }
-    }
-    /// The action with this name in the schema.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "query" => Some(Self::Query),
-            "create" => Some(Self::Create),
-            "show" => Some(Self::Show),
-            "patch" => Some(Self::Patch),
-            "update" => Some(Self::Update),
-            "resolve" => Some(Self::Resolve),
-            "unresolve" => Some(Self::Unresolve),
-            "create-alert" => Some(Self::CreateAlert),
-            _ => None,
-        }
-    }
-    /// What the action does.
-    pub fn kind(&self) -> coupa_runtime::ActionKind {
-        match self {
-            Self::Query => coupa_runtime::ActionKind::Index,
-            Self::Create => coupa_runtime::ActionKind::Create,
-            Self::Show => coupa_runtime::ActionKind::Show,
-            Self::Patch => coupa_runtime::ActionKind::Update,
-            Self::Update => coupa_runtime::ActionKind::Update,
-            Self::Resolve => coupa_runtime::ActionKind::Status,
-            Self::Unresolve => coupa_runtime::ActionKind::Status,
-            Self::CreateAlert => coupa_runtime::ActionKind::Create,
-        }
+    fn route(self) -> &'static Route {
+        ROUTES[self as usize]
     }
 }
+/// The routes of the actions, in the order of the page's table.
+pub static ROUTES: [&Route; 8] = [
+    Query::ROUTE,
+    Create::ROUTE,
+    Show::ROUTE,
+    Patch::ROUTE,
+    Update::ROUTE,
+    Resolve::ROUTE,
+    Unresolve::ROUTE,
+    CreateAlert::ROUTE,
+];
 impl IntegrationError {
     /// Validates this object as the body (or one item of the bulk body) of `action`,
     /// collecting every violation. Actions without a body accept anything.
@@ -863,10 +612,7 @@ impl IntegrationError {
         &self,
         action: IntegrationErrorAction,
     ) -> Result<(), coupa_runtime::Violations> {
-        match action.kind().mode() {
-            Some(mode) => coupa_runtime::Validate::validate(self, mode),
-            None => Ok(()),
-        }
+        coupa_runtime::endpoint::validate_for(self, action)
     }
 }
 /// `GET /api/integration_errors`: Query integration errors.
@@ -875,51 +621,45 @@ impl IntegrationError {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Query {
     /// Filters, paging, ordering and response shaping.
-    pub query: crate::integration_errors::IntegrationErrorQuery,
+    pub query: IntegrationErrorQuery,
 }
 impl Query {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request, without filters (add them with [`with_query`](Self::with_query)).
     pub fn new() -> Self {
         Self { query: Default::default() }
     }
     /// Uses this query.
-    pub fn with_query(
-        mut self,
-        query: crate::integration_errors::IntegrationErrorQuery,
-    ) -> Self {
+    pub fn with_query(mut self, query: IntegrationErrorQuery) -> Self {
         self.query = query;
         self
     }
 }
-impl coupa_runtime::Endpoint for Query {
-    type Response = Vec<crate::integration_errors::IntegrationError>;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-errors";
-    const ACTION: &'static str = "query";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Index;
-    const SCOPE: Option<&'static str> = Some("core.integration.read");
+impl Endpoint for Query {
+    type Response = Vec<IntegrationError>;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "integration-errors",
+            "query",
+            ActionKind::Index,
+            Method::Get,
+            "/api/integration_errors",
+        )
+        .takes(Takes::Query)
+        .answers(Answers::List)
+        .scope("core.integration.read");
     fn path(&self) -> String {
         "/api/integration_errors".to_owned()
     }
     fn query(&self) -> Option<String> {
-        Some(self.query.to_query_string())
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode_list(format, bytes)
+        Some(self.query.0.to_query_string())
     }
 }
 impl coupa_runtime::endpoint::Paginated for Query {
-    type Item = crate::integration_errors::IntegrationError;
-    fn page(&self, offset: usize, limit: usize) -> Self {
-        let mut next = self.clone();
-        next.query = next.query.offset(offset).limit(limit);
-        next
+    type Item = IntegrationError;
+    fn query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.query.0
     }
-    fn items(response: Self::Response) -> Vec<Self::Item> {
+    fn items(response: Vec<IntegrationError>) -> Vec<IntegrationError> {
         response
     }
 }
@@ -929,39 +669,31 @@ impl coupa_runtime::endpoint::Paginated for Query {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
-    pub body: crate::integration_errors::IntegrationError,
+    pub body: IntegrationError,
 }
 impl Create {
-    ///A request with these path parameters and body; the query and an optional body start empty.
-    pub fn new(body: crate::integration_errors::IntegrationError) -> Self {
+    /// The request with this body.
+    pub fn new(body: IntegrationError) -> Self {
         Self { body }
     }
 }
-impl coupa_runtime::Endpoint for Create {
-    type Response = crate::integration_errors::IntegrationError;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::POST;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-errors";
-    const ACTION: &'static str = "create";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Create;
-    const SCOPE: Option<&'static str> = Some("core.integration.write");
+impl Endpoint for Create {
+    type Response = IntegrationError;
+    type Body = IntegrationError;
+    const ROUTE: &'static Route = &Route::new(
+            "integration-errors",
+            "create",
+            ActionKind::Create,
+            Method::Post,
+            "/api/integration_errors",
+        )
+        .takes(Takes::Object)
+        .scope("core.integration.write");
     fn path(&self) -> String {
         "/api/integration_errors".to_owned()
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        coupa_runtime::wire::encode(format, &self.body).map(Some)
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        coupa_runtime::Validate::validate(&self.body, coupa_runtime::Mode::Create)
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&IntegrationError> {
+        Some(&self.body)
     }
 }
 /// `GET /api/integration_errors/{id}`: Show an integration error.
@@ -969,34 +701,29 @@ impl coupa_runtime::Endpoint for Create {
 /// Action `show` of [`IntegrationError`] on the Core API (OAuth 2.0), scope `core.integration.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
-    ///Path parameter `{id}`: The integration error's id.
+    /// Path parameter `{id}`: The integration error's id.
     pub id: i64,
 }
 impl Show {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `id`.
     pub fn new(id: i64) -> Self {
         Self { id }
     }
 }
-impl coupa_runtime::Endpoint for Show {
-    type Response = crate::integration_errors::IntegrationError;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-errors";
-    const ACTION: &'static str = "show";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
-    const SCOPE: Option<&'static str> = Some("core.integration.read");
+impl Endpoint for Show {
+    type Response = IntegrationError;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "integration-errors",
+            "show",
+            ActionKind::Show,
+            Method::Get,
+            "/api/integration_errors/{id}",
+        )
+        .scope("core.integration.read")
+        .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/integration_errors/");
-        path.push_str(&self.id.to_string());
-        path
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+        format!("/api/integration_errors/{}", self.id)
     }
 }
 /// `PATCH /api/integration_errors/{id}`: Update an integration error.
@@ -1006,45 +733,35 @@ impl coupa_runtime::Endpoint for Show {
 /// Schema note: The page names both the PATCH and the PUT row "update"; the PATCH row is named patch so every action has its own name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Patch {
-    ///Path parameter `{id}`: The integration error's id.
+    /// Path parameter `{id}`: The integration error's id.
     pub id: i64,
     /// The body.
-    pub body: crate::integration_errors::IntegrationError,
+    pub body: IntegrationError,
 }
 impl Patch {
-    ///A request with these path parameters and body; the query and an optional body start empty.
-    pub fn new(id: i64, body: crate::integration_errors::IntegrationError) -> Self {
+    /// The request for the path's `id` with this body.
+    pub fn new(id: i64, body: IntegrationError) -> Self {
         Self { id, body }
     }
 }
-impl coupa_runtime::Endpoint for Patch {
-    type Response = crate::integration_errors::IntegrationError;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::PATCH;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-errors";
-    const ACTION: &'static str = "patch";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Update;
-    const SCOPE: Option<&'static str> = Some("core.integration.write");
+impl Endpoint for Patch {
+    type Response = IntegrationError;
+    type Body = IntegrationError;
+    const ROUTE: &'static Route = &Route::new(
+            "integration-errors",
+            "patch",
+            ActionKind::Update,
+            Method::Patch,
+            "/api/integration_errors/{id}",
+        )
+        .takes(Takes::Object)
+        .scope("core.integration.write")
+        .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/integration_errors/");
-        path.push_str(&self.id.to_string());
-        path
+        format!("/api/integration_errors/{}", self.id)
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        coupa_runtime::wire::encode(format, &self.body).map(Some)
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        coupa_runtime::Validate::validate(&self.body, coupa_runtime::Mode::Update)
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&IntegrationError> {
+        Some(&self.body)
     }
 }
 /// `PUT /api/integration_errors/{id}`: Update an integration error.
@@ -1052,45 +769,35 @@ impl coupa_runtime::Endpoint for Patch {
 /// Action `update` of [`IntegrationError`] on the Core API (OAuth 2.0), scope `core.integration.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Update {
-    ///Path parameter `{id}`: The integration error's id.
+    /// Path parameter `{id}`: The integration error's id.
     pub id: i64,
     /// The body.
-    pub body: crate::integration_errors::IntegrationError,
+    pub body: IntegrationError,
 }
 impl Update {
-    ///A request with these path parameters and body; the query and an optional body start empty.
-    pub fn new(id: i64, body: crate::integration_errors::IntegrationError) -> Self {
+    /// The request for the path's `id` with this body.
+    pub fn new(id: i64, body: IntegrationError) -> Self {
         Self { id, body }
     }
 }
-impl coupa_runtime::Endpoint for Update {
-    type Response = crate::integration_errors::IntegrationError;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::PUT;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-errors";
-    const ACTION: &'static str = "update";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Update;
-    const SCOPE: Option<&'static str> = Some("core.integration.write");
+impl Endpoint for Update {
+    type Response = IntegrationError;
+    type Body = IntegrationError;
+    const ROUTE: &'static Route = &Route::new(
+            "integration-errors",
+            "update",
+            ActionKind::Update,
+            Method::Put,
+            "/api/integration_errors/{id}",
+        )
+        .takes(Takes::Object)
+        .scope("core.integration.write")
+        .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/integration_errors/");
-        path.push_str(&self.id.to_string());
-        path
+        format!("/api/integration_errors/{}", self.id)
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        coupa_runtime::wire::encode(format, &self.body).map(Some)
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        coupa_runtime::Validate::validate(&self.body, coupa_runtime::Mode::Update)
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&IntegrationError> {
+        Some(&self.body)
     }
 }
 /// `PUT /api/integration_errors/{id}/resolve`: Resolve an integration error.
@@ -1098,35 +805,30 @@ impl coupa_runtime::Endpoint for Update {
 /// Action `resolve` of [`IntegrationError`] on the Core API (OAuth 2.0), scope `core.integration.write`. Sets `resolved` to `true`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resolve {
-    ///Path parameter `{id}`: The integration error's id.
+    /// Path parameter `{id}`: The integration error's id.
     pub id: i64,
 }
 impl Resolve {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `id`.
     pub fn new(id: i64) -> Self {
         Self { id }
     }
 }
-impl coupa_runtime::Endpoint for Resolve {
-    type Response = crate::integration_errors::IntegrationError;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::PUT;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-errors";
-    const ACTION: &'static str = "resolve";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Status;
-    const SCOPE: Option<&'static str> = Some("core.integration.write");
+impl Endpoint for Resolve {
+    type Response = IntegrationError;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "integration-errors",
+            "resolve",
+            ActionKind::Status,
+            Method::Put,
+            "/api/integration_errors/{id}/resolve",
+        )
+        .scope("core.integration.write")
+        .params(&[("id", ParamKind::Integer)])
+        .sets(&[("resolved", "true")]);
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/integration_errors/");
-        path.push_str(&self.id.to_string());
-        path.push_str("/resolve");
-        path
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+        format!("/api/integration_errors/{}/resolve", self.id)
     }
 }
 /// `PUT /api/integration_errors/{id}/unresolve`: Mark a resolved integration error as unresolved.
@@ -1134,35 +836,30 @@ impl coupa_runtime::Endpoint for Resolve {
 /// Action `unresolve` of [`IntegrationError`] on the Core API (OAuth 2.0), scope `core.integration.write`. Sets `resolved` to `false`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Unresolve {
-    ///Path parameter `{id}`: The integration error's id.
+    /// Path parameter `{id}`: The integration error's id.
     pub id: i64,
 }
 impl Unresolve {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `id`.
     pub fn new(id: i64) -> Self {
         Self { id }
     }
 }
-impl coupa_runtime::Endpoint for Unresolve {
-    type Response = crate::integration_errors::IntegrationError;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::PUT;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-errors";
-    const ACTION: &'static str = "unresolve";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Status;
-    const SCOPE: Option<&'static str> = Some("core.integration.write");
+impl Endpoint for Unresolve {
+    type Response = IntegrationError;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "integration-errors",
+            "unresolve",
+            ActionKind::Status,
+            Method::Put,
+            "/api/integration_errors/{id}/unresolve",
+        )
+        .scope("core.integration.write")
+        .params(&[("id", ParamKind::Integer)])
+        .sets(&[("resolved", "false")]);
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/integration_errors/");
-        path.push_str(&self.id.to_string());
-        path.push_str("/unresolve");
-        path
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+        format!("/api/integration_errors/{}/unresolve", self.id)
     }
 }
 /// `POST /api/integration_errors/create_alert`: Create an integration error and alert the integration's contacts.
@@ -1173,99 +870,90 @@ impl coupa_runtime::Endpoint for Unresolve {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateAlert {
     /// The body.
-    pub body: crate::integration_errors::IntegrationError,
+    pub body: IntegrationError,
 }
 impl CreateAlert {
-    ///A request with these path parameters and body; the query and an optional body start empty.
-    pub fn new(body: crate::integration_errors::IntegrationError) -> Self {
+    /// The request with this body.
+    pub fn new(body: IntegrationError) -> Self {
         Self { body }
     }
 }
-impl coupa_runtime::Endpoint for CreateAlert {
-    type Response = crate::integration_errors::IntegrationError;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::POST;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-errors";
-    const ACTION: &'static str = "create-alert";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Create;
-    const SCOPE: Option<&'static str> = Some("core.integration.write");
+impl Endpoint for CreateAlert {
+    type Response = IntegrationError;
+    type Body = IntegrationError;
+    const ROUTE: &'static Route = &Route::new(
+            "integration-errors",
+            "create-alert",
+            ActionKind::Create,
+            Method::Post,
+            "/api/integration_errors/create_alert",
+        )
+        .takes(Takes::Object)
+        .scope("core.integration.write");
     fn path(&self) -> String {
         "/api/integration_errors/create_alert".to_owned()
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        coupa_runtime::wire::encode(format, &self.body).map(Some)
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        coupa_runtime::Validate::validate(&self.body, coupa_runtime::Mode::Create)
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&IntegrationError> {
+        Some(&self.body)
     }
 }
-///The server side of the integration-errors API: one method per action, taking the typed request and answering the typed response. Implement it to serve the API (or to fake it in tests).
+/// The server side of the integration-errors API: one method per action, taking the typed request and answering the typed response. Implement it to serve the API (or to fake it in tests).
 pub trait IntegrationErrorsService: Send + Sync {
     /// What a method answers when it fails.
     type Error;
-    ///`GET /api/integration_errors`: Query integration errors.
+    /// [`Query`]: `GET /api/integration_errors`.
     fn query(
         &self,
         request: Query,
     ) -> impl std::future::Future<
-        Output = Result<Vec<crate::integration_errors::IntegrationError>, Self::Error>,
+        Output = Result<Vec<IntegrationError>, Self::Error>,
     > + Send;
-    ///`POST /api/integration_errors`: Create an integration error.
+    /// [`Create`]: `POST /api/integration_errors`.
     fn create(
         &self,
         request: Create,
-    ) -> impl std::future::Future<
-        Output = Result<crate::integration_errors::IntegrationError, Self::Error>,
-    > + Send;
-    ///`GET /api/integration_errors/{id}`: Show an integration error.
+    ) -> impl std::future::Future<Output = Result<IntegrationError, Self::Error>> + Send;
+    /// [`Show`]: `GET /api/integration_errors/{id}`.
     fn show(
         &self,
         request: Show,
-    ) -> impl std::future::Future<
-        Output = Result<crate::integration_errors::IntegrationError, Self::Error>,
-    > + Send;
-    ///`PATCH /api/integration_errors/{id}`: Update an integration error.
+    ) -> impl std::future::Future<Output = Result<IntegrationError, Self::Error>> + Send;
+    /// [`Patch`]: `PATCH /api/integration_errors/{id}`.
     fn patch(
         &self,
         request: Patch,
-    ) -> impl std::future::Future<
-        Output = Result<crate::integration_errors::IntegrationError, Self::Error>,
-    > + Send;
-    ///`PUT /api/integration_errors/{id}`: Update an integration error.
+    ) -> impl std::future::Future<Output = Result<IntegrationError, Self::Error>> + Send;
+    /// [`Update`]: `PUT /api/integration_errors/{id}`.
     fn update(
         &self,
         request: Update,
-    ) -> impl std::future::Future<
-        Output = Result<crate::integration_errors::IntegrationError, Self::Error>,
-    > + Send;
-    ///`PUT /api/integration_errors/{id}/resolve`: Resolve an integration error.
+    ) -> impl std::future::Future<Output = Result<IntegrationError, Self::Error>> + Send;
+    /// [`Resolve`]: `PUT /api/integration_errors/{id}/resolve`.
     fn resolve(
         &self,
         request: Resolve,
-    ) -> impl std::future::Future<
-        Output = Result<crate::integration_errors::IntegrationError, Self::Error>,
-    > + Send;
-    ///`PUT /api/integration_errors/{id}/unresolve`: Mark a resolved integration error as unresolved.
+    ) -> impl std::future::Future<Output = Result<IntegrationError, Self::Error>> + Send;
+    /// [`Unresolve`]: `PUT /api/integration_errors/{id}/unresolve`.
     fn unresolve(
         &self,
         request: Unresolve,
-    ) -> impl std::future::Future<
-        Output = Result<crate::integration_errors::IntegrationError, Self::Error>,
-    > + Send;
-    ///`POST /api/integration_errors/create_alert`: Create an integration error and alert the integration's contacts.
+    ) -> impl std::future::Future<Output = Result<IntegrationError, Self::Error>> + Send;
+    /// [`CreateAlert`]: `POST /api/integration_errors/create_alert`.
     fn create_alert(
         &self,
         request: CreateAlert,
-    ) -> impl std::future::Future<
-        Output = Result<crate::integration_errors::IntegrationError, Self::Error>,
-    > + Send;
+    ) -> impl std::future::Future<Output = Result<IntegrationError, Self::Error>> + Send;
 }
+/// The integration-errors resource, for tools that work on any resource (see [`crate::registry`]).
+pub static RESOURCE: Resource = Resource {
+    name: "integration-errors",
+    shape: &SHAPE,
+    host: Host::Core,
+    read_scope: Some("core.integration.read"),
+    write_scope: Some("core.integration.write"),
+    routes: &ROUTES,
+    codec: Codec::of::<IntegrationError>(),
+    list_envelope: None,
+    bulk_request: None,
+    bulk_result: None,
+};

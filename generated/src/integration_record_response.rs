@@ -6,88 +6,53 @@
 //! # Schema notes
 //!
 //! - The errors page names the type (its responses row) without a table; the elements are corrections.md's: response-code, response-message, plus id and timestamps.
+use coupa_runtime::{Element, ElementKind, Shape};
 /// A response from the external system about one record of an integration error.
 ///
 /// On the wire: `integration-record-response`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "integration-record-response")]
+#[serde(rename = "integration-record-response", rename_all = "kebab-case", default)]
 pub struct IntegrationRecordResponse {
     /// Coupa's unique identifier.
     ///
     /// Wire name `id`; returned only (not accepted in requests).
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
     ///
     /// Wire name `created-at`; returned only (not accepted in requests).
-    #[serde(rename = "created-at", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
     ///
     /// Wire name `updated-at`; returned only (not accepted in requests).
-    #[serde(rename = "updated-at", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// The code the external system answered with.
     ///
     /// Wire name `response-code`; sent and returned; at most 255 characters.
-    #[serde(rename = "response-code", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_code: Option<String>,
     /// The message the external system answered with.
     ///
     /// Wire name `response-message`; sent and returned.
-    #[serde(
-        rename = "response-message",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_message: Option<String>,
 }
-impl IntegrationRecordResponse {
-    /// The wire names of the elements, in the order of the page's table.
-    pub const ELEMENTS: &'static [&'static str] = &[
-        "id",
-        "created-at",
-        "updated-at",
-        "response-code",
-        "response-message",
-    ];
-}
-/// The elements of the model, for `coupa_runtime::Preserved`.
-pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
-    name: "IntegrationRecordResponse",
-    elements: &[
-        coupa_runtime::preserve::ElementInfo {
-            name: "id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "created-at",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "updated-at",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "response-code",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "response-message",
-            aliases: &[],
-            nested: None,
-        },
+/// The elements of [`IntegrationRecordResponse`] and their rules, in the order of the page's table.
+pub static SHAPE: Shape = Shape::new(
+    "IntegrationRecordResponse",
+    "integration-record-response",
+    &[
+        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("response-code", ElementKind::String).max_len(255),
+        Element::new("response-message", ElementKind::Text),
     ],
-};
+);
 impl coupa_runtime::Model for IntegrationRecordResponse {
-    const WIRE_NAME: &'static str = "integration-record-response";
-    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
-        &SHAPE
-    }
+    const SHAPE: &'static Shape = &SHAPE;
 }
 impl coupa_runtime::Validate for IntegrationRecordResponse {
     fn validate_at(
@@ -95,68 +60,50 @@ impl coupa_runtime::Validate for IntegrationRecordResponse {
         cx: &mut coupa_runtime::validate::Cx<'_>,
         at: &coupa_runtime::validate::Path<'_>,
     ) {
-        use coupa_runtime::Rules;
-        cx.integer(at, &const { Rules::new("id").output_only() }, self.id);
-        cx.value(
-            at,
-            &const { Rules::new("created-at").output_only() },
-            self.created_at.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("updated-at").output_only() },
-            self.updated_at.is_some(),
-        );
-        cx.text(
-            at,
-            &const { Rules::new("response-code").max_len(255u32) },
-            self.response_code.as_deref(),
-        );
-        cx.text(
-            at,
-            &const { Rules::new("response-message") },
-            self.response_message.as_deref(),
-        );
+        let e = SHAPE.elements;
+        cx.integer(at, &e[0], self.id);
+        cx.value(at, &e[1], self.created_at.is_some());
+        cx.value(at, &e[2], self.updated_at.is_some());
+        cx.text(at, &e[3], self.response_code.as_deref());
     }
 }
-///Filters on [`IntegrationRecordResponse`] objects (Coupa's `field[op]=value` query language).
+/// Filters on [`IntegrationRecordResponse`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct IntegrationRecordResponseQuery(coupa_runtime::Query);
+pub struct IntegrationRecordResponseQuery(pub(crate) coupa_runtime::Query);
+impl coupa_runtime::QueryBuilder for IntegrationRecordResponseQuery {
+    fn as_query(&self) -> &coupa_runtime::Query {
+        &self.0
+    }
+    fn as_query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.0
+    }
+    fn into_query(self) -> coupa_runtime::Query {
+        self.0
+    }
+}
 impl IntegrationRecordResponseQuery {
     /// No filter.
     pub fn new() -> Self {
         Self::default()
     }
-    ///Filters on `id` (`id`): Coupa's unique identifier.
+    /// Filters on [`id`](IntegrationRecordResponse::id) (`id`).
     pub fn id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("id", filter))
     }
-    ///Filters on `created-at` (`created_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// Filters on [`created_at`](IntegrationRecordResponse::created_at) (`created_at`).
     pub fn created_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("created-at", filter))
     }
-    ///Filters on `updated-at` (`updated_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// Filters on [`updated_at`](IntegrationRecordResponse::updated_at) (`updated_at`).
     pub fn updated_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("updated-at", filter))
     }
-    ///Filters on `response-code` (`response_code`): The code the external system answered with.
+    /// Filters on [`response_code`](IntegrationRecordResponse::response_code) (`response_code`).
     pub fn response_code(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("response-code", filter))
     }
-    ///Filters on `response-message` (`response_message`): The message the external system answered with.
+    /// Filters on [`response_message`](IntegrationRecordResponse::response_message) (`response_message`).
     pub fn response_message(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("response-message", filter))
-    }
-    /// The query.
-    pub fn as_query(&self) -> &coupa_runtime::Query {
-        &self.0
-    }
-    /// The query, to nest it under an association or send it.
-    pub fn into_query(self) -> coupa_runtime::Query {
-        self.0
-    }
-    /// The query string (without `?`).
-    pub fn to_query_string(&self) -> String {
-        self.0.to_query_string()
     }
 }

@@ -8,209 +8,144 @@
 //! - The French element table's header ("Type, API dans, Sortie API, Obligatoire, Longueur, Valeurs admissibles") does not match its rows; each row was re-aligned against the English column order (element, description, required, unique, allowed values, api-in, api-out, data type).
 //! - The rows "intégration Standard boolean", "integrationError document_type string(255)", "integrationError id_document", "integrationError document_status" and "integrationError document_revision" (each printed twice) are attributes of the nested Integration and IntegrationError objects, not elements of a run; they are described in shapes/integration.yaml and integration_errors.yaml.
 //! - The French page lists neither created-by nor updated-by; corrections.md lists both as user elements returned by the API.
+use coupa_runtime::{
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+};
 /// An integration run: one execution of an integration. Use the API to create, query or update an integration run, and to move it through its statuses.
 ///
 /// On the wire: `integration-run`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "integration-run")]
+#[serde(rename = "integration-run", rename_all = "kebab-case", default)]
 pub struct IntegrationRun {
     /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
     ///
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(rename = "created-at", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// The user who created the run.
     ///
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     ///
     /// Schema note: Not on the French page; corrections.md lists it. Coupa sends the short user object.
-    #[serde(rename = "created-by", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::short_user::ShortUser>,
     /// When the run ended.
     ///
     /// Wire name `end-time`; sent and returned.
     ///
     /// Schema note: The French row reads "heure de fin end_time"; the wire name is end-time.
-    #[serde(rename = "end-time", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<coupa_runtime::DateTime>,
     /// The flow the run belongs to; an object Coupa does not describe further.
     ///
     /// Wire name `flow`; sent and returned.
     ///
     /// Schema note: The French "flux" (type "Flux") is the element flow (corrections.md).
-    #[serde(rename = "flow", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow: Option<crate::flow::Flow>,
     /// Coupa's unique identifier.
     ///
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     ///
     /// Schema note: The French row spells it "iD".
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The integration this run executes.
     ///
     /// Wire name `integration`; sent and returned; required on create.
     ///
     /// Schema note: The integration guides create a run with {"integration": {"code": "..."}}: the integration is referenced by its code.
-    #[serde(rename = "integration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<crate::integration::Integration>,
     /// The errors recorded during the run.
     ///
     /// Wire name `integration-errors`; returned only (not accepted in requests).
     ///
     /// Schema note: The French row's type cell reads "chaîne" (string) before "IntegrationError"; the element is a list of IntegrationError objects (corrections.md).
-    #[serde(
-        rename = "integration-errors",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_errors: Option<Vec<crate::integration_errors::IntegrationError>>,
     /// How many records the run has processed.
     ///
     /// Wire name `records-processed`; sent and returned.
     ///
     /// Schema note: The French row reads "traités par les dossiers records_processed"; the wire name is records-processed.
-    #[serde(
-        rename = "records-processed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub records_processed: Option<i64>,
     /// When the run started.
     ///
     /// Wire name `start-time`; sent and returned.
-    #[serde(rename = "start-time", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<coupa_runtime::DateTime>,
     /// The status of the run.
     ///
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters; allowed values `pending`, `running`, `paused`, `successful`, `failed`.
     ///
     /// Schema note: The French row gives only "statut de la transaction ... oui chaîne" (out, string). The length and the five lower-case values are the English page's (corrections.md); the status actions set them.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<IntegrationRunStatus>,
     /// How many records the run will process.
     ///
     /// Wire name `total-records`; also read as `total_records`; sent and returned.
     ///
     /// Schema note: The integration guides send {"total_records": N} with PUT .../run, so the snake_case key is accepted on input.
-    #[serde(
-        rename = "total-records",
-        alias = "total_records",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(alias = "total_records", skip_serializing_if = "Option::is_none")]
     pub total_records: Option<i64>,
     /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
     ///
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     ///
     /// Schema note: The French row reads "mis-à-jour à".
-    #[serde(rename = "updated-at", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// The user who last updated the run.
     ///
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     ///
     /// Schema note: Not on the French page; corrections.md lists it.
-    #[serde(rename = "updated-by", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::short_user::ShortUser>,
 }
-impl IntegrationRun {
-    /// The wire names of the elements, in the order of the page's table.
-    pub const ELEMENTS: &'static [&'static str] = &[
-        "created-at",
-        "created-by",
-        "end-time",
-        "flow",
-        "id",
-        "integration",
-        "integration-errors",
-        "records-processed",
-        "start-time",
-        "status",
-        "total-records",
-        "updated-at",
-        "updated-by",
-    ];
-}
-/// The elements of the model, for `coupa_runtime::Preserved`.
-pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
-    name: "IntegrationRun",
-    elements: &[
-        coupa_runtime::preserve::ElementInfo {
-            name: "created-at",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "created-by",
-            aliases: &[],
-            nested: Some(&crate::short_user::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "end-time",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "flow",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "integration",
-            aliases: &[],
-            nested: Some(&crate::integration::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "integration-errors",
-            aliases: &[],
-            nested: Some(&crate::integration_errors::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "records-processed",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "start-time",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "status",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "total-records",
-            aliases: &["total_records"],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "updated-at",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "updated-by",
-            aliases: &[],
-            nested: Some(&crate::short_user::SHAPE),
-        },
+/// The elements of [`IntegrationRun`] and their rules, in the order of the page's table.
+pub static SHAPE: Shape = Shape::new(
+    "IntegrationRun",
+    "integration-run",
+    &[
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::short_user::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
+        Element::new("end-time", ElementKind::DateTime),
+        Element::nested("flow", &crate::flow::SHAPE),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
+        Element::nested("integration", &crate::integration::SHAPE).required(),
+        Element::nested("integration-errors", &crate::integration_errors::SHAPE)
+            .list()
+            .output_only(),
+        Element::new("records-processed", ElementKind::Integer),
+        Element::new("start-time", ElementKind::DateTime),
+        Element::new("status", ElementKind::String)
+            .output_only()
+            .allowed(&["pending", "running", "paused", "successful", "failed"])
+            .max_len(255),
+        Element::new("total-records", ElementKind::Integer).aliases(&["total_records"]),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::short_user::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
-};
+);
 impl coupa_runtime::Model for IntegrationRun {
-    const WIRE_NAME: &'static str = "integration-run";
-    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
-        &SHAPE
-    }
+    const SHAPE: &'static Shape = &SHAPE;
 }
-/// The allowed values of [`IntegrationRun::status`](#structfield.status) (`status`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
+/// The allowed values of [`IntegrationRun::status`] (`status`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IntegrationRunStatus {
     /// `pending`
@@ -226,19 +161,6 @@ pub enum IntegrationRunStatus {
     /// A value the schemas do not list, kept exactly as Coupa sent it (and rejected on input by validation).
     Unknown(String),
 }
-impl IntegrationRunStatus {
-    /// The value as Coupa spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Running => "running",
-            Self::Paused => "paused",
-            Self::Successful => "successful",
-            Self::Failed => "failed",
-            Self::Unknown(s) => s,
-        }
-    }
-}
 impl coupa_runtime::WireEnum for IntegrationRunStatus {
     const VALUES: &'static [&'static str] = &[
         "pending",
@@ -249,7 +171,14 @@ impl coupa_runtime::WireEnum for IntegrationRunStatus {
     ];
     const CASE_SENSITIVE: bool = true;
     fn as_wire(&self) -> &str {
-        self.as_str()
+        match self {
+            Self::Pending => "pending",
+            Self::Running => "running",
+            Self::Paused => "paused",
+            Self::Successful => "successful",
+            Self::Failed => "failed",
+            Self::Unknown(s) => s,
+        }
     }
     fn from_wire(s: &str) -> Self {
         match s {
@@ -261,33 +190,8 @@ impl coupa_runtime::WireEnum for IntegrationRunStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
 }
-impl serde::Serialize for IntegrationRunStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        coupa_runtime::wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for IntegrationRunStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        coupa_runtime::wire::deserialize_enum(deserializer)
-    }
-}
-impl std::fmt::Display for IntegrationRunStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for IntegrationRunStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
-        Ok(<Self as coupa_runtime::WireEnum>::from_wire(s))
-    }
-}
+coupa_runtime::wire_enum_impls!(IntegrationRunStatus);
 impl coupa_runtime::Validate for IntegrationRun {
     const RESOURCE: &'static str = "integration-runs";
     fn validate_at(
@@ -295,177 +199,119 @@ impl coupa_runtime::Validate for IntegrationRun {
         cx: &mut coupa_runtime::validate::Cx<'_>,
         at: &coupa_runtime::validate::Path<'_>,
     ) {
-        use coupa_runtime::Rules;
-        cx.require(at, "integration", self.integration.is_some());
-        cx.value(
-            at,
-            &const { Rules::new("created-at").output_only() },
-            self.created_at.is_some(),
-        );
-        cx.nested(
-            at,
-            &const { Rules::new("created-by").output_only() },
-            self.created_by.as_ref(),
-        );
-        cx.value(at, &const { Rules::new("end-time") }, self.end_time.is_some());
-        cx.value(at, &const { Rules::new("flow") }, self.flow.is_some());
-        cx.integer(at, &const { Rules::new("id").output_only().key() }, self.id);
-        cx.nested(at, &const { Rules::new("integration") }, self.integration.as_ref());
-        cx.nested_list(
-            at,
-            &const { Rules::new("integration-errors").output_only() },
-            self.integration_errors.as_deref(),
-        );
-        cx.integer(
-            at,
-            &const { Rules::new("records-processed") },
-            self.records_processed,
-        );
-        cx.value(at, &const { Rules::new("start-time") }, self.start_time.is_some());
-        cx.choice(
-            at,
-            &const { Rules::new("status").output_only().max_len(255u32) },
-            self.status.as_ref(),
-        );
-        cx.integer(at, &const { Rules::new("total-records") }, self.total_records);
-        cx.value(
-            at,
-            &const { Rules::new("updated-at").output_only() },
-            self.updated_at.is_some(),
-        );
-        cx.nested(
-            at,
-            &const { Rules::new("updated-by").output_only() },
-            self.updated_by.as_ref(),
-        );
+        let e = SHAPE.elements;
+        cx.require(at, &e[5], self.integration.is_some());
+        cx.value(at, &e[0], self.created_at.is_some());
+        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.integer(at, &e[4], self.id);
+        cx.nested(at, &e[5], self.integration.as_ref());
+        cx.nested_list(at, &e[6], self.integration_errors.as_deref());
+        cx.choice(at, &e[9], self.status.as_ref());
+        cx.value(at, &e[11], self.updated_at.is_some());
+        cx.nested(at, &e[12], self.updated_by.as_ref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))
     }
 }
-///Filters on [`IntegrationRun`] objects (Coupa's `field[op]=value` query language).
+/// Filters on [`IntegrationRun`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct IntegrationRunQuery(coupa_runtime::Query);
+pub struct IntegrationRunQuery(pub(crate) coupa_runtime::Query);
+impl coupa_runtime::QueryBuilder for IntegrationRunQuery {
+    fn as_query(&self) -> &coupa_runtime::Query {
+        &self.0
+    }
+    fn as_query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.0
+    }
+    fn into_query(self) -> coupa_runtime::Query {
+        self.0
+    }
+}
+impl coupa_runtime::Paging for IntegrationRunQuery {}
 impl IntegrationRunQuery {
     /// No filter.
     pub fn new() -> Self {
         Self::default()
     }
-    ///Filters on `created-at` (`created_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// Filters on [`created_at`](IntegrationRun::created_at) (`created_at`).
     pub fn created_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("created-at", filter))
     }
-    ///Filters on the elements of `created-by` (`created_by[element]=value`): The user who created the run.
+    /// Filters on the elements of [`created_by`](IntegrationRun::created_by) (`created_by[element]=value`).
     pub fn created_by(self, filter: crate::short_user::ShortUserQuery) -> Self {
-        Self(self.0.nested("created-by", filter.into_query()))
+        Self(self.0.nested("created-by", filter.0))
     }
-    ///Filters on `end-time` (`end_time`): When the run ended.
+    /// Filters on [`end_time`](IntegrationRun::end_time) (`end_time`).
     pub fn end_time(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("end-time", filter))
     }
-    ///Filters on `id` (`id`): Coupa's unique identifier.
+    /// Filters on [`id`](IntegrationRun::id) (`id`).
     pub fn id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("id", filter))
     }
-    ///Filters on the elements of `integration` (`integration[element]=value`): The integration this run executes.
+    /// Filters on the elements of [`integration`](IntegrationRun::integration) (`integration[element]=value`).
     pub fn integration(self, filter: crate::integration::IntegrationQuery) -> Self {
-        Self(self.0.nested("integration", filter.into_query()))
+        Self(self.0.nested("integration", filter.0))
     }
-    ///Filters on the elements of `integration-errors` (`integration_errors[element]=value`): The errors recorded during the run.
+    /// Filters on the elements of [`integration_errors`](IntegrationRun::integration_errors) (`integration_errors[element]=value`).
     pub fn integration_errors(
         self,
         filter: crate::integration_errors::IntegrationErrorQuery,
     ) -> Self {
-        Self(self.0.nested("integration-errors", filter.into_query()))
+        Self(self.0.nested("integration-errors", filter.0))
     }
-    ///Filters on `records-processed` (`records_processed`): How many records the run has processed.
+    /// Filters on [`records_processed`](IntegrationRun::records_processed) (`records_processed`).
     pub fn records_processed(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("records-processed", filter))
     }
-    ///Filters on `start-time` (`start_time`): When the run started.
+    /// Filters on [`start_time`](IntegrationRun::start_time) (`start_time`).
     pub fn start_time(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("start-time", filter))
     }
-    ///Filters on `status` (`status`): The status of the run.
+    /// Filters on [`status`](IntegrationRun::status) (`status`).
     pub fn status(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("status", filter))
     }
-    ///Filters on `total-records` (`total_records`): How many records the run will process.
+    /// Filters on [`total_records`](IntegrationRun::total_records) (`total_records`).
     pub fn total_records(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("total-records", filter))
     }
-    ///Filters on `updated-at` (`updated_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// Filters on [`updated_at`](IntegrationRun::updated_at) (`updated_at`).
     pub fn updated_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("updated-at", filter))
     }
-    ///Filters on the elements of `updated-by` (`updated_by[element]=value`): The user who last updated the run.
+    /// Filters on the elements of [`updated_by`](IntegrationRun::updated_by) (`updated_by[element]=value`).
     pub fn updated_by(self, filter: crate::short_user::ShortUserQuery) -> Self {
-        Self(self.0.nested("updated-by", filter.into_query()))
-    }
-    /// Skips this many records.
-    pub fn offset(self, n: usize) -> Self {
-        Self(self.0.offset(n))
-    }
-    /// Returns at most this many records (Coupa answers at most 50).
-    pub fn limit(self, n: usize) -> Self {
-        Self(self.0.limit(n))
-    }
-    /// Orders by an element, by wire name.
-    pub fn order_by(self, element: &str) -> Self {
-        Self(self.0.order_by(element))
-    }
-    /// The sort direction.
-    pub fn dir(self, dir: coupa_runtime::query::Dir) -> Self {
-        Self(self.0.dir(dir))
-    }
-    /// How much of each object to return.
-    pub fn return_object(self, r: coupa_runtime::query::ReturnObject) -> Self {
-        Self(self.0.return_object(r))
-    }
-    /// Which elements to return.
-    pub fn fields(self, fields: &coupa_runtime::query::Fields) -> Self {
-        Self(self.0.fields(fields))
-    }
-    /// The query.
-    pub fn as_query(&self) -> &coupa_runtime::Query {
-        &self.0
-    }
-    /// The query, to nest it under an association or send it.
-    pub fn into_query(self) -> coupa_runtime::Query {
-        self.0
-    }
-    /// The query string (without `?`).
-    pub fn to_query_string(&self) -> String {
-        self.0.to_query_string()
+        Self(self.0.nested("updated-by", filter.0))
     }
 }
-///The actions of the integration-runs API.
+/// The actions of the integration-runs API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum IntegrationRunAction {
-    ///`POST /api/integration_runs`: Create an integration run in the pending status.
+    /// [`Create`]: `POST /api/integration_runs`.
     Create,
-    ///`PUT /api/integration_runs/{id}/fail`: Set the integration run's status to failed.
+    /// [`Fail`]: `PUT /api/integration_runs/{id}/fail`.
     Fail,
-    ///`GET /api/integration_runs`: Query integration runs.
+    /// [`Index`]: `GET /api/integration_runs`.
     Index,
-    ///`PUT /api/integration_runs/{id}/pause`: Set the integration run's status to paused.
+    /// [`Pause`]: `PUT /api/integration_runs/{id}/pause`.
     Pause,
-    ///`PUT /api/integration_runs/{id}/pending`: Set the integration run's status to pending.
+    /// [`Pending`]: `PUT /api/integration_runs/{id}/pending`.
     Pending,
-    ///`PUT /api/integration_runs/{id}/run`: Set the integration run's status to running.
+    /// [`Run`]: `PUT /api/integration_runs/{id}/run`.
     Run,
-    ///`GET /api/integration_runs/{id}`: Show an integration run.
+    /// [`Show`]: `GET /api/integration_runs/{id}`.
     Show,
-    ///`PUT /api/integration_runs/{id}/success`: Set the integration run's status to successful.
+    /// [`Success`]: `PUT /api/integration_runs/{id}/success`.
     Success,
-    ///`PATCH /api/integration_runs/{id}`: Update an integration run.
+    /// [`Patch`]: `PATCH /api/integration_runs/{id}`.
     Patch,
-    ///`PUT /api/integration_runs/{id}`: Update an integration run.
+    /// [`Update`]: `PUT /api/integration_runs/{id}`.
     Update,
 }
-impl IntegrationRunAction {
-    /// Every action, in the order of the page's table.
-    pub const ALL: &'static [Self] = &[
+impl coupa_runtime::Actions for IntegrationRunAction {
+    const ALL: &'static [Self] = &[
         Self::Create,
         Self::Fail,
         Self::Index,
@@ -477,53 +323,23 @@ impl IntegrationRunAction {
         Self::Patch,
         Self::Update,
     ];
-    /// The action's name in the schema.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Create => "create",
-            Self::Fail => "fail",
-            Self::Index => "index",
-            Self::Pause => "pause",
-            Self::Pending => "pending",
-            Self::Run => "run",
-            Self::Show => "show",
-            Self::Success => "success",
-            Self::Patch => "patch",
-            Self::Update => "update",
-        }
-    }
-    /// The action with this name in the schema.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "create" => Some(Self::Create),
-            "fail" => Some(Self::Fail),
-            "index" => Some(Self::Index),
-            "pause" => Some(Self::Pause),
-            "pending" => Some(Self::Pending),
-            "run" => Some(Self::Run),
-            "show" => Some(Self::Show),
-            "success" => Some(Self::Success),
-            "patch" => Some(Self::Patch),
-            "update" => Some(Self::Update),
-            _ => None,
-        }
-    }
-    /// What the action does.
-    pub fn kind(&self) -> coupa_runtime::ActionKind {
-        match self {
-            Self::Create => coupa_runtime::ActionKind::Create,
-            Self::Fail => coupa_runtime::ActionKind::Status,
-            Self::Index => coupa_runtime::ActionKind::Index,
-            Self::Pause => coupa_runtime::ActionKind::Status,
-            Self::Pending => coupa_runtime::ActionKind::Status,
-            Self::Run => coupa_runtime::ActionKind::Status,
-            Self::Show => coupa_runtime::ActionKind::Show,
-            Self::Success => coupa_runtime::ActionKind::Status,
-            Self::Patch => coupa_runtime::ActionKind::Update,
-            Self::Update => coupa_runtime::ActionKind::Update,
-        }
+    fn route(self) -> &'static Route {
+        ROUTES[self as usize]
     }
 }
+/// The routes of the actions, in the order of the page's table.
+pub static ROUTES: [&Route; 10] = [
+    Create::ROUTE,
+    Fail::ROUTE,
+    Index::ROUTE,
+    Pause::ROUTE,
+    Pending::ROUTE,
+    Run::ROUTE,
+    Show::ROUTE,
+    Success::ROUTE,
+    Patch::ROUTE,
+    Update::ROUTE,
+];
 impl IntegrationRun {
     /// Validates this object as the body (or one item of the bulk body) of `action`,
     /// collecting every violation. Actions without a body accept anything.
@@ -531,10 +347,7 @@ impl IntegrationRun {
         &self,
         action: IntegrationRunAction,
     ) -> Result<(), coupa_runtime::Violations> {
-        match action.kind().mode() {
-            Some(mode) => coupa_runtime::Validate::validate(self, mode),
-            None => Ok(()),
-        }
+        coupa_runtime::endpoint::validate_for(self, action)
     }
 }
 /// `POST /api/integration_runs`: Create an integration run in the pending status.
@@ -545,39 +358,32 @@ impl IntegrationRun {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
-    pub body: crate::integration_runs::IntegrationRun,
+    pub body: IntegrationRun,
 }
 impl Create {
-    ///A request with these path parameters and body; the query and an optional body start empty.
-    pub fn new(body: crate::integration_runs::IntegrationRun) -> Self {
+    /// The request with this body.
+    pub fn new(body: IntegrationRun) -> Self {
         Self { body }
     }
 }
-impl coupa_runtime::Endpoint for Create {
-    type Response = crate::integration_runs::IntegrationRun;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::POST;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-runs";
-    const ACTION: &'static str = "create";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Create;
-    const SCOPE: Option<&'static str> = Some("core.integration.write");
+impl Endpoint for Create {
+    type Response = IntegrationRun;
+    type Body = IntegrationRun;
+    const ROUTE: &'static Route = &Route::new(
+            "integration-runs",
+            "create",
+            ActionKind::Create,
+            Method::Post,
+            "/api/integration_runs",
+        )
+        .takes(Takes::Object)
+        .scope("core.integration.write")
+        .sets(&[("status", "pending")]);
     fn path(&self) -> String {
         "/api/integration_runs".to_owned()
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        coupa_runtime::wire::encode(format, &self.body).map(Some)
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        coupa_runtime::Validate::validate(&self.body, coupa_runtime::Mode::Create)
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&IntegrationRun> {
+        Some(&self.body)
     }
 }
 /// `PUT /api/integration_runs/{id}/fail`: Set the integration run's status to failed.
@@ -587,56 +393,41 @@ impl coupa_runtime::Endpoint for Create {
 /// Schema note: The page writes ":id"; the French verb "METTRE" is PUT.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fail {
-    ///Path parameter `{id}`: The integration run's id.
+    /// Path parameter `{id}`: The integration run's id.
     pub id: i64,
     /// The body, when there is one (sent as is; `None` sends no body).
-    pub body: Option<crate::integration_runs::IntegrationRun>,
+    pub body: Option<IntegrationRun>,
 }
 impl Fail {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `id`, without a body (add one with [`with_body`](Self::with_body)).
     pub fn new(id: i64) -> Self {
         Self { id, body: None }
     }
     /// Sends this body with the request.
-    pub fn with_body(mut self, body: crate::integration_runs::IntegrationRun) -> Self {
+    pub fn with_body(mut self, body: IntegrationRun) -> Self {
         self.body = Some(body);
         self
     }
 }
-impl coupa_runtime::Endpoint for Fail {
-    type Response = crate::integration_runs::IntegrationRun;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::PUT;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-runs";
-    const ACTION: &'static str = "fail";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Status;
-    const SCOPE: Option<&'static str> = Some("core.integration.write");
+impl Endpoint for Fail {
+    type Response = IntegrationRun;
+    type Body = IntegrationRun;
+    const ROUTE: &'static Route = &Route::new(
+            "integration-runs",
+            "fail",
+            ActionKind::Status,
+            Method::Put,
+            "/api/integration_runs/{id}/fail",
+        )
+        .takes(Takes::OptionalObject)
+        .scope("core.integration.write")
+        .params(&[("id", ParamKind::Integer)])
+        .sets(&[("status", "failed")]);
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/integration_runs/");
-        path.push_str(&self.id.to_string());
-        path.push_str("/fail");
-        path
+        format!("/api/integration_runs/{}/fail", self.id)
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        self.body.as_ref().map(|b| coupa_runtime::wire::encode(format, b)).transpose()
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        match &self.body {
-            Some(body) => {
-                coupa_runtime::Validate::validate(body, coupa_runtime::Mode::Update)
-            }
-            None => Ok(()),
-        }
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&IntegrationRun> {
+        self.body.as_ref()
     }
 }
 /// `GET /api/integration_runs`: Query integration runs.
@@ -645,51 +436,45 @@ impl coupa_runtime::Endpoint for Fail {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
-    pub query: crate::integration_runs::IntegrationRunQuery,
+    pub query: IntegrationRunQuery,
 }
 impl Index {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request, without filters (add them with [`with_query`](Self::with_query)).
     pub fn new() -> Self {
         Self { query: Default::default() }
     }
     /// Uses this query.
-    pub fn with_query(
-        mut self,
-        query: crate::integration_runs::IntegrationRunQuery,
-    ) -> Self {
+    pub fn with_query(mut self, query: IntegrationRunQuery) -> Self {
         self.query = query;
         self
     }
 }
-impl coupa_runtime::Endpoint for Index {
-    type Response = Vec<crate::integration_runs::IntegrationRun>;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-runs";
-    const ACTION: &'static str = "index";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Index;
-    const SCOPE: Option<&'static str> = Some("core.integration.read");
+impl Endpoint for Index {
+    type Response = Vec<IntegrationRun>;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "integration-runs",
+            "index",
+            ActionKind::Index,
+            Method::Get,
+            "/api/integration_runs",
+        )
+        .takes(Takes::Query)
+        .answers(Answers::List)
+        .scope("core.integration.read");
     fn path(&self) -> String {
         "/api/integration_runs".to_owned()
     }
     fn query(&self) -> Option<String> {
-        Some(self.query.to_query_string())
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode_list(format, bytes)
+        Some(self.query.0.to_query_string())
     }
 }
 impl coupa_runtime::endpoint::Paginated for Index {
-    type Item = crate::integration_runs::IntegrationRun;
-    fn page(&self, offset: usize, limit: usize) -> Self {
-        let mut next = self.clone();
-        next.query = next.query.offset(offset).limit(limit);
-        next
+    type Item = IntegrationRun;
+    fn query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.query.0
     }
-    fn items(response: Self::Response) -> Vec<Self::Item> {
+    fn items(response: Vec<IntegrationRun>) -> Vec<IntegrationRun> {
         response
     }
 }
@@ -698,56 +483,41 @@ impl coupa_runtime::endpoint::Paginated for Index {
 /// Action `pause` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`. Sets `status` to `paused`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pause {
-    ///Path parameter `{id}`: The integration run's id.
+    /// Path parameter `{id}`: The integration run's id.
     pub id: i64,
     /// The body, when there is one (sent as is; `None` sends no body).
-    pub body: Option<crate::integration_runs::IntegrationRun>,
+    pub body: Option<IntegrationRun>,
 }
 impl Pause {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `id`, without a body (add one with [`with_body`](Self::with_body)).
     pub fn new(id: i64) -> Self {
         Self { id, body: None }
     }
     /// Sends this body with the request.
-    pub fn with_body(mut self, body: crate::integration_runs::IntegrationRun) -> Self {
+    pub fn with_body(mut self, body: IntegrationRun) -> Self {
         self.body = Some(body);
         self
     }
 }
-impl coupa_runtime::Endpoint for Pause {
-    type Response = crate::integration_runs::IntegrationRun;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::PUT;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-runs";
-    const ACTION: &'static str = "pause";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Status;
-    const SCOPE: Option<&'static str> = Some("core.integration.write");
+impl Endpoint for Pause {
+    type Response = IntegrationRun;
+    type Body = IntegrationRun;
+    const ROUTE: &'static Route = &Route::new(
+            "integration-runs",
+            "pause",
+            ActionKind::Status,
+            Method::Put,
+            "/api/integration_runs/{id}/pause",
+        )
+        .takes(Takes::OptionalObject)
+        .scope("core.integration.write")
+        .params(&[("id", ParamKind::Integer)])
+        .sets(&[("status", "paused")]);
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/integration_runs/");
-        path.push_str(&self.id.to_string());
-        path.push_str("/pause");
-        path
+        format!("/api/integration_runs/{}/pause", self.id)
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        self.body.as_ref().map(|b| coupa_runtime::wire::encode(format, b)).transpose()
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        match &self.body {
-            Some(body) => {
-                coupa_runtime::Validate::validate(body, coupa_runtime::Mode::Update)
-            }
-            None => Ok(()),
-        }
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&IntegrationRun> {
+        self.body.as_ref()
     }
 }
 /// `PUT /api/integration_runs/{id}/pending`: Set the integration run's status to pending.
@@ -757,56 +527,41 @@ impl coupa_runtime::Endpoint for Pause {
 /// Schema note: The French page translates the path segment ("/:id/en attente"); the path is /{id}/pending.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pending {
-    ///Path parameter `{id}`: The integration run's id.
+    /// Path parameter `{id}`: The integration run's id.
     pub id: i64,
     /// The body, when there is one (sent as is; `None` sends no body).
-    pub body: Option<crate::integration_runs::IntegrationRun>,
+    pub body: Option<IntegrationRun>,
 }
 impl Pending {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `id`, without a body (add one with [`with_body`](Self::with_body)).
     pub fn new(id: i64) -> Self {
         Self { id, body: None }
     }
     /// Sends this body with the request.
-    pub fn with_body(mut self, body: crate::integration_runs::IntegrationRun) -> Self {
+    pub fn with_body(mut self, body: IntegrationRun) -> Self {
         self.body = Some(body);
         self
     }
 }
-impl coupa_runtime::Endpoint for Pending {
-    type Response = crate::integration_runs::IntegrationRun;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::PUT;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-runs";
-    const ACTION: &'static str = "pending";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Status;
-    const SCOPE: Option<&'static str> = Some("core.integration.write");
+impl Endpoint for Pending {
+    type Response = IntegrationRun;
+    type Body = IntegrationRun;
+    const ROUTE: &'static Route = &Route::new(
+            "integration-runs",
+            "pending",
+            ActionKind::Status,
+            Method::Put,
+            "/api/integration_runs/{id}/pending",
+        )
+        .takes(Takes::OptionalObject)
+        .scope("core.integration.write")
+        .params(&[("id", ParamKind::Integer)])
+        .sets(&[("status", "pending")]);
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/integration_runs/");
-        path.push_str(&self.id.to_string());
-        path.push_str("/pending");
-        path
+        format!("/api/integration_runs/{}/pending", self.id)
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        self.body.as_ref().map(|b| coupa_runtime::wire::encode(format, b)).transpose()
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        match &self.body {
-            Some(body) => {
-                coupa_runtime::Validate::validate(body, coupa_runtime::Mode::Update)
-            }
-            None => Ok(()),
-        }
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&IntegrationRun> {
+        self.body.as_ref()
     }
 }
 /// `PUT /api/integration_runs/{id}/run`: Set the integration run's status to running.
@@ -816,56 +571,41 @@ impl coupa_runtime::Endpoint for Pending {
 /// Schema note: The integration guides send {"total_records": N} with this action, so it takes an optional body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Run {
-    ///Path parameter `{id}`: The integration run's id.
+    /// Path parameter `{id}`: The integration run's id.
     pub id: i64,
     /// The body, when there is one (sent as is; `None` sends no body).
-    pub body: Option<crate::integration_runs::IntegrationRun>,
+    pub body: Option<IntegrationRun>,
 }
 impl Run {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `id`, without a body (add one with [`with_body`](Self::with_body)).
     pub fn new(id: i64) -> Self {
         Self { id, body: None }
     }
     /// Sends this body with the request.
-    pub fn with_body(mut self, body: crate::integration_runs::IntegrationRun) -> Self {
+    pub fn with_body(mut self, body: IntegrationRun) -> Self {
         self.body = Some(body);
         self
     }
 }
-impl coupa_runtime::Endpoint for Run {
-    type Response = crate::integration_runs::IntegrationRun;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::PUT;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-runs";
-    const ACTION: &'static str = "run";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Status;
-    const SCOPE: Option<&'static str> = Some("core.integration.write");
+impl Endpoint for Run {
+    type Response = IntegrationRun;
+    type Body = IntegrationRun;
+    const ROUTE: &'static Route = &Route::new(
+            "integration-runs",
+            "run",
+            ActionKind::Status,
+            Method::Put,
+            "/api/integration_runs/{id}/run",
+        )
+        .takes(Takes::OptionalObject)
+        .scope("core.integration.write")
+        .params(&[("id", ParamKind::Integer)])
+        .sets(&[("status", "running")]);
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/integration_runs/");
-        path.push_str(&self.id.to_string());
-        path.push_str("/run");
-        path
+        format!("/api/integration_runs/{}/run", self.id)
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        self.body.as_ref().map(|b| coupa_runtime::wire::encode(format, b)).transpose()
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        match &self.body {
-            Some(body) => {
-                coupa_runtime::Validate::validate(body, coupa_runtime::Mode::Update)
-            }
-            None => Ok(()),
-        }
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&IntegrationRun> {
+        self.body.as_ref()
     }
 }
 /// `GET /api/integration_runs/{id}`: Show an integration run.
@@ -873,34 +613,29 @@ impl coupa_runtime::Endpoint for Run {
 /// Action `show` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
-    ///Path parameter `{id}`: The integration run's id.
+    /// Path parameter `{id}`: The integration run's id.
     pub id: i64,
 }
 impl Show {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `id`.
     pub fn new(id: i64) -> Self {
         Self { id }
     }
 }
-impl coupa_runtime::Endpoint for Show {
-    type Response = crate::integration_runs::IntegrationRun;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::GET;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-runs";
-    const ACTION: &'static str = "show";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Show;
-    const SCOPE: Option<&'static str> = Some("core.integration.read");
+impl Endpoint for Show {
+    type Response = IntegrationRun;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "integration-runs",
+            "show",
+            ActionKind::Show,
+            Method::Get,
+            "/api/integration_runs/{id}",
+        )
+        .scope("core.integration.read")
+        .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/integration_runs/");
-        path.push_str(&self.id.to_string());
-        path
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+        format!("/api/integration_runs/{}", self.id)
     }
 }
 /// `PUT /api/integration_runs/{id}/success`: Set the integration run's status to successful.
@@ -908,56 +643,41 @@ impl coupa_runtime::Endpoint for Show {
 /// Action `success` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`. Sets `status` to `successful`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Success {
-    ///Path parameter `{id}`: The integration run's id.
+    /// Path parameter `{id}`: The integration run's id.
     pub id: i64,
     /// The body, when there is one (sent as is; `None` sends no body).
-    pub body: Option<crate::integration_runs::IntegrationRun>,
+    pub body: Option<IntegrationRun>,
 }
 impl Success {
-    ///A request with these path parameters and body; the query and an optional body start empty.
+    /// The request for the path's `id`, without a body (add one with [`with_body`](Self::with_body)).
     pub fn new(id: i64) -> Self {
         Self { id, body: None }
     }
     /// Sends this body with the request.
-    pub fn with_body(mut self, body: crate::integration_runs::IntegrationRun) -> Self {
+    pub fn with_body(mut self, body: IntegrationRun) -> Self {
         self.body = Some(body);
         self
     }
 }
-impl coupa_runtime::Endpoint for Success {
-    type Response = crate::integration_runs::IntegrationRun;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::PUT;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-runs";
-    const ACTION: &'static str = "success";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Status;
-    const SCOPE: Option<&'static str> = Some("core.integration.write");
+impl Endpoint for Success {
+    type Response = IntegrationRun;
+    type Body = IntegrationRun;
+    const ROUTE: &'static Route = &Route::new(
+            "integration-runs",
+            "success",
+            ActionKind::Status,
+            Method::Put,
+            "/api/integration_runs/{id}/success",
+        )
+        .takes(Takes::OptionalObject)
+        .scope("core.integration.write")
+        .params(&[("id", ParamKind::Integer)])
+        .sets(&[("status", "successful")]);
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/integration_runs/");
-        path.push_str(&self.id.to_string());
-        path.push_str("/success");
-        path
+        format!("/api/integration_runs/{}/success", self.id)
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        self.body.as_ref().map(|b| coupa_runtime::wire::encode(format, b)).transpose()
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        match &self.body {
-            Some(body) => {
-                coupa_runtime::Validate::validate(body, coupa_runtime::Mode::Update)
-            }
-            None => Ok(()),
-        }
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&IntegrationRun> {
+        self.body.as_ref()
     }
 }
 /// `PATCH /api/integration_runs/{id}`: Update an integration run.
@@ -967,45 +687,35 @@ impl coupa_runtime::Endpoint for Success {
 /// Schema note: The page names both the PATCH and the PUT row "mettre à jour" (update); the PATCH row is named patch.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Patch {
-    ///Path parameter `{id}`: The integration run's id.
+    /// Path parameter `{id}`: The integration run's id.
     pub id: i64,
     /// The body.
-    pub body: crate::integration_runs::IntegrationRun,
+    pub body: IntegrationRun,
 }
 impl Patch {
-    ///A request with these path parameters and body; the query and an optional body start empty.
-    pub fn new(id: i64, body: crate::integration_runs::IntegrationRun) -> Self {
+    /// The request for the path's `id` with this body.
+    pub fn new(id: i64, body: IntegrationRun) -> Self {
         Self { id, body }
     }
 }
-impl coupa_runtime::Endpoint for Patch {
-    type Response = crate::integration_runs::IntegrationRun;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::PATCH;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-runs";
-    const ACTION: &'static str = "patch";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Update;
-    const SCOPE: Option<&'static str> = Some("core.integration.write");
+impl Endpoint for Patch {
+    type Response = IntegrationRun;
+    type Body = IntegrationRun;
+    const ROUTE: &'static Route = &Route::new(
+            "integration-runs",
+            "patch",
+            ActionKind::Update,
+            Method::Patch,
+            "/api/integration_runs/{id}",
+        )
+        .takes(Takes::Object)
+        .scope("core.integration.write")
+        .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/integration_runs/");
-        path.push_str(&self.id.to_string());
-        path
+        format!("/api/integration_runs/{}", self.id)
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        coupa_runtime::wire::encode(format, &self.body).map(Some)
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        coupa_runtime::Validate::validate(&self.body, coupa_runtime::Mode::Update)
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&IntegrationRun> {
+        Some(&self.body)
     }
 }
 /// `PUT /api/integration_runs/{id}`: Update an integration run.
@@ -1013,119 +723,104 @@ impl coupa_runtime::Endpoint for Patch {
 /// Action `update` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Update {
-    ///Path parameter `{id}`: The integration run's id.
+    /// Path parameter `{id}`: The integration run's id.
     pub id: i64,
     /// The body.
-    pub body: crate::integration_runs::IntegrationRun,
+    pub body: IntegrationRun,
 }
 impl Update {
-    ///A request with these path parameters and body; the query and an optional body start empty.
-    pub fn new(id: i64, body: crate::integration_runs::IntegrationRun) -> Self {
+    /// The request for the path's `id` with this body.
+    pub fn new(id: i64, body: IntegrationRun) -> Self {
         Self { id, body }
     }
 }
-impl coupa_runtime::Endpoint for Update {
-    type Response = crate::integration_runs::IntegrationRun;
-    const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::PUT;
-    const HOST: coupa_runtime::Host = coupa_runtime::Host::Core;
-    const RESOURCE: &'static str = "integration-runs";
-    const ACTION: &'static str = "update";
-    const KIND: coupa_runtime::ActionKind = coupa_runtime::ActionKind::Update;
-    const SCOPE: Option<&'static str> = Some("core.integration.write");
+impl Endpoint for Update {
+    type Response = IntegrationRun;
+    type Body = IntegrationRun;
+    const ROUTE: &'static Route = &Route::new(
+            "integration-runs",
+            "update",
+            ActionKind::Update,
+            Method::Put,
+            "/api/integration_runs/{id}",
+        )
+        .takes(Takes::Object)
+        .scope("core.integration.write")
+        .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
-        let mut path = String::new();
-        path.push_str("/api/integration_runs/");
-        path.push_str(&self.id.to_string());
-        path
+        format!("/api/integration_runs/{}", self.id)
     }
-    fn body(
-        &self,
-        format: coupa_runtime::Format,
-    ) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-        coupa_runtime::wire::encode(format, &self.body).map(Some)
-    }
-    fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-        coupa_runtime::Validate::validate(&self.body, coupa_runtime::Mode::Update)
-    }
-    fn decode_response(
-        format: coupa_runtime::Format,
-        bytes: &[u8],
-    ) -> Result<Self::Response, coupa_runtime::DecodeError> {
-        coupa_runtime::wire::decode(format, bytes)
+    fn payload(&self) -> Option<&IntegrationRun> {
+        Some(&self.body)
     }
 }
-///The server side of the integration-runs API: one method per action, taking the typed request and answering the typed response. Implement it to serve the API (or to fake it in tests).
+/// The server side of the integration-runs API: one method per action, taking the typed request and answering the typed response. Implement it to serve the API (or to fake it in tests).
 pub trait IntegrationRunsService: Send + Sync {
     /// What a method answers when it fails.
     type Error;
-    ///`POST /api/integration_runs`: Create an integration run in the pending status.
+    /// [`Create`]: `POST /api/integration_runs`.
     fn create(
         &self,
         request: Create,
-    ) -> impl std::future::Future<
-        Output = Result<crate::integration_runs::IntegrationRun, Self::Error>,
-    > + Send;
-    ///`PUT /api/integration_runs/{id}/fail`: Set the integration run's status to failed.
+    ) -> impl std::future::Future<Output = Result<IntegrationRun, Self::Error>> + Send;
+    /// [`Fail`]: `PUT /api/integration_runs/{id}/fail`.
     fn fail(
         &self,
         request: Fail,
-    ) -> impl std::future::Future<
-        Output = Result<crate::integration_runs::IntegrationRun, Self::Error>,
-    > + Send;
-    ///`GET /api/integration_runs`: Query integration runs.
+    ) -> impl std::future::Future<Output = Result<IntegrationRun, Self::Error>> + Send;
+    /// [`Index`]: `GET /api/integration_runs`.
     fn index(
         &self,
         request: Index,
     ) -> impl std::future::Future<
-        Output = Result<Vec<crate::integration_runs::IntegrationRun>, Self::Error>,
+        Output = Result<Vec<IntegrationRun>, Self::Error>,
     > + Send;
-    ///`PUT /api/integration_runs/{id}/pause`: Set the integration run's status to paused.
+    /// [`Pause`]: `PUT /api/integration_runs/{id}/pause`.
     fn pause(
         &self,
         request: Pause,
-    ) -> impl std::future::Future<
-        Output = Result<crate::integration_runs::IntegrationRun, Self::Error>,
-    > + Send;
-    ///`PUT /api/integration_runs/{id}/pending`: Set the integration run's status to pending.
+    ) -> impl std::future::Future<Output = Result<IntegrationRun, Self::Error>> + Send;
+    /// [`Pending`]: `PUT /api/integration_runs/{id}/pending`.
     fn pending(
         &self,
         request: Pending,
-    ) -> impl std::future::Future<
-        Output = Result<crate::integration_runs::IntegrationRun, Self::Error>,
-    > + Send;
-    ///`PUT /api/integration_runs/{id}/run`: Set the integration run's status to running.
+    ) -> impl std::future::Future<Output = Result<IntegrationRun, Self::Error>> + Send;
+    /// [`Run`]: `PUT /api/integration_runs/{id}/run`.
     fn run(
         &self,
         request: Run,
-    ) -> impl std::future::Future<
-        Output = Result<crate::integration_runs::IntegrationRun, Self::Error>,
-    > + Send;
-    ///`GET /api/integration_runs/{id}`: Show an integration run.
+    ) -> impl std::future::Future<Output = Result<IntegrationRun, Self::Error>> + Send;
+    /// [`Show`]: `GET /api/integration_runs/{id}`.
     fn show(
         &self,
         request: Show,
-    ) -> impl std::future::Future<
-        Output = Result<crate::integration_runs::IntegrationRun, Self::Error>,
-    > + Send;
-    ///`PUT /api/integration_runs/{id}/success`: Set the integration run's status to successful.
+    ) -> impl std::future::Future<Output = Result<IntegrationRun, Self::Error>> + Send;
+    /// [`Success`]: `PUT /api/integration_runs/{id}/success`.
     fn success(
         &self,
         request: Success,
-    ) -> impl std::future::Future<
-        Output = Result<crate::integration_runs::IntegrationRun, Self::Error>,
-    > + Send;
-    ///`PATCH /api/integration_runs/{id}`: Update an integration run.
+    ) -> impl std::future::Future<Output = Result<IntegrationRun, Self::Error>> + Send;
+    /// [`Patch`]: `PATCH /api/integration_runs/{id}`.
     fn patch(
         &self,
         request: Patch,
-    ) -> impl std::future::Future<
-        Output = Result<crate::integration_runs::IntegrationRun, Self::Error>,
-    > + Send;
-    ///`PUT /api/integration_runs/{id}`: Update an integration run.
+    ) -> impl std::future::Future<Output = Result<IntegrationRun, Self::Error>> + Send;
+    /// [`Update`]: `PUT /api/integration_runs/{id}`.
     fn update(
         &self,
         request: Update,
-    ) -> impl std::future::Future<
-        Output = Result<crate::integration_runs::IntegrationRun, Self::Error>,
-    > + Send;
+    ) -> impl std::future::Future<Output = Result<IntegrationRun, Self::Error>> + Send;
 }
+/// The integration-runs resource, for tools that work on any resource (see [`crate::registry`]).
+pub static RESOURCE: Resource = Resource {
+    name: "integration-runs",
+    shape: &SHAPE,
+    host: Host::Core,
+    read_scope: Some("core.integration.read"),
+    write_scope: Some("core.integration.write"),
+    routes: &ROUTES,
+    codec: Codec::of::<IntegrationRun>(),
+    list_envelope: None,
+    bulk_request: None,
+    bulk_result: None,
+};

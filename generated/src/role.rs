@@ -6,128 +6,77 @@
 //! # Schema notes
 //!
 //! - The elements are the keys of the role objects in the Delegations page's example.
+use coupa_runtime::{Element, ElementKind, Shape};
 /// A security role of a user (Admin, User, Buyer, ...).
 ///
 /// On the wire: `role`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "role")]
+#[serde(rename = "role", rename_all = "kebab-case", default)]
 pub struct Role {
     /// Coupa's unique identifier.
     ///
     /// Wire name `id`; returned only (not accepted in requests).
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
     ///
     /// Wire name `created-at`; returned only (not accepted in requests).
-    #[serde(rename = "created-at", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
     ///
     /// Wire name `updated-at`; returned only (not accepted in requests).
-    #[serde(rename = "updated-at", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// The role's name.
     ///
     /// Wire name `name`; sent and returned.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What the role allows.
     ///
     /// Wire name `description`; sent and returned.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The role grants every permission.
     ///
     /// Wire name `omnipotent`; sent and returned.
-    #[serde(rename = "omnipotent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub omnipotent: Option<bool>,
     /// The role is defined by Coupa.
     ///
     /// Wire name `system-role`; returned only (not accepted in requests).
-    #[serde(rename = "system-role", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_role: Option<bool>,
     /// The user who created the role.
     ///
     /// Wire name `created-by`; returned only (not accepted in requests).
-    #[serde(rename = "created-by", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::short_user::ShortUser>,
     /// The user who last updated the role.
     ///
     /// Wire name `updated-by`; returned only (not accepted in requests).
-    #[serde(rename = "updated-by", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::short_user::ShortUser>,
 }
-impl Role {
-    /// The wire names of the elements, in the order of the page's table.
-    pub const ELEMENTS: &'static [&'static str] = &[
-        "id",
-        "created-at",
-        "updated-at",
-        "name",
-        "description",
-        "omnipotent",
-        "system-role",
-        "created-by",
-        "updated-by",
-    ];
-}
-/// The elements of the model, for `coupa_runtime::Preserved`.
-pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
-    name: "Role",
-    elements: &[
-        coupa_runtime::preserve::ElementInfo {
-            name: "id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "created-at",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "updated-at",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "name",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "description",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "omnipotent",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "system-role",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "created-by",
-            aliases: &[],
-            nested: Some(&crate::short_user::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "updated-by",
-            aliases: &[],
-            nested: Some(&crate::short_user::SHAPE),
-        },
+/// The elements of [`Role`] and their rules, in the order of the page's table.
+pub static SHAPE: Shape = Shape::new(
+    "Role",
+    "role",
+    &[
+        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("name", ElementKind::String),
+        Element::new("description", ElementKind::String),
+        Element::new("omnipotent", ElementKind::Boolean),
+        Element::new("system-role", ElementKind::Boolean).output_only(),
+        Element::nested("created-by", &crate::short_user::SHAPE).output_only(),
+        Element::nested("updated-by", &crate::short_user::SHAPE).output_only(),
     ],
-};
+);
 impl coupa_runtime::Model for Role {
-    const WIRE_NAME: &'static str = "role";
-    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
-        &SHAPE
-    }
+    const SHAPE: &'static Shape = &SHAPE;
 }
 impl coupa_runtime::Validate for Role {
     fn validate_at(
@@ -135,92 +84,68 @@ impl coupa_runtime::Validate for Role {
         cx: &mut coupa_runtime::validate::Cx<'_>,
         at: &coupa_runtime::validate::Path<'_>,
     ) {
-        use coupa_runtime::Rules;
-        cx.integer(at, &const { Rules::new("id").output_only() }, self.id);
-        cx.value(
-            at,
-            &const { Rules::new("created-at").output_only() },
-            self.created_at.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("updated-at").output_only() },
-            self.updated_at.is_some(),
-        );
-        cx.text(at, &const { Rules::new("name") }, self.name.as_deref());
-        cx.text(at, &const { Rules::new("description") }, self.description.as_deref());
-        cx.value(at, &const { Rules::new("omnipotent") }, self.omnipotent.is_some());
-        cx.value(
-            at,
-            &const { Rules::new("system-role").output_only() },
-            self.system_role.is_some(),
-        );
-        cx.nested(
-            at,
-            &const { Rules::new("created-by").output_only() },
-            self.created_by.as_ref(),
-        );
-        cx.nested(
-            at,
-            &const { Rules::new("updated-by").output_only() },
-            self.updated_by.as_ref(),
-        );
+        let e = SHAPE.elements;
+        cx.integer(at, &e[0], self.id);
+        cx.value(at, &e[1], self.created_at.is_some());
+        cx.value(at, &e[2], self.updated_at.is_some());
+        cx.value(at, &e[6], self.system_role.is_some());
+        cx.nested(at, &e[7], self.created_by.as_ref());
+        cx.nested(at, &e[8], self.updated_by.as_ref());
     }
 }
-///Filters on [`Role`] objects (Coupa's `field[op]=value` query language).
+/// Filters on [`Role`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RoleQuery(coupa_runtime::Query);
+pub struct RoleQuery(pub(crate) coupa_runtime::Query);
+impl coupa_runtime::QueryBuilder for RoleQuery {
+    fn as_query(&self) -> &coupa_runtime::Query {
+        &self.0
+    }
+    fn as_query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.0
+    }
+    fn into_query(self) -> coupa_runtime::Query {
+        self.0
+    }
+}
 impl RoleQuery {
     /// No filter.
     pub fn new() -> Self {
         Self::default()
     }
-    ///Filters on `id` (`id`): Coupa's unique identifier.
+    /// Filters on [`id`](Role::id) (`id`).
     pub fn id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("id", filter))
     }
-    ///Filters on `created-at` (`created_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// Filters on [`created_at`](Role::created_at) (`created_at`).
     pub fn created_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("created-at", filter))
     }
-    ///Filters on `updated-at` (`updated_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// Filters on [`updated_at`](Role::updated_at) (`updated_at`).
     pub fn updated_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("updated-at", filter))
     }
-    ///Filters on `name` (`name`): The role's name.
+    /// Filters on [`name`](Role::name) (`name`).
     pub fn name(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("name", filter))
     }
-    ///Filters on `description` (`description`): What the role allows.
+    /// Filters on [`description`](Role::description) (`description`).
     pub fn description(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("description", filter))
     }
-    ///Filters on `omnipotent` (`omnipotent`): The role grants every permission.
+    /// Filters on [`omnipotent`](Role::omnipotent) (`omnipotent`).
     pub fn omnipotent(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("omnipotent", filter))
     }
-    ///Filters on `system-role` (`system_role`): The role is defined by Coupa.
+    /// Filters on [`system_role`](Role::system_role) (`system_role`).
     pub fn system_role(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("system-role", filter))
     }
-    ///Filters on the elements of `created-by` (`created_by[element]=value`): The user who created the role.
+    /// Filters on the elements of [`created_by`](Role::created_by) (`created_by[element]=value`).
     pub fn created_by(self, filter: crate::short_user::ShortUserQuery) -> Self {
-        Self(self.0.nested("created-by", filter.into_query()))
+        Self(self.0.nested("created-by", filter.0))
     }
-    ///Filters on the elements of `updated-by` (`updated_by[element]=value`): The user who last updated the role.
+    /// Filters on the elements of [`updated_by`](Role::updated_by) (`updated_by[element]=value`).
     pub fn updated_by(self, filter: crate::short_user::ShortUserQuery) -> Self {
-        Self(self.0.nested("updated-by", filter.into_query()))
-    }
-    /// The query.
-    pub fn as_query(&self) -> &coupa_runtime::Query {
-        &self.0
-    }
-    /// The query, to nest it under an association or send it.
-    pub fn into_query(self) -> coupa_runtime::Query {
-        self.0
-    }
-    /// The query string (without `?`).
-    pub fn to_query_string(&self) -> String {
-        self.0.to_query_string()
+        Self(self.0.nested("updated-by", filter.0))
     }
 }

@@ -7,158 +7,89 @@
 //!
 //! - The keys are those of the created-by and updated-by objects in the Delegations page's example. Coupa may cut a user down further (even to just login), so every element may be absent.
 //! - The example only shows null for gpo-entity; like Coupa's Users API, it is an object left open here.
+use coupa_runtime::{Element, ElementKind, Shape};
 /// The short user object Coupa sends for created-by, updated-by and other references to a user: its id, login, names and email.
 ///
 /// On the wire: `user`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "user")]
+#[serde(rename = "user", rename_all = "kebab-case", default)]
 pub struct ShortUser {
     /// Coupa's unique identifier.
     ///
     /// Wire name `id`; returned only (not accepted in requests).
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The user's login.
     ///
     /// Wire name `login`; sent and returned.
-    #[serde(rename = "login", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub login: Option<String>,
     /// The user's employee number.
     ///
     /// Wire name `employee-number`; sent and returned.
-    #[serde(
-        rename = "employee-number",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_number: Option<String>,
     /// The user's first name.
     ///
     /// Wire name `firstname`; sent and returned.
-    #[serde(rename = "firstname", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firstname: Option<String>,
     /// The user's last name.
     ///
     /// Wire name `lastname`; sent and returned.
-    #[serde(rename = "lastname", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lastname: Option<String>,
     /// The user's full name.
     ///
     /// Wire name `fullname`; returned only (not accepted in requests).
-    #[serde(rename = "fullname", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fullname: Option<String>,
     /// The user's email address.
     ///
     /// Wire name `email`; sent and returned.
-    #[serde(rename = "email", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The user's Salesforce id.
     ///
     /// Wire name `salesforce-id`; sent and returned.
-    #[serde(rename = "salesforce-id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub salesforce_id: Option<String>,
     /// The address of the user's avatar thumbnail.
     ///
     /// Wire name `avatar-thumb-url`; returned only (not accepted in requests).
-    #[serde(
-        rename = "avatar-thumb-url",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_thumb_url: Option<String>,
     /// The group purchasing organisation entity of the user; an object Coupa leaves open.
     ///
     /// Wire name `gpo-entity`; sent and returned.
-    #[serde(rename = "gpo-entity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpo_entity: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's custom fields, by name.
     ///
     /// Wire name `custom-fields`; sent and returned.
-    #[serde(rename = "custom-fields", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl ShortUser {
-    /// The wire names of the elements, in the order of the page's table.
-    pub const ELEMENTS: &'static [&'static str] = &[
-        "id",
-        "login",
-        "employee-number",
-        "firstname",
-        "lastname",
-        "fullname",
-        "email",
-        "salesforce-id",
-        "avatar-thumb-url",
-        "gpo-entity",
-        "custom-fields",
-    ];
-}
-/// The elements of the model, for `coupa_runtime::Preserved`.
-pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
-    name: "ShortUser",
-    elements: &[
-        coupa_runtime::preserve::ElementInfo {
-            name: "id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "login",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "employee-number",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "firstname",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "lastname",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "fullname",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "email",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "salesforce-id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "avatar-thumb-url",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "gpo-entity",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "custom-fields",
-            aliases: &[],
-            nested: None,
-        },
+/// The elements of [`ShortUser`] and their rules, in the order of the page's table.
+pub static SHAPE: Shape = Shape::new(
+    "ShortUser",
+    "user",
+    &[
+        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("login", ElementKind::String),
+        Element::new("employee-number", ElementKind::String),
+        Element::new("firstname", ElementKind::String),
+        Element::new("lastname", ElementKind::String),
+        Element::new("fullname", ElementKind::String).output_only(),
+        Element::new("email", ElementKind::String),
+        Element::new("salesforce-id", ElementKind::String),
+        Element::new("avatar-thumb-url", ElementKind::String).output_only(),
+        Element::new("gpo-entity", ElementKind::Object),
+        Element::new("custom-fields", ElementKind::Object),
     ],
-};
+);
 impl coupa_runtime::Model for ShortUser {
-    const WIRE_NAME: &'static str = "user";
-    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
-        &SHAPE
-    }
+    const SHAPE: &'static Shape = &SHAPE;
 }
 impl coupa_runtime::Validate for ShortUser {
     fn validate_at(
@@ -166,94 +97,65 @@ impl coupa_runtime::Validate for ShortUser {
         cx: &mut coupa_runtime::validate::Cx<'_>,
         at: &coupa_runtime::validate::Path<'_>,
     ) {
-        use coupa_runtime::Rules;
-        cx.integer(at, &const { Rules::new("id").output_only() }, self.id);
-        cx.text(at, &const { Rules::new("login") }, self.login.as_deref());
-        cx.text(
-            at,
-            &const { Rules::new("employee-number") },
-            self.employee_number.as_deref(),
-        );
-        cx.text(at, &const { Rules::new("firstname") }, self.firstname.as_deref());
-        cx.text(at, &const { Rules::new("lastname") }, self.lastname.as_deref());
-        cx.text(
-            at,
-            &const { Rules::new("fullname").output_only() },
-            self.fullname.as_deref(),
-        );
-        cx.text(at, &const { Rules::new("email") }, self.email.as_deref());
-        cx.text(
-            at,
-            &const { Rules::new("salesforce-id") },
-            self.salesforce_id.as_deref(),
-        );
-        cx.text(
-            at,
-            &const { Rules::new("avatar-thumb-url").output_only() },
-            self.avatar_thumb_url.as_deref(),
-        );
-        cx.value(at, &const { Rules::new("gpo-entity") }, self.gpo_entity.is_some());
-        cx.value(
-            at,
-            &const { Rules::new("custom-fields") },
-            self.custom_fields.is_some(),
-        );
+        let e = SHAPE.elements;
+        cx.integer(at, &e[0], self.id);
+        cx.text(at, &e[5], self.fullname.as_deref());
+        cx.text(at, &e[8], self.avatar_thumb_url.as_deref());
     }
 }
-///Filters on [`ShortUser`] objects (Coupa's `field[op]=value` query language).
+/// Filters on [`ShortUser`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ShortUserQuery(coupa_runtime::Query);
+pub struct ShortUserQuery(pub(crate) coupa_runtime::Query);
+impl coupa_runtime::QueryBuilder for ShortUserQuery {
+    fn as_query(&self) -> &coupa_runtime::Query {
+        &self.0
+    }
+    fn as_query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.0
+    }
+    fn into_query(self) -> coupa_runtime::Query {
+        self.0
+    }
+}
 impl ShortUserQuery {
     /// No filter.
     pub fn new() -> Self {
         Self::default()
     }
-    ///Filters on `id` (`id`): Coupa's unique identifier.
+    /// Filters on [`id`](ShortUser::id) (`id`).
     pub fn id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("id", filter))
     }
-    ///Filters on `login` (`login`): The user's login.
+    /// Filters on [`login`](ShortUser::login) (`login`).
     pub fn login(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("login", filter))
     }
-    ///Filters on `employee-number` (`employee_number`): The user's employee number.
+    /// Filters on [`employee_number`](ShortUser::employee_number) (`employee_number`).
     pub fn employee_number(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("employee-number", filter))
     }
-    ///Filters on `firstname` (`firstname`): The user's first name.
+    /// Filters on [`firstname`](ShortUser::firstname) (`firstname`).
     pub fn firstname(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("firstname", filter))
     }
-    ///Filters on `lastname` (`lastname`): The user's last name.
+    /// Filters on [`lastname`](ShortUser::lastname) (`lastname`).
     pub fn lastname(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("lastname", filter))
     }
-    ///Filters on `fullname` (`fullname`): The user's full name.
+    /// Filters on [`fullname`](ShortUser::fullname) (`fullname`).
     pub fn fullname(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("fullname", filter))
     }
-    ///Filters on `email` (`email`): The user's email address.
+    /// Filters on [`email`](ShortUser::email) (`email`).
     pub fn email(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("email", filter))
     }
-    ///Filters on `salesforce-id` (`salesforce_id`): The user's Salesforce id.
+    /// Filters on [`salesforce_id`](ShortUser::salesforce_id) (`salesforce_id`).
     pub fn salesforce_id(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("salesforce-id", filter))
     }
-    ///Filters on `avatar-thumb-url` (`avatar_thumb_url`): The address of the user's avatar thumbnail.
+    /// Filters on [`avatar_thumb_url`](ShortUser::avatar_thumb_url) (`avatar_thumb_url`).
     pub fn avatar_thumb_url(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("avatar-thumb-url", filter))
-    }
-    /// The query.
-    pub fn as_query(&self) -> &coupa_runtime::Query {
-        &self.0
-    }
-    /// The query, to nest it under an association or send it.
-    pub fn into_query(self) -> coupa_runtime::Query {
-        self.0
-    }
-    /// The query string (without `?`).
-    pub fn to_query_string(&self) -> String {
-        self.0.to_query_string()
     }
 }

@@ -7,1076 +7,513 @@
 //!
 //! - The elements are the keys of the delegator and delegate objects in the Delegations page's example, in the example's order. The page shows no element table for users: each element's type is read from the example's values and, where the example only shows null or [], from Coupa's Users API (objects it leaves open are typed object).
 //! - api-in marks what Coupa's Users API accepts; on these pages users only appear in responses.
+use coupa_runtime::{Element, ElementKind, Shape};
 /// A Coupa user, as the delegator and delegate of a delegation carry it.
 ///
 /// On the wire: `user`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "user")]
+#[serde(rename = "user", rename_all = "kebab-case", default)]
 pub struct User {
     /// Coupa's unique identifier.
     ///
     /// Wire name `id`; returned only (not accepted in requests).
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
     ///
     /// Wire name `created-at`; returned only (not accepted in requests).
-    #[serde(rename = "created-at", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
     ///
     /// Wire name `updated-at`; returned only (not accepted in requests).
-    #[serde(rename = "updated-at", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// The user's login.
     ///
     /// Wire name `login`; sent and returned.
-    #[serde(rename = "login", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub login: Option<String>,
     /// The user's email address.
     ///
     /// Wire name `email`; sent and returned.
-    #[serde(rename = "email", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The user has a purchasing licence.
     ///
     /// Wire name `purchasing-user`; sent and returned.
-    #[serde(
-        rename = "purchasing-user",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchasing_user: Option<bool>,
     /// The user has an expense licence.
     ///
     /// Wire name `expense-user`; sent and returned.
-    #[serde(rename = "expense-user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_user: Option<bool>,
     /// The user has a sourcing licence.
     ///
     /// Wire name `sourcing-user`; sent and returned.
-    #[serde(rename = "sourcing-user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sourcing_user: Option<bool>,
     /// The user has an inventory licence.
     ///
     /// Wire name `inventory-user`; sent and returned.
-    #[serde(rename = "inventory-user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_user: Option<bool>,
     /// The user has a contracts licence.
     ///
     /// Wire name `contracts-user`; sent and returned.
-    #[serde(rename = "contracts-user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contracts_user: Option<bool>,
     /// The user has an analytics licence.
     ///
     /// Wire name `analytics-user`; sent and returned.
-    #[serde(rename = "analytics-user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub analytics_user: Option<bool>,
     /// The user has a Spend Guard licence.
     ///
     /// Wire name `spend-guard-user`; sent and returned.
-    #[serde(
-        rename = "spend-guard-user",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spend_guard_user: Option<bool>,
     /// The user has a contingent workforce licence.
     ///
     /// Wire name `ccw-user`; sent and returned.
-    #[serde(rename = "ccw-user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ccw_user: Option<bool>,
     /// The user has an advanced contract lifecycle management licence.
     ///
     /// Wire name `clm-advanced-user`; sent and returned.
-    #[serde(
-        rename = "clm-advanced-user",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub clm_advanced_user: Option<bool>,
     /// The user has a supply chain licence.
     ///
     /// Wire name `supply-chain-user`; sent and returned.
-    #[serde(
-        rename = "supply-chain-user",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supply_chain_user: Option<bool>,
     /// The user has a risk assessment licence.
     ///
     /// Wire name `risk-assess-user`; sent and returned.
-    #[serde(
-        rename = "risk-assess-user",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_assess_user: Option<bool>,
     /// The user has a travel licence.
     ///
     /// Wire name `travel-user`; sent and returned.
-    #[serde(rename = "travel-user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub travel_user: Option<bool>,
     /// The user has a treasury licence.
     ///
     /// Wire name `treasury-user`; sent and returned.
-    #[serde(rename = "treasury-user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub treasury_user: Option<bool>,
     /// The user has an invoicing licence.
     ///
     /// Wire name `invoicing-user`; sent and returned.
-    #[serde(rename = "invoicing-user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoicing_user: Option<bool>,
     /// The user's employee number.
     ///
     /// Wire name `employee-number`; sent and returned.
-    #[serde(
-        rename = "employee-number",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_number: Option<String>,
     /// The user's first name.
     ///
     /// Wire name `firstname`; sent and returned.
-    #[serde(rename = "firstname", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firstname: Option<String>,
     /// The user's last name.
     ///
     /// Wire name `lastname`; sent and returned.
-    #[serde(rename = "lastname", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lastname: Option<String>,
     /// The user's full name.
     ///
     /// Wire name `fullname`; returned only (not accepted in requests).
-    #[serde(rename = "fullname", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fullname: Option<String>,
     /// The user is an API user.
     ///
     /// Wire name `api-user`; sent and returned.
-    #[serde(rename = "api-user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_user: Option<bool>,
     /// The user's Salesforce id.
     ///
     /// Wire name `salesforce-id`; sent and returned.
-    #[serde(rename = "salesforce-id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub salesforce_id: Option<String>,
     /// The user's account security type, a number.
     ///
     /// Wire name `account-security-type`; sent and returned.
-    #[serde(
-        rename = "account-security-type",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_security_type: Option<i64>,
     /// How the user signs in (coupa_credentials, saml, ...).
     ///
     /// Wire name `authentication-method`; sent and returned.
-    #[serde(
-        rename = "authentication-method",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub authentication_method: Option<String>,
     /// The user's single sign-on identifier.
     ///
     /// Wire name `sso-identifier`; sent and returned.
-    #[serde(rename = "sso-identifier", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_identifier: Option<String>,
     /// The user's default locale.
     ///
     /// Wire name `default-locale`; sent and returned.
-    #[serde(rename = "default-locale", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_locale: Option<String>,
     /// The user's content group security type, a number.
     ///
     /// Wire name `business-group-security-type`; sent and returned.
-    #[serde(
-        rename = "business-group-security-type",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_group_security_type: Option<i64>,
     /// The address of the user's avatar thumbnail.
     ///
     /// Wire name `avatar-thumb-url`; returned only (not accepted in requests).
-    #[serde(
-        rename = "avatar-thumb-url",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_thumb_url: Option<String>,
     /// The name to mention the user by in comments.
     ///
     /// Wire name `mention-name`; sent and returned.
-    #[serde(rename = "mention-name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mention_name: Option<String>,
     /// The user has an AI licence.
     ///
     /// Wire name `aic-user`; sent and returned.
-    #[serde(rename = "aic-user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub aic_user: Option<bool>,
     /// The user's seniority level.
     ///
     /// Wire name `seniority-level`; sent and returned.
-    #[serde(
-        rename = "seniority-level",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seniority_level: Option<String>,
     /// The user's business function.
     ///
     /// Wire name `business-function`; sent and returned.
-    #[serde(
-        rename = "business-function",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_function: Option<String>,
     /// How the user's expenses are paid (ERP, ...).
     ///
     /// Wire name `employee-payment-channel`; sent and returned.
-    #[serde(
-        rename = "employee-payment-channel",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_payment_channel: Option<String>,
     /// The user may create an employee payment account.
     ///
     /// Wire name `allow-employee-payment-account-creation`; sent and returned.
-    #[serde(
-        rename = "allow-employee-payment-account-creation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_employee_payment_account_creation: Option<bool>,
     /// The user's middle name.
     ///
     /// Wire name `middlename`; sent and returned.
-    #[serde(rename = "middlename", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub middlename: Option<String>,
     /// The id of the supplier a supplier user belongs to.
     ///
     /// Wire name `supplier-id`; sent and returned.
-    #[serde(rename = "supplier-id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_id: Option<i64>,
     /// The user has a category planner licence.
     ///
     /// Wire name `category-planner-user`; sent and returned.
-    #[serde(
-        rename = "category-planner-user",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_planner_user: Option<bool>,
     /// The user has an intake licence.
     ///
     /// Wire name `intake-user`; sent and returned.
-    #[serde(rename = "intake-user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub intake_user: Option<bool>,
     /// The user is a supplier user.
     ///
     /// Wire name `supplier-user`; sent and returned.
-    #[serde(rename = "supplier-user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_user: Option<bool>,
     /// The user is a support user.
     ///
     /// Wire name `support-user`; sent and returned.
-    #[serde(rename = "support-user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_user: Option<bool>,
     /// The user is active.
     ///
     /// Wire name `active`; sent and returned.
-    #[serde(rename = "active", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// The user may receive virtual cards.
     ///
     /// Wire name `eligible-for-virtual-cards`; sent and returned.
-    #[serde(
-        rename = "eligible-for-virtual-cards",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eligible_for_virtual_cards: Option<bool>,
     /// The invoice inboxes the user may use.
     ///
     /// Wire name `allowed-invoice-inboxes`; sent and returned.
-    #[serde(
-        rename = "allowed-invoice-inboxes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_invoice_inboxes: Option<Vec<crate::invoice_inbox::InvoiceInbox>>,
     /// The user may upload invoices from the mobile app.
     ///
     /// Wire name `allow-user-to-upload-invoice-from-mobile`; sent and returned.
-    #[serde(
-        rename = "allow-user-to-upload-invoice-from-mobile",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_user_to_upload_invoice_from_mobile: Option<bool>,
     /// The group purchasing organisation entity of the user; an object Coupa leaves open.
     ///
     /// Wire name `gpo-entity`; sent and returned.
-    #[serde(rename = "gpo-entity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpo_entity: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's work phone; an object Coupa leaves open.
     ///
     /// Wire name `phone-work`; sent and returned.
-    #[serde(rename = "phone-work", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_work: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's mobile phone; an object Coupa leaves open.
     ///
     /// Wire name `phone-mobile`; sent and returned.
-    #[serde(rename = "phone-mobile", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_mobile: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's country of residence; an object Coupa leaves open.
     ///
     /// Wire name `country-of-residence`; sent and returned.
-    #[serde(
-        rename = "country-of-residence",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_of_residence: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's roles.
     ///
     /// Wire name `roles`; sent and returned.
-    #[serde(rename = "roles", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<crate::role::Role>>,
     /// The user's manager.
     ///
     /// Wire name `manager`; sent and returned.
-    #[serde(rename = "manager", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub manager: Option<crate::short_user::ShortUser>,
     /// The user's default address; an object Coupa leaves open.
     ///
     /// Wire name `default-address`; sent and returned.
-    #[serde(
-        rename = "default-address",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_address: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's default account; an object Coupa leaves open.
     ///
     /// Wire name `default-account`; sent and returned.
-    #[serde(
-        rename = "default-account",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_account: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's default chart of accounts; an object Coupa leaves open.
     ///
     /// Wire name `default-account-type`; sent and returned.
-    #[serde(
-        rename = "default-account-type",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_account_type: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's default currency.
     ///
     /// Wire name `default-currency`; sent and returned.
-    #[serde(
-        rename = "default-currency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_currency: Option<crate::currency::Currency>,
     /// The user's purchasing card; an object Coupa leaves open.
     ///
     /// Wire name `pcard`; sent and returned.
-    #[serde(rename = "pcard", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pcard: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's department; an object Coupa leaves open.
     ///
     /// Wire name `department`; sent and returned.
-    #[serde(rename = "department", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's legal entity; an object Coupa leaves open.
     ///
     /// Wire name `legal-entity`; sent and returned.
-    #[serde(rename = "legal-entity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub legal_entity: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's requisition approval limit; an object Coupa leaves open.
     ///
     /// Wire name `requisition-approval-limit`; sent and returned.
-    #[serde(
-        rename = "requisition-approval-limit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_approval_limit: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's expense approval limit; an object Coupa leaves open.
     ///
     /// Wire name `expense-approval-limit`; sent and returned.
-    #[serde(
-        rename = "expense-approval-limit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_approval_limit: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's invoice approval limit; an object Coupa leaves open.
     ///
     /// Wire name `invoice-approval-limit`; sent and returned.
-    #[serde(
-        rename = "invoice-approval-limit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_approval_limit: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's contract approval limit; an object Coupa leaves open.
     ///
     /// Wire name `contract-approval-limit`; sent and returned.
-    #[serde(
-        rename = "contract-approval-limit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_approval_limit: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's requisition self approval limit; an object Coupa leaves open.
     ///
     /// Wire name `requisition-self-approval-limit`; sent and returned.
-    #[serde(
-        rename = "requisition-self-approval-limit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_self_approval_limit: Option<
         serde_json::Map<String, serde_json::Value>,
     >,
     /// The user's expense self approval limit; an object Coupa leaves open.
     ///
     /// Wire name `expense-self-approval-limit`; sent and returned.
-    #[serde(
-        rename = "expense-self-approval-limit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_self_approval_limit: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's invoice self approval limit; an object Coupa leaves open.
     ///
     /// Wire name `invoice-self-approval-limit`; sent and returned.
-    #[serde(
-        rename = "invoice-self-approval-limit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_self_approval_limit: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's contract self approval limit; an object Coupa leaves open.
     ///
     /// Wire name `contract-self-approval-limit`; sent and returned.
-    #[serde(
-        rename = "contract-self-approval-limit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_self_approval_limit: Option<serde_json::Map<String, serde_json::Value>>,
     /// The user's work confirmation approval limit; an object Coupa leaves open.
     ///
     /// Wire name `work-confirmation-approval-limit`; sent and returned.
-    #[serde(
-        rename = "work-confirmation-approval-limit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_confirmation_approval_limit: Option<
         serde_json::Map<String, serde_json::Value>,
     >,
     /// The user's approval escalation threshold; an object Coupa leaves open.
     ///
     /// Wire name `escalation-threshold`; sent and returned.
-    #[serde(
-        rename = "escalation-threshold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub escalation_threshold: Option<serde_json::Map<String, serde_json::Value>>,
     /// The users this user's expenses are delegated to. Objects Coupa leaves open.
     ///
     /// Wire name `expenses-delegated-to`; sent and returned.
-    #[serde(
-        rename = "expenses-delegated-to",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expenses_delegated_to: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The users this user may file expenses for. Objects Coupa leaves open.
     ///
     /// Wire name `can-expense-for`; sent and returned.
-    #[serde(
-        rename = "can-expense-for",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_expense_for: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The content groups the user belongs to. Objects Coupa leaves open.
     ///
     /// Wire name `content-groups`; sent and returned.
-    #[serde(rename = "content-groups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The account groups the user belongs to. Objects Coupa leaves open.
     ///
     /// Wire name `account-groups`; sent and returned.
-    #[serde(rename = "account-groups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_groups: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The approval groups the user belongs to. Objects Coupa leaves open.
     ///
     /// Wire name `approval-groups`; sent and returned.
-    #[serde(
-        rename = "approval-groups",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_groups: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The user groups the user belongs to. Objects Coupa leaves open.
     ///
     /// Wire name `user-groups`; sent and returned.
-    #[serde(rename = "user-groups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_groups: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The warehouses the user works in. Objects Coupa leaves open.
     ///
     /// Wire name `working-warehouses`; sent and returned.
-    #[serde(
-        rename = "working-warehouses",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub working_warehouses: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The inventory organisations the user belongs to. Objects Coupa leaves open.
     ///
     /// Wire name `inventory-organizations`; sent and returned.
-    #[serde(
-        rename = "inventory-organizations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_organizations: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The user who created this user.
     ///
     /// Wire name `created-by`; returned only (not accepted in requests).
-    #[serde(rename = "created-by", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::short_user::ShortUser>,
     /// The user who last updated this user.
     ///
     /// Wire name `updated-by`; returned only (not accepted in requests).
-    #[serde(rename = "updated-by", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::short_user::ShortUser>,
     /// The user's custom fields, by name.
     ///
     /// Wire name `custom-fields`; sent and returned.
-    #[serde(rename = "custom-fields", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl User {
-    /// The wire names of the elements, in the order of the page's table.
-    pub const ELEMENTS: &'static [&'static str] = &[
-        "id",
-        "created-at",
-        "updated-at",
-        "login",
-        "email",
-        "purchasing-user",
-        "expense-user",
-        "sourcing-user",
-        "inventory-user",
-        "contracts-user",
-        "analytics-user",
-        "spend-guard-user",
-        "ccw-user",
-        "clm-advanced-user",
-        "supply-chain-user",
-        "risk-assess-user",
-        "travel-user",
-        "treasury-user",
-        "invoicing-user",
-        "employee-number",
-        "firstname",
-        "lastname",
-        "fullname",
-        "api-user",
-        "salesforce-id",
-        "account-security-type",
-        "authentication-method",
-        "sso-identifier",
-        "default-locale",
-        "business-group-security-type",
-        "avatar-thumb-url",
-        "mention-name",
-        "aic-user",
-        "seniority-level",
-        "business-function",
-        "employee-payment-channel",
-        "allow-employee-payment-account-creation",
-        "middlename",
-        "supplier-id",
-        "category-planner-user",
-        "intake-user",
-        "supplier-user",
-        "support-user",
-        "active",
-        "eligible-for-virtual-cards",
-        "allowed-invoice-inboxes",
-        "allow-user-to-upload-invoice-from-mobile",
-        "gpo-entity",
-        "phone-work",
-        "phone-mobile",
-        "country-of-residence",
-        "roles",
-        "manager",
-        "default-address",
-        "default-account",
-        "default-account-type",
-        "default-currency",
-        "pcard",
-        "department",
-        "legal-entity",
-        "requisition-approval-limit",
-        "expense-approval-limit",
-        "invoice-approval-limit",
-        "contract-approval-limit",
-        "requisition-self-approval-limit",
-        "expense-self-approval-limit",
-        "invoice-self-approval-limit",
-        "contract-self-approval-limit",
-        "work-confirmation-approval-limit",
-        "escalation-threshold",
-        "expenses-delegated-to",
-        "can-expense-for",
-        "content-groups",
-        "account-groups",
-        "approval-groups",
-        "user-groups",
-        "working-warehouses",
-        "inventory-organizations",
-        "created-by",
-        "updated-by",
-        "custom-fields",
-    ];
-}
-/// The elements of the model, for `coupa_runtime::Preserved`.
-pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
-    name: "User",
-    elements: &[
-        coupa_runtime::preserve::ElementInfo {
-            name: "id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "created-at",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "updated-at",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "login",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "email",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "purchasing-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "expense-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "sourcing-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "inventory-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "contracts-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "analytics-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "spend-guard-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "ccw-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "clm-advanced-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "supply-chain-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "risk-assess-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "travel-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "treasury-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "invoicing-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "employee-number",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "firstname",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "lastname",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "fullname",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "api-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "salesforce-id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "account-security-type",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "authentication-method",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "sso-identifier",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "default-locale",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "business-group-security-type",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "avatar-thumb-url",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "mention-name",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "aic-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "seniority-level",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "business-function",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "employee-payment-channel",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "allow-employee-payment-account-creation",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "middlename",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "supplier-id",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "category-planner-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "intake-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "supplier-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "support-user",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "active",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "eligible-for-virtual-cards",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "allowed-invoice-inboxes",
-            aliases: &[],
-            nested: Some(&crate::invoice_inbox::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "allow-user-to-upload-invoice-from-mobile",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "gpo-entity",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "phone-work",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "phone-mobile",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "country-of-residence",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "roles",
-            aliases: &[],
-            nested: Some(&crate::role::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "manager",
-            aliases: &[],
-            nested: Some(&crate::short_user::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "default-address",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "default-account",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "default-account-type",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "default-currency",
-            aliases: &[],
-            nested: Some(&crate::currency::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "pcard",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "department",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "legal-entity",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "requisition-approval-limit",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "expense-approval-limit",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "invoice-approval-limit",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "contract-approval-limit",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "requisition-self-approval-limit",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "expense-self-approval-limit",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "invoice-self-approval-limit",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "contract-self-approval-limit",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "work-confirmation-approval-limit",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "escalation-threshold",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "expenses-delegated-to",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "can-expense-for",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "content-groups",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "account-groups",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "approval-groups",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "user-groups",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "working-warehouses",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "inventory-organizations",
-            aliases: &[],
-            nested: None,
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "created-by",
-            aliases: &[],
-            nested: Some(&crate::short_user::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "updated-by",
-            aliases: &[],
-            nested: Some(&crate::short_user::SHAPE),
-        },
-        coupa_runtime::preserve::ElementInfo {
-            name: "custom-fields",
-            aliases: &[],
-            nested: None,
-        },
+/// The elements of [`User`] and their rules, in the order of the page's table.
+pub static SHAPE: Shape = Shape::new(
+    "User",
+    "user",
+    &[
+        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("login", ElementKind::String),
+        Element::new("email", ElementKind::String),
+        Element::new("purchasing-user", ElementKind::Boolean),
+        Element::new("expense-user", ElementKind::Boolean),
+        Element::new("sourcing-user", ElementKind::Boolean),
+        Element::new("inventory-user", ElementKind::Boolean),
+        Element::new("contracts-user", ElementKind::Boolean),
+        Element::new("analytics-user", ElementKind::Boolean),
+        Element::new("spend-guard-user", ElementKind::Boolean),
+        Element::new("ccw-user", ElementKind::Boolean),
+        Element::new("clm-advanced-user", ElementKind::Boolean),
+        Element::new("supply-chain-user", ElementKind::Boolean),
+        Element::new("risk-assess-user", ElementKind::Boolean),
+        Element::new("travel-user", ElementKind::Boolean),
+        Element::new("treasury-user", ElementKind::Boolean),
+        Element::new("invoicing-user", ElementKind::Boolean),
+        Element::new("employee-number", ElementKind::String),
+        Element::new("firstname", ElementKind::String),
+        Element::new("lastname", ElementKind::String),
+        Element::new("fullname", ElementKind::String).output_only(),
+        Element::new("api-user", ElementKind::Boolean),
+        Element::new("salesforce-id", ElementKind::String),
+        Element::new("account-security-type", ElementKind::Integer),
+        Element::new("authentication-method", ElementKind::String),
+        Element::new("sso-identifier", ElementKind::String),
+        Element::new("default-locale", ElementKind::String),
+        Element::new("business-group-security-type", ElementKind::Integer),
+        Element::new("avatar-thumb-url", ElementKind::String).output_only(),
+        Element::new("mention-name", ElementKind::String),
+        Element::new("aic-user", ElementKind::Boolean),
+        Element::new("seniority-level", ElementKind::String),
+        Element::new("business-function", ElementKind::String),
+        Element::new("employee-payment-channel", ElementKind::String),
+        Element::new("allow-employee-payment-account-creation", ElementKind::Boolean),
+        Element::new("middlename", ElementKind::String),
+        Element::new("supplier-id", ElementKind::Integer),
+        Element::new("category-planner-user", ElementKind::Boolean),
+        Element::new("intake-user", ElementKind::Boolean),
+        Element::new("supplier-user", ElementKind::Boolean),
+        Element::new("support-user", ElementKind::Boolean),
+        Element::new("active", ElementKind::Boolean),
+        Element::new("eligible-for-virtual-cards", ElementKind::Boolean),
+        Element::nested("allowed-invoice-inboxes", &crate::invoice_inbox::SHAPE).list(),
+        Element::new("allow-user-to-upload-invoice-from-mobile", ElementKind::Boolean),
+        Element::new("gpo-entity", ElementKind::Object),
+        Element::new("phone-work", ElementKind::Object),
+        Element::new("phone-mobile", ElementKind::Object),
+        Element::new("country-of-residence", ElementKind::Object),
+        Element::nested("roles", &crate::role::SHAPE).list(),
+        Element::nested("manager", &crate::short_user::SHAPE),
+        Element::new("default-address", ElementKind::Object),
+        Element::new("default-account", ElementKind::Object),
+        Element::new("default-account-type", ElementKind::Object),
+        Element::nested("default-currency", &crate::currency::SHAPE),
+        Element::new("pcard", ElementKind::Object),
+        Element::new("department", ElementKind::Object),
+        Element::new("legal-entity", ElementKind::Object),
+        Element::new("requisition-approval-limit", ElementKind::Object),
+        Element::new("expense-approval-limit", ElementKind::Object),
+        Element::new("invoice-approval-limit", ElementKind::Object),
+        Element::new("contract-approval-limit", ElementKind::Object),
+        Element::new("requisition-self-approval-limit", ElementKind::Object),
+        Element::new("expense-self-approval-limit", ElementKind::Object),
+        Element::new("invoice-self-approval-limit", ElementKind::Object),
+        Element::new("contract-self-approval-limit", ElementKind::Object),
+        Element::new("work-confirmation-approval-limit", ElementKind::Object),
+        Element::new("escalation-threshold", ElementKind::Object),
+        Element::new("expenses-delegated-to", ElementKind::Object).list(),
+        Element::new("can-expense-for", ElementKind::Object).list(),
+        Element::new("content-groups", ElementKind::Object).list(),
+        Element::new("account-groups", ElementKind::Object).list(),
+        Element::new("approval-groups", ElementKind::Object).list(),
+        Element::new("user-groups", ElementKind::Object).list(),
+        Element::new("working-warehouses", ElementKind::Object).list(),
+        Element::new("inventory-organizations", ElementKind::Object).list(),
+        Element::nested("created-by", &crate::short_user::SHAPE).output_only(),
+        Element::nested("updated-by", &crate::short_user::SHAPE).output_only(),
+        Element::new("custom-fields", ElementKind::Object),
     ],
-};
+);
 impl coupa_runtime::Model for User {
-    const WIRE_NAME: &'static str = "user";
-    fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
-        &SHAPE
-    }
+    const SHAPE: &'static Shape = &SHAPE;
 }
 impl coupa_runtime::Validate for User {
     fn validate_at(
@@ -1084,567 +521,272 @@ impl coupa_runtime::Validate for User {
         cx: &mut coupa_runtime::validate::Cx<'_>,
         at: &coupa_runtime::validate::Path<'_>,
     ) {
-        use coupa_runtime::Rules;
-        cx.integer(at, &const { Rules::new("id").output_only() }, self.id);
-        cx.value(
-            at,
-            &const { Rules::new("created-at").output_only() },
-            self.created_at.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("updated-at").output_only() },
-            self.updated_at.is_some(),
-        );
-        cx.text(at, &const { Rules::new("login") }, self.login.as_deref());
-        cx.text(at, &const { Rules::new("email") }, self.email.as_deref());
-        cx.value(
-            at,
-            &const { Rules::new("purchasing-user") },
-            self.purchasing_user.is_some(),
-        );
-        cx.value(at, &const { Rules::new("expense-user") }, self.expense_user.is_some());
-        cx.value(
-            at,
-            &const { Rules::new("sourcing-user") },
-            self.sourcing_user.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("inventory-user") },
-            self.inventory_user.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("contracts-user") },
-            self.contracts_user.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("analytics-user") },
-            self.analytics_user.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("spend-guard-user") },
-            self.spend_guard_user.is_some(),
-        );
-        cx.value(at, &const { Rules::new("ccw-user") }, self.ccw_user.is_some());
-        cx.value(
-            at,
-            &const { Rules::new("clm-advanced-user") },
-            self.clm_advanced_user.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("supply-chain-user") },
-            self.supply_chain_user.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("risk-assess-user") },
-            self.risk_assess_user.is_some(),
-        );
-        cx.value(at, &const { Rules::new("travel-user") }, self.travel_user.is_some());
-        cx.value(
-            at,
-            &const { Rules::new("treasury-user") },
-            self.treasury_user.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("invoicing-user") },
-            self.invoicing_user.is_some(),
-        );
-        cx.text(
-            at,
-            &const { Rules::new("employee-number") },
-            self.employee_number.as_deref(),
-        );
-        cx.text(at, &const { Rules::new("firstname") }, self.firstname.as_deref());
-        cx.text(at, &const { Rules::new("lastname") }, self.lastname.as_deref());
-        cx.text(
-            at,
-            &const { Rules::new("fullname").output_only() },
-            self.fullname.as_deref(),
-        );
-        cx.value(at, &const { Rules::new("api-user") }, self.api_user.is_some());
-        cx.text(
-            at,
-            &const { Rules::new("salesforce-id") },
-            self.salesforce_id.as_deref(),
-        );
-        cx.integer(
-            at,
-            &const { Rules::new("account-security-type") },
-            self.account_security_type,
-        );
-        cx.text(
-            at,
-            &const { Rules::new("authentication-method") },
-            self.authentication_method.as_deref(),
-        );
-        cx.text(
-            at,
-            &const { Rules::new("sso-identifier") },
-            self.sso_identifier.as_deref(),
-        );
-        cx.text(
-            at,
-            &const { Rules::new("default-locale") },
-            self.default_locale.as_deref(),
-        );
-        cx.integer(
-            at,
-            &const { Rules::new("business-group-security-type") },
-            self.business_group_security_type,
-        );
-        cx.text(
-            at,
-            &const { Rules::new("avatar-thumb-url").output_only() },
-            self.avatar_thumb_url.as_deref(),
-        );
-        cx.text(at, &const { Rules::new("mention-name") }, self.mention_name.as_deref());
-        cx.value(at, &const { Rules::new("aic-user") }, self.aic_user.is_some());
-        cx.text(
-            at,
-            &const { Rules::new("seniority-level") },
-            self.seniority_level.as_deref(),
-        );
-        cx.text(
-            at,
-            &const { Rules::new("business-function") },
-            self.business_function.as_deref(),
-        );
-        cx.text(
-            at,
-            &const { Rules::new("employee-payment-channel") },
-            self.employee_payment_channel.as_deref(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("allow-employee-payment-account-creation") },
-            self.allow_employee_payment_account_creation.is_some(),
-        );
-        cx.text(at, &const { Rules::new("middlename") }, self.middlename.as_deref());
-        cx.integer(at, &const { Rules::new("supplier-id") }, self.supplier_id);
-        cx.value(
-            at,
-            &const { Rules::new("category-planner-user") },
-            self.category_planner_user.is_some(),
-        );
-        cx.value(at, &const { Rules::new("intake-user") }, self.intake_user.is_some());
-        cx.value(
-            at,
-            &const { Rules::new("supplier-user") },
-            self.supplier_user.is_some(),
-        );
-        cx.value(at, &const { Rules::new("support-user") }, self.support_user.is_some());
-        cx.value(at, &const { Rules::new("active") }, self.active.is_some());
-        cx.value(
-            at,
-            &const { Rules::new("eligible-for-virtual-cards") },
-            self.eligible_for_virtual_cards.is_some(),
-        );
-        cx.nested_list(
-            at,
-            &const { Rules::new("allowed-invoice-inboxes") },
-            self.allowed_invoice_inboxes.as_deref(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("allow-user-to-upload-invoice-from-mobile") },
-            self.allow_user_to_upload_invoice_from_mobile.is_some(),
-        );
-        cx.value(at, &const { Rules::new("gpo-entity") }, self.gpo_entity.is_some());
-        cx.value(at, &const { Rules::new("phone-work") }, self.phone_work.is_some());
-        cx.value(at, &const { Rules::new("phone-mobile") }, self.phone_mobile.is_some());
-        cx.value(
-            at,
-            &const { Rules::new("country-of-residence") },
-            self.country_of_residence.is_some(),
-        );
-        cx.nested_list(at, &const { Rules::new("roles") }, self.roles.as_deref());
-        cx.nested(at, &const { Rules::new("manager") }, self.manager.as_ref());
-        cx.value(
-            at,
-            &const { Rules::new("default-address") },
-            self.default_address.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("default-account") },
-            self.default_account.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("default-account-type") },
-            self.default_account_type.is_some(),
-        );
-        cx.nested(
-            at,
-            &const { Rules::new("default-currency") },
-            self.default_currency.as_ref(),
-        );
-        cx.value(at, &const { Rules::new("pcard") }, self.pcard.is_some());
-        cx.value(at, &const { Rules::new("department") }, self.department.is_some());
-        cx.value(at, &const { Rules::new("legal-entity") }, self.legal_entity.is_some());
-        cx.value(
-            at,
-            &const { Rules::new("requisition-approval-limit") },
-            self.requisition_approval_limit.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("expense-approval-limit") },
-            self.expense_approval_limit.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("invoice-approval-limit") },
-            self.invoice_approval_limit.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("contract-approval-limit") },
-            self.contract_approval_limit.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("requisition-self-approval-limit") },
-            self.requisition_self_approval_limit.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("expense-self-approval-limit") },
-            self.expense_self_approval_limit.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("invoice-self-approval-limit") },
-            self.invoice_self_approval_limit.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("contract-self-approval-limit") },
-            self.contract_self_approval_limit.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("work-confirmation-approval-limit") },
-            self.work_confirmation_approval_limit.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("escalation-threshold") },
-            self.escalation_threshold.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("expenses-delegated-to") },
-            self.expenses_delegated_to.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("can-expense-for") },
-            self.can_expense_for.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("content-groups") },
-            self.content_groups.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("account-groups") },
-            self.account_groups.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("approval-groups") },
-            self.approval_groups.is_some(),
-        );
-        cx.value(at, &const { Rules::new("user-groups") }, self.user_groups.is_some());
-        cx.value(
-            at,
-            &const { Rules::new("working-warehouses") },
-            self.working_warehouses.is_some(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("inventory-organizations") },
-            self.inventory_organizations.is_some(),
-        );
-        cx.nested(
-            at,
-            &const { Rules::new("created-by").output_only() },
-            self.created_by.as_ref(),
-        );
-        cx.nested(
-            at,
-            &const { Rules::new("updated-by").output_only() },
-            self.updated_by.as_ref(),
-        );
-        cx.value(
-            at,
-            &const { Rules::new("custom-fields") },
-            self.custom_fields.is_some(),
-        );
+        let e = SHAPE.elements;
+        cx.integer(at, &e[0], self.id);
+        cx.value(at, &e[1], self.created_at.is_some());
+        cx.value(at, &e[2], self.updated_at.is_some());
+        cx.text(at, &e[22], self.fullname.as_deref());
+        cx.text(at, &e[30], self.avatar_thumb_url.as_deref());
+        cx.nested_list(at, &e[45], self.allowed_invoice_inboxes.as_deref());
+        cx.nested_list(at, &e[51], self.roles.as_deref());
+        cx.nested(at, &e[52], self.manager.as_ref());
+        cx.nested(at, &e[56], self.default_currency.as_ref());
+        cx.nested(at, &e[78], self.created_by.as_ref());
+        cx.nested(at, &e[79], self.updated_by.as_ref());
     }
 }
-///Filters on [`User`] objects (Coupa's `field[op]=value` query language).
+/// Filters on [`User`] objects (Coupa's `field[op]=value` query language).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct UserQuery(coupa_runtime::Query);
+pub struct UserQuery(pub(crate) coupa_runtime::Query);
+impl coupa_runtime::QueryBuilder for UserQuery {
+    fn as_query(&self) -> &coupa_runtime::Query {
+        &self.0
+    }
+    fn as_query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.0
+    }
+    fn into_query(self) -> coupa_runtime::Query {
+        self.0
+    }
+}
 impl UserQuery {
     /// No filter.
     pub fn new() -> Self {
         Self::default()
     }
-    ///Filters on `id` (`id`): Coupa's unique identifier.
+    /// Filters on [`id`](User::id) (`id`).
     pub fn id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("id", filter))
     }
-    ///Filters on `created-at` (`created_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// Filters on [`created_at`](User::created_at) (`created_at`).
     pub fn created_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("created-at", filter))
     }
-    ///Filters on `updated-at` (`updated_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// Filters on [`updated_at`](User::updated_at) (`updated_at`).
     pub fn updated_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("updated-at", filter))
     }
-    ///Filters on `login` (`login`): The user's login.
+    /// Filters on [`login`](User::login) (`login`).
     pub fn login(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("login", filter))
     }
-    ///Filters on `email` (`email`): The user's email address.
+    /// Filters on [`email`](User::email) (`email`).
     pub fn email(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("email", filter))
     }
-    ///Filters on `purchasing-user` (`purchasing_user`): The user has a purchasing licence.
+    /// Filters on [`purchasing_user`](User::purchasing_user) (`purchasing_user`).
     pub fn purchasing_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("purchasing-user", filter))
     }
-    ///Filters on `expense-user` (`expense_user`): The user has an expense licence.
+    /// Filters on [`expense_user`](User::expense_user) (`expense_user`).
     pub fn expense_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("expense-user", filter))
     }
-    ///Filters on `sourcing-user` (`sourcing_user`): The user has a sourcing licence.
+    /// Filters on [`sourcing_user`](User::sourcing_user) (`sourcing_user`).
     pub fn sourcing_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("sourcing-user", filter))
     }
-    ///Filters on `inventory-user` (`inventory_user`): The user has an inventory licence.
+    /// Filters on [`inventory_user`](User::inventory_user) (`inventory_user`).
     pub fn inventory_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("inventory-user", filter))
     }
-    ///Filters on `contracts-user` (`contracts_user`): The user has a contracts licence.
+    /// Filters on [`contracts_user`](User::contracts_user) (`contracts_user`).
     pub fn contracts_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("contracts-user", filter))
     }
-    ///Filters on `analytics-user` (`analytics_user`): The user has an analytics licence.
+    /// Filters on [`analytics_user`](User::analytics_user) (`analytics_user`).
     pub fn analytics_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("analytics-user", filter))
     }
-    ///Filters on `spend-guard-user` (`spend_guard_user`): The user has a Spend Guard licence.
+    /// Filters on [`spend_guard_user`](User::spend_guard_user) (`spend_guard_user`).
     pub fn spend_guard_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("spend-guard-user", filter))
     }
-    ///Filters on `ccw-user` (`ccw_user`): The user has a contingent workforce licence.
+    /// Filters on [`ccw_user`](User::ccw_user) (`ccw_user`).
     pub fn ccw_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("ccw-user", filter))
     }
-    ///Filters on `clm-advanced-user` (`clm_advanced_user`): The user has an advanced contract lifecycle management licence.
+    /// Filters on [`clm_advanced_user`](User::clm_advanced_user) (`clm_advanced_user`).
     pub fn clm_advanced_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("clm-advanced-user", filter))
     }
-    ///Filters on `supply-chain-user` (`supply_chain_user`): The user has a supply chain licence.
+    /// Filters on [`supply_chain_user`](User::supply_chain_user) (`supply_chain_user`).
     pub fn supply_chain_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("supply-chain-user", filter))
     }
-    ///Filters on `risk-assess-user` (`risk_assess_user`): The user has a risk assessment licence.
+    /// Filters on [`risk_assess_user`](User::risk_assess_user) (`risk_assess_user`).
     pub fn risk_assess_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("risk-assess-user", filter))
     }
-    ///Filters on `travel-user` (`travel_user`): The user has a travel licence.
+    /// Filters on [`travel_user`](User::travel_user) (`travel_user`).
     pub fn travel_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("travel-user", filter))
     }
-    ///Filters on `treasury-user` (`treasury_user`): The user has a treasury licence.
+    /// Filters on [`treasury_user`](User::treasury_user) (`treasury_user`).
     pub fn treasury_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("treasury-user", filter))
     }
-    ///Filters on `invoicing-user` (`invoicing_user`): The user has an invoicing licence.
+    /// Filters on [`invoicing_user`](User::invoicing_user) (`invoicing_user`).
     pub fn invoicing_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("invoicing-user", filter))
     }
-    ///Filters on `employee-number` (`employee_number`): The user's employee number.
+    /// Filters on [`employee_number`](User::employee_number) (`employee_number`).
     pub fn employee_number(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("employee-number", filter))
     }
-    ///Filters on `firstname` (`firstname`): The user's first name.
+    /// Filters on [`firstname`](User::firstname) (`firstname`).
     pub fn firstname(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("firstname", filter))
     }
-    ///Filters on `lastname` (`lastname`): The user's last name.
+    /// Filters on [`lastname`](User::lastname) (`lastname`).
     pub fn lastname(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("lastname", filter))
     }
-    ///Filters on `fullname` (`fullname`): The user's full name.
+    /// Filters on [`fullname`](User::fullname) (`fullname`).
     pub fn fullname(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("fullname", filter))
     }
-    ///Filters on `api-user` (`api_user`): The user is an API user.
+    /// Filters on [`api_user`](User::api_user) (`api_user`).
     pub fn api_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("api-user", filter))
     }
-    ///Filters on `salesforce-id` (`salesforce_id`): The user's Salesforce id.
+    /// Filters on [`salesforce_id`](User::salesforce_id) (`salesforce_id`).
     pub fn salesforce_id(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("salesforce-id", filter))
     }
-    ///Filters on `account-security-type` (`account_security_type`): The user's account security type, a number.
+    /// Filters on [`account_security_type`](User::account_security_type) (`account_security_type`).
     pub fn account_security_type(
         self,
         filter: coupa_runtime::query::NumberFilter,
     ) -> Self {
         Self(self.0.filter("account-security-type", filter))
     }
-    ///Filters on `authentication-method` (`authentication_method`): How the user signs in (coupa_credentials, saml, ...).
+    /// Filters on [`authentication_method`](User::authentication_method) (`authentication_method`).
     pub fn authentication_method(
         self,
         filter: coupa_runtime::query::TextFilter,
     ) -> Self {
         Self(self.0.filter("authentication-method", filter))
     }
-    ///Filters on `sso-identifier` (`sso_identifier`): The user's single sign-on identifier.
+    /// Filters on [`sso_identifier`](User::sso_identifier) (`sso_identifier`).
     pub fn sso_identifier(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("sso-identifier", filter))
     }
-    ///Filters on `default-locale` (`default_locale`): The user's default locale.
+    /// Filters on [`default_locale`](User::default_locale) (`default_locale`).
     pub fn default_locale(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("default-locale", filter))
     }
-    ///Filters on `business-group-security-type` (`business_group_security_type`): The user's content group security type, a number.
+    /// Filters on [`business_group_security_type`](User::business_group_security_type) (`business_group_security_type`).
     pub fn business_group_security_type(
         self,
         filter: coupa_runtime::query::NumberFilter,
     ) -> Self {
         Self(self.0.filter("business-group-security-type", filter))
     }
-    ///Filters on `avatar-thumb-url` (`avatar_thumb_url`): The address of the user's avatar thumbnail.
+    /// Filters on [`avatar_thumb_url`](User::avatar_thumb_url) (`avatar_thumb_url`).
     pub fn avatar_thumb_url(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("avatar-thumb-url", filter))
     }
-    ///Filters on `mention-name` (`mention_name`): The name to mention the user by in comments.
+    /// Filters on [`mention_name`](User::mention_name) (`mention_name`).
     pub fn mention_name(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("mention-name", filter))
     }
-    ///Filters on `aic-user` (`aic_user`): The user has an AI licence.
+    /// Filters on [`aic_user`](User::aic_user) (`aic_user`).
     pub fn aic_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("aic-user", filter))
     }
-    ///Filters on `seniority-level` (`seniority_level`): The user's seniority level.
+    /// Filters on [`seniority_level`](User::seniority_level) (`seniority_level`).
     pub fn seniority_level(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("seniority-level", filter))
     }
-    ///Filters on `business-function` (`business_function`): The user's business function.
+    /// Filters on [`business_function`](User::business_function) (`business_function`).
     pub fn business_function(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("business-function", filter))
     }
-    ///Filters on `employee-payment-channel` (`employee_payment_channel`): How the user's expenses are paid (ERP, ...).
+    /// Filters on [`employee_payment_channel`](User::employee_payment_channel) (`employee_payment_channel`).
     pub fn employee_payment_channel(
         self,
         filter: coupa_runtime::query::TextFilter,
     ) -> Self {
         Self(self.0.filter("employee-payment-channel", filter))
     }
-    ///Filters on `allow-employee-payment-account-creation` (`allow_employee_payment_account_creation`): The user may create an employee payment account.
+    /// Filters on [`allow_employee_payment_account_creation`](User::allow_employee_payment_account_creation) (`allow_employee_payment_account_creation`).
     pub fn allow_employee_payment_account_creation(
         self,
         filter: coupa_runtime::query::BoolFilter,
     ) -> Self {
         Self(self.0.filter("allow-employee-payment-account-creation", filter))
     }
-    ///Filters on `middlename` (`middlename`): The user's middle name.
+    /// Filters on [`middlename`](User::middlename) (`middlename`).
     pub fn middlename(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("middlename", filter))
     }
-    ///Filters on `supplier-id` (`supplier_id`): The id of the supplier a supplier user belongs to.
+    /// Filters on [`supplier_id`](User::supplier_id) (`supplier_id`).
     pub fn supplier_id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("supplier-id", filter))
     }
-    ///Filters on `category-planner-user` (`category_planner_user`): The user has a category planner licence.
+    /// Filters on [`category_planner_user`](User::category_planner_user) (`category_planner_user`).
     pub fn category_planner_user(
         self,
         filter: coupa_runtime::query::BoolFilter,
     ) -> Self {
         Self(self.0.filter("category-planner-user", filter))
     }
-    ///Filters on `intake-user` (`intake_user`): The user has an intake licence.
+    /// Filters on [`intake_user`](User::intake_user) (`intake_user`).
     pub fn intake_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("intake-user", filter))
     }
-    ///Filters on `supplier-user` (`supplier_user`): The user is a supplier user.
+    /// Filters on [`supplier_user`](User::supplier_user) (`supplier_user`).
     pub fn supplier_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("supplier-user", filter))
     }
-    ///Filters on `support-user` (`support_user`): The user is a support user.
+    /// Filters on [`support_user`](User::support_user) (`support_user`).
     pub fn support_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("support-user", filter))
     }
-    ///Filters on `active` (`active`): The user is active.
+    /// Filters on [`active`](User::active) (`active`).
     pub fn active(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("active", filter))
     }
-    ///Filters on `eligible-for-virtual-cards` (`eligible_for_virtual_cards`): The user may receive virtual cards.
+    /// Filters on [`eligible_for_virtual_cards`](User::eligible_for_virtual_cards) (`eligible_for_virtual_cards`).
     pub fn eligible_for_virtual_cards(
         self,
         filter: coupa_runtime::query::BoolFilter,
     ) -> Self {
         Self(self.0.filter("eligible-for-virtual-cards", filter))
     }
-    ///Filters on the elements of `allowed-invoice-inboxes` (`allowed_invoice_inboxes[element]=value`): The invoice inboxes the user may use.
+    /// Filters on the elements of [`allowed_invoice_inboxes`](User::allowed_invoice_inboxes) (`allowed_invoice_inboxes[element]=value`).
     pub fn allowed_invoice_inboxes(
         self,
         filter: crate::invoice_inbox::InvoiceInboxQuery,
     ) -> Self {
-        Self(self.0.nested("allowed-invoice-inboxes", filter.into_query()))
+        Self(self.0.nested("allowed-invoice-inboxes", filter.0))
     }
-    ///Filters on `allow-user-to-upload-invoice-from-mobile` (`allow_user_to_upload_invoice_from_mobile`): The user may upload invoices from the mobile app.
+    /// Filters on [`allow_user_to_upload_invoice_from_mobile`](User::allow_user_to_upload_invoice_from_mobile) (`allow_user_to_upload_invoice_from_mobile`).
     pub fn allow_user_to_upload_invoice_from_mobile(
         self,
         filter: coupa_runtime::query::BoolFilter,
     ) -> Self {
         Self(self.0.filter("allow-user-to-upload-invoice-from-mobile", filter))
     }
-    ///Filters on the elements of `roles` (`roles[element]=value`): The user's roles.
+    /// Filters on the elements of [`roles`](User::roles) (`roles[element]=value`).
     pub fn roles(self, filter: crate::role::RoleQuery) -> Self {
-        Self(self.0.nested("roles", filter.into_query()))
+        Self(self.0.nested("roles", filter.0))
     }
-    ///Filters on the elements of `manager` (`manager[element]=value`): The user's manager.
+    /// Filters on the elements of [`manager`](User::manager) (`manager[element]=value`).
     pub fn manager(self, filter: crate::short_user::ShortUserQuery) -> Self {
-        Self(self.0.nested("manager", filter.into_query()))
+        Self(self.0.nested("manager", filter.0))
     }
-    ///Filters on the elements of `default-currency` (`default_currency[element]=value`): The user's default currency.
+    /// Filters on the elements of [`default_currency`](User::default_currency) (`default_currency[element]=value`).
     pub fn default_currency(self, filter: crate::currency::CurrencyQuery) -> Self {
-        Self(self.0.nested("default-currency", filter.into_query()))
+        Self(self.0.nested("default-currency", filter.0))
     }
-    ///Filters on the elements of `created-by` (`created_by[element]=value`): The user who created this user.
+    /// Filters on the elements of [`created_by`](User::created_by) (`created_by[element]=value`).
     pub fn created_by(self, filter: crate::short_user::ShortUserQuery) -> Self {
-        Self(self.0.nested("created-by", filter.into_query()))
+        Self(self.0.nested("created-by", filter.0))
     }
-    ///Filters on the elements of `updated-by` (`updated_by[element]=value`): The user who last updated this user.
+    /// Filters on the elements of [`updated_by`](User::updated_by) (`updated_by[element]=value`).
     pub fn updated_by(self, filter: crate::short_user::ShortUserQuery) -> Self {
-        Self(self.0.nested("updated-by", filter.into_query()))
-    }
-    /// The query.
-    pub fn as_query(&self) -> &coupa_runtime::Query {
-        &self.0
-    }
-    /// The query, to nest it under an association or send it.
-    pub fn into_query(self) -> coupa_runtime::Query {
-        self.0
-    }
-    /// The query string (without `?`).
-    pub fn to_query_string(&self) -> String {
-        self.0.to_query_string()
+        Self(self.0.nested("updated-by", filter.0))
     }
 }

@@ -102,7 +102,7 @@ pub fn registry_scopes() -> Vec<String> {
     for r in RESOURCES {
         out.extend(r.read_scope);
         out.extend(r.write_scope);
-        out.extend(r.actions.iter().filter_map(|a| a.scope));
+        out.extend(r.routes.iter().filter_map(|a| a.scope));
     }
     out.into_iter().map(str::to_owned).collect()
 }
@@ -130,7 +130,7 @@ pub(crate) fn check_seed_names(v: &Value) -> Result<(), String> {
         if registry::resource(name).is_none() {
             return Err(format!(
                 "`{name}` is not a resource; known: {}",
-                registry::NAMES.join(", ")
+                coupa_runtime::registry::names(registry::RESOURCES)
             ));
         }
     }

@@ -6,7 +6,7 @@ use axum::extract::{FromRequestParts, RawPathParams, Request};
 use axum::response::Response;
 use coupa_runtime::error::NO_RESULTS;
 use coupa_runtime::query::{ParsedQuery, ReturnObject};
-use coupa_runtime::registry::{Action, BindTo, ElementKind, ParamKind, Resource};
+use coupa_runtime::registry::{BindTo, ElementKind, ParamKind, Resource, Route};
 use coupa_runtime::{ActionKind, Answers, CoupaErrors, DecodeError, Format, Host, Mode, Takes};
 use coupa_runtime::{DateTime, Decimal, Violations};
 use http::request::Parts;
@@ -36,7 +36,7 @@ impl Failure {
         messages: Vec<String>,
     ) -> Failure {
         let errors = match r {
-            Some(r) => CoupaErrors::for_resource(r.wire_name, messages),
+            Some(r) => CoupaErrors::for_resource(r.wire_name(), messages),
             None => CoupaErrors {
                 general: messages,
                 ..CoupaErrors::default()
@@ -228,7 +228,7 @@ enum Written {
 struct Call<'a> {
     st: &'a MockState,
     r: &'static Resource,
-    a: &'static Action,
+    a: &'static Route,
     params: Vec<(String, String)>,
     query: ParsedQuery,
     out: Format,
@@ -240,7 +240,7 @@ struct Call<'a> {
 pub(crate) async fn handle(
     st: MockState,
     r: &'static Resource,
-    a: &'static Action,
+    a: &'static Route,
     req: Request,
 ) -> Response {
     let (mut parts, body) = req.into_parts();
@@ -254,7 +254,7 @@ pub(crate) async fn handle(
 async fn run(
     st: &MockState,
     r: &'static Resource,
-    a: &'static Action,
+    a: &'static Route,
     parts: &mut Parts,
     body: Body,
     out: Format,
@@ -266,7 +266,7 @@ async fn run(
             Failure::about(
                 StatusCode::NOT_FOUND,
                 Some(r),
-                vec![format!("Couldn't find {}", r.type_name)],
+                vec![format!("Couldn't find {}", r.type_name())],
             )
         })?;
     let params: Vec<(String, String)> = raw
@@ -324,7 +324,7 @@ async fn run(
 }
 
 /// Core: a bearer token with the action's scope. CSO: the `X-CSO-API-KEY` header.
-fn authorize(st: &MockState, r: &Resource, a: &Action, headers: &HeaderMap) -> Result<(), Failure> {
+fn authorize(st: &MockState, r: &Resource, a: &Route, headers: &HeaderMap) -> Result<(), Failure> {
     match a.host {
         Host::Cso => {
             let given = headers.get("x-cso-api-key").and_then(|v| v.to_str().ok());
@@ -379,7 +379,7 @@ fn authorize(st: &MockState, r: &Resource, a: &Action, headers: &HeaderMap) -> R
 }
 
 /// Every path parameter must fit its type; one that does not names nothing (404).
-fn check_params(r: &Resource, a: &Action, params: &[(String, String)]) -> Result<(), Failure> {
+fn check_params(r: &Resource, a: &Route, params: &[(String, String)]) -> Result<(), Failure> {
     for (name, kind) in a.params {
         let v = params
             .iter()
@@ -397,7 +397,7 @@ fn check_params(r: &Resource, a: &Action, params: &[(String, String)]) -> Result
                 Some(r),
                 vec![format!(
                     "Couldn't find {} with '{name}'={}",
-                    r.type_name,
+                    r.type_name(),
                     clip(v.unwrap_or_default())
                 )],
             ));
@@ -427,8 +427,8 @@ impl Call<'_> {
             StatusCode::NOT_FOUND,
             format!(
                 "Couldn't find {} with '{}'={}",
-                self.r.type_name,
-                self.r.key.unwrap_or("id"),
+                self.r.type_name(),
+                self.r.key().unwrap_or("id"),
                 clip(id)
             ),
         )
@@ -461,7 +461,7 @@ impl Call<'_> {
 
     /// The record the route names (by the key parameter).
     fn key(&self) -> Result<Key, Failure> {
-        let name = self.r.key.unwrap_or("id");
+        let name = self.r.key().unwrap_or("id");
         let v = self.param(name).unwrap_or_default();
         key_from_text(self.r, v).ok_or_else(|| self.not_found(v))
     }
@@ -529,7 +529,7 @@ impl Call<'_> {
                         StatusCode::NOT_FOUND,
                         format!(
                             "Couldn't find {} with '{p}'={}",
-                            self.r.type_name,
+                            self.r.type_name(),
                             clip(text)
                         ),
                     )
@@ -627,7 +627,7 @@ impl Call<'_> {
 
     /// `{"id": ...}` of a created record.
     fn created_ref(&self, rec: &Value) -> Option<Value> {
-        let k = self.r.key?;
+        let k = self.r.key()?;
         let mut m = Map::new();
         m.insert(k.to_owned(), rec.get(k)?.clone());
         Some(Value::Object(m))
@@ -643,7 +643,7 @@ impl Call<'_> {
     }
 
     fn key_of_new(&self, store: &Store, v: &Value) -> Result<Key, Failure> {
-        match self.r.key {
+        match self.r.key() {
             Some(k) => {
                 let key = key_of(self.r, v)
                     .ok_or_else(|| self.internal(format!("the new object has no valid `{k}`")))?;
@@ -840,7 +840,7 @@ impl Call<'_> {
             v.into_iter().map(|x| (x.path, x.message)).collect()
         };
         let one = |p: String, m: String| vec![(p, m)];
-        let key_name = r.key.unwrap_or("id");
+        let key_name = r.key().unwrap_or("id");
         match what {
             Written::Created => {
                 (r.codec.validate)(&item, Mode::Create, Some(&View(store)), None)
@@ -872,7 +872,7 @@ impl Call<'_> {
                         format!("/{key_name}"),
                         format!(
                             "Couldn't find {} with '{key_name}'={}",
-                            r.type_name,
+                            r.type_name(),
                             clip(key_text.as_deref().unwrap_or_default())
                         ),
                     )
@@ -924,8 +924,8 @@ impl Call<'_> {
             }
             Written::Deleted => {
                 for n in names {
-                    result.push(json!({"type": format!("{}.deleted.logMsg", r.wire_name),
-                                       "description": format!("The {} {n} was deleted.", r.wire_name)}));
+                    result.push(json!({"type": format!("{}.deleted.logMsg", r.wire_name()),
+                                       "description": format!("The {} {n} was deleted.", r.wire_name())}));
                 }
                 ("deleted", "api.delete.error", StatusCode::OK)
             }
@@ -1008,7 +1008,7 @@ impl Call<'_> {
             .iter()
             .rev()
             .map(|(n, _)| *n)
-            .find(|n| Some(*n) != self.r.key && !bound.contains(n));
+            .find(|n| Some(*n) != self.r.key() && !bound.contains(n));
         let wanted = item_param.and_then(|p| self.param(p)).unwrap_or_default();
         let item = rec
             .get(of)
@@ -1072,7 +1072,8 @@ fn bound(rec: &Value, binds: &[(&str, Value)]) -> bool {
 /// sequences, ...) stay: an element both accepted and assigned is accepted, then ignored.
 fn merge(r: &Resource, rec: &mut Map<String, Value>, body: Map<String, Value>) {
     for (k, v) in body {
-        let kept = Some(k.as_str()) == r.key || r.element(&k).is_some_and(|e| e.assigned.is_some());
+        let kept =
+            Some(k.as_str()) == r.key() || r.element(&k).is_some_and(|e| e.assigned.is_some());
         if !kept {
             rec.insert(k, v);
         }

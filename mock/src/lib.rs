@@ -251,7 +251,7 @@ impl MockState {
                 next.table_mut(r).assign_seed(r, m, &stamp);
                 let v = (r.codec.canonical)(v)
                     .map_err(|e| Error::Seed(format!("{at}: {}", e.message)))?;
-                let key = match r.key {
+                let key = match r.key() {
                     Some(k) => key_of(r, &v).ok_or_else(|| {
                         Error::Seed(format!("{at}: `{k}` is not a valid key of {name}"))
                     })?,
@@ -260,11 +260,11 @@ impl MockState {
                 if next.get(r, &key).is_some() {
                     return Err(Error::Seed(format!(
                         "{at}: another {} already has the key {key}",
-                        r.wire_name
+                        r.wire_name()
                     )));
                 }
-                for e in r.elements.iter().filter(|e| e.unique && !e.list) {
-                    if Some(e.name) == r.key {
+                for e in r.elements().iter().filter(|e| e.unique && !e.list) {
+                    if Some(e.name) == r.key() {
                         continue;
                     }
                     let taken = match v.get(e.name) {
@@ -288,7 +288,7 @@ impl MockState {
                         return Err(Error::Seed(format!(
                             "{at}: `{}` must be unique; another {} already has {}",
                             e.name,
-                            r.wire_name,
+                            r.wire_name(),
                             v.get(e.name).map(Value::to_string).unwrap_or_default()
                         )));
                     }
@@ -346,7 +346,7 @@ impl MockState {
 /// The api user must be writable wherever the registry records a user.
 fn check_api_user(user: &Value) -> Result<(), Error> {
     for r in RESOURCES {
-        for e in r.elements.iter().filter(|e| {
+        for e in r.elements().iter().filter(|e| {
             matches!(e.assigned, Some(Assigned::CreatedBy | Assigned::UpdatedBy))
                 && matches!(e.kind, ElementKind::Shape | ElementKind::Object)
         }) {
@@ -373,17 +373,17 @@ pub fn router(state: MockState) -> Router {
         String,
         Vec<(
             &'static coupa_runtime::registry::Resource,
-            &'static coupa_runtime::registry::Action,
+            &'static coupa_runtime::registry::Route,
         )>,
     > = BTreeMap::new();
     let core_paths: std::collections::BTreeSet<&str> = RESOURCES
         .iter()
-        .flat_map(|r| r.actions.iter())
+        .flat_map(|r| r.routes.iter())
         .filter(|a| a.host == Host::Core)
         .map(|a| a.path)
         .collect();
     for r in RESOURCES {
-        for a in r.actions {
+        for a in r.routes {
             match a.host {
                 Host::Core => by_path.entry(a.path.to_owned()).or_default().push((r, a)),
                 Host::Cso => {
@@ -410,13 +410,7 @@ pub fn router(state: MockState) -> Router {
         let mut methods: Vec<Method> = Vec::new();
         let mut mr: MethodRouter = MethodRouter::new();
         for (r, a) in actions {
-            let Ok(method) = Method::from_bytes(a.method.as_bytes()) else {
-                eprintln!(
-                    "coupa-mock: {} {path}: not an HTTP method; left out",
-                    a.method
-                );
-                continue;
-            };
+            let method = a.method.to_http();
             let clash = methods.contains(&method)
                 || (method == Method::HEAD && methods.contains(&Method::GET))
                 || (method == Method::GET && methods.contains(&Method::HEAD));

@@ -3,7 +3,6 @@
 
 use std::cmp::Ordering;
 
-use coupa_api::registry;
 use coupa_runtime::query::{Condition, Dir, Op, ParsedQuery, ReturnObject, query_key};
 use coupa_runtime::registry::{Element, ElementKind, Resource};
 use coupa_runtime::{DateTime, Decimal};
@@ -208,13 +207,9 @@ struct Cond {
     blank: bool,
 }
 
-/// The elements of a shape, when the registry describes it (a nested resource).
+/// The elements of a nested shape, when the schemas describe them (not an open object).
 fn shape_elements(e: &Element) -> Option<&'static [Element]> {
-    let shape = e.shape?;
-    registry::RESOURCES
-        .iter()
-        .find(|r| r.type_name == shape)
-        .map(|r| r.elements)
+    e.struct_shape().map(|s| s.elements)
 }
 
 fn find<'e>(elements: &'e [Element], written: &str) -> Option<&'e Element> {
@@ -224,8 +219,8 @@ fn find<'e>(elements: &'e [Element], written: &str) -> Option<&'e Element> {
 }
 
 fn resolve(r: &Resource, path: &[String]) -> Result<(Vec<Step>, Kind), String> {
-    let mut elements: Option<&'static [Element]> = Some(r.elements);
-    let mut owner = r.wire_name.to_owned();
+    let mut elements: Option<&'static [Element]> = Some(r.elements());
+    let mut owner = r.wire_name().to_owned();
     let mut steps = Vec::new();
     let mut kind = Kind::Dynamic;
     for (i, written) in path.iter().enumerate() {
@@ -403,10 +398,10 @@ impl Selection {
         let order = match &q.order_by {
             None => None,
             Some(name) => {
-                let e = find(r.elements, name).ok_or_else(|| {
+                let e = find(r.elements(), name).ok_or_else(|| {
                     format!(
                         "cannot order by `{name}`: it is not an element of {}",
-                        r.wire_name
+                        r.wire_name()
                     )
                 })?;
                 let k = Kind::of(e.kind)
@@ -552,6 +547,7 @@ fn limited(v: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use coupa_api::registry;
     use serde_json::json;
 
     fn runs() -> &'static Resource {

@@ -59,12 +59,12 @@ pub(crate) fn is_digits(s: &str, max: usize) -> bool {
 
 /// The resource's key element.
 pub(crate) fn key_element(r: &Resource) -> Option<&'static Element> {
-    r.key.and_then(|k| r.element(k))
+    r.key().and_then(|k| r.element(k))
 }
 
 /// The key of a record, read from its key element.
 pub(crate) fn key_of(r: &Resource, v: &Value) -> Option<Key> {
-    match v.get(r.key?)? {
+    match v.get(r.key()?)? {
         Value::Number(n) => n.as_i64().map(Key::Int),
         Value::String(s) => key_from_text(r, s),
         _ => None,
@@ -188,7 +188,7 @@ impl Table {
     /// Fills what Coupa assigns on create: the id, the timestamps, the users, the sequences.
     /// A value the client sent for an assigned element is overwritten.
     pub(crate) fn assign_create(&mut self, r: &Resource, obj: &mut Map<String, Value>, s: &Stamp) {
-        for e in r.elements {
+        for e in r.elements() {
             if let Some(v) = self.assigned_value(e, s) {
                 obj.insert(e.name.to_owned(), v);
             }
@@ -208,7 +208,7 @@ impl Table {
     /// Fills what a seed object lacks, keeping what it gives and moving the counters past it.
     pub(crate) fn assign_seed(&mut self, r: &Resource, obj: &mut Map<String, Value>, s: &Stamp) {
         // First move every counter past the given values, then fill the gaps.
-        for e in r.elements {
+        for e in r.elements() {
             if let Some(v) = obj.get(e.name).filter(|v| !v.is_null()) {
                 match e.assigned {
                     Some(Assigned::Id) => self.bump_id(v),
@@ -217,7 +217,7 @@ impl Table {
                 }
             }
         }
-        for e in r.elements {
+        for e in r.elements() {
             if obj.get(e.name).is_some_and(|v| !v.is_null()) {
                 continue;
             }
@@ -230,7 +230,7 @@ impl Table {
 
 /// Refreshes what Coupa changes on every write: updated-at and updated-by.
 pub(crate) fn assign_update(r: &Resource, obj: &mut Map<String, Value>, s: &Stamp) {
-    for e in r.elements {
+    for e in r.elements() {
         let v = match e.assigned {
             Some(Assigned::UpdatedAt) => Value::String(s.now.clone()),
             Some(Assigned::UpdatedBy) => s.user_as(e.kind),

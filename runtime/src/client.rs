@@ -20,8 +20,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::stream::{self, Stream};
 
-use crate::endpoint::{ActionKind, Endpoint, Host, Paginated};
+use crate::endpoint::{Endpoint, Paginated};
 use crate::error::CoupaErrors;
+use crate::vocab::{ActionKind, Host, Method};
 use crate::wire::{DecodeError, EncodeError, Format};
 
 /// A secret (a client secret, an API key, a token) that never prints.
@@ -324,11 +325,10 @@ impl Client {
     pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response, ClientError> {
         let format = self.config.format;
         let request = endpoint
-            .to_http(self.base(E::HOST)?, format)
+            .to_http(self.base(E::ROUTE.host)?, format)
             .map_err(ClientError::Encode)?;
         let (parts, body) = request.into_parts();
-        let idempotent =
-            !matches!(E::METHOD, m if m == http::Method::POST || m == http::Method::PATCH);
+        let idempotent = !matches!(E::ROUTE.method, Method::Post | Method::Patch);
         let mut attempt: u32 = 0;
         let mut renewed = false;
         loop {
@@ -340,7 +340,7 @@ impl Client {
             if !body.is_empty() {
                 req = req.body(body.clone());
             }
-            req = match E::HOST {
+            req = match E::ROUTE.host {
                 Host::Core => {
                     let token = self.bearer(false).await?;
                     req.bearer_auth(token.expose())
@@ -381,7 +381,7 @@ impl Client {
                 200..=299 => {
                     return E::decode_response(answer_format, &bytes).map_err(ClientError::Decode);
                 }
-                401 if E::HOST == Host::Core && !renewed => {
+                401 if E::ROUTE.host == Host::Core && !renewed => {
                     // The token may have been revoked or expired early: renew it once.
                     renewed = true;
                     self.bearer(true).await?;
@@ -403,7 +403,7 @@ impl Client {
                     tokio::time::sleep(self.backoff(attempt)).await;
                     continue;
                 }
-                404 if E::KIND == ActionKind::Index && answer_format == Format::Xml => {
+                404 if E::ROUTE.kind == ActionKind::Index && answer_format == Format::Xml => {
                     // Coupa's XML answers an empty result with 404.
                     if CoupaErrors::parse(Format::Xml, &bytes).is_some_and(|e| e.is_no_results()) {
                         return E::decode_response(Format::Xml, b"<nil-classes type=\"array\"/>")

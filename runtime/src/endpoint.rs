@@ -5,127 +5,26 @@
 //! itself, and an `http::Request` built from all of that. No HTTP client is involved; the
 //! client crate, a test, or any other transport sends the request.
 
-use crate::validate::Violations;
-use crate::wire::{DecodeError, EncodeError, Format};
+use serde::Serialize;
 
-/// The two Coupa hosts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Host {
-    /// `https://{instance}.coupahost.com`: OAuth 2.0 bearer tokens.
-    Core,
-    /// `https://{instance}.cso.coupahost.com`: the `X-CSO-API-KEY` header.
-    Cso,
-}
-
-impl Host {
-    /// `core` or `cso`.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Host::Core => "core",
-            Host::Cso => "cso",
-        }
-    }
-}
-
-/// What an action does (mirrors the schema's `kind`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ActionKind {
-    /// Creates one object.
-    Create,
-    /// Lists objects.
-    Index,
-    /// Reads one object.
-    Show,
-    /// Changes one object.
-    Update,
-    /// Deletes one object.
-    Delete,
-    /// Moves one object to a status.
-    Status,
-    /// Creates objects from an envelope.
-    BulkCreate,
-    /// Changes objects from an envelope.
-    BulkUpdate,
-    /// Deletes objects named in an envelope.
-    BulkDelete,
-}
-
-impl ActionKind {
-    /// The validation mode of the action's body, if it has one.
-    pub fn mode(&self) -> Option<crate::Mode> {
-        use crate::Mode;
-        match self {
-            ActionKind::Create | ActionKind::BulkCreate => Some(Mode::Create),
-            ActionKind::Update | ActionKind::Status => Some(Mode::Update),
-            ActionKind::BulkUpdate => Some(Mode::BulkUpdate),
-            ActionKind::BulkDelete => Some(Mode::BulkDelete),
-            ActionKind::Index | ActionKind::Show | ActionKind::Delete => None,
-        }
-    }
-
-    /// The kebab-case name used in the schemas.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            ActionKind::Create => "create",
-            ActionKind::Index => "index",
-            ActionKind::Show => "show",
-            ActionKind::Update => "update",
-            ActionKind::Delete => "delete",
-            ActionKind::Status => "status",
-            ActionKind::BulkCreate => "bulk-create",
-            ActionKind::BulkUpdate => "bulk-update",
-            ActionKind::BulkDelete => "bulk-delete",
-        }
-    }
-}
-
-/// What a request carries (mirrors the schema's `takes`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Takes {
-    /// Nothing.
-    Nothing,
-    /// One object.
-    Object,
-    /// One object or nothing.
-    OptionalObject,
-    /// A bulk envelope.
-    Bulk,
-    /// Query filters.
-    Query,
-}
-
-/// What a response carries (mirrors the schema's `answers`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Answers {
-    /// One object.
-    Object,
-    /// A list.
-    List,
-    /// A list envelope.
-    Envelope,
-    /// A bulk-result envelope.
-    BulkResult,
-    /// The bytes of a file.
-    File,
-}
+use crate::preserve::Model;
+use crate::shape::Route;
+use crate::validate::{Validate, Violations};
+use crate::wire::{self, DecodeError, EncodeError, Format};
 
 /// A typed request for one API action.
+///
+/// A generated request states its [`Route`], renders its path, and hands out its body and query;
+/// everything else (encoding, validation for the action's kind, decoding the answer, building an
+/// `http::Request`) is provided here.
 pub trait Endpoint {
     /// What the response decodes into.
-    type Response;
+    type Response: Response;
+    /// What the body carries (`()` for requests without one).
+    type Body: Serialize + Validate;
 
-    /// The HTTP method.
-    const METHOD: http::Method;
-    /// The host the action lives on.
-    const HOST: Host;
-    /// The resource (plural wire name, `integration-runs`).
-    const RESOURCE: &'static str;
-    /// The action's name in the schema (`run`).
-    const ACTION: &'static str;
-    /// What the action does.
-    const KIND: ActionKind;
-    /// The OAuth 2.0 scope it needs (Core).
-    const SCOPE: Option<&'static str>;
+    /// The action: resource, name, kind, method, path, host, scope, ...
+    const ROUTE: &'static Route;
 
     /// The path with its parameters filled in and percent-encoded.
     fn path(&self) -> String;
@@ -135,18 +34,29 @@ pub trait Endpoint {
         None
     }
 
-    /// The body in `format`, if the request has one.
-    fn body(&self, _format: Format) -> Result<Option<Vec<u8>>, EncodeError> {
-        Ok(None)
+    /// The body, if the request carries one.
+    fn payload(&self) -> Option<&Self::Body> {
+        None
     }
 
-    /// Checks the body against the action's rules, collecting every violation.
+    /// The body in `format`, if the request has one.
+    fn body(&self, format: Format) -> Result<Option<Vec<u8>>, EncodeError> {
+        self.payload().map(|b| wire::encode(format, b)).transpose()
+    }
+
+    /// Checks the body against the rules of the action's kind, collecting every violation.
+    /// Requests without a body, and actions whose kind validates nothing, are valid.
     fn validate(&self) -> Result<(), Violations> {
-        Ok(())
+        match (Self::ROUTE.kind.mode(), self.payload()) {
+            (Some(mode), Some(body)) => body.validate(mode),
+            _ => Ok(()),
+        }
     }
 
     /// Reads a response body.
-    fn decode_response(format: Format, bytes: &[u8]) -> Result<Self::Response, DecodeError>;
+    fn decode_response(format: Format, bytes: &[u8]) -> Result<Self::Response, DecodeError> {
+        Self::Response::decode(format, bytes)
+    }
 
     /// The path and the query string.
     fn path_and_query(&self) -> String {
@@ -170,7 +80,7 @@ pub trait Endpoint {
         );
         let body = self.body(format)?;
         let mut b = http::Request::builder()
-            .method(Self::METHOD)
+            .method(Self::ROUTE.method.to_http())
             .uri(uri)
             .header(http::header::ACCEPT, format.media_type());
         if body.is_some() {
@@ -181,16 +91,90 @@ pub trait Endpoint {
     }
 }
 
+/// What an action answers, read from the bytes of a response.
+pub trait Response: Sized {
+    /// Reads a response body.
+    fn decode(format: Format, bytes: &[u8]) -> Result<Self, DecodeError>;
+}
+
+/// One object (or envelope).
+impl<T: Model> Response for T {
+    fn decode(format: Format, bytes: &[u8]) -> Result<T, DecodeError> {
+        wire::decode(format, bytes)
+    }
+}
+
+/// A list of objects (a single object is a list of one).
+impl<T: Model> Response for Vec<T> {
+    fn decode(format: Format, bytes: &[u8]) -> Result<Vec<T>, DecodeError> {
+        wire::decode_list(format, bytes)
+    }
+}
+
+/// The bytes of a file, as they arrive.
+impl Response for Vec<u8> {
+    fn decode(_format: Format, bytes: &[u8]) -> Result<Vec<u8>, DecodeError> {
+        Ok(bytes.to_vec())
+    }
+}
+
+/// A request without a body.
+impl Validate for () {
+    fn validate_at(&self, _: &mut crate::validate::Cx<'_>, _: &crate::validate::Path<'_>) {}
+}
+
 /// An index endpoint whose results come in pages (`offset`/`limit`).
 pub trait Paginated: Endpoint + Clone {
     /// One record.
     type Item;
 
-    /// The same request for one page.
-    fn page(&self, offset: usize, limit: usize) -> Self;
+    /// The request's query, to set the page on.
+    fn query_mut(&mut self) -> &mut crate::Query;
 
     /// The records of one page's response (a list, or the items of a list envelope).
     fn items(response: Self::Response) -> Vec<Self::Item>;
+
+    /// The same request for one page.
+    fn page(&self, offset: usize, limit: usize) -> Self {
+        let mut next = self.clone();
+        let q = next.query_mut();
+        *q = std::mem::take(q).offset(offset).limit(limit);
+        next
+    }
+}
+
+/// The actions of one resource as an enum (`IntegrationRunAction`), each knowing its route.
+/// Implemented by the generated code; names and kinds are read from the routes.
+pub trait Actions: Copy + 'static {
+    /// Every action, in the order of the page's table.
+    const ALL: &'static [Self];
+
+    /// The action's route.
+    fn route(self) -> &'static Route;
+
+    /// The action's name in the schema (`run`).
+    fn name(self) -> &'static str {
+        self.route().name
+    }
+
+    /// What the action does.
+    fn kind(self) -> crate::ActionKind {
+        self.route().kind
+    }
+
+    /// The action with this name in the schema.
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|a| a.name() == name)
+    }
+}
+
+/// Validates `value` as the body (or one item of the bulk body) of `action`, collecting every
+/// violation. Actions without a body accept anything.
+pub fn validate_for<T: Validate, A: Actions>(value: &T, action: A) -> Result<(), Violations> {
+    match action.kind().mode() {
+        Some(mode) => value.validate(mode),
+        None => Ok(()),
+    }
 }
 
 /// Percent-encodes one path segment (parameters are never allowed to add `/` or `..`).

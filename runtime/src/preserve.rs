@@ -14,44 +14,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::shape::Shape;
 use crate::wire::{self, DecodeError, EncodeError, Format};
 
-/// The element names of a model, and the shapes of its nested objects.
-#[derive(Debug)]
-pub struct ShapeInfo {
-    /// Schema type name.
-    pub name: &'static str,
-    /// The elements.
-    pub elements: &'static [ElementInfo],
-}
-
-/// One element of a [`ShapeInfo`].
-#[derive(Debug)]
-pub struct ElementInfo {
-    /// Wire name.
-    pub name: &'static str,
-    /// Other input names.
-    pub aliases: &'static [&'static str],
-    /// The shape of a nested object (or of each item of a nested list).
-    pub nested: Option<&'static ShapeInfo>,
-}
-
-impl ShapeInfo {
-    fn element(&self, key: &str) -> Option<&ElementInfo> {
-        self.elements
-            .iter()
-            .find(|e| e.name == key || e.aliases.contains(&key))
-    }
-}
-
-/// A generated model: its wire name and the names of its elements. Implemented by the generated
-/// structs.
+/// A generated model: its elements and their rules. Implemented by the generated structs.
 pub trait Model: Serialize + DeserializeOwned {
-    /// The XML root element of one object (`integration-run`).
-    const WIRE_NAME: &'static str;
-
-    /// The model's elements.
-    fn shape() -> &'static ShapeInfo;
+    /// The model's shape: its wire name, elements and rules.
+    const SHAPE: &'static Shape;
 }
 
 /// A value and everything its model did not keep, so that writing it back loses nothing.
@@ -71,7 +40,7 @@ impl<T: Model> Preserved<T> {
         let value = wire::decode::<T>(format, bytes)?;
         let raw: Value = wire::decode(format, bytes)?;
         let extra = match &raw {
-            Value::Object(m) => extract(m, T::shape()),
+            Value::Object(m) => extract(m, T::SHAPE),
             _ => Map::new(),
         };
         Ok(Preserved { value, extra })
@@ -91,14 +60,11 @@ impl<T: Model> Preserved<T> {
             Format::Json => {
                 let mut v =
                     serde_json::to_value(&self.value).map_err(|e| EncodeError(e.to_string()))?;
-                merge(&mut v, &self.extra, T::shape());
+                merge(&mut v, &self.extra, T::SHAPE);
                 serde_json::to_vec(&v).map_err(|e| EncodeError(e.to_string()))
             }
-            Format::Xml => {
-                let typed = wire::encode(Format::Xml, &self.value)?;
-                crate::xml::merge_extra(&typed, &self.extra, T::shape())
-                    .map_err(|e| EncodeError(e.to_string()))
-            }
+            Format::Xml => crate::xml::to_vec_keeping(&self.value, &self.extra, T::SHAPE)
+                .map_err(|e| EncodeError(e.to_string())),
         }
     }
 
@@ -112,7 +78,7 @@ impl<T: Model> Preserved<T> {
             .zip(raw.iter().map(Some).chain(std::iter::repeat(None)))
             .map(|(value, raw)| {
                 let extra = match raw {
-                    Some(Value::Object(m)) => extract(m, T::shape()),
+                    Some(Value::Object(m)) => extract(m, T::SHAPE),
                     _ => Map::new(),
                 };
                 Preserved { value, extra }
@@ -133,15 +99,14 @@ impl<T: Model> Preserved<T> {
                 for p in items {
                     let mut v =
                         serde_json::to_value(&p.value).map_err(|e| EncodeError(e.to_string()))?;
-                    merge(&mut v, &p.extra, T::shape());
+                    merge(&mut v, &p.extra, T::SHAPE);
                     out.push(v);
                 }
                 serde_json::to_vec(&out).map_err(|e| EncodeError(e.to_string()))
             }
             Format::Xml => {
                 let values: Vec<&T> = items.iter().map(|p| &p.value).collect();
-                let typed = wire::encode_list(Format::Xml, plural, &values)?;
-                crate::xml::merge_extra_list(&typed, &extras, T::shape())
+                crate::xml::list_to_vec_keeping(plural, &values, &extras, T::SHAPE)
                     .map_err(|e| EncodeError(e.to_string()))
             }
         }
@@ -155,7 +120,7 @@ impl<T: Model> Preserved<T> {
         {
             return Some(v.clone());
         }
-        if T::shape().element("custom-fields").is_some()
+        if T::SHAPE.element("custom-fields").is_some()
             && let Ok(Value::Object(m)) = serde_json::to_value(&self.value)
             && let Some(Value::Object(cf)) = m.get("custom-fields")
             && let Some(v) = cf.get(name)
@@ -164,26 +129,24 @@ impl<T: Model> Preserved<T> {
         }
         self.extra
             .get(name)
-            .filter(|_| T::shape().element(name).is_none())
+            .filter(|_| T::SHAPE.element(name).is_none())
             .cloned()
     }
 }
 
 /// What `shape` does not keep of `raw`.
-pub fn extract(raw: &Map<String, Value>, shape: &ShapeInfo) -> Map<String, Value> {
+pub fn extract(raw: &Map<String, Value>, shape: &Shape) -> Map<String, Value> {
     let mut out = Map::new();
     for (k, v) in raw {
-        match shape.element(k) {
+        let element = shape.element(k);
+        match element.map(|e| e.struct_shape()) {
             None => {
                 out.insert(k.clone(), v.clone());
             }
             Some(_) if v.is_null() => {
                 out.insert(k.clone(), Value::Null);
             }
-            Some(ElementInfo {
-                nested: Some(inner),
-                ..
-            }) => match v {
+            Some(Some(inner)) => match v {
                 Value::Object(m) => {
                     let sub = extract(m, inner);
                     if !sub.is_empty() {
@@ -213,52 +176,25 @@ pub fn extract(raw: &Map<String, Value>, shape: &ShapeInfo) -> Map<String, Value
     out
 }
 
-/// A tree extra values can be put back into: a JSON value, or an XML element.
-pub(crate) trait Tree {
-    /// The child object under `key`, when there is one.
-    fn child_mut(&mut self, key: &str) -> Option<&mut Self>;
-    /// The items of the list under `key`, when there is one.
-    fn items_mut(&mut self, key: &str) -> Option<Vec<&mut Self>>;
-    /// True when the tree has `key`.
-    fn has(&self, key: &str) -> bool;
-    /// Adds `key` with `value`.
-    fn insert(&mut self, key: &str, value: &Value);
-}
-
-impl Tree for Value {
-    fn child_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.get_mut(key).filter(|v| v.is_object())
-    }
-    fn items_mut(&mut self, key: &str) -> Option<Vec<&mut Value>> {
-        match self.get_mut(key) {
-            Some(Value::Array(items)) => Some(items.iter_mut().collect()),
-            _ => None,
-        }
-    }
-    fn has(&self, key: &str) -> bool {
-        self.get(key).is_some()
-    }
-    fn insert(&mut self, key: &str, value: &Value) {
-        if let Value::Object(m) = self {
-            m.insert(key.to_owned(), value.clone());
-        }
-    }
-}
-
-/// Puts `extra` back into `tree`, following `shape` into nested objects and lists. A known
-/// element the value now holds is never overwritten.
-pub(crate) fn merge<T: Tree>(tree: &mut T, extra: &Map<String, Value>, shape: &ShapeInfo) {
+/// Puts `extra` back into `tree` (what the model wrote as JSON), following `shape` into nested
+/// objects and lists. A known element the value now holds is never overwritten, and a kept nested
+/// object only goes back into the value's own. The XML writer does the same in one pass
+/// (`crate::xml::to_vec_keeping`).
+pub(crate) fn merge(tree: &mut Value, extra: &Map<String, Value>, shape: &Shape) {
+    let Value::Object(tree) = tree else {
+        return;
+    };
     for (k, v) in extra {
-        let nested = shape.element(k).and_then(|e| e.nested);
+        let nested = shape.element(k).and_then(|e| e.struct_shape());
         match (nested, v) {
             (Some(inner), Value::Object(sub)) => {
-                if let Some(child) = tree.child_mut(k) {
+                if let Some(child @ Value::Object(_)) = tree.get_mut(k) {
                     merge(child, sub, inner);
                 }
             }
             (Some(inner), Value::Array(subs)) => {
-                if let Some(items) = tree.items_mut(k) {
-                    for (item, sub) in items.into_iter().zip(subs) {
+                if let Some(Value::Array(items)) = tree.get_mut(k) {
+                    for (item, sub) in items.iter_mut().zip(subs) {
                         if let Value::Object(sub) = sub {
                             merge(item, sub, inner);
                         }
@@ -266,8 +202,8 @@ pub(crate) fn merge<T: Tree>(tree: &mut T, extra: &Map<String, Value>, shape: &S
                 }
             }
             _ => {
-                if !tree.has(k) {
-                    tree.insert(k, v);
+                if !tree.contains_key(k) {
+                    tree.insert(k.clone(), v.clone());
                 }
             }
         }
@@ -278,39 +214,31 @@ pub(crate) fn merge<T: Tree>(tree: &mut T, extra: &Map<String, Value>, shape: &S
 mod tests {
     use super::*;
 
-    static INNER: ShapeInfo = ShapeInfo {
-        name: "Inner",
-        elements: &[ElementInfo {
-            name: "code",
-            aliases: &[],
-            nested: None,
-        }],
-    };
-    static OUTER: ShapeInfo = ShapeInfo {
-        name: "Outer",
-        elements: &[
-            ElementInfo {
-                name: "id",
-                aliases: &[],
-                nested: None,
-            },
-            ElementInfo {
-                name: "total-records",
-                aliases: &["total_records"],
-                nested: None,
-            },
-            ElementInfo {
-                name: "inner",
-                aliases: &[],
-                nested: Some(&INNER),
-            },
-            ElementInfo {
-                name: "items",
-                aliases: &[],
-                nested: Some(&INNER),
-            },
+    use crate::shape::{Element, Shape};
+    use crate::vocab::ElementKind;
+
+    static INNER: Shape = Shape::new(
+        "Inner",
+        "inner",
+        &[Element::new("code", ElementKind::String)],
+    );
+    static OUTER: Shape = Shape::new(
+        "Outer",
+        "outer",
+        &[
+            Element::new("id", ElementKind::Integer),
+            Element::new("total-records", ElementKind::Integer).aliases(&["total_records"]),
+            Element::nested("inner", &INNER),
+            Element::nested("items", &INNER).list(),
         ],
-    };
+    );
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    #[serde(rename = "outer")]
+    struct Outer {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<i64>,
+    }
 
     #[test]
     fn extracts_unknown_and_null_and_nested_and_merges_back() {
@@ -340,11 +268,11 @@ mod tests {
     #[test]
     fn a_kept_key_xml_cannot_name_is_an_error_when_writing_xml() {
         // Review finding: the merge wrote `<a b>` and `coupa convert` exited 0 with bad XML.
-        let typed = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<outer><id>1</id></outer>";
+        let typed = Outer { id: Some(1) };
         for key in ["a b", "1st", "x`"] {
             let raw = serde_json::json!({ "id": 1, "new": { key: 2 } });
             let extra = extract(raw.as_object().unwrap(), &OUTER);
-            let e = crate::xml::merge_extra(typed, &extra, &OUTER).unwrap_err();
+            let e = crate::xml::to_vec_keeping(&typed, &extra, &OUTER).unwrap_err();
             assert!(
                 e.to_string().contains("cannot be an XML element name"),
                 "{e}"
@@ -352,7 +280,7 @@ mod tests {
         }
         let raw = serde_json::json!({ "id": 1, "new-thing": { "ok": [1] } });
         let extra = extract(raw.as_object().unwrap(), &OUTER);
-        let out = crate::xml::merge_extra(typed, &extra, &OUTER).unwrap();
+        let out = crate::xml::to_vec_keeping(&typed, &extra, &OUTER).unwrap();
         let back: Value = crate::xml::from_slice(&out).unwrap();
         assert_eq!(back["new-thing"]["ok"], serde_json::json!([1]));
     }

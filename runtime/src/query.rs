@@ -395,6 +395,65 @@ impl Query {
     }
 }
 
+/// A typed query builder: the generated `...Query` types wrap a [`Query`] and add one filter
+/// method per element. Converting and rendering are provided here.
+pub trait QueryBuilder: Sized {
+    /// The query built so far.
+    fn as_query(&self) -> &Query;
+
+    /// The query, to change it in place.
+    fn as_query_mut(&mut self) -> &mut Query;
+
+    /// The query, to nest it under an association or send it.
+    fn into_query(self) -> Query;
+
+    /// The query string (without `?`).
+    fn to_query_string(&self) -> String {
+        self.as_query().to_query_string()
+    }
+
+    /// Applies `f` to the query.
+    fn map(mut self, f: impl FnOnce(Query) -> Query) -> Self {
+        let q = self.as_query_mut();
+        *q = f(std::mem::take(q));
+        self
+    }
+}
+
+/// Paging, ordering and response shaping of a resource's index, for every generated query
+/// builder of a resource.
+pub trait Paging: QueryBuilder {
+    /// Skips this many records.
+    fn offset(self, n: usize) -> Self {
+        self.map(|q| q.offset(n))
+    }
+
+    /// Returns at most this many records (Coupa answers at most 50).
+    fn limit(self, n: usize) -> Self {
+        self.map(|q| q.limit(n))
+    }
+
+    /// Orders by an element, by wire name.
+    fn order_by(self, element: &str) -> Self {
+        self.map(|q| q.order_by(element))
+    }
+
+    /// The sort direction.
+    fn dir(self, dir: Dir) -> Self {
+        self.map(|q| q.dir(dir))
+    }
+
+    /// How much of each object to return.
+    fn return_object(self, r: ReturnObject) -> Self {
+        self.map(|q| q.return_object(r))
+    }
+
+    /// Which elements to return.
+    fn fields(self, fields: &Fields) -> Self {
+        self.map(|q| q.fields(fields))
+    }
+}
+
 impl Display for Query {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_query_string())

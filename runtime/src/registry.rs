@@ -7,32 +7,31 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::endpoint::{ActionKind, Answers, Host, Takes};
+pub use crate::shape::{BindTo, Element, Route, Shape};
+pub use crate::vocab::{
+    ActionKind, Answers, Assigned, ElementKind, Host, Method, ParamKind, Takes,
+};
+
 use crate::preserve::{Model, Preserved};
 use crate::validate::{Mode, Path, UniqueStore, Validate, Violations, validate_with};
 use crate::wire::{self, DecodeError, EncodeError, Format};
 
-/// One resource.
+/// One resource: its object's shape, its routes, and the functions that read, write and validate
+/// its objects.
 #[derive(Debug)]
 pub struct Resource {
     /// Plural wire name (`integration-runs`), the resource's name everywhere.
     pub name: &'static str,
-    /// Schema type name (`IntegrationRun`).
-    pub type_name: &'static str,
-    /// XML root of one object (`integration-run`).
-    pub wire_name: &'static str,
+    /// The object: type name, wire name, elements and their rules.
+    pub shape: &'static Shape,
     /// Host.
     pub host: Host,
-    /// The identifying element (`id`).
-    pub key: Option<&'static str>,
     /// OAuth 2.0 scope of GET actions.
     pub read_scope: Option<&'static str>,
     /// OAuth 2.0 scope of the other actions.
     pub write_scope: Option<&'static str>,
-    /// The elements.
-    pub elements: &'static [Element],
-    /// The actions.
-    pub actions: &'static [Action],
+    /// The actions, in the order of the page's table.
+    pub routes: &'static [&'static Route],
     /// Reads, writes and validates the objects.
     pub codec: Codec,
     /// The list envelope (CSO).
@@ -44,150 +43,68 @@ pub struct Resource {
 }
 
 impl Resource {
+    /// Schema type name (`IntegrationRun`).
+    pub fn type_name(&self) -> &'static str {
+        self.shape.name
+    }
+
+    /// XML root of one object (`integration-run`).
+    pub fn wire_name(&self) -> &'static str {
+        self.shape.wire_name
+    }
+
+    /// The elements.
+    pub fn elements(&self) -> &'static [Element] {
+        self.shape.elements
+    }
+
     /// The element with this wire name.
     pub fn element(&self, name: &str) -> Option<&'static Element> {
-        self.elements.iter().find(|e| e.name == name)
+        self.shape.elements.iter().find(|e| e.name == name)
+    }
+
+    /// The identifying element's name (`id`).
+    pub fn key(&self) -> Option<&'static str> {
+        self.shape.key().map(|e| e.name)
     }
 
     /// The action with this name.
-    pub fn action(&self, name: &str) -> Option<&'static Action> {
-        self.actions.iter().find(|a| a.name == name)
+    pub fn action(&self, name: &str) -> Option<&'static Route> {
+        self.routes.iter().copied().find(|a| a.name == name)
     }
+}
+
+/// The resource in `resources` with this name (`integration-runs`), its singular wire name
+/// (`integration-run`), its type name (`IntegrationRun`) or its module name (`integration_runs`).
+pub fn find(resources: &[&'static Resource], name: &str) -> Option<&'static Resource> {
+    resources.iter().copied().find(|r| {
+        r.name == name
+            || r.wire_name() == name
+            || r.type_name() == name
+            || r.name.replace('-', "_") == name
+    })
+}
+
+/// The names of `resources` (plural wire names), for messages that list them.
+pub fn names(resources: &[&Resource]) -> String {
+    resources
+        .iter()
+        .map(|r| r.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// An envelope of a resource's objects.
 #[derive(Debug)]
 pub struct Envelope {
-    /// Schema type name.
-    pub type_name: &'static str,
+    /// The envelope's shape.
+    pub shape: &'static Shape,
     /// The element holding the objects (`events`).
     pub items: &'static str,
     /// The element holding the count, for the list envelope (`total`).
     pub total: Option<&'static str>,
-    /// The wire names of the envelope's elements.
-    pub elements: &'static [&'static str],
     /// Reads and writes the envelope.
     pub codec: Codec,
-}
-
-/// The kind of an element's value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ElementKind {
-    /// Short text.
-    String,
-    /// Long text.
-    Text,
-    /// Integer.
-    Integer,
-    /// Decimal amount (text).
-    Decimal,
-    /// Boolean.
-    Boolean,
-    /// Datetime with offset.
-    DateTime,
-    /// String of digits.
-    Digits,
-    /// Open object.
-    Object,
-    /// Another shape.
-    Shape,
-}
-
-/// What Coupa fills in by itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Assigned {
-    /// The id, on create.
-    Id,
-    /// Creation time.
-    CreatedAt,
-    /// Last write time.
-    UpdatedAt,
-    /// Creating user.
-    CreatedBy,
-    /// Last writing user.
-    UpdatedBy,
-    /// Next number of a sequence.
-    Sequence,
-}
-
-/// One element.
-#[derive(Debug)]
-pub struct Element {
-    /// Wire name.
-    pub name: &'static str,
-    /// Kind of value.
-    pub kind: ElementKind,
-    /// For shapes: the shape's type name.
-    pub shape: Option<&'static str>,
-    /// A list of values.
-    pub list: bool,
-    /// Required on create.
-    pub required: bool,
-    /// Unique.
-    pub unique: bool,
-    /// Accepted in requests.
-    pub api_in: bool,
-    /// Returned in responses.
-    pub api_out: bool,
-    /// Cannot change once set.
-    pub immutable: bool,
-    /// Filled in by Coupa.
-    pub assigned: Option<Assigned>,
-    /// Allowed values.
-    pub allowed: &'static [&'static str],
-    /// Maximum length.
-    pub max_len: Option<u32>,
-}
-
-/// A path parameter's type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ParamKind {
-    /// Integer id.
-    Integer,
-    /// CSO id.
-    Digits,
-    /// Text.
-    String,
-}
-
-/// What a nested route binds an element to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BindTo {
-    /// A constant.
-    Const(&'static str),
-    /// A path parameter.
-    Param(&'static str),
-}
-
-/// One action.
-#[derive(Debug)]
-pub struct Action {
-    /// Name in the schema.
-    pub name: &'static str,
-    /// What it does.
-    pub kind: ActionKind,
-    /// HTTP method.
-    pub method: &'static str,
-    /// Path with `{params}`.
-    pub path: &'static str,
-    /// Host.
-    pub host: Host,
-    /// Request content.
-    pub takes: Takes,
-    /// Response content.
-    pub answers: Answers,
-    /// OAuth 2.0 scope.
-    pub scope: Option<&'static str>,
-    /// Path parameters.
-    pub params: &'static [(&'static str, ParamKind)],
-    /// Elements set by the action, with their wire values.
-    pub sets: &'static [(&'static str, &'static str)],
-    /// Elements bound by the route.
-    pub binds: &'static [(&'static str, BindTo)],
-    /// The list element the route reaches into.
-    pub of: Option<&'static str>,
-    /// English description.
-    pub description: &'static str,
 }
 
 /// Validates one canonical object for a mode against a store, excluding the object keyed `except`.

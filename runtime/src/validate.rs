@@ -11,7 +11,10 @@
 
 use std::fmt::Write as _;
 
-use crate::wire::{Decimal, WireEnum};
+use crate::shape::Element;
+use crate::value::{Decimal, WireEnum};
+use crate::vocab::ActionKind;
+pub use crate::vocab::Mode;
 
 /// The rule a value broke.
 #[derive(
@@ -129,20 +132,6 @@ impl IntoIterator for Violations {
     }
 }
 
-/// What the payload is for: the action decides which rules apply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// A create: required elements must be present.
-    Create,
-    /// An update (or a status action with a body): nothing is required, immutable elements must
-    /// not be sent.
-    Update,
-    /// One item of a bulk update: like an update, and the key (`id`) is required.
-    BulkUpdate,
-    /// One item of a bulk delete: only the key is required; the rest is ignored.
-    BulkDelete,
-}
-
 /// A JSON-pointer path, as a chain of borrowed segments: building one costs nothing.
 #[derive(Clone, Copy, Debug)]
 pub enum Path<'a> {
@@ -225,67 +214,6 @@ pub trait UniqueStore {
     ) -> bool;
 }
 
-/// The rules of one element, as the generated code states them.
-#[derive(Clone, Copy, Debug)]
-pub struct Rules {
-    /// Wire name.
-    pub name: &'static str,
-    /// Accepted in requests.
-    pub api_in: bool,
-    /// Cannot change once set.
-    pub immutable: bool,
-    /// Unique among objects of the resource.
-    pub unique: bool,
-    /// The resource's key (`id`): required by bulk updates and deletes.
-    pub key: bool,
-    /// Maximum length in characters.
-    pub max_len: Option<u32>,
-}
-
-impl Rules {
-    /// An element accepted in requests, with no other rule.
-    pub const fn new(name: &'static str) -> Rules {
-        Rules {
-            name,
-            api_in: true,
-            immutable: false,
-            unique: false,
-            key: false,
-            max_len: None,
-        }
-    }
-
-    /// Not accepted in requests.
-    pub const fn output_only(mut self) -> Rules {
-        self.api_in = false;
-        self
-    }
-
-    /// Cannot change once set.
-    pub const fn immutable(mut self) -> Rules {
-        self.immutable = true;
-        self
-    }
-
-    /// Unique.
-    pub const fn unique(mut self) -> Rules {
-        self.unique = true;
-        self
-    }
-
-    /// The resource's key.
-    pub const fn key(mut self) -> Rules {
-        self.key = true;
-        self
-    }
-
-    /// Maximum length in characters.
-    pub const fn max_len(mut self, n: u32) -> Rules {
-        self.max_len = Some(n);
-        self
-    }
-}
-
 /// A model that knows its rules. Implemented by the generated code.
 pub trait Validate {
     /// The resource this type is the object of (`integration-runs`), for store lookups.
@@ -347,13 +275,16 @@ pub fn validate_batch<T: Validate>(
     Violations(out).into_result()
 }
 
-/// Validates the items of a bulk envelope (`{"events": [...]}`): the list is required, and each
-/// item is checked for `mode` under `/<key>/<index>`.
+/// Validates the items of a bulk envelope (`{"events": [...]}`) for the action's kind: the list is
+/// required, and each item is checked under `/<key>/<index>`.
 pub fn validate_envelope<T: Validate>(
     items: Option<&[T]>,
     key: &'static str,
-    mode: Mode,
+    kind: ActionKind,
 ) -> Result<(), Violations> {
+    let Some(mode) = kind.mode() else {
+        return Ok(());
+    };
     let mut out = Vec::new();
     let root = Path::Root;
     match items {
@@ -527,8 +458,9 @@ impl<'a> Cx<'a> {
     /// Reports a required element that is missing. `present` is true when the element, or one of
     /// its alternatives, is present.
     #[inline]
-    pub fn require(&mut self, at: &Path<'_>, name: &'static str, present: bool) {
+    pub fn require(&mut self, at: &Path<'_>, r: &Element, present: bool) {
         if !present && self.mode == Mode::Create && !self.nested {
+            let name = r.name;
             self.push(
                 at,
                 name,
@@ -541,7 +473,7 @@ impl<'a> Cx<'a> {
 
     /// The key element (`id`) must be present in bulk updates and deletes.
     #[inline]
-    fn require_key(&mut self, at: &Path<'_>, r: &Rules, present: bool) {
+    fn require_key(&mut self, at: &Path<'_>, r: &Element, present: bool) {
         if r.key
             && !present
             && !self.nested
@@ -563,7 +495,7 @@ impl<'a> Cx<'a> {
     /// The rules every present element obeys whatever its type. Returns false when the value's own
     /// rules need not be checked (it was rejected outright, or the mode ignores it).
     #[inline]
-    fn admit(&mut self, at: &Path<'_>, r: &Rules, present: bool) -> bool {
+    fn admit(&mut self, at: &Path<'_>, r: &Element, present: bool) -> bool {
         self.require_key(at, r, present);
         if !present {
             return false;
@@ -607,7 +539,7 @@ impl<'a> Cx<'a> {
     }
 
     #[inline]
-    fn check_unique(&mut self, at: &Path<'_>, r: &Rules, value: UniqueValue<'_>) {
+    fn check_unique(&mut self, at: &Path<'_>, r: &Element, value: UniqueValue<'_>) {
         if !r.unique || self.nested {
             return;
         }
@@ -628,7 +560,7 @@ impl<'a> Cx<'a> {
     }
 
     #[inline]
-    fn check_len(&mut self, at: &Path<'_>, r: &Rules, s: &str) {
+    fn check_len(&mut self, at: &Path<'_>, r: &Element, s: &str) {
         if let Some(max) = r.max_len {
             // Characters, not bytes: 255 Japanese characters fit in string(255). A text of at
             // most `max` bytes has at most `max` characters, so only longer ones are counted.
@@ -654,7 +586,7 @@ impl<'a> Cx<'a> {
 
     /// A text element (string, text).
     #[inline]
-    pub fn text(&mut self, at: &Path<'_>, r: &Rules, v: Option<&str>) {
+    pub fn text(&mut self, at: &Path<'_>, r: &Element, v: Option<&str>) {
         if self.admit(at, r, v.is_some())
             && let Some(s) = v
         {
@@ -665,7 +597,7 @@ impl<'a> Cx<'a> {
 
     /// A string of digits (CSO ids).
     #[inline]
-    pub fn digits(&mut self, at: &Path<'_>, r: &Rules, v: Option<&str>) {
+    pub fn digits(&mut self, at: &Path<'_>, r: &Element, v: Option<&str>) {
         if self.admit(at, r, v.is_some())
             && let Some(s) = v
         {
@@ -686,7 +618,7 @@ impl<'a> Cx<'a> {
 
     /// An integer element.
     #[inline]
-    pub fn integer(&mut self, at: &Path<'_>, r: &Rules, v: Option<i64>) {
+    pub fn integer(&mut self, at: &Path<'_>, r: &Element, v: Option<i64>) {
         if self.admit(at, r, v.is_some())
             && let Some(i) = v
         {
@@ -696,7 +628,7 @@ impl<'a> Cx<'a> {
 
     /// A decimal element.
     #[inline]
-    pub fn decimal(&mut self, at: &Path<'_>, r: &Rules, v: Option<&Decimal>) {
+    pub fn decimal(&mut self, at: &Path<'_>, r: &Element, v: Option<&Decimal>) {
         if self.admit(at, r, v.is_some())
             && let Some(d) = v
         {
@@ -706,14 +638,14 @@ impl<'a> Cx<'a> {
 
     /// An element whose value has no rule of its own (boolean, datetime, open object).
     #[inline]
-    pub fn value(&mut self, at: &Path<'_>, r: &Rules, present: bool) {
+    pub fn value(&mut self, at: &Path<'_>, r: &Element, present: bool) {
         self.admit(at, r, present);
     }
 
     /// An element with allowed values. Unknown values were kept when reading; on input they are
     /// violations.
     #[inline]
-    pub fn choice<E: WireEnum>(&mut self, at: &Path<'_>, r: &Rules, v: Option<&E>) {
+    pub fn choice<E: WireEnum>(&mut self, at: &Path<'_>, r: &Element, v: Option<&E>) {
         if self.admit(at, r, v.is_some())
             && let Some(e) = v
         {
@@ -722,7 +654,7 @@ impl<'a> Cx<'a> {
     }
 
     #[inline]
-    fn check_choice<E: WireEnum>(&mut self, at: &Path<'_>, r: &Rules, e: &E) {
+    fn check_choice<E: WireEnum>(&mut self, at: &Path<'_>, r: &Element, e: &E) {
         let s = e.as_wire();
         if !e.is_allowed() {
             self.push(
@@ -743,7 +675,7 @@ impl<'a> Cx<'a> {
     }
 
     /// A list of values with allowed values.
-    pub fn choice_list<E: WireEnum>(&mut self, at: &Path<'_>, r: &Rules, v: Option<&[E]>) {
+    pub fn choice_list<E: WireEnum>(&mut self, at: &Path<'_>, r: &Element, v: Option<&[E]>) {
         if self.admit(at, r, v.is_some())
             && let Some(items) = v
         {
@@ -767,7 +699,7 @@ impl<'a> Cx<'a> {
     }
 
     /// A list of texts.
-    pub fn text_list(&mut self, at: &Path<'_>, r: &Rules, v: Option<&[String]>) {
+    pub fn text_list(&mut self, at: &Path<'_>, r: &Element, v: Option<&[String]>) {
         if self.admit(at, r, v.is_some())
             && let (Some(items), Some(max)) = (v, r.max_len)
         {
@@ -796,7 +728,7 @@ impl<'a> Cx<'a> {
     /// A nested object: its own elements are checked (allowed values, lengths, output-only), but
     /// not required or unique, which belong to the referenced object.
     #[inline]
-    pub fn nested<T: Validate>(&mut self, at: &Path<'_>, r: &Rules, v: Option<&T>) {
+    pub fn nested<T: Validate>(&mut self, at: &Path<'_>, r: &Element, v: Option<&T>) {
         if self.admit(at, r, v.is_some())
             && let Some(inner) = v
         {
@@ -809,7 +741,7 @@ impl<'a> Cx<'a> {
 
     /// A list of nested objects.
     #[inline]
-    pub fn nested_list<T: Validate>(&mut self, at: &Path<'_>, r: &Rules, v: Option<&[T]>) {
+    pub fn nested_list<T: Validate>(&mut self, at: &Path<'_>, r: &Element, v: Option<&[T]>) {
         if self.admit(at, r, v.is_some())
             && let Some(items) = v
         {
@@ -826,6 +758,7 @@ impl<'a> Cx<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocab::ElementKind;
 
     #[test]
     fn pointers_escape_as_rfc_6901_says() {
@@ -839,7 +772,7 @@ mod tests {
 
     #[test]
     fn rules_build_in_const_context() {
-        const R: Rules = Rules::new("status")
+        const R: Element = Element::new("status", ElementKind::String)
             .output_only()
             .max_len(255)
             .unique()
@@ -853,7 +786,7 @@ mod tests {
     fn length_counts_characters_not_bytes() {
         let mut out = Vec::new();
         let mut cx = Cx::new(Mode::Create, &mut out);
-        let r = Rules::new("reason").max_len(255);
+        let r = Element::new("reason", ElementKind::String).max_len(255);
         let fits: String = "日".repeat(255);
         let too_long: String = "日".repeat(256);
         cx.text(&Path::Root, &r, Some(&fits));
@@ -867,8 +800,8 @@ mod tests {
 
     #[test]
     fn a_nested_reference_may_carry_its_key() {
-        let id = Rules::new("id").output_only().key();
-        let status = Rules::new("status").output_only();
+        let id = Element::new("id", ElementKind::Digits).output_only().key();
+        let status = Element::new("status", ElementKind::String).output_only();
         let mut out = Vec::new();
         let mut cx = Cx::new(Mode::Create, &mut out);
         cx.nested = true;
@@ -887,14 +820,18 @@ mod tests {
 
     #[test]
     fn modes_decide_required_immutable_and_output_only() {
-        let id = Rules::new("id").output_only().key();
-        let market = Rules::new("market-id").immutable();
+        let id = Element::new("id", ElementKind::Digits).output_only().key();
+        let market = Element::new("market-id", ElementKind::Digits).immutable();
         let run = |mode: Mode, id_v: Option<&str>, market_v: Option<&str>| {
             let mut out = Vec::new();
             let mut cx = Cx::new(mode, &mut out);
             cx.digits(&Path::Root, &id, id_v);
             cx.digits(&Path::Root, &market, market_v);
-            cx.require(&Path::Root, "name", false);
+            cx.require(
+                &Path::Root,
+                &Element::new("name", ElementKind::String),
+                false,
+            );
             out.into_iter()
                 .map(|v| (v.path, v.rule))
                 .collect::<Vec<_>>()

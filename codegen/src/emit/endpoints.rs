@@ -1,23 +1,25 @@
-//! Endpoints: per action a request type implementing `coupa_runtime::Endpoint`; per resource an
-//! enum of its actions and the server-side trait with one method per action.
+//! Endpoints: per action a request type implementing `coupa_runtime::Endpoint` (its route, its
+//! path, its body or query; the rest is provided by the runtime); per resource an enum of its
+//! actions, the table of its routes and the server-side trait with one method per action.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::{doc_attr, doc_escape, host_tokens, ident};
+use super::{doc_attr, doc_escape, ident, type_ref};
 use crate::ir::{
-    ActionDef, ActionKind, Answers, FieldType, Host, Ir, Method, ParamType, ResourceDef, Segment,
-    Takes, TypeDef,
+    ActionDef, ActionKind, Answers, BindValue, FieldType, Host, Ir, ParamKind, ResourceDef,
+    Segment, Takes, TypeDef,
 };
 
-/// The request types, action enum and service trait of a resource (nothing for shapes).
+/// The request types, action enum, route table and service trait of a resource (nothing for
+/// shapes).
 pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
     let Some(r) = &t.resource else {
         return quote! {};
     };
-    let requests = r.actions.iter().map(|a| request(ir, t, r, a));
+    let requests = r.actions.iter().map(|a| request(ir, t, a));
     let action_enum = action_enum(t, r);
-    let service = service(ir, r);
+    let service = service(ir, t, r);
     quote! {
         #action_enum
         #(#requests)*
@@ -25,48 +27,26 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
     }
 }
 
-fn type_path(ir: &Ir, name: &str) -> TokenStream {
-    super::type_path(ir.get(name).expect("the checks resolved every type name"))
-}
-
-fn query_path(ir: &Ir, name: &str) -> TokenStream {
-    let t = ir.get(name).expect("the checks resolved every type name");
-    let m = ident(&t.module);
-    let q = ident(&crate::ident::query_type(&t.rust));
-    quote! { crate::#m::#q }
-}
-
-/// The Rust type of an action's response.
-pub fn response_type(ir: &Ir, a: &ActionDef) -> TokenStream {
+/// The Rust type of an action's response, as written in the module of `from`.
+pub fn response_type(ir: &Ir, from: &TypeDef, a: &ActionDef) -> TokenStream {
     match (a.answers, &a.response_type) {
         (Answers::File, _) => quote! { Vec<u8> },
         (Answers::List, Some(t)) => {
-            let p = type_path(ir, t);
+            let p = model_ref(ir, from, t);
             quote! { Vec<#p> }
         }
-        (_, Some(t)) => type_path(ir, t),
+        (_, Some(t)) => model_ref(ir, from, t),
         (_, None) => quote! { () },
     }
 }
 
-fn method_tokens(m: Method) -> TokenStream {
-    let m = format_ident!("{}", m.as_str());
-    quote! { #m }
-}
-
-fn kind_tokens(k: ActionKind) -> TokenStream {
-    let v = format_ident!("{}", format!("{k:?}"));
-    quote! { coupa_runtime::ActionKind::#v }
-}
-
-fn mode_tokens(k: ActionKind) -> Option<TokenStream> {
-    Some(match k {
-        ActionKind::Create | ActionKind::BulkCreate => quote! { coupa_runtime::Mode::Create },
-        ActionKind::Update | ActionKind::Status => quote! { coupa_runtime::Mode::Update },
-        ActionKind::BulkUpdate => quote! { coupa_runtime::Mode::BulkUpdate },
-        ActionKind::BulkDelete => quote! { coupa_runtime::Mode::BulkDelete },
-        ActionKind::Index | ActionKind::Show | ActionKind::Delete => return None,
-    })
+/// The model named `name` (a schema type name), as written in the module of `from`.
+fn model_ref(ir: &Ir, from: &TypeDef, name: &str) -> TokenStream {
+    let rust = &ir
+        .get(name)
+        .expect("the checks resolved every type name")
+        .rust;
+    type_ref(ir, from, name, rust)
 }
 
 /// The element of a bulk envelope that holds the resource's objects.
@@ -89,8 +69,8 @@ fn request_doc(t: &TypeDef, a: &ActionDef) -> String {
         doc_escape(&a.description)
     );
     let host = match a.host {
-        Host::Core => "the Core API (OAuth 2.0)".to_owned(),
-        Host::Cso => "the CSO API (`X-CSO-API-KEY`)".to_owned(),
+        Host::Core => "the Core API (OAuth 2.0)",
+        Host::Cso => "the CSO API (`X-CSO-API-KEY`)",
     };
     s.push_str(&format!(
         "\n\nAction `{}` of [`{}`] on {host}",
@@ -114,8 +94,8 @@ fn request_doc(t: &TypeDef, a: &ActionDef) -> String {
             .binds
             .iter()
             .map(|b| match &b.value {
-                crate::ir::BindValue::Const(v) => format!("`{}` is `{v}`", b.element),
-                crate::ir::BindValue::Param(p) => format!("`{}` is the path's `{p}`", b.element),
+                BindValue::Const(v) => format!("`{}` is `{v}`", b.element),
+                BindValue::Param(p) => format!("`{}` is the path's `{p}`", b.element),
             })
             .collect();
         s.push_str(&format!(" On this route {}.", binds.join(" and ")));
@@ -127,10 +107,119 @@ fn request_doc(t: &TypeDef, a: &ActionDef) -> String {
     s
 }
 
-fn request(ir: &Ir, t: &TypeDef, r: &ResourceDef, a: &ActionDef) -> TokenStream {
+/// What the constructor of a request takes and leaves empty, in a sentence.
+fn constructor_doc(a: &ActionDef) -> String {
+    let params: Vec<String> = a.params.iter().map(|p| format!("`{}`", p.name)).collect();
+    let mut s = String::from("The request");
+    if !params.is_empty() {
+        s.push_str(&format!(" for the path's {}", params.join(" and ")));
+    }
+    match a.takes {
+        Takes::Object | Takes::Bulk => s.push_str(" with this body"),
+        Takes::OptionalObject => {
+            s.push_str(", without a body (add one with [`with_body`](Self::with_body))")
+        }
+        Takes::Query => {
+            s.push_str(", without filters (add them with [`with_query`](Self::with_query))")
+        }
+        Takes::Nothing => {}
+    }
+    s.push('.');
+    s
+}
+
+/// `Route::new(...)` and a call per fact that departs from the defaults.
+fn route(r: &str, a: &ActionDef) -> TokenStream {
+    let (name, kind, method, path) = (&a.name, a.kind, a.method, &a.path);
+    let mut route = quote! { Route::new(#r, #name, #kind, #method, #path) };
+    let mut call = |tokens: TokenStream| route = quote! { #route.#tokens };
+    if a.host != Host::Core {
+        let h = a.host;
+        call(quote! { host(#h) });
+    }
+    if a.takes != Takes::Nothing {
+        let t = a.takes;
+        call(quote! { takes(#t) });
+    }
+    if a.answers != Answers::Object {
+        let an = a.answers;
+        call(quote! { answers(#an) });
+    }
+    if let Some(s) = &a.scope {
+        call(quote! { scope(#s) });
+    }
+    if !a.params.is_empty() {
+        let params = a.params.iter().map(|p| {
+            let (n, k) = (&p.name, p.ty);
+            quote! { (#n, #k) }
+        });
+        call(quote! { params(&[#(#params),*]) });
+    }
+    if !a.sets.is_empty() {
+        let sets = a.sets.iter().map(|s| {
+            let (e, v) = (&s.element, &s.value);
+            quote! { (#e, #v) }
+        });
+        call(quote! { sets(&[#(#sets),*]) });
+    }
+    if !a.binds.is_empty() {
+        let binds = a.binds.iter().map(|b| {
+            let e = &b.element;
+            match &b.value {
+                BindValue::Const(c) => quote! { (#e, BindTo::Const(#c)) },
+                BindValue::Param(p) => quote! { (#e, BindTo::Param(#p)) },
+            }
+        });
+        call(quote! { binds(&[#(#binds),*]) });
+    }
+    if let Some(of) = &a.of {
+        call(quote! { of(#of) });
+    }
+    route
+}
+
+/// `fn path`: one `format!` over the path, parameters percent-encoded where they are text.
+fn path_fn(a: &ActionDef) -> TokenStream {
+    if a.params.is_empty() {
+        let whole = &a.path;
+        return quote! {
+            fn path(&self) -> String {
+                #whole.to_owned()
+            }
+        };
+    }
+    let mut template = String::new();
+    let mut args = Vec::new();
+    for seg in &a.segments {
+        match seg {
+            Segment::Lit(l) => template.push_str(&l.replace('{', "{{").replace('}', "}}")),
+            Segment::Param(p) => {
+                let pd = a
+                    .params
+                    .iter()
+                    .find(|x| &x.name == p)
+                    .expect("checked: every path parameter is declared");
+                let f = ident(&pd.rust);
+                template.push_str("{}");
+                args.push(match pd.ty {
+                    ParamKind::Integer => quote! { self.#f },
+                    _ => quote! { coupa_runtime::endpoint::encode_segment(&self.#f) },
+                });
+            }
+        }
+    }
+    quote! {
+        fn path(&self) -> String {
+            format!(#template, #(#args),*)
+        }
+    }
+}
+
+fn request(ir: &Ir, t: &TypeDef, a: &ActionDef) -> TokenStream {
+    let r = t.resource.as_ref().expect("requests belong to resources");
     let name = ident(&a.rust_type);
     let doc = doc_attr(&request_doc(t, a));
-    let response = response_type(ir, a);
+    let response = response_type(ir, t, a);
 
     // Fields: path parameters, then the body or the query.
     let mut fields = Vec::new();
@@ -138,44 +227,49 @@ fn request(ir: &Ir, t: &TypeDef, r: &ResourceDef, a: &ActionDef) -> TokenStream 
     let mut ctor_inits = Vec::new();
     for p in &a.params {
         let f = ident(&p.rust);
-        let ty = match p.ty {
-            ParamType::Integer => quote! { i64 },
-            ParamType::Digits | ParamType::String => quote! { String },
-        };
-        let d = format!(
+        let d = doc_attr(&format!(
             "Path parameter `{{{}}}`{}",
             p.name,
             p.description
                 .as_deref()
                 .map(|d| format!(": {}", doc_escape(d)))
                 .unwrap_or_default()
-        );
-        fields.push(quote! { #[doc = #d] pub #f: #ty, });
+        ));
         match p.ty {
-            ParamType::Integer => {
+            ParamKind::Integer => {
+                fields.push(quote! { #d pub #f: i64, });
                 ctor_args.push(quote! { #f: i64 });
                 ctor_inits.push(quote! { #f });
             }
             _ => {
+                fields.push(quote! { #d pub #f: String, });
                 ctor_args.push(quote! { #f: impl Into<String> });
                 ctor_inits.push(quote! { #f: #f.into() });
             }
         }
     }
-    let body_ty = a.request_type.as_deref().map(|n| type_path(ir, n));
+    let body_ty = a.request_type.as_deref().map(|n| model_ref(ir, t, n));
     let mut builders = Vec::new();
+    let mut payload_fn = None;
     match (a.takes, &body_ty) {
         (Takes::Object | Takes::Bulk, Some(bt)) => {
-            fields.push(quote! { /// The body.
-            pub body: #bt, });
+            fields.push(quote! {
+                /// The body.
+                pub body: #bt,
+            });
             ctor_args.push(quote! { body: #bt });
             ctor_inits.push(quote! { body });
+            payload_fn = Some(quote! {
+                fn payload(&self) -> Option<&#bt> {
+                    Some(&self.body)
+                }
+            });
         }
         (Takes::OptionalObject, Some(bt)) => {
-            fields.push(
-                quote! { /// The body, when there is one (sent as is; `None` sends no body).
-                pub body: Option<#bt>, },
-            );
+            fields.push(quote! {
+                /// The body, when there is one (sent as is; `None` sends no body).
+                pub body: Option<#bt>,
+            });
             ctor_inits.push(quote! { body: None });
             builders.push(quote! {
                 /// Sends this body with the request.
@@ -184,17 +278,26 @@ fn request(ir: &Ir, t: &TypeDef, r: &ResourceDef, a: &ActionDef) -> TokenStream 
                     self
                 }
             });
+            payload_fn = Some(quote! {
+                fn payload(&self) -> Option<&#bt> {
+                    self.body.as_ref()
+                }
+            });
         }
         (Takes::Query, _) => {
-            let qt = query_path(
-                ir,
-                a.response_type
-                    .as_deref()
-                    .filter(|_| a.of.is_some())
-                    .unwrap_or(&t.name),
-            );
-            fields.push(quote! { /// Filters, paging, ordering and response shaping.
-            pub query: #qt, });
+            let target = ir
+                .get(
+                    a.response_type
+                        .as_deref()
+                        .filter(|_| a.of.is_some())
+                        .unwrap_or(&t.name),
+                )
+                .expect("the checks resolved every type name");
+            let qt = type_ref(ir, t, &target.name, &crate::ident::query_type(&target.rust));
+            fields.push(quote! {
+                /// Filters, paging, ordering and response shaping.
+                pub query: #qt,
+            });
             ctor_inits.push(quote! { query: Default::default() });
             builders.push(quote! {
                 /// Uses this query.
@@ -206,109 +309,35 @@ fn request(ir: &Ir, t: &TypeDef, r: &ResourceDef, a: &ActionDef) -> TokenStream 
         }
         _ => {}
     }
-
-    // The path, piece by piece (no `format!`, so prettyplease formats every argument).
-    let mut pieces = Vec::new();
-    for seg in &a.segments {
-        match seg {
-            Segment::Lit(l) => pieces.push(quote! { path.push_str(#l); }),
-            Segment::Param(p) => {
-                let pd = a
-                    .params
-                    .iter()
-                    .find(|x| &x.name == p)
-                    .expect("checked: every path parameter is declared");
-                let f = ident(&pd.rust);
-                pieces.push(match pd.ty {
-                    ParamType::Integer => quote! { path.push_str(&self.#f.to_string()); },
-                    _ => quote! { path.push_str(&coupa_runtime::endpoint::encode_segment(&self.#f)); },
-                });
-            }
-        }
-    }
-    let path_fn = if a.params.is_empty() {
-        let whole = &a.path;
-        quote! { fn path(&self) -> String { #whole.to_owned() } }
-    } else {
-        quote! {
-            fn path(&self) -> String {
-                let mut path = String::new();
-                #(#pieces)*
-                path
-            }
-        }
-    };
-
+    let body_assoc = body_ty.clone().unwrap_or_else(|| quote! { () });
     let query_fn = (a.takes == Takes::Query).then(|| {
         quote! {
             fn query(&self) -> Option<String> {
-                Some(self.query.to_query_string())
+                Some(self.query.0.to_query_string())
             }
         }
     });
-    let body_fn = match a.takes {
-        Takes::Object | Takes::Bulk => Some(quote! {
-            fn body(&self, format: coupa_runtime::Format) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-                coupa_runtime::wire::encode(format, &self.body).map(Some)
-            }
-        }),
-        Takes::OptionalObject => Some(quote! {
-            fn body(&self, format: coupa_runtime::Format) -> Result<Option<Vec<u8>>, coupa_runtime::EncodeError> {
-                self.body.as_ref().map(|b| coupa_runtime::wire::encode(format, b)).transpose()
-            }
-        }),
-        _ => None,
-    };
-    let validate_fn = mode_tokens(a.kind).and_then(|mode| match a.takes {
-        Takes::Object => Some(quote! {
-            fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-                coupa_runtime::Validate::validate(&self.body, #mode)
-            }
-        }),
-        Takes::OptionalObject => Some(quote! {
-            fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-                match &self.body {
-                    Some(body) => coupa_runtime::Validate::validate(body, #mode),
-                    None => Ok(()),
-                }
-            }
-        }),
-        Takes::Bulk => {
+    // Bulk bodies are validated item by item under the envelope's list; other bodies by the
+    // provided `Endpoint::validate`.
+    let validate_fn = (a.takes == Takes::Bulk)
+        .then(|| {
             let env = a.request_type.as_deref()?;
             let items = envelope_items(ir, env, &t.name)?;
             let f = ident(&items.rust);
             let w = &items.wire;
             Some(quote! {
                 fn validate(&self) -> Result<(), coupa_runtime::Violations> {
-                    coupa_runtime::validate::validate_envelope(self.body.#f.as_deref(), #w, #mode)
+                    coupa_runtime::validate::validate_envelope(self.body.#f.as_deref(), #w, Self::ROUTE.kind)
                 }
             })
-        }
-        _ => None,
-    });
-    let decode = match a.answers {
-        Answers::File => quote! { Ok(bytes.to_vec()) },
-        Answers::List => quote! { coupa_runtime::wire::decode_list(format, bytes) },
-        _ => quote! { coupa_runtime::wire::decode(format, bytes) },
-    };
-    let (fmt_arg, bytes_arg) = if a.answers == Answers::File {
-        (quote! { _format }, quote! { bytes })
-    } else {
-        (quote! { format }, quote! { bytes })
-    };
-    let method = method_tokens(a.method);
-    let host = host_tokens(a.host);
-    let plural = &r.plural;
-    let action = &a.name;
-    let kind = kind_tokens(a.kind);
-    let scope = match &a.scope {
-        Some(s) => quote! { Some(#s) },
-        None => quote! { None },
-    };
+        })
+        .flatten();
+    let route = route(&r.plural, a);
+    let path_fn = path_fn(a);
     let derive_default = ctor_args.is_empty().then(|| quote! { Default, });
-    let ctor_doc = "A request with these path parameters and body; the query and an optional body start empty.";
+    let ctor_doc = doc_attr(&constructor_doc(a));
     let paginated = (a.kind == ActionKind::Index && a.of.is_none()).then(|| {
-        let item = type_path(ir, &t.name);
+        let item = model_ref(ir, t, &t.name);
         let items = match a.answers {
             Answers::Envelope => {
                 let env = a
@@ -329,13 +358,11 @@ fn request(ir: &Ir, t: &TypeDef, r: &ResourceDef, a: &ActionDef) -> TokenStream 
             impl coupa_runtime::endpoint::Paginated for #name {
                 type Item = #item;
 
-                fn page(&self, offset: usize, limit: usize) -> Self {
-                    let mut next = self.clone();
-                    next.query = next.query.offset(offset).limit(limit);
-                    next
+                fn query_mut(&mut self) -> &mut coupa_runtime::Query {
+                    &mut self.query.0
                 }
 
-                fn items(response: Self::Response) -> Vec<Self::Item> {
+                fn items(response: #response) -> Vec<#item> {
                     #items
                 }
             }
@@ -349,7 +376,7 @@ fn request(ir: &Ir, t: &TypeDef, r: &ResourceDef, a: &ActionDef) -> TokenStream 
         }
 
         impl #name {
-            #[doc = #ctor_doc]
+            #ctor_doc
             pub fn new(#(#ctor_args),*) -> Self {
                 Self { #(#ctor_inits),* }
             }
@@ -357,24 +384,16 @@ fn request(ir: &Ir, t: &TypeDef, r: &ResourceDef, a: &ActionDef) -> TokenStream 
             #(#builders)*
         }
 
-        impl coupa_runtime::Endpoint for #name {
+        impl Endpoint for #name {
             type Response = #response;
+            type Body = #body_assoc;
 
-            const METHOD: coupa_runtime::http::Method = coupa_runtime::http::Method::#method;
-            const HOST: coupa_runtime::Host = #host;
-            const RESOURCE: &'static str = #plural;
-            const ACTION: &'static str = #action;
-            const KIND: coupa_runtime::ActionKind = #kind;
-            const SCOPE: Option<&'static str> = #scope;
+            const ROUTE: &'static Route = &#route;
 
             #path_fn
             #query_fn
-            #body_fn
+            #payload_fn
             #validate_fn
-
-            fn decode_response(#fmt_arg: coupa_runtime::Format, #bytes_arg: &[u8]) -> Result<Self::Response, coupa_runtime::DecodeError> {
-                #decode
-            }
         }
 
         #paginated
@@ -386,99 +405,75 @@ fn action_enum(t: &TypeDef, r: &ResourceDef) -> TokenStream {
     let model = ident(&t.rust);
     let variants = r.actions.iter().map(|a| {
         let v = ident(&a.rust_variant);
-        let d = format!(
-            "`{} {}`: {}",
+        let d = doc_attr(&format!(
+            "[`{}`]: `{} {}`.",
+            crate::ident::bare(&a.rust_type),
             a.method.as_str(),
-            a.path,
-            doc_escape(&a.description)
-        );
-        quote! { #[doc = #d] #v, }
+            a.path
+        ));
+        quote! { #d #v, }
     });
     let all = r.actions.iter().map(|a| {
         let v = ident(&a.rust_variant);
         quote! { Self::#v }
     });
-    let names = r.actions.iter().map(|a| {
-        let v = ident(&a.rust_variant);
-        let n = &a.name;
-        quote! { Self::#v => #n, }
+    let routes = r.actions.iter().map(|a| {
+        let rt = ident(&a.rust_type);
+        quote! { #rt::ROUTE }
     });
-    let kinds = r.actions.iter().map(|a| {
-        let v = ident(&a.rust_variant);
-        let k = kind_tokens(a.kind);
-        quote! { Self::#v => #k, }
-    });
-    let from_names = r.actions.iter().map(|a| {
-        let v = ident(&a.rust_variant);
-        let n = &a.name;
-        quote! { #n => Some(Self::#v), }
-    });
-    let doc = format!("The actions of the {} API.", r.plural);
+    let n = proc_macro2::Literal::usize_unsuffixed(r.actions.len());
+    let doc = doc_attr(&format!("The actions of the {} API.", r.plural));
     quote! {
-        #[doc = #doc]
+        #doc
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#variants)*
         }
 
-        impl #name {
-            /// Every action, in the order of the page's table.
-            pub const ALL: &'static [Self] = &[#(#all),*];
+        impl coupa_runtime::Actions for #name {
+            const ALL: &'static [Self] = &[#(#all),*];
 
-            /// The action's name in the schema.
-            pub fn name(&self) -> &'static str {
-                match self {
-                    #(#names)*
-                }
-            }
-
-            /// The action with this name in the schema.
-            pub fn from_name(name: &str) -> Option<Self> {
-                match name {
-                    #(#from_names)*
-                    _ => None,
-                }
-            }
-
-            /// What the action does.
-            pub fn kind(&self) -> coupa_runtime::ActionKind {
-                match self {
-                    #(#kinds)*
-                }
+            fn route(self) -> &'static Route {
+                ROUTES[self as usize]
             }
         }
+
+        /// The routes of the actions, in the order of the page's table.
+        pub static ROUTES: [&Route; #n] = [#(#routes),*];
 
         impl #model {
             /// Validates this object as the body (or one item of the bulk body) of `action`,
             /// collecting every violation. Actions without a body accept anything.
             pub fn validate_for(&self, action: #name) -> Result<(), coupa_runtime::Violations> {
-                match action.kind().mode() {
-                    Some(mode) => coupa_runtime::Validate::validate(self, mode),
-                    None => Ok(()),
-                }
+                coupa_runtime::endpoint::validate_for(self, action)
             }
         }
     }
 }
 
-fn service(ir: &Ir, r: &ResourceDef) -> TokenStream {
+fn service(ir: &Ir, t: &TypeDef, r: &ResourceDef) -> TokenStream {
     let name = ident(&r.service);
     let methods = r.actions.iter().map(|a| {
         let f = ident(&a.rust_fn);
         let req = ident(&a.rust_type);
-        let resp = response_type(ir, a);
-        let d = format!("`{} {}`: {}", a.method.as_str(), a.path, doc_escape(&a.description));
+        let resp = response_type(ir, t, a);
+        let d = doc_attr(&format!(
+            "[`{}`]: `{} {}`.",
+            crate::ident::bare(&a.rust_type),
+            a.method.as_str(),
+            a.path
+        ));
         quote! {
-            #[doc = #d]
+            #d
             fn #f(&self, request: #req) -> impl std::future::Future<Output = Result<#resp, Self::Error>> + Send;
         }
     });
-    let doc = format!(
+    let doc = doc_attr(&format!(
         "The server side of the {} API: one method per action, taking the typed request and answering the typed response. Implement it to serve the API (or to fake it in tests).",
         r.plural
-    );
+    ));
     quote! {
-        #[doc = #doc]
+        #doc
         pub trait #name: Send + Sync {
             /// What a method answers when it fails.
             type Error;

@@ -1,32 +1,40 @@
-//! Models: a serde struct per shape with Coupa's wire names, an alias per open shape, and an enum
-//! per element with allowed values.
+//! Models: a serde struct per shape with Coupa's wire names, an alias per open shape, an enum
+//! per element with allowed values, and the shape's element table (`SHAPE`), where every rule of
+//! the page's table is stated once for the validators, `Preserved` and the registry.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attr, doc_escape, field_type, ident};
+use super::{doc_attr, doc_escape, field_type, ident, type_ref};
 use crate::ir::{Allowed, Assigned, Field, FieldType, Ir, TypeDef};
 
-/// The model of one type, and the enums of its elements.
+/// The model of one type, its element table, and the enums of its elements.
 pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
     let name = ident(&t.rust);
     let doc = doc_attr(&type_doc(t));
+    let schema_name = &t.name;
+    let wire = &t.wire_name;
     if t.open {
         return quote! {
             #doc
             pub type #name = serde_json::Map<String, serde_json::Value>;
+
+            /// The shape of an open object: no elements are described.
+            pub static SHAPE: Shape = Shape::open(#schema_name, #wire);
         };
     }
-    let wire = &t.wire_name;
     let fields = t.fields.iter().map(|f| {
         let fname = ident(&f.rust);
-        let ty = field_type(f);
+        let ty = field_type(ir, t, f);
         let doc = doc_attr(&field_doc(f));
-        let w = &f.wire;
+        let rename = crate::ident::needs_rename(&f.rust, &f.wire).then(|| {
+            let w = &f.wire;
+            quote! { rename = #w, }
+        });
         let aliases = f.aliases.iter().map(|a| quote! { alias = #a, });
         quote! {
             #doc
-            #[serde(rename = #w, #(#aliases)* default, skip_serializing_if = "Option::is_none")]
+            #[serde(#rename #(#aliases)* skip_serializing_if = "Option::is_none")]
             pub #fname: #ty,
         }
     });
@@ -34,51 +42,86 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
         .fields
         .iter()
         .filter_map(|f| f.allowed.as_ref().map(|a| emit_enum(t, f, a)));
-    let wire_names = t.fields.iter().map(|f| &f.wire);
-    let schema_name = &t.name;
-    let shape_elements = t.fields.iter().map(|f| {
-        let w = &f.wire;
-        let aliases = &f.aliases;
-        let nested = match &f.ty {
-            FieldType::Shape { module, .. } if super::is_struct_ref(ir, f) => {
-                let m = ident(module);
-                quote! { Some(&crate::#m::SHAPE) }
-            }
-            _ => quote! { None },
-        };
-        quote! {
-            coupa_runtime::preserve::ElementInfo { name: #w, aliases: &[#(#aliases),*], nested: #nested }
-        }
-    });
+    let elements = t.fields.iter().map(|f| element(ir, t, f));
+    let shape_doc = doc_attr(&format!(
+        "The elements of [`{}`] and their rules, in the order of the page's table.",
+        crate::ident::bare(&t.rust)
+    ));
     quote! {
         #doc
         #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(rename = #wire)]
+        #[serde(rename = #wire, rename_all = "kebab-case", default)]
         pub struct #name {
             #(#fields)*
         }
 
-        impl #name {
-            /// The wire names of the elements, in the order of the page's table.
-            pub const ELEMENTS: &'static [&'static str] = &[#(#wire_names),*];
-        }
-
-        /// The elements of the model, for `coupa_runtime::Preserved`.
-        pub(crate) static SHAPE: coupa_runtime::preserve::ShapeInfo = coupa_runtime::preserve::ShapeInfo {
-            name: #schema_name,
-            elements: &[#(#shape_elements),*],
-        };
+        #shape_doc
+        pub static SHAPE: Shape = Shape::new(#schema_name, #wire, &[#(#elements),*]);
 
         impl coupa_runtime::Model for #name {
-            const WIRE_NAME: &'static str = #wire;
-
-            fn shape() -> &'static coupa_runtime::preserve::ShapeInfo {
-                &SHAPE
-            }
+            const SHAPE: &'static Shape = &SHAPE;
         }
 
         #(#enums)*
     }
+}
+
+/// One entry of the element table: `Element::new("created-at", ElementKind::DateTime)` and a
+/// call per rule that departs from the defaults (sent and returned, no other rule).
+fn element(ir: &Ir, t: &TypeDef, f: &Field) -> TokenStream {
+    let w = &f.wire;
+    let mut e = match &f.ty {
+        FieldType::Shape { name, .. } => {
+            let shape = type_ref(ir, t, name, "SHAPE");
+            quote! { Element::nested(#w, &#shape) }
+        }
+        ty => {
+            let kind = ty.kind();
+            quote! { Element::new(#w, #kind) }
+        }
+    };
+    let mut call = |tokens: TokenStream| e = quote! { #e.#tokens };
+    if f.list {
+        call(quote! { list() });
+    }
+    if !f.aliases.is_empty() {
+        let a = &f.aliases;
+        call(quote! { aliases(&[#(#a),*]) });
+    }
+    if f.required {
+        call(quote! { required() });
+    }
+    if !f.alternatives.is_empty() {
+        let a = &f.alternatives;
+        call(quote! { alternatives(&[#(#a),*]) });
+    }
+    if f.unique {
+        call(quote! { unique() });
+    }
+    if t.resource.as_ref().and_then(|r| r.key.as_deref()) == Some(f.wire.as_str()) {
+        call(quote! { key() });
+    }
+    if !f.api_in {
+        call(quote! { output_only() });
+    }
+    if !f.api_out {
+        call(quote! { input_only() });
+    }
+    if f.immutable {
+        call(quote! { immutable() });
+    }
+    if let Some(a) = f.assigned {
+        call(quote! { assigned(#a) });
+    }
+    if let Some(a) = &f.allowed {
+        let values = a.values.iter().map(|v| &v.wire);
+        call(quote! { allowed(&[#(#values),*]) });
+    }
+    if let Some(n) = f.length {
+        let n = proc_macro2::Literal::u32_unsuffixed(n);
+        call(quote! { max_len(#n) });
+    }
+    e
 }
 
 fn type_doc(t: &TypeDef) -> String {
@@ -97,14 +140,7 @@ pub fn field_doc(f: &Field) -> String {
     let mut facts: Vec<String> = Vec::new();
     facts.push(format!("Wire name `{}`", f.wire));
     if !f.aliases.is_empty() {
-        facts.push(format!(
-            "also read as {}",
-            f.aliases
-                .iter()
-                .map(|a| format!("`{a}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        facts.push(format!("also read as {}", code_list(&f.aliases)));
     }
     facts.push(
         match (f.api_in, f.api_out) {
@@ -121,11 +157,7 @@ pub fn field_doc(f: &Field) -> String {
         } else {
             facts.push(format!(
                 "required on create (or {})",
-                f.alternatives
-                    .iter()
-                    .map(|a| format!("`{a}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                code_list(&f.alternatives)
             ));
         }
     }
@@ -139,13 +171,10 @@ pub fn field_doc(f: &Field) -> String {
         facts.push(format!("at most {n} characters"));
     }
     if let Some(a) = &f.allowed {
+        let values: Vec<&str> = a.values.iter().map(|v| v.wire.as_str()).collect();
         facts.push(format!(
             "allowed values {}{}",
-            a.values
-                .iter()
-                .map(|v| format!("`{}`", v.wire))
-                .collect::<Vec<_>>()
-                .join(", "),
+            code_list(&values),
             if a.case_sensitive { "" } else { " (any case)" }
         ));
     }
@@ -175,12 +204,20 @@ pub fn field_doc(f: &Field) -> String {
     s
 }
 
+/// `` `a`, `b` ``.
+fn code_list<S: AsRef<str>>(items: &[S]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{}`", i.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn emit_enum(t: &TypeDef, f: &Field, a: &Allowed) -> TokenStream {
     let name = ident(&a.rust);
     let doc = doc_attr(&format!(
-        "The allowed values of [`{}::{}`](#structfield.{}) (`{}`). A value Coupa adds later is kept in `Unknown`, exactly as sent.",
+        "The allowed values of [`{}::{}`] (`{}`). A value Coupa adds later is kept in `Unknown`, exactly as sent.",
         crate::ident::bare(&t.rust),
-        crate::ident::bare(&f.rust),
         crate::ident::bare(&f.rust),
         f.wire
     ));
@@ -210,22 +247,15 @@ fn emit_enum(t: &TypeDef, f: &Field, a: &Allowed) -> TokenStream {
             Unknown(String),
         }
 
-        impl #name {
-            /// The value as Coupa spells it.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_wire)*
-                    Self::Unknown(s) => s,
-                }
-            }
-        }
-
         impl coupa_runtime::WireEnum for #name {
             const VALUES: &'static [&'static str] = &[#(#values),*];
             const CASE_SENSITIVE: bool = #case_sensitive;
 
             fn as_wire(&self) -> &str {
-                self.as_str()
+                match self {
+                    #(#to_wire)*
+                    Self::Unknown(s) => s,
+                }
             }
 
             fn from_wire(s: &str) -> Self {
@@ -234,38 +264,8 @@ fn emit_enum(t: &TypeDef, f: &Field, a: &Allowed) -> TokenStream {
                     other => Self::Unknown(other.to_owned()),
                 }
             }
-
-            fn is_known(&self) -> bool {
-                !matches!(self, Self::Unknown(_))
-            }
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                coupa_runtime::wire::serialize_enum(self, serializer)
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                coupa_runtime::wire::deserialize_enum(deserializer)
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            // Not `Self::Err`: an allowed value `err` makes a variant `Err`, and `Self::Err`
-            // would then be ambiguous (a hard error, `ambiguous_associated_items`).
-            fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
-                Ok(<Self as coupa_runtime::WireEnum>::from_wire(s))
-            }
-        }
+        coupa_runtime::wire_enum_impls!(#name);
     }
 }

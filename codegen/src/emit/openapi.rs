@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::ir::{
-    ActionDef, ActionKind, Answers, Field, FieldType, Host, Ir, ParamType, Takes, TypeDef,
+    ActionDef, ActionKind, Answers, Field, FieldType, Host, Ir, ParamKind, Takes, TypeDef,
 };
 
 /// Where the document is written, relative to the workspace root.
@@ -139,9 +139,9 @@ fn operation(ir: &Ir, t: &TypeDef, plural: &str, a: &ActionDef) -> Value {
         .iter()
         .map(|p| {
             let schema = match p.ty {
-                ParamType::Integer => json!({"type": "integer", "format": "int64", "minimum": 1}),
-                ParamType::Digits => json!({"type": "string", "pattern": "^[0-9]{1,19}$"}),
-                ParamType::String => json!({"type": "string", "minLength": 1}),
+                ParamKind::Integer => json!({"type": "integer", "format": "int64", "minimum": 1}),
+                ParamKind::Digits => json!({"type": "string", "pattern": "^[0-9]{1,19}$"}),
+                ParamKind::String => json!({"type": "string", "minLength": 1}),
             };
             let mut v = json!({"name": p.name, "in": "path", "required": true, "schema": schema});
             if let Some(d) = &p.description {

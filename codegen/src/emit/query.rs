@@ -1,35 +1,12 @@
-//! Query builders: a typed filter method per element, over `coupa_runtime::Query`.
+//! Query builders: a typed filter method per element over `coupa_runtime::Query`. Converting and
+//! rendering come from `coupa_runtime::QueryBuilder`, paging and ordering (for resources) from
+//! `coupa_runtime::Paging`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_escape, ident};
+use super::{doc_attr, ident, type_ref};
 use crate::ir::{Field, FieldType, Ir, TypeDef};
-
-/// Names the builder uses itself; a filter on an element with one of these names is called
-/// `filter_<name>` instead.
-pub const RESERVED: &[&str] = &[
-    "new",
-    "offset",
-    "limit",
-    "order_by",
-    "dir",
-    "return_object",
-    "fields",
-    "into_query",
-    "as_query",
-    "to_query_string",
-];
-
-/// The name of the filter method of a field.
-pub fn method_name(f: &Field) -> String {
-    let bare = crate::ident::bare(&f.rust);
-    if RESERVED.contains(&bare) {
-        format!("filter_{bare}")
-    } else {
-        f.rust.clone()
-    }
-}
 
 /// The query builder of one type (nothing for open shapes).
 pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
@@ -38,45 +15,33 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
     }
     let q = ident(&crate::ident::query_type(&t.rust));
     let model = crate::ident::bare(&t.rust);
-    let methods = t.fields.iter().filter_map(|f| filter_method(ir, f));
+    let methods = t.fields.iter().filter_map(|f| filter_method(ir, t, f));
     let paging = t.resource.is_some().then(|| {
-        quote! {
-            /// Skips this many records.
-            pub fn offset(self, n: usize) -> Self {
-                Self(self.0.offset(n))
+        quote! { impl coupa_runtime::Paging for #q {} }
+    });
+    let doc = doc_attr(&format!(
+        "Filters on [`{model}`] objects (Coupa's `field[op]=value` query language)."
+    ));
+    quote! {
+        #doc
+        #[derive(Clone, Debug, Default, PartialEq, Eq)]
+        pub struct #q(pub(crate) coupa_runtime::Query);
+
+        impl coupa_runtime::QueryBuilder for #q {
+            fn as_query(&self) -> &coupa_runtime::Query {
+                &self.0
             }
 
-            /// Returns at most this many records (Coupa answers at most 50).
-            pub fn limit(self, n: usize) -> Self {
-                Self(self.0.limit(n))
+            fn as_query_mut(&mut self) -> &mut coupa_runtime::Query {
+                &mut self.0
             }
 
-            /// Orders by an element, by wire name.
-            pub fn order_by(self, element: &str) -> Self {
-                Self(self.0.order_by(element))
-            }
-
-            /// The sort direction.
-            pub fn dir(self, dir: coupa_runtime::query::Dir) -> Self {
-                Self(self.0.dir(dir))
-            }
-
-            /// How much of each object to return.
-            pub fn return_object(self, r: coupa_runtime::query::ReturnObject) -> Self {
-                Self(self.0.return_object(r))
-            }
-
-            /// Which elements to return.
-            pub fn fields(self, fields: &coupa_runtime::query::Fields) -> Self {
-                Self(self.0.fields(fields))
+            fn into_query(self) -> coupa_runtime::Query {
+                self.0
             }
         }
-    });
-    let doc = format!("Filters on [`{model}`] objects (Coupa's `field[op]=value` query language).");
-    quote! {
-        #[doc = #doc]
-        #[derive(Clone, Debug, Default, PartialEq, Eq)]
-        pub struct #q(coupa_runtime::Query);
+
+        #paging
 
         impl #q {
             /// No filter.
@@ -85,31 +50,19 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
             }
 
             #(#methods)*
-
-            #paging
-
-            /// The query.
-            pub fn as_query(&self) -> &coupa_runtime::Query {
-                &self.0
-            }
-
-            /// The query, to nest it under an association or send it.
-            pub fn into_query(self) -> coupa_runtime::Query {
-                self.0
-            }
-
-            /// The query string (without `?`).
-            pub fn to_query_string(&self) -> String {
-                self.0.to_query_string()
-            }
         }
     }
 }
 
-fn filter_method(ir: &Ir, f: &Field) -> Option<TokenStream> {
-    let m = ident(&method_name(f));
+fn filter_method(ir: &Ir, t: &TypeDef, f: &Field) -> Option<TokenStream> {
+    let m = ident(&f.filter);
     let w = &f.wire;
-    let desc = doc_escape(super::first_sentence(&f.description));
+    let field = format!(
+        "[`{}`]({}::{})",
+        crate::ident::bare(&f.rust),
+        crate::ident::bare(&t.rust),
+        crate::ident::bare(&f.rust)
+    );
     let filter = match (&f.ty, f.allowed.is_some()) {
         (_, true) | (FieldType::String | FieldType::Text | FieldType::Digits, false) => {
             quote! { coupa_runtime::query::TextFilter }
@@ -119,35 +72,32 @@ fn filter_method(ir: &Ir, f: &Field) -> Option<TokenStream> {
         }
         (FieldType::Datetime, _) => quote! { coupa_runtime::query::DateFilter },
         (FieldType::Boolean, _) => quote! { coupa_runtime::query::BoolFilter },
-        (FieldType::Shape { name, rust, module }, _) => {
-            let target = ir.get(name)?;
-            if target.open {
+        (FieldType::Shape { name, rust, .. }, _) => {
+            if ir.get(name)?.open {
                 return None;
             }
-            let module = ident(module);
-            let nq = ident(&crate::ident::query_type(rust));
-            let doc = format!(
-                "Filters on the elements of `{w}` (`{}[element]=value`): {desc}",
-                coupa_runtime_key(w)
-            );
+            let nq = type_ref(ir, t, name, &crate::ident::query_type(rust));
+            let doc = doc_attr(&format!(
+                "Filters on the elements of {field} (`{}[element]=value`).",
+                coupa_runtime::query::query_key(w)
+            ));
             return Some(quote! {
-                #[doc = #doc]
-                pub fn #m(self, filter: crate::#module::#nq) -> Self {
-                    Self(self.0.nested(#w, filter.into_query()))
+                #doc
+                pub fn #m(self, filter: #nq) -> Self {
+                    Self(self.0.nested(#w, filter.0))
                 }
             });
         }
         (FieldType::Object, _) => return None,
     };
-    let doc = format!("Filters on `{w}` (`{}`): {desc}", coupa_runtime_key(w));
+    let doc = doc_attr(&format!(
+        "Filters on {field} (`{}`).",
+        coupa_runtime::query::query_key(w)
+    ));
     Some(quote! {
-        #[doc = #doc]
+        #doc
         pub fn #m(self, filter: #filter) -> Self {
             Self(self.0.filter(#w, filter))
         }
     })
-}
-
-fn coupa_runtime_key(wire: &str) -> String {
-    wire.replace('-', "_")
 }

@@ -1,6 +1,7 @@
-//! Validators: `impl Validate` for every struct, one runtime call per element.
+//! Validators: `impl Validate` for every struct. Each element with a rule gets one runtime call,
+//! which reads the rule from the element's entry in `SHAPE`; elements without a rule get none.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{ident, is_struct_ref};
@@ -13,21 +14,41 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
     }
     let name = ident(&t.rust);
     let key = t.resource.as_ref().and_then(|r| r.key.as_deref());
-    let checks = t.fields.iter().map(|f| check(ir, f, key));
-    let required = t.fields.iter().filter(|f| f.required).map(|f| {
-        let w = &f.wire;
-        let present = std::iter::once(f.rust.as_str())
-            .chain(
-                f.alternatives
-                    .iter()
-                    .filter_map(|a| t.field(a).map(|af| af.rust.as_str())),
-            )
-            .map(|r| {
-                let r = ident(r);
-                quote! { self.#r.is_some() }
-            });
-        quote! { cx.require(at, #w, #(#present)||*); }
-    });
+    let required = t
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.required)
+        .map(|(i, f)| {
+            let present = std::iter::once(f.rust.as_str())
+                .chain(
+                    f.alternatives
+                        .iter()
+                        .filter_map(|a| t.field(a).map(|af| af.rust.as_str())),
+                )
+                .map(|r| {
+                    let r = ident(r);
+                    quote! { self.#r.is_some() }
+                });
+            let i = Literal::usize_unsuffixed(i);
+            quote! { cx.require(at, &e[#i], #(#present)||*); }
+        });
+    let checks: Vec<TokenStream> = t
+        .fields
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| check(ir, f, i, key == Some(f.wire.as_str())))
+        .collect();
+    let required: Vec<TokenStream> = required.collect();
+    let body = if required.is_empty() && checks.is_empty() {
+        quote! { let _ = (cx, at); }
+    } else {
+        quote! {
+            let e = SHAPE.elements;
+            #(#required)*
+            #(#checks)*
+        }
+    };
     let resource = t.resource.as_ref().map(|r| {
         let plural = &r.plural;
         quote! { const RESOURCE: &'static str = #plural; }
@@ -39,19 +60,7 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
         .filter_map(|f| {
             let r = ident(&f.rust);
             let w = &f.wire;
-            let v = match (&f.ty, &f.allowed) {
-                (_, Some(_)) => {
-                    quote! { coupa_runtime::UniqueValue::Str(coupa_runtime::WireEnum::as_wire(v)) }
-                }
-                (FieldType::String | FieldType::Text | FieldType::Digits, None) => {
-                    quote! { coupa_runtime::UniqueValue::Str(v) }
-                }
-                (FieldType::Integer, None) => quote! { coupa_runtime::UniqueValue::Int(*v) },
-                (FieldType::Decimal, None) => {
-                    quote! { coupa_runtime::UniqueValue::Str(v.as_str()) }
-                }
-                _ => return None,
-            };
+            let v = unique_value(f, true)?;
             Some(quote! {
                 if let Some(v) = &self.#r {
                     f(#w, #v);
@@ -62,13 +71,7 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
     let key_fn = key.and_then(|k| t.field(k)).and_then(|f| {
         let r = ident(&f.rust);
         let w = &f.wire;
-        let v = match (&f.ty, f.list) {
-            (FieldType::Integer, false) => quote! { coupa_runtime::UniqueValue::Int(*v) },
-            (FieldType::String | FieldType::Text | FieldType::Digits, false) => {
-                quote! { coupa_runtime::UniqueValue::Str(v) }
-            }
-            _ => return None,
-        };
+        let v = unique_value(f, false)?;
         Some(quote! {
             fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
                 self.#r.as_ref().map(|v| (#w, #v))
@@ -87,9 +90,7 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
             #resource
 
             fn validate_at(&self, cx: &mut coupa_runtime::validate::Cx<'_>, at: &coupa_runtime::validate::Path<'_>) {
-                use coupa_runtime::Rules;
-                #(#required)*
-                #(#checks)*
+                #body
             }
 
             #unique_fn
@@ -98,51 +99,65 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
     }
 }
 
-fn check(ir: &Ir, f: &Field, key: Option<&str>) -> TokenStream {
+/// A unique or key value as the runtime compares it (`v` is a reference to the value), for the
+/// types that have one.
+fn unique_value(f: &Field, enums: bool) -> Option<TokenStream> {
+    if f.list {
+        return None;
+    }
+    Some(match (&f.ty, &f.allowed) {
+        (_, Some(_)) if enums => {
+            quote! { coupa_runtime::UniqueValue::Str(coupa_runtime::WireEnum::as_wire(v)) }
+        }
+        (FieldType::String | FieldType::Text | FieldType::Digits, None) => {
+            quote! { coupa_runtime::UniqueValue::Str(v) }
+        }
+        (FieldType::Integer, None) => quote! { coupa_runtime::UniqueValue::Int(*v) },
+        (FieldType::Decimal, None) if enums => {
+            quote! { coupa_runtime::UniqueValue::Str(v.as_str()) }
+        }
+        _ => return None,
+    })
+}
+
+/// True when the element has a rule the runtime checks on its value: anything but an element
+/// sent and returned freely (whose check would do nothing).
+fn has_rule(f: &Field, is_key: bool) -> bool {
+    !f.api_in || f.immutable || f.unique || is_key || f.length.is_some() || f.allowed.is_some()
+}
+
+/// The call that checks element `i`, when it has something to check.
+fn check(ir: &Ir, f: &Field, i: usize, is_key: bool) -> Option<TokenStream> {
     let r = ident(&f.rust);
-    let w = &f.wire;
-    let mut rules = quote! { Rules::new(#w) };
-    if !f.api_in {
-        rules = quote! { #rules.output_only() };
+    let nested = is_struct_ref(ir, f);
+    let digits = f.ty == FieldType::Digits;
+    if !has_rule(f, is_key) && !nested && !digits {
+        return None;
     }
-    if f.immutable {
-        rules = quote! { #rules.immutable() };
-    }
-    if f.unique {
-        rules = quote! { #rules.unique() };
-    }
-    if key == Some(f.wire.as_str()) {
-        rules = quote! { #rules.key() };
-    }
-    if let Some(n) = f.length {
-        rules = quote! { #rules.max_len(#n) };
-    }
-    // A constant: built once at compile time, not on every call.
-    let rules = quote! { const { #rules } };
-    let text_like = matches!(f.ty, FieldType::String | FieldType::Text);
-    match (f.list, &f.allowed) {
-        (false, Some(_)) => quote! { cx.choice(at, &#rules, self.#r.as_ref()); },
-        (true, Some(_)) => quote! { cx.choice_list(at, &#rules, self.#r.as_deref()); },
+    let i = Literal::usize_unsuffixed(i);
+    let e = quote! { &e[#i] };
+    let text_like = f.ty.is_text();
+    Some(match (f.list, &f.allowed) {
+        (false, Some(_)) => quote! { cx.choice(at, #e, self.#r.as_ref()); },
+        (true, Some(_)) => quote! { cx.choice_list(at, #e, self.#r.as_deref()); },
         (false, None) => match &f.ty {
             FieldType::String | FieldType::Text => {
-                quote! { cx.text(at, &#rules, self.#r.as_deref()); }
+                quote! { cx.text(at, #e, self.#r.as_deref()); }
             }
-            FieldType::Digits => quote! { cx.digits(at, &#rules, self.#r.as_deref()); },
-            FieldType::Integer => quote! { cx.integer(at, &#rules, self.#r); },
-            FieldType::Decimal => quote! { cx.decimal(at, &#rules, self.#r.as_ref()); },
-            FieldType::Shape { .. } if is_struct_ref(ir, f) => {
+            FieldType::Digits => quote! { cx.digits(at, #e, self.#r.as_deref()); },
+            FieldType::Integer => quote! { cx.integer(at, #e, self.#r); },
+            FieldType::Decimal => quote! { cx.decimal(at, #e, self.#r.as_ref()); },
+            FieldType::Shape { .. } if nested => {
                 if f.boxed {
-                    quote! { cx.nested(at, &#rules, self.#r.as_deref()); }
+                    quote! { cx.nested(at, #e, self.#r.as_deref()); }
                 } else {
-                    quote! { cx.nested(at, &#rules, self.#r.as_ref()); }
+                    quote! { cx.nested(at, #e, self.#r.as_ref()); }
                 }
             }
-            _ => quote! { cx.value(at, &#rules, self.#r.is_some()); },
+            _ => quote! { cx.value(at, #e, self.#r.is_some()); },
         },
-        (true, None) if text_like => quote! { cx.text_list(at, &#rules, self.#r.as_deref()); },
-        (true, None) if is_struct_ref(ir, f) => {
-            quote! { cx.nested_list(at, &#rules, self.#r.as_deref()); }
-        }
-        (true, None) => quote! { cx.value(at, &#rules, self.#r.is_some()); },
-    }
+        (true, None) if text_like => quote! { cx.text_list(at, #e, self.#r.as_deref()); },
+        (true, None) if nested => quote! { cx.nested_list(at, #e, self.#r.as_deref()); },
+        (true, None) => quote! { cx.value(at, #e, self.#r.is_some()); },
+    })
 }
