@@ -1,17 +1,17 @@
-//! The committed outputs of `cargo xtask gen` are fresh: regenerating them in memory gives the
-//! files on disk byte for byte, and `generated/` holds nothing else. Also the behaviour of
-//! `coupa_codegen::output::sync` itself, in temporary directories: it writes only what changed,
-//! removes what no schema produces any more, and writes nothing in check mode.
+//! The committed outputs of `cargo xtask gen` are fresh: the check mode `cargo xtask gen --check`
+//! runs (`output::sync` with `check`) finds nothing to write and nothing to remove. Also the
+//! behaviour of `coupa_codegen::output::sync` itself, in temporary directories: it writes only
+//! what changed, removes what no schema produces any more, and writes nothing in check mode.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use coupa_codegen::emit::GeneratedFile;
-use coupa_codegen::output::{self, GENERATED_DIR, Report};
+use coupa_codegen::output::{self, Report};
 use coupa_tests::root;
 
-/// Every file under `dir`, relative to `base`, skipping `target` directories as `sync` does.
+/// Every file under `dir`, relative to `base`, skipping `target` directories.
 fn files_under(dir: &Path, base: &Path, out: &mut BTreeSet<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -39,31 +39,15 @@ fn generated_files_are_fresh() {
             && files.iter().any(|f| f.path == "generated/src/lib.rs"),
         "outputs() lost a file"
     );
-    let mut stale = Vec::new();
-    for f in &files {
-        match std::fs::read(root.join(&f.path)) {
-            Ok(bytes) if bytes == f.contents.as_bytes() => {}
-            Ok(_) => stale.push(format!("{} (differs)", f.path)),
-            Err(e) => stale.push(format!("{} (missing: {e})", f.path)),
-        }
-    }
-    let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let mut on_disk = BTreeSet::new();
-    files_under(&root.join(GENERATED_DIR), &root, &mut on_disk);
-    let extra: Vec<&String> = on_disk
-        .iter()
-        .filter(|p| !produced.contains(p.as_str()))
-        .collect();
+    // The check mode of `cargo xtask gen --check`: nothing to write, nothing to remove.
+    let report = output::sync(&root, &files, true).unwrap_or_else(|e| panic!("{e}"));
     assert!(
-        stale.is_empty() && extra.is_empty(),
-        "run `cargo xtask gen`:\nstale:\n  {}\nin generated/ but not generated:\n  {}",
-        stale.join("\n  "),
-        extra
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join("\n  ")
+        report.is_clean(),
+        "run `cargo xtask gen`:\nstale or missing:\n  {}\nin generated/ but not generated:\n  {}",
+        report.written.join("\n  "),
+        report.removed.join("\n  ")
     );
+    assert_eq!(report.unchanged, files.len());
 }
 
 /// A fresh directory under the target directory's test scratch space.
