@@ -2,7 +2,7 @@
 //! `tests/wire/README.md`): XML read by extension or `--format xml`, exit codes, and conversions
 //! that give back what they were given.
 
-#[path = "../../tests/xml_tree.rs"]
+#[path = "../../tests/it/xml_tree.rs"]
 mod xml_tree;
 
 use std::path::{Path, PathBuf};

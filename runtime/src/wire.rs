@@ -13,7 +13,7 @@
 //! without touching the stack), and an error message quotes at most [`MAX_MESSAGE_CHARS`]
 //! characters of what it found.
 //!
-//! Inputs that are not errors, by decision (pinned by `tests/malformed.rs`):
+//! Inputs that are not errors, by decision (pinned by `tests/it/malformed.rs`):
 //!
 //! - An element of a model given twice is an error (`duplicate field`), in JSON and XML; an
 //!   alias and its element are one element. In an open object (`flow`, `custom-fields`, ...)
