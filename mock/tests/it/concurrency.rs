@@ -1,7 +1,7 @@
 //! Many writers at once: every record is stored exactly once, with the right status, and
 //! assigned unique values never collide.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

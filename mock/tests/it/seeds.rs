@@ -1,6 +1,6 @@
 //! Seeds, unique elements, and the ways to run a mock (`serve`, `router`).
 
-mod common;
+use crate::common;
 
 use coupa_mock::{Error, MockConfig, MockServer, MockState, load_seed};
 use serde_json::json;

@@ -1,6 +1,6 @@
 //! Every kind of action over real HTTP on loopback, in JSON and XML.
 
-mod common;
+use crate::common;
 
 use common::{JSON, XML, start, start_default};
 use coupa_mock::MockConfig;

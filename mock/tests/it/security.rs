@@ -1,7 +1,7 @@
 //! Tokens, scopes, the CSO key, the body limit, the rate limit, and hostile input: every refusal
 //! is Coupa-shaped, no input gets a 5xx, and refused requests never change the store.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -7,7 +7,7 @@
 //! Malformed HTTP (a URI or headers over hyper's limits) is answered by hyper before the mock
 //! sees it, with a bare status: that is checked too, and that the server keeps serving.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};

@@ -1,5 +1,4 @@
 //! Helpers shared by the suites: a started mock, a reqwest client and a token.
-#![allow(dead_code)]
 
 use coupa_mock::{MockConfig, MockServer};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
