@@ -1,8 +1,9 @@
 //! Coupa XML as a tree, for comparing payloads by structure rather than by text.
 //!
-//! Shared by `tests/it/wire.rs` (coupa-tests) and `cli/tests/it/wire.rs` (coupa-cli, through
-//! `#[path]`). It reads with quick-xml directly, independently of `coupa_runtime::xml`, so the
-//! runtime's reader is not used to judge the runtime's writer.
+//! Shared by the wire suites of coupa-tests (`tests/it/wire.rs`) and coupa-cli
+//! (`cli/tests/it/wire.rs`; `cli/tests/it/main.rs` includes this file through a `#[path]`). It
+//! reads with quick-xml directly, independently of `coupa_runtime::xml`, so the runtime's reader
+//! is not used to judge the runtime's writer.
 //!
 //! A [`Node`] keeps what Coupa's XML carries: the element's name, its `type` and `nil`
 //! attributes, its text (for an element without children) and its children. The XML declaration,

@@ -2,18 +2,10 @@
 //! `tests/wire/README.md`): XML read by extension or `--format xml`, exit codes, and conversions
 //! that give back what they were given.
 
-#[path = "../../tests/it/xml_tree.rs"]
-mod xml_tree;
-
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn coupa(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_coupa"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use crate::{coupa, xml_tree};
 
 fn wire_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/wire")

@@ -3,12 +3,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn coupa(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_coupa"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use crate::coupa;
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);

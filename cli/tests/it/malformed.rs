@@ -2,14 +2,8 @@
 //! built here: exit 2, and one line on standard error that starts with `file:line:col:`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn coupa(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_coupa"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use crate::coupa;
 
 fn corpus(case: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
