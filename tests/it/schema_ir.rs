@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 
+use coupa_codegen::emit::GeneratedFile;
 use coupa_codegen::output;
 use coupa_tests::root;
 
@@ -46,6 +47,23 @@ fn orders(sources: &[(PathBuf, String)]) -> Vec<(String, Vec<(PathBuf, String)>)
     out
 }
 
+/// What one compilation gives: the IR (as JSON) and every output file.
+struct Compiled {
+    ir: String,
+    files: Vec<GeneratedFile>,
+}
+
+/// Compiles the sources in the order given (`name` says which) and emits every output.
+fn compile(name: &str, order: Vec<(PathBuf, String)>) -> Compiled {
+    let ir = coupa_codegen::compile_sources(order)
+        .unwrap_or_else(|f| panic!("{name} order: the schemas fail:\n{}", f.render()));
+    let files = output::outputs_of(&ir).unwrap_or_else(|e| panic!("{name} order: {e}"));
+    Compiled {
+        ir: serde_json::to_string_pretty(&ir).expect("the IR serializes"),
+        files,
+    }
+}
+
 /// Compiling twice in one process, in the same order, proves little. Here each compilation gets
 /// the schema files in another order (a directory listing's order is the file system's: sorted
 /// on one machine, by hash or creation on another) and runs on a thread of its own (std gives
@@ -59,37 +77,36 @@ fn ir_is_deterministic() {
     let sources = coupa_codegen::load::read_dir(&root.join("schema"), &root)
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(sources.len() > 2, "too few schema files to reorder");
-    let runs: Vec<(String, Result<(String, Vec<_>), String>)> = std::thread::scope(|s| {
+    let runs: Vec<(String, Compiled)> = std::thread::scope(|s| {
         let handles: Vec<_> = orders(&sources)
             .into_iter()
             .map(|(name, order)| {
-                let run = s.spawn(move || {
-                    let ir = coupa_codegen::compile_sources(order).map_err(|f| f.render())?;
-                    let json = serde_json::to_string_pretty(&ir).map_err(|e| e.to_string())?;
-                    Ok((json, output::outputs_of(&ir)?))
+                let run = s.spawn({
+                    let name = name.clone();
+                    move || compile(&name, order)
                 });
                 (name, run)
             })
             .collect();
         handles
             .into_iter()
-            .map(|(name, h)| (name, h.join().expect("a compilation panicked")))
+            .map(|(name, h)| {
+                let run = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (name, run)
+            })
             .collect()
     });
-    let mut runs = runs.into_iter().map(|(name, run)| {
-        let run = run.unwrap_or_else(|e| panic!("{name} order: the schemas fail:\n{e}"));
-        (name, run)
-    });
-    let (first, (want_ir, want_files)) = runs.next().expect("at least one order");
-    for (name, (ir, files)) in runs {
+    let mut runs = runs.into_iter();
+    let (first, want) = runs.next().expect("at least one order");
+    for (name, Compiled { ir, files }) in runs {
         assert!(
-            ir == want_ir,
+            ir == want.ir,
             "the IR compiled from the files in {name} order differs from the IR of the {first} order"
         );
         let differ: BTreeSet<&str> = files
             .iter()
-            .filter(|f| !want_files.contains(f))
-            .chain(want_files.iter().filter(|f| !files.contains(f)))
+            .filter(|f| !want.files.contains(f))
+            .chain(want.files.iter().filter(|f| !files.contains(f)))
             .map(|f| f.path.as_str())
             .collect();
         assert!(
@@ -97,7 +114,7 @@ fn ir_is_deterministic() {
             "with the files in {name} order, these outputs differ from the {first} order's: {differ:?}"
         );
     }
-    let report = output::sync(&root, &want_files, true).expect("check mode");
+    let report = output::sync(&root, &want.files, true).expect("check mode");
     assert!(
         report.is_clean(),
         "the output differs from the committed files, which `cargo xtask gen` wrote in another \
