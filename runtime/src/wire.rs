@@ -3,7 +3,7 @@
 //! types and errors they use are re-exported here, where the generated code and most users look
 //! for them.
 //!
-//! Inputs that are not errors, by decision (pinned by the malformed-payload corpus in `tests/`):
+//! Inputs that are not errors, by decision (pinned by `tests/it/malformed.rs`):
 //!
 //! - An element of a model given twice is an error (`duplicate field`), in JSON and XML; an
 //!   alias and its element are one element. In an open object (`flow`, `custom-fields`, ...)

@@ -1,0 +1,213 @@
+//! The `coupa` binary, run as a user runs it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::coupa;
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+fn lines(o: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line: {l}: {e}")))
+        .collect()
+}
+
+#[test]
+fn valid_payloads_exit_0_and_print_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "run.json",
+        r#"{"integration": {"code": "INT-1"}}"#,
+    );
+    let o = coupa(&["validate", "integration-runs", "create", &f]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn violations_exit_1_one_json_line_each_in_the_documented_key_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "err.json",
+        r#"{"contact-alert-type": "Everyone", "id": 4}"#,
+    );
+    let o = coupa(&["validate", "integration_errors", "create", &f]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!("{{\"file\":{},\"path\":", serde_json::json!(f))),
+        "{first}"
+    );
+    let got: Vec<(String, String)> = lines(&o)
+        .iter()
+        .map(|v| {
+            (
+                v["path"].as_str().unwrap().to_owned(),
+                v["rule"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("/integration-run".to_owned(), "required".to_owned()),
+            ("/contact-alert-type".to_owned(), "allowed".to_owned()),
+            ("/id".to_owned(), "output-only".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn lists_and_envelopes_are_validated_item_by_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = write(
+        dir.path(),
+        "list.json",
+        r#"[{"integration": {"code": "A"}}, {"status": "running"}]"#,
+    );
+    let o = coupa(&["validate", "IntegrationRun", "create", &list]);
+    let paths: Vec<String> = lines(&o)
+        .iter()
+        .map(|v| v["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(paths, vec!["/1/integration", "/1/status"]);
+    let env = write(
+        dir.path(),
+        "env.json",
+        r#"{"events": [{"name": "A"}, {"id": "12", "market-id": "1"}]}"#,
+    );
+    let o = coupa(&["validate", "events", "update", &env]);
+    let got: Vec<(String, String)> = lines(&o)
+        .iter()
+        .map(|v| {
+            (
+                v["path"].as_str().unwrap().to_owned(),
+                v["rule"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("/events/0/id".to_owned(), "required".to_owned()),
+            ("/events/1/market-id".to_owned(), "immutable".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn unreadable_or_malformed_files_exit_2_with_file_and_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(
+        dir.path(),
+        "bad.json",
+        "{\n  \"integration\": {\"code\": 5}\n}",
+    );
+    let good = write(
+        dir.path(),
+        "good.json",
+        r#"{"integration": {"code": "A"}, "id": 1}"#,
+    );
+    let o = coupa(&["validate", "integration-runs", "create", &bad, &good]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a parse error wins over violations"
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(&format!("{bad}:2:")), "{err}");
+    assert!(err.contains("/integration/code"), "{err}");
+    assert_eq!(lines(&o).len(), 1, "the other file is still checked");
+    let o = coupa(&[
+        "validate",
+        "integration-runs",
+        "create",
+        &dir.path().join("missing.json").display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read"));
+    let o = coupa(&["validate", "no-such-thing", "create", &good]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("integration-runs"));
+    let o = coupa(&["validate", "integration-runs", "show", &good]);
+    assert_eq!(o.status.code(), Some(2), "show takes no body");
+}
+
+#[test]
+fn routes_lists_all_44_with_method_path_host_resource() {
+    let o = coupa(&["routes", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let rows = lines(&o);
+    assert_eq!(rows.len(), 44);
+    assert!(rows.iter().any(|r| r["method"] == "PUT"
+        && r["path"] == "/api/integration_runs/{id}/run"
+        && r["host"] == "core"
+        && r["resource"] == "integration-runs"));
+    assert!(
+        rows.iter()
+            .any(|r| r["method"] == "DELETE" && r["path"] == "/api/events" && r["host"] == "cso")
+    );
+    let table = coupa(&["routes"]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.starts_with("METHOD"));
+    assert_eq!(text.lines().count(), 45);
+}
+
+#[test]
+fn mock_prints_its_address_serves_and_stops_on_ctrl_c() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpStream;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coupa"))
+        .args(["mock", "--port", "0", "--no-rate-limit"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("coupa mock starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+    // A Core route without a token: 401 with a Coupa error body.
+    let mut s = TcpStream::connect(&addr).unwrap();
+    write!(
+        s,
+        "GET /api/integration_runs HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    assert!(answer.contains("errors"), "{answer}");
+    // Ctrl-C stops it cleanly.
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "a clean stop");
+}

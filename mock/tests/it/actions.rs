@@ -1,0 +1,863 @@
+//! Every kind of action over real HTTP on loopback, in JSON and XML.
+
+use crate::common;
+
+use common::{JSON, XML, start, start_default};
+use coupa_mock::MockConfig;
+use coupa_runtime::CoupaErrors;
+use coupa_runtime::error::NO_RESULTS;
+use coupa_runtime::{DateTime, Format};
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn an_integration_run_goes_through_its_life_in_json() {
+    let m = start_default().await;
+
+    // create: 201, assigned id and timestamps, status pending (the action's `sets`).
+    let a = m
+        .call(
+            "POST",
+            "/api/integration_runs",
+            Some(json!({"integration": {"code": "SAP-1"}})),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    let run = a.json();
+    assert_eq!(run["id"], json!(1));
+    assert_eq!(run["status"], "pending");
+    assert_eq!(run["integration"]["code"], "SAP-1");
+    assert_eq!(run["created-by"], json!({"id": 1, "login": "api-user"}));
+    let created = run["created-at"].as_str().expect("created-at");
+    assert!(
+        DateTime::parse(created).is_ok(),
+        "RFC 3339 with offset: {created}"
+    );
+    assert_eq!(run["updated-at"], run["created-at"]);
+
+    // status with the guides' snake_case body.
+    let a = m
+        .call(
+            "PUT",
+            "/api/integration_runs/1/run",
+            Some(json!({"total_records": 10})),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.json()["status"], "running");
+    assert_eq!(a.json()["total-records"], 10);
+
+    // status without a body.
+    let a = m.call("PUT", "/api/integration_runs/1/success", None).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.json()["status"], "successful");
+    assert_eq!(a.json()["total-records"], 10, "the earlier write stays");
+
+    // update (PATCH and PUT) merges.
+    let a = m
+        .call(
+            "PATCH",
+            "/api/integration_runs/1",
+            Some(json!({"records-processed": 7})),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.json()["records-processed"], 7);
+    assert_eq!(a.json()["status"], "successful");
+    let a = m
+        .call(
+            "PUT",
+            "/api/integration_runs/1",
+            Some(json!({"end-time": "2021-03-18T11:20:50-07:00"})),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.json()["end-time"], "2021-03-18T11:20:50-07:00");
+    assert_eq!(a.json()["records-processed"], 7);
+
+    // an update may not send output-only elements.
+    let a = m
+        .call(
+            "PUT",
+            "/api/integration_runs/1",
+            Some(json!({"status": "failed"})),
+        )
+        .await;
+    assert_eq!(a.status, 400);
+    assert!(
+        a.errors("integration-run")[0].starts_with("/status: "),
+        "{}",
+        a.text
+    );
+
+    // show and index.
+    let a = m.call("GET", "/api/integration_runs/1", None).await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.json()["records-processed"], 7);
+    let a = m.call("GET", "/api/integration_runs", None).await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.json().as_array().map(Vec::len), Some(1));
+
+    // the store holds what was answered.
+    let stored = m.server.records("integration-runs");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["status"], "successful");
+    m.server.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn xml_in_and_out() {
+    let m = start_default().await;
+    let body = r#"<?xml version="1.0" encoding="UTF-8"?>
+<integration-run>
+  <integration><code>SAP-X</code></integration>
+  <total-records type="integer">3</total-records>
+</integration-run>"#;
+    let a = m
+        .call_raw("POST", "/api/integration_runs", XML, XML, body)
+        .await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    assert_eq!(a.header("content-type").as_deref(), Some(XML));
+    assert!(a.text.contains("<integration-run>"), "{}", a.text);
+    assert!(
+        a.text.contains(r#"<id type="integer">1</id>"#),
+        "{}",
+        a.text
+    );
+    assert!(a.text.contains("<status>pending</status>"), "{}", a.text);
+    assert!(
+        a.text.contains(r#"<created-at type="dateTime">"#),
+        "{}",
+        a.text
+    );
+
+    // Lists under the plural root.
+    let a = m
+        .call_raw("GET", "/api/integration_runs", JSON, XML, "")
+        .await;
+    assert_eq!(a.status, 200);
+    assert!(
+        a.text.contains(r#"<integration-runs type="array">"#),
+        "{}",
+        a.text
+    );
+
+    // JSON in, XML out.
+    let a = m
+        .call_raw(
+            "PUT",
+            "/api/integration_runs/1/pause",
+            JSON,
+            XML,
+            r#"{"records-processed": 2}"#,
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert!(a.text.contains("<status>paused</status>"), "{}", a.text);
+
+    // No results: 404 with Coupa's XML body (JSON answers []).
+    let a = m
+        .call_raw("GET", "/api/integration_runs?status=failed", JSON, XML, "")
+        .await;
+    assert_eq!(a.status, 404);
+    let e = CoupaErrors::parse(Format::Xml, a.text.as_bytes()).expect("an XML error body");
+    assert!(e.is_no_results(), "{}", a.text);
+    assert!(a.text.contains(NO_RESULTS));
+    let a = m
+        .call("GET", "/api/integration_runs?status=failed", None)
+        .await;
+    assert_eq!((a.status, a.text.as_str()), (200, "[]"));
+
+    // Validation errors in XML.
+    let a = m
+        .call_raw(
+            "POST",
+            "/api/integration_runs",
+            XML,
+            XML,
+            "<integration-run><status>x</status></integration-run>",
+        )
+        .await;
+    assert_eq!(a.status, 400, "{}", a.text);
+    let e = CoupaErrors::parse(Format::Xml, a.text.as_bytes()).expect("an XML error body");
+    let msgs: Vec<&str> = e.messages().collect();
+    assert!(
+        msgs.iter().any(|m| m.starts_with("/integration: ")),
+        "{msgs:?}"
+    );
+    assert!(msgs.iter().any(|m| m.starts_with("/status: ")), "{msgs:?}");
+    assert_eq!(m.server.records("integration-runs").len(), 1);
+}
+
+#[tokio::test]
+async fn bodies_that_do_not_decode_say_where() {
+    let m = start_default().await;
+    let a = m
+        .call_raw(
+            "POST",
+            "/api/integration_runs",
+            JSON,
+            JSON,
+            "{\n  \"integration\": {\"code\": 5}\n}",
+        )
+        .await;
+    assert_eq!(a.status, 400, "{}", a.text);
+    let msg = &a.errors("integration-run")[0];
+    assert!(msg.contains("line 2"), "{msg}");
+    assert!(msg.contains("/integration/code"), "{msg}");
+
+    let a = m
+        .call_raw(
+            "POST",
+            "/api/integration_runs",
+            XML,
+            XML,
+            "<integration-run><integration>",
+        )
+        .await;
+    assert_eq!(a.status, 400, "{}", a.text);
+    assert!(a.text.contains("invalid xml"), "{}", a.text);
+
+    let a = m
+        .call_raw("POST", "/api/integration_runs", JSON, JSON, "")
+        .await;
+    assert_eq!(a.status, 400, "{}", a.text);
+    let a = m
+        .call_raw("POST", "/api/integration_runs", "text/plain", JSON, "hello")
+        .await;
+    assert_eq!(a.status, 415, "{}", a.text);
+    assert!(m.server.records("integration-runs").is_empty());
+}
+
+#[tokio::test]
+async fn validation_reports_every_violation() {
+    let m = start_default().await;
+    let a = m
+        .call(
+            "POST",
+            "/api/integration_errors",
+            Some(json!({
+                "document-type": "Spaceship",
+                "resolved": true,
+                "status": "x".repeat(300),
+            })),
+        )
+        .await;
+    assert_eq!(a.status, 400, "{}", a.text);
+    let msgs = a.errors("integration-error");
+    for p in [
+        "/contact-alert-type: ",
+        "/integration-run: ",
+        "/document-type: ",
+        "/resolved: ",
+        "/status: ",
+    ] {
+        assert!(msgs.iter().any(|m| m.starts_with(p)), "{p} in {msgs:?}");
+    }
+    assert!(m.server.records("integration-errors").is_empty());
+}
+
+#[tokio::test]
+async fn status_actions_set_booleans_and_404_for_unknown_ids() {
+    let m = start_default().await;
+    let a = m
+        .call(
+            "POST",
+            "/api/integration_errors/create_alert",
+            Some(json!({"contact-alert-type": "Both", "integration-run-id": 4, "status": "Error"})),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    let id = a.json()["id"].as_i64().expect("id");
+    let a = m
+        .call(
+            "PUT",
+            &format!("/api/integration_errors/{id}/resolve"),
+            None,
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.json()["resolved"], json!(true));
+    let a = m
+        .call(
+            "PUT",
+            &format!("/api/integration_errors/{id}/unresolve"),
+            None,
+        )
+        .await;
+    assert_eq!(a.json()["resolved"], json!(false));
+    // created-at is accepted in requests, but Coupa keeps its own.
+    let created = a.json()["created-at"].clone();
+    let a = m
+        .call(
+            "PATCH",
+            &format!("/api/integration_errors/{id}"),
+            Some(json!({"created-at": "2001-01-01T00:00:00+00:00", "status": "Fixed"})),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.json()["created-at"], created);
+    assert_eq!(a.json()["status"], "Fixed");
+    let a = m
+        .call("PUT", "/api/integration_errors/999/resolve", None)
+        .await;
+    assert_eq!(a.status, 404);
+    assert!(
+        a.errors("integration-error")[0].contains("999"),
+        "{}",
+        a.text
+    );
+}
+
+#[tokio::test]
+async fn unknown_and_ill_typed_ids_are_404() {
+    let m = start_default().await;
+    for path in [
+        "/api/integration_runs/1",
+        "/api/integration_runs/abc",
+        "/api/integration_runs/99999999999999999999999999",
+        "/api/integration_runs/-",
+        "/api/integration_runs/%FF",
+    ] {
+        let a = m.call("GET", path, None).await;
+        assert_eq!(a.status, 404, "{path}: {}", a.text);
+        assert_eq!(a.errors("integration-run").len(), 1, "{path}");
+    }
+    for path in [
+        "/api/events/12a",
+        "/api/events/92200000000000000011",
+        "/api/events/9220000000000000001",
+    ] {
+        let a = m.cso_call("GET", path, None).await;
+        assert_eq!(a.status, 404, "{path}: {}", a.text);
+        assert_eq!(a.errors("event").len(), 1, "{path}");
+    }
+    // No route: still a Coupa body.
+    let a = m.call("GET", "/api/widgets", None).await;
+    assert_eq!(a.status, 404);
+    assert!(a.json()["errors"].is_object(), "{}", a.text);
+    let a = m.call("DELETE", "/api/integration_runs/1", None).await;
+    assert_eq!(a.status, 405, "{}", a.text);
+    assert!(a.json()["errors"].is_object(), "{}", a.text);
+}
+
+#[tokio::test]
+async fn nested_comment_routes_bind_their_parent() {
+    let m = start_default().await;
+    let a = m
+        .call(
+            "POST",
+            "/api/invoices/5/comments",
+            Some(json!({"comments": "Looks right", "to-supplier": false})),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    let c = a.json();
+    assert_eq!(c["commentable-type"], "InvoiceHeader");
+    assert_eq!(c["commentable-id"], 5);
+    let id = c["id"].as_i64().expect("id");
+    let a = m
+        .call(
+            "POST",
+            "/api/invoices/6/comments",
+            Some(json!({"comments": "Other invoice"})),
+        )
+        .await;
+    assert_eq!(a.status, 201);
+    let a = m
+        .call(
+            "POST",
+            "/api/users/5/comments",
+            Some(json!({"comments": "A user"})),
+        )
+        .await;
+    assert_eq!(a.json()["commentable-type"], "User");
+    // The payload may name the commentable itself.
+    let a = m
+        .call(
+            "POST",
+            "/api/comments",
+            Some(json!({"comments": "@[User:1] see", "commentable-type": "InvoiceHeader", "commentable-id": 5})),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.text);
+
+    // The index of invoice 5 holds only its comments.
+    let a = m.call("GET", "/api/invoices/5/comments", None).await;
+    let list = a.json();
+    let texts: Vec<&str> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|c| c["comments"].as_str())
+        .collect();
+    assert_eq!(texts, ["Looks right", "@[User:1] see"]);
+    // Show through its own parent only.
+    let a = m
+        .call("GET", &format!("/api/invoices/5/comments/{id}"), None)
+        .await;
+    assert_eq!(a.status, 200);
+    let a = m
+        .call("GET", &format!("/api/invoices/6/comments/{id}"), None)
+        .await;
+    assert_eq!(a.status, 404);
+    let a = m
+        .call("GET", &format!("/api/users/5/comments/{id}"), None)
+        .await;
+    assert_eq!(a.status, 404);
+    // A missing required element.
+    let a = m
+        .call("POST", "/api/invoices/5/comments", Some(json!({})))
+        .await;
+    assert_eq!(a.status, 400);
+    assert!(
+        a.errors("comment")[0].starts_with("/comments: "),
+        "{}",
+        a.text
+    );
+    // XML bodies, as the page's examples.
+    let a = m
+        .call_raw(
+            "POST",
+            "/api/requisitions/3/comments",
+            XML,
+            XML,
+            "<comment><comments>Approved</comments></comment>",
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    assert!(
+        a.text
+            .contains("<commentable-type>RequisitionHeader</commentable-type>"),
+        "{}",
+        a.text
+    );
+}
+
+#[tokio::test]
+async fn comment_attachments() {
+    let m = start(MockConfig {
+        rate_limit: None,
+        seed: Some(json!({"comments": [{
+            "id": 40,
+            "comments": "With files",
+            "commentable-type": "InvoiceHeader",
+            "commentable-id": 5,
+            "attachments": [
+                {"id": 1, "type": "file", "file": "invoice-5.pdf"},
+                {"id": 2, "type": "url", "url": "https://example.com/x"}
+            ]
+        }, {"id": 41, "comments": "Without"}]})),
+        ..MockConfig::default()
+    })
+    .await;
+    let a = m.call("GET", "/api/comments/40/attachments", None).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.json().as_array().map(Vec::len), Some(2));
+    let a = m
+        .call_raw("GET", "/api/comments/40/attachments", JSON, XML, "")
+        .await;
+    assert!(
+        a.text.contains(r#"<attachments type="array">"#),
+        "{}",
+        a.text
+    );
+
+    let a = m.call("GET", "/api/comments/40/attachments/1", None).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(
+        a.header("content-type").as_deref(),
+        Some("application/octet-stream")
+    );
+    assert_eq!(a.text, "invoice-5.pdf");
+
+    let a = m.call("GET", "/api/comments/40/attachments/2", None).await;
+    assert_eq!(a.status, 404);
+    assert_eq!(
+        a.errors("comment"),
+        ["Attachment does not have a file attached"]
+    );
+
+    for path in [
+        "/api/comments/40/attachments/3",
+        "/api/comments/999/attachments",
+        "/api/comments/abc/attachments",
+        "/api/comments/999/attachments/1",
+    ] {
+        let a = m.call("GET", path, None).await;
+        assert_eq!(a.status, 404, "{path}: {}", a.text);
+        assert_eq!(a.errors("comment").len(), 1, "{path}");
+    }
+    // A comment without attachments: [] in JSON.
+    let a = m.call("GET", "/api/comments/41/attachments", None).await;
+    assert_eq!((a.status, a.text.as_str()), (200, "[]"));
+}
+
+#[tokio::test]
+async fn filters_paging_order_and_shaping() {
+    let runs: Vec<Value> = (1..=60)
+        .map(|i| {
+            let status = ["pending", "running", "successful"][i % 3];
+            json!({
+                "id": i,
+                "status": status,
+                "records-processed": i * 10,
+                "created-at": format!("2021-03-18T{:02}:{:02}:00-07:00", 10 + i / 60, i % 60),
+                "integration": {"id": 100 + i % 2, "code": if i % 2 == 0 { "SAP-EVEN" } else { "SAP-ODD" }},
+            })
+        })
+        .collect();
+    let m = start(MockConfig {
+        rate_limit: None,
+        seed: Some(json!({"integration-runs": runs})),
+        ..MockConfig::default()
+    })
+    .await;
+    let ids = |a: &common::Answer| -> Vec<i64> {
+        a.json()
+            .as_array()
+            .unwrap_or_else(|| panic!("a list: {}", a.text))
+            .iter()
+            .filter_map(|r| r["id"].as_i64())
+            .collect()
+    };
+    let mr = &m;
+    let get = |q: &str| {
+        let path = format!("/api/integration_runs?{q}");
+        async move { mr.call("GET", &path, None).await }
+    };
+
+    // Paging: 50 at most.
+    assert_eq!(ids(&get("").await), (1..=50).collect::<Vec<_>>());
+    assert_eq!(ids(&get("limit=100").await).len(), 50);
+    assert_eq!(ids(&get("offset=55").await), (56..=60).collect::<Vec<_>>());
+    assert_eq!(ids(&get("limit=2&offset=10").await), [11, 12]);
+    // Order.
+    assert_eq!(
+        ids(&get("order_by=created_at&dir=desc&limit=3").await),
+        [60, 59, 58]
+    );
+    assert_eq!(
+        ids(&get("order_by=records_processed&dir=desc&limit=2").await),
+        [60, 59]
+    );
+    assert_eq!(ids(&get("dir=desc&limit=1").await), [60]);
+    // Filters, typed.
+    assert_eq!(ids(&get("id[gt]=57").await), [58, 59, 60]);
+    assert_eq!(ids(&get("id[lt_or_eq]=2").await), [1, 2]);
+    assert_eq!(ids(&get("records_processed[gt_or_eq]=590").await), [59, 60]);
+    assert_eq!(ids(&get("id[in]=3,9,100").await), [3, 9]);
+    assert_eq!(ids(&get("id[not_in]=1,2&limit=1").await), [3]);
+    assert_eq!(ids(&get("status=running&id[lt]=8").await), [1, 4, 7]);
+    assert_eq!(ids(&get("status[not_eq]=running&id[lt]=5").await), [2, 3]);
+    assert_eq!(ids(&get("status[starts_with]=succ&id[lt]=7").await), [2, 5]);
+    assert_eq!(ids(&get("status[ends_with]=ing&id[lt]=4").await), [1, 3]);
+    assert_eq!(ids(&get("status[contains]=unn&id[lt]=4").await), [1]);
+    // Datetimes compare as instants, whatever the offset.
+    assert_eq!(
+        ids(&get("created_at[gt]=2021-03-18T17:58:00%2B00:00").await),
+        [59, 60]
+    );
+    assert_eq!(ids(&get("created_at=2021-03-18T17:59:00Z").await), [59]);
+    // Associations.
+    assert_eq!(
+        ids(&get("integration[code]=SAP-EVEN&id[lt]=7").await),
+        [2, 4, 6]
+    );
+    assert_eq!(ids(&get("integration[id]=101&id[lt]=4").await), [1, 3]);
+    // Blank.
+    assert_eq!(ids(&get("total_records[blank]=true&limit=1").await), [1]);
+    assert!(ids(&get("total_records[blank]=false").await).is_empty());
+    assert_eq!(ids(&get("status[blank]=false&limit=1").await), [1]);
+
+    // Bad filters: 400 with a Coupa body.
+    for q in [
+        "created_at[contains]=2021",
+        "created_at[blank]=true",
+        "nope=1",
+        "id=abc",
+        "order_by=nope",
+        "limit=-1",
+        "dir=sideways",
+        "return_object=all",
+        "fields=id",
+        "integration=1",
+    ] {
+        let a = get(q).await;
+        assert_eq!(a.status, 400, "{q}: {}", a.text);
+        assert_eq!(a.errors("integration-run").len(), 1, "{q}");
+    }
+
+    // Shaping.
+    // `none` is for PUT and POST only (Coupa's API Return Formats page).
+    let a = get("id=1&return_object=none").await;
+    assert_eq!(a.status, 400, "{}", a.text);
+    assert!(a.errors("integration-run")[0].contains("PUT and POST"));
+    let a = get("id=1&return_object=shallow").await;
+    let one = &a.json()[0];
+    assert!(
+        one.get("integration").is_none() && one.get("created-by").is_none(),
+        "{one}"
+    );
+    assert_eq!(one["status"], "running");
+    let a = get("id=1&return_object=limited").await;
+    assert_eq!(a.json()[0]["integration"], json!({"id": 101}));
+    let a = get(r#"id=1&fields=["id",{"integration":["code"]}]"#).await;
+    assert_eq!(
+        a.json(),
+        json!([{"id": 1, "integration": {"code": "SAP-ODD"}}])
+    );
+    let a = m
+        .call(
+            "GET",
+            "/api/integration_runs/2?fields=[\"id\",\"status\"]",
+            None,
+        )
+        .await;
+    assert_eq!(a.json(), json!({"id": 2, "status": "successful"}));
+}
+
+#[tokio::test]
+async fn cso_events_bulk_writes_are_lenient() {
+    let m = start_default().await;
+    // Create: two valid, one invalid.
+    let a = m
+        .cso_call(
+            "POST",
+            "/api/events",
+            Some(json!({"events": [
+                {"market-id": "9220538753220565329", "name": "IT Hardware and Services 2021", "settings": {"currency": "USD"}},
+                {"market-id": "9220538753220565329", "state": "Bogus", "name": "Broken"},
+                {"market-id": "9220538753220565329", "state": "Setup", "name": "Services ONLY", "time-zone": "Europe/Stockholm"},
+            ]})),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    let v = a.json();
+    assert_eq!(v["added"], 2);
+    assert_eq!(
+        v["events"],
+        json!([{"id": "9220000000000000001"}, {"id": "9220000000000000002"}])
+    );
+    let result = v["result"].as_array().expect("result");
+    assert_eq!(
+        result[0],
+        json!({"type": "api.post.added", "description": "2 objects created."})
+    );
+    assert_eq!(result[1]["type"], "api.post.error");
+    assert!(
+        result[1]["description"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("/events/1/state: "),
+        "{v}"
+    );
+    let stored = m.server.records("events");
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[0]["event-number"], 1);
+    assert_eq!(stored[1]["event-number"], 2);
+
+    // Every item invalid: 400, nothing written.
+    let a = m
+        .cso_call(
+            "POST",
+            "/api/events",
+            Some(json!({"events": [{"id": "1"}, {"event-number": 4}]})),
+        )
+        .await;
+    assert_eq!(a.status, 400, "{}", a.text);
+    let msgs = a.errors("event");
+    assert!(
+        msgs.iter().any(|m| m.starts_with("/events/0/id: ")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("/events/1/event-number: ")),
+        "{msgs:?}"
+    );
+    assert_eq!(m.server.records("events").len(), 2);
+    let a = m
+        .cso_call("POST", "/api/events", Some(json!({"nothing": []})))
+        .await;
+    assert_eq!(a.status, 400, "{}", a.text);
+
+    // Bulk update: one existing, one unknown, one changing market-id (immutable).
+    let a = m
+        .cso_call(
+            "PUT",
+            "/api/events",
+            Some(json!({"events": [
+                {"id": "9220000000000000001", "state": "Active", "name": "IT Hardware and Services 2021-ABC"},
+                {"id": "9229999999999999999", "name": "Nobody"},
+                {"id": "9220000000000000002", "market-id": "1"},
+            ]})),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    let v = a.json();
+    assert_eq!(v["updated"], 1);
+    assert_eq!(
+        v["result"][0],
+        json!({"type": "api.put.updated", "description": "1 object updated."})
+    );
+    assert_eq!(v["result"].as_array().map(Vec::len), Some(3), "{v}");
+    let e = m
+        .server
+        .state()
+        .record("events", "9220000000000000001")
+        .expect("event");
+    assert_eq!(
+        (e["state"].as_str(), e["event-number"].as_i64()),
+        (Some("Active"), Some(1))
+    );
+
+    // Show, update one, list envelope.
+    let a = m
+        .cso_call("GET", "/api/events/9220000000000000002", None)
+        .await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.json()["name"], "Services ONLY");
+    let a = m
+        .cso_call(
+            "PUT",
+            "/api/events/9220000000000000002",
+            Some(json!({"description": "same market"})),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(
+        a.json(),
+        json!({"result": [{"type": "api.put.updated", "description": "1 object updated."}], "updated": 1})
+    );
+    let a = m.cso_call("GET", "/api/events?state=Active", None).await;
+    assert_eq!(a.status, 200);
+    let v = a.json();
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["events"][0]["id"], "9220000000000000001");
+    let a = m
+        .cso_call(
+            "GET",
+            "/api/events?limit=1&order_by=event_number&dir=desc",
+            None,
+        )
+        .await;
+    assert_eq!(
+        (
+            a.json()["total"].as_i64(),
+            a.json()["events"][0]["event-number"].as_i64()
+        ),
+        (Some(2), Some(2))
+    );
+
+    // Bulk delete, then delete one.
+    let a = m
+        .cso_call(
+            "DELETE",
+            "/api/events",
+            Some(json!({"events": [{"id": "9220000000000000001"}, {"id": "9220000000000000009"}]})),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    let v = a.json();
+    assert_eq!(v["deleted"], 1);
+    assert_eq!(
+        v["result"][0],
+        json!({"type": "event.deleted.logMsg", "description": "The event IT Hardware and Services 2021-ABC was deleted."})
+    );
+    let a = m
+        .cso_call("DELETE", "/api/events/9220000000000000002", None)
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.json()["deleted"], 1);
+    let a = m
+        .cso_call("DELETE", "/api/events/9220000000000000002", None)
+        .await;
+    assert_eq!(a.status, 404);
+    assert!(m.server.records("events").is_empty());
+    let a = m.cso_call("GET", "/api/events", None).await;
+    assert_eq!(a.json(), json!({"total": 0, "events": []}));
+
+    // The next event keeps counting.
+    let a = m
+        .cso_call(
+            "POST",
+            "/api/events",
+            Some(json!({"events": [{"name": "Later"}]})),
+        )
+        .await;
+    assert_eq!(a.json()["events"], json!([{"id": "9220000000000000003"}]));
+    assert_eq!(m.server.records("events")[0]["event-number"], 3);
+}
+
+#[tokio::test]
+async fn cso_speaks_xml_too() {
+    let m = start_default().await;
+    let body = r#"<event-bulk-request><events type="array"><event><name>X</name><market-id>42</market-id></event></events></event-bulk-request>"#;
+    let a = common::answer(
+        m.http
+            .post(m.cso("/api/events"))
+            .header("X-CSO-API-KEY", "mock-cso-key")
+            .header("Content-Type", XML)
+            .header("Accept", XML)
+            .body(body),
+    )
+    .await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    assert!(
+        a.text.contains("<added type=\"integer\">1</added>"),
+        "{}",
+        a.text
+    );
+    let a = common::answer(
+        m.http
+            .get(m.cso("/api/events"))
+            .header("X-CSO-API-KEY", "mock-cso-key")
+            .header("Accept", XML),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert!(
+        a.text.contains("<total type=\"integer\">1</total>"),
+        "{}",
+        a.text
+    );
+    assert!(a.text.contains("<market-id>42</market-id>"), "{}", a.text);
+}
+
+#[tokio::test]
+async fn delegations_are_read_only_and_served_from_the_seed() {
+    let m = start(MockConfig {
+        rate_limit: None,
+        seed: Some(json!({"delegations": [{
+            "id": 3,
+            "reason": "Vacation",
+            "start-date": "2021-03-18T00:00:00-07:00",
+            "end-date": "2021-03-25T00:00:00-07:00",
+            "approval-delegate": true,
+            "delegator": {"id": 272, "login": "boss"},
+            "delegate": {"id": 273, "login": "deputy"},
+        }]})),
+        ..MockConfig::default()
+    })
+    .await;
+    let a = m
+        .call("GET", "/api/delegations?approval_delegate=true", None)
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    let v = a.json();
+    assert_eq!(v[0]["reason"], "Vacation");
+    assert_eq!(
+        v[0]["created-by"]["login"], "api-user",
+        "seeds get assigned elements"
+    );
+    let a = m
+        .call("GET", "/api/delegations?delegator[login]=boss", None)
+        .await;
+    assert_eq!(a.json().as_array().map(Vec::len), Some(1), "{}", a.text);
+    let a = m
+        .call("GET", "/api/delegations?start_date[gt]=2021-03-18", None)
+        .await;
+    assert_eq!(a.json().as_array().map(Vec::len), Some(1), "{}", a.text);
+    let a = m.call("POST", "/api/delegations", Some(json!({}))).await;
+    assert_eq!(a.status, 405);
+}
