@@ -5,10 +5,10 @@
 //!
 //! # Schema notes
 //!
-//! - The element table's eight columns collapsed into rows of two to four cells; each row was re-aligned against the English column order and corrections.md.
-//! - The table's paths write parameters as ":invoice_id"; they are written in braces here. Each route's action is named for its parent (create-for-invoice, ...) because the page calls all five rows of a kind "作成" (create), "インデックス" (index) or "表示" (show). The parent's Coupa type (InvoiceHeader, ExpenseReport, OrderHeader, User, RequisitionHeader) and id are bound to commentable-type and commentable-id.
+//! - The table's paths write parameters as ":invoice_id" and ":id"; they are written in braces here. Each route's action is named for its parent (create-for-invoice, ...) because the page names all five rows of a kind "create", "index" or "show". The parent's Coupa type (InvoiceHeader, ExpenseReport, OrderHeader, User, RequisitionHeader) and id are bound to commentable-type and commentable-id.
 //! - The page's text adds three routes that its table lacks: POST /api/comments (the payload names the commentable), and the attachments of a comment at /api/comments/{id}/attachments and /api/comments/{id}/attachments/{attachment_id}.
 //! - The page's example POST bodies are XML; they are among the golden payloads of the tests.
+//! - The page names no OAuth scope. core.comment.read and core.comment.write are the scopes Coupa's R39 Swagger definitions list for reading and for changing comments.
 /// A comment on a Coupa document (an invoice, expense report, purchase order, user or requisition). Use the API to create and read comments, and to read their attachments.
 ///
 /// On the wire: `comment`.
@@ -19,7 +19,7 @@ pub struct Comment {
     ///
     /// Wire name `attachments`; returned only (not accepted in requests).
     ///
-    /// Schema note: The row reads "attachments | attachments | yes | 該当なし" (not applicable): one "yes", read as api-out (corrections.md), and no data type; the type is a list of Attachment objects, read through the attachment routes.
+    /// Schema note: The page marks it api-out only and gives its data type as "N/A". The type is a list of Attachment objects, which the attachment routes of the page's text read.
     #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::attachment::Attachment>>,
     /// The id of the document the comment is on.
@@ -31,7 +31,7 @@ pub struct Comment {
     ///
     /// Wire name `commentable-type`; sent and returned; at most 255 characters.
     ///
-    /// Schema note: The page lists no allowed values; the values seen are kept in the description rather than as a closed list, so a commentable type the page does not show is not rejected.
+    /// Schema note: The page lists no allowable values. The values are kept in the description rather than as a closed list, so a commentable type not named here is not rejected: InvoiceHeader is the one of the page's POST example, the others are Coupa's types of the other parents of the page's routes.
     #[serde(
         rename = "commentable-type",
         default,
@@ -42,35 +42,31 @@ pub struct Comment {
     ///
     /// Wire name `comment-type`; internal (neither sent nor returned); at most 255 characters.
     ///
-    /// Schema note: The row has no "yes" at all; corrections.md calls the element internal.
+    /// Schema note: The page marks it neither api-in nor api-out and says it is for Coupa's internal use only.
     #[serde(rename = "comment-type", default, skip_serializing_if = "Option::is_none")]
     pub comment_type: Option<String>,
     /// The text of the comment. Mention a user by writing @\[User:{id}\] in it.
     ///
     /// Wire name `comments`; sent and returned; required on create.
-    ///
-    /// Schema note: The page translates the wire name (コメント). Its row shows api-in and api-out; corrections.md adds that the element is required on create.
     #[serde(rename = "comments", default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// When Coupa created the comment, as YYYY-MM-DDTHH:MM:SS+HH:MM (date, time and UTC offset).
     ///
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     ///
-    /// Schema note: The page translates the wire name (作成日時).
+    /// Schema note: The page gives the format as YYYY-MM-DDTHH:MM:SS+HH:MMZ. The Z after the offset is left out here: the value ends in its UTC offset, as the example values on the Delegates API page do (2021-03-18T11:20:50-07:00).
     #[serde(rename = "created-at", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// The user who created the comment.
     ///
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     ///
-    /// Schema note: The page's type is User; Coupa sends the short user object.
+    /// Schema note: The page's type is User; Coupa sends the short user object (UserSimple in Coupa's R39 Swagger).
     #[serde(rename = "created-by", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::short_user::ShortUser>,
     /// Coupa's unique identifier of the comment.
     ///
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    ///
-    /// Schema note: The page's description says "the user's" unique identifier, a translation slip.
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The reason code of the comment.
@@ -81,20 +77,20 @@ pub struct Comment {
     /// Whether the comment is shown to the supplier.
     ///
     /// Wire name `to-supplier`; sent and returned.
-    ///
-    /// Schema note: One "yes" survives in the row. Showing a comment to the supplier is chosen when the comment is posted, so the element is read as api-in and api-out rather than rejected on input.
     #[serde(rename = "to-supplier", default, skip_serializing_if = "Option::is_none")]
     pub to_supplier: Option<bool>,
-    /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// When the comment last changed, set by Coupa, as YYYY-MM-DDTHH:MM:SS+HH:MM (date, time and UTC offset).
     ///
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
+    ///
+    /// Schema note: The page gives the format as YYYY-MM-DDTHH:MM:SS+HH:MMZ. The Z after the offset is left out here: the value ends in its UTC offset, as the example values on the Delegates API page do (2021-03-18T11:20:50-07:00).
     #[serde(rename = "updated-at", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// The user who last updated the comment.
     ///
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     ///
-    /// Schema note: The page's type is User; Coupa sends the short user object.
+    /// Schema note: The page's type is User; Coupa sends the short user object (UserSimple in Coupa's R39 Swagger).
     #[serde(rename = "updated-by", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::short_user::ShortUser>,
 }
@@ -273,7 +269,7 @@ impl CommentQuery {
     pub fn comments(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("comments", filter))
     }
-    ///Filters on `created-at` (`created_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    ///Filters on `created-at` (`created_at`): When Coupa created the comment, as YYYY-MM-DDTHH:MM:SS+HH:MM (date, time and UTC offset).
     pub fn created_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("created-at", filter))
     }
@@ -293,7 +289,7 @@ impl CommentQuery {
     pub fn to_supplier(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("to-supplier", filter))
     }
-    ///Filters on `updated-at` (`updated_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    ///Filters on `updated-at` (`updated_at`): When the comment last changed, set by Coupa, as YYYY-MM-DDTHH:MM:SS+HH:MM (date, time and UTC offset).
     pub fn updated_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("updated-at", filter))
     }

@@ -5,7 +5,7 @@
 //!
 //! # Schema notes
 //!
-//! - The elements are the keys of default-currency in the Delegations page's example.
+//! - The elements are the keys of default-currency in the Delegates API page's example response.
 /// A currency, as a user's default-currency carries it.
 ///
 /// On the wire: `currency`.

@@ -5,8 +5,8 @@
 //!
 //! # Schema notes
 //!
-//! - The page is a draft ("本内容はリリースノートv2の確定前のドラフト"). Every element is api-out only: the API has no write action.
-//! - corrections.md names no scope for delegations; of the scopes it lists, core.user.read is the one that reads users and their delegations.
+//! - Every element is api-out only, as the page marks them: the API has no write action.
+//! - The page names no OAuth scope. Of the scopes Coupa's R39 Swagger definitions list, none names delegations; core.user.read, which reads users, is the one that reads users' delegations.
 //! - The example response is one delegation object although the action returns every delegation; clients accept a single object where a list is expected, so the example reads as a list of one.
 /// A delegation: a user (the delegator) hands approval, receiving, invoice-requesting or review duties to another user (the delegate) for a period. Read-only: third-party systems retrieve the delegations Coupa holds.
 ///
@@ -23,16 +23,18 @@ pub struct Delegation {
         skip_serializing_if = "Option::is_none"
     )]
     pub approval_delegate: Option<bool>,
-    /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// When Coupa created the delegation, as YYYY-MM-DDTHH:MM:SS+HH:MM (date, time and UTC offset).
     ///
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
+    ///
+    /// Schema note: The page gives the format as YYYY-MM-DDTHH:MM:SS+HH:MMZ. The Z after the offset is left out here: the value ends in its UTC offset, as the values of the page's example response do (2021-03-18T11:20:50-07:00).
     #[serde(rename = "created-at", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// The user who created the delegation.
     ///
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     ///
-    /// Schema note: The page's type is User; its example shows the short user object.
+    /// Schema note: The page's type links the Users API page; its example response shows the short user object.
     #[serde(rename = "created-by", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::short_user::ShortUser>,
     /// The user who acts for the delegator.
@@ -48,15 +50,13 @@ pub struct Delegation {
     /// The user whose duties are delegated.
     ///
     /// Wire name `delegator`; returned only (not accepted in requests); required on create.
-    ///
-    /// Schema note: The page's description "代理人" is the delegator.
     #[serde(rename = "delegator", default, skip_serializing_if = "Option::is_none")]
     pub delegator: Option<crate::user::User>,
     /// The delegator's user id.
     ///
     /// Wire name `delegator-id`; returned only (not accepted in requests).
     ///
-    /// Schema note: The page's data type cell is empty; the example sends an integer (272).
+    /// Schema note: The page's data type cell is empty; its example response sends an integer (272).
     #[serde(rename = "delegator-id", default, skip_serializing_if = "Option::is_none")]
     pub delegator_id: Option<i64>,
     /// When the delegation ends.
@@ -106,16 +106,18 @@ pub struct Delegation {
     /// Wire name `start-date`; returned only (not accepted in requests); required on create.
     #[serde(rename = "start-date", default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
-    /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// When the delegation last changed, set by Coupa, as YYYY-MM-DDTHH:MM:SS+HH:MM (date, time and UTC offset).
     ///
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
+    ///
+    /// Schema note: The page gives the format as YYYY-MM-DDTHH:MM:SS+HH:MMZ. The Z after the offset is left out here: the value ends in its UTC offset, as the values of the page's example response do (2021-03-18T11:20:50-07:00).
     #[serde(rename = "updated-at", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// The user who last updated the delegation.
     ///
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     ///
-    /// Schema note: The page's type is User; its example shows the short user object.
+    /// Schema note: The page's type links the Users API page; its example response shows the short user object.
     #[serde(rename = "updated-by", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::short_user::ShortUser>,
 }
@@ -338,7 +340,7 @@ impl DelegationQuery {
     pub fn approval_delegate(self, filter: coupa_runtime::query::BoolFilter) -> Self {
         Self(self.0.filter("approval-delegate", filter))
     }
-    ///Filters on `created-at` (`created_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    ///Filters on `created-at` (`created_at`): When Coupa created the delegation, as YYYY-MM-DDTHH:MM:SS+HH:MM (date, time and UTC offset).
     pub fn created_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("created-at", filter))
     }
@@ -393,7 +395,7 @@ impl DelegationQuery {
     pub fn start_date(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("start-date", filter))
     }
-    ///Filters on `updated-at` (`updated_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    ///Filters on `updated-at` (`updated_at`): When the delegation last changed, set by Coupa, as YYYY-MM-DDTHH:MM:SS+HH:MM (date, time and UTC offset).
     pub fn updated_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("updated-at", filter))
     }

@@ -5,7 +5,7 @@
 //!
 //! # Schema notes
 //!
-//! - The shape of the page's "イベントのGET応答" example.
+//! - The shape of the page's "Events GET Response" example.
 /// What GET /api/events answers (CSO): how many events there are, and the events.
 ///
 /// On the wire: `event-list`.

@@ -5,7 +5,7 @@
 //!
 //! # Schema notes
 //!
-//! - The Japanese table has no api-in column (its headings are field name, description, required, unique, allowed values, out, type); api-in is read from the page's create and update examples and its sentence "you can update all fields except event-number and market-id".
+//! - The page writes the path parameter as ":id"; the paths here write it "{id}".
 //! - Null values are omitted from CSO responses (the page's note); the models leave out absent values when writing.
 //! - Updates are lenient: one event of a bulk update may fail while the others succeed. Update and delete need the event's id.
 /// A sourcing event of Coupa Sourcing Optimization (CSO). Use the API to create, update, delete or query events, one at a time or in bulk.
@@ -18,21 +18,19 @@ pub struct Event {
     ///
     /// Wire name `id`; returned only (not accepted in requests); unique; at most 19 characters; a string of digits; assigned by Coupa on create.
     ///
-    /// Schema note: The page's type is "整数" (integer), but every example sends the id as a string of digits ("9219595375673293031", beyond JavaScript's safe integers); corrections.md: strings of up to 19 digits. Bulk updates and deletes name events by id (the resource's key).
+    /// Schema note: The page's type is integer, but every example on the page sends the id as a string of digits ("9219595375673293031", beyond JavaScript's safe integers), so it is a string of digits here, at most 19 long (the digits of a 64-bit integer, as long as the examples' ids). Bulk updates and deletes name events by id (the resource's key).
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The id of the market the event belongs to. Once set, it cannot be changed.
+    /// The market the event belongs to, by id. It cannot change once it is set.
     ///
     /// Wire name `market-id`; sent and returned; cannot change once set; at most 19 characters; a string of digits.
     ///
-    /// Schema note: The page marks market-id unique, yet its own list example (events 9219592828238410706 and 9219594228963465852) and create example carry two events with the same market-id. The examples win: market-id is not unique here. Its type "string型" is a string of digits like id.
+    /// Schema note: The page marks market-id unique, yet its own list example (events 9219592828238410706 and 9219594228963465852) and create example carry two events with the same market-id. The examples win: market-id is not unique here. The page types it string; its values are strings of digits like id's, so it is typed like id. The page says it cannot be modified once set: it is immutable.
     #[serde(rename = "market-id", default, skip_serializing_if = "Option::is_none")]
     pub market_id: Option<String>,
     /// The status or current phase of the event.
     ///
     /// Wire name `state`; sent and returned; allowed values `Setup`, `Active`, `Terminated`.
-    ///
-    /// Schema note: The page says the values are case-sensitive (大文字/小文字の区別あり).
     #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<EventState>,
     /// The name of the event.
@@ -58,7 +56,7 @@ pub struct Event {
     ///
     /// Wire name `event-number`; returned only (not accepted in requests); unique; cannot change once set; assigned by Coupa in increasing order.
     ///
-    /// Schema note: The row shows unique and out. "You can update all fields except event-number and market-id": it is immutable, and Coupa assigns it.
+    /// Schema note: The page marks it unique and api-out only, and describes it as an incremental value: Coupa assigns it in sequence, and it is immutable.
     #[serde(rename = "event-number", default, skip_serializing_if = "Option::is_none")]
     pub event_number: Option<i64>,
     /// The event's time zone, an IANA zone name (Europe/Stockholm).
@@ -70,7 +68,7 @@ pub struct Event {
     ///
     /// Wire name `settings`; sent and returned.
     ///
-    /// Schema note: The page's type is "文字列" (string), but every example sends an object ({"currency": "USD"}); the examples win.
+    /// Schema note: The page's type is string, but every example on the page sends an object ({"currency": "USD"}); the examples win.
     #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<crate::event_settings::EventSettings>,
 }
@@ -259,7 +257,7 @@ impl EventQuery {
     pub fn id(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("id", filter))
     }
-    ///Filters on `market-id` (`market_id`): The id of the market the event belongs to.
+    ///Filters on `market-id` (`market_id`): The market the event belongs to, by id.
     pub fn market_id(self, filter: coupa_runtime::query::TextFilter) -> Self {
         Self(self.0.filter("market-id", filter))
     }
@@ -597,8 +595,6 @@ impl coupa_runtime::Endpoint for Delete {
 /// `GET /api/events/{id}`: Show one event.
 ///
 /// Action `show` of [`Event`] on the CSO API (`X-CSO-API-KEY`).
-///
-/// Schema note: The page writes ":id".
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     ///Path parameter `{id}`: The event's id.

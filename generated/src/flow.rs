@@ -5,7 +5,7 @@
 //!
 //! # Schema notes
 //!
-//! - The French page types the element "Flux" and describes nothing more; corrections.md calls it an object Coupa does not describe further. It is left open: every key is kept as it arrives.
+//! - The Integration Runs page types its flow element as "Flow" and describes the object nowhere. It is left open: every key is kept as it arrives.
 /// The flow an integration run belongs to. Coupa does not describe the object further.
 ///
 /// Coupa leaves this object open: every key is kept as it arrives.

@@ -5,8 +5,10 @@
 //!
 //! # Schema notes
 //!
-//! - No page of the five has an Integration table. The elements are corrections.md's; the French runs page shows one of them ("intégration Standard boolean", an attribute of the nested object).
-//! - A run or an error refers to its integration by any identifying element (the guides send only {"code": "..."}), so no element is required here.
+//! - The Integration Runs and Integration Error pages link this page for their integration element; the elements are this page's, as an integration nested in a run or an error. (The Integration Runs page also prints one of them, "integration | Standard | boolean".)
+//! - The page marks business-object, code, direction, end-system, end-system-type and name required. A run or an error refers to its integration by any identifying element (Coupa's integration guides send only {"code": "..."}), so no element is required here.
+//! - On the rows of end-system-type and integration-type the allowable values sit one column early (under Unique) and the type one column late; they are read as allowed values, api-in, api-out and a string.
+//! - Not transcribed yet: the page's lengths (every string is string(255) there) and its created-at, updated-at, created_by and updated_by rows. The models ignore those elements when Coupa sends them (Preserved keeps them).
 /// An integration: the definition of a flow of data between Coupa and another system. Integration runs and integration errors refer to it, usually by its code.
 ///
 /// On the wire: `integration`.
@@ -17,7 +19,7 @@ pub struct Integration {
     ///
     /// Wire name `id`; sent and returned.
     ///
-    /// Schema note: Not in corrections.md's list. Every Coupa object carries an id and a reference may name the integration by it, so it is accepted rather than rejected.
+    /// Schema note: The page marks id api-out only. A reference may name the integration by its id, so it is accepted on input here rather than refused.
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The integration's code, unique in the instance.
@@ -47,8 +49,6 @@ pub struct Integration {
     /// True for an integration Coupa ships as standard.
     ///
     /// Wire name `standard`; returned only (not accepted in requests).
-    ///
-    /// Schema note: The French runs page prints this row as "intégration Standard boolean ... Non" (not api-in).
     #[serde(rename = "standard", default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<bool>,
     /// Which way the data flows.

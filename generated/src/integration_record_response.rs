@@ -5,7 +5,8 @@
 //!
 //! # Schema notes
 //!
-//! - The errors page names the type (its responses row) without a table; the elements are corrections.md's: response-code, response-message, plus id and timestamps.
+//! - The Integration Error API page links this page for its responses element. On the rows of created-at and updated-at the "yes" sits under Unique and "datetime" under Allowable Value; they are read as api-out and datetime, like the same rows on Coupa's other pages.
+//! - Not transcribed yet: the page's created-by and updated-by rows. The models ignore those elements when Coupa sends them (Preserved keeps them).
 /// A response from the external system about one record of an integration error.
 ///
 /// On the wire: `integration-record-response`.
@@ -17,12 +18,12 @@ pub struct IntegrationRecordResponse {
     /// Wire name `id`; returned only (not accepted in requests).
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// When Coupa created the response (date, time and UTC offset).
     ///
     /// Wire name `created-at`; returned only (not accepted in requests).
     #[serde(rename = "created-at", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// When the response last changed, set by Coupa (date, time and UTC offset).
     ///
     /// Wire name `updated-at`; returned only (not accepted in requests).
     #[serde(rename = "updated-at", default, skip_serializing_if = "Option::is_none")]
@@ -131,11 +132,11 @@ impl IntegrationRecordResponseQuery {
     pub fn id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("id", filter))
     }
-    ///Filters on `created-at` (`created_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    ///Filters on `created-at` (`created_at`): When Coupa created the response (date, time and UTC offset).
     pub fn created_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("created-at", filter))
     }
-    ///Filters on `updated-at` (`updated_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    ///Filters on `updated-at` (`updated_at`): When the response last changed, set by Coupa (date, time and UTC offset).
     pub fn updated_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("updated-at", filter))
     }

@@ -5,60 +5,57 @@
 //!
 //! # Schema notes
 //!
-//! - The French element table's header ("Type, API dans, Sortie API, Obligatoire, Longueur, Valeurs admissibles") does not match its rows; each row was re-aligned against the English column order (element, description, required, unique, allowed values, api-in, api-out, data type).
-//! - The rows "intégration Standard boolean", "integrationError document_type string(255)", "integrationError id_document", "integrationError document_status" and "integrationError document_revision" (each printed twice) are attributes of the nested Integration and IntegrationError objects, not elements of a run; they are described in shapes/integration.yaml and integration_errors.yaml.
-//! - The French page lists neither created-by nor updated-by; corrections.md lists both as user elements returned by the API.
+//! - The page's element table is headed Element, Description, Type, API In, API Out, Required, Length, Allowable Values, but its rows do not follow that header. Each row is read in the column order of Coupa's other element tables (element, description, required, unique, allowed values, api-in, api-out, data type): the rows of end-time, flow, records-processed, start-time and total-records end in two "yes" cells and a type, read as api-in, api-out and the data type; created-at, id, status and updated-at carry only the api-out "yes"; integration also has the required "yes".
+//! - The rows "integration | Standard | boolean" and "integrationError | document_type", "document_id", "document_status" and "document_revision" (each printed twice) are elements of the nested Integration and IntegrationError objects, not of a run; they are described in shapes/integration.yaml and integration_errors.yaml.
+//! - The page writes the path parameter as ":id"; the paths here write it "{id}".
+//! - The page names no OAuth scope. core.integration.read and core.integration.write are the scopes Coupa's R39 Swagger definitions list for reading and for changing integrations.
 /// An integration run: one execution of an integration. Use the API to create, query or update an integration run, and to move it through its statuses.
 ///
 /// On the wire: `integration-run`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "integration-run")]
 pub struct IntegrationRun {
-    /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// When Coupa created the run, as YYYY-MM-DDTHH:MM:SS+HH:MM (date, time and UTC offset).
     ///
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
+    ///
+    /// Schema note: The page gives the format as YYYY-MM-DDTHH:MM:SS+HH:MMZ. The Z after the offset is left out here: the value ends in its UTC offset, as the example values on the Delegates API page do (2021-03-18T11:20:50-07:00).
     #[serde(rename = "created-at", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// The user who created the run.
     ///
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     ///
-    /// Schema note: Not on the French page; corrections.md lists it. Coupa sends the short user object.
+    /// Schema note: Not in the page's table. Coupa's R39 Swagger definition of IntegrationRun has it, as the short user object (UserSimple) that Coupa sends for created-by on its other pages.
     #[serde(rename = "created-by", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::short_user::ShortUser>,
     /// When the run ended.
     ///
     /// Wire name `end-time`; sent and returned.
-    ///
-    /// Schema note: The French row reads "heure de fin end_time"; the wire name is end-time.
     #[serde(rename = "end-time", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<coupa_runtime::DateTime>,
     /// The flow the run belongs to; an object Coupa does not describe further.
     ///
     /// Wire name `flow`; sent and returned.
-    ///
-    /// Schema note: The French "flux" (type "Flux") is the element flow (corrections.md).
     #[serde(rename = "flow", default, skip_serializing_if = "Option::is_none")]
     pub flow: Option<crate::flow::Flow>,
     /// Coupa's unique identifier.
     ///
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    ///
-    /// Schema note: The French row spells it "iD".
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The integration this run executes.
     ///
     /// Wire name `integration`; sent and returned; required on create.
     ///
-    /// Schema note: The integration guides create a run with {"integration": {"code": "..."}}: the integration is referenced by its code.
+    /// Schema note: Coupa's integration guides (the "Create Integration Run" step of Invoices Integration into your ERP) create a run with {"integration": {"code": "..."}}: the integration is referenced by its code.
     #[serde(rename = "integration", default, skip_serializing_if = "Option::is_none")]
     pub integration: Option<crate::integration::Integration>,
     /// The errors recorded during the run.
     ///
     /// Wire name `integration-errors`; returned only (not accepted in requests).
     ///
-    /// Schema note: The French row's type cell reads "chaîne" (string) before "IntegrationError"; the element is a list of IntegrationError objects (corrections.md).
+    /// Schema note: The row reads "integration-errors | integration_errors | string | | | | yes | IntegrationError", the last cell a link to the Integration Error API page. The "string" sits under the page's Type heading and is not the element's type: the element is the list of the run's IntegrationError objects, returned only (an array of IntegrationError in Coupa's R39 Swagger definition of IntegrationRun).
     #[serde(
         rename = "integration-errors",
         default,
@@ -68,8 +65,6 @@ pub struct IntegrationRun {
     /// How many records the run has processed.
     ///
     /// Wire name `records-processed`; sent and returned.
-    ///
-    /// Schema note: The French row reads "traités par les dossiers records_processed"; the wire name is records-processed.
     #[serde(
         rename = "records-processed",
         default,
@@ -85,14 +80,14 @@ pub struct IntegrationRun {
     ///
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters; allowed values `pending`, `running`, `paused`, `successful`, `failed`.
     ///
-    /// Schema note: The French row gives only "statut de la transaction ... oui chaîne" (out, string). The length and the five lower-case values are the English page's (corrections.md); the status actions set them.
+    /// Schema note: The row gives only api-out and the type "string". The length 255 is that of Coupa's R39 Swagger definition of IntegrationRun (string(255)). The five values are the statuses the page's action table names: create starts a run as pending, and run, pause, pending, success and fail set running, paused, pending, successful and failed.
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<IntegrationRunStatus>,
     /// How many records the run will process.
     ///
     /// Wire name `total-records`; also read as `total_records`; sent and returned.
     ///
-    /// Schema note: The integration guides send {"total_records": N} with PUT .../run, so the snake_case key is accepted on input.
+    /// Schema note: Coupa's integration guides send {"total_records": N} with PUT .../run (the "Start Integration Run" step of Invoices Integration into your ERP), so the snake_case key is accepted on input.
     #[serde(
         rename = "total-records",
         alias = "total_records",
@@ -100,18 +95,18 @@ pub struct IntegrationRun {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_records: Option<i64>,
-    /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// When the run last changed, set by Coupa, as YYYY-MM-DDTHH:MM:SS+HH:MM (date, time and UTC offset).
     ///
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     ///
-    /// Schema note: The French row reads "mis-à-jour à".
+    /// Schema note: The page gives the format as YYYY-MM-DDTHH:MM:SS+HH:MMZ. The Z after the offset is left out here: the value ends in its UTC offset, as the example values on the Delegates API page do (2021-03-18T11:20:50-07:00).
     #[serde(rename = "updated-at", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// The user who last updated the run.
     ///
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     ///
-    /// Schema note: Not on the French page; corrections.md lists it.
+    /// Schema note: Not in the page's table; like created-by, Coupa's R39 Swagger definition of IntegrationRun has it.
     #[serde(rename = "updated-by", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::short_user::ShortUser>,
 }
@@ -351,7 +346,7 @@ impl IntegrationRunQuery {
     pub fn new() -> Self {
         Self::default()
     }
-    ///Filters on `created-at` (`created_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    ///Filters on `created-at` (`created_at`): When Coupa created the run, as YYYY-MM-DDTHH:MM:SS+HH:MM (date, time and UTC offset).
     pub fn created_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("created-at", filter))
     }
@@ -394,7 +389,7 @@ impl IntegrationRunQuery {
     pub fn total_records(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("total-records", filter))
     }
-    ///Filters on `updated-at` (`updated_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    ///Filters on `updated-at` (`updated_at`): When the run last changed, set by Coupa, as YYYY-MM-DDTHH:MM:SS+HH:MM (date, time and UTC offset).
     pub fn updated_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("updated-at", filter))
     }
@@ -540,8 +535,6 @@ impl IntegrationRun {
 /// `POST /api/integration_runs`: Create an integration run in the pending status.
 ///
 /// Action `create` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`. Sets `status` to `pending`.
-///
-/// Schema note: The French verb "PUBLIER" is POST.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
@@ -583,8 +576,6 @@ impl coupa_runtime::Endpoint for Create {
 /// `PUT /api/integration_runs/{id}/fail`: Set the integration run's status to failed.
 ///
 /// Action `fail` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`. Sets `status` to `failed`.
-///
-/// Schema note: The page writes ":id"; the French verb "METTRE" is PUT.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fail {
     ///Path parameter `{id}`: The integration run's id.
@@ -753,8 +744,6 @@ impl coupa_runtime::Endpoint for Pause {
 /// `PUT /api/integration_runs/{id}/pending`: Set the integration run's status to pending.
 ///
 /// Action `pending` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`. Sets `status` to `pending`.
-///
-/// Schema note: The French page translates the path segment ("/:id/en attente"); the path is /{id}/pending.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pending {
     ///Path parameter `{id}`: The integration run's id.
@@ -813,7 +802,7 @@ impl coupa_runtime::Endpoint for Pending {
 ///
 /// Action `run` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`. Sets `status` to `running`.
 ///
-/// Schema note: The integration guides send {"total_records": N} with this action, so it takes an optional body.
+/// Schema note: Coupa's integration guides send {"total_records": N} with this action (the "Start Integration Run" step of Invoices Integration into your ERP), so it takes an optional body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Run {
     ///Path parameter `{id}`: The integration run's id.
@@ -964,7 +953,7 @@ impl coupa_runtime::Endpoint for Success {
 ///
 /// Action `patch` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`.
 ///
-/// Schema note: The page names both the PATCH and the PUT row "mettre à jour" (update); the PATCH row is named patch.
+/// Schema note: The page names both the PATCH and the PUT row "update"; the PATCH row is named patch so every action has its own name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Patch {
     ///Path parameter `{id}`: The integration run's id.

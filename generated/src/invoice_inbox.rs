@@ -5,7 +5,7 @@
 //!
 //! # Schema notes
 //!
-//! - The elements are the keys of allowed-invoice-inboxes in the Delegations page's example.
+//! - The elements are the keys of allowed-invoice-inboxes in the Delegates API page's example response.
 /// An invoice inbox a user may use.
 ///
 /// On the wire: `allowed-invoice-inbox`.

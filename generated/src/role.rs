@@ -5,7 +5,7 @@
 //!
 //! # Schema notes
 //!
-//! - The elements are the keys of the role objects in the Delegations page's example.
+//! - The elements are the keys of the role objects in the Delegates API page's example response.
 /// A security role of a user (Admin, User, Buyer, ...).
 ///
 /// On the wire: `role`.
@@ -17,12 +17,12 @@ pub struct Role {
     /// Wire name `id`; returned only (not accepted in requests).
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// When Coupa created the role (date, time and UTC offset).
     ///
     /// Wire name `created-at`; returned only (not accepted in requests).
     #[serde(rename = "created-at", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// When the role last changed, set by Coupa (date, time and UTC offset).
     ///
     /// Wire name `updated-at`; returned only (not accepted in requests).
     #[serde(rename = "updated-at", default, skip_serializing_if = "Option::is_none")]
@@ -179,11 +179,11 @@ impl RoleQuery {
     pub fn id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("id", filter))
     }
-    ///Filters on `created-at` (`created_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    ///Filters on `created-at` (`created_at`): When Coupa created the role (date, time and UTC offset).
     pub fn created_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("created-at", filter))
     }
-    ///Filters on `updated-at` (`updated_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    ///Filters on `updated-at` (`updated_at`): When the role last changed, set by Coupa (date, time and UTC offset).
     pub fn updated_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("updated-at", filter))
     }

@@ -5,8 +5,8 @@
 //!
 //! # Schema notes
 //!
-//! - The keys are those of the created-by and updated-by objects in the Delegations page's example. Coupa may cut a user down further (even to just login), so every element may be absent.
-//! - The example only shows null for gpo-entity; like Coupa's Users API, it is an object left open here.
+//! - The keys are those of the created-by and updated-by objects in the Delegates API page's example response. Coupa may cut a user down further (even to just login), so every element may be absent.
+//! - The example only shows null for gpo-entity; like Coupa's Users API (/users) page, it is an object left open here.
 /// The short user object Coupa sends for created-by, updated-by and other references to a user: its id, login, names and email.
 ///
 /// On the wire: `user`.

@@ -5,8 +5,8 @@
 //!
 //! # Schema notes
 //!
-//! - The elements are the keys of the delegator and delegate objects in the Delegations page's example, in the example's order. The page shows no element table for users: each element's type is read from the example's values and, where the example only shows null or \[\], from Coupa's Users API (objects it leaves open are typed object).
-//! - api-in marks what Coupa's Users API accepts; on these pages users only appear in responses.
+//! - The elements are the keys of the delegator and delegate objects in the Delegates API page's example response, in the example's order. The page shows no element table for users: each element's type is read from the example's values and, where the example only shows null or \[\], from Coupa's Users API (/users) page (objects it leaves open are typed object).
+//! - api-in marks what Coupa's Users API (/users) page accepts; on these pages users only appear in responses.
 /// A Coupa user, as the delegator and delegate of a delegation carry it.
 ///
 /// On the wire: `user`.
@@ -18,12 +18,12 @@ pub struct User {
     /// Wire name `id`; returned only (not accepted in requests).
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// When Coupa created the user (date, time and UTC offset).
     ///
     /// Wire name `created-at`; returned only (not accepted in requests).
     #[serde(rename = "created-at", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    /// When the user last changed, set by Coupa (date, time and UTC offset).
     ///
     /// Wire name `updated-at`; returned only (not accepted in requests).
     #[serde(rename = "updated-at", default, skip_serializing_if = "Option::is_none")]
@@ -1404,11 +1404,11 @@ impl UserQuery {
     pub fn id(self, filter: coupa_runtime::query::NumberFilter) -> Self {
         Self(self.0.filter("id", filter))
     }
-    ///Filters on `created-at` (`created_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    ///Filters on `created-at` (`created_at`): When Coupa created the user (date, time and UTC offset).
     pub fn created_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("created-at", filter))
     }
-    ///Filters on `updated-at` (`updated_at`): Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MM.
+    ///Filters on `updated-at` (`updated_at`): When the user last changed, set by Coupa (date, time and UTC offset).
     pub fn updated_at(self, filter: coupa_runtime::query::DateFilter) -> Self {
         Self(self.0.filter("updated-at", filter))
     }
