@@ -47,7 +47,9 @@ pub struct Comment {
     pub comment_type: Option<String>,
     /// The text of the comment. Mention a user by writing @\[User:{id}\] in it.
     ///
-    /// Wire name `comments`; sent and returned; required on create.
+    /// Wire name `comments`; sent and returned.
+    ///
+    /// Schema note: The page marks it api-in and api-out and does not mark it required (its Required Field? cell is empty, as is every other row's), so a comment without it is not refused here. Both of the page's POST examples carry it.
     #[serde(rename = "comments", default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// When Coupa created the comment, as YYYY-MM-DDTHH:MM:SS+HH:MM (date, time and UTC offset).
@@ -76,7 +78,9 @@ pub struct Comment {
     pub reason_code: Option<String>,
     /// Whether the comment is shown to the supplier.
     ///
-    /// Wire name `to-supplier`; sent and returned.
+    /// Wire name `to-supplier`; returned only (not accepted in requests).
+    ///
+    /// Schema note: The page marks it api-out only (its Api-In Field? cell is empty), so a request that carries it is refused here. Neither of the page's POST examples sends it. (Coupa's R39 Swagger definition of Comment does not mark it read-only; the page is followed.)
     #[serde(rename = "to-supplier", default, skip_serializing_if = "Option::is_none")]
     pub to_supplier: Option<bool>,
     /// When the comment last changed, set by Coupa, as YYYY-MM-DDTHH:MM:SS+HH:MM (date, time and UTC offset).
@@ -191,7 +195,6 @@ impl coupa_runtime::Validate for Comment {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         use coupa_runtime::Rules;
-        cx.require(at, "comments", self.comments.is_some());
         cx.nested_list(
             at,
             &const { Rules::new("attachments").output_only() },
@@ -225,7 +228,11 @@ impl coupa_runtime::Validate for Comment {
             &const { Rules::new("reason-code").output_only().max_len(255u32) },
             self.reason_code.as_deref(),
         );
-        cx.value(at, &const { Rules::new("to-supplier") }, self.to_supplier.is_some());
+        cx.value(
+            at,
+            &const { Rules::new("to-supplier").output_only() },
+            self.to_supplier.is_some(),
+        );
         cx.value(
             at,
             &const { Rules::new("updated-at").output_only() },
