@@ -59,9 +59,7 @@ pub fn yaml_bytes(files: &[(PathBuf, String)]) -> usize {
 
 const SOURCE: &str = "source:
   page: Synthetic Benchmark API
-  seed: 000_synthetic.txt
-  language: en
-  corrections: Synthetic (bench)
+  url: https://example.com/synthetic-benchmark-api
 ";
 
 fn user_shape() -> String {

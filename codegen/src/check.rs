@@ -100,6 +100,22 @@ fn article(word: &str) -> &'static str {
     }
 }
 
+/// A character a URL holds as it is (RFC 3986's unreserved and reserved characters, and `%` of
+/// an escape), except the brackets of IPv6 hosts, which markdown would read as a link.
+fn is_url_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~:/?#@!$&'()*+,;=%".contains(c)
+}
+
+/// How a diagnostic names a character: `a space`, `` `<` ``, `U+0009`.
+fn char_name(c: char) -> String {
+    match c {
+        ' ' => "a space".to_owned(),
+        c if c.is_control() || c.is_whitespace() => format!("the character U+{:04X}", c as u32),
+        '`' => "a backtick".to_owned(),
+        c => format!("`{c}`"),
+    }
+}
+
 fn is_type_name(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_uppercase()) && s.chars().all(|c| c.is_ascii_alphanumeric())
 }
@@ -324,6 +340,7 @@ impl Cx<'_> {
         entry: &TypeEntry,
     ) -> Option<TypeDef> {
         let before = self.diags.len();
+        self.check_url(path, &f.source.url);
         let fields = self.lower_fields(path, f, &entry.rust);
         // The rows as written: an element with an unknown type has no `Field` but is not missing.
         if f.open.value && !f.elements.is_empty() && entry.kind == FileKind::Shape {
@@ -356,15 +373,69 @@ impl Cx<'_> {
             description: f.description.value.clone(),
             source: SourceRef {
                 page: f.source.page.value.clone(),
-                seed: f.source.seed.as_ref().map(|s| s.value.clone()),
-                language: f.source.language.as_ref().map(|s| s.value.clone()),
-                corrections: f.source.corrections.as_ref().map(|s| s.value.clone()),
+                url: f.source.url.value.clone(),
             },
             notes: f.notes.iter().map(|n| n.value.clone()).collect(),
             open: f.open.value,
             fields,
             resource,
         })
+    }
+
+    /// `source.url` is the address of the page a reader can open: an `https://` URL with a host,
+    /// written with the characters a URL holds unescaped (so it is also a valid markdown link
+    /// in the generated docs).
+    fn check_url(&mut self, path: &Path, url: &Sp<String>) {
+        let u = url.value.as_str();
+        let example = "`https://compass.coupa.com/en-us/products/product-documentation/...`";
+        let Some(rest) = u.strip_prefix("https://") else {
+            let (label, hint) = if u
+                .get(..7)
+                .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+            {
+                (
+                    "not https",
+                    "Coupa publishes its pages over https: write `https://` instead of `http://`"
+                        .to_owned(),
+                )
+            } else {
+                (
+                    "not an https URL",
+                    format!(
+                        "write the page's address as the browser shows it, starting with `https://` ({example})"
+                    ),
+                )
+            };
+            self.err(
+                "bad-url",
+                path,
+                url.loc,
+                format!("`url` must be an https URL, not `{u}`"),
+            )
+            .label(label)
+            .hint(hint);
+            return;
+        };
+        if let Some(c) = u.chars().find(|&c| !is_url_char(c)) {
+            self.err(
+                "bad-url",
+                path,
+                url.loc,
+                format!(
+                    "`url` holds {}, which a URL cannot hold unescaped",
+                    char_name(c)
+                ),
+            )
+            .label("not a URL")
+            .hint("percent-encode it (a space is `%20`), or copy the address from the browser");
+            return;
+        }
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        if !host.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            self.err("bad-url", path, url.loc, "`url` names no host")
+                .label("no host")
+                .hint(format!("write the page's whole address ({example})"));
+        }
     }
 
     /// The names a type's module holds besides the actions' request types: the model, the enums

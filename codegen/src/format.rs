@@ -76,21 +76,20 @@ pub enum FileKind {
     Shape,
 }
 
-/// Where a file's content comes from.
+/// The Coupa page a file transcribes: the English page as Coupa publishes it, which any reader
+/// can open.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Source {
-    /// The page's English title (`Integration Runs API`).
+    /// The page's English title, as Coupa writes it (`Integration Runs API`).
     pub page: Sp<String>,
-    /// The translated copy in `../shared/spec/seeds/`, when the content is transcribed from one.
-    #[serde(default)]
-    pub seed: Option<Sp<String>>,
-    /// The language of that copy (`ja`, `fr`).
-    #[serde(default)]
-    pub language: Option<Sp<String>>,
-    /// The section of `../shared/spec/corrections.md` read beside it (or instead of it).
-    #[serde(default)]
-    pub corrections: Option<Sp<String>>,
+    /// The page's address, an `https://` URL
+    /// (`https://compass.coupa.com/en-us/products/product-documentation/...`). The generated
+    /// docs link the page by it.
+    #[schemars(regex(
+        pattern = r"^https://[A-Za-z0-9][A-Za-z0-9\-._~:@!$&'()*+,;=%]*([/?#][A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]*)?$"
+    ))]
+    pub url: Sp<String>,
 }
 
 /// OAuth 2.0 scopes of a Core resource.

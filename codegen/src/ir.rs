@@ -82,14 +82,10 @@ impl TypeDef {
 /// The page a file transcribes.
 #[derive(Clone, Debug, Serialize)]
 pub struct SourceRef {
-    /// English page title.
+    /// The page's English title.
     pub page: String,
-    /// Seed file.
-    pub seed: Option<String>,
-    /// Language of the seed.
-    pub language: Option<String>,
-    /// Section of corrections.md.
-    pub corrections: Option<String>,
+    /// The page's `https://` address.
+    pub url: String,
 }
 
 /// One element.

@@ -584,7 +584,7 @@ fn plain_expected(exp: &str) -> String {
         "a sequence" => "a list (`[a, b]`, or items starting with `- `)",
         "a map" => "a mapping (`key: value` pairs)",
         "struct SchemaFile" => "a mapping of schema keys (`kind:`, `name:`, `wire-name:` ...)",
-        "struct Source" => "a mapping with `page:` (and `seed:`, `language:`, `corrections:`)",
+        "struct Source" => "a mapping with `page:` and `url:`",
         "struct Scopes" => "a mapping with `read:` and `write:`",
         "struct Envelopes" => "a mapping with `list:`, `bulk-request:` or `bulk-result:`",
         "struct Element" => "an element: a mapping with `name:`, `description:`, `type:` ...",

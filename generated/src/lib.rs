@@ -7,61 +7,61 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 pub use coupa_runtime as runtime;
-/// An attachment of a comment: a file, a URL or a text. From Coupa's *Comments API* page.
+/// An attachment of a comment: a file, a URL or a text. From Coupa's [Comments API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/comments-api>) page.
 #[rustfmt::skip]
 pub mod attachment;
-/// One message of a CSO write result. From Coupa's *Events API (Coupa Sourcing Optimization)* page.
+/// One message of a CSO write result. From Coupa's [Events API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-cso-api/events-api>) page.
 #[rustfmt::skip]
 pub mod bulk_result_entry;
-/// A comment on a Coupa document (an invoice, expense report, purchase order, user or requisition). From Coupa's *Comments API* page.
+/// A comment on a Coupa document (an invoice, expense report, purchase order, user or requisition). From Coupa's [Comments API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/comments-api>) page.
 #[rustfmt::skip]
 pub mod comments;
-/// A currency, as a user's default-currency carries it. From Coupa's *Delegates API* page.
+/// A currency, as a user's default-currency carries it. From Coupa's [Delegates API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/delegates-api>) page.
 #[rustfmt::skip]
 pub mod currency;
-/// A delegation: a user (the delegator) hands approval, receiving, invoice-requesting or review duties to another user (the delegate) for a period. From Coupa's *Delegates API* page.
+/// A delegation: a user (the delegator) hands approval, receiving, invoice-requesting or review duties to another user (the delegate) for a period. From Coupa's [Delegates API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/delegates-api>) page.
 #[rustfmt::skip]
 pub mod delegations;
-/// A sourcing event of Coupa Sourcing Optimization (CSO). From Coupa's *Events API (Coupa Sourcing Optimization)* page.
+/// A sourcing event of Coupa Sourcing Optimization (CSO). From Coupa's [Events API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-cso-api/events-api>) page.
 #[rustfmt::skip]
 pub mod events;
-/// What a bulk create, update or delete of CSO events sends. From Coupa's *Events API (Coupa Sourcing Optimization)* page.
+/// What a bulk create, update or delete of CSO events sends. From Coupa's [Events API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-cso-api/events-api>) page.
 #[rustfmt::skip]
 pub mod event_bulk_request;
-/// What CSO answers to a write of events. From Coupa's *Events API (Coupa Sourcing Optimization)* page.
+/// What CSO answers to a write of events. From Coupa's [Events API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-cso-api/events-api>) page.
 #[rustfmt::skip]
 pub mod event_bulk_result;
-/// What GET /api/events answers (CSO): how many events there are, and the events. From Coupa's *Events API (Coupa Sourcing Optimization)* page.
+/// What GET /api/events answers (CSO): how many events there are, and the events. From Coupa's [Events API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-cso-api/events-api>) page.
 #[rustfmt::skip]
 pub mod event_list;
-/// The settings of a CSO event, such as its currency. From Coupa's *Events API (Coupa Sourcing Optimization)* page.
+/// The settings of a CSO event, such as its currency. From Coupa's [Events API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-cso-api/events-api>) page.
 #[rustfmt::skip]
 pub mod event_settings;
-/// The flow an integration run belongs to. From Coupa's *Integration Runs API* page.
+/// The flow an integration run belongs to. From Coupa's [Integration Runs API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-runs-api>) page.
 #[rustfmt::skip]
 pub mod flow;
-/// An integration: the definition of a flow of data between Coupa and another system. From Coupa's *Integration Runs API* page.
+/// An integration: the definition of a flow of data between Coupa and another system. From Coupa's [Integrations API (/integrations)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)>) page.
 #[rustfmt::skip]
 pub mod integration;
-/// An integration error: a record of something that went wrong while an integration run processed a document. From Coupa's *Integration Errors API* page.
+/// An integration error: a record of something that went wrong while an integration run processed a document. From Coupa's [Integration Error API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-error-api>) page.
 #[rustfmt::skip]
 pub mod integration_errors;
-/// A response from the external system about one record of an integration error. From Coupa's *Integration Errors API* page.
+/// A response from the external system about one record of an integration error. From Coupa's [Integration Record Response API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-record-response-api>) page.
 #[rustfmt::skip]
 pub mod integration_record_response;
-/// An integration run: one execution of an integration. From Coupa's *Integration Runs API* page.
+/// An integration run: one execution of an integration. From Coupa's [Integration Runs API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-runs-api>) page.
 #[rustfmt::skip]
 pub mod integration_runs;
-/// An invoice inbox a user may use. From Coupa's *Delegates API* page.
+/// An invoice inbox a user may use. From Coupa's [Delegates API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/delegates-api>) page.
 #[rustfmt::skip]
 pub mod invoice_inbox;
-/// A security role of a user (Admin, User, Buyer, ...). From Coupa's *Delegates API* page.
+/// A security role of a user (Admin, User, Buyer, ...). From Coupa's [Delegates API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/delegates-api>) page.
 #[rustfmt::skip]
 pub mod role;
-/// The short user object Coupa sends for created-by, updated-by and other references to a user: its id, login, names and email. From Coupa's *Delegates API* page.
+/// The short user object Coupa sends for created-by, updated-by and other references to a user: its id, login, names and email. From Coupa's [Delegates API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/delegates-api>) page.
 #[rustfmt::skip]
 pub mod short_user;
-/// A Coupa user, as the delegator and delegate of a delegation carry it. From Coupa's *Delegates API* page.
+/// A Coupa user, as the delegator and delegate of a delegation carry it. From Coupa's [Delegates API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/delegates-api>) page.
 #[rustfmt::skip]
 pub mod user;
 /// Every resource, element and route, as data.

@@ -1,5 +1,5 @@
-//! Golden payloads: every example payload of the five pages (and the request bodies that
-//! corrections.md quotes from the integration guides), in `tests/golden/<resource>/`, read into
+//! Golden payloads: every example payload of the five pages (and the bodies that Coupa's
+//! integration guides show for runs and errors), in `tests/golden/<resource>/`, read into
 //! the generated types, written back, and validated. See `tests/golden/README.md` for the naming.
 //!
 //! For each JSON golden:
@@ -212,7 +212,7 @@ where
     response
 }
 
-// ---- events (002) ----
+// ---- events (Events API page) ----
 
 #[test]
 fn events_index_response() {
@@ -273,7 +273,7 @@ fn events_delete_response() {
     assert_eq!(r.deleted, Some(1));
 }
 
-// ---- delegations (003) ----
+// ---- delegations (Delegates API page) ----
 
 #[test]
 fn delegations_show_response() {
@@ -300,7 +300,7 @@ fn delegations_show_response() {
     );
 }
 
-// ---- integration runs (001; bodies from corrections.md) ----
+// ---- integration runs (bodies from the integration guides) ----
 
 #[test]
 fn integration_runs_create_request() {
@@ -349,7 +349,7 @@ fn integration_runs_success_response() {
     );
 }
 
-// ---- integration errors (000; body from corrections.md) ----
+// ---- integration errors (body from the integration guides) ----
 
 #[test]
 fn integration_errors_create_alert_request() {
@@ -365,7 +365,7 @@ fn integration_errors_create_alert_request() {
     );
 }
 
-// ---- comments (004): the two XML bodies ----
+// ---- comments (Comments API page): the two XML bodies ----
 
 fn check_comment_xml(file: &str, text: &str) {
     let bytes = read(file);

@@ -66,14 +66,16 @@ fn required_on_create_only() {
         pairs(integration_runs::Run::new(1).with_body(empty).validate()),
         want(&[])
     );
+    // The Comments page marks no element required, `comments` included: an empty comment is
+    // not refused on create.
     let comment = comments::Comment::default();
     assert_eq!(
         pairs(comment.validate_for(comments::CommentAction::Create)),
-        want(&[("/comments", Rule::Required)])
+        want(&[])
     );
     assert_eq!(
         pairs(comments::CreateForUser::new(7, comment.clone()).validate()),
-        want(&[("/comments", Rule::Required)])
+        want(&[])
     );
     // Actions without a body accept anything.
     assert_eq!(
@@ -408,6 +410,12 @@ fn output_only_elements_are_refused_in_requests() {
     assert_eq!(
         pairs(comments::Create::new(c).validate()),
         want(&[("/comment-type", Rule::OutputOnly)])
+    );
+    // The Comments page marks to-supplier api-out only.
+    let c: comments::Comment = read(json!({"comments": "hi", "to-supplier": true}));
+    assert_eq!(
+        pairs(comments::CreateForInvoice::new(5, c).validate()),
+        want(&[("/to-supplier", Rule::OutputOnly)])
     );
     // CSO: event-number is Coupa's.
     let b = bulk(json!({"events": [{"name": "a", "event-number": 12}]}));

@@ -100,9 +100,9 @@ fn lib_rs(ir: &Ir) -> TokenStream {
     let mods = ir.types.iter().map(|t| {
         let m = ident(&t.module);
         let doc = doc_attr(&format!(
-            "{} From Coupa's *{}* page.",
+            "{} From Coupa's {} page.",
             first_sentence(&t.description),
-            t.source.page
+            page_link(&t.source)
         ));
         quote! { #doc #[rustfmt::skip] pub mod #m; }
     });
@@ -228,21 +228,25 @@ fn imports(t: &TypeDef) -> BTreeSet<&'static str> {
 
 fn module_doc(t: &TypeDef) -> String {
     let mut s = format!(
-        "{}\n\nTranscribed from Coupa's *{}* page",
-        t.description, t.source.page
+        "{}\n\nFrom Coupa's {} page, as transcribed in `{}`.",
+        t.description,
+        page_link(&t.source),
+        t.file
     );
-    if let Some(seed) = &t.source.seed {
-        let lang = t.source.language.as_deref().unwrap_or("?");
-        s.push_str(&format!(" (translated copy `{seed}`, {lang})"));
-    }
-    s.push_str(&format!(" in `{}`.", t.file));
     if !t.notes.is_empty() {
         s.push_str("\n\n# Schema notes\n");
         for n in &t.notes {
-            s.push_str(&format!("\n- {n}"));
+            s.push_str(&format!("\n- {}", doc_escape(n)));
         }
     }
     s
+}
+
+/// A markdown link to the page a file transcribes: `[Integration Runs API](<https://...>)`. The
+/// checker only lets through URLs without spaces or angle brackets, so the pointed brackets keep
+/// any parentheses of the address inside the link.
+pub fn page_link(source: &crate::ir::SourceRef) -> String {
+    format!("[{}](<{}>)", doc_escape(&source.page), source.url)
 }
 
 /// The item `item` (a type, a query builder, `SHAPE`) of the module of the type named `name`,

@@ -347,11 +347,25 @@ async fn nested_comment_routes_bind_their_parent() {
         .call(
             "POST",
             "/api/invoices/5/comments",
-            Some(json!({"comments": "Looks right", "to-supplier": false})),
+            Some(json!({"comments": "Looks right"})),
         )
         .await;
     assert_eq!(a.status, 201, "{}", a.text);
     let c = a.json();
+    // The Comments page marks to-supplier api-out only.
+    let refused = m
+        .call(
+            "POST",
+            "/api/invoices/5/comments",
+            Some(json!({"comments": "For the supplier", "to-supplier": true})),
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.text);
+    assert!(
+        refused.errors("comment")[0].starts_with("/to-supplier: "),
+        "{}",
+        refused.text
+    );
     assert_eq!(c["commentable-type"], "InvoiceHeader");
     assert_eq!(c["commentable-id"], 5);
     let id = c["id"].as_i64().expect("id");
@@ -404,16 +418,14 @@ async fn nested_comment_routes_bind_their_parent() {
         .call("GET", &format!("/api/users/5/comments/{id}"), None)
         .await;
     assert_eq!(a.status, 404);
-    // A missing required element.
+    // The Comments page marks no element required, `comments` included: a comment without text
+    // is created, on the route's parent.
     let a = m
         .call("POST", "/api/invoices/5/comments", Some(json!({})))
         .await;
-    assert_eq!(a.status, 400);
-    assert!(
-        a.errors("comment")[0].starts_with("/comments: "),
-        "{}",
-        a.text
-    );
+    assert_eq!(a.status, 201, "{}", a.text);
+    assert_eq!(a.json()["commentable-id"], 5);
+    assert!(a.json().get("comments").is_none(), "{}", a.text);
     // XML bodies, as the page's examples.
     let a = m
         .call_raw(
