@@ -308,10 +308,13 @@ impl MockState {
     }
 
     /// Issues an access token with these scopes without the token endpoint (a shortcut for
-    /// tests; the token lives [`MockConfig::token_ttl`]).
-    pub fn issue_token(&self, scopes: &[&str]) -> String {
+    /// tests; the token lives [`MockConfig::token_ttl`]). Fails only when the operating system
+    /// has no randomness to give.
+    pub fn issue_token(&self, scopes: &[&str]) -> Result<String, Error> {
         let scopes = scopes.iter().map(|s| (*s).to_owned()).collect();
-        lock(&self.inner.tokens).issue(scopes, self.inner.config.token_ttl)
+        lock(&self.inner.tokens)
+            .issue(scopes, self.inner.config.token_ttl)
+            .map_err(|e| Error::Io(e.into()))
     }
 
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
@@ -589,7 +592,16 @@ async fn token(st: MockState, req: Request) -> Response {
         scopes = client.scopes.clone();
     }
     let ttl = st.config().token_ttl;
-    let access = lock(&st.inner.tokens).issue(scopes.clone(), ttl);
+    let access = match lock(&st.inner.tokens).issue(scopes.clone(), ttl) {
+        Ok(token) => token,
+        Err(e) => {
+            return oauth_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                &format!("no randomness for a token: {e}"),
+            );
+        }
+    };
     let body = json!({
         "access_token": access,
         "token_type": "bearer",
