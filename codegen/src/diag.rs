@@ -223,11 +223,11 @@ fn render_one(d: &Diagnostic, source_line: Option<&str>) -> String {
 }
 
 /// The text of the snippet for a problem at `loc` on `line`, and the byte range of the offending
-/// text in it: from the column (a column of 0, unknown, counts as the first) for `loc.len`
-/// characters, cut at the end of the line; an empty range when the length is 0 or the column is
-/// just past the end. Trailing blanks are not shown unless the range covers them. `None` when the
-/// column lies further past the end of the line than that, so that the header (computed from the
-/// range) can never name another column than `loc`.
+/// text in it: from the column for `loc.len` characters, cut at the end of the line; an empty
+/// range when the length is 0 or the column is just past the end. Trailing blanks are not shown
+/// unless the range covers them. `None` when the column lies further past the end of the line
+/// than that, so that the header (computed from the range) names the column of `loc`; a column
+/// of 0 (unknown) counts as the first, and the header says 1.
 fn snippet_span(line: &str, loc: Loc) -> Option<(&str, Range<usize>)> {
     let mut bounds = line
         .char_indices()
