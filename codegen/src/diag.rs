@@ -2,7 +2,9 @@
 //!
 //! A [`Diagnostic`] carries a file, a 1-based line and column, the length of the offending text, a
 //! message, an optional label under the snippet and an optional hint. [`Diagnostics::render`] prints
-//! them the way rustc does, so an editor can jump to `file:line:col`:
+//! them the way rustc does (through `annotate-snippets`, which also cuts long lines around the
+//! offending text and shows control characters as symbols), so an editor can jump to
+//! `file:line:col`:
 //!
 //! ```text
 //! error[unknown-type]: `Integrtion` is neither a built-in type nor a shape in the schemas
@@ -13,9 +15,15 @@
 //!    |
 //!    = hint: did you mean `Integration`?
 //! ```
+//!
+//! A problem with no position in the file (an empty file, one too large to read) names the file
+//! alone: `--> schema/x.yaml`.
 
 use std::fmt::{self, Write as _};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Element, Level, Origin, Renderer, Snippet};
 
 /// A position in a schema file: 1-based line and column (in characters), and the length of the
 /// offending text in characters (0 when only the start is known).
@@ -142,7 +150,8 @@ impl Diagnostics {
     }
 
     /// Renders every problem with its snippet, reading the text of each file through `source`.
-    /// Each file is split into lines once, however many problems it has.
+    /// Each file is split into lines once, however many problems it has, and each problem is
+    /// rendered from its own line only, so rendering grows with the number of problems.
     pub fn render<'s>(&self, source: &dyn Fn(&Path) -> Option<&'s str>) -> String {
         let mut out = String::new();
         let items = self.items();
@@ -159,8 +168,8 @@ impl Diagnostics {
             let line = (d.loc.line as usize)
                 .checked_sub(1)
                 .and_then(|i| lines.1.as_ref()?.get(i).copied());
-            render_one(&mut out, d, line);
-            out.push('\n');
+            out.push_str(&render_one(d, line));
+            out.push_str("\n\n");
         }
         let n = items.len();
         let _ = writeln!(
@@ -180,78 +189,57 @@ impl Extend<Diagnostic> for Diagnostics {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = String::new();
-        render_one(&mut s, self, None);
-        f.write_str(s.trim_end())
+        f.write_str(render_one(self, None).trim_end())
     }
 }
 
-/// One problem; `source_line` is the text of its line, when the file could be read.
-fn render_one(out: &mut String, d: &Diagnostic, source_line: Option<&str>) {
+/// One problem, without a line break at the end; `source_line` is the text of its line, when the
+/// file could be read. Long lines are cut around the offending text by the renderer.
+fn render_one(d: &Diagnostic, source_line: Option<&str>) -> String {
     let file = d.file.display().to_string().replace('\\', "/");
-    let _ = writeln!(out, "error[{}]: {}", d.code, d.message);
-    if !d.loc.is_known() {
-        let _ = writeln!(out, "  --> {file}");
-        if let Some(h) = &d.hint {
-            let _ = writeln!(out, "   = hint: {h}");
-        }
-        return;
-    }
-    let line_no = d.loc.line.to_string();
-    let pad = " ".repeat(line_no.len());
-    let _ = writeln!(out, "{pad}--> {file}:{}:{}", d.loc.line, d.loc.col);
-    if let Some(line) = source_line {
-        let (line, col) = snippet_window(line.trim_end(), d.loc.col.max(1) as usize);
-        let line = line.as_str();
-        let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{line_no} | {line}");
-        let available = line.chars().count().saturating_sub(col - 1);
-        let width = (d.loc.len as usize).clamp(1, available.max(1));
-        // Tabs keep their width in the caret line so the carets sit under the text.
-        let lead: String = line
-            .chars()
-            .take(col - 1)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        let _ = write!(out, "{pad} | {lead}{}", "^".repeat(width));
-        if let Some(label) = &d.label {
-            let _ = write!(out, " {label}");
-        }
-        out.push('\n');
-    }
+    let title = Level::ERROR.primary_title(d.message.as_str()).id(d.code);
+    let line = d.loc.line as usize;
+    let place: Element<'_> = if !d.loc.is_known() {
+        Origin::path(file.as_str()).into()
+    } else if let Some((text, span)) = source_line.and_then(|l| snippet_span(l, d.loc)) {
+        Snippet::source(text)
+            .line_start(line)
+            .path(file.as_str())
+            .annotation(AnnotationKind::Primary.span(span).label(d.label.as_deref()))
+            .into()
+    } else {
+        // No text to show (the file cannot be read, or the column lies past the end of the
+        // line): the place alone, exactly as the diagnostic gives it.
+        Origin::path(file.as_str())
+            .line(line)
+            .char_column(d.loc.col as usize)
+            .into()
+    };
+    let mut group = title.element(place);
     if let Some(h) = &d.hint {
-        let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{pad} = hint: {h}");
+        group = group.element(Level::HELP.with_name("hint").message(h.as_str()));
     }
+    Renderer::plain().render(&[group])
 }
 
-/// The widest snippet line shown, in characters.
-const MAX_SNIPPET_CHARS: usize = 120;
-
-/// The part of a long line worth showing: at most [`MAX_SNIPPET_CHARS`] characters starting a
-/// little before column `col`, with `…` where text was cut. Answers the text and the column of
-/// `col` in it.
-fn snippet_window(line: &str, col: usize) -> (String, usize) {
-    const BEFORE: usize = 40;
-    let n = line.chars().count();
-    if n <= MAX_SNIPPET_CHARS {
-        return (line.to_owned(), col);
-    }
-    let start = col
-        .saturating_sub(1 + BEFORE)
-        .min(n.saturating_sub(MAX_SNIPPET_CHARS));
-    let end = (start + MAX_SNIPPET_CHARS).min(n);
-    let mut shown = String::new();
-    let mut new_col = col - start;
-    if start > 0 {
-        shown.push('…');
-        new_col += 1;
-    }
-    shown.extend(line.chars().skip(start).take(end - start));
-    if end < n {
-        shown.push('…');
-    }
-    (shown, new_col)
+/// The text of the snippet for a problem at `loc` on `line`, and the byte range of the offending
+/// text in it: from the column for `loc.len` characters, cut at the end of the line; an empty
+/// range when the length is 0 or the column is just past the end. Trailing blanks are not shown
+/// unless the range covers them. `None` when the column lies further past the end of the line
+/// than that, so that the header (computed from the range) names the column of `loc`; a column
+/// of 0 (unknown) counts as the first, and the header says 1.
+fn snippet_span(line: &str, loc: Loc) -> Option<(&str, Range<usize>)> {
+    let mut bounds = line
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(line.len()));
+    let start = bounds.nth((loc.col.max(1) - 1) as usize)?;
+    let end = match (loc.len as usize).checked_sub(1) {
+        Some(rest) => bounds.nth(rest).unwrap_or(line.len()),
+        None => start,
+    };
+    let shown = line.trim_end().len().max(end);
+    Some((&line[..shown], start..end))
 }
 
 /// The lines of a text as YAML counts them: `\r\n`, `\n` and a lone `\r` each end a line.
@@ -296,38 +284,13 @@ pub fn did_you_mean<'a>(
             if c_len > MAX_SUGGESTED_CHARS || c_len.abs_diff(word_len) > allowed {
                 return None;
             }
-            let d = edit_distance(&lower, &c.to_ascii_lowercase());
+            // Optimal string alignment: a swap of two neighbouring characters is one edit
+            // (`nmae` → `name`).
+            let d = strsim::osa_distance(&lower, &c.to_ascii_lowercase());
             (d <= allowed).then_some((d, c))
         })
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
-}
-
-/// Edit distance counting a swap of two neighbouring characters as one edit (`nmae` → `name`).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    for i in 0..=a.len() {
-        d[i * w] = i;
-    }
-    for (j, cell) in d.iter_mut().enumerate().take(w) {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j - 1] + cost)
-                .min(d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
-            }
-            d[i * w + j] = v;
-        }
-    }
-    d[a.len() * w + b.len()]
 }
 
 #[cfg(test)]
@@ -352,21 +315,38 @@ mod tests {
         assert!(start.elapsed() < std::time::Duration::from_secs(1));
     }
 
+    /// Renders one diagnostic at `loc` in a file whose only text is `line`.
+    fn render_at(line: &str, loc: Loc) -> String {
+        let mut ds = Diagnostics::default();
+        ds.push(
+            Diagnostic::new("unknown-key", Path::new("x.yaml"), loc, "m")
+                .label("here")
+                .hint("h"),
+        );
+        ds.render(&|_| Some(line))
+    }
+
     #[test]
     fn long_lines_and_texts_are_clipped() {
         let line = format!("{}uniqe: true{}", "a".repeat(5000), "b".repeat(5000));
-        let (shown, col) = snippet_window(&line, 5001);
-        assert!(shown.chars().count() <= MAX_SNIPPET_CHARS + 2, "{shown}");
-        assert!(shown.starts_with('…') && shown.ends_with('…'));
-        assert_eq!(
-            shown.chars().skip(col - 1).take(5).collect::<String>(),
-            "uniqe"
-        );
-        assert_eq!(snippet_window("short", 2), ("short".to_owned(), 2));
+        let loc = |col| Loc {
+            line: 1,
+            col,
+            len: 5,
+        };
+        let text = render_at(&line, loc(5001));
+        assert!(text.contains("--> x.yaml:1:5001\n"), "{text}");
+        assert!(text.lines().all(|l| l.chars().count() < 200), "{text}");
+        // The offending text is shown, with the carets under it.
+        let shown = text.lines().find(|l| l.starts_with("1 |")).expect("{text}");
+        let carets = text.lines().find(|l| l.contains("^^^^^")).expect("{text}");
+        let at = carets.find('^').expect("carets");
+        assert_eq!(&shown[at..at + 5], "uniqe", "{text}");
+        assert!(shown.contains("...") && shown.ends_with("..."), "{text}");
         // Near the end of a long line the window ends with the line.
-        let (shown, col) = snippet_window(&line, 10_000);
-        assert!(!shown.ends_with('…'));
-        assert_eq!(shown.chars().nth(col - 1), Some('b'));
+        let text = render_at(&line, loc(10_000));
+        assert!(text.contains("--> x.yaml:1:10000\n"), "{text}");
+        assert!(text.contains("bbbb\n"), "{text}");
         let d = Diagnostic::new(
             "unknown-key",
             Path::new("x.yaml"),
@@ -379,6 +359,64 @@ mod tests {
             "{}",
             d.message
         );
+    }
+
+    #[test]
+    fn a_megabyte_line_renders_in_linear_time() {
+        let line = format!("    ? {}: 1", "k".repeat(1 << 20));
+        let start = std::time::Instant::now();
+        let text = render_at(
+            &line,
+            Loc {
+                line: 1,
+                col: 7,
+                len: 1 << 20,
+            },
+        );
+        assert!(text.len() < 2000, "{}", text.len());
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    /// The header names the diagnostic's own line and column, whatever the column and length
+    /// say about the line, and rendering never panics: columns and lengths past the end, a
+    /// column of 0, tabs, wide and combining characters, control characters.
+    #[test]
+    fn any_position_on_any_line_renders_with_its_own_place() {
+        let lines = [
+            "",
+            "   ",
+            "\t- name:\tx",
+            "  日本語: x",
+            "a\u{301}b\u{200b}c: d",
+            "x\u{1b}[31m: y",
+            "name: id   ",
+        ];
+        for line in lines {
+            let n = u32::try_from(line.chars().count()).expect("short");
+            for col in [0, 1, 2, n, n + 1, n + 2, 1000, u32::MAX] {
+                for len in [0, 1, 3, n, u32::MAX] {
+                    let loc = Loc { line: 1, col, len };
+                    let text = render_at(line, loc);
+                    let col_shown = col.max(1);
+                    assert!(
+                        text.contains(&format!("--> x.yaml:1:{col_shown}\n")),
+                        "{line:?} {loc:?}:\n{text}"
+                    );
+                    assert!(text.contains("= hint: h\n"), "{line:?} {loc:?}:\n{text}");
+                    let has_snippet = col <= n + 1;
+                    assert_eq!(
+                        text.contains("1 |"),
+                        has_snippet,
+                        "{line:?} {loc:?}:\n{text}"
+                    );
+                    assert_eq!(
+                        text.contains("^ here"),
+                        has_snippet,
+                        "{line:?} {loc:?}:\n{text}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
@@ -413,8 +451,20 @@ mod tests {
         let text = ds.render(&|_| None);
         assert!(!text.contains("2 |"), "{text}");
         assert!(
-            text.contains("--> schema/x.yaml:2:5\n  |\n  = hint"),
+            text.contains("--> schema/x.yaml:2:5\n = hint: did you mean `name`?\n"),
             "{text}"
+        );
+        // A whole-file problem names the file alone.
+        let mut ds = Diagnostics::default();
+        ds.push(
+            Diagnostic::new("empty-file", Path::new("e.yaml"), Loc::UNKNOWN, "empty")
+                .label("never shown")
+                .hint("write a schema"),
+        );
+        let text = ds.render(&|_| Some(""));
+        assert_eq!(
+            text,
+            "error[empty-file]: empty\n--> e.yaml\n = hint: write a schema\n\nerror: 1 problem found in the schemas\n"
         );
     }
 }

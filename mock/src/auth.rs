@@ -2,8 +2,11 @@
 //! the rate limit (a token bucket shared by every request).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD_PAD_INDIFFERENT, URL_SAFE_PAD_INDIFFERENT};
 
 use crate::config::RateLimit;
 
@@ -31,22 +34,24 @@ pub(crate) enum Refusal {
 #[derive(Debug, Default)]
 pub(crate) struct Tokens {
     grants: HashMap<String, Grant>,
-    issued: u64,
 }
 
 impl Tokens {
-    /// Issues a token for these scopes.
-    pub(crate) fn issue(&mut self, scopes: Vec<String>, ttl: Duration) -> String {
+    /// Issues a token for these scopes; fails only when the system has no randomness to give.
+    pub(crate) fn issue(
+        &mut self,
+        scopes: Vec<String>,
+        ttl: Duration,
+    ) -> Result<String, getrandom::Error> {
         let now = Instant::now();
         self.grants.retain(|_, g| g.expires > now);
-        self.issued = self.issued.wrapping_add(1);
-        let token = new_token(self.issued);
+        let token = new_token()?;
         let expires = now
             .checked_add(ttl)
             .or_else(|| now.checked_add(Duration::from_secs(u32::MAX as u64)))
             .unwrap_or(now);
         self.grants.insert(token.clone(), Grant { scopes, expires });
-        token
+        Ok(token)
     }
 
     /// Forgets every token, as a restarted Coupa would.
@@ -68,21 +73,14 @@ impl Tokens {
     }
 }
 
-/// An unguessable token: two SipHash outputs under the process's random keys.
-fn new_token(n: u64) -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    let state = std::collections::hash_map::RandomState::new();
-    let mut a = state.build_hasher();
-    a.write_u64(n);
-    a.write_u128(nanos);
-    let x = a.finish();
-    let mut b = std::collections::hash_map::RandomState::new().build_hasher();
-    b.write_u64(x);
-    b.write_u64(n);
-    format!("{x:016x}{:016x}", b.finish())
+/// An unguessable token: 128 bits from the operating system's random source, in hex.
+fn new_token() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)?;
+    Ok(bytes.iter().fold(String::with_capacity(32), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    }))
 }
 
 /// The bearer token of an `Authorization` header.
@@ -102,51 +100,24 @@ pub(crate) fn basic(value: Option<&str>) -> Option<(String, String)> {
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let text = String::from_utf8(base64_decode(b64.trim())?).ok()?;
+    // Standard base64, as RFC 7617 says; the URL-safe alphabet is taken too. Padding may be
+    // left out.
+    let b64 = b64.trim();
+    let bytes = STANDARD_PAD_INDIFFERENT
+        .decode(b64)
+        .or_else(|_| URL_SAFE_PAD_INDIFFERENT.decode(b64))
+        .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    // The id and the secret are form-encoded before they are joined (RFC 6749, section 2.3.1).
     let (id, secret) = text.split_once(':')?;
-    Some((
-        form_urlencoded::parse(format!("a={id}").as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default(),
-        form_urlencoded::parse(format!("a={secret}").as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default(),
-    ))
+    Some((form_decode(id), form_decode(secret)))
 }
 
-/// Standard base64 (with or without padding).
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    fn val(c: u8) -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        } as u32)
-    }
-    let bytes: Vec<u8> = s.bytes().filter(|b| *b != b'=').collect();
-    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
-    for chunk in bytes.chunks(4) {
-        if chunk.len() == 1 {
-            return None;
-        }
-        let mut n = 0u32;
-        for (i, c) in chunk.iter().enumerate() {
-            n |= val(*c)? << (18 - 6 * i);
-        }
-        out.push((n >> 16) as u8);
-        if chunk.len() > 2 {
-            out.push((n >> 8) as u8);
-        }
-        if chunk.len() > 3 {
-            out.push(n as u8);
-        }
-    }
-    Some(out)
+/// Decodes one `application/x-www-form-urlencoded` value: `+` is a space, `%XX` a byte.
+fn form_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(&s.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// A token bucket: `burst` requests at once, refilled at `per_second`.
@@ -195,12 +166,18 @@ mod tests {
     #[test]
     fn tokens_carry_scopes_and_expire() {
         let mut t = Tokens::default();
-        let a = t.issue(
-            vec!["core.integration.read".into()],
-            Duration::from_secs(60),
-        );
-        let b = t.issue(vec![], Duration::ZERO);
+        let a = t
+            .issue(
+                vec!["core.integration.read".into()],
+                Duration::from_secs(60),
+            )
+            .expect("randomness");
+        let b = t.issue(vec![], Duration::ZERO).expect("randomness");
         assert_ne!(a, b);
+        assert!(
+            a.len() == 32 && a.bytes().all(|c| c.is_ascii_hexdigit()),
+            "{a}"
+        );
         assert_eq!(t.check(Some(&a), Some("core.integration.read")), Ok(()));
         assert_eq!(t.check(Some(&a), None), Ok(()));
         assert_eq!(
@@ -224,6 +201,27 @@ mod tests {
             Some(("mock-client".into(), "mock-secret".into()))
         );
         assert_eq!(basic(Some("Basic !!!")), None);
+        // Without padding, and in either alphabet ("id?:s>?" encodes with `/` and `+`).
+        assert_eq!(
+            basic(Some("Basic bW9jay1jbGllbnQ6bW9jay1zZWNyZXQ")),
+            Some(("mock-client".into(), "mock-secret".into()))
+        );
+        let pair = Some(("id?".into(), "s>?".into()));
+        assert_eq!(basic(Some("Basic aWQ/OnM+Pw==")), pair);
+        assert_eq!(basic(Some("Basic aWQ_OnM-Pw")), pair);
+        // Form-encoded id and secret: `+` is a space, `%XX` a byte; `&` and `=` are kept.
+        // "my+client%21:s%26c=t" and "a:%E6%97%A5"
+        assert_eq!(
+            basic(Some("Basic bXkrY2xpZW50JTIxOnMlMjZjPXQ=")),
+            Some(("my client!".into(), "s&c=t".into()))
+        );
+        assert_eq!(
+            basic(Some("Basic YTolRTYlOTclQTU=")),
+            Some(("a".into(), "日".into()))
+        );
+        // Not UTF-8 once decoded, or no `:`.
+        assert_eq!(basic(Some("Basic //8=")), None);
+        assert_eq!(basic(Some("Basic bm9jb2xvbg==")), None);
     }
 
     #[test]

@@ -20,7 +20,8 @@
 //! paths (`/api/events`), which no Core route uses, so that one base URL serves every path of the
 //! OpenAPI document (`openapi/coupa.openapi.json`, whose CSO paths have a server of their own);
 //! the host's credentials are checked either way (the CSO key, never a Core token). A CSO path
-//! that a Core route also has would be served under `/cso` only.
+//! that a Core route also has (or that the router cannot tell apart from one, such as
+//! `/api/x/{name}` beside `/api/x/{id}`) would be served under `/cso` only.
 //!
 //! # Behaviour
 //!
@@ -91,7 +92,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter};
 use coupa_api::registry::{self, RESOURCES};
-use coupa_runtime::registry::{Assigned, ElementKind};
+use coupa_runtime::registry::{Assigned, ElementKind, Resource, Route};
 use coupa_runtime::{Format, Host, UniqueStore};
 use http::{Method, StatusCode, header};
 use serde_json::{Value, json};
@@ -122,6 +123,9 @@ pub enum Error {
     Seed(String),
     /// The configuration is not usable (an `api_user` that is not a short user object).
     Config(String),
+    /// The registry has routes the router cannot serve side by side (two paths it cannot tell
+    /// apart, or one method twice on one path).
+    Route(String),
 }
 
 impl fmt::Display for Error {
@@ -130,6 +134,7 @@ impl fmt::Display for Error {
             Error::Io(e) => write!(f, "mock I/O error: {e}"),
             Error::Seed(e) => write!(f, "invalid seed: {e}"),
             Error::Config(e) => write!(f, "invalid mock configuration: {e}"),
+            Error::Route(e) => write!(f, "conflicting routes: {e}"),
         }
     }
 }
@@ -151,6 +156,7 @@ impl From<std::io::Error> for Error {
 
 struct Inner {
     config: MockConfig,
+    routes: Vec<RoutePath>,
     store: Mutex<Store>,
     tokens: Mutex<Tokens>,
     bucket: Option<Mutex<Bucket>>,
@@ -181,6 +187,11 @@ impl MockState {
     /// A state for this configuration, seeded with [`MockConfig::seed`].
     pub fn new(config: MockConfig) -> Result<MockState, Error> {
         check_api_user(&config.api_user)?;
+        let routes = route_table(
+            RESOURCES
+                .iter()
+                .flat_map(|r| r.routes.iter().map(move |a| (*r, *a))),
+        )?;
         let bucket = config
             .rate_limit
             .as_ref()
@@ -189,6 +200,7 @@ impl MockState {
         let st = MockState {
             inner: Arc::new(Inner {
                 config,
+                routes,
                 store: Mutex::new(Store::new()),
                 tokens: Mutex::new(Tokens::default()),
                 bucket,
@@ -308,10 +320,13 @@ impl MockState {
     }
 
     /// Issues an access token with these scopes without the token endpoint (a shortcut for
-    /// tests; the token lives [`MockConfig::token_ttl`]).
-    pub fn issue_token(&self, scopes: &[&str]) -> String {
+    /// tests; the token lives [`MockConfig::token_ttl`]). Fails only when the operating system
+    /// has no randomness to give.
+    pub fn issue_token(&self, scopes: &[&str]) -> Result<String, Error> {
         let scopes = scopes.iter().map(|s| (*s).to_owned()).collect();
-        lock(&self.inner.tokens).issue(scopes, self.inner.config.token_ttl)
+        lock(&self.inner.tokens)
+            .issue(scopes, self.inner.config.token_ttl)
+            .map_err(|e| Error::Io(e.into()))
     }
 
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
@@ -361,83 +376,113 @@ fn check_api_user(user: &Value) -> Result<(), Error> {
     Ok(())
 }
 
+/// An action of the registry, with its resource.
+type Served = (&'static Resource, &'static Route);
+
+/// One path of the router and the actions served there, by method.
+struct RoutePath {
+    path: String,
+    actions: Vec<(MethodFilter, Served)>,
+}
+
+/// The paths of the router, checked so that building it cannot fail: every action at its path
+/// (CSO actions under [`CSO_PREFIX`], and also at their plain path unless that collides with
+/// another route, when they are served under the prefix only), beside [`TOKEN_PATH`].
+///
+/// axum panics on a path its router (matchit) cannot take, such as `/api/x/{id}` beside
+/// `/api/x/{name}` (the checker's `duplicate-route` only rules that out for one method), and
+/// on a method routed twice on one path: each path is tried on a matchit router first, the
+/// one axum uses, and such a conflict is an error for the caller.
+fn route_table(actions: impl IntoIterator<Item = Served>) -> Result<Vec<RoutePath>, Error> {
+    let actions: Vec<Served> = actions.into_iter().collect();
+    let mut by_path: BTreeMap<String, Vec<Served>> = BTreeMap::new();
+    for &(r, a) in &actions {
+        let path = match a.host {
+            Host::Core => a.path.to_owned(),
+            Host::Cso => format!("{CSO_PREFIX}{}", a.path),
+        };
+        by_path.entry(path).or_default().push((r, a));
+    }
+    // axum also wants a leading `/`; its checks of paths written for axum 0.7 are off (a
+    // literal segment may start with `:` or `*`).
+    let mut probe = matchit::Router::new();
+    let mut take = |path: &str| {
+        if !path.starts_with('/') {
+            return Err(Error::Route(format!("{path}: a path starts with `/`")));
+        }
+        probe
+            .insert(path, ())
+            .map_err(|e| Error::Route(format!("{path}: {e}")))
+    };
+    take(TOKEN_PATH)?;
+    for path in by_path.keys() {
+        take(path)?;
+    }
+    let mut plain: BTreeMap<&str, Vec<Served>> = BTreeMap::new();
+    for &(r, a) in actions.iter().filter(|(_, a)| a.host == Host::Cso) {
+        plain.entry(a.path).or_default().push((r, a));
+    }
+    for (path, served) in plain {
+        if by_path.contains_key(path) {
+            for (_, a) in &served {
+                eprintln!(
+                    "coupa-mock: CSO {} {path} is also a Core path; served under {CSO_PREFIX} only",
+                    a.method
+                );
+            }
+        } else if let Err(e) = take(path) {
+            eprintln!("coupa-mock: CSO {e}; served under {CSO_PREFIX} only");
+        } else {
+            by_path.insert(path.to_owned(), served);
+        }
+    }
+    let mut table = Vec::with_capacity(by_path.len());
+    for (path, served) in by_path {
+        let mut methods: Vec<Method> = Vec::new();
+        let mut actions = Vec::with_capacity(served.len());
+        for (r, a) in served {
+            let method = a.method.to_http();
+            // Coupa's methods (`coupa_runtime::Method`) include no HEAD, which axum's GET answers.
+            if methods.contains(&method) {
+                return Err(Error::Route(format!(
+                    "{method} {path} is routed twice (again by {}/{})",
+                    r.name, a.name
+                )));
+            }
+            let filter = MethodFilter::try_from(method.clone()).map_err(|_| {
+                Error::Route(format!("{method} {path}: a method the router cannot serve"))
+            })?;
+            methods.push(method);
+            actions.push((filter, (r, a)));
+        }
+        table.push(RoutePath { path, actions });
+    }
+    Ok(table)
+}
+
 /// The router of a mock: every action of the registry at its path (CSO actions under
 /// [`CSO_PREFIX`], and also at their plain path when no Core route has it), `POST /oauth2/token`,
 /// Coupa-shaped 404 and 405 answers for anything else, and the rate limit in front of everything.
 /// For in-process use (`tower::ServiceExt::oneshot`) or your own server.
 ///
-/// A route the router cannot take (two schema paths that conflict) is left out with a warning on
-/// standard error rather than a panic.
+/// The paths were checked by [`MockState::new`], so building the router cannot fail.
 pub fn router(state: MockState) -> Router {
-    let mut by_path: BTreeMap<
-        String,
-        Vec<(
-            &'static coupa_runtime::registry::Resource,
-            &'static coupa_runtime::registry::Route,
-        )>,
-    > = BTreeMap::new();
-    let core_paths: std::collections::BTreeSet<&str> = RESOURCES
-        .iter()
-        .flat_map(|r| r.routes.iter())
-        .filter(|a| a.host == Host::Core)
-        .map(|a| a.path)
-        .collect();
-    for r in RESOURCES {
-        for a in r.routes {
-            match a.host {
-                Host::Core => by_path.entry(a.path.to_owned()).or_default().push((r, a)),
-                Host::Cso => {
-                    by_path
-                        .entry(format!("{CSO_PREFIX}{}", a.path))
-                        .or_default()
-                        .push((r, a));
-                    // Also at the plain path, as the OpenAPI document's CSO server gives it,
-                    // unless a Core route has that path (then only under the prefix).
-                    if core_paths.contains(a.path) {
-                        eprintln!(
-                            "coupa-mock: CSO {} {} is also a Core path; served under {CSO_PREFIX} only",
-                            a.method, a.path
-                        );
-                    } else {
-                        by_path.entry(a.path.to_owned()).or_default().push((r, a));
-                    }
-                }
-            }
-        }
-    }
-    let mut app = Router::new();
-    for (path, actions) in by_path {
-        let mut methods: Vec<Method> = Vec::new();
+    let routes = &state.inner.routes;
+    serve_routes(&state, routes)
+}
+
+/// The router for these checked paths (see [`route_table`]).
+fn serve_routes(state: &MockState, routes: &[RoutePath]) -> Router {
+    let mut app = Router::new().without_v07_checks();
+    for route in routes {
         let mut mr: MethodRouter = MethodRouter::new();
-        for (r, a) in actions {
-            let method = a.method.to_http();
-            let clash = methods.contains(&method)
-                || (method == Method::HEAD && methods.contains(&Method::GET))
-                || (method == Method::GET && methods.contains(&Method::HEAD));
-            let Ok(filter) = MethodFilter::try_from(method.clone()) else {
-                continue;
-            };
-            if clash {
-                eprintln!(
-                    "coupa-mock: {method} {path} is routed twice; {}/{} left out",
-                    r.name, a.name
-                );
-                continue;
-            }
-            methods.push(method);
+        for &(filter, (r, a)) in &route.actions {
             let st = state.clone();
             mr = mr.on(filter, move |req: Request| {
                 handler::handle(st.clone(), r, a, req)
             });
         }
-        let mr = mr.fallback(method_not_allowed);
-        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            app.clone().route(&path, mr)
-        }));
-        match attempt {
-            Ok(next) => app = next,
-            Err(_) => eprintln!("coupa-mock: {path} conflicts with another route; left out"),
-        }
+        app = app.route(&route.path, mr.fallback(method_not_allowed));
     }
     let st = state.clone();
     app.route(
@@ -446,7 +491,7 @@ pub fn router(state: MockState) -> Router {
             .fallback(method_not_allowed),
     )
     .fallback(not_found)
-    .layer(middleware::from_fn_with_state(state, rate_limit))
+    .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
 }
 
 async fn not_found(req: Request) -> Response {
@@ -583,7 +628,16 @@ async fn token(st: MockState, req: Request) -> Response {
         scopes = client.scopes.clone();
     }
     let ttl = st.config().token_ttl;
-    let access = lock(&st.inner.tokens).issue(scopes.clone(), ttl);
+    let access = match lock(&st.inner.tokens).issue(scopes.clone(), ttl) {
+        Ok(token) => token,
+        Err(e) => {
+            return oauth_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                &format!("no randomness for a token: {e}"),
+            );
+        }
+    };
     let body = json!({
         "access_token": access,
         "token_type": "bearer",
@@ -698,6 +752,176 @@ impl Drop for MockServer {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use coupa_runtime::{ActionKind, Method as M};
+
+    /// An action of the first resource of the registry at this method, path and host.
+    fn action(method: &'static str, path: &'static str, host: Host) -> Served {
+        let method = M::from_name(method).expect("an HTTP method of Coupa's");
+        let a: &'static Route = Box::leak(Box::new(
+            Route::new("probe", "probe", ActionKind::Show, method, path).host(host),
+        ));
+        (RESOURCES[0], a)
+    }
+
+    fn route_error(actions: Vec<Served>) -> String {
+        match route_table(actions) {
+            Err(Error::Route(e)) => e,
+            Err(e) => panic!("expected a route error, got {e}"),
+            Ok(t) => panic!("expected a route error, got the paths {:?}", paths(&t)),
+        }
+    }
+
+    fn paths(table: &[RoutePath]) -> Vec<&str> {
+        table.iter().map(|r| r.path.as_str()).collect()
+    }
+
+    #[test]
+    fn the_registry_routes_check() {
+        let table = route_table(
+            RESOURCES
+                .iter()
+                .flat_map(|r| r.routes.iter().map(move |a| (*r, *a))),
+        )
+        .expect("the registry's routes");
+        let served: usize = table.iter().map(|r| r.actions.len()).sum();
+        let cso = RESOURCES
+            .iter()
+            .flat_map(|r| r.routes.iter())
+            .filter(|a| a.host == Host::Cso)
+            .count();
+        let all = RESOURCES.iter().map(|r| r.routes.len()).sum::<usize>();
+        // Every action once, and every CSO action at its plain path too.
+        assert_eq!(served, all + cso, "{:?}", paths(&table));
+    }
+
+    /// Paths the checker accepts but axum's router cannot take side by side are an error for the
+    /// caller, where axum would panic.
+    #[test]
+    fn conflicting_routes_are_an_error() {
+        let e = route_error(vec![
+            action("GET", "/api/x/{id}", Host::Core),
+            action("PUT", "/api/x/{name}", Host::Core),
+        ]);
+        assert!(e.contains("/api/x/{name}") && e.contains("conflict"), "{e}");
+        let e = route_error(vec![
+            action("GET", "/api/x", Host::Core),
+            action("GET", "/api/x", Host::Core),
+        ]);
+        assert!(e.contains("GET /api/x is routed twice"), "{e}");
+        let e = route_error(vec![action("GET", "/api/x/{a}{b}", Host::Core)]);
+        assert!(e.contains("one parameter"), "{e}");
+        let e = route_error(vec![action("POST", TOKEN_PATH, Host::Core)]);
+        assert!(e.contains(TOKEN_PATH), "{e}");
+        let e = route_error(vec![action("GET", "api/x", Host::Core)]);
+        assert!(e.contains("starts with `/`"), "{e}");
+        let text = Error::Route(e).to_string();
+        assert!(text.starts_with("conflicting routes: "), "{text}");
+    }
+
+    /// A CSO path is also served as it is unless that collides with a Core route, exactly or
+    /// as the router sees it.
+    #[test]
+    fn cso_paths_are_served_plain_unless_they_collide() {
+        let table = route_table(vec![
+            action("GET", "/api/y/{id}", Host::Core),
+            action("GET", "/api/y/{name}", Host::Cso),
+            action("PUT", "/api/z", Host::Core),
+            action("GET", "/api/z", Host::Cso),
+            action("GET", "/api/w/{id}", Host::Cso),
+            action("PUT", "/api/w/{id}", Host::Cso),
+        ])
+        .expect("no conflict");
+        assert_eq!(
+            paths(&table),
+            [
+                "/api/w/{id}",
+                "/api/y/{id}",
+                "/api/z",
+                "/cso/api/w/{id}",
+                "/cso/api/y/{name}",
+                "/cso/api/z",
+            ]
+        );
+        assert_eq!(table[0].actions.len(), 2);
+    }
+
+    /// Whatever the paths, a table that checks builds a router without a panic, and one that
+    /// does not check is an error: every pair of these paths, on one method or two, on either
+    /// host.
+    #[test]
+    fn a_checked_table_always_builds_a_router() {
+        const PATHS: &[&str] = &[
+            "/",
+            "/a",
+            "/a/",
+            "/a/new",
+            "/a/{id}",
+            "/a/{name}",
+            "/a/{id}/b",
+            "/a/{id}.json",
+            "/a/x{id}",
+            "/a/{a}-{b}",
+            "/a/{*rest}",
+            "/a/{*rest}/b",
+            "/a/:x",
+            "/a/*x",
+            "/a/{}",
+            "/a/{id",
+            "/a/}",
+            "/cso/a/{id}",
+            "/oauth2/token",
+            "/oauth2/{x}",
+            "a",
+            "",
+        ];
+        let state = MockState::new(MockConfig::unlimited()).expect("state");
+        let mut built = 0;
+        for p in PATHS {
+            for q in PATHS {
+                for (m, host) in [("GET", Host::Core), ("PUT", Host::Core), ("GET", Host::Cso)] {
+                    let actions = vec![action("GET", p, Host::Core), action(m, q, host)];
+                    if let Ok(table) = route_table(actions) {
+                        let _ = serve_routes(&state, &table);
+                        built += 1;
+                    }
+                }
+            }
+        }
+        assert!(built > 100, "{built}");
+    }
+
+    /// axum's checks of paths written for axum 0.7 are off: a literal segment that starts with
+    /// `:` or `*` is served as written.
+    #[tokio::test]
+    async fn literal_segments_may_start_with_a_colon_or_a_star() {
+        use tower::ServiceExt;
+        let state = MockState::new(MockConfig::unlimited()).expect("state");
+        let table = route_table(vec![
+            action("GET", "/api/:1", Host::Core),
+            action("GET", "/api/*x", Host::Core),
+        ])
+        .expect("literal paths");
+        for path in ["/api/:1", "/api/*x", "/api/other"] {
+            let req = http::Request::get(path)
+                .body(axum::body::Body::empty())
+                .expect("request");
+            let res = serve_routes(&state, &table)
+                .oneshot(req)
+                .await
+                .expect("infallible");
+            assert_eq!(
+                res.status() == StatusCode::NOT_FOUND,
+                path == "/api/other",
+                "{path}: {}",
+                res.status()
+            );
         }
     }
 }

@@ -15,7 +15,6 @@
 
 use std::collections::VecDeque;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::stream::{self, Stream};
@@ -220,7 +219,6 @@ pub struct Client {
     http: reqwest::Client,
     config: Config,
     token: tokio::sync::Mutex<Option<Token>>,
-    jitter: AtomicU64,
 }
 
 impl fmt::Debug for Client {
@@ -239,15 +237,10 @@ impl Client {
             .connect_timeout(config.connect_timeout)
             .build()
             .map_err(|e| ClientError::Config(e.to_string()))?;
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0x9E37_79B9_7F4A_7C15, |d| d.as_nanos() as u64)
-            | 1;
         Ok(Client {
             http,
             config,
             token: tokio::sync::Mutex::new(None),
-            jitter: AtomicU64::new(seed),
         })
     }
 
@@ -416,22 +409,16 @@ impl Client {
         }
     }
 
-    /// A jittered exponential backoff for the n-th retry.
+    /// A jittered exponential backoff for the n-th retry: the doubled backoff, capped, times a
+    /// random fraction in `[0.5, 1)` (fastrand's per-thread generator, seeded at random, so
+    /// clients that failed together do not retry together).
     fn backoff(&self, attempt: u32) -> Duration {
         let base = self
             .config
             .backoff
             .saturating_mul(1u32 << attempt.min(16).saturating_sub(1));
         let capped = base.min(self.config.max_backoff);
-        // xorshift64*: enough to spread retries, no dependency.
-        let mut x = self.jitter.load(Ordering::Relaxed);
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.jitter.store(x, Ordering::Relaxed);
-        let r = x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11;
-        let fraction = 0.5 + (r as f64 / (1u64 << 53) as f64) / 2.0;
-        capped.mul_f64(fraction)
+        capped.mul_f64(0.5 + fastrand::f64() / 2.0)
     }
 
     /// Every record an index endpoint matches, page by page (offset steps of the page size,
@@ -593,5 +580,17 @@ mod tests {
                 full / 2
             );
         }
+        // The jitter spreads the waits over the range.
+        let waits: std::collections::BTreeSet<Duration> =
+            (0..50).map(|_| client.backoff(3)).collect();
+        assert!(waits.len() > 10, "{waits:?}");
+        assert!(
+            waits.iter().any(|d| *d < Duration::from_millis(300)),
+            "{waits:?}"
+        );
+        assert!(
+            waits.iter().any(|d| *d > Duration::from_millis(300)),
+            "{waits:?}"
+        );
     }
 }

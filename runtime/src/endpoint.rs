@@ -5,6 +5,7 @@
 //! itself, and an `http::Request` built from all of that. No HTTP client is involved; the
 //! client crate, a test, or any other transport sends the request.
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
 use crate::preserve::Model;
@@ -177,20 +178,22 @@ pub fn validate_for<T: Validate, A: Actions>(value: &T, action: A) -> Result<(),
     }
 }
 
-/// Percent-encodes one path segment (parameters are never allowed to add `/` or `..`).
+/// The bytes a path segment keeps as they are: ASCII letters and digits, `-`, `_`, `~` and `.`
+/// (RFC 3986's unreserved characters); every other byte is percent-encoded.
+const SEGMENT_ENCODED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'.');
+
+/// Percent-encodes one path segment (parameters are never allowed to add `/` or `..`): a segment
+/// that is `.` or `..` is encoded whole, since a server would read it as a step in the path.
 pub fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric()
-            || matches!(b, b'-' | b'_' | b'~')
-            || (b == b'.' && s != "." && s != "..")
-        {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
+    match s {
+        "." => "%2E".to_owned(),
+        ".." => "%2E%2E".to_owned(),
+        _ => utf8_percent_encode(s, SEGMENT_ENCODED).to_string(),
     }
-    out
 }
 
 #[cfg(test)]
@@ -204,5 +207,44 @@ mod tests {
         assert_eq!(encode_segment(".."), "%2E%2E");
         assert_eq!(encode_segment("a b/c?d"), "a%20b%2Fc%3Fd");
         assert_eq!(encode_segment("日"), "%E6%97%A5");
+        assert_eq!(encode_segment("."), "%2E");
+        assert_eq!(encode_segment("..."), "...");
+        assert_eq!(encode_segment("a.b-c_d~e"), "a.b-c_d~e");
+        assert_eq!(encode_segment(""), "");
+        assert_eq!(encode_segment("%+&=#\u{7f}"), "%25%2B%26%3D%23%7F");
+    }
+
+    /// The encoding written by hand before `percent-encoding` did it, kept as the reference.
+    fn by_hand(s: &str) -> String {
+        let mut out = String::new();
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric()
+                || matches!(b, b'-' | b'_' | b'~')
+                || (b == b'.' && s != "." && s != "..")
+            {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_character_is_encoded_as_before() {
+        let chars: Vec<char> = (0u32..0x800)
+            .chain([0xFFFD, 0x1F600])
+            .filter_map(char::from_u32)
+            .collect();
+        for c in &chars {
+            for s in [
+                c.to_string(),
+                format!("a{c}"),
+                format!("{c}{c}."),
+                format!(".{c}"),
+            ] {
+                assert_eq!(encode_segment(&s), by_hand(&s), "{s:?}");
+            }
+        }
     }
 }

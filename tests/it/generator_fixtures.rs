@@ -298,8 +298,21 @@ fn target_dir() -> PathBuf {
         .to_path_buf()
 }
 
+/// The dependencies a generated manifest inherits from the workspace (`name.workspace = true`
+/// under `[dependencies]`).
+fn inherited_dependencies(manifest: &str) -> Vec<&str> {
+    manifest
+        .lines()
+        .skip_while(|l| *l != "[dependencies]")
+        .skip(1)
+        .take_while(|l| !l.starts_with('['))
+        .filter_map(|l| l.strip_suffix(".workspace = true"))
+        .collect()
+}
+
 /// Writes every fixture's crate into one temporary workspace: `<feature>/Cargo.toml` is the
-/// generated one with `coupa-runtime` pointing at this workspace's `runtime/`.
+/// generated one, and the workspace declares the dependencies it inherits as this workspace
+/// does, with `coupa-runtime` pointing at this workspace's `runtime/`.
 fn write_fixture_workspace(dir: &Path) {
     if dir.exists() {
         std::fs::remove_dir_all(dir).expect("clear the fixture workspace");
@@ -307,12 +320,45 @@ fn write_fixture_workspace(dir: &Path) {
     std::fs::create_dir_all(dir).expect("create the fixture workspace");
     let runtime = root().join("runtime");
     let runtime = runtime.to_str().expect("a UTF-8 path").replace('\\', "/");
+    let ours = std::fs::read_to_string(root().join("Cargo.toml")).expect("read Cargo.toml");
+    let declared: Vec<&str> = ours
+        .lines()
+        .skip_while(|l| l.trim() != "[workspace.dependencies]")
+        .skip(1)
+        .take_while(|l| !l.starts_with('['))
+        .collect();
+    let generated = generate(FEATURES[0]);
+    let crate_manifest = generated
+        .iter()
+        .find(|f| f.path == "generated/Cargo.toml")
+        .expect("a generated Cargo.toml");
+    let inherited = inherited_dependencies(&crate_manifest.contents);
+    assert!(
+        inherited.contains(&"coupa-runtime"),
+        "the generated Cargo.toml changed shape:\n{}",
+        crate_manifest.contents
+    );
+    let dependencies: Vec<String> = inherited
+        .iter()
+        .map(|name| {
+            if *name == "coupa-runtime" {
+                return format!("coupa-runtime = {{ path = \"{runtime}\" }}");
+            }
+            declared
+                .iter()
+                .find(|l| l.split_once('=').is_some_and(|(n, _)| n.trim() == *name))
+                .unwrap_or_else(|| panic!("`{name}` is not under [workspace.dependencies]"))
+                .to_string()
+        })
+        .collect();
     let members: Vec<String> = FEATURES.iter().map(|f| format!("{f:?}")).collect();
     let manifest = format!(
         "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n\
          [workspace.package]\nedition = \"2024\"\nrust-version = \"1.95\"\n\
-         license = \"MIT OR Apache-2.0\"\npublish = false\n",
-        members.join(", ")
+         license = \"MIT OR Apache-2.0\"\npublish = false\n\n\
+         [workspace.dependencies]\n{}\n",
+        members.join(", "),
+        dependencies.join("\n")
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("write the workspace manifest");
     // The same versions as this workspace, so `--offline` finds them and the builds are shared.
@@ -326,12 +372,10 @@ fn write_fixture_workspace(dir: &Path) {
             let mut contents = f.contents;
             if rel == "Cargo.toml" {
                 let before = contents.clone();
-                contents = contents
-                    .replace(
-                        "name = \"coupa-api\"",
-                        &format!("name = \"fixture-{feature}\""),
-                    )
-                    .replace("path = \"../runtime\"", &format!("path = \"{runtime}\""));
+                contents = contents.replace(
+                    "name = \"coupa-api\"",
+                    &format!("name = \"fixture-{feature}\""),
+                );
                 assert_ne!(before, contents, "the generated Cargo.toml changed shape");
             }
             let path = dir.join(feature).join(rel);

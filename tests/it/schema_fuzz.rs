@@ -3,34 +3,23 @@
 //! always come back as an IR or as a non-empty list of diagnostics that renders, each pointing
 //! inside its file.
 //!
-//! The mutations come from a small deterministic PRNG, so a failure names a seed that reproduces
-//! it; the failing text is also written under the target directory.
+//! The mutations come from a seeded generator (`fastrand::Rng::with_seed`), so a failure names a
+//! seed that reproduces it; the failing text is also written under the target directory.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
 use coupa_tests::root;
+use fastrand::Rng;
 
-/// SplitMix64: small, deterministic, good enough to pick mutations.
-struct Rng(u64);
+/// A number in `0..n` (0 when `n` is 0).
+fn below(rng: &mut Rng, n: usize) -> usize {
+    rng.usize(..n.max(1))
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n > 0`).
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % u64::try_from(n.max(1)).unwrap_or(1)).unwrap_or(0)
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
+/// One of `items` (not empty).
+fn pick<'a, T>(rng: &mut Rng, items: &'a [T]) -> &'a T {
+    &items[below(rng, items.len())]
 }
 
 /// Characters that mean something to YAML, to the checks or to the renderer.
@@ -94,9 +83,9 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 fn mutate(rng: &mut Rng, text: &str) -> (String, String) {
     let lines = lines_of(text);
     let n = lines.len().max(1);
-    match rng.below(9) {
+    match below(rng, 9) {
         0 => {
-            let i = rng.below(n);
+            let i = below(rng, n);
             let out: String = lines
                 .iter()
                 .enumerate()
@@ -106,7 +95,7 @@ fn mutate(rng: &mut Rng, text: &str) -> (String, String) {
             (out, format!("delete line {}", i + 1))
         }
         1 => {
-            let i = rng.below(n);
+            let i = below(rng, n);
             let mut v = lines.clone();
             if let Some(l) = lines.get(i) {
                 v.insert(i, l);
@@ -114,7 +103,7 @@ fn mutate(rng: &mut Rng, text: &str) -> (String, String) {
             (v.concat(), format!("duplicate line {}", i + 1))
         }
         2 => {
-            let (i, j) = (rng.below(n), rng.below(n));
+            let (i, j) = (below(rng, n), below(rng, n));
             let mut v = lines.clone();
             if i < v.len() && j < v.len() {
                 v.swap(i, j);
@@ -122,12 +111,12 @@ fn mutate(rng: &mut Rng, text: &str) -> (String, String) {
             (v.concat(), format!("swap lines {} and {}", i + 1, j + 1))
         }
         3 => {
-            let at = floor_char_boundary(text, rng.below(text.len() + 1));
+            let at = floor_char_boundary(text, below(rng, text.len() + 1));
             (text[..at].to_owned(), format!("truncate at byte {at}"))
         }
         4 => {
-            let at = floor_char_boundary(text, rng.below(text.len() + 1));
-            let noise = *rng.pick(NOISE);
+            let at = floor_char_boundary(text, below(rng, text.len() + 1));
+            let noise = *pick(rng, NOISE);
             (
                 format!("{}{noise}{}", &text[..at], &text[at..]),
                 format!("insert {noise:?} at byte {at}"),
@@ -137,9 +126,9 @@ fn mutate(rng: &mut Rng, text: &str) -> (String, String) {
             // Several insertions at once.
             let mut out = text.to_owned();
             let mut what = Vec::new();
-            for _ in 0..1 + rng.below(5) {
-                let at = floor_char_boundary(&out, rng.below(out.len() + 1));
-                let noise = *rng.pick(NOISE);
+            for _ in 0..1 + below(rng, 5) {
+                let at = floor_char_boundary(&out, below(rng, out.len() + 1));
+                let noise = *pick(rng, NOISE);
                 out.insert_str(at, noise);
                 what.push(format!("{noise:?}@{at}"));
             }
@@ -147,10 +136,10 @@ fn mutate(rng: &mut Rng, text: &str) -> (String, String) {
         }
         6 => {
             // Re-indent a line by two spaces either way.
-            let i = rng.below(n);
+            let i = below(rng, n);
             let mut v: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
             let how = if let Some(l) = v.get_mut(i) {
-                if rng.below(2) == 0 {
+                if below(rng, 2) == 0 {
                     l.insert_str(0, "  ");
                     "indent"
                 } else {
@@ -171,7 +160,7 @@ fn mutate(rng: &mut Rng, text: &str) -> (String, String) {
             if words.is_empty() {
                 return (text.to_owned(), "nothing".to_owned());
             }
-            let (from, to) = (*rng.pick(&words), *rng.pick(&words));
+            let (from, to) = (*pick(rng, &words), *pick(rng, &words));
             (
                 text.replacen(&format!(" {from}\n"), &format!(" {to}\n"), 1),
                 format!("replace {from:?} with {to:?}"),
@@ -179,7 +168,7 @@ fn mutate(rng: &mut Rng, text: &str) -> (String, String) {
         }
         _ => {
             // Truncate at a line boundary.
-            let i = rng.below(n);
+            let i = below(rng, n);
             (lines[..i].concat(), format!("keep the first {i} lines"))
         }
     }
@@ -255,12 +244,12 @@ fn real_schemas() -> Vec<(PathBuf, String)> {
 #[test]
 fn mutated_files_alone_never_panic() {
     let files = real_schemas();
-    let mut rng = Rng(0x5EED_0001);
+    let mut rng = Rng::with_seed(0x5EED_0001);
     let mut codes = std::collections::BTreeMap::<&str, usize>::new();
     for round in 0..60u64 {
         for (_, text) in &files {
-            let seed = rng.next();
-            let mut local = Rng(seed);
+            let seed = rng.u64(..);
+            let mut local = Rng::with_seed(seed);
             let (mut mutant, mut what) = mutate(&mut local, text);
             // A second mutation on top of the first, now and then.
             if round % 3 == 0 {
@@ -285,12 +274,14 @@ fn mutated_files_alone_never_panic() {
 #[test]
 fn mutated_file_among_the_others_never_panics() {
     let files = real_schemas();
-    let mut rng = Rng(0x5EED_0002);
+    let mut rng = Rng::with_seed(0x5EED_0002);
     let mut codes = std::collections::BTreeMap::<&str, usize>::new();
-    for _ in 0..120 {
-        let seed = rng.next();
-        let mut local = Rng(seed);
-        let i = local.below(files.len());
+    // 120 rounds gave 8 to 12 codes depending on the seed (the old generator's seed gave 10, by
+    // luck); 200 give at least 10 for each seed tried.
+    for _ in 0..200 {
+        let seed = rng.u64(..);
+        let mut local = Rng::with_seed(seed);
+        let i = below(&mut local, files.len());
         let (mutant, what) = mutate(&mut local, &files[i].1);
         let mut sources = files.clone();
         sources[i].1 = mutant;

@@ -180,7 +180,9 @@ async fn the_router_serves_in_process() {
     use tower::ServiceExt;
 
     let st = MockState::new(MockConfig::unlimited()).expect("state");
-    let token = st.issue_token(&["core.integration.write"]);
+    let token = st
+        .issue_token(&["core.integration.write"])
+        .expect("a token");
     let req = http::Request::post("/api/integration_runs")
         .header("Authorization", format!("Bearer {token}"))
         .header("Content-Type", "application/json")
