@@ -1,0 +1,150 @@
+//! The single-object kinds: create, index, show, update (and the status actions) and delete; and
+//! what a write needs: the key of a new record, and a body merged into a record.
+
+use axum::response::Response;
+use coupa_runtime::Mode;
+use coupa_runtime::registry::Resource;
+use http::StatusCode;
+use serde_json::{Map, Value};
+
+use super::failure::Failure;
+use super::request::bound;
+use super::{Call, Written};
+use crate::select::Selection;
+use crate::store::{Key, Store, View, assign_update, key_of};
+
+impl Call<'_> {
+    /// Create: the body, validated, with the binds, sets and what Coupa assigns; answered 201.
+    pub(super) fn create(&self) -> Result<Response, Failure> {
+        let r = self.r;
+        let mut obj = self.decode()?;
+        if let Some(m) = obj.as_object_mut() {
+            self.apply_binds(m, true)?;
+        }
+        let stamp = self.st.stamp();
+        let mut store = self.st.store();
+        (r.codec.validate)(&obj, Mode::Create, Some(&View(&store)), None)
+            .map_err(|v| self.invalid(v))?;
+        if let Some(m) = obj.as_object_mut() {
+            self.apply_binds(m, false)?;
+            self.apply_sets(m)?;
+            store.table_mut(r).assign_create(r, m, &stamp);
+        }
+        let obj = (r.codec.canonical)(obj).map_err(|e| self.internal(e))?;
+        let key = self.key_of_new(&store, &obj)?;
+        store.table_mut(r).records.insert(key, obj.clone());
+        drop(store);
+        self.written(StatusCode::CREATED, Written::Created, obj)
+    }
+
+    /// Index: the records the query selects and the route binds, a page of them.
+    pub(super) fn index(&self) -> Result<Response, Failure> {
+        if let Some(of) = self.a.of {
+            return self.index_of(of);
+        }
+        let sel = Selection::compile(self.r, &self.query).map_err(|e| self.bad(e))?;
+        let binds = self.bind_values()?;
+        let store = self.st.store();
+        let mut hits: Vec<&Value> = store
+            .records(self.r)
+            .filter(|v| bound(v, &binds) && sel.matches(v))
+            .collect();
+        sel.sort(&mut hits);
+        let total = hits.len();
+        let page: Vec<Value> = hits
+            .into_iter()
+            .skip(sel.offset)
+            .take(sel.limit)
+            .cloned()
+            .collect();
+        drop(store);
+        self.list(page, total)
+    }
+
+    /// Show: the record the route names (or, with `of`, its list element's item).
+    pub(super) fn show(&self) -> Result<Response, Failure> {
+        let key = self.key()?;
+        let binds = self.bind_values()?;
+        let rec = self.find_in(&self.st.store(), &key, &binds)?;
+        match self.a.of {
+            Some(of) => self.show_of(of, &rec),
+            None => self.object(StatusCode::OK, rec),
+        }
+    }
+
+    /// Update (PUT, PATCH) and the status actions: the body's elements are merged into the
+    /// record, then the action's `sets`, then updated-at and updated-by.
+    pub(super) fn update(&self) -> Result<Response, Failure> {
+        let r = self.r;
+        let key = self.key()?;
+        let body = self.decode_for_takes()?;
+        let binds = self.bind_values()?;
+        let stamp = self.st.stamp();
+        let mut store = self.st.store();
+        let mut rec = self.find_in(&store, &key, &binds)?;
+        if let Some(b) = &body {
+            let mode = self.a.kind.mode().unwrap_or(Mode::Update);
+            (r.codec.validate)(b, mode, Some(&View(&store)), Some(&key.to_string()))
+                .map_err(|v| self.invalid(v))?;
+        }
+        if let Some(m) = rec.as_object_mut() {
+            if let Some(Value::Object(b)) = body {
+                merge(r, m, b);
+            }
+            self.apply_sets(m)?;
+            assign_update(r, m, &stamp);
+        }
+        let rec = (r.codec.canonical)(rec).map_err(|e| self.internal(e))?;
+        store.table_mut(r).records.insert(key, rec.clone());
+        drop(store);
+        self.written(StatusCode::OK, Written::Updated, rec)
+    }
+
+    /// Delete: the record the route names is removed and answered.
+    pub(super) fn delete(&self) -> Result<Response, Failure> {
+        let key = self.key()?;
+        let binds = self.bind_values()?;
+        let mut store = self.st.store();
+        let rec = self.find_in(&store, &key, &binds)?;
+        store.table_mut(self.r).records.remove(&key);
+        drop(store);
+        self.written(StatusCode::OK, Written::Deleted, rec)
+    }
+
+    /// The key of a new record: its `key` element (which must be new), or the next integer.
+    pub(super) fn key_of_new(&self, store: &Store, v: &Value) -> Result<Key, Failure> {
+        match self.r.key() {
+            Some(k) => {
+                let key = key_of(self.r, v)
+                    .ok_or_else(|| self.internal(format!("the new object has no valid `{k}`")))?;
+                if store.get(self.r, &key).is_some() {
+                    return Err(self.bad(format!(
+                        "/{k}: `{k}` must be unique; another object already has `{key}`"
+                    )));
+                }
+                Ok(key)
+            }
+            None => Ok(Key::Int(
+                store
+                    .table(self.r)
+                    .and_then(|t| t.records.keys().next_back())
+                    .map_or(1, |k| match k {
+                        Key::Int(i) => i.saturating_add(1),
+                        Key::Text(_) => 1,
+                    }),
+            )),
+        }
+    }
+}
+
+/// Merges the elements of a body into a record. The key and what Coupa assigns (created-at,
+/// sequences, ...) stay: an element both accepted and assigned is accepted, then ignored.
+pub(super) fn merge(r: &Resource, rec: &mut Map<String, Value>, body: Map<String, Value>) {
+    for (k, v) in body {
+        let kept =
+            Some(k.as_str()) == r.key() || r.element(&k).is_some_and(|e| e.assigned.is_some());
+        if !kept {
+            rec.insert(k, v);
+        }
+    }
+}
