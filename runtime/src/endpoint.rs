@@ -8,6 +8,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
+use crate::form::Form;
 use crate::preserve::Model;
 use crate::shape::Route;
 use crate::validate::{Validate, Violations};
@@ -40,9 +41,25 @@ pub trait Endpoint {
         None
     }
 
+    /// The form, for requests that upload files (`multipart/form-data`).
+    fn form(&self) -> Option<Form<'_>> {
+        None
+    }
+
+    /// The body's media type and bytes, if the request has a body: the form, or the payload in
+    /// `format`.
+    fn content(&self, format: Format) -> Result<Option<(String, Vec<u8>)>, EncodeError> {
+        if let Some(form) = self.form() {
+            return Ok(Some(form.encode()));
+        }
+        self.payload()
+            .map(|b| Ok((format.media_type().to_owned(), wire::encode(format, b)?)))
+            .transpose()
+    }
+
     /// The body in `format`, if the request has one.
     fn body(&self, format: Format) -> Result<Option<Vec<u8>>, EncodeError> {
-        self.payload().map(|b| wire::encode(format, b)).transpose()
+        Ok(self.content(format)?.map(|(_, bytes)| bytes))
     }
 
     /// Checks the body against the rules of the action's kind, collecting every violation.
@@ -79,16 +96,18 @@ pub trait Endpoint {
             base_url.trim_end_matches('/'),
             self.path_and_query()
         );
-        let body = self.body(format)?;
         let mut b = http::Request::builder()
             .method(Self::ROUTE.method.to_http())
             .uri(uri)
             .header(http::header::ACCEPT, format.media_type());
-        if body.is_some() {
-            b = b.header(http::header::CONTENT_TYPE, format.media_type());
-        }
-        b.body(body.unwrap_or_default())
-            .map_err(|e| EncodeError(e.to_string()))
+        let body = match self.content(format)? {
+            Some((content_type, bytes)) => {
+                b = b.header(http::header::CONTENT_TYPE, content_type);
+                bytes
+            }
+            None => Vec::new(),
+        };
+        b.body(body).map_err(|e| EncodeError(e.to_string()))
     }
 }
 

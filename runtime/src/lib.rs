@@ -7,6 +7,7 @@
 //! - [`shape`]: the static tables the generated code states its facts in (a [`Shape`] per model,
 //!   a [`Route`] per action);
 //! - [`value`]: datetimes with their offset, decimals as text, enums that keep unknown values;
+//! - [`form`]: multipart forms, for file uploads;
 //! - [`format`](mod@format): JSON or XML, the errors of reading and writing, and the limits on hostile input;
 //! - [`json`] and [`xml`]: the two codecs (Coupa's XML conventions on top of quick-xml);
 //! - [`wire`]: reading and writing a payload in either format, with positions;
@@ -28,6 +29,7 @@
 pub mod client;
 pub mod endpoint;
 pub mod error;
+pub mod form;
 pub mod format;
 pub mod json;
 pub mod preserve;
@@ -53,6 +55,7 @@ pub mod prelude {
     pub use crate::value::WireEnum;
 }
 pub use error::CoupaErrors;
+pub use form::{Form, Upload};
 pub use format::{DecodeError, EncodeError, Format};
 /// Re-exported so the generated code needs no direct dependency on `http`.
 pub use http;
@@ -62,5 +65,7 @@ pub use query::{Paging, Query, QueryBuilder};
 pub use serde as __serde;
 pub use shape::{Element, Route, Shape};
 pub use validate::{Rule, UniqueStore, UniqueValue, Validate, Violation, Violations};
-pub use value::{DateTime, Decimal, WireEnum};
-pub use vocab::{ActionKind, Answers, Assigned, ElementKind, Host, Method, Mode, ParamKind, Takes};
+pub use value::{Date, DateTime, Decimal, Time, WireEnum};
+pub use vocab::{
+    ActionKind, Answers, Assigned, ElementKind, FormKind, Host, Method, Mode, ParamKind, Takes,
+};

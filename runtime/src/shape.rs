@@ -111,6 +111,8 @@ pub struct Element {
     pub allowed: &'static [&'static str],
     /// Maximum length in characters.
     pub max_len: Option<u32>,
+    /// For decimals: the digits a value may have in all, and after the point (`decimal(32,4)`).
+    pub precision: Option<(u8, u8)>,
 }
 
 impl Element {
@@ -132,6 +134,7 @@ impl Element {
             assigned: None,
             allowed: &[],
             max_len: None,
+            precision: None,
         }
     }
 
@@ -211,6 +214,12 @@ impl Element {
     /// At most `n` characters.
     pub const fn max_len(mut self, n: u32) -> Element {
         self.max_len = Some(n);
+        self
+    }
+
+    /// At most `digits` digits in all, `scale` of them after the point.
+    pub const fn precision(mut self, digits: u8, scale: u8) -> Element {
+        self.precision = Some((digits, scale));
         self
     }
 

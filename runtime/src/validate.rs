@@ -36,6 +36,8 @@ pub enum Rule {
     Immutable,
     /// A value of a unique element is used twice in one batch, or by an existing object.
     Unique,
+    /// A decimal has more digits than its column holds (`decimal(32,4)`).
+    Precision,
 }
 
 impl Rule {
@@ -49,6 +51,7 @@ impl Rule {
             Rule::OutputOnly => "output-only",
             Rule::Immutable => "immutable",
             Rule::Unique => "unique",
+            Rule::Precision => "precision",
         }
     }
 }
@@ -622,6 +625,20 @@ impl<'a> Cx<'a> {
         if self.admit(at, r, v.is_some())
             && let Some(i) = v
         {
+            if !r.allowed.is_empty() && !r.allowed.iter().any(|a| a.parse() == Ok(i)) {
+                self.push(
+                    at,
+                    r.name,
+                    Rule::Allowed,
+                    Some(i.to_string()),
+                    format!(
+                        "`{i}` is not an allowed value of `{}`; allowed: {}",
+                        r.name,
+                        r.allowed.join(", ")
+                    ),
+                );
+                return;
+            }
             self.check_unique(at, r, UniqueValue::Int(i));
         }
     }
@@ -632,8 +649,32 @@ impl<'a> Cx<'a> {
         if self.admit(at, r, v.is_some())
             && let Some(d) = v
         {
+            if let Some((digits, scale)) = r.precision {
+                self.check_precision(at, r, d, digits, scale);
+            }
             self.check_unique(at, r, UniqueValue::Str(d.as_str()));
         }
+    }
+
+    /// A decimal column holds `digits - scale` digits before the point and `scale` after it:
+    /// more before is out of range, more after would be rounded away.
+    fn check_precision(&mut self, at: &Path<'_>, r: &Element, d: &Decimal, digits: u8, scale: u8) {
+        let (int, frac) = d.digits();
+        let int_max = usize::from(digits.saturating_sub(scale));
+        let message = if int > int_max {
+            format!(
+                "`{}` holds at most {int_max} digits before the point (decimal({digits},{scale})); `{d}` has {int}",
+                r.name
+            )
+        } else if frac > usize::from(scale) {
+            format!(
+                "`{}` holds at most {scale} digits after the point (decimal({digits},{scale})); `{d}` has {frac}, which Coupa would round",
+                r.name
+            )
+        } else {
+            return;
+        };
+        self.push(at, r.name, Rule::Precision, Some(d.to_string()), message);
     }
 
     /// An element whose value has no rule of its own (boolean, datetime, open object).
@@ -780,6 +821,33 @@ mod tests {
             .immutable();
         const { assert!(!R.api_in && R.unique && R.key && R.immutable) };
         const { assert!(matches!(R.max_len, Some(255))) };
+    }
+
+    #[test]
+    fn decimals_fit_their_precision_and_integers_their_values() {
+        let amount = Element::new("amount", ElementKind::Decimal).precision(6, 2);
+        let kind = Element::new("kind", ElementKind::Integer).allowed(&["1", "2"]);
+        let mut out = Vec::new();
+        let mut cx = Cx::new(Mode::Create, &mut out);
+        for ok in ["1234.56", "-0001234.5", "0.25"] {
+            cx.decimal(&Path::Root, &amount, Some(&Decimal::new(ok).unwrap()));
+        }
+        cx.integer(&Path::Root, &kind, Some(2));
+        assert!(out.is_empty(), "{out:?}");
+        let mut cx = Cx::new(Mode::Create, &mut out);
+        cx.decimal(&Path::Root, &amount, Some(&Decimal::new("12345.6").unwrap()));
+        cx.decimal(&Path::Root, &amount, Some(&Decimal::new("1.234").unwrap()));
+        cx.integer(&Path::Root, &kind, Some(3));
+        let got: Vec<_> = out.iter().map(|v| (v.rule, v.value.as_deref())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Rule::Precision, Some("12345.6")),
+                (Rule::Precision, Some("1.234")),
+                (Rule::Allowed, Some("3")),
+            ]
+        );
+        assert!(out[1].message.contains("round"), "{}", out[1].message);
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! - [`DateTime`] keeps the UTC offset Coupa sends (`2021-03-18T11:20:50-07:00`) through a round
 //!   trip, and refuses a datetime without one.
 //! - [`Decimal`] keeps an amount as the text Coupa sends (`"0.00"`), never as a float.
+//! - [`Date`] and [`Time`] keep a calendar date (`2024-01-31`) and a time of day (`09:30`) as
+//!   Coupa sent them, checked when read.
 //! - [`WireEnum`] is implemented by the generated enums of allowed values; they keep a value they
 //!   do not know (Coupa may add one) and write it back unchanged.
 //!
@@ -18,6 +20,10 @@ use serde::{Deserialize, Serialize, Serializer};
 pub const DATETIME_MARKER: &str = "$coupa::dateTime";
 /// The newtype name the XML writer recognises to mark a value `type="decimal"`.
 pub const DECIMAL_MARKER: &str = "$coupa::decimal";
+/// The newtype name the XML writer recognises to mark a value `type="date"`.
+pub const DATE_MARKER: &str = "$coupa::date";
+/// The newtype name the XML writer recognises to mark a value `type="time"`.
+pub const TIME_MARKER: &str = "$coupa::time";
 
 /// A point in time with the UTC offset Coupa sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -172,6 +178,117 @@ impl<'de> Deserialize<'de> for Decimal {
     }
 }
 
+impl Decimal {
+    /// The number of digits before and after the decimal point (`-012.50` has 2 and 2: leading
+    /// zeros of the integer part do not count, and `0.5` has 0 and 1).
+    pub fn digits(&self) -> (usize, usize) {
+        let body = self.0.strip_prefix(['-', '+']).unwrap_or(&self.0);
+        let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+        (int.trim_start_matches('0').len(), frac.len())
+    }
+}
+
+/// A value Coupa writes as text and this crate checks but keeps as sent: [`Date`], [`Time`].
+macro_rules! text_value {
+    ($(#[$doc:meta])* $name:ident, $marker:ident, $check:path, $expecting:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
+
+        impl $name {
+            #[doc = concat!("A value from its text, such as ", $expecting, ".")]
+            pub fn new(s: impl Into<String>) -> Result<$name, String> {
+                let s = s.into();
+                if $check(&s) {
+                    Ok($name(s))
+                } else {
+                    Err(format!(concat!("`{}` is not ", $expecting), s))
+                }
+            }
+
+            /// The text, as sent.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                $name::new(s)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_newtype_struct($marker, &self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl Visitor<'_> for V {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<$name, E> {
+                        $name::new(v).map_err(E::custom)
+                    }
+                }
+                d.deserialize_str(V)
+            }
+        }
+    };
+}
+
+text_value!(
+    /// A calendar date, kept as Coupa sent it: `2024-01-31`, or (as some instances write date
+    /// columns) a full datetime whose date part is the date.
+    Date,
+    DATE_MARKER,
+    is_date,
+    "a date such as 2024-01-31"
+);
+
+text_value!(
+    /// A time of day, kept as Coupa sent it: `09:30`, `09:30:15`, or (as Rails writes time
+    /// columns) a full datetime on 2000-01-01 whose time part is the time.
+    Time,
+    TIME_MARKER,
+    is_time,
+    "a time of day such as 09:30"
+);
+
+impl Date {
+    /// The date.
+    pub fn naive(&self) -> chrono::NaiveDate {
+        // Checked when built: the first ten characters are a date.
+        chrono::NaiveDate::parse_from_str(&self.0[..10], "%Y-%m-%d").unwrap_or_default()
+    }
+}
+
+fn is_date(s: &str) -> bool {
+    let date_part = s.get(..10).unwrap_or(s);
+    let rest = s.get(10..).unwrap_or("");
+    chrono::NaiveDate::parse_from_str(date_part, "%Y-%m-%d").is_ok()
+        && (rest.is_empty() || DateTime::parse(s).is_ok())
+}
+
+fn is_time(s: &str) -> bool {
+    chrono::NaiveTime::parse_from_str(s, "%H:%M:%S").is_ok()
+        || chrono::NaiveTime::parse_from_str(s, "%H:%M").is_ok()
+        || DateTime::parse(s).is_ok()
+        || chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").is_ok()
+}
+
 /// An enum of allowed values that keeps values it does not know. Implemented by generated enums.
 pub trait WireEnum: Sized {
     /// The allowed values, as Coupa spells them.
@@ -303,6 +420,30 @@ mod tests {
     fn datetimes_without_offset_are_refused() {
         let e = serde_json::from_str::<DateTime>("\"2021-03-18T11:20:50\"").unwrap_err();
         assert!(e.to_string().contains("UTC offset"), "{e}");
+    }
+
+    #[test]
+    fn dates_and_times_keep_their_text_and_refuse_others() {
+        let d: Date = serde_json::from_str("\"2024-01-31\"").unwrap();
+        assert_eq!(d.as_str(), "2024-01-31");
+        assert_eq!(d.naive(), chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap());
+        assert!(Date::new("2024-01-31T10:00:00-08:00").is_ok());
+        assert!(Date::new("2024-02-30").is_err());
+        assert!(Date::new("2024-01-31 junk").is_err());
+        assert!(Date::new("").is_err());
+        let t: Time = serde_json::from_str("\"09:30\"").unwrap();
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"09:30\"");
+        assert!(Time::new("09:30:15").is_ok());
+        assert!(Time::new("2000-01-01T09:30:00Z").is_ok());
+        assert!(Time::new("25:00").is_err());
+        assert!(Time::new("nine").is_err());
+    }
+
+    #[test]
+    fn decimal_digits_ignore_sign_and_leading_zeros() {
+        assert_eq!(Decimal::new("-012.50").unwrap().digits(), (2, 2));
+        assert_eq!(Decimal::new("0.5").unwrap().digits(), (0, 1));
+        assert_eq!(Decimal::new("1234").unwrap().digits(), (4, 0));
     }
 
     #[test]

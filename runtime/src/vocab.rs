@@ -128,6 +128,12 @@ vocab! {
         BulkUpdate = "bulk-update",
         /// Deletes several objects named in an envelope.
         BulkDelete = "bulk-delete",
+        /// Does something to one object (`PUT /api/invoices/{id}/submit`); a body is validated
+        /// as an update.
+        Member = "member",
+        /// Does something to the collection (`POST /api/accounts/validate_account`); a body is
+        /// validated as an update.
+        Collection = "collection",
     }
 }
 
@@ -136,7 +142,10 @@ impl ActionKind {
     pub const fn mode(self) -> Option<Mode> {
         match self {
             ActionKind::Create | ActionKind::BulkCreate => Some(Mode::Create),
-            ActionKind::Update | ActionKind::Status => Some(Mode::Update),
+            ActionKind::Update
+            | ActionKind::Status
+            | ActionKind::Member
+            | ActionKind::Collection => Some(Mode::Update),
             ActionKind::BulkUpdate => Some(Mode::BulkUpdate),
             ActionKind::BulkDelete => Some(Mode::BulkDelete),
             ActionKind::Index | ActionKind::Show | ActionKind::Delete => None,
@@ -157,6 +166,8 @@ vocab! {
         Bulk = "bulk",
         /// Query filters, paging, ordering and response shaping.
         Query = "query",
+        /// A `multipart/form-data` form (`form`): files and text fields.
+        Multipart = "multipart",
     }
 }
 
@@ -209,6 +220,12 @@ vocab! {
         Boolean = "boolean",
         /// A date and time with its UTC offset.
         DateTime = "datetime",
+        /// A calendar date.
+        Date = "date",
+        /// A time of day.
+        Time = "time",
+        /// A floating-point number (Coupa's few `float` columns; amounts are decimals).
+        Float = "float",
         /// A string of digits (CSO's ids).
         Digits = "digits",
         /// An object Coupa leaves open.
@@ -226,6 +243,16 @@ vocab! {
         /// A string of digits (CSO ids).
         Digits = "digits",
         /// Any text.
+        String = "string",
+    }
+}
+
+vocab! {
+    /// The type of a field of a multipart form.
+    pub enum FormKind {
+        /// A file: its name, media type and bytes.
+        File = "file",
+        /// Text.
         String = "string",
     }
 }

@@ -20,7 +20,8 @@ use serde::de::DeserializeOwned;
 pub use crate::format::{DecodeError, EncodeError, Format, MAX_DEPTH, MAX_MESSAGE_CHARS};
 use crate::json::decode_json;
 pub use crate::value::{
-    DATETIME_MARKER, DECIMAL_MARKER, DateTime, Decimal, WireEnum, deserialize_enum, serialize_enum,
+    DATE_MARKER, DATETIME_MARKER, DECIMAL_MARKER, Date, DateTime, Decimal, TIME_MARKER, Time,
+    WireEnum, deserialize_enum, serialize_enum,
 };
 
 /// Reads one value.

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use super::tree::{MAX_DEPTH, is_element_name};
 use crate::format::bounded;
 use crate::shape::Shape;
-use crate::value::{DATETIME_MARKER, DECIMAL_MARKER};
+use crate::value::{DATE_MARKER, DATETIME_MARKER, DECIMAL_MARKER, TIME_MARKER};
 
 /// A value that cannot be written as Coupa XML.
 #[derive(Debug)]
@@ -333,6 +333,8 @@ impl<'o> ser::Serializer for ElemSer<'o> {
         let ty = match name {
             DATETIME_MARKER => "dateTime",
             DECIMAL_MARKER => "decimal",
+            DATE_MARKER => "date",
+            TIME_MARKER => "time",
             _ => return value.serialize(self),
         };
         let text = value.serialize(TextSer)?;
