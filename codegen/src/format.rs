@@ -13,10 +13,11 @@ use serde::Deserialize;
 use crate::node::{Recover, Sp};
 
 /// The vocabulary the schemas share with the runtime: defined once, in `coupa-runtime`.
-pub use coupa_runtime::vocab::{ActionKind, Answers, Assigned, Host, Method, Takes};
+pub use coupa_runtime::vocab::{ActionKind, Answers, Assigned, FormKind, Host, Method, Takes};
 
 /// One schema file: a resource (a Coupa API with its elements and actions) or a shape (an object
-/// that resources refer to).
+/// that resources refer to). `cargo xtask import` writes them under `schema/imported/` from
+/// Coupa's Swagger files and pages; the rest are written by hand.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SchemaFile {
@@ -26,17 +27,23 @@ pub struct SchemaFile {
     pub name: Sp<String>,
     /// The name Coupa gives one object on the wire: the XML root element (`integration-run`).
     pub wire_name: Sp<String>,
-    /// Resources: the plural on the wire (`integration-runs`): the XML root of a list, and the
-    /// Rust module name.
+    /// Resources: the plural on the wire (`integration-runs`): the XML root of a list, and (unless
+    /// `module` says otherwise) the resource's name and Rust module.
     #[serde(default)]
     pub plural: Option<Sp<String>>,
+    /// Resources: the Rust module and the resource's name in tools (`invoices`), when it is not
+    /// the plural (`invoice-headers`): the segment of the resource's path.
+    #[serde(default)]
+    pub module: Option<Sp<String>>,
     /// The Rust type name, when the one derived from `name` is not wanted (it would collide with a
     /// Rust keyword or a prelude type).
     #[serde(default)]
     pub rust_name: Option<Sp<String>>,
-    /// What this object is, in English. Becomes the type's rustdoc.
-    pub description: Sp<String>,
-    /// The documentation page this file transcribes.
+    /// What this object is, in English, in our own words (never Coupa's). Becomes the type's
+    /// rustdoc, before the facts; imported files have none.
+    #[serde(default)]
+    pub description: Option<Sp<String>>,
+    /// Where the file's facts come from.
     pub source: Source,
     /// Resources: the host the API lives on.
     #[serde(default)]
@@ -74,22 +81,31 @@ pub enum FileKind {
     Resource,
     /// An object referred to by resources: elements only.
     Shape,
+    /// Hand-written changes to an imported type ([`OverrideFile`]).
+    Override,
+    /// The hand-written table of OAuth 2.0 scopes ([`ScopesFile`]).
+    Scopes,
 }
 
-/// The Coupa page a file transcribes: the English page as Coupa publishes it, which any reader
-/// can open.
+/// Where a file's facts come from: the English page Coupa publishes (which any reader can open)
+/// and, for imported files, the product area's Swagger file.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Source {
-    /// The page's English title, as Coupa writes it (`Integration Runs API`).
-    pub page: Sp<String>,
+    /// The page's English title, as Coupa writes it (`Integration Runs API`). Required with `url`.
+    #[serde(default)]
+    pub page: Option<Sp<String>>,
     /// The page's address, an `https://` URL
     /// (`https://compass.coupa.com/en-us/products/product-documentation/...`). The generated
     /// docs link the page by it.
     #[schemars(regex(
         pattern = r"^https://[A-Za-z0-9][A-Za-z0-9\-._~:@!$&'()*+,;=%]*([/?#][A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]*)?$"
     ))]
-    pub url: Sp<String>,
+    #[serde(default)]
+    pub url: Option<Sp<String>>,
+    /// Imported files: the product area whose Swagger file describes the type (`Core Platform`).
+    #[serde(default)]
+    pub swagger: Option<Sp<String>>,
 }
 
 /// OAuth 2.0 scopes of a Core resource.
@@ -124,11 +140,13 @@ pub struct Envelopes {
 pub struct Element {
     /// The wire name exactly as Coupa writes it: JSON key and XML element (`created-at`).
     pub name: Sp<String>,
-    /// What the element holds, in English. Becomes the field's rustdoc.
-    pub description: Sp<String>,
-    /// The data type: `string`, `text`, `integer`, `decimal`, `boolean`, `datetime`, `digits`
-    /// (a string of digits, CSO's ids), `object` (an object Coupa leaves open), or the `name` of a
-    /// shape.
+    /// What the element holds, in English, in our own words. Becomes the field's rustdoc, before
+    /// the facts; imported files have none.
+    #[serde(default)]
+    pub description: Option<Sp<String>>,
+    /// The data type: `string`, `text`, `integer`, `decimal`, `float`, `boolean`, `datetime`,
+    /// `date`, `time`, `digits` (a string of digits, CSO's ids), `object` (an object Coupa leaves
+    /// open), or the `name` of a shape.
     #[serde(rename = "type")]
     pub ty: Sp<String>,
     /// `true` when the element holds a list of `type`.
@@ -137,6 +155,12 @@ pub struct Element {
     /// Maximum length in characters (`string(255)` is 255). Only for `string`, `text` and `digits`.
     #[serde(default)]
     pub length: Option<Sp<u32>>,
+    /// Decimals: the digits a value may have in all (`decimal(32,4)` is 32). With `scale`.
+    #[serde(default)]
+    pub precision: Option<Sp<u8>>,
+    /// Decimals: the digits after the point (`decimal(32,4)` is 4). With `precision`.
+    #[serde(default)]
+    pub scale: Option<Sp<u8>>,
     /// Must be present when the object is created.
     #[serde(default)]
     pub required: Sp<bool>,
@@ -147,7 +171,7 @@ pub struct Element {
     /// No two objects may share a value.
     #[serde(default)]
     pub unique: Sp<bool>,
-    /// The values Coupa accepts. Only for `string` and `text`.
+    /// The values Coupa accepts. For `string`, `text` and `integer`.
     #[serde(default)]
     pub allowed: Option<Sp<Vec<Sp<String>>>>,
     /// Whether `allowed` is compared case-sensitively (default `true`).
@@ -186,8 +210,10 @@ pub struct Action {
     pub method: Sp<Method>,
     /// The path, with named parameters in braces (`/api/integration_runs/{id}/run`).
     pub path: Sp<String>,
-    /// What the action does, in English. Becomes rustdoc.
-    pub description: Sp<String>,
+    /// What the action does, in English, in our own words. Becomes rustdoc; imported files have
+    /// none.
+    #[serde(default)]
+    pub description: Option<Sp<String>>,
     /// The host, when it differs from the file's `host`.
     #[serde(default)]
     pub host: Option<Sp<Host>>,
@@ -198,6 +224,9 @@ pub struct Action {
     /// The path parameters, in the order they appear in the path.
     #[serde(default)]
     pub params: Vec<Recover<Param>>,
+    /// `takes: multipart`: the fields of the form.
+    #[serde(default)]
+    pub form: Vec<Recover<FormField>>,
     /// Status actions: the elements the action sets, and to what (`status: running`).
     #[serde(default)]
     pub sets: BTreeMap<Sp<String>, Sp<String>>,
@@ -230,6 +259,236 @@ pub struct Param {
     pub description: Option<Sp<String>>,
 }
 
+/// A field of a multipart form.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FormField {
+    /// The field's name as the form writes it (`attachment[file]`).
+    pub name: Sp<String>,
+    /// `file` or `string`.
+    #[serde(rename = "type")]
+    pub ty: Sp<FormKind>,
+    /// The request cannot be sent without it.
+    #[serde(default)]
+    pub required: Sp<bool>,
+}
+
+/// Hand-written changes to an imported type (`kind: override`, in `schema/overrides/`): what
+/// people know that Coupa's files get wrong or leave out. The loader applies them to the type
+/// named `name`; every change carries a note saying why.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OverrideFile {
+    /// `override`.
+    pub kind: Sp<FileKind>,
+    /// The type it changes (`IntegrationRun`).
+    pub name: Sp<String>,
+    /// Why the file-level keys below are changed; added to the type's notes.
+    #[serde(default)]
+    pub notes: Vec<Sp<String>>,
+    /// Replaces the type's `wire-name`.
+    #[serde(default)]
+    pub wire_name: Option<Sp<String>>,
+    /// Replaces the resource's `plural`.
+    #[serde(default)]
+    pub plural: Option<Sp<String>>,
+    /// Replaces the resource's `module`.
+    #[serde(default)]
+    pub module: Option<Sp<String>>,
+    /// Replaces the type's `rust-name`.
+    #[serde(default)]
+    pub rust_name: Option<Sp<String>>,
+    /// Sets the type's description (our own words).
+    #[serde(default)]
+    pub description: Option<Sp<String>>,
+    /// Replaces the resource's `key`.
+    #[serde(default)]
+    pub key: Option<Sp<String>>,
+    /// Sets the resource's envelopes.
+    #[serde(default)]
+    pub envelopes: Option<Envelopes>,
+    /// Changes, adds or removes elements.
+    #[serde(default)]
+    pub elements: Vec<Recover<ElementPatch>>,
+    /// Changes, adds or removes actions.
+    #[serde(default)]
+    pub actions: Vec<Recover<ActionPatch>>,
+}
+
+/// What a patch does to the element or action it names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Change {
+    /// Changes the keys the patch gives (the default).
+    Modify,
+    /// Adds an element or action the import does not have: the patch is a whole one.
+    Add,
+    /// Removes it.
+    Remove,
+}
+
+/// A change to one element. Every key but `name`, `change` and `note` replaces the imported
+/// value; with `change: add` they describe a new element, as in a schema file.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ElementPatch {
+    /// The element's wire name.
+    pub name: Sp<String>,
+    /// `modify` (default), `add` or `remove`.
+    #[serde(default)]
+    pub change: Option<Sp<Change>>,
+    /// Why: what the sources say, and why this is right.
+    pub note: Sp<String>,
+    /// See [`Element::description`].
+    #[serde(default)]
+    pub description: Option<Sp<String>>,
+    /// See [`Element::ty`].
+    #[serde(default, rename = "type")]
+    pub ty: Option<Sp<String>>,
+    /// See [`Element::list`].
+    #[serde(default)]
+    pub list: Option<Sp<bool>>,
+    /// See [`Element::length`].
+    #[serde(default)]
+    pub length: Option<Sp<u32>>,
+    /// See [`Element::precision`].
+    #[serde(default)]
+    pub precision: Option<Sp<u8>>,
+    /// See [`Element::scale`].
+    #[serde(default)]
+    pub scale: Option<Sp<u8>>,
+    /// See [`Element::required`].
+    #[serde(default)]
+    pub required: Option<Sp<bool>>,
+    /// See [`Element::alternatives`].
+    #[serde(default)]
+    pub alternatives: Option<Vec<Sp<String>>>,
+    /// See [`Element::unique`].
+    #[serde(default)]
+    pub unique: Option<Sp<bool>>,
+    /// See [`Element::allowed`].
+    #[serde(default)]
+    pub allowed: Option<Sp<Vec<Sp<String>>>>,
+    /// See [`Element::case_sensitive`].
+    #[serde(default)]
+    pub case_sensitive: Option<Sp<bool>>,
+    /// See [`Element::api_in`].
+    #[serde(default)]
+    pub api_in: Option<Sp<bool>>,
+    /// See [`Element::api_out`].
+    #[serde(default)]
+    pub api_out: Option<Sp<bool>>,
+    /// See [`Element::immutable`].
+    #[serde(default)]
+    pub immutable: Option<Sp<bool>>,
+    /// See [`Element::aliases`].
+    #[serde(default)]
+    pub aliases: Option<Vec<Sp<String>>>,
+    /// See [`Element::assigned`].
+    #[serde(default)]
+    pub assigned: Option<Sp<Assigned>>,
+    /// See [`Element::rust_name`].
+    #[serde(default)]
+    pub rust_name: Option<Sp<String>>,
+}
+
+/// A change to one action. Every key but `name`, `change` and `note` replaces the imported
+/// value; with `change: add` they describe a new action, as in a schema file.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ActionPatch {
+    /// The action's name.
+    pub name: Sp<String>,
+    /// `modify` (default), `add` or `remove`.
+    #[serde(default)]
+    pub change: Option<Sp<Change>>,
+    /// Why: what the sources say, and why this is right.
+    pub note: Sp<String>,
+    /// See [`Action::kind`].
+    #[serde(default)]
+    pub kind: Option<Sp<ActionKind>>,
+    /// See [`Action::method`].
+    #[serde(default)]
+    pub method: Option<Sp<Method>>,
+    /// See [`Action::path`].
+    #[serde(default)]
+    pub path: Option<Sp<String>>,
+    /// See [`Action::description`].
+    #[serde(default)]
+    pub description: Option<Sp<String>>,
+    /// See [`Action::host`].
+    #[serde(default)]
+    pub host: Option<Sp<Host>>,
+    /// See [`Action::takes`].
+    #[serde(default)]
+    pub takes: Option<Sp<Takes>>,
+    /// See [`Action::answers`].
+    #[serde(default)]
+    pub answers: Option<Sp<Answers>>,
+    /// See [`Action::params`].
+    #[serde(default)]
+    pub params: Option<Vec<Recover<Param>>>,
+    /// See [`Action::form`].
+    #[serde(default)]
+    pub form: Option<Vec<Recover<FormField>>>,
+    /// See [`Action::sets`].
+    #[serde(default)]
+    pub sets: Option<BTreeMap<Sp<String>, Sp<String>>>,
+    /// See [`Action::binds`].
+    #[serde(default)]
+    pub binds: Option<BTreeMap<Sp<String>, Sp<String>>>,
+    /// See [`Action::of`].
+    #[serde(default)]
+    pub of: Option<Sp<String>>,
+    /// See [`Action::scope`].
+    #[serde(default)]
+    pub scope: Option<Sp<String>>,
+}
+
+/// The hand-written table of OAuth 2.0 scopes (`kind: scopes`, `schema/overrides/scopes.yaml`).
+/// Coupa's Swagger lists the scopes but assigns none to an operation, so each Core resource's
+/// read and write scope is stated here, reviewed, with a note where the name is not plain.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ScopesFile {
+    /// `scopes`.
+    pub kind: Sp<FileKind>,
+    /// One entry per Core resource.
+    pub resources: Vec<Recover<ScopeEntry>>,
+}
+
+/// The scopes of one resource.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ScopeEntry {
+    /// The resource's type name (`InvoiceHeader`).
+    pub resource: Sp<String>,
+    /// Needed by GET actions (`core.invoice.read`).
+    pub read: Sp<String>,
+    /// Needed by every other action (`core.invoice.write`).
+    #[serde(default)]
+    pub write: Option<Sp<String>>,
+    /// Actions whose path starts with a prefix that has scopes of its own.
+    #[serde(default)]
+    pub paths: Vec<Recover<PathScopes>>,
+    /// Why, where the scope's name does not follow the resource's.
+    #[serde(default)]
+    pub note: Option<Sp<String>>,
+}
+
+/// The scopes of the actions under one path prefix.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PathScopes {
+    /// The prefix (`/api/inventory_adjustments`).
+    pub prefix: Sp<String>,
+    /// Needed by GET actions under it.
+    pub read: Sp<String>,
+    /// Needed by the other actions under it.
+    #[serde(default)]
+    pub write: Option<Sp<String>>,
+}
+
 /// `Sp<T>` and `Recover<T>` are transparent wrappers: their JSON Schema is `T`'s.
 macro_rules! transparent_json_schema {
     ($($wrapper:ident),*) => {$(
@@ -252,11 +511,21 @@ macro_rules! transparent_json_schema {
 
 transparent_json_schema!(Sp, Recover);
 
+/// Any file under `schema/`, for the JSON Schema editors use: its `kind` says which.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum AnyFile {
+    Schema(SchemaFile),
+    Override(OverrideFile),
+    Scopes(ScopesFile),
+}
+
 /// The JSON Schema of the format, for editors (`schema/schema.json`).
 pub fn json_schema() -> String {
     let schema = schemars::generate::SchemaSettings::draft2020_12()
         .into_generator()
-        .into_root_schema_for::<SchemaFile>();
+        .into_root_schema_for::<AnyFile>();
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text
