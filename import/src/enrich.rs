@@ -1,0 +1,271 @@
+//! What the matched page adds to a definition: in/out of references and lists, unique, allowed
+//! values the Swagger lacks, the types of self references; and every disagreement with the
+//! Swagger, reported and settled for the Swagger.
+
+use std::collections::BTreeMap;
+
+use crate::findings::{Findings, Subject, Topic};
+use crate::model::{Definition, Element, PageRef, Type};
+use crate::pagematch::{Matches, element_key};
+use crate::pages::{Cell, Page};
+use crate::rows::{self, ElementRow, Read};
+
+/// Self references kept as written: the names say the element is another object of the same type.
+const SELF_NAMES: [&str; 3] = ["parent", "master-contract", "original-transaction"];
+
+/// Applies the chosen pages to the definitions, and reports every unreadable row of every Core
+/// element table.
+pub(crate) fn apply(
+    defs: &mut BTreeMap<String, Definition>,
+    pages: &[Page],
+    m: &Matches,
+    f: &mut Findings,
+) {
+    let lookup: BTreeMap<String, String> = defs
+        .keys()
+        .map(|k| (k.to_lowercase().replace('-', ""), k.clone()))
+        .collect();
+    let mut owner: BTreeMap<(usize, usize), String> = BTreeMap::new();
+    for (def, c) in &m.chosen {
+        if let Some(t) = c.table {
+            owner.insert((c.page, t), def.clone());
+        }
+    }
+    let mut rows_of: BTreeMap<String, Vec<ElementRow>> = BTreeMap::new();
+    for (pi, page) in pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| crate::pagematch::is_core(p))
+    {
+        for (table, roles) in rows::element_tables(&page.tables) {
+            let def = owner.get(&(pi, table.number));
+            let subject = def.map_or(Subject::Page(page.file.clone()), |d| {
+                Subject::Def(d.clone())
+            });
+            let read = read_table(page, table, &roles, &subject, f);
+            if let Some(d) = def {
+                rows_of.insert(d.clone(), read);
+            }
+        }
+    }
+    for (name, def) in defs.iter_mut() {
+        if let Some(c) = m.chosen.get(name) {
+            let p = &pages[c.page];
+            def.page = Some(PageRef {
+                file: p.file.clone(),
+                title: p.title.clone(),
+                url: p.url.clone(),
+            });
+        }
+        let rows = rows_of.remove(name).unwrap_or_default();
+        apply_rows(def, &rows, &lookup, f);
+    }
+}
+
+fn read_table(
+    page: &Page,
+    table: &crate::pages::Table,
+    roles: &[rows::Role],
+    subject: &Subject,
+    f: &mut Findings,
+) -> Vec<ElementRow> {
+    let mut read: Vec<ElementRow> = Vec::new();
+    let mut unreadable = |why: String, row: &crate::pages::Row| {
+        let text = format!(
+            "{} table {}, row {} (line {}): {why}: `{}`",
+            page.file,
+            table.number,
+            row.number,
+            row.line,
+            rows::shown(roles, row)
+        );
+        f.0.push(crate::findings::Finding {
+            subject: subject.clone(),
+            topic: Topic::Unreadable,
+            text,
+        });
+    };
+    for row in &table.rows {
+        match rows::read(roles, row) {
+            Read::Empty => {}
+            Read::Row(r) => read.push(r),
+            Read::Unreadable(why) => unreadable(why, row),
+        }
+    }
+    let mut by_name: BTreeMap<String, Vec<&ElementRow>> = BTreeMap::new();
+    for r in &read {
+        by_name.entry(r.element.clone()).or_default().push(r);
+    }
+    let mut out = Vec::new();
+    for (name, group) in by_name {
+        let same = group.iter().all(|r| same_reading(r, group[0]));
+        if same {
+            out.push(group[0].clone());
+        } else {
+            for r in &group {
+                let row = &table.rows[r.number - 1];
+                unreadable(
+                    format!("`{name}` is in {} rows that differ", group.len()),
+                    row,
+                );
+            }
+        }
+    }
+    out
+}
+
+fn same_reading(a: &ElementRow, b: &ElementRow) -> bool {
+    (a.required, a.unique, a.api_in, a.api_out, &a.allowed, &a.ty)
+        == (b.required, b.unique, b.api_in, b.api_out, &b.allowed, &b.ty)
+}
+
+/// The definition a page's type cell names: link text, words joined (`Approval Limit`), `::` and
+/// `/` read as `-`, looked up without case and `-`. `Ok(None)` for a scalar or empty cell.
+fn page_def(
+    cell: &Option<Cell>,
+    lookup: &BTreeMap<String, String>,
+) -> Result<Option<String>, String> {
+    let Some(c) = cell else { return Ok(None) };
+    if !c.link && rows::is_type_like(c) {
+        return Ok(None);
+    }
+    let key: String = c
+        .text
+        .replace("::", "-")
+        .chars()
+        .filter(|ch| ch.is_ascii_alphanumeric())
+        .collect();
+    lookup
+        .get(&key.to_lowercase())
+        .cloned()
+        .map(Some)
+        .ok_or_else(|| c.text.clone())
+}
+
+fn find<'a>(elements: &'a mut [Element], page_name: &str) -> Option<&'a mut Element> {
+    let exact = elements.iter().position(|e| e.name == page_name);
+    let key = element_key(page_name);
+    let i = exact
+        .or_else(|| elements.iter().position(|e| e.name == key))
+        .or_else(|| {
+            elements
+                .iter()
+                .position(|e| e.name.trim_end_matches('?') == key)
+        })?;
+    Some(&mut elements[i])
+}
+
+fn apply_rows(
+    def: &mut Definition,
+    rows: &[ElementRow],
+    lookup: &BTreeMap<String, String>,
+    f: &mut Findings,
+) {
+    let d = def.swagger_name.clone();
+    let mut typed_by_page: BTreeMap<String, Result<Option<String>, String>> = BTreeMap::new();
+    for row in rows {
+        for r in &row.remarks {
+            f.def(
+                &d,
+                Topic::Cell,
+                format!("row {} `{}`: {r}", row.number, row.element),
+            );
+        }
+        let Some(e) = find(&mut def.elements, &row.element) else {
+            f.def(
+                &d,
+                Topic::PageRow,
+                format!(
+                    "page row {} `{}` names no element of the Swagger definition; not read",
+                    row.number, row.element
+                ),
+            );
+            continue;
+        };
+        typed_by_page.insert(e.name.clone(), page_def(&row.ty, lookup));
+        crate::flags::apply(&d, e, row, f);
+    }
+    for e in &mut def.elements {
+        let from_page = typed_by_page.get(&e.name);
+        self_reference(&d, e, from_page, f);
+    }
+}
+
+fn self_reference(
+    d: &str,
+    e: &mut Element,
+    page: Option<&Result<Option<String>, String>>,
+    f: &mut Findings,
+) {
+    let is_self = e.ty == Type::Ref(d.to_owned());
+    let hint = e.ty == Type::Object && e.note.is_some();
+    if !is_self && !hint {
+        return;
+    }
+    let what = if e.list { "the item type" } else { "the type" };
+    let named = match page {
+        Some(Ok(Some(t))) => Some(t.clone()),
+        Some(Err(miss)) => {
+            f.def(
+                d,
+                Topic::PageRow,
+                format!("`{}`: the page's type `{miss}` names no definition", e.name),
+            );
+            None
+        }
+        _ => None,
+    };
+    if hint {
+        if let Some(t) = named {
+            f.def(
+                d,
+                Topic::Format,
+                format!("`{}`: the page's row names {t}; read as {t}", e.name),
+            );
+            e.note = Some(format!(
+                "The Swagger's format for this element is not a type; the type is from the page's row ({t})."
+            ));
+            e.ty = Type::Ref(t);
+        }
+        return;
+    }
+    if SELF_NAMES.contains(&e.name.as_str()) {
+        f.def(
+            d,
+            Topic::SelfRef,
+            format!("`{}`: {what} is {d} itself; kept, as the name says", e.name),
+        );
+        return;
+    }
+    match named {
+        Some(t) if t == d => f.def(
+            d,
+            Topic::SelfRef,
+            format!(
+                "`{}`: {what} is {d} itself; kept, as the page's row names it too",
+                e.name
+            ),
+        ),
+        Some(t) => {
+            f.def(
+                d,
+                Topic::SelfRef,
+                format!(
+                    "`{}`: {what} is {d} itself; read as {t}, which the page's row names",
+                    e.name
+                ),
+            );
+            e.note = Some(format!(
+                "The Swagger gives the containing object as {what}; the type is from the page's row ({t})."
+            ));
+            e.ty = Type::Ref(t);
+        }
+        None => {
+            f.def(d, Topic::SelfRef, format!("`{}`: {what} is {d} itself and no page row names another; read as an open object", e.name));
+            e.note = Some(format!(
+                "The Swagger gives the containing object as {what}; read as an open object."
+            ));
+            e.ty = Type::Object;
+        }
+    }
+}
