@@ -19,8 +19,10 @@ pub struct Coverage {
     pub elements: usize,
     /// Properties of the definitions (distinct definitions).
     pub properties: usize,
-    /// Resources (tags).
+    /// Resources written.
     pub resources: usize,
+    /// Distinct tags of the Swagger's operations.
+    pub tags: usize,
     /// Core reference pages matched to a definition.
     pub pages_matched: usize,
     /// Core reference pages.
@@ -42,6 +44,7 @@ impl Coverage {
             elements: r.definitions.values().map(|d| d.elements.len()).sum(),
             properties: r.definitions.values().map(|d| d.elements.len()).sum(),
             resources: r.resources.len(),
+            tags: r.tag_count,
             pages_matched: r
                 .pages
                 .iter()

@@ -86,3 +86,13 @@ impl Findings {
         self.0.iter().filter(|f| f.topic == topic).count()
     }
 }
+
+/// Counts of (what the source says, what the import made of it), for the report's tables.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tally(pub std::collections::BTreeMap<(String, String), usize>);
+
+impl Tally {
+    pub(crate) fn add(&mut self, source: impl Into<String>, read_as: impl Into<String>) {
+        *self.0.entry((source.into(), read_as.into())).or_default() += 1;
+    }
+}

@@ -26,6 +26,8 @@ mod operation;
 pub mod pagematch;
 pub mod pages;
 mod report;
+mod report_decisions;
+mod report_pages;
 mod resolve;
 mod resources;
 pub mod rows;
@@ -38,7 +40,7 @@ use std::path::Path;
 pub use actions::{DOWNLOADS, LISTS};
 pub use coverage::Coverage;
 pub use diag::{Diagnostic, Error};
-pub use findings::{Finding, Findings, Subject, Topic};
+pub use findings::{Finding, Findings, Subject, Tally, Topic};
 pub use model::{Definition, Element, LeftOut, Resource};
 pub use pagematch::PageSummary;
 pub use swagger::SwaggerFile;
@@ -67,12 +69,18 @@ pub struct Release {
     pub left_out: Vec<LeftOut>,
     /// How many operations the Swagger files hold (after merging).
     pub operation_count: usize,
+    /// How many distinct tags the operations name.
+    pub tag_count: usize,
     /// What the import made of each page, by file name.
     pub pages: Vec<PageSummary>,
     /// Everything settled on the way.
     pub findings: Findings,
     /// Problems in the inputs (file, where, what).
     pub diagnostics: Vec<Diagnostic>,
+    /// Property forms of the Swagger (distinct definitions) and what they were read as.
+    pub formats: Tally,
+    /// 2xx response forms by method, and what they were read as.
+    pub responses: Tally,
 }
 
 /// A file the import writes, relative to the workspace root.
@@ -131,10 +139,11 @@ impl Release {
             })
             .collect();
         let mut f = Findings::default();
+        let mut formats = Tally::default();
         let mut definitions: BTreeMap<String, Definition> = loaded
             .definitions
             .values()
-            .map(|d| (d.name.clone(), resolve::definition(d, &mut f)))
+            .map(|d| (d.name.clone(), resolve::definition(d, &mut f, &mut formats)))
             .collect();
         let matches = pagematch::run(&read_pages, &loaded.operations, &definitions, &mut f);
         enrich::apply(&mut definitions, &read_pages, &matches, &mut f);
@@ -148,9 +157,17 @@ impl Release {
             resources,
             left_out,
             operation_count: loaded.operations.len(),
+            tag_count: loaded
+                .operations
+                .iter()
+                .map(|o| o.tag.as_str())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
             pages: matches.pages,
             findings: f,
             diagnostics,
+            formats,
+            responses: resources::responses(&loaded.operations),
         })
     }
 

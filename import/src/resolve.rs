@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::findings::{Findings, Topic};
+use crate::findings::{Findings, Tally, Topic};
 use crate::model::{Definition, Element, Source, Type};
 use crate::names;
 use crate::operation::ref_name;
@@ -194,7 +194,7 @@ pub(crate) fn describe(t: &Typed) -> String {
 }
 
 /// The elements of a definition, from the Swagger alone.
-pub(crate) fn definition(raw: &RawDef, f: &mut Findings) -> Definition {
+pub(crate) fn definition(raw: &RawDef, f: &mut Findings, tally: &mut Tally) -> Definition {
     let def = raw.name.as_str();
     let required: Vec<&str> = raw
         .value
@@ -205,6 +205,7 @@ pub(crate) fn definition(raw: &RawDef, f: &mut Findings) -> Definition {
     let mut elements = Vec::new();
     if let Some(props) = raw.value.get("properties").and_then(Value::as_object) {
         for (name, v) in props {
+            tally.add(source_form(v), read_form(v, def, name));
             elements.push(element(def, name, v, required.contains(&name.as_str()), f));
         }
     }
@@ -292,5 +293,37 @@ fn twins(def: &str, elements: &mut [Element], f: &mut Findings) {
             format!("`{}` beside `{bare}`: Rust name `{rust}`", elements[i].name),
         );
         elements[i].rust_name = Some(rust);
+    }
+}
+
+/// How the report's format table names what the Swagger says of a property.
+fn source_form(v: &Value) -> String {
+    if ref_name(v).is_some() {
+        return "`$ref` to a definition".into();
+    }
+    let ty = v.get("type").and_then(Value::as_str);
+    match (ty, v.get("format").and_then(Value::as_str)) {
+        (Some("array"), _) => "`type: array` of `$ref`".into(),
+        (None, _) => "no type, no `$ref`".into(),
+        (_, Some(f)) if parenthesised(f, "string").is_some_and(|n| n.parse::<u32>().is_ok()) => {
+            "`string(N)`".into()
+        }
+        (_, Some(f)) if f.starts_with("decimal(") && read_format(f, "").garbage.is_none() => {
+            "`decimal(P,S)`".into()
+        }
+        (Some(t), Some(f)) => format!("{} (type `{t}`)", shown_format(f)),
+        (Some(t), None) => format!("type `{t}`, no format"),
+    }
+}
+
+/// How the report's format table names what the import made of it.
+fn read_form(v: &Value, def: &str, name: &str) -> String {
+    let t = typed(def, name, v, &mut Findings::default());
+    match (&t.ty, t.length, t.precision) {
+        (Type::Ref(_), ..) if t.list => "a list of that definition".into(),
+        (Type::Ref(_), ..) => "that definition".into(),
+        (_, Some(_), _) => "string, length N".into(),
+        (_, _, Some(_)) => "decimal, precision P, scale S".into(),
+        _ => describe(&t),
     }
 }

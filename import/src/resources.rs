@@ -253,3 +253,23 @@ fn modules(resources: &mut BTreeMap<String, Resource>, f: &mut Findings) {
         seen.insert(r.module.clone(), tag.clone());
     }
 }
+
+/// The 2xx response forms by method, for the report.
+pub(crate) fn responses(ops: &[RawOp]) -> crate::findings::Tally {
+    let mut t = crate::findings::Tally::default();
+    for op in ops {
+        let form = match &op.response {
+            Response::List { .. } => "`type: array` of `$ref`",
+            Response::Object(_) => "`$ref`",
+            Response::TypelessItems(_) => "`items` without `type`",
+            Response::Nothing => "no schema",
+        };
+        let read = match (op.method, &op.response) {
+            (Method::Get, Response::List { .. }) => "list",
+            (Method::Get, _) => "object (a file or a list where the tables below say so)",
+            _ => "object",
+        };
+        t.add(format!("{} {form}", op.method.as_str()), read);
+    }
+    t
+}
