@@ -208,7 +208,7 @@ fn self_reference(
         Some(Err(miss)) => {
             f.def(
                 d,
-                Topic::PageRow,
+                Topic::Cell,
                 format!("`{}`: the page's type `{miss}` names no definition", e.name),
             );
             None

@@ -37,9 +37,9 @@ pub(crate) fn apply(d: &str, e: &mut Element, row: &ElementRow, f: &mut Findings
 fn in_out(d: &str, e: &mut Element, row: &ElementRow, f: &mut Findings) {
     let n = e.name.clone();
     let stated = row.api_in != Flag::Empty || row.api_out != Flag::Empty;
+    // A row that fills one of the two columns with yes leaves the other empty for "no".
+    let (i, o) = (row.api_in == Flag::Yes, row.api_out == Flag::Yes);
     if e.in_out_source == Source::Default {
-        // A row that fills one of the two columns leaves the other empty for "no".
-        let (i, o) = (row.api_in == Flag::Yes, row.api_out == Flag::Yes);
         if stated && (i || o) {
             (e.api_in, e.api_out, e.in_out_source) = (i, o, Source::Page);
         } else if stated {
@@ -51,7 +51,10 @@ fn in_out(d: &str, e: &mut Element, row: &ElementRow, f: &mut Findings) {
         }
         return;
     }
-    if row.api_in != Flag::Empty && (row.api_in == Flag::Yes) != e.api_in {
+    if !(i || o) {
+        return;
+    }
+    if i != e.api_in {
         let (page, swagger) = if e.api_in {
             ("not in", "not read-only")
         } else {
@@ -63,7 +66,7 @@ fn in_out(d: &str, e: &mut Element, row: &ElementRow, f: &mut Findings) {
             format!("`{n}`: the page says {page}, the Swagger says {swagger}; the Swagger's kept"),
         );
     }
-    if row.api_out == Flag::No {
+    if !o {
         f.def(d, Topic::Conflict, format!("`{n}`: the page says not out; the Swagger's elements are all returned, so out is kept"));
     }
 }
