@@ -85,38 +85,34 @@ fn read_table(
             text,
         });
     };
+    // An element on several rows that differ cannot be read without guessing which row is its.
+    let mut by_name: BTreeMap<&str, Vec<&crate::pages::Row>> = BTreeMap::new();
     for row in &table.rows {
+        if let Some(c) = row.cells.first().filter(|c| !c.text.is_empty()) {
+            by_name.entry(c.text.as_str()).or_default().push(row);
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for row in &table.rows {
+        let name = row.cells.first().map_or("", |c| c.text.as_str());
+        let group = by_name.get(name).map_or(&[][..], Vec::as_slice);
+        if group.len() > 1 && group.iter().any(|r| r.cells != group[0].cells) {
+            unreadable(
+                format!("`{name}` is in {} rows that differ", group.len()),
+                row,
+            );
+            continue;
+        }
+        if !seen.insert(name.to_owned()) {
+            continue;
+        }
         match rows::read(roles, row) {
             Read::Empty => {}
             Read::Row(r) => read.push(r),
             Read::Unreadable(why) => unreadable(why, row),
         }
     }
-    let mut by_name: BTreeMap<String, Vec<&ElementRow>> = BTreeMap::new();
-    for r in &read {
-        by_name.entry(r.element.clone()).or_default().push(r);
-    }
-    let mut out = Vec::new();
-    for (name, group) in by_name {
-        let same = group.iter().all(|r| same_reading(r, group[0]));
-        if same {
-            out.push(group[0].clone());
-        } else {
-            for r in &group {
-                let row = &table.rows[r.number - 1];
-                unreadable(
-                    format!("`{name}` is in {} rows that differ", group.len()),
-                    row,
-                );
-            }
-        }
-    }
-    out
-}
-
-fn same_reading(a: &ElementRow, b: &ElementRow) -> bool {
-    (a.required, a.unique, a.api_in, a.api_out, &a.allowed, &a.ty)
-        == (b.required, b.unique, b.api_in, b.api_out, &b.allowed, &b.ty)
+    read
 }
 
 /// The definition a page's type cell names: link text, words joined (`Approval Limit`), `::` and

@@ -276,6 +276,7 @@ fn read_definitions(
             sink.push(at, "not an object; the definition is skipped");
             continue;
         }
+        check_definition(value, &at, sink);
         match defs.get_mut(name) {
             None => {
                 defs.insert(
@@ -368,4 +369,51 @@ fn read_paths(
 
 fn same_operation(a: &RawOp, b: &RawOp) -> bool {
     a.tag == b.tag && a.body == b.body && a.form == b.form && a.response == b.response
+}
+
+/// Reports every key of a definition whose value has the wrong JSON type; the resolver then reads
+/// such a key as absent.
+fn check_definition(def: &Value, at: &str, sink: &mut Sink) {
+    if let Some(req) = def.get("required") {
+        if !req
+            .as_array()
+            .is_some_and(|l| l.iter().all(Value::is_string))
+        {
+            sink.push(
+                ptr(at, "required"),
+                "not a list of strings; read as no required property",
+            );
+        }
+    }
+    let props = match def.get("properties") {
+        None => return,
+        Some(Value::Object(p)) => p,
+        Some(_) => {
+            sink.push(
+                ptr(at, "properties"),
+                "not an object; the definition is read as open",
+            );
+            return;
+        }
+    };
+    for (name, p) in props {
+        let p_at = ptr(&ptr(at, "properties"), name);
+        let Some(p) = p.as_object() else {
+            sink.push(p_at, "not an object; read as an open object");
+            continue;
+        };
+        let wrong = |key: &str, ok: fn(&Value) -> bool| p.get(key).is_some_and(|v| !ok(v));
+        for (key, ok, what) in [
+            ("type", Value::is_string as fn(&Value) -> bool, "a string"),
+            ("format", Value::is_string, "a string"),
+            ("$ref", Value::is_string, "a string"),
+            ("readOnly", Value::is_boolean, "a boolean"),
+            ("enum", Value::is_array, "a list"),
+            ("items", Value::is_object, "an object"),
+        ] {
+            if wrong(key, ok) {
+                sink.push(ptr(&p_at, key), format!("not {what}; read as absent"));
+            }
+        }
+    }
 }
