@@ -31,18 +31,18 @@ pub(crate) fn allowed(
             ),
         }
     }
-    if let [only] = strings.as_slice() {
-        if PLACEHOLDERS.contains(&only.as_str()) {
-            f.def(
-                def,
-                Topic::Enum,
-                format!(
-                    "`{name}`: the enum [{}] is a placeholder, not a list of values; dropped",
-                    quoted(only)
-                ),
-            );
-            return None;
-        }
+    if let [only] = strings.as_slice()
+        && PLACEHOLDERS.contains(&only.as_str())
+    {
+        f.def(
+            def,
+            Topic::Enum,
+            format!(
+                "`{name}`: the enum [{}] is a placeholder, not a list of values; dropped",
+                quoted(only)
+            ),
+        );
+        return None;
     }
     if strings.iter().any(String::is_empty) {
         strings.retain(|s| !s.is_empty());

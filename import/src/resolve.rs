@@ -62,13 +62,13 @@ pub(crate) fn read_format(format: &str, json_type: &str) -> Typed {
             ..Typed::of(Type::String)
         };
     }
-    if let Some((p, s)) = parenthesised(format, "decimal").and_then(|ps| ps.split_once(',')) {
-        if let (Ok(p), Ok(s)) = (p.trim().parse(), s.trim().parse()) {
-            return Typed {
-                precision: Some((p, s)),
-                ..Typed::of(Type::Decimal)
-            };
-        }
+    if let Some((p, s)) = parenthesised(format, "decimal").and_then(|ps| ps.split_once(','))
+        && let (Ok(p), Ok(s)) = (p.trim().parse(), s.trim().parse())
+    {
+        return Typed {
+            precision: Some((p, s)),
+            ..Typed::of(Type::Decimal)
+        };
     }
     let clean = match format {
         "string" => Some(Type::String),

@@ -374,16 +374,15 @@ fn same_operation(a: &RawOp, b: &RawOp) -> bool {
 /// Reports every key of a definition whose value has the wrong JSON type; the resolver then reads
 /// such a key as absent.
 fn check_definition(def: &Value, at: &str, sink: &mut Sink) {
-    if let Some(req) = def.get("required") {
-        if !req
+    if let Some(req) = def.get("required")
+        && !req
             .as_array()
             .is_some_and(|l| l.iter().all(Value::is_string))
-        {
-            sink.push(
-                ptr(at, "required"),
-                "not a list of strings; read as no required property",
-            );
-        }
+    {
+        sink.push(
+            ptr(at, "required"),
+            "not a list of strings; read as no required property",
+        );
     }
     let props = match def.get("properties") {
         None => return,

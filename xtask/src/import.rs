@@ -108,11 +108,11 @@ pub fn run(root: &Path, args: &[&str]) -> ExitCode {
             .to_string_lossy()
             .replace('\\', "/");
         if files.iter().all(|f| f.path != shown) {
-            if !args.check {
-                if let Err(e) = std::fs::remove_file(&p) {
-                    eprintln!("error: cannot remove {shown}: {e}");
-                    return ExitCode::FAILURE;
-                }
+            if !args.check
+                && let Err(e) = std::fs::remove_file(&p)
+            {
+                eprintln!("error: cannot remove {shown}: {e}");
+                return ExitCode::FAILURE;
             }
             report.removed.push(shown);
         }
