@@ -125,17 +125,26 @@ fn page_def(
     if !c.link && rows::is_type_like(c) {
         return Ok(None);
     }
-    let key: String = c
-        .text
-        .replace("::", "-")
-        .chars()
-        .filter(|ch| ch.is_ascii_alphanumeric())
-        .collect();
-    lookup
-        .get(&key.to_lowercase())
+    let text = c.text.trim();
+    // `Tagging API`, `Supplier Tax Detail Object`: the page's word for the object is dropped.
+    let bare = ["API", "Object", "object"]
+        .iter()
+        .find_map(|w| text.strip_suffix(w).map(str::trim_end))
+        .unwrap_or(text);
+    let key = |s: &str| -> String {
+        s.chars()
+            .filter(|ch| ch.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_lowercase()
+    };
+    // `Users`, `Payment Terms`: a plural of the definition's name.
+    let singular = crate::names::singular(&key(bare));
+    [key(text), key(bare), singular]
+        .iter()
+        .find_map(|k| lookup.get(k))
         .cloned()
         .map(Some)
-        .ok_or_else(|| c.text.clone())
+        .ok_or_else(|| text.to_owned())
 }
 
 fn find<'a>(elements: &'a mut [Element], page_name: &str) -> Option<&'a mut Element> {
@@ -178,7 +187,17 @@ fn apply_rows(
             );
             continue;
         };
-        typed_by_page.insert(e.name.clone(), page_def(&row.ty, lookup));
+        let typed = page_def(&row.ty, lookup);
+        if let Err(miss) = &typed {
+            let n = &e.name;
+            let miss = crate::flags::quoted(miss);
+            f.def(
+                &d,
+                Topic::Cell,
+                format!("`{n}`: the page's type {miss} names no definition"),
+            );
+        }
+        typed_by_page.insert(e.name.clone(), typed);
         crate::flags::apply(&d, e, row, f);
     }
     for e in &mut def.elements {
@@ -201,14 +220,6 @@ fn self_reference(
     let what = if e.list { "the item type" } else { "the type" };
     let named = match page {
         Some(Ok(Some(t))) => Some(t.clone()),
-        Some(Err(miss)) => {
-            f.def(
-                d,
-                Topic::Cell,
-                format!("`{}`: the page's type `{miss}` names no definition", e.name),
-            );
-            None
-        }
         _ => None,
     };
     if hint {

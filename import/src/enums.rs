@@ -101,3 +101,17 @@ pub(crate) fn allowed(
 fn quoted(s: &str) -> String {
     format!("\"{s}\"")
 }
+
+/// An `integer` whose enum lists names (`our_paper`, `specified`): Rails enums, sent by name.
+pub(crate) fn names_on_integer(t: &Typed, values: Option<&Value>) -> bool {
+    let Some(values) = values.and_then(Value::as_array) else {
+        return false;
+    };
+    t.ty == Type::Integer
+        && !t.list
+        && values
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|v| !v.is_empty() && v.parse::<i64>().is_err())
+        && values.iter().all(Value::is_string)
+}

@@ -110,6 +110,15 @@ fn coverage(s: &mut String, r: &Release) {
         num(with_page),
         num(r.definitions.len())
     );
+    s.push_str("### Findings by kind\n\nEach is listed under its resource, shape or page below.\n\n| kind | count |\n|---|---:|\n");
+    let mut counts: BTreeMap<Topic, usize> = BTreeMap::new();
+    for f in &r.findings.0 {
+        *counts.entry(f.topic).or_default() += 1;
+    }
+    for (t, n) in counts {
+        let _ = writeln!(s, "| {} | {} |", topic_title(t), num(n));
+    }
+    s.push('\n');
     s.push_str("### Operations left out\n\n");
     if r.left_out.is_empty() {
         s.push_str("None.\n\n");
@@ -250,7 +259,7 @@ pub(crate) fn topic_title(t: Topic) -> &'static str {
         Topic::Format => "Formats that are not types",
         Topic::Typeless => "Properties without a type",
         Topic::SelfRef => "Self references",
-        Topic::Enum => "Enums dropped or trimmed",
+        Topic::Enum => "Enums dropped, trimmed or retyped",
         Topic::Twin => "`?` twins",
         Topic::Conflict => "Conflicts, and how they were settled",
         Topic::Unreadable => "Unreadable page rows (not read)",

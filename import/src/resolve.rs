@@ -232,7 +232,13 @@ pub(crate) fn definition(raw: &RawDef, f: &mut Findings, tally: &mut Tally) -> D
 }
 
 fn element(def: &str, name: &str, v: &Value, required: bool, f: &mut Findings) -> Element {
-    let t = typed(def, name, v, f);
+    let mut t = typed(def, name, v, f);
+    let mut note = None;
+    if crate::enums::names_on_integer(&t, v.get("enum")) {
+        f.def(def, Topic::Enum, format!("`{name}`: an integer whose enum lists names, not numbers; read as a string with those values"));
+        note = Some("The Swagger types this element integer but its enum lists names; read as a string with those values.".to_owned());
+        t.ty = Type::String;
+    }
     let read_only = v.get("readOnly").and_then(Value::as_bool).unwrap_or(false);
     // References and lists carry no readOnly in Coupa's files: their in/out is not stated.
     let stated = v.get("$ref").is_none() && v.get("type").and_then(Value::as_str) != Some("array");
@@ -240,11 +246,13 @@ fn element(def: &str, name: &str, v: &Value, required: bool, f: &mut Findings) -
         .get("enum")
         .and_then(Value::as_array)
         .and_then(|values| crate::enums::allowed(def, name, &t, values, f));
-    let note = t.garbage.as_ref().map(|_| {
-        format!(
-            "The Swagger's format for this element is not a type; read as {} (see IMPORT.md).",
-            describe(&t)
-        )
+    let note = note.or_else(|| {
+        t.garbage.as_ref().map(|_| {
+            format!(
+                "The Swagger's format for this element is not a type; read as {} (see IMPORT.md).",
+                describe(&t)
+            )
+        })
     });
     Element {
         name: name.to_owned(),
