@@ -68,6 +68,17 @@ pub(crate) fn allowed(
     if strings.is_empty() {
         return None;
     }
+    by_type(def, name, t, strings, f)
+}
+
+/// The values kept for the element's type: strings and integers take them, others drop them.
+fn by_type(
+    def: &str,
+    name: &str,
+    t: &Typed,
+    strings: Vec<String>,
+    f: &mut Findings,
+) -> Option<Vec<String>> {
     match &t.ty {
         Type::String | Type::Text => Some(strings),
         Type::Integer if strings.iter().all(|s| s.parse::<i64>().is_ok()) => Some(strings),

@@ -141,8 +141,22 @@ fn resource(
         .collect();
     unique_names(tag, &mut actions, f);
     actions.sort_by(|a, b| a.name.cmp(&b.name));
-    let main_show = main.as_ref().map(|c| {
-        let mut s = c.clone();
+    let (area_file, plural) = area_and_plural(ops, main.as_deref(), def);
+    Resource {
+        tag: tag.to_owned(),
+        module,
+        area: crate::swagger::area_of(&area_file),
+        main_path,
+        plural,
+        actions,
+    }
+}
+
+/// The file of the resource's main `GET …/{id}` (else its first file), and its plural: the XML
+/// wrapper of its main index (else of any list it answers), else the English plural.
+fn area_and_plural(ops: &[&RawOp], main: Option<&[Seg]>, def: &Definition) -> (String, String) {
+    let main_show = main.map(|c| {
+        let mut s = c.to_vec();
         s.push(Seg::Param("id".into()));
         s
     });
@@ -152,31 +166,20 @@ fn resource(
         .map(|o| o.file.clone())
         .or_else(|| ops.iter().map(|o| o.file.clone()).min())
         .unwrap_or_default();
-    let main_index = ops.iter().find(|o| {
-        o.method == Method::Get && main.as_ref().is_some_and(|c| segments(&o.path) == *c)
-    });
-    let xml = |o: &&&RawOp| {
-        if let Response::List {
+    let main_index = ops
+        .iter()
+        .find(|o| o.method == Method::Get && main.is_some_and(|c| segments(&o.path) == c));
+    let xml = |o: &RawOp| match &o.response {
+        Response::List {
             xml_name: Some(x), ..
-        } = &o.response
-        {
-            Some(x.clone())
-        } else {
-            None
-        }
+        } => Some(x.clone()),
+        _ => None,
     };
     let plural = main_index
-        .and_then(|o| xml(&o))
-        .or_else(|| ops.iter().find_map(|o| xml(&o)))
+        .and_then(|o| xml(o))
+        .or_else(|| ops.iter().find_map(|o| xml(o)))
         .unwrap_or_else(|| names::plural(&def.wire_name));
-    Resource {
-        tag: tag.to_owned(),
-        module,
-        area: crate::swagger::area_of(&area_file),
-        main_path,
-        plural,
-        actions,
-    }
+    (area_file, plural)
 }
 
 /// A PATCH beside a PUT of the same name on the same path: `update` → `patch`, another verb

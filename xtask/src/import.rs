@@ -65,6 +65,33 @@ fn list_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Removes (or, with `check`, only lists) the files under `schema/imported/` the import does not
+/// write.
+fn remove_stale(
+    root: &Path,
+    files: &[GeneratedFile],
+    check: bool,
+    removed: &mut Vec<String>,
+) -> Result<(), String> {
+    let mut existing = Vec::new();
+    list_files(&root.join(IMPORTED), &mut existing);
+    existing.sort();
+    for p in existing {
+        let shown = p
+            .strip_prefix(root)
+            .unwrap_or(&p)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if files.iter().all(|f| f.path != shown) {
+            if !check {
+                std::fs::remove_file(&p).map_err(|e| format!("cannot remove {shown}: {e}"))?;
+            }
+            removed.push(shown);
+        }
+    }
+    Ok(())
+}
+
 pub fn run(root: &Path, args: &[&str]) -> ExitCode {
     let args = match parse(root, args) {
         Ok(a) => a,
@@ -98,24 +125,9 @@ pub fn run(root: &Path, args: &[&str]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let mut existing = Vec::new();
-    list_files(&root.join(IMPORTED), &mut existing);
-    existing.sort();
-    for p in existing {
-        let shown = p
-            .strip_prefix(root)
-            .unwrap_or(&p)
-            .to_string_lossy()
-            .replace('\\', "/");
-        if files.iter().all(|f| f.path != shown) {
-            if !args.check
-                && let Err(e) = std::fs::remove_file(&p)
-            {
-                eprintln!("error: cannot remove {shown}: {e}");
-                return ExitCode::FAILURE;
-            }
-            report.removed.push(shown);
-        }
+    if let Err(e) = remove_stale(root, &files, args.check, &mut report.removed) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
     }
     let c = coupa_import::Coverage::of(&release);
     let summary = format!(
