@@ -274,6 +274,17 @@ fn element_tables(
     candidates: &mut Vec<(String, Choice)>,
     f: &mut Findings,
 ) {
+    for t in page
+        .tables
+        .iter()
+        .filter(|t| rows::element_roles(&t.header).is_none())
+    {
+        let first = t.header.first().map(String::as_str).unwrap_or("");
+        if rows::role(first) == Some(rows::Role::Element) && !rows::is_action_table(&t.header) {
+            let (n, h) = (t.number, t.header.join(" | "));
+            f.page(&page.file, Topic::Mapping, format!("table {n}: the header `{h}` is not an element table's (no type or flag column, or a column not in the spelling table); not read"));
+        }
+    }
     let tables = rows::element_tables(&page.tables);
     if let Some((tag, matched, _)) = &summary.tag {
         let first = tables.first().map(|t| t.0.number);
