@@ -77,6 +77,8 @@ pub struct Release {
     pub findings: Findings,
     /// Problems in the inputs (file, where, what).
     pub diagnostics: Vec<Diagnostic>,
+    /// The OAuth scopes the Swagger files list (no operation names one).
+    pub scopes: Vec<String>,
     /// Property forms of the Swagger (distinct definitions) and what they were read as.
     pub formats: Tally,
     /// 2xx response forms by method, and what they were read as.
@@ -167,6 +169,7 @@ impl Release {
             findings: f,
             diagnostics,
             formats,
+            scopes: loaded.scopes,
             responses: resources::responses(&loaded.operations),
         })
     }

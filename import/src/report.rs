@@ -186,6 +186,11 @@ fn resource(s: &mut String, r: &Release, res: &Resource) {
         def.elements.len(),
         res.actions.len()
     );
+    let _ = writeln!(
+        s,
+        "- scope by the prefix rule (a suggestion for the scopes table): {}\n",
+        scope_hint(r, res)
+    );
     s.push_str("| action | kind | method | path | name from |\n|---|---|---|---|---|\n");
     for a in &res.actions {
         let from = match &a.name_source {
@@ -290,4 +295,38 @@ fn shapes(s: &mut String, r: &Release) {
         );
         facts(s, r, name);
     }
+}
+
+/// The scope area the prefix rule suggests: the longest area (a listed scope without its last
+/// component) whose components, joined by `_` and optionally pluralised, begin the main path's
+/// literal segments joined by `_`.
+fn scope_hint(r: &Release, res: &Resource) -> String {
+    let path = res.main_path.trim_start_matches("/api/").replace('/', "_");
+    let mut best: Option<&str> = None;
+    for scope in &r.scopes {
+        let Some((area, _)) = scope.rsplit_once('.') else {
+            continue;
+        };
+        let joined = area.trim_start_matches("core.").replace('.', "_");
+        let fits = [
+            joined.clone(),
+            format!("{joined}s"),
+            crate::names::plural(&joined),
+        ]
+        .iter()
+        .any(|j| path == *j || path.starts_with(&format!("{j}_")));
+        if fits && best.is_none_or(|b| area.len() > b.len()) {
+            best = Some(area);
+        }
+    }
+    let Some(area) = best else {
+        return "none".into();
+    };
+    let ops: Vec<&str> = r
+        .scopes
+        .iter()
+        .filter_map(|s| s.strip_prefix(area)?.strip_prefix('.'))
+        .filter(|op| !op.contains('.'))
+        .collect();
+    format!("`{area}` ({})", ops.join(", "))
 }

@@ -128,6 +128,8 @@ pub struct Loaded {
     pub operations: Vec<RawOp>,
     /// Tags in the files' `tags` lists (distinct, sorted), to check that every tag is used.
     pub tags: Vec<String>,
+    /// The OAuth scopes the files' security definitions list (distinct, sorted).
+    pub scopes: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -160,6 +162,7 @@ pub fn load(files: &[(String, Vec<u8>)]) -> Result<Loaded, Error> {
     let mut releases: Vec<(String, String)> = Vec::new();
     let mut ops: BTreeMap<(String, Method), RawOp> = BTreeMap::new();
     let mut tags = std::collections::BTreeSet::new();
+    let mut scopes = std::collections::BTreeSet::new();
     for (name, bytes) in sorted {
         loaded.files.push(SwaggerFile {
             file: name.clone(),
@@ -200,10 +203,12 @@ pub fn load(files: &[(String, Vec<u8>)]) -> Result<Loaded, Error> {
                     .filter_map(|t| t.get("name")?.as_str().map(str::to_owned)),
             );
         }
+        scopes.extend(scopes_of(&root));
         read_definitions(&root, name, &mut loaded.definitions, &mut sink);
         read_paths(&root, name, &base, &mut ops, &mut sink);
     }
     loaded.tags = tags.into_iter().collect();
+    loaded.scopes = scopes.into_iter().collect();
     loaded.operations = ops.into_values().collect();
     loaded.release = one_release(&releases, &loaded)?;
     Ok(loaded)
@@ -415,4 +420,15 @@ fn check_definition(def: &Value, at: &str, sink: &mut Sink) {
             }
         }
     }
+}
+
+/// The scopes of every security definition of a file.
+fn scopes_of(root: &Map<String, Value>) -> Vec<String> {
+    let Some(defs) = root.get("securityDefinitions").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    defs.values()
+        .filter_map(|d| d.get("scopes")?.as_object())
+        .flat_map(|s| s.keys().cloned())
+        .collect()
 }
