@@ -33,8 +33,30 @@ pub(crate) fn render(s: &mut String, r: &Release) {
         .iter()
         .filter(|p| !used.contains_key(p.file.as_str()))
         .collect();
-    let _ = writeln!(s, "### Core pages not matched ({})\n", num(unmatched.len()));
+    let _ = writeln!(
+        s,
+        "### Core pages that describe no definition ({})\n\nA page matching a definition that a \
+         better page (by action rows, then Jaccard, then name) describes is listed with that \
+         definition; the others with their best overlap of element names.\n",
+        num(unmatched.len())
+    );
     for p in &unmatched {
+        let mapped: Vec<&str> = p
+            .tag
+            .iter()
+            .map(|t| t.0.as_str())
+            .chain(p.tables.iter().filter_map(|t| t.def.as_deref()))
+            .collect();
+        if !mapped.is_empty() {
+            let _ = writeln!(
+                s,
+                "- `{}` {}: matches {}, described by another page",
+                p.file,
+                cell(&p.title),
+                mapped.join(", ")
+            );
+            continue;
+        }
         let best = p
             .tables
             .iter()
