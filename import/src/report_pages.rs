@@ -41,7 +41,7 @@ pub(crate) fn render(s: &mut String, r: &Release) {
         num(unmatched.len())
     );
     for p in &unmatched {
-        let mapped: Vec<&str> = p
+        let mapped: std::collections::BTreeSet<&str> = p
             .tag
             .iter()
             .map(|t| t.0.as_str())
@@ -53,7 +53,7 @@ pub(crate) fn render(s: &mut String, r: &Release) {
                 "- `{}` {}: matches {}, described by another page",
                 p.file,
                 cell(&p.title),
-                mapped.join(", ")
+                mapped.into_iter().collect::<Vec<_>>().join(", ")
             );
             continue;
         }
