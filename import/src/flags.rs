@@ -88,7 +88,7 @@ pub(crate) fn clean_values(cell: &str) -> Option<Vec<String>> {
 /// How the report quotes a cell: short cells verbatim, Coupa's sentences only counted.
 pub(crate) fn quoted(cell: &str) -> String {
     let words = cell.split_whitespace().count();
-    if words > 5 || cell.chars().count() > 60 {
+    if crate::rows::is_prose(cell) {
         format!("a text of {words} words")
     } else {
         format!("`{}`", cell.replace('`', "'"))

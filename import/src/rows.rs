@@ -137,7 +137,13 @@ fn flag(text: &str) -> Result<(Flag, Option<String>), ()> {
         "no" | "false" => Ok((Flag::No, None)),
         "" => Ok((Flag::Empty, None)),
         _ if t.starts_with("yes*") || t.starts_with("yes (") => {
-            Ok((Flag::Yes, Some(format!("`{}` read as yes", text.trim()))))
+            // The condition in brackets is Coupa's sentence: not quoted.
+            let shown = if t.starts_with("yes*") {
+                "yes*"
+            } else {
+                "yes (…)"
+            };
+            Ok((Flag::Yes, Some(format!("`{shown}` read as yes"))))
         }
         _ => Err(()),
     }
@@ -238,7 +244,7 @@ pub fn shown(roles: &[Role], row: &Row) -> String {
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let prose = c.text.split_whitespace().count() > 5 || c.text.chars().count() > 60;
+            let prose = is_prose(&c.text);
             if roles.get(i) == Some(&Role::Description) && !c.text.is_empty() || prose {
                 "…".to_owned()
             } else {
@@ -255,4 +261,10 @@ pub fn element_tables(tables: &[Table]) -> Vec<(&Table, Vec<Role>)> {
         .iter()
         .filter_map(|t| element_roles(&t.header).map(|r| (t, r)))
         .collect()
+}
+
+/// A cell that may be one of Coupa's sentences rather than a value: more than three words or 40
+/// characters. The report does not quote such a cell.
+pub(crate) fn is_prose(cell: &str) -> bool {
+    cell.split_whitespace().count() > 3 || cell.chars().count() > 40
 }
