@@ -6,10 +6,13 @@
 //!   there is one (CI runs it);
 //! - `cargo xtask check` loads and checks `schema/` and prints every diagnostic;
 //! - `cargo xtask openapi [--check]` writes (or checks) `openapi/coupa.openapi.json`;
+//! - `cargo xtask import [--swagger DIR] [--pages DIR] [--check]` imports Coupa's Swagger files
+//!   and reference pages into `schema/imported/` and `schema/IMPORT.md` (see [`mod@import`]);
 //! - `cargo xtask bench [--compile|--no-compile]` runs the benchmarks and writes `BENCHMARKS.md`
 //!   (see [`mod@bench`]).
 
 mod bench;
+mod import;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +32,9 @@ commands:
   check          check schema/ and print every problem
   openapi        write openapi/coupa.openapi.json (also written by `gen`)
   openapi --check  fail when openapi/coupa.openapi.json is stale
+  import [--swagger DIR] [--pages DIR] [--check]
+                 import Coupa's Swagger files and pages into schema/imported/ and schema/IMPORT.md
+                 (default: ../shared/coupa/swagger/R39 and ../shared/coupa/pages)
   bench          run the benchmarks and write BENCHMARKS.md
                  (--no-compile: in-process only; --compile: compile times only)";
 
@@ -42,6 +48,7 @@ fn main() -> ExitCode {
         ["openapi"] => openapi(false),
         ["openapi", "--check"] => openapi(true),
         ["bench", rest @ ..] => bench::run(rest),
+        ["import", rest @ ..] => import::run(&root(), rest),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
