@@ -14,10 +14,11 @@ use coupa_codegen::load::LoadedFile;
 use proc_macro2::TokenStream;
 use std::path::PathBuf;
 
-/// Stage 1: parse the YAML texts.
+/// Stage 1: parse the YAML texts, and apply the overrides and scopes to them.
 pub fn load(sources: Vec<(PathBuf, String)>) -> Vec<LoadedFile> {
     let mut diags = Diagnostics::default();
-    let files = coupa_codegen::load::parse_all(sources, &mut diags);
+    let mut files = coupa_codegen::load::parse_all(sources, &mut diags);
+    coupa_codegen::overlay::apply(&mut files, &mut diags);
     assert!(diags.is_empty(), "the schemas do not load");
     files
 }

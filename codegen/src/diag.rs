@@ -35,6 +35,10 @@ pub struct Loc {
     pub col: u32,
     /// Length of the offending text in characters.
     pub len: u32,
+    /// The file it is in, when that is not the file being reported on: a value an override
+    /// file put into an imported type is reported in the override file. 1-based index into the
+    /// files as loaded; 0 for "the file at hand".
+    pub file: u32,
 }
 
 impl Loc {
@@ -43,7 +47,18 @@ impl Loc {
         line: 0,
         col: 0,
         len: 0,
+        file: 0,
     };
+
+    /// A position in the file at hand.
+    pub const fn at(line: u32, col: u32, len: u32) -> Loc {
+        Loc {
+            line,
+            col,
+            len,
+            file: 0,
+        }
+    }
 
     /// True when the location points somewhere.
     pub fn is_known(&self) -> bool {

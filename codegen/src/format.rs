@@ -85,6 +85,8 @@ pub enum FileKind {
     Override,
     /// The hand-written table of OAuth 2.0 scopes ([`ScopesFile`]).
     Scopes,
+    /// The release manifest `cargo xtask import` writes ([`ReleaseFile`]).
+    Release,
 }
 
 /// Where a file's facts come from: the English page Coupa publishes (which any reader can open)
@@ -246,7 +248,7 @@ pub struct Action {
 }
 
 /// A path parameter.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Param {
     /// The name between braces in the path (`id`, `invoice_id`).
@@ -260,7 +262,7 @@ pub struct Param {
 }
 
 /// A field of a multipart form.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FormField {
     /// The field's name as the form writes it (`attachment[file]`).
@@ -489,6 +491,45 @@ pub struct PathScopes {
     pub write: Option<Sp<String>>,
 }
 
+/// The release manifest (`kind: release`, `schema/imported/release.yaml`): the Coupa release the
+/// imported files come from, and the files they were imported from. Written by
+/// `cargo xtask import`; the generated crate tells it (`coupa_api::COUPA_RELEASE`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ReleaseFile {
+    /// `release`.
+    pub kind: Sp<FileKind>,
+    /// The release's name (`R39`).
+    pub release: Sp<String>,
+    /// The Swagger files read, one per product area.
+    pub swagger: Vec<Recover<SwaggerSource>>,
+    /// The pages read.
+    #[serde(default)]
+    pub pages: Option<PagesSource>,
+}
+
+/// One Swagger file of a release.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SwaggerSource {
+    /// The file's name (`Core_Platform_API.json`).
+    pub file: Sp<String>,
+    /// Its product area (`Core Platform`).
+    pub area: Sp<String>,
+    /// The SHA-256 of its bytes, in hex.
+    pub sha256: Sp<String>,
+}
+
+/// The pages of a release.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PagesSource {
+    /// How many were read.
+    pub count: Sp<u32>,
+    /// The SHA-256 of every page (name and bytes, in name order), in hex.
+    pub sha256: Sp<String>,
+}
+
 /// `Sp<T>` and `Recover<T>` are transparent wrappers: their JSON Schema is `T`'s.
 macro_rules! transparent_json_schema {
     ($($wrapper:ident),*) => {$(
@@ -519,6 +560,7 @@ enum AnyFile {
     Schema(SchemaFile),
     Override(OverrideFile),
     Scopes(ScopesFile),
+    Release(ReleaseFile),
 }
 
 /// The JSON Schema of the format, for editors (`schema/schema.json`).

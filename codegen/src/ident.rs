@@ -136,6 +136,30 @@ pub fn camel(name: &str) -> String {
     escape_keyword(s)
 }
 
+/// The enum variant of an allowed value: [`camel`], with the signs of offsets kept (`GMT+1` is
+/// `GmtPlus1`, `GMT-1` is `GmtMinus1`, `GMT1` is `Gmt1`: Coupa's time zones list all three), and
+/// `Unknown` (the catch-all variant) spelled `UnknownValue`.
+pub fn variant(value: &str) -> String {
+    let mut signed = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    let mut prev = ' ';
+    while let Some(c) = chars.next() {
+        let next_is_digit = chars.peek().is_some_and(char::is_ascii_digit);
+        match c {
+            '+' => signed.push_str(" plus "),
+            '-' if next_is_digit && prev.is_ascii_alphanumeric() => signed.push_str(" minus "),
+            c => signed.push(c),
+        }
+        prev = c;
+    }
+    let v = camel(&signed);
+    if v == "Unknown" {
+        "UnknownValue".to_owned()
+    } else {
+        v
+    }
+}
+
 /// A SCREAMING_SNAKE_CASE name for a constant.
 pub fn screaming(name: &str) -> String {
     let s = snake(name);
@@ -191,6 +215,17 @@ pub fn filter_method(field_rust: &str) -> String {
     }
 }
 
+/// The request's field for a multipart form field: the last bracketed part of the name, when it
+/// has one (`attachment[file]` → `file`), in snake_case.
+pub fn form_field(name: &str) -> String {
+    let inner = name
+        .rsplit_once('[')
+        .and_then(|(_, rest)| rest.strip_suffix(']'))
+        .filter(|s| !s.is_empty())
+        .unwrap_or(name);
+    snake(inner)
+}
+
 /// True when serde's `rename_all = "kebab-case"` does not already turn the Rust field name into
 /// the wire name, so the field needs its own `rename` (`custom_field_1` for `custom_field_1`,
 /// `r#type` needs none for `type`).
@@ -234,6 +269,25 @@ mod tests {
         assert_eq!(filter_method("r#type"), "r#type");
         assert_eq!(filter_method("map"), "filter_map");
         assert_eq!(filter_method("status"), "status");
+    }
+
+    #[test]
+    fn variants_keep_the_signs_of_offsets() {
+        assert_eq!(variant("Etc/GMT+1"), "EtcGmtPlus1");
+        assert_eq!(variant("Etc/GMT-1"), "EtcGmtMinus1");
+        assert_eq!(variant("GMT0"), "Gmt0");
+        assert_eq!(variant("3-way"), "V3Way");
+        assert_eq!(variant("to-coupa"), "ToCoupa");
+        assert_eq!(variant("unknown"), "UnknownValue");
+        assert_eq!(variant("Asn::Header"), "AsnHeader");
+    }
+
+    #[test]
+    fn form_fields_take_their_bracketed_name() {
+        assert_eq!(form_field("attachment[file]"), "file");
+        assert_eq!(form_field("attachment[type]"), "r#type");
+        assert_eq!(form_field("file"), "file");
+        assert_eq!(form_field("a[]"), "a");
     }
 
     #[test]

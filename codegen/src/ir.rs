@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 pub use coupa_runtime::vocab::{
-    ActionKind, Answers, Assigned, ElementKind, Host, Method, ParamKind, Takes,
+    ActionKind, Answers, Assigned, ElementKind, FormKind, Host, Method, ParamKind, Takes,
 };
 
 /// Every type and resource in `schema/`.
@@ -17,6 +17,19 @@ pub use coupa_runtime::vocab::{
 pub struct Ir {
     /// Shapes and resources, sorted by name.
     pub types: Vec<TypeDef>,
+    /// The Coupa release the imported types come from, when some are imported.
+    pub release: Option<ReleaseDef>,
+}
+
+/// The release the imported files come from (`schema/imported/release.yaml`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ReleaseDef {
+    /// The release's name (`R39`).
+    pub name: String,
+    /// The Swagger files: name, product area, SHA-256.
+    pub swagger: Vec<(String, String, String)>,
+    /// How many pages were read, and their SHA-256.
+    pub pages: Option<(u32, String)>,
 }
 
 impl Ir {
@@ -58,9 +71,9 @@ pub struct TypeDef {
     pub file: String,
     /// The XML root element of one object (`integration-run`).
     pub wire_name: String,
-    /// English description.
-    pub description: String,
-    /// The page transcribed.
+    /// Description, in our own words, when the schema has one.
+    pub description: Option<String>,
+    /// Where the facts come from.
     pub source: SourceRef,
     /// File-level notes on departures from the page.
     pub notes: Vec<String>,
@@ -79,13 +92,13 @@ impl TypeDef {
     }
 }
 
-/// The page a file transcribes.
+/// Where a file's facts come from.
 #[derive(Clone, Debug, Serialize)]
 pub struct SourceRef {
-    /// The page's English title.
-    pub page: String,
-    /// The page's `https://` address.
-    pub url: String,
+    /// English page title and URL, when a page describes the type.
+    pub page: Option<(String, String)>,
+    /// The product area whose Swagger file describes the type (imported types).
+    pub swagger: Option<String>,
 }
 
 /// One element.
@@ -97,8 +110,8 @@ pub struct Field {
     pub rust: String,
     /// The query builder's filter method (`created_at`; `filter_limit` for `limit`).
     pub filter: String,
-    /// English description.
-    pub description: String,
+    /// Description, in our own words, when the schema has one.
+    pub description: Option<String>,
     /// The data type of one value.
     pub ty: FieldType,
     /// A list of `ty`.
@@ -107,12 +120,16 @@ pub struct Field {
     pub boxed: bool,
     /// Maximum length in characters.
     pub length: Option<u32>,
+    /// Decimals: digits in all and after the point.
+    pub precision: Option<(u8, u8)>,
     /// Required on create.
     pub required: bool,
     /// No two objects share a value.
     pub unique: bool,
-    /// Accepted values.
+    /// Accepted values of a text element, as an enum.
     pub allowed: Option<Allowed>,
+    /// Accepted values of an integer element (a rule; the type stays `i64`).
+    pub int_allowed: Vec<i64>,
     /// Accepted in requests.
     pub api_in: bool,
     /// Returned in responses.
@@ -145,6 +162,12 @@ pub enum FieldType {
     Boolean,
     /// A date and time with its UTC offset.
     Datetime,
+    /// A calendar date.
+    Date,
+    /// A time of day.
+    Time,
+    /// A floating-point number.
+    Float,
     /// A string of digits (CSO ids).
     Digits,
     /// An object Coupa leaves open.
@@ -163,7 +186,8 @@ pub enum FieldType {
 impl FieldType {
     /// The built-in type names of the format, in the order the README lists them.
     pub const BUILTIN: &'static [&'static str] = &[
-        "string", "text", "integer", "decimal", "boolean", "datetime", "digits", "object",
+        "string", "text", "integer", "decimal", "float", "boolean", "datetime", "date", "time",
+        "digits", "object",
     ];
 
     /// The built-in type with this name.
@@ -175,6 +199,9 @@ impl FieldType {
             "decimal" => FieldType::Decimal,
             "boolean" => FieldType::Boolean,
             "datetime" => FieldType::Datetime,
+            "date" => FieldType::Date,
+            "time" => FieldType::Time,
+            "float" => FieldType::Float,
             "digits" => FieldType::Digits,
             "object" => FieldType::Object,
             _ => return None,
@@ -190,6 +217,9 @@ impl FieldType {
             FieldType::Decimal => ElementKind::Decimal,
             FieldType::Boolean => ElementKind::Boolean,
             FieldType::Datetime => ElementKind::DateTime,
+            FieldType::Date => ElementKind::Date,
+            FieldType::Time => ElementKind::Time,
+            FieldType::Float => ElementKind::Float,
             FieldType::Digits => ElementKind::Digits,
             FieldType::Object => ElementKind::Object,
             FieldType::Shape { .. } => ElementKind::Shape,
@@ -225,7 +255,10 @@ pub struct Variant {
 /// The API part of a resource.
 #[derive(Clone, Debug, Serialize)]
 pub struct ResourceDef {
-    /// Plural wire name (`integration-runs`).
+    /// The resource's name in tools (`invoices`, `integration-runs`): the kebab case of its
+    /// module.
+    pub name: String,
+    /// Plural wire name (`integration-runs`): the XML root of a list.
     pub plural: String,
     /// Default host.
     pub host: Host,
@@ -284,8 +317,8 @@ pub struct ActionDef {
     pub path: String,
     /// The path split into literal text and parameters.
     pub segments: Vec<Segment>,
-    /// English description.
-    pub description: String,
+    /// Description, in our own words, when the schema has one.
+    pub description: Option<String>,
     /// Host.
     pub host: Host,
     /// Request content.
@@ -298,6 +331,8 @@ pub struct ActionDef {
     pub response_type: Option<String>,
     /// Path parameters.
     pub params: Vec<ParamDef>,
+    /// The fields of a multipart form (`takes: multipart`).
+    pub form: Vec<FormFieldDef>,
     /// Elements a status action sets.
     pub sets: Vec<SetDef>,
     /// Elements a nested route fixes.
@@ -331,6 +366,19 @@ pub struct ParamDef {
     pub ty: ParamKind,
     /// English description.
     pub description: Option<String>,
+}
+
+/// A field of a multipart form.
+#[derive(Clone, Debug, Serialize)]
+pub struct FormFieldDef {
+    /// The name the form writes (`attachment[file]`).
+    pub name: String,
+    /// The request's Rust field name (`file`).
+    pub rust: String,
+    /// A file or text.
+    pub kind: FormKind,
+    /// The request cannot be sent without it.
+    pub required: bool,
 }
 
 /// An element a status action sets.

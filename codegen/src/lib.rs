@@ -3,7 +3,8 @@
 //! The pipeline, one module per stage:
 //!
 //! 1. [`load`]: read the YAML files ([`node`] keeps a position on every value, [`format`](mod@format) is the
-//!    schema format's types);
+//!    schema format's types), and apply the hand-written overrides and scopes to the imported
+//!    files ([`overlay`]);
 //! 2. [`check`]: check them and lower them into the [`ir`], reporting every problem as a
 //!    [`diag::Diagnostic`] at `file:line:col`;
 //! 3. [`emit`]: turn the IR into Rust tokens, one emitter per kind of output (all names come
@@ -20,6 +21,7 @@ pub mod ir;
 pub mod load;
 pub mod node;
 pub mod output;
+pub mod overlay;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -45,7 +47,8 @@ impl Failure {
 /// Loads and checks schema sources given as (display path, text), in memory.
 pub fn compile_sources(sources: Vec<(PathBuf, String)>) -> Result<ir::Ir, Failure> {
     let mut diagnostics = Diagnostics::default();
-    let files = load::parse_all(sources, &mut diagnostics);
+    let mut files = load::parse_all(sources, &mut diagnostics);
+    overlay::apply(&mut files, &mut diagnostics);
     let ir = check::lower(&files, &mut diagnostics);
     match ir {
         Some(ir) if diagnostics.is_empty() => Ok(ir),

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics, Loc};
-use crate::format::SchemaFile;
+use crate::format::{OverrideFile, ReleaseFile, SchemaFile, ScopesFile};
 use crate::node;
 
 /// One schema file as read.
@@ -13,13 +13,27 @@ pub struct LoadedFile {
     pub path: PathBuf,
     /// The file's text.
     pub text: String,
-    /// The file, when its top level could be read.
+    /// The schema file (a resource or a shape), when its top level could be read.
     pub file: Option<SchemaFile>,
+    /// The file, when it is not a schema file but changes or describes them: an override, the
+    /// scopes table, the release manifest.
+    pub overlay: Option<Overlay>,
     /// The `name` written in a file whose top level could not be read.
     pub declared_name: Option<String>,
     /// False when some part of the file could not be read (its semantic checks are skipped, so a
     /// half-read file does not produce a cascade of follow-on problems).
     pub complete: bool,
+}
+
+/// A file that is not a schema file: applied to the schema files by [`crate::overlay`].
+#[derive(Debug)]
+pub enum Overlay {
+    /// Hand-written changes to an imported type.
+    Override(OverrideFile),
+    /// The scopes table.
+    Scopes(ScopesFile),
+    /// The release the imported files come from.
+    Release(ReleaseFile),
 }
 
 impl LoadedFile {
@@ -30,6 +44,7 @@ impl LoadedFile {
             path,
             text,
             file: None,
+            overlay: None,
             declared_name: None,
             complete: false,
         }
@@ -107,10 +122,17 @@ fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 /// Parses every source into the format's types, recording every problem.
+///
+/// The values of the i-th file carry `i + 1` as their [`Loc::file`], so a value an override moves
+/// into another file is still reported where it was written.
 pub fn parse_all(sources: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Vec<LoadedFile> {
     sources
         .into_iter()
-        .map(|(path, text)| parse_one(path, text, diags))
+        .enumerate()
+        .map(|(i, (path, text))| {
+            let id = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            node::in_file(id, || parse_one(path, text, diags))
+        })
         .collect()
 }
 
@@ -125,11 +147,11 @@ fn parse_one(path: PathBuf, mut text: String, diags: &mut Diagnostics) -> Loaded
             Diagnostic::new(
                 "invalid-utf8",
                 &path,
-                Loc {
-                    line: u32::try_from(line).unwrap_or(u32::MAX),
-                    col: u32::try_from(col).unwrap_or(u32::MAX),
-                    len: 1,
-                },
+                Loc::at(
+                    u32::try_from(line).unwrap_or(u32::MAX),
+                    u32::try_from(col).unwrap_or(u32::MAX),
+                    1,
+                ),
                 "the file is not valid UTF-8",
             )
             .label("this byte is not UTF-8")
@@ -151,8 +173,16 @@ fn parse_one(path: PathBuf, mut text: String, diags: &mut Diagnostics) -> Loaded
         );
         return LoadedFile::unread(path, text);
     }
-    let (file, errors) = node::from_node::<SchemaFile>(&root, &text);
-    let complete = errors.is_empty() && file.is_some();
+    let (file, overlay, errors) = match root.value.str_value("kind") {
+        Some("override") => read_overlay(&root, &text, Overlay::Override),
+        Some("scopes") => read_overlay(&root, &text, Overlay::Scopes),
+        Some("release") => read_overlay(&root, &text, Overlay::Release),
+        _ => {
+            let (file, errors) = node::from_node::<SchemaFile>(&root, &text);
+            (file, None, errors)
+        }
+    };
+    let complete = errors.is_empty() && (file.is_some() || overlay.is_some());
     for e in errors {
         let hint = e.hint.clone().or_else(|| default_hint(e.code));
         diags.push(
@@ -162,17 +192,28 @@ fn parse_one(path: PathBuf, mut text: String, diags: &mut Diagnostics) -> Loaded
     }
     // When the top level could not be read, keep the type's name so that references to it are
     // not reported as unknown types on top of this file's own problems.
-    let declared_name = match &file {
-        None => root.value.name_value().map(str::to_owned),
-        Some(_) => None,
+    let declared_name = match (&file, &overlay) {
+        (None, None) => root.value.name_value().map(str::to_owned),
+        _ => None,
     };
     LoadedFile {
         path,
         text,
         file,
+        overlay,
         declared_name,
         complete,
     }
+}
+
+/// Reads a file of another kind than a schema file.
+fn read_overlay<T: serde::de::DeserializeOwned>(
+    root: &serde_saphyr::Spanned<node::Node>,
+    text: &str,
+    wrap: fn(T) -> Overlay,
+) -> (Option<SchemaFile>, Option<Overlay>, Vec<node::DeError>) {
+    let (value, errors) = node::from_node::<T>(root, text);
+    (None, value.map(wrap), errors)
 }
 
 fn default_hint(code: &str) -> Option<String> {

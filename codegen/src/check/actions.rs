@@ -128,6 +128,7 @@ impl Cx<'_> {
         let of_shape = self.lower_of(cx, a);
         let sets = self.lower_sets(cx, a);
         let binds = self.lower_binds(cx, a, &declared);
+        let form = self.lower_form(cx.path, a, &params);
         self.check_needs_of_file(cx, a);
         if self.diags.len() > before {
             return None;
@@ -141,19 +142,69 @@ impl Cx<'_> {
             method: a.method.value,
             path: a.path.value.clone(),
             segments,
-            description: a.description.value.clone(),
+            description: a.description.as_ref().map(|d| d.value.clone()),
             host,
             takes: a.takes.value,
             answers: a.answers.value,
             request_type: request_type(cx, a),
             response_type: response_type(cx, a, of_shape),
             params,
+            form,
             sets,
             binds,
             of: a.of.as_ref().map(|o| o.value.clone()),
             scope,
             note: a.note.as_ref().map(|n| n.value.clone()),
         })
+    }
+
+    /// The fields of a multipart form: only with `takes: multipart`, which needs at least one;
+    /// each name once, and no two becoming one Rust field (or a path parameter's).
+    fn lower_form(
+        &mut self,
+        path: &Path,
+        a: &Action,
+        params: &[ParamDef],
+    ) -> Vec<crate::ir::FormFieldDef> {
+        let multipart = a.takes.value == Takes::Multipart;
+        if !multipart {
+            if let Some(Recover::Ok(first)) = a.form.first() {
+                self.err("form-without-multipart", path, first.name.loc, "only `takes: multipart` has a `form`")
+                    .hint("write `takes: multipart`, or remove `form`");
+            }
+            return Vec::new();
+        }
+        if a.form.is_empty() {
+            self.err("missing-key", path, a.takes.loc, "`takes: multipart` needs a `form`")
+                .hint("list the form's fields: `form: [{ name: \"attachment[file]\", type: file, required: true }]`");
+        }
+        let mut rusts: HashMap<String, String> = params
+            .iter()
+            .map(|p| (ident::bare(&p.rust).to_owned(), format!("the path parameter `{}`", p.name)))
+            .collect();
+        let mut out = Vec::new();
+        for f in &a.form {
+            let Recover::Ok(f) = f else { continue };
+            let rust = ident::form_field(&f.name.value);
+            if let Some(what) = rusts.get(ident::bare(&rust)) {
+                self.err(
+                    "name-collision",
+                    path,
+                    f.name.loc,
+                    format!("the form field `{}` would be the Rust field `{rust}`, as {what}", f.name.value),
+                )
+                .hint("rename one of them");
+                continue;
+            }
+            rusts.insert(ident::bare(&rust).to_owned(), format!("the form field `{}`", f.name.value));
+            out.push(crate::ir::FormFieldDef {
+                name: f.name.value.clone(),
+                rust,
+                kind: f.ty.value,
+                required: f.required.value,
+            });
+        }
+        out
     }
 
     /// The declared parameters, each declared once and used in the path, in the order the path
@@ -392,7 +443,7 @@ fn request_type(cx: &ResCx<'_>, a: &Action) -> Option<String> {
     match a.takes.value {
         Takes::Object | Takes::OptionalObject => Some(cx.type_name.to_owned()),
         Takes::Bulk => cx.envelopes.bulk_request.clone(),
-        Takes::Nothing | Takes::Query => None,
+        Takes::Nothing | Takes::Query | Takes::Multipart => None,
     }
 }
 

@@ -21,6 +21,38 @@ struct TakenValues<'a> {
 }
 
 impl Cx<'_> {
+    /// The allowed values of an integer element: each an integer, none twice. They stay a rule
+    /// (the Rust type is `i64`), checked by membership.
+    pub(super) fn lower_int_allowed(&mut self, path: &Path, e: &Element) -> Vec<i64> {
+        let Some(list) = &e.allowed else {
+            return Vec::new();
+        };
+        if list.value.is_empty() {
+            self.err("empty-allowed", path, list.loc, "an empty `allowed` list accepts nothing")
+                .hint("list the values from the page, or remove `allowed`");
+        }
+        let mut out: Vec<i64> = Vec::new();
+        for v in &list.value {
+            match v.value.trim().parse::<i64>() {
+                Ok(i) if out.contains(&i) => {
+                    self.err("duplicate-value", path, v.loc, format!("`{i}` is listed twice"))
+                        .hint("remove the second one");
+                }
+                Ok(i) => out.push(i),
+                Err(_) => {
+                    self.err(
+                        "invalid-value",
+                        path,
+                        v.loc,
+                        format!("`{}` is not an integer, but the element is", v.value),
+                    )
+                    .hint("list integers, or make the element a `string` if Coupa sends names");
+                }
+            }
+        }
+        out
+    }
+
     /// Checks an element's allowed values and lowers them into the enum they become. `None`
     /// when the element has none, or they do not apply to its type (reported with the type
     /// rules), or the list is empty.
@@ -108,7 +140,7 @@ impl Cx<'_> {
             return None;
         }
         taken.wires.insert(key, v);
-        let rust = ident::camel(&v.value);
+        let rust = ident::variant(&v.value);
         if rust == "Unknown" {
             self.err("reserved-name", path, v.loc, format!("the value `{}` becomes the variant `Unknown`, which holds values Coupa adds later", v.value))
                 .hint("this value cannot be generated as written; report it so the catch-all variant can be renamed");

@@ -83,15 +83,22 @@ impl Cx<'_> {
             self.check_field_type_rules(path, e, ty);
         }
         let allowed = self.lower_allowed(path, e, type_rust, ty.as_ref());
+        let int_allowed = match ty {
+            Some(FieldType::Integer) => self.lower_int_allowed(path, e),
+            _ => Vec::new(),
+        };
         // A field with problems is still returned (when its type is known), so that later checks
         // that look it up do not report follow-on problems; the IR is not built anyway.
-        Some(field(e, wire, rust, ty?, allowed))
+        let mut f = field(e, wire, rust, ty?, allowed);
+        f.int_allowed = int_allowed;
+        Some(f)
     }
 
     /// An element's name is kebab-case, as Coupa writes it.
     fn check_element_wire_name(&mut self, path: &Path, e: &Element) {
         let wire = &e.name.value;
-        if !is_wire_name(wire) {
+        // Coupa's predicate elements (`active?`, beside `active`) end in a question mark.
+        if !is_wire_name(wire.strip_suffix('?').unwrap_or(wire)) {
             self.err(
                 "bad-wire-name",
                 path,
@@ -204,9 +211,11 @@ impl Cx<'_> {
     /// `assigned`.
     fn check_field_type_rules(&mut self, path: &Path, e: &Element, ty: &FieldType) {
         self.check_length(path, e, ty);
+        self.check_precision(path, e, ty);
         let tyname = &e.ty.value;
         if let Some(a) = &e.allowed
             && !ty.is_text()
+            && *ty != FieldType::Integer
         {
             self.err(
                 "allowed-on-type",
@@ -218,11 +227,54 @@ impl Cx<'_> {
                 ),
             )
             .hint(
-                "allowed values apply to `string` and `text`; remove `allowed`, or change `type`",
+                "allowed values apply to `string`, `text` and `integer`; remove `allowed`, or change `type`",
             );
         }
         self.check_unique(path, e, ty);
         self.check_assigned(path, e, ty);
+    }
+
+    /// `precision` and `scale` go together, on decimals, with the scale within the precision.
+    fn check_precision(&mut self, path: &Path, e: &Element, ty: &FieldType) {
+        let (precision, scale) = (&e.precision, &e.scale);
+        let Some(first) = precision.as_ref().or(scale.as_ref()) else {
+            return;
+        };
+        if *ty != FieldType::Decimal {
+            let tyname = &e.ty.value;
+            self.err(
+                "precision-on-type",
+                path,
+                first.loc,
+                format!("{} `{tyname}` element cannot have a precision", article(tyname)),
+            )
+            .hint("`precision` and `scale` apply to `decimal` (`decimal(32,4)`); remove them");
+            return;
+        }
+        let both = "write both: `decimal(32,4)` is `precision: 32` and `scale: 4`";
+        match (precision, scale) {
+            (Some(p), None) => {
+                self.err("missing-key", path, p.loc, "`precision` needs `scale`")
+                    .hint(both);
+            }
+            (None, Some(s)) => {
+                self.err("missing-key", path, s.loc, "`scale` needs `precision`")
+                    .hint(both);
+            }
+            (Some(p), Some(s)) if p.value == 0 || s.value > p.value => {
+                self.err(
+                    "invalid-value",
+                    path,
+                    s.loc,
+                    format!(
+                        "a decimal of {} digits cannot have {} after the point",
+                        p.value, s.value
+                    ),
+                )
+                .hint("the scale is at most the precision, and the precision at least 1");
+            }
+            _ => {}
+        }
     }
 
     /// `length` applies to text and digits, and is not 0.
@@ -308,7 +360,8 @@ fn field(
         filter: ident::filter_method(&rust),
         wire,
         rust,
-        description: e.description.value.clone(),
+        description: e.description.as_ref().map(|d| d.value.clone()),
+        precision: e.precision.as_ref().zip(e.scale.as_ref()).map(|(p, s)| (p.value, s.value)),
         ty,
         list: e.list.value,
         boxed: false,
@@ -322,6 +375,7 @@ fn field(
         aliases: e.aliases.iter().map(|a| a.value.clone()).collect(),
         alternatives: e.alternatives.iter().map(|a| a.value.clone()).collect(),
         assigned: e.assigned.as_ref().map(|a| a.value),
+        int_allowed: Vec::new(),
         note: e.note.as_ref().map(|n| n.value.clone()),
     }
 }

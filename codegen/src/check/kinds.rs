@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::format::{Action, ActionKind, Answers, Method, Takes};
 use crate::node::Sp;
 
-use super::{Cx, ResCx, article, kebab};
+use super::{Cx, ResCx, article};
 
 /// What an action of a kind may use, take and answer.
 struct KindRules {
@@ -19,7 +19,11 @@ struct KindRules {
 fn rules(kind: ActionKind) -> KindRules {
     use ActionKind as K;
     let (methods, takes, answers): (&[Method], &[Takes], &[Answers]) = match kind {
-        K::Create => (&[Method::Post], &[Takes::Object], &[Answers::Object]),
+        K::Create => (
+            &[Method::Post],
+            &[Takes::Object, Takes::Multipart],
+            &[Answers::Object],
+        ),
         K::Index => (
             &[Method::Get],
             &[Takes::Query],
@@ -28,7 +32,7 @@ fn rules(kind: ActionKind) -> KindRules {
         K::Show => (
             &[Method::Get],
             &[Takes::Nothing],
-            &[Answers::Object, Answers::File],
+            &[Answers::Object, Answers::List, Answers::File],
         ),
         K::Update => (
             &[Method::Put, Method::Patch],
@@ -52,6 +56,33 @@ fn rules(kind: ActionKind) -> KindRules {
             &[Answers::BulkResult],
         ),
         K::BulkDelete => (&[Method::Delete], &[Takes::Bulk], &[Answers::BulkResult]),
+        K::Member => (
+            &[Method::Put, Method::Patch, Method::Post, Method::Delete],
+            &[
+                Takes::Nothing,
+                Takes::Object,
+                Takes::OptionalObject,
+                Takes::Multipart,
+            ],
+            &[Answers::Object, Answers::List, Answers::File],
+        ),
+        K::Collection => (
+            &[
+                Method::Get,
+                Method::Post,
+                Method::Put,
+                Method::Patch,
+                Method::Delete,
+            ],
+            &[
+                Takes::Nothing,
+                Takes::Object,
+                Takes::OptionalObject,
+                Takes::Multipart,
+                Takes::Query,
+            ],
+            &[Answers::Object, Answers::List, Answers::File],
+        ),
     };
     KindRules {
         methods,
@@ -64,7 +95,7 @@ impl Cx<'_> {
     /// The kind of an action fixes its method, what it takes and what it answers.
     pub(super) fn check_shape_of_action(&mut self, cx: &ResCx<'_>, a: &Action) {
         let rules = rules(a.kind.value);
-        let kind = format!("{:?}", a.kind.value);
+        let kind = a.kind.value.as_str();
         let path = cx.path;
         if !rules.methods.contains(&a.method.value) {
             self.err(
@@ -72,29 +103,19 @@ impl Cx<'_> {
                 path,
                 a.method.loc,
                 format!(
-                    "{} `{}` action cannot use {}",
-                    article(&kebab(&kind)),
-                    kebab(&kind),
-                    format!("{:?}", a.method.value).to_uppercase()
+                    "{} `{kind}` action cannot use {}",
+                    article(kind),
+                    a.method.value
                 ),
             )
-            .hint(format!(
-                "`{}` actions use {}",
-                kebab(&kind),
-                rules
-                    .methods
-                    .iter()
-                    .map(|m| format!("{m:?}").to_uppercase())
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            ));
+            .hint(format!("`{kind}` actions use {}", joined(rules.methods, " or ")));
         }
-        self.kind_fits(path, &kind, "take", &a.takes, rules.takes);
-        self.kind_fits(path, &kind, "answer", &a.answers, rules.answers);
+        self.kind_fits(path, kind, "take", &a.takes, rules.takes);
+        self.kind_fits(path, kind, "answer", &a.answers, rules.answers);
     }
 
     /// Reports `value` (what an action takes or answers) when its kind does not allow it.
-    fn kind_fits<T: std::fmt::Debug + PartialEq>(
+    fn kind_fits<T: std::fmt::Display + PartialEq>(
         &mut self,
         path: &Path,
         kind: &str,
@@ -105,25 +126,28 @@ impl Cx<'_> {
         if allowed.contains(&value.value) {
             return;
         }
-        let kind = kebab(kind);
-        let name = |t: &T| kebab(&format!("{t:?}"));
         self.err(
             "kind-mismatch",
             path,
             value.loc,
-            format!(
-                "{} `{kind}` action cannot {verb} `{}`",
-                article(&kind),
-                name(&value.value)
-            ),
+            format!("{} `{kind}` action cannot {verb} `{}`", article(kind), value.value),
         )
         .hint(format!(
             "`{kind}` actions {verb} {}",
             allowed
                 .iter()
-                .map(|t| format!("`{}`", name(t)))
+                .map(|t| format!("`{t}`"))
                 .collect::<Vec<_>>()
                 .join(" or ")
         ));
     }
+}
+
+/// `a or b or c`.
+fn joined<T: std::fmt::Display>(items: &[T], sep: &str) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(sep)
 }

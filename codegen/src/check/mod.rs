@@ -45,6 +45,7 @@ use crate::node::{Recover, Sp};
 pub fn lower(files: &[LoadedFile], diags: &mut Diagnostics) -> Option<Ir> {
     let mut cx = Cx {
         diags,
+        paths: files.iter().map(|f| f.path.clone()).collect(),
         types: BTreeMap::new(),
         unreadable: BTreeSet::new(),
         routes: BTreeMap::new(),
@@ -67,10 +68,34 @@ pub fn lower(files: &[LoadedFile], diags: &mut Diagnostics) -> Option<Ir> {
         }
     }
     types::mark_boxed(&mut types);
+    let release = files.iter().find_map(|lf| match &lf.overlay {
+        Some(crate::load::Overlay::Release(r)) => Some(release_def(r)),
+        _ => None,
+    });
     if cx.diags.is_empty() {
-        Some(Ir { types })
+        Some(Ir { types, release })
     } else {
         None
+    }
+}
+
+/// The release manifest as the IR holds it.
+fn release_def(r: &format::ReleaseFile) -> crate::ir::ReleaseDef {
+    crate::ir::ReleaseDef {
+        name: r.release.value.clone(),
+        swagger: r
+            .swagger
+            .iter()
+            .filter_map(|s| match s {
+                Recover::Ok(s) => Some(s),
+                Recover::Failed => None,
+            })
+            .map(|s| (s.file.value.clone(), s.area.value.clone(), s.sha256.value.clone()))
+            .collect(),
+        pages: r
+            .pages
+            .as_ref()
+            .map(|p| (p.count.value, p.sha256.value.clone())),
     }
 }
 
@@ -87,6 +112,9 @@ struct TypeEntry {
 /// route taken so far.
 struct Cx<'d> {
     diags: &'d mut Diagnostics,
+    /// Every file's path, by position: a value an override moved into another file is reported
+    /// where it was written ([`Loc::file`]).
+    paths: Vec<PathBuf>,
     /// Every type by schema name (from complete and incomplete files alike, so a reference to a
     /// half-read file is not reported as missing).
     types: BTreeMap<String, TypeEntry>,
@@ -138,6 +166,10 @@ impl Cx<'_> {
         loc: Loc,
         msg: impl Into<String>,
     ) -> DiagBuilder<'_> {
+        let file = match loc.file.checked_sub(1) {
+            Some(i) => self.paths.get(i as usize).map_or(file, PathBuf::as_path),
+            None => file,
+        };
         DiagBuilder {
             diags: self.diags,
             d: Some(Diagnostic::new(code, file, loc, msg)),
@@ -155,7 +187,7 @@ impl Cx<'_> {
         entry: &TypeEntry,
     ) -> Option<TypeDef> {
         let before = self.diags.len();
-        self.check_url(path, &f.source.url);
+        self.check_source(path, f);
         let fields = self.lower_fields(path, f, &entry.rust);
         // The rows as written: an element with an unknown type has no `Field` but is not missing.
         if f.open.value && !f.elements.is_empty() && entry.kind == FileKind::Shape {
@@ -170,8 +202,8 @@ impl Cx<'_> {
             self.check_module_names(path, f, entry, &fields);
         }
         let resource = match entry.kind {
-            FileKind::Resource => self.lower_resource(path, f, &entry.rust, &fields),
-            FileKind::Shape => {
+            FileKind::Resource => self.lower_resource(path, f, &entry.rust, &entry.module, &fields),
+            _ => {
                 self.shape_has_no_api(path, f);
                 None
             }
@@ -185,16 +217,42 @@ impl Cx<'_> {
             module: entry.module.clone(),
             file: path.display().to_string().replace('\\', "/"),
             wire_name: f.wire_name.value.clone(),
-            description: f.description.value.clone(),
+            description: f.description.as_ref().map(|d| d.value.clone()),
             source: SourceRef {
-                page: f.source.page.value.clone(),
-                url: f.source.url.value.clone(),
+                page: f
+                    .source
+                    .page
+                    .as_ref()
+                    .zip(f.source.url.as_ref())
+                    .map(|(p, u)| (p.value.clone(), u.value.clone())),
+                swagger: f.source.swagger.as_ref().map(|s| s.value.clone()),
             },
             notes: f.notes.iter().map(|n| n.value.clone()).collect(),
             open: f.open.value,
             fields,
             resource,
         })
+    }
+
+    /// A source names the page (`page` and `url` together), the Swagger area, or both.
+    fn check_source(&mut self, path: &Path, f: &SchemaFile) {
+        let s = &f.source;
+        match (&s.page, &s.url) {
+            (Some(_), Some(url)) => self.check_url(path, url),
+            (Some(page), None) => {
+                self.err("missing-key", path, page.loc, "`source` names a page but not its `url`")
+                    .hint("add the page's address under `url:` (its `url` in the page's front matter)");
+            }
+            (None, Some(url)) => {
+                self.err("missing-key", path, url.loc, "`source` gives a `url` but not the page's title")
+                    .hint("add the page's English title under `page:`");
+            }
+            (None, None) if s.swagger.is_none() => {
+                self.err("missing-key", path, f.name.loc, "`source` names neither a page nor a Swagger area")
+                    .hint("name the page a reader can open: `page:` (its title) and `url:`");
+            }
+            (None, None) => {}
+        }
     }
 
     /// `source.url` is the address of the page a reader can open: an `https://` URL with a host,

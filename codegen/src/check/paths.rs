@@ -17,6 +17,8 @@ struct PathScan<'t> {
     line: u32,
     /// The column of the path's first character.
     col0: u32,
+    /// The file the path is written in (see `Loc::file`).
+    file: u32,
     segments: Vec<Segment>,
     params: Vec<(String, Loc)>,
     /// Literal text read since the last parameter.
@@ -30,6 +32,7 @@ impl PathScan<'_> {
             line: self.line,
             col: self.col0 + u32::try_from(self.text[..i].chars().count()).unwrap_or(0),
             len: u32::try_from(len).unwrap_or(0),
+            file: self.file,
         }
     }
 
@@ -64,6 +67,7 @@ impl Cx<'_> {
             text,
             line: p.loc.line,
             col0: p.loc.col + u32::from(quoted),
+            file: p.loc.file,
             segments: Vec::new(),
             params: Vec::new(),
             lit: String::new(),

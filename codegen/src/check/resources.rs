@@ -18,6 +18,7 @@ impl Cx<'_> {
         path: &Path,
         f: &SchemaFile,
         type_rust: &str,
+        module: &str,
         fields: &[Field],
     ) -> Option<ResourceDef> {
         if f.open.value {
@@ -61,10 +62,12 @@ impl Cx<'_> {
             key: f.key.as_ref(),
         };
         let actions = self.lower_actions(&cx, f, type_rust);
+        let name = module.replace('_', "-");
         Some(ResourceDef {
             action_enum: ident::action_enum(type_rust),
             query: ident::query_type(type_rust),
-            service: ident::service_trait(&plural),
+            service: ident::service_trait(&name),
+            name,
             plural,
             host: host.value,
             scopes,

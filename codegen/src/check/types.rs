@@ -128,10 +128,31 @@ impl Cx<'_> {
         rust
     }
 
-    /// The Rust module of a type: a resource's `plural` (which it must have, in kebab-case), a
-    /// shape's `name`, in snake_case.
+    /// The Rust module of a type: a resource's `module` (a snake_case identifier) or else its
+    /// `plural` (which it must have, in kebab-case), a shape's `name`, in snake_case.
     fn type_module(&mut self, path: &Path, f: &SchemaFile) -> String {
+        if let Some(m) = &f.module {
+            if f.kind.value != FileKind::Resource {
+                self.err("resource-key-on-shape", path, m.loc, "only a resource has a `module`")
+                    .hint("a shape's module is its name in snake_case; remove `module`");
+            } else if ident::snake(&m.value) != m.value || m.value.starts_with("r#") {
+                self.err(
+                    "bad-module",
+                    path,
+                    m.loc,
+                    format!("`{}` is not a snake_case module name", m.value),
+                )
+                .hint(format!("write it as Rust does: `{}`", ident::snake(&m.value)));
+            }
+        }
         match f.kind.value {
+            FileKind::Resource if f.module.is_some() => {
+                if f.plural.is_none() {
+                    self.err("missing-key", path, f.name.loc, "a resource needs `plural`")
+                        .hint("add `plural:` with the wire name of a list (`integration-runs`)");
+                }
+                f.module.as_ref().map(|m| m.value.clone()).unwrap_or_default()
+            }
             FileKind::Resource => match &f.plural {
                 Some(p) => {
                     if !is_wire_name(&p.value) {
@@ -151,7 +172,7 @@ impl Cx<'_> {
                     ident::snake(&f.name.value)
                 }
             },
-            FileKind::Shape => ident::snake(&f.name.value),
+            _ => ident::snake(&f.name.value),
         }
     }
 

@@ -7,8 +7,8 @@ use quote::quote;
 
 use super::{doc_attr, doc_escape, ident, type_ref};
 use crate::ir::{
-    ActionDef, ActionKind, Answers, BindValue, FieldType, Host, Ir, ParamKind, ResourceDef,
-    Segment, Takes, TypeDef,
+    ActionDef, ActionKind, Answers, BindValue, FieldType, FormKind, Host, Ir, ParamKind,
+    ResourceDef, Segment, Takes, TypeDef,
 };
 
 /// The request types, action enum, route table and service trait of a resource (nothing for
@@ -61,13 +61,30 @@ pub fn envelope_items<'a>(
         .find(|f| f.list && matches!(&f.ty, FieldType::Shape { name, .. } if name == resource))
 }
 
+/// What an action does, in a sentence: its description, or what its kind says.
+fn what_it_does(a: &ActionDef) -> String {
+    if let Some(d) = &a.description {
+        return doc_escape(d);
+    }
+    let s = match (a.kind, a.answers) {
+        (ActionKind::Show, Answers::File) => "Downloads a file.".to_owned(),
+        (ActionKind::Create, _) => "Creates one object.".to_owned(),
+        (ActionKind::Index, _) => "Lists objects.".to_owned(),
+        (ActionKind::Show, _) => "Reads one object.".to_owned(),
+        (ActionKind::Update, _) => "Changes one object.".to_owned(),
+        (ActionKind::Delete, _) => "Deletes one object.".to_owned(),
+        (ActionKind::Status, _) => "Moves one object to a status.".to_owned(),
+        (ActionKind::BulkCreate, _) => "Creates objects from an envelope.".to_owned(),
+        (ActionKind::BulkUpdate, _) => "Changes objects from an envelope.".to_owned(),
+        (ActionKind::BulkDelete, _) => "Deletes the objects an envelope names.".to_owned(),
+        (ActionKind::Member, _) => format!("Coupa's `{}` action on one object.", a.name),
+        (ActionKind::Collection, _) => format!("Coupa's `{}` action on the collection.", a.name),
+    };
+    s
+}
+
 fn request_doc(t: &TypeDef, a: &ActionDef) -> String {
-    let mut s = format!(
-        "`{} {}`: {}",
-        a.method.as_str(),
-        a.path,
-        doc_escape(&a.description)
-    );
+    let mut s = format!("`{} {}`: {}", a.method.as_str(), a.path, what_it_does(a));
     let host = match a.host {
         Host::Core => "the Core API (OAuth 2.0)",
         Host::Cso => "the CSO API (`X-CSO-API-KEY`)",
@@ -121,6 +138,17 @@ fn constructor_doc(a: &ActionDef) -> String {
         }
         Takes::Query => {
             s.push_str(", without filters (add them with [`with_query`](Self::with_query))")
+        }
+        Takes::Multipart => {
+            let required: Vec<String> = a
+                .form
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| format!("`{}`", f.name))
+                .collect();
+            if !required.is_empty() {
+                s.push_str(&format!(" with the form's {}", required.join(" and ")));
+            }
         }
         Takes::Nothing => {}
     }
@@ -251,6 +279,7 @@ fn request(ir: &Ir, t: &TypeDef, a: &ActionDef) -> TokenStream {
     let body_ty = a.request_type.as_deref().map(|n| model_ref(ir, t, n));
     let mut builders = Vec::new();
     let mut payload_fn = None;
+    let mut form_fn = None;
     match (a.takes, &body_ty) {
         (Takes::Object | Takes::Bulk, Some(bt)) => {
             fields.push(quote! {
@@ -283,6 +312,10 @@ fn request(ir: &Ir, t: &TypeDef, a: &ActionDef) -> TokenStream {
                     self.body.as_ref()
                 }
             });
+        }
+        (Takes::Multipart, _) => {
+            let form = multipart(a, &mut fields, &mut ctor_args, &mut ctor_inits, &mut builders);
+            form_fn = Some(form);
         }
         (Takes::Query, _) => {
             let target = ir
@@ -393,10 +426,63 @@ fn request(ir: &Ir, t: &TypeDef, a: &ActionDef) -> TokenStream {
             #path_fn
             #query_fn
             #payload_fn
+            #form_fn
             #validate_fn
         }
 
         #paginated
+    }
+}
+
+/// The fields, constructor and builders of a multipart request, and its `fn form`.
+fn multipart(
+    a: &ActionDef,
+    fields: &mut Vec<TokenStream>,
+    ctor_args: &mut Vec<TokenStream>,
+    ctor_inits: &mut Vec<TokenStream>,
+    builders: &mut Vec<TokenStream>,
+) -> TokenStream {
+    let mut parts = Vec::new();
+    for f in &a.form {
+        let field = ident(&f.rust);
+        let name = &f.name;
+        let (ty, add, add_opt) = match f.kind {
+            FormKind::File => (quote! { coupa_runtime::Upload }, quote! { file }, quote! { file_opt }),
+            FormKind::String => (quote! { String }, quote! { text }, quote! { text_opt }),
+        };
+        let doc = doc_attr(&format!(
+            "The form's `{name}` ({}{}).",
+            if f.kind == FormKind::File { "a file" } else { "text" },
+            if f.required { "" } else { ", when sent" }
+        ));
+        if f.required {
+            fields.push(quote! { #doc pub #field: #ty, });
+            ctor_args.push(quote! { #field: #ty });
+            ctor_inits.push(quote! { #field });
+            parts.push(quote! { .#add(#name, &self.#field) });
+        } else {
+            fields.push(quote! { #doc pub #field: Option<#ty>, });
+            ctor_inits.push(quote! { #field: None });
+            let with = ident(&format!("with_{}", crate::ident::bare(&f.rust)));
+            let bdoc = doc_attr(&format!("Sends the form's `{name}`."));
+            builders.push(quote! {
+                #bdoc
+                pub fn #with(mut self, #field: #ty) -> Self {
+                    self.#field = Some(#field);
+                    self
+                }
+            });
+            let arg = match f.kind {
+                FormKind::File => quote! { self.#field.as_ref() },
+                FormKind::String => quote! { self.#field.as_deref() },
+            };
+            parts.push(quote! { .#add_opt(#name, #arg) });
+        }
+    }
+    quote! {
+        fn form(&self) -> Option<coupa_runtime::Form<'_>> {
+            Some(coupa_runtime::Form::new() #(#parts)*)
+        }
     }
 }
 

@@ -117,15 +117,29 @@ fn element(ir: &Ir, t: &TypeDef, f: &Field) -> TokenStream {
         let values = a.values.iter().map(|v| &v.wire);
         call(quote! { allowed(&[#(#values),*]) });
     }
+    if !f.int_allowed.is_empty() {
+        let values = f.int_allowed.iter().map(|i| i.to_string());
+        call(quote! { allowed(&[#(#values),*]) });
+    }
     if let Some(n) = f.length {
         let n = proc_macro2::Literal::u32_unsuffixed(n);
         call(quote! { max_len(#n) });
+    }
+    if let Some((p, s)) = f.precision {
+        let (p, s) = (
+            proc_macro2::Literal::u8_unsuffixed(p),
+            proc_macro2::Literal::u8_unsuffixed(s),
+        );
+        call(quote! { precision(#p, #s) });
     }
     e
 }
 
 fn type_doc(t: &TypeDef) -> String {
-    let mut s = doc_escape(&t.description);
+    let mut s = match &t.description {
+        Some(d) => doc_escape(d),
+        None => format!("Coupa's `{}` object.", t.name),
+    };
     if t.open {
         s.push_str("\n\nCoupa leaves this object open: every key is kept as it arrives.");
     } else {
@@ -134,9 +148,14 @@ fn type_doc(t: &TypeDef) -> String {
     s
 }
 
-/// The rustdoc of a field: the description, then every rule of the page's table.
+/// The rustdoc of a field: the description (when the schema has one), then every rule of the
+/// element.
 pub fn field_doc(f: &Field) -> String {
-    let mut s = doc_escape(&f.description);
+    let mut s = f
+        .description
+        .as_deref()
+        .map(|d| format!("{}\n\n", doc_escape(d)))
+        .unwrap_or_default();
     let mut facts: Vec<String> = Vec::new();
     facts.push(format!("Wire name `{}`", f.wire));
     if !f.aliases.is_empty() {
@@ -170,6 +189,12 @@ pub fn field_doc(f: &Field) -> String {
     if let Some(n) = f.length {
         facts.push(format!("at most {n} characters"));
     }
+    if let Some((p, sc)) = f.precision {
+        facts.push(format!("a decimal of at most {p} digits, {sc} after the point"));
+    }
+    if !f.int_allowed.is_empty() {
+        facts.push(format!("allowed values {}", code_list(&f.int_allowed.iter().map(i64::to_string).collect::<Vec<_>>())));
+    }
     if let Some(a) = &f.allowed {
         let values: Vec<&str> = a.values.iter().map(|v| v.wire.as_str()).collect();
         facts.push(format!(
@@ -194,7 +219,6 @@ pub fn field_doc(f: &Field) -> String {
             .to_owned(),
         );
     }
-    s.push_str("\n\n");
     s.push_str(&facts.join("; "));
     s.push('.');
     if let Some(n) = &f.note {

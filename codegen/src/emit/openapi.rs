@@ -22,7 +22,7 @@ pub fn emit(ir: &Ir) -> String {
             let item = paths.entry(a.path.clone()).or_insert_with(|| json!({}));
             let method = a.method.as_str().to_ascii_lowercase();
             if let Some(obj) = item.as_object_mut() {
-                obj.insert(method, operation(ir, t, &r.plural, a));
+                obj.insert(method, operation(ir, t, &r.name, a));
                 if a.host == Host::Cso {
                     obj.insert("servers".to_owned(), json!([server(CSO_SERVER, "CSO API")]));
                 }
@@ -32,11 +32,17 @@ pub fn emit(ir: &Ir) -> String {
     let tags: Vec<Value> = ir
         .resources()
         .map(|(t, r)| {
-            json!({
-                "name": r.plural,
-                "description": crate::emit::first_sentence(&t.description),
-                "externalDocs": external_docs(t),
-            })
+            let mut tag = json!({
+                "name": r.name,
+                "description": t.description.as_deref().map_or_else(
+                    || format!("The {} resource (Coupa's `{}`).", r.name, t.name),
+                    |d| crate::emit::first_sentence(d).to_owned(),
+                ),
+            });
+            if let Some(docs) = external_docs(t) {
+                tag["externalDocs"] = docs;
+            }
+            tag
         })
         .collect();
     let mut schemas: Map<String, Value> = Map::new();
@@ -91,9 +97,32 @@ pub fn emit(ir: &Ir) -> String {
     s
 }
 
-/// The Coupa page a type is transcribed from.
-fn external_docs(t: &TypeDef) -> Value {
-    json!({"description": format!("Coupa's {} page", t.source.page), "url": t.source.url})
+/// The Coupa page a type comes from, when one describes it.
+fn external_docs(t: &TypeDef) -> Option<Value> {
+    let (title, url) = t.source.page.as_ref()?;
+    Some(json!({"description": format!("Coupa's {title} page"), "url": url}))
+}
+
+/// A multipart form: its fields, files as binary strings.
+fn form_body(a: &ActionDef) -> Value {
+    let mut props = Map::new();
+    for f in &a.form {
+        let schema = match f.kind {
+            crate::ir::FormKind::File => json!({"type": "string", "format": "binary"}),
+            crate::ir::FormKind::String => json!({"type": "string"}),
+        };
+        props.insert(f.name.clone(), schema);
+    }
+    let required: Vec<&str> = a
+        .form
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.name.as_str())
+        .collect();
+    json!({
+        "required": true,
+        "content": {"multipart/form-data": {"schema": {"type": "object", "properties": props, "required": required}}},
+    })
 }
 
 fn server(url: &str, description: &str) -> Value {
@@ -149,7 +178,9 @@ fn operation(ir: &Ir, t: &TypeDef, plural: &str, a: &ActionDef) -> Value {
         )),
     );
     op.insert("tags".into(), json!([plural]));
-    op.insert("summary".into(), json!(a.description));
+    if let Some(d) = &a.description {
+        op.insert("summary".into(), json!(d));
+    }
     let mut params: Vec<Value> = a
         .params
         .iter()
@@ -232,6 +263,9 @@ fn reference_with(name: &str, extra: Value) -> Value {
 }
 
 fn request_body(ir: &Ir, t: &TypeDef, a: &ActionDef) -> Option<Value> {
+    if a.takes == Takes::Multipart {
+        return Some(form_body(a));
+    }
     let name = a.request_type.as_deref()?;
     let mut extra = Map::new();
     match a.kind {
@@ -333,7 +367,13 @@ fn value_schema(f: &Field) -> Value {
             }
             s
         }
+        FieldType::Integer if !f.int_allowed.is_empty() => {
+            json!({"type": "integer", "format": "int64", "enum": f.int_allowed})
+        }
         FieldType::Integer => json!({"type": "integer", "format": "int64"}),
+        FieldType::Float => json!({"type": "number"}),
+        FieldType::Date => json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}"}),
+        FieldType::Time => json!({"type": "string"}),
         FieldType::Decimal => {
             json!({"type": "string", "pattern": "^[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$"})
         }
@@ -374,7 +414,14 @@ fn list_schema(f: &Field) -> Value {
 
 fn type_schema(t: &TypeDef) -> Value {
     if t.open {
-        return json!({"type": "object", "description": t.description, "additionalProperties": true, "externalDocs": external_docs(t)});
+        let mut v = json!({"type": "object", "additionalProperties": true});
+        if let Some(d) = &t.description {
+            v["description"] = json!(d);
+        }
+        if let Some(docs) = external_docs(t) {
+            v["externalDocs"] = docs;
+        }
+        return v;
     }
     let mut props = Map::new();
     for f in &t.fields {
@@ -383,14 +430,20 @@ fn type_schema(t: &TypeDef) -> Value {
         } else {
             value_schema(f)
         };
-        let mut desc = f.description.clone();
+        let mut desc = f.description.clone().unwrap_or_default();
         if f.immutable {
             desc.push_str(" Cannot change once set.");
         }
         if f.unique {
             desc.push_str(" Unique.");
         }
-        if let Some(o) = v.as_object_mut() {
+        if let Some((p, sc)) = f.precision {
+            desc.push_str(&format!(" At most {p} digits, {sc} after the point."));
+        }
+        let desc = desc.trim();
+        if let Some(o) = v.as_object_mut()
+            && !desc.is_empty()
+        {
             o.insert("description".into(), json!(desc));
         }
         props.insert(f.wire.clone(), v);

@@ -67,10 +67,11 @@ fn filter_method(ir: &Ir, t: &TypeDef, f: &Field) -> Option<TokenStream> {
         (_, true) | (FieldType::String | FieldType::Text | FieldType::Digits, false) => {
             quote! { coupa_runtime::query::TextFilter }
         }
-        (FieldType::Integer | FieldType::Decimal, _) => {
+        (FieldType::Integer | FieldType::Decimal | FieldType::Float, _) => {
             quote! { coupa_runtime::query::NumberFilter }
         }
-        (FieldType::Datetime, _) => quote! { coupa_runtime::query::DateFilter },
+        (FieldType::Datetime | FieldType::Date, _) => quote! { coupa_runtime::query::DateFilter },
+        (FieldType::Time, _) => quote! { coupa_runtime::query::TextFilter },
         (FieldType::Boolean, _) => quote! { coupa_runtime::query::BoolFilter },
         (FieldType::Shape { name, rust, .. }, _) => {
             if ir.get(name)?.open {

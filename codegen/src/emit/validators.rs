@@ -123,7 +123,14 @@ fn unique_value(f: &Field, enums: bool) -> Option<TokenStream> {
 /// True when the element has a rule the runtime checks on its value: anything but an element
 /// sent and returned freely (whose check would do nothing).
 fn has_rule(f: &Field, is_key: bool) -> bool {
-    !f.api_in || f.immutable || f.unique || is_key || f.length.is_some() || f.allowed.is_some()
+    !f.api_in
+        || f.immutable
+        || f.unique
+        || is_key
+        || f.length.is_some()
+        || f.allowed.is_some()
+        || f.precision.is_some()
+        || !f.int_allowed.is_empty()
 }
 
 /// The call that checks element `i`, when it has something to check.

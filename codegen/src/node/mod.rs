@@ -43,7 +43,7 @@ use crate::diag::Loc;
 pub use deserializer::from_node;
 pub use error::DeError;
 pub use parse::{MAX_FILE_BYTES, ParseError, parse};
-pub use value::{Recover, Sp};
+pub use value::{Recover, Sp, in_file};
 
 /// A parsed YAML node.
 #[derive(Debug)]
@@ -68,13 +68,18 @@ impl Node {
     /// The string under the key `name`, when this is a mapping that has one: which element or
     /// type a half-read mapping is about.
     pub fn name_value(&self) -> Option<&str> {
+        self.str_value("name")
+    }
+
+    /// The string under `key`, when this is a mapping that has one.
+    pub fn str_value(&self, key: &str) -> Option<&str> {
         let Node::Map(entries) = self else {
             return None;
         };
         entries
             .iter()
             .find_map(|(k, v)| match (&k.value, &v.value) {
-                (Node::Str(k), Node::Str(v)) if k == "name" => Some(v.as_str()),
+                (Node::Str(k), Node::Str(v)) if k == key => Some(v.as_str()),
                 _ => None,
             })
     }
@@ -146,11 +151,7 @@ impl<'de> Deserialize<'de> for Node {
 /// A parser position as the diagnostics hold it (clamped to `u32`).
 fn to_loc(l: serde_saphyr::Location) -> Loc {
     let clamp = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
-    Loc {
-        line: clamp(l.line()),
-        col: clamp(l.column()),
-        len: clamp(l.span().len()),
-    }
+    Loc::at(clamp(l.line()), clamp(l.column()), clamp(l.span().len()))
 }
 
 /// Where a node is written.

@@ -200,11 +200,7 @@ fn explain_syntax_error(text: &str, loc: Loc, message: String) -> (Loc, String, 
                 let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
                 let col = u32::try_from(col + 1).unwrap_or(u32::MAX);
                 return (
-                    Loc {
-                        line: line_no,
-                        col,
-                        len: 1,
-                    },
+                    Loc::at(line_no, col, 1),
                     "a tab in the indentation".to_owned(),
                     "YAML indents with spaces only; replace the tab with spaces".to_owned(),
                 );

@@ -1,6 +1,7 @@
 //! The values the schema format's types are made of: [`Sp<T>`], a value with its position, and
 //! [`Recover<T>`], a list item that does not stop the list when it fails.
 
+use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -89,6 +90,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
                     line: next_u32()?,
                     col: next_u32()?,
                     len: next_u32()?,
+                    file: FILE.with(Cell::get),
                 };
                 let value = a
                     .next_element::<T>()?
@@ -131,4 +133,19 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Recover<T> {
         }
         d.deserialize_newtype_struct(RECOVER_MARKER, V(PhantomData))
     }
+}
+
+thread_local! {
+    /// The file whose values are being read: stamped on every [`Sp`]'s location (see
+    /// [`Loc::file`]).
+    static FILE: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Runs `read` with every position it reads stamped as being in file `id` (1-based, as
+/// [`Loc::file`] counts).
+pub fn in_file<R>(id: u32, read: impl FnOnce() -> R) -> R {
+    let before = FILE.with(|f| f.replace(id));
+    let out = read();
+    FILE.with(|f| f.set(before));
+    out
 }
