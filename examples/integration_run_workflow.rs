@@ -9,7 +9,7 @@
 //! With `COUPA_URL`, `COUPA_CLIENT_ID`, `COUPA_CLIENT_SECRET` set, it talks to that instance
 //! instead of starting a mock.
 
-use coupa_api::integration::Integration;
+use coupa_api::integrations::Integration;
 use coupa_api::integration_errors::{
     self as errors, IntegrationError, IntegrationErrorContactAlertType,
     IntegrationErrorDocumentType,

@@ -93,7 +93,7 @@ pub fn convert(
     }
     let loose: Value = coupa_runtime::wire::decode(from, bytes).map_err(|e| e.to_string())?;
     match &loose {
-        Value::Array(_) => (resource.codec.convert_list)(from, bytes, to, resource.name),
+        Value::Array(_) => (resource.codec.convert_list)(from, bytes, to, resource.plural),
         Value::Object(map) => {
             // The envelope whose elements hold every key of the payload; of several, the one with
             // the fewest elements (`{"events": [...]}` is a bulk request, not a bulk result).

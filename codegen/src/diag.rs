@@ -344,11 +344,7 @@ mod tests {
     #[test]
     fn long_lines_and_texts_are_clipped() {
         let line = format!("{}uniqe: true{}", "a".repeat(5000), "b".repeat(5000));
-        let loc = |col| Loc {
-            line: 1,
-            col,
-            len: 5,
-        };
+        let loc = |col| Loc::at(1, col, 5);
         let text = render_at(&line, loc(5001));
         assert!(text.contains("--> x.yaml:1:5001\n"), "{text}");
         assert!(text.lines().all(|l| l.chars().count() < 200), "{text}");
@@ -382,11 +378,7 @@ mod tests {
         let start = std::time::Instant::now();
         let text = render_at(
             &line,
-            Loc {
-                line: 1,
-                col: 7,
-                len: 1 << 20,
-            },
+            Loc::at(1, 7, 1 << 20),
         );
         assert!(text.len() < 2000, "{}", text.len());
         assert!(start.elapsed() < std::time::Duration::from_secs(5));
@@ -410,7 +402,7 @@ mod tests {
             let n = u32::try_from(line.chars().count()).expect("short");
             for col in [0, 1, 2, n, n + 1, n + 2, 1000, u32::MAX] {
                 for len in [0, 1, 3, n, u32::MAX] {
-                    let loc = Loc { line: 1, col, len };
+                    let loc = Loc::at(1, col, len);
                     let text = render_at(line, loc);
                     let col_shown = col.max(1);
                     assert!(
@@ -446,11 +438,7 @@ mod tests {
         let d = Diagnostic::new(
             "unknown-key",
             Path::new("schema/x.yaml"),
-            Loc {
-                line: 2,
-                col: 5,
-                len: 4,
-            },
+            Loc::at(2, 5, 4),
             "unknown key `nmae`",
         )
         .label("not a key of an element")

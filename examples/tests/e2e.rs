@@ -9,7 +9,7 @@ use coupa_api::comments::{self, Comment};
 use coupa_api::delegations;
 use coupa_api::event_bulk_request::EventBulkRequest;
 use coupa_api::events::{self, Event, EventState};
-use coupa_api::integration::Integration;
+use coupa_api::integrations::Integration;
 use coupa_api::integration_errors::{
     self as errors, IntegrationError, IntegrationErrorContactAlertType,
 };
@@ -441,7 +441,7 @@ async fn paging_through_more_than_50_records_with_filters_in_both_formats() {
                 .list_all(
                     runs::Index::new().with_query(
                         IntegrationRunQuery::new().integration(
-                            coupa_api::integration::IntegrationQuery::new()
+                            coupa_api::integrations::IntegrationQuery::new()
                                 .code(TextFilter::eq("INT-2")),
                         ),
                     ),

@@ -2,13 +2,196 @@
 //! Every resource of the schemas, as data: its elements and routes, with the functions that
 //! read, write and validate its objects.
 use coupa_runtime::registry::Resource;
-/// The resources, sorted by type name.
+/// The resources of the enabled features, sorted by type name.
 pub static RESOURCES: &[&Resource] = &[
+    #[cfg(feature = "accounts")]
+    &crate::accounts::RESOURCE,
+    #[cfg(feature = "account_groups")]
+    &crate::account_groups::RESOURCE,
+    #[cfg(feature = "account_types")]
+    &crate::account_types::RESOURCE,
+    #[cfg(feature = "account_validation_rules")]
+    &crate::account_validation_rules::RESOURCE,
+    #[cfg(feature = "addresses")]
+    &crate::addresses::RESOURCE,
+    #[cfg(feature = "announcements")]
+    &crate::announcements::RESOURCE,
+    #[cfg(feature = "approvals")]
+    &crate::approvals::RESOURCE,
+    #[cfg(feature = "asn_headers")]
+    &crate::asn_headers::RESOURCE,
+    #[cfg(feature = "asn_lines")]
+    &crate::asn_lines::RESOURCE,
+    #[cfg(feature = "asset_tags")]
+    &crate::asset_tags::RESOURCE,
+    #[cfg(feature = "attachments")]
+    &crate::attachments::RESOURCE,
+    #[cfg(feature = "budget_lines")]
+    &crate::budget_lines::RESOURCE,
+    #[cfg(feature = "budget_line_adjustments")]
+    &crate::budget_line_adjustments::RESOURCE,
+    #[cfg(feature = "business_entities")]
+    &crate::business_entities::RESOURCE,
+    #[cfg(feature = "business_groups")]
+    &crate::business_groups::RESOURCE,
+    #[cfg(feature = "comments")]
     &crate::comments::RESOURCE,
+    #[cfg(feature = "commodities")]
+    &crate::commodities::RESOURCE,
+    #[cfg(feature = "commodity_translations")]
+    &crate::commodity_translations::RESOURCE,
+    #[cfg(feature = "contracts")]
+    &crate::contracts::RESOURCE,
+    #[cfg(feature = "contracts_templates")]
+    &crate::contracts_templates::RESOURCE,
+    #[cfg(feature = "contract_terms")]
+    &crate::contract_terms::RESOURCE,
+    #[cfg(feature = "coupa_pay_invoices")]
+    &crate::coupa_pay_invoices::RESOURCE,
+    #[cfg(feature = "coupa_pay_payments")]
+    &crate::coupa_pay_payments::RESOURCE,
+    #[cfg(feature = "currencies")]
+    &crate::currencies::RESOURCE,
+    #[cfg(feature = "cycle_counts")]
+    &crate::cycle_counts::RESOURCE,
+    #[cfg(feature = "cycle_count_lines")]
+    &crate::cycle_count_lines::RESOURCE,
+    #[cfg(feature = "data_file_sources")]
+    &crate::data_file_sources::RESOURCE,
+    #[cfg(feature = "default_receiving_locations")]
+    &crate::default_receiving_locations::RESOURCE,
+    #[cfg(feature = "delegations")]
     &crate::delegations::RESOURCE,
+    #[cfg(feature = "departments")]
+    &crate::departments::RESOURCE,
+    #[cfg(feature = "easy_form_responses")]
+    &crate::easy_form_responses::RESOURCE,
+    #[cfg(feature = "events")]
     &crate::events::RESOURCE,
+    #[cfg(feature = "exchange_rates")]
+    &crate::exchange_rates::RESOURCE,
+    #[cfg(feature = "expense_artifacts")]
+    &crate::expense_artifacts::RESOURCE,
+    #[cfg(feature = "expense_lines")]
+    &crate::expense_lines::RESOURCE,
+    #[cfg(feature = "expense_reports")]
+    &crate::expense_reports::RESOURCE,
+    #[cfg(feature = "financial_counterparties")]
+    &crate::financial_counterparties::RESOURCE,
+    #[cfg(feature = "pick_lists")]
+    &crate::pick_lists::RESOURCE,
+    #[cfg(feature = "inspection_codes")]
+    &crate::inspection_codes::RESOURCE,
+    #[cfg(feature = "integrations")]
+    &crate::integrations::RESOURCE,
+    #[cfg(feature = "integration_contacts")]
+    &crate::integration_contacts::RESOURCE,
+    #[cfg(feature = "integration_errors")]
     &crate::integration_errors::RESOURCE,
+    #[cfg(feature = "integration_history_records")]
+    &crate::integration_history_records::RESOURCE,
+    #[cfg(feature = "integration_runs")]
     &crate::integration_runs::RESOURCE,
+    #[cfg(feature = "inventory")]
+    &crate::inventory::RESOURCE,
+    #[cfg(feature = "inventory_transactions")]
+    &crate::inventory_transactions::RESOURCE,
+    #[cfg(feature = "invoice_emails")]
+    &crate::invoice_emails::RESOURCE,
+    #[cfg(feature = "invoices")]
+    &crate::invoices::RESOURCE,
+    #[cfg(feature = "items")]
+    &crate::items::RESOURCE,
+    #[cfg(feature = "legal_documents")]
+    &crate::legal_documents::RESOURCE,
+    #[cfg(feature = "legal_entities")]
+    &crate::legal_entities::RESOURCE,
+    #[cfg(feature = "legal_payment_receipts")]
+    &crate::legal_payment_receipts::RESOURCE,
+    #[cfg(feature = "lookups")]
+    &crate::lookups::RESOURCE,
+    #[cfg(feature = "lookup_values")]
+    &crate::lookup_values::RESOURCE,
+    #[cfg(feature = "object_instances")]
+    &crate::object_instances::RESOURCE,
+    #[cfg(feature = "object_translations")]
+    &crate::object_translations::RESOURCE,
+    #[cfg(feature = "purchase_orders")]
+    &crate::purchase_orders::RESOURCE,
+    #[cfg(feature = "purchase_order_changes")]
+    &crate::purchase_order_changes::RESOURCE,
+    #[cfg(feature = "order_header_confirmations")]
+    &crate::order_header_confirmations::RESOURCE,
+    #[cfg(feature = "purchase_order_lines")]
+    &crate::purchase_order_lines::RESOURCE,
+    #[cfg(feature = "order_pads")]
+    &crate::order_pads::RESOURCE,
+    #[cfg(feature = "order_pad_lines")]
+    &crate::order_pad_lines::RESOURCE,
+    #[cfg(feature = "payables_allocations")]
+    &crate::payables_allocations::RESOURCE,
+    #[cfg(feature = "payables_external_payables")]
+    &crate::payables_external_payables::RESOURCE,
+    #[cfg(feature = "payables_invoices")]
+    &crate::payables_invoices::RESOURCE,
+    #[cfg(feature = "payables_orders")]
+    &crate::payables_orders::RESOURCE,
+    #[cfg(feature = "payables_order_reconciliation_lines")]
+    &crate::payables_order_reconciliation_lines::RESOURCE,
+    #[cfg(feature = "payment_terms")]
+    &crate::payment_terms::RESOURCE,
+    #[cfg(feature = "projects")]
+    &crate::projects::RESOURCE,
+    #[cfg(feature = "project_memberships")]
+    &crate::project_memberships::RESOURCE,
+    #[cfg(feature = "quote_requests")]
+    &crate::quote_requests::RESOURCE,
+    #[cfg(feature = "quote_responses")]
+    &crate::quote_responses::RESOURCE,
+    #[cfg(feature = "quote_suppliers")]
+    &crate::quote_suppliers::RESOURCE,
+    #[cfg(feature = "receipt_requests")]
+    &crate::receipt_requests::RESOURCE,
+    #[cfg(feature = "remit_to_addresses")]
+    &crate::remit_to_addresses::RESOURCE,
+    #[cfg(feature = "requisitions")]
+    &crate::requisitions::RESOURCE,
+    #[cfg(feature = "return_requests")]
+    &crate::return_requests::RESOURCE,
+    #[cfg(feature = "shipping_terms")]
+    &crate::shipping_terms::RESOURCE,
+    #[cfg(feature = "suppliers")]
+    &crate::suppliers::RESOURCE,
+    #[cfg(feature = "supplier_information")]
+    &crate::supplier_information::RESOURCE,
+    #[cfg(feature = "supplier_information_sites")]
+    &crate::supplier_information_sites::RESOURCE,
+    #[cfg(feature = "supplier_information_tax_registrations")]
+    &crate::supplier_information_tax_registrations::RESOURCE,
+    #[cfg(feature = "supplier_items")]
+    &crate::supplier_items::RESOURCE,
+    #[cfg(feature = "supplier_risk_aware_feed")]
+    &crate::supplier_risk_aware_feed::RESOURCE,
+    #[cfg(feature = "supplier_sharing_settings")]
+    &crate::supplier_sharing_settings::RESOURCE,
+    #[cfg(feature = "supplier_sites")]
+    &crate::supplier_sites::RESOURCE,
+    #[cfg(feature = "tasks")]
+    &crate::tasks::RESOURCE,
+    #[cfg(feature = "tax_registrations")]
+    &crate::tax_registrations::RESOURCE,
+    #[cfg(feature = "uoms")]
+    &crate::uoms::RESOURCE,
+    #[cfg(feature = "users")]
+    &crate::users::RESOURCE,
+    #[cfg(feature = "user_groups")]
+    &crate::user_groups::RESOURCE,
+    #[cfg(feature = "user_group_memberships")]
+    &crate::user_group_memberships::RESOURCE,
+    #[cfg(feature = "warehouses")]
+    &crate::warehouses::RESOURCE,
+    #[cfg(feature = "warehouse_locations")]
+    &crate::warehouse_locations::RESOURCE,
 ];
 /// The resource with this name (`integration-runs`), its singular wire name
 /// (`integration-run`), its type name (`IntegrationRun`) or its module name

@@ -24,9 +24,11 @@ enum Kind {
 impl Kind {
     fn of(kind: ElementKind) -> Option<Kind> {
         Some(match kind {
-            ElementKind::String | ElementKind::Text => Kind::Text,
+            ElementKind::String | ElementKind::Text | ElementKind::Date | ElementKind::Time => {
+                Kind::Text
+            }
             ElementKind::Integer => Kind::Int,
-            ElementKind::Decimal => Kind::Dec,
+            ElementKind::Decimal | ElementKind::Float => Kind::Dec,
             ElementKind::Boolean => Kind::Bool,
             ElementKind::DateTime => Kind::Date,
             ElementKind::Digits => Kind::Digits,

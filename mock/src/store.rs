@@ -103,11 +103,24 @@ impl Stamp {
     }
 }
 
+/// A file uploaded with a record (an attachment's, an avatar, an image scan).
+#[derive(Clone, Debug)]
+pub(crate) struct StoredFile {
+    /// The file's name as sent.
+    pub(crate) name: String,
+    /// Its media type as sent.
+    pub(crate) content_type: String,
+    /// Its bytes.
+    pub(crate) bytes: axum::body::Bytes,
+}
+
 /// The records of one resource and its counters.
 #[derive(Clone, Debug)]
 pub(crate) struct Table {
     /// The records, by key.
     pub(crate) records: BTreeMap<Key, Value>,
+    /// The file last uploaded with a record, by the record's key.
+    pub(crate) files: BTreeMap<Key, StoredFile>,
     /// The last integer id given.
     last_int: i64,
     /// The last CSO id given.
@@ -120,6 +133,7 @@ impl Default for Table {
     fn default() -> Self {
         Table {
             records: BTreeMap::new(),
+            files: BTreeMap::new(),
             last_int: 0,
             last_digits: FIRST_CSO_ID - 1,
             sequences: HashMap::new(),
@@ -265,6 +279,11 @@ impl Store {
     /// The table of a resource, created when missing.
     pub(crate) fn table_mut(&mut self, r: &'static Resource) -> &mut Table {
         self.tables.entry(r.name).or_default()
+    }
+
+    /// The file last uploaded with a record.
+    pub(crate) fn file(&self, r: &Resource, key: &Key) -> Option<&StoredFile> {
+        self.table(r)?.files.get(key)
     }
 
     /// One record.

@@ -20,8 +20,10 @@ use crate::wire::{self, DecodeError, EncodeError, Format};
 /// its objects.
 #[derive(Debug)]
 pub struct Resource {
-    /// Plural wire name (`integration-runs`), the resource's name everywhere.
+    /// The resource's name in tools (`invoices`, `integration-runs`): its module in kebab case.
     pub name: &'static str,
+    /// The plural on the wire (`invoice-headers`): the XML root of a list.
+    pub plural: &'static str,
     /// The object: type name, wire name, elements and their rules.
     pub shape: &'static Shape,
     /// Host.
@@ -74,15 +76,19 @@ impl Resource {
     }
 }
 
-/// The resource in `resources` with this name (`integration-runs`), its singular wire name
-/// (`integration-run`), its type name (`IntegrationRun`) or its module name (`integration_runs`).
+/// The resource in `resources` with this name (`invoices`), its plural or singular wire name
+/// (`invoice-headers`, `invoice-header`), its type name (`InvoiceHeader`) or its module name
+/// (`invoices`; `integration_runs` for `integration-runs`).
 pub fn find(resources: &[&'static Resource], name: &str) -> Option<&'static Resource> {
-    resources.iter().copied().find(|r| {
-        r.name == name
-            || r.wire_name() == name
-            || r.type_name() == name
-            || r.name.replace('-', "_") == name
-    })
+    resources
+        .iter()
+        .copied()
+        .find(|r| r.name == name || r.name.replace('-', "_") == name)
+        .or_else(|| {
+            resources.iter().copied().find(|r| {
+                r.plural == name || r.wire_name() == name || r.type_name() == name
+            })
+        })
 }
 
 /// The names of `resources` (plural wire names), for messages that list them.

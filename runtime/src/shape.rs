@@ -20,7 +20,9 @@
 //! assert!(!RUN.key().unwrap().api_in);
 //! ```
 
-use crate::vocab::{ActionKind, Answers, Assigned, ElementKind, Host, Method, ParamKind, Takes};
+use crate::vocab::{
+    ActionKind, Answers, Assigned, ElementKind, FormKind, Host, Method, ParamKind, Takes,
+};
 
 /// The elements of one model.
 #[derive(Debug)]
@@ -261,14 +263,15 @@ pub struct Route {
     pub scope: Option<&'static str>,
     /// Path parameters, in path order.
     pub params: &'static [(&'static str, ParamKind)],
+    /// The fields of a multipart form: name, kind, required.
+    pub form: &'static [(&'static str, FormKind, bool)],
     /// Elements the action sets, with their wire values (`status` to `running`).
     pub sets: &'static [(&'static str, &'static str)],
     /// Elements the route binds.
     pub binds: &'static [(&'static str, BindTo)],
     /// The list element the route reaches into (`attachments`).
     pub of: Option<&'static str>,
-    /// What the action does, in a sentence.
-    pub description: &'static str,
+
 }
 
 impl Route {
@@ -291,10 +294,10 @@ impl Route {
             answers: Answers::Object,
             scope: None,
             params: &[],
+            form: &[],
             sets: &[],
             binds: &[],
             of: None,
-            description: "",
         }
     }
 
@@ -328,6 +331,12 @@ impl Route {
         self
     }
 
+    /// Takes this multipart form.
+    pub const fn form(mut self, form: &'static [(&'static str, FormKind, bool)]) -> Route {
+        self.form = form;
+        self
+    }
+
     /// Sets these elements.
     pub const fn sets(mut self, sets: &'static [(&'static str, &'static str)]) -> Route {
         self.sets = sets;
@@ -343,12 +352,6 @@ impl Route {
     /// Reaches into this list element.
     pub const fn of(mut self, element: &'static str) -> Route {
         self.of = Some(element);
-        self
-    }
-
-    /// Described by this sentence.
-    pub const fn description(mut self, description: &'static str) -> Route {
-        self.description = description;
         self
     }
 }

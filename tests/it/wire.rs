@@ -38,7 +38,7 @@ use coupa_api::events::{Event, EventState};
 use coupa_api::integration_errors::IntegrationError;
 use coupa_api::integration_runs::{IntegrationRun, IntegrationRunStatus};
 use coupa_api::registry::RESOURCES;
-use coupa_api::user::User;
+use coupa_api::users::User;
 use coupa_codegen::ir::{Field, FieldType, Ir, TypeDef};
 use coupa_runtime::registry::Codec;
 use coupa_runtime::{CoupaErrors, DateTime, Decimal, DecodeError, Format, Model, Preserved, wire};
@@ -863,7 +863,7 @@ fn a_user_cut_down_to_its_login() {
         assert_eq!(by.login.as_deref(), Some("sap_connector"));
         assert_eq!(
             by,
-            coupa_api::short_user::ShortUser {
+            coupa_api::user_simple::UserSimple {
                 login: by.login.clone(),
                 ..Default::default()
             }
@@ -994,7 +994,7 @@ fn xml_text_keeps_its_whitespace() {
     let a = &c.attachments.as_ref().unwrap()[0];
     assert_eq!(
         a.r#type,
-        Some(coupa_api::attachment::AttachmentType::Unknown(
+        Some(coupa_api::attachments::AttachmentType::Unknown(
             " file ".to_owned()
         )),
         "an enum value is not trimmed: ` file ` is not `file`"

@@ -17,17 +17,17 @@
 
 use std::fmt::Debug;
 
-use coupa_api::attachment::{Attachment, AttachmentType};
+use coupa_api::attachments::{Attachment, AttachmentType};
 use coupa_api::bulk_result_entry::BulkResultEntry;
 use coupa_api::comments::Comment;
-use coupa_api::currency::Currency;
+use coupa_api::currencies::Currency;
 use coupa_api::delegations::Delegation;
 use coupa_api::event_bulk_request::EventBulkRequest;
 use coupa_api::event_bulk_result::EventBulkResult;
 use coupa_api::event_list::EventList;
 use coupa_api::event_settings::EventSettings;
 use coupa_api::events::{Event, EventState};
-use coupa_api::integration::{
+use coupa_api::integrations::{
     Integration, IntegrationDirection, IntegrationEndSystemType, IntegrationIntegrationType,
 };
 use coupa_api::integration_errors::{
@@ -37,8 +37,8 @@ use coupa_api::integration_record_response::IntegrationRecordResponse;
 use coupa_api::integration_runs::{IntegrationRun, IntegrationRunStatus};
 use coupa_api::invoice_inbox::InvoiceInbox;
 use coupa_api::role::Role;
-use coupa_api::short_user::ShortUser;
-use coupa_api::user::User;
+use coupa_api::user_simple::UserSimple;
+use coupa_api::users::User;
 use coupa_runtime::{DateTime, Decimal, Format, WireEnum, wire};
 use proptest::collection::{btree_map, vec};
 use proptest::option::of as opt;
@@ -229,7 +229,7 @@ fn list<T: Debug + 'static>(item: BoxedStrategy<T>) -> BoxedStrategy<Option<Vec<
 // The shapes
 // ---------------------------------------------------------------------------------------------
 
-fn short_user() -> BoxedStrategy<ShortUser> {
+fn short_user() -> BoxedStrategy<UserSimple> {
     (int(), s(), s(), s(), s(), s(), s(), s(), s(), obj(), obj())
         .prop_map(
             |(
@@ -244,7 +244,7 @@ fn short_user() -> BoxedStrategy<ShortUser> {
                 avatar_thumb_url,
                 gpo_entity,
                 custom_fields,
-            )| ShortUser {
+            )| UserSimple {
                 id,
                 login,
                 employee_number,
@@ -261,7 +261,7 @@ fn short_user() -> BoxedStrategy<ShortUser> {
         .boxed()
 }
 
-fn su() -> BoxedStrategy<Option<ShortUser>> {
+fn su() -> BoxedStrategy<Option<UserSimple>> {
     opt(short_user()).boxed()
 }
 

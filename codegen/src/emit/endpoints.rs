@@ -183,6 +183,13 @@ fn route(r: &str, a: &ActionDef) -> TokenStream {
         });
         call(quote! { params(&[#(#params),*]) });
     }
+    if !a.form.is_empty() {
+        let form = a.form.iter().map(|f| {
+            let (n, k, r) = (&f.name, f.kind, f.required);
+            quote! { (#n, #k, #r) }
+        });
+        call(quote! { form(&[#(#form),*]) });
+    }
     if !a.sets.is_empty() {
         let sets = a.sets.iter().map(|s| {
             let (e, v) = (&s.element, &s.value);
@@ -365,7 +372,7 @@ fn request(ir: &Ir, t: &TypeDef, a: &ActionDef) -> TokenStream {
             })
         })
         .flatten();
-    let route = route(&r.plural, a);
+    let route = route(&r.name, a);
     let path_fn = path_fn(a);
     let derive_default = ctor_args.is_empty().then(|| quote! { Default, });
     let ctor_doc = doc_attr(&constructor_doc(a));
@@ -508,7 +515,7 @@ fn action_enum(t: &TypeDef, r: &ResourceDef) -> TokenStream {
         quote! { #rt::ROUTE }
     });
     let n = proc_macro2::Literal::usize_unsuffixed(r.actions.len());
-    let doc = doc_attr(&format!("The actions of the {} API.", r.plural));
+    let doc = doc_attr(&format!("The actions of the {} API.", r.name));
     quote! {
         #doc
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -556,7 +563,7 @@ fn service(ir: &Ir, t: &TypeDef, r: &ResourceDef) -> TokenStream {
     });
     let doc = doc_attr(&format!(
         "The server side of the {} API: one method per action, taking the typed request and answering the typed response. Implement it to serve the API (or to fake it in tests).",
-        r.plural
+        r.name
     ));
     quote! {
         #doc

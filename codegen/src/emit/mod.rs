@@ -316,6 +316,9 @@ fn imports(t: &TypeDef) -> BTreeSet<&'static str> {
     if actions.iter().any(|a| !a.binds.is_empty()) {
         used.insert("BindTo");
     }
+    if actions.iter().any(|a| !a.form.is_empty()) {
+        used.insert("FormKind");
+    }
     let e = &r.envelopes;
     if e.list.is_some() || e.bulk_request.is_some() || e.bulk_result.is_some() {
         used.insert("Envelope");
@@ -470,7 +473,10 @@ mod tests {
     /// Every dependency of the generated crate is inherited, and the workspace declares it.
     #[test]
     fn the_generated_manifest_inherits_its_dependencies() {
-        let manifest = super::cargo_toml();
+        let manifest = super::cargo_toml(&crate::ir::Ir {
+            types: Vec::new(),
+            release: None,
+        });
         let declared = workspace_dependencies();
         let deps: Vec<&str> = manifest
             .lines()

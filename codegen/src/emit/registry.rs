@@ -12,7 +12,11 @@ use crate::ir::{FieldType, Ir, ResourceDef, TypeDef};
 pub fn emit(ir: &Ir) -> TokenStream {
     let resources = ir.resources().map(|(t, _)| {
         let m = ident(&t.module);
-        quote! { &crate::#m::RESOURCE }
+        let feature = crate::ident::bare(&t.module);
+        quote! {
+            #[cfg(feature = #feature)]
+            &crate::#m::RESOURCE
+        }
     });
     quote! {
         //! Every resource of the schemas, as data: its elements and routes, with the functions that
@@ -20,7 +24,7 @@ pub fn emit(ir: &Ir) -> TokenStream {
 
         use coupa_runtime::registry::Resource;
 
-        /// The resources, sorted by type name.
+        /// The resources of the enabled features, sorted by type name.
         pub static RESOURCES: &[&Resource] = &[#(#resources),*];
 
         /// The resource with this name (`integration-runs`), its singular wire name
@@ -34,7 +38,8 @@ pub fn emit(ir: &Ir) -> TokenStream {
 
 /// The `RESOURCE` entry of a resource, in its own module.
 pub fn resource(ir: &Ir, t: &TypeDef, r: &ResourceDef) -> TokenStream {
-    let name = &r.plural;
+    let name = &r.name;
+    let plural = &r.plural;
     let host = r.host;
     let read_scope = opt(r.scopes.as_ref().map(|s| s.read.as_str()));
     let write_scope = opt(r.scopes.as_ref().and_then(|s| s.write.as_deref()));
@@ -49,6 +54,7 @@ pub fn resource(ir: &Ir, t: &TypeDef, r: &ResourceDef) -> TokenStream {
         #doc
         pub static RESOURCE: Resource = Resource {
             name: #name,
+            plural: #plural,
             shape: &SHAPE,
             host: #host,
             read_scope: #read_scope,

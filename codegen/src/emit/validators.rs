@@ -50,8 +50,8 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
         }
     };
     let resource = t.resource.as_ref().map(|r| {
-        let plural = &r.plural;
-        quote! { const RESOURCE: &'static str = #plural; }
+        let name = &r.name;
+        quote! { const RESOURCE: &'static str = #name; }
     });
     let uniques: Vec<TokenStream> = t
         .fields

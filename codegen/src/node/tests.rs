@@ -35,11 +35,7 @@ fn positions_are_kept() {
     assert_eq!(second.name.value, "second");
     assert_eq!(
         second.name.loc,
-        Loc {
-            line: 3,
-            col: 11,
-            len: 8
-        }
+        Loc::at(3, 11, 8)
     );
 }
 

@@ -54,7 +54,7 @@ impl Call<'_> {
         if items.is_empty() && self.out == Format::Xml {
             return Err(self.fail(StatusCode::NOT_FOUND, NO_RESULTS.to_owned()));
         }
-        let bytes = (self.r.codec.write_list)(self.out, self.r.name, &items)
+        let bytes = (self.r.codec.write_list)(self.out, self.r.plural, &items)
             .map_err(|e| self.internal(e))?;
         Ok(respond(StatusCode::OK, Some(self.out.media_type()), bytes))
     }
@@ -138,7 +138,7 @@ impl Call<'_> {
         m.insert("result".into(), Value::Array(result));
         m.insert(count_key.into(), Value::from(count));
         if what == Written::Created {
-            let items = r.bulk_result.as_ref().map_or(r.name, |e| e.items);
+            let items = r.bulk_result.as_ref().map_or(r.plural, |e| e.items);
             m.insert(items.into(), Value::Array(created));
         }
         let v = Value::Object(m);

@@ -17,7 +17,12 @@ impl Call<'_> {
     /// Create: the body, validated, with the binds, sets and what Coupa assigns; answered 201.
     pub(super) fn create(&self) -> Result<Response, Failure> {
         let r = self.r;
-        let mut obj = self.decode()?;
+        let (mut obj, file) = if self.a.takes == coupa_runtime::Takes::Multipart {
+            let (m, file) = self.form_object()?;
+            (Value::Object(m), file)
+        } else {
+            (self.decode()?, None)
+        };
         if let Some(m) = obj.as_object_mut() {
             self.apply_binds(m, true)?;
         }
@@ -32,7 +37,11 @@ impl Call<'_> {
         }
         let obj = (r.codec.canonical)(obj).map_err(|e| self.internal(e))?;
         let key = self.key_of_new(&store, &obj)?;
-        store.table_mut(r).records.insert(key, obj.clone());
+        let table = store.table_mut(r);
+        if let Some(f) = file {
+            table.files.insert(key.clone(), f);
+        }
+        table.records.insert(key, obj.clone());
         drop(store);
         self.written(StatusCode::CREATED, Written::Created, obj)
     }
@@ -72,12 +81,18 @@ impl Call<'_> {
         }
     }
 
-    /// Update (PUT, PATCH) and the status actions: the body's elements are merged into the
-    /// record, then the action's `sets`, then updated-at and updated-by.
+    /// Update (PUT, PATCH), the status actions and the member actions (`submit`, an avatar's
+    /// upload): the body's elements (or the form's) are merged into the record, then the action's
+    /// `sets`, then updated-at and updated-by; an uploaded file is kept with the record.
     pub(super) fn update(&self) -> Result<Response, Failure> {
         let r = self.r;
         let key = self.key()?;
-        let body = self.decode_for_takes()?;
+        let (body, file) = if self.a.takes == coupa_runtime::Takes::Multipart {
+            let (m, file) = self.form_object()?;
+            (Some(Value::Object(m)), file)
+        } else {
+            (self.decode_for_takes()?, None)
+        };
         let binds = self.bind_values()?;
         let stamp = self.st.stamp();
         let mut store = self.st.store();
@@ -95,9 +110,30 @@ impl Call<'_> {
             assign_update(r, m, &stamp);
         }
         let rec = (r.codec.canonical)(rec).map_err(|e| self.internal(e))?;
-        store.table_mut(r).records.insert(key, rec.clone());
+        let table = store.table_mut(r);
+        if let Some(f) = file {
+            table.files.insert(key.clone(), f);
+        }
+        table.records.insert(key, rec.clone());
         drop(store);
         self.written(StatusCode::OK, Written::Updated, rec)
+    }
+
+    /// A collection action (`POST /api/accounts/validate_account`, `GET /api/accounts/favorites`):
+    /// what Coupa does is not described, so the mock answers a GET as an index would and any
+    /// other method with its body, validated as an update (or the empty object).
+    pub(super) fn collection(&self) -> Result<Response, Failure> {
+        if self.a.method == coupa_runtime::Method::Get {
+            return match self.a.answers {
+                coupa_runtime::Answers::List => self.index(),
+                _ => Err(self.not_found("")),
+            };
+        }
+        let body = self.decode_for_takes()?.unwrap_or_else(|| Value::Object(Map::new()));
+        (self.r.codec.validate)(&body, Mode::Update, Some(&View(&self.st.store())), None)
+            .map_err(|v| self.invalid(v))?;
+        let body = (self.r.codec.canonical)(body).map_err(|e| self.internal(e))?;
+        self.object(StatusCode::OK, body)
     }
 
     /// Delete: the record the route names is removed and answered.

@@ -20,13 +20,14 @@ mod crud;
 mod failure;
 mod nested;
 mod request;
+mod upload;
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::response::Response;
 use coupa_runtime::query::ParsedQuery;
 use coupa_runtime::registry::{ParamKind, Resource, Route};
-use coupa_runtime::{ActionKind, Format, Host};
+use coupa_runtime::{ActionKind, Answers, Format, Host};
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 
@@ -54,6 +55,8 @@ struct Call<'a> {
     out: Format,
     body: Bytes,
     content_type: Option<String>,
+    /// The form of a multipart request (`takes: multipart`), read.
+    form: Vec<upload::FormPart>,
 }
 
 /// Serves one action.
@@ -91,8 +94,12 @@ impl Call<'_> {
         match self.a.kind {
             ActionKind::Create => self.create(),
             ActionKind::Index => self.index(),
+            ActionKind::Show if self.a.answers == Answers::File && self.a.of.is_none() => {
+                self.download()
+            }
             ActionKind::Show => self.show(),
-            ActionKind::Update | ActionKind::Status => self.update(),
+            ActionKind::Update | ActionKind::Status | ActionKind::Member => self.update(),
+            ActionKind::Collection => self.collection(),
             ActionKind::Delete => self.delete(),
             ActionKind::BulkCreate => self.bulk(Written::Created),
             ActionKind::BulkUpdate => self.bulk(Written::Updated),

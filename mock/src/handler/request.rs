@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::extract::{FromRequestParts, RawPathParams};
 use coupa_runtime::query::{ParsedQuery, ReturnObject};
 use coupa_runtime::registry::{BindTo, ElementKind, Resource, Route};
-use coupa_runtime::{DateTime, Decimal, Format, Takes};
+use coupa_runtime::{Date, DateTime, Decimal, Format, Takes, Time};
 use http::request::Parts;
 use http::{StatusCode, header};
 use serde_json::{Map, Value};
@@ -68,6 +68,13 @@ impl<'a> Call<'a> {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let form = if a.takes == Takes::Multipart {
+            super::upload::read_form(content_type.as_deref().unwrap_or_default(), body.clone())
+                .await
+                .map_err(|e| Failure::about(StatusCode::BAD_REQUEST, Some(r), vec![e]))?
+        } else {
+            Vec::new()
+        };
         Ok(Call {
             st,
             r,
@@ -77,6 +84,7 @@ impl<'a> Call<'a> {
             out,
             body,
             content_type,
+            form,
         })
     }
 }
@@ -129,11 +137,12 @@ impl Call<'_> {
         }
     }
 
-    /// Reads the body the action takes, if any.
+    /// Reads the body the action takes, if any (a form as the object of its elements).
     pub(super) fn decode_for_takes(&self) -> Result<Option<Value>, Failure> {
         match self.a.takes {
             Takes::Object => self.decode().map(Some),
             Takes::OptionalObject if !self.body_is_empty() => self.decode().map(Some),
+            Takes::Multipart => self.form_object().map(|(m, _)| Some(Value::Object(m))),
             _ => Ok(None),
         }
     }
@@ -246,6 +255,15 @@ pub(super) fn typed(r: &Resource, name: &str, text: &str) -> Result<Value, Strin
         },
         ElementKind::Decimal => Decimal::new(text.trim()).map(|d| Value::String(d.to_string())),
         ElementKind::DateTime => DateTime::parse(text).map(|d| Value::String(d.to_wire())),
+        ElementKind::Date => Date::new(text).map(|d| Value::String(d.to_string())),
+        ElementKind::Time => Time::new(text).map(|t| Value::String(t.to_string())),
+        ElementKind::Float => text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| format!("`{}` is not a number", clip(text))),
         ElementKind::Digits => {
             if is_digits(text, usize::MAX) {
                 Ok(Value::String(text.to_owned()))

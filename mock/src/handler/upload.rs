@@ -1,0 +1,127 @@
+//! Uploads: a multipart form (`attachment[file]` and `attachment[type]`, an avatar's `file`)
+//! read into the elements of the record it creates or changes, and the file itself kept, so that
+//! the routes that download it answer its bytes.
+//!
+//! A text field `attachment[type]` (or `type`) is the element `type`. A file field
+//! `attachment[file]` (or `file`) fills, where the shape has them, the elements Coupa's models
+//! keep about a file (`file`, `file-file-name`, `file-content-type`, `file-file-size`); its bytes
+//! are kept beside the record.
+
+use axum::response::Response;
+use axum::body::Bytes;
+use http::StatusCode;
+use serde_json::{Map, Value};
+
+use super::Call;
+use super::failure::Failure;
+use super::respond;
+use crate::store::StoredFile;
+
+/// One field of a form as read.
+#[derive(Clone, Debug)]
+pub(crate) struct FormPart {
+    /// The field's name (`attachment[file]`).
+    pub(crate) name: String,
+    /// For a file: its name and media type.
+    pub(crate) file: Option<(String, String)>,
+    /// The content.
+    pub(crate) bytes: Bytes,
+}
+
+/// Reads a `multipart/form-data` body whose `Content-Type` is `content_type`.
+pub(crate) async fn read_form(content_type: &str, body: Bytes) -> Result<Vec<FormPart>, String> {
+    let boundary = multer::parse_boundary(content_type)
+        .map_err(|_| "a multipart body needs `Content-Type: multipart/form-data; boundary=...`".to_owned())?;
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    let mut parts = Vec::new();
+    while let Some(field) = form.next_field().await.map_err(|e| format!("the form cannot be read: {e}"))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file = field.file_name().map(|f| {
+            let ct = field
+                .content_type()
+                .map_or_else(|| "application/octet-stream".to_owned(), ToString::to_string);
+            (f.to_owned(), ct)
+        });
+        let bytes = field.bytes().await.map_err(|e| format!("the form cannot be read: {e}"))?;
+        parts.push(FormPart { name, file, bytes });
+    }
+    Ok(parts)
+}
+
+/// The element a form field fills: the last bracketed part of its name, dashed
+/// (`attachment[file]` → `file`).
+fn element_of(name: &str) -> String {
+    name.rsplit_once('[')
+        .and_then(|(_, rest)| rest.strip_suffix(']'))
+        .filter(|s| !s.is_empty())
+        .unwrap_or(name)
+        .replace('_', "-")
+}
+
+impl Call<'_> {
+    /// The form as an object of the resource's elements, and the file it carries (if any). A
+    /// required field of the route's form that is missing is a 400.
+    pub(super) fn form_object(&self) -> Result<(Map<String, Value>, Option<StoredFile>), Failure> {
+        let mut obj = Map::new();
+        let mut stored = None;
+        for part in &self.form {
+            let element = element_of(&part.name);
+            match &part.file {
+                None => {
+                    let text = String::from_utf8(part.bytes.to_vec())
+                        .map_err(|_| self.bad(format!("the form field `{}` is not UTF-8 text", part.name)))?;
+                    if self.r.element(&element).is_some() {
+                        obj.insert(element, Value::String(text));
+                    }
+                }
+                Some((file_name, content_type)) => {
+                    let facts = [
+                        (element.clone(), Value::String(file_name.clone())),
+                        (format!("{element}-file-name"), Value::String(file_name.clone())),
+                        (format!("{element}-content-type"), Value::String(content_type.clone())),
+                        (format!("{element}-file-size"), Value::String(part.bytes.len().to_string())),
+                    ];
+                    for (k, v) in facts {
+                        if self.r.element(&k).is_some() {
+                            obj.insert(k, v);
+                        }
+                    }
+                    stored = Some(StoredFile {
+                        name: file_name.clone(),
+                        content_type: content_type.clone(),
+                        bytes: part.bytes.clone(),
+                    });
+                }
+            }
+        }
+        for (name, _, required) in self.a.form {
+            if *required && !self.form.iter().any(|p| p.name == *name) {
+                return Err(self.bad(format!("the form field `{name}` is required")));
+            }
+        }
+        Ok((obj, stored))
+    }
+
+    /// A download: the bytes of the file kept with the record the route names (404 when none
+    /// was uploaded).
+    pub(super) fn download(&self) -> Result<Response, Failure> {
+        let key = self.key()?;
+        let binds = self.bind_values()?;
+        let store = self.st.store();
+        self.find_in(&store, &key, &binds)?;
+        let Some(f) = store.file(self.r, &key) else {
+            return Err(self.fail(
+                StatusCode::NOT_FOUND,
+                format!("No file was uploaded for {} {key}", self.r.type_name()),
+            ));
+        };
+        let mut resp = respond(StatusCode::OK, Some(&f.content_type), f.bytes.to_vec());
+        // The name as sent, quoted as RFC 6266 asks (a quote or backslash escaped).
+        let quoted = f.name.replace('\\', "\\\\").replace('"', "\\\"");
+        if let Ok(v) = http::HeaderValue::from_str(&format!("attachment; filename=\"{quoted}\"")) {
+            resp.headers_mut().insert(http::header::CONTENT_DISPOSITION, v);
+        }
+        Ok(resp)
+    }
+}
