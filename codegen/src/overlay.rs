@@ -201,7 +201,7 @@ fn unknown(
     } else {
         format!("to add one, write `change: add` and the whole {what}")
     };
-    d = match did_you_mean(&name.value, known.into_iter()) {
+    d = match did_you_mean(&name.value, known) {
         Some(s) => d.hint(format!("did you mean `{s}`? Otherwise, {other}")),
         None => d.hint(format!("name one of `{ty}`'s {what}s; otherwise, {other}")),
     };
