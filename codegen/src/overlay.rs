@@ -16,8 +16,8 @@ use std::path::Path;
 
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
 use crate::format::{
-    Action, ActionPatch, Change, Element, ElementPatch, FileKind, Method, OverrideFile, Scopes,
-    SchemaFile, ScopeEntry, ScopesFile,
+    Action, ActionPatch, Change, Element, ElementPatch, FileKind, Method, OverrideFile, SchemaFile,
+    ScopeEntry, Scopes, ScopesFile,
 };
 use crate::load::{LoadedFile, Overlay};
 use crate::node::{Recover, Sp};
@@ -91,8 +91,13 @@ fn apply_override(t: &mut SchemaFile, o: &OverrideFile, path: &Path, diags: &mut
         || o.envelopes.is_some();
     if sets_file_keys && o.notes.is_empty() {
         diags.push(
-            Diagnostic::new("missing-note", path, o.name.loc, "file-level changes need a note")
-                .hint("say under `notes:` what the sources say and why this is right"),
+            Diagnostic::new(
+                "missing-note",
+                path,
+                o.name.loc,
+                "file-level changes need a note",
+            )
+            .hint("say under `notes:` what the sources say and why this is right"),
         );
     }
     replace(&mut t.wire_name, &o.wire_name);
@@ -162,23 +167,43 @@ fn change_of(c: &Option<Sp<Change>>) -> Change {
     c.as_ref().map_or(Change::Modify, |c| c.value)
 }
 
-fn unknown(
+/// A patch naming an element or action the type does not have.
+struct Unknown<'a> {
     code: &'static str,
-    what: &str,
+    /// `element` or `action`.
+    what: &'a str,
+    /// The type's name.
+    ty: &'a str,
+    change: Change,
+}
+
+fn unknown(
+    u: Unknown<'_>,
     name: &Sp<String>,
     known: Vec<&str>,
     path: &Path,
     diags: &mut Diagnostics,
 ) {
+    let Unknown {
+        code,
+        what,
+        ty,
+        change,
+    } = u;
     let mut d = Diagnostic::new(
         code,
         path,
         name.loc,
-        format!("the type has no {what} `{}`", name.value),
+        format!("`{ty}` has no {what} `{}`", name.value),
     );
-    d = match did_you_mean(&name.value, known.into_iter()) {
-        Some(s) => d.hint(format!("did you mean `{s}`? To add one, write `change: add`")),
-        None => d.hint(format!("name one of the type's {what}s, or write `change: add` to add one")),
+    let other = if change == Change::Remove {
+        "there is nothing to remove".to_owned()
+    } else {
+        format!("to add one, write `change: add` and the whole {what}")
+    };
+    d = match did_you_mean(&name.value, known) {
+        Some(s) => d.hint(format!("did you mean `{s}`? Otherwise, {other}")),
+        None => d.hint(format!("name one of `{ty}`'s {what}s; otherwise, {other}")),
     };
     diags.push(d);
 }
@@ -207,13 +232,27 @@ fn patch_element(t: &mut SchemaFile, p: &ElementPatch, path: &Path, diags: &mut 
                 "duplicate-element",
                 path,
                 p.name.loc,
-                format!("the type already has an element `{}`", p.name.value),
+                format!(
+                    "`{}` already has an element `{}`",
+                    t.name.value, p.name.value
+                ),
             )
             .hint("drop `change: add` to change the element"),
         ),
-        (Change::Modify | Change::Remove, None) => {
-            let known = t.elements.iter().filter_map(ok).map(|e| e.name.value.as_str()).collect();
-            unknown("unknown-element", "element", &p.name, known, path, diags);
+        (change @ (Change::Modify | Change::Remove), None) => {
+            let known = t
+                .elements
+                .iter()
+                .filter_map(ok)
+                .map(|e| e.name.value.as_str())
+                .collect();
+            let u = Unknown {
+                code: "unknown-element",
+                what: "element",
+                ty: &t.name.value,
+                change,
+            };
+            unknown(u, &p.name, known, path, diags);
         }
     }
 }
@@ -318,13 +357,27 @@ fn patch_action(t: &mut SchemaFile, p: &ActionPatch, path: &Path, diags: &mut Di
                 "duplicate-action",
                 path,
                 p.name.loc,
-                format!("the type already has an action `{}`", p.name.value),
+                format!(
+                    "`{}` already has an action `{}`",
+                    t.name.value, p.name.value
+                ),
             )
             .hint("drop `change: add` to change the action"),
         ),
-        (Change::Modify | Change::Remove, None) => {
-            let known = t.actions.iter().filter_map(ok).map(|a| a.name.value.as_str()).collect();
-            unknown("unknown-action", "action", &p.name, known, path, diags);
+        (change @ (Change::Modify | Change::Remove), None) => {
+            let known = t
+                .actions
+                .iter()
+                .filter_map(ok)
+                .map(|a| a.name.value.as_str())
+                .collect();
+            let u = Unknown {
+                code: "unknown-action",
+                what: "action",
+                ty: &t.name.value,
+                change,
+            };
+            unknown(u, &p.name, known, path, diags);
         }
     }
 }
@@ -428,7 +481,10 @@ fn apply_scopes(
                     "scopes-on-shape",
                     path,
                     entry.resource.loc,
-                    format!("`{}` is a shape; only resources have scopes", entry.resource.value),
+                    format!(
+                        "`{}` is a shape; only resources have scopes",
+                        entry.resource.value
+                    ),
                 )
                 .hint("remove the entry"),
             );
@@ -467,7 +523,10 @@ fn scope_paths(t: &mut SchemaFile, entry: &ScopeEntry, path: &Path, diags: &mut 
                     "unknown-path",
                     path,
                     p.prefix.loc,
-                    format!("no action of `{}` has a path under `{}`", entry.resource.value, p.prefix.value),
+                    format!(
+                        "no action of `{}` has a path under `{}`",
+                        entry.resource.value, p.prefix.value
+                    ),
                 )
                 .hint("write the start of an action's path (`/api/inventory_adjustments`)"),
             );

@@ -102,7 +102,10 @@ impl Cx<'_> {
                 f.kind.loc,
                 "a Core resource needs `scopes`",
             )
-            .hint("add `scopes: { read: core.x.read, write: core.x.write }`");
+            .hint(format!(
+                "give `{}` an entry in the scopes table (`kind: scopes`, schema/overrides/scopes.yaml), or, in a hand-written file, `scopes: {{ read: core.x.read, write: core.x.write }}`",
+                f.name.value
+            ));
         }
         scopes
     }
