@@ -9,13 +9,13 @@
 //! With `COUPA_URL`, `COUPA_CLIENT_ID`, `COUPA_CLIENT_SECRET` set, it talks to that instance
 //! instead of starting a mock.
 
-use coupa_api::integrations::Integration;
 use coupa_api::integration_errors::{
     self as errors, IntegrationError, IntegrationErrorContactAlertType,
     IntegrationErrorDocumentType,
 };
 use coupa_api::integration_record_response::IntegrationRecordResponse;
 use coupa_api::integration_runs::{self as runs, IntegrationRun, IntegrationRunStatus};
+use coupa_api::integrations::Integration;
 use coupa_runtime::client::{Client, ClientError, Config, OAuth};
 
 /// What the workflow did, step by step.

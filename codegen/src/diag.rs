@@ -376,10 +376,7 @@ mod tests {
     fn a_megabyte_line_renders_in_linear_time() {
         let line = format!("    ? {}: 1", "k".repeat(1 << 20));
         let start = std::time::Instant::now();
-        let text = render_at(
-            &line,
-            Loc::at(1, 7, 1 << 20),
-        );
+        let text = render_at(&line, Loc::at(1, 7, 1 << 20));
         assert!(text.len() < 2000, "{}", text.len());
         assert!(start.elapsed() < std::time::Duration::from_secs(5));
     }

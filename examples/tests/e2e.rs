@@ -9,13 +9,13 @@ use coupa_api::comments::{self, Comment};
 use coupa_api::delegations;
 use coupa_api::event_bulk_request::EventBulkRequest;
 use coupa_api::events::{self, Event, EventState};
-use coupa_api::integrations::Integration;
 use coupa_api::integration_errors::{
     self as errors, IntegrationError, IntegrationErrorContactAlertType,
 };
 use coupa_api::integration_runs::{
     self as runs, IntegrationRun, IntegrationRunQuery, IntegrationRunStatus,
 };
+use coupa_api::integrations::Integration;
 use coupa_mock::{MockConfig, MockServer, RateLimit};
 use coupa_runtime::client::{Client, ClientError, Config, OAuth};
 use coupa_runtime::query::TextFilter;

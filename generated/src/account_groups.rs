@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/account_groups.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `AccountGroup` object.
 ///
@@ -18,13 +18,13 @@ pub struct AccountGroup {
     /// Wire name `account-type`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type: Option<crate::account_types::AccountType>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 80 characters.
@@ -210,10 +210,10 @@ pub struct AccountGroup {
     /// Wire name `segment-9-val`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_9_val: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -226,9 +226,16 @@ pub static SHAPE: Shape = Shape::new(
             .required()
             .allowed(&["1", "2"]),
         Element::nested("account-type", &crate::account_types::SHAPE).required(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).required().unique().max_len(80),
         Element::new("segment-1-col", ElementKind::String).max_len(255),
         Element::new("segment-1-op", ElementKind::String).max_len(255),
@@ -290,8 +297,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("segment-9-col", ElementKind::String).max_len(255),
         Element::new("segment-9-op", ElementKind::String).max_len(255),
         Element::new("segment-9-val", ElementKind::String).max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for AccountGroup {
@@ -728,7 +739,7 @@ impl AccountGroup {
 }
 /// `POST /api/account_groups`: Creates one object.
 ///
-/// Action `create` of [`AccountGroup`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create` of [`AccountGroup`] on the Core API (OAuth 2.0), scope `core.accounting.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
@@ -751,7 +762,7 @@ impl Endpoint for Create {
             "/api/account_groups",
         )
         .takes(Takes::Object)
-        .scope("core.common.write");
+        .scope("core.accounting.write");
     fn path(&self) -> String {
         "/api/account_groups".to_owned()
     }
@@ -761,7 +772,7 @@ impl Endpoint for Create {
 }
 /// `GET /api/account_groups`: Lists objects.
 ///
-/// Action `index` of [`AccountGroup`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`AccountGroup`] on the Core API (OAuth 2.0), scope `core.accounting.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -790,7 +801,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.accounting.read");
     fn path(&self) -> String {
         "/api/account_groups".to_owned()
     }
@@ -809,7 +820,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `PATCH /api/account_groups/{id}`: Changes one object.
 ///
-/// Action `patch` of [`AccountGroup`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch` of [`AccountGroup`] on the Core API (OAuth 2.0), scope `core.accounting.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Patch {
     /// Path parameter `{id}`
@@ -839,7 +850,7 @@ impl Endpoint for Patch {
             "/api/account_groups/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.accounting.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/account_groups/{}", self.id)
@@ -850,7 +861,7 @@ impl Endpoint for Patch {
 }
 /// `GET /api/account_groups/{id}`: Reads one object.
 ///
-/// Action `show` of [`AccountGroup`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`AccountGroup`] on the Core API (OAuth 2.0), scope `core.accounting.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -872,7 +883,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/account_groups/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.accounting.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/account_groups/{}", self.id)
@@ -880,7 +891,7 @@ impl Endpoint for Show {
 }
 /// `PUT /api/account_groups/{id}`: Changes one object.
 ///
-/// Action `update` of [`AccountGroup`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update` of [`AccountGroup`] on the Core API (OAuth 2.0), scope `core.accounting.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Update {
     /// Path parameter `{id}`
@@ -910,7 +921,7 @@ impl Endpoint for Update {
             "/api/account_groups/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.accounting.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/account_groups/{}", self.id)
@@ -957,8 +968,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "account-groups",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.accounting.read"),
+    write_scope: Some("core.accounting.write"),
     routes: &ROUTES,
     codec: Codec::of::<AccountGroup>(),
     list_envelope: None,

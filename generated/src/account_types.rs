@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/account_types.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `AccountType` object.
 ///
@@ -15,10 +15,10 @@ pub struct AccountType {
     /// Wire name `active`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned; required on create.
@@ -27,7 +27,7 @@ pub struct AccountType {
     /// Wire name `dynamic-flag`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_flag: Option<bool>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `legal-entity-name`; returned only (not accepted in requests).
@@ -42,10 +42,10 @@ pub struct AccountType {
     /// Wire name `primary-contact`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_contact: Option<crate::contact::Contact>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -55,17 +55,28 @@ pub static SHAPE: Shape = Shape::new(
     "account-type",
     &[
         Element::new("active", ElementKind::Boolean),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE).required(),
         Element::new("dynamic-flag", ElementKind::Boolean).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("legal-entity-name", ElementKind::String).output_only(),
         Element::new("name", ElementKind::String).required().unique().max_len(50),
         Element::nested("primary-address", &crate::addresses::SHAPE),
         Element::nested("primary-contact", &crate::contact::SHAPE),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for AccountType {
@@ -206,7 +217,7 @@ impl AccountType {
 }
 /// `POST /api/account_types/{id}/copy`: Coupa's `copy` action on one object.
 ///
-/// Action `copy` of [`AccountType`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `copy` of [`AccountType`] on the Core API (OAuth 2.0), scope `core.accounting.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Copy {
     /// Path parameter `{id}`
@@ -231,7 +242,7 @@ impl Endpoint for Copy {
             "/api/account_types/{id}/copy",
         )
         .takes(Takes::Object)
-        .scope("core.common.write")
+        .scope("core.accounting.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/account_types/{}/copy", self.id)
@@ -242,7 +253,7 @@ impl Endpoint for Copy {
 }
 /// `POST /api/account_types`: Creates one object.
 ///
-/// Action `create` of [`AccountType`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create` of [`AccountType`] on the Core API (OAuth 2.0), scope `core.accounting.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
@@ -265,7 +276,7 @@ impl Endpoint for Create {
             "/api/account_types",
         )
         .takes(Takes::Object)
-        .scope("core.common.write");
+        .scope("core.accounting.write");
     fn path(&self) -> String {
         "/api/account_types".to_owned()
     }
@@ -275,7 +286,7 @@ impl Endpoint for Create {
 }
 /// `GET /api/account_types`: Lists objects.
 ///
-/// Action `index` of [`AccountType`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`AccountType`] on the Core API (OAuth 2.0), scope `core.accounting.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -304,7 +315,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.accounting.read");
     fn path(&self) -> String {
         "/api/account_types".to_owned()
     }
@@ -323,7 +334,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `GET /api/account_types/{id}`: Reads one object.
 ///
-/// Action `show` of [`AccountType`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`AccountType`] on the Core API (OAuth 2.0), scope `core.accounting.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -345,7 +356,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/account_types/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.accounting.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/account_types/{}", self.id)
@@ -382,8 +393,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "account-types",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.accounting.read"),
+    write_scope: Some("core.accounting.write"),
     routes: &ROUTES,
     codec: Codec::of::<AccountType>(),
     list_envelope: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/account_validation_rules.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `AccountValidationRule` object.
 ///
@@ -18,10 +18,10 @@ pub struct AccountValidationRule {
     /// Wire name `active`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `description`; sent and returned; at most 255 characters.
@@ -30,7 +30,7 @@ pub struct AccountValidationRule {
     /// Wire name `error-message`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 100 characters.
@@ -216,10 +216,10 @@ pub struct AccountValidationRule {
     /// Wire name `segment-9-min`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_9_min: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -230,11 +230,18 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::nested("account-type", &crate::account_types::SHAPE),
         Element::new("active", ElementKind::Boolean),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("description", ElementKind::String).max_len(255),
         Element::new("error-message", ElementKind::String).required().max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).required().unique().max_len(100),
         Element::new("segment-1-condition", ElementKind::String).max_len(255),
         Element::new("segment-1-max", ElementKind::String).max_len(255),
@@ -296,8 +303,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("segment-9-condition", ElementKind::String).max_len(255),
         Element::new("segment-9-max", ElementKind::String).max_len(255),
         Element::new("segment-9-min", ElementKind::String).max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for AccountValidationRule {
@@ -742,7 +753,7 @@ impl AccountValidationRule {
 }
 /// `POST /api/account_validation_rules`: Creates one object.
 ///
-/// Action `create` of [`AccountValidationRule`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create` of [`AccountValidationRule`] on the Core API (OAuth 2.0), scope `core.accounting.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
@@ -765,7 +776,7 @@ impl Endpoint for Create {
             "/api/account_validation_rules",
         )
         .takes(Takes::Object)
-        .scope("core.common.write");
+        .scope("core.accounting.write");
     fn path(&self) -> String {
         "/api/account_validation_rules".to_owned()
     }
@@ -775,7 +786,7 @@ impl Endpoint for Create {
 }
 /// `GET /api/account_validation_rules`: Lists objects.
 ///
-/// Action `index` of [`AccountValidationRule`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`AccountValidationRule`] on the Core API (OAuth 2.0), scope `core.accounting.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -804,7 +815,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.accounting.read");
     fn path(&self) -> String {
         "/api/account_validation_rules".to_owned()
     }
@@ -823,7 +834,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `PATCH /api/account_validation_rules/{id}`: Changes one object.
 ///
-/// Action `patch` of [`AccountValidationRule`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch` of [`AccountValidationRule`] on the Core API (OAuth 2.0), scope `core.accounting.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Patch {
     /// Path parameter `{id}`
@@ -853,7 +864,7 @@ impl Endpoint for Patch {
             "/api/account_validation_rules/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.accounting.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/account_validation_rules/{}", self.id)
@@ -864,7 +875,7 @@ impl Endpoint for Patch {
 }
 /// `GET /api/account_validation_rules/{id}`: Reads one object.
 ///
-/// Action `show` of [`AccountValidationRule`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`AccountValidationRule`] on the Core API (OAuth 2.0), scope `core.accounting.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -886,7 +897,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/account_validation_rules/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.accounting.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/account_validation_rules/{}", self.id)
@@ -894,7 +905,7 @@ impl Endpoint for Show {
 }
 /// `PUT /api/account_validation_rules/{id}`: Changes one object.
 ///
-/// Action `update` of [`AccountValidationRule`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update` of [`AccountValidationRule`] on the Core API (OAuth 2.0), scope `core.accounting.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Update {
     /// Path parameter `{id}`
@@ -924,7 +935,7 @@ impl Endpoint for Update {
             "/api/account_validation_rules/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.accounting.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/account_validation_rules/{}", self.id)
@@ -979,8 +990,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "account-validation-rules",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.accounting.read"),
+    write_scope: Some("core.accounting.write"),
     routes: &ROUTES,
     codec: Codec::of::<AccountValidationRule>(),
     list_envelope: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/accounts.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `Account` object.
 ///
@@ -24,13 +24,13 @@ pub struct Account {
     /// Wire name `code`; returned only (not accepted in requests); at most 1024 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; at most 1024 characters.
@@ -96,10 +96,10 @@ pub struct Account {
     /// Wire name `segment-9`; sent and returned; at most 100 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_9: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -112,9 +112,16 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("account-type-id", ElementKind::Integer).output_only(),
         Element::new("active", ElementKind::Boolean),
         Element::new("code", ElementKind::String).output_only().max_len(1024),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).max_len(1024),
         Element::new("segment-1", ElementKind::String).max_len(100),
         Element::new("segment-10", ElementKind::String).max_len(100),
@@ -136,8 +143,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("segment-7", ElementKind::String).max_len(100),
         Element::new("segment-8", ElementKind::String).max_len(100),
         Element::new("segment-9", ElementKind::String).max_len(100),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for Account {
@@ -389,7 +400,7 @@ impl Account {
 }
 /// `POST /api/accounts`: Creates one object.
 ///
-/// Action `create` of [`Account`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create` of [`Account`] on the Core API (OAuth 2.0), scope `core.accounting.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
@@ -412,7 +423,7 @@ impl Endpoint for Create {
             "/api/accounts",
         )
         .takes(Takes::Object)
-        .scope("core.common.write");
+        .scope("core.accounting.write");
     fn path(&self) -> String {
         "/api/accounts".to_owned()
     }
@@ -422,7 +433,7 @@ impl Endpoint for Create {
 }
 /// `GET /api/accounts/favorites`: Lists objects.
 ///
-/// Action `favorites` of [`Account`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `favorites` of [`Account`] on the Core API (OAuth 2.0), scope `core.accounting.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Favorites {
     /// Filters, paging, ordering and response shaping.
@@ -451,7 +462,7 @@ impl Endpoint for Favorites {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.accounting.read");
     fn path(&self) -> String {
         "/api/accounts/favorites".to_owned()
     }
@@ -470,7 +481,7 @@ impl coupa_runtime::endpoint::Paginated for Favorites {
 }
 /// `GET /api/accounts`: Lists objects.
 ///
-/// Action `index` of [`Account`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`Account`] on the Core API (OAuth 2.0), scope `core.accounting.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -499,7 +510,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.accounting.read");
     fn path(&self) -> String {
         "/api/accounts".to_owned()
     }
@@ -518,7 +529,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `PATCH /api/accounts/{id}`: Changes one object.
 ///
-/// Action `patch` of [`Account`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch` of [`Account`] on the Core API (OAuth 2.0), scope `core.accounting.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Patch {
     /// Path parameter `{id}`
@@ -548,7 +559,7 @@ impl Endpoint for Patch {
             "/api/accounts/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.accounting.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/accounts/{}", self.id)
@@ -559,7 +570,7 @@ impl Endpoint for Patch {
 }
 /// `GET /api/accounts/recent`: Lists objects.
 ///
-/// Action `recent` of [`Account`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `recent` of [`Account`] on the Core API (OAuth 2.0), scope `core.accounting.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Recent {
     /// Filters, paging, ordering and response shaping.
@@ -588,7 +599,7 @@ impl Endpoint for Recent {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.accounting.read");
     fn path(&self) -> String {
         "/api/accounts/recent".to_owned()
     }
@@ -607,7 +618,7 @@ impl coupa_runtime::endpoint::Paginated for Recent {
 }
 /// `GET /api/accounts/{id}`: Reads one object.
 ///
-/// Action `show` of [`Account`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`Account`] on the Core API (OAuth 2.0), scope `core.accounting.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -629,7 +640,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/accounts/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.accounting.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/accounts/{}", self.id)
@@ -637,7 +648,7 @@ impl Endpoint for Show {
 }
 /// `PUT /api/accounts/{id}`: Changes one object.
 ///
-/// Action `update` of [`Account`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update` of [`Account`] on the Core API (OAuth 2.0), scope `core.accounting.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Update {
     /// Path parameter `{id}`
@@ -667,7 +678,7 @@ impl Endpoint for Update {
             "/api/accounts/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.accounting.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/accounts/{}", self.id)
@@ -678,7 +689,7 @@ impl Endpoint for Update {
 }
 /// `GET /api/accounts/user_accounts`: Lists objects.
 ///
-/// Action `user-accounts` of [`Account`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `user-accounts` of [`Account`] on the Core API (OAuth 2.0), scope `core.accounting.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserAccounts {
     /// Filters, paging, ordering and response shaping.
@@ -707,7 +718,7 @@ impl Endpoint for UserAccounts {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.accounting.read");
     fn path(&self) -> String {
         "/api/accounts/user_accounts".to_owned()
     }
@@ -726,7 +737,7 @@ impl coupa_runtime::endpoint::Paginated for UserAccounts {
 }
 /// `POST /api/accounts/validate_account`: Coupa's `validate-account` action on the collection.
 ///
-/// Action `validate-account` of [`Account`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `validate-account` of [`Account`] on the Core API (OAuth 2.0), scope `core.accounting.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValidateAccount {
     /// The body.
@@ -749,7 +760,7 @@ impl Endpoint for ValidateAccount {
             "/api/accounts/validate_account",
         )
         .takes(Takes::Object)
-        .scope("core.common.write");
+        .scope("core.accounting.write");
     fn path(&self) -> String {
         "/api/accounts/validate_account".to_owned()
     }
@@ -813,8 +824,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "accounts",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.accounting.read"),
+    write_scope: Some("core.accounting.write"),
     routes: &ROUTES,
     codec: Codec::of::<Account>(),
     list_envelope: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/addresses.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `Address` object.
 ///
@@ -30,10 +30,10 @@ pub struct Address {
     /// Wire name `country`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<crate::country::Country>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `external-src-name`; sent and returned; at most 255 characters.
@@ -42,7 +42,7 @@ pub struct Address {
     /// Wire name `external-src-ref`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_src_ref: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `local-tax-number`; sent and returned; required on create; at most 255 characters.
@@ -86,10 +86,10 @@ pub struct Address {
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `vat-country`; sent and returned.
@@ -110,11 +110,18 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("city", ElementKind::String).required().max_len(255),
         Element::nested("content-groups", &crate::business_groups::SHAPE).list(),
         Element::nested("country", &crate::country::SHAPE).required(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("external-src-name", ElementKind::String).max_len(255),
         Element::new("external-src-ref", ElementKind::String).max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("local-tax-number", ElementKind::String).required().max_len(255),
         Element::new("location-code", ElementKind::String).unique().max_len(255),
         Element::new("name", ElementKind::String).max_len(255),
@@ -130,8 +137,12 @@ pub static SHAPE: Shape = Shape::new(
             .list()
             .output_only(),
         Element::new("type", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::nested("vat-country", &crate::country::SHAPE),
         Element::new("vat-number", ElementKind::String).max_len(255),
     ],
@@ -429,7 +440,7 @@ impl Endpoint for Create {
 }
 /// `POST /api/users/{user_id}/addresses`: Creates one object.
 ///
-/// Action `create-for-user` of [`Address`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-user` of [`Address`] on the Core API (OAuth 2.0), scope `core.user.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForUser {
     /// Path parameter `{user_id}`
@@ -454,7 +465,7 @@ impl Endpoint for CreateForUser {
             "/api/users/{user_id}/addresses",
         )
         .takes(Takes::Object)
-        .scope("core.common.write")
+        .scope("core.user.write")
         .params(&[("user_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/users/{}/addresses", self.user_id)
@@ -513,7 +524,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `GET /api/users/{user_id}/addresses`: Lists objects.
 ///
-/// Action `index-for-user` of [`Address`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-user` of [`Address`] on the Core API (OAuth 2.0), scope `core.user.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForUser {
     /// Path parameter `{user_id}`
@@ -547,7 +558,7 @@ impl Endpoint for IndexForUser {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.user.read")
         .params(&[("user_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/users/{}/addresses", self.user_id)
@@ -608,7 +619,7 @@ impl Endpoint for Patch {
 }
 /// `PATCH /api/users/{user_id}/addresses/{id}`: Changes one object.
 ///
-/// Action `patch-for-user` of [`Address`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch-for-user` of [`Address`] on the Core API (OAuth 2.0), scope `core.user.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchForUser {
     /// Path parameter `{user_id}`
@@ -640,7 +651,7 @@ impl Endpoint for PatchForUser {
             "/api/users/{user_id}/addresses/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.user.write")
         .params(&[("user_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/users/{}/addresses/{}", self.user_id, self.id)
@@ -681,7 +692,7 @@ impl Endpoint for Show {
 }
 /// `GET /api/users/{user_id}/addresses/{id}`: Reads one object.
 ///
-/// Action `show-for-user` of [`Address`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-user` of [`Address`] on the Core API (OAuth 2.0), scope `core.user.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForUser {
     /// Path parameter `{user_id}`
@@ -705,7 +716,7 @@ impl Endpoint for ShowForUser {
             Method::Get,
             "/api/users/{user_id}/addresses/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.user.read")
         .params(&[("user_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/users/{}/addresses/{}", self.user_id, self.id)
@@ -754,7 +765,7 @@ impl Endpoint for Update {
 }
 /// `PUT /api/users/{user_id}/addresses/{id}`: Changes one object.
 ///
-/// Action `update-for-user` of [`Address`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update-for-user` of [`Address`] on the Core API (OAuth 2.0), scope `core.user.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateForUser {
     /// Path parameter `{user_id}`
@@ -786,7 +797,7 @@ impl Endpoint for UpdateForUser {
             "/api/users/{user_id}/addresses/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.user.write")
         .params(&[("user_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/users/{}/addresses/{}", self.user_id, self.id)

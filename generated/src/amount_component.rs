@@ -2,7 +2,7 @@
 //! Coupa's `AmountComponent` object. From Coupa's Swagger (Core Platform) and its [Amount Component API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/amount-component-api>) page.
 //!
 //! The schema: `schema/imported/shapes/amount_component.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `AmountComponent` object.
 ///
 /// On the wire: `amount-component`.
@@ -15,13 +15,13 @@ pub struct AmountComponent {
     /// Wire name `amount-type`; sent and returned; required on create; unique; at most 255 characters; allowed values `supplier_net_paid`, `supplier_net_received`, `supplier_fees`, `msp_net_paid`, `msp_net_received`, `msp_fees`, `vms_net_paid`, `vms_net_received`, `vms_fees`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_type: Option<AmountComponentAmountType>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::currencies::Currency>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `source-id`; sent and returned.
@@ -30,7 +30,7 @@ pub struct AmountComponent {
     /// Wire name `source-type`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -57,12 +57,19 @@ pub static SHAPE: Shape = Shape::new(
                 ],
             )
             .max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::nested("currency", &crate::currencies::SHAPE).required(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("source-id", ElementKind::Integer),
         Element::new("source-type", ElementKind::String).max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for AmountComponent {

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/asn_headers.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `AsnHeader` object.
 ///
@@ -24,10 +24,10 @@ pub struct AsnHeader {
     /// Wire name `container`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `delivery-date`; sent and returned.
@@ -39,7 +39,7 @@ pub struct AsnHeader {
     /// Wire name `gross-weight`; sent and returned; a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gross_weight: Option<coupa_runtime::Decimal>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `lines`; sent and returned; required on create.
@@ -84,10 +84,10 @@ pub struct AsnHeader {
     /// Wire name `uom`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -117,12 +117,19 @@ pub static SHAPE: Shape = Shape::new(
             )
             .max_len(255),
         Element::new("container", ElementKind::String).max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("delivery-date", ElementKind::DateTime),
         Element::new("export-flag", ElementKind::Boolean),
         Element::new("gross-weight", ElementKind::Decimal).precision(30, 6),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("lines", &crate::asn_lines::SHAPE).list().required(),
         Element::new("packing-slip", ElementKind::String).max_len(255),
         Element::new("ship-date", ElementKind::DateTime).required(),
@@ -137,8 +144,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("tracking-number", ElementKind::String).max_len(255),
         Element::new("trailer", ElementKind::String).max_len(255),
         Element::new("uom", ElementKind::String).max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for AsnHeader {
@@ -465,7 +476,7 @@ impl AsnHeader {
 }
 /// `POST /api/asn/headers`: Creates one object.
 ///
-/// Action `create` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.inventory.asn.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
@@ -488,7 +499,7 @@ impl Endpoint for Create {
             "/api/asn/headers",
         )
         .takes(Takes::Object)
-        .scope("core.common.write");
+        .scope("core.inventory.asn.write");
     fn path(&self) -> String {
         "/api/asn/headers".to_owned()
     }
@@ -498,7 +509,7 @@ impl Endpoint for Create {
 }
 /// `GET /api/asn/headers`: Lists objects.
 ///
-/// Action `index` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.inventory.asn.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -527,7 +538,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.inventory.asn.read");
     fn path(&self) -> String {
         "/api/asn/headers".to_owned()
     }
@@ -546,7 +557,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `PATCH /api/asn/headers/{id}`: Changes one object.
 ///
-/// Action `patch` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.inventory.asn.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Patch {
     /// Path parameter `{id}`
@@ -576,7 +587,7 @@ impl Endpoint for Patch {
             "/api/asn/headers/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.asn.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/asn/headers/{}", self.id)
@@ -587,7 +598,7 @@ impl Endpoint for Patch {
 }
 /// `PUT /api/asn/headers/receive`: Coupa's `receive` action on the collection.
 ///
-/// Action `receive` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `receive` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.inventory.asn.write`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Receive {
     /// The body, when there is one (sent as is; `None` sends no body).
@@ -615,7 +626,7 @@ impl Endpoint for Receive {
             "/api/asn/headers/receive",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write");
+        .scope("core.inventory.asn.write");
     fn path(&self) -> String {
         "/api/asn/headers/receive".to_owned()
     }
@@ -625,7 +636,7 @@ impl Endpoint for Receive {
 }
 /// `PUT /api/asn/headers/{id}/receive`: Coupa's `receive-put` action on one object.
 ///
-/// Action `receive-put` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `receive-put` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.inventory.asn.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReceivePut {
     /// Path parameter `{id}`
@@ -655,7 +666,7 @@ impl Endpoint for ReceivePut {
             "/api/asn/headers/{id}/receive",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.asn.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/asn/headers/{}/receive", self.id)
@@ -666,7 +677,7 @@ impl Endpoint for ReceivePut {
 }
 /// `GET /api/asn/headers/{id}`: Reads one object.
 ///
-/// Action `show` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.inventory.asn.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -688,7 +699,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/asn/headers/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.inventory.asn.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/asn/headers/{}", self.id)
@@ -696,7 +707,7 @@ impl Endpoint for Show {
 }
 /// `PUT /api/asn/headers/{id}`: Changes one object.
 ///
-/// Action `update` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.inventory.asn.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Update {
     /// Path parameter `{id}`
@@ -726,7 +737,7 @@ impl Endpoint for Update {
             "/api/asn/headers/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.asn.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/asn/headers/{}", self.id)
@@ -737,7 +748,7 @@ impl Endpoint for Update {
 }
 /// `PUT /api/asn/headers/void`: Coupa's `void` action on the collection.
 ///
-/// Action `void` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `void` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.inventory.asn.write`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Void {
     /// The body, when there is one (sent as is; `None` sends no body).
@@ -765,7 +776,7 @@ impl Endpoint for Void {
             "/api/asn/headers/void",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write");
+        .scope("core.inventory.asn.write");
     fn path(&self) -> String {
         "/api/asn/headers/void".to_owned()
     }
@@ -775,7 +786,7 @@ impl Endpoint for Void {
 }
 /// `PUT /api/asn/headers/{id}/void`: Coupa's `void-put` action on one object.
 ///
-/// Action `void-put` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `void-put` of [`AsnHeader`] on the Core API (OAuth 2.0), scope `core.inventory.asn.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VoidPut {
     /// Path parameter `{id}`
@@ -805,7 +816,7 @@ impl Endpoint for VoidPut {
             "/api/asn/headers/{id}/void",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.asn.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/asn/headers/{}/void", self.id)
@@ -870,8 +881,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "asn-headers",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.inventory.asn.read"),
+    write_scope: Some("core.inventory.asn.write"),
     routes: &ROUTES,
     codec: Codec::of::<AsnHeader>(),
     list_envelope: None,

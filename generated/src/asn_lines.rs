@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/asn_lines.yaml`.
 use coupa_runtime::{
-    ActionKind, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route, Shape,
-    Takes, registry::Codec, registry::Resource,
+    ActionKind, Assigned, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
+    Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `AsnLine` object.
 ///
@@ -18,16 +18,16 @@ pub struct AsnLine {
     /// Wire name `container`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `description`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `invoice-line`; sent and returned.
@@ -69,10 +69,10 @@ pub struct AsnLine {
     /// Wire name `uom`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<crate::uoms::Uom>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -83,10 +83,17 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("comments", ElementKind::String).max_len(255),
         Element::new("container", ElementKind::String).max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("description", ElementKind::String).output_only().max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("invoice-line", &crate::invoice_line::SHAPE),
         Element::nested("item", &crate::items::SHAPE),
         Element::new("line-num", ElementKind::String).required().unique().max_len(255),
@@ -111,8 +118,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("supplier-aux-part-num", ElementKind::Text),
         Element::new("supplier-part-num", ElementKind::String).max_len(255),
         Element::nested("uom", &crate::uoms::SHAPE).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for AsnLine {
@@ -369,7 +380,7 @@ impl AsnLine {
 }
 /// `PUT /api/asn/lines/{id}/receive`: Coupa's `receive-asn-lines` action on one object.
 ///
-/// Action `receive-asn-lines` of [`AsnLine`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `receive-asn-lines` of [`AsnLine`] on the Core API (OAuth 2.0), scope `core.inventory.asn.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReceiveAsnLines {
     /// Path parameter `{id}`
@@ -399,7 +410,7 @@ impl Endpoint for ReceiveAsnLines {
             "/api/asn/lines/{id}/receive",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.asn.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/asn/lines/{}/receive", self.id)
@@ -410,7 +421,7 @@ impl Endpoint for ReceiveAsnLines {
 }
 /// `PUT /api/asn/lines/receive`: Coupa's `receive-asn-lines-receive` action on the collection.
 ///
-/// Action `receive-asn-lines-receive` of [`AsnLine`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `receive-asn-lines-receive` of [`AsnLine`] on the Core API (OAuth 2.0), scope `core.inventory.asn.write`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReceiveAsnLinesReceive {
     /// The body, when there is one (sent as is; `None` sends no body).
@@ -438,7 +449,7 @@ impl Endpoint for ReceiveAsnLinesReceive {
             "/api/asn/lines/receive",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write");
+        .scope("core.inventory.asn.write");
     fn path(&self) -> String {
         "/api/asn/lines/receive".to_owned()
     }
@@ -448,7 +459,7 @@ impl Endpoint for ReceiveAsnLinesReceive {
 }
 /// `PUT /api/asn/lines/{id}/void`: Coupa's `void-asn-lines` action on one object.
 ///
-/// Action `void-asn-lines` of [`AsnLine`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `void-asn-lines` of [`AsnLine`] on the Core API (OAuth 2.0), scope `core.inventory.asn.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VoidAsnLines {
     /// Path parameter `{id}`
@@ -478,7 +489,7 @@ impl Endpoint for VoidAsnLines {
             "/api/asn/lines/{id}/void",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.asn.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/asn/lines/{}/void", self.id)
@@ -489,7 +500,7 @@ impl Endpoint for VoidAsnLines {
 }
 /// `PUT /api/asn/lines/void`: Coupa's `void-asn-lines-void` action on the collection.
 ///
-/// Action `void-asn-lines-void` of [`AsnLine`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `void-asn-lines-void` of [`AsnLine`] on the Core API (OAuth 2.0), scope `core.inventory.asn.write`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VoidAsnLinesVoid {
     /// The body, when there is one (sent as is; `None` sends no body).
@@ -517,7 +528,7 @@ impl Endpoint for VoidAsnLinesVoid {
             "/api/asn/lines/void",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write");
+        .scope("core.inventory.asn.write");
     fn path(&self) -> String {
         "/api/asn/lines/void".to_owned()
     }
@@ -556,8 +567,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "asn-lines",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.inventory.asn.read"),
+    write_scope: Some("core.inventory.asn.write"),
     routes: &ROUTES,
     codec: Codec::of::<AsnLine>(),
     list_envelope: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/asset_tags.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `AssetTag` object.
 ///
@@ -12,13 +12,13 @@ use coupa_runtime::{
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "asset-tag", rename_all = "kebab-case", default)]
 pub struct AssetTag {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-balance`; sent and returned.
@@ -50,10 +50,10 @@ pub struct AssetTag {
     /// Wire name `tag`; sent and returned; unique; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -62,9 +62,16 @@ pub static SHAPE: Shape = Shape::new(
     "AssetTag",
     "asset-tag",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("inventory-balance", ElementKind::Object),
         Element::new("inventory-balance-id", ElementKind::Integer).output_only(),
         Element::new("note", ElementKind::Text),
@@ -74,8 +81,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("requisition-line-id", ElementKind::Integer).output_only(),
         Element::new("serial-number", ElementKind::String).max_len(255),
         Element::new("tag", ElementKind::String).unique().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for AssetTag {
@@ -243,7 +254,7 @@ impl AssetTag {
 }
 /// `PUT /api/asset_tags/bulk_update`: Coupa's `bulk-update` action on the collection.
 ///
-/// Action `bulk-update` of [`AssetTag`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `bulk-update` of [`AssetTag`] on the Core API (OAuth 2.0), scope `core.inventory.common.write`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdate {
     /// The body, when there is one (sent as is; `None` sends no body).
@@ -271,7 +282,7 @@ impl Endpoint for BulkUpdate {
             "/api/asset_tags/bulk_update",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write");
+        .scope("core.inventory.common.write");
     fn path(&self) -> String {
         "/api/asset_tags/bulk_update".to_owned()
     }
@@ -281,7 +292,7 @@ impl Endpoint for BulkUpdate {
 }
 /// `POST /api/asset_tags`: Creates one object.
 ///
-/// Action `create` of [`AssetTag`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create` of [`AssetTag`] on the Core API (OAuth 2.0), scope `core.inventory.common.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
@@ -304,7 +315,7 @@ impl Endpoint for Create {
             "/api/asset_tags",
         )
         .takes(Takes::Object)
-        .scope("core.common.write");
+        .scope("core.inventory.common.write");
     fn path(&self) -> String {
         "/api/asset_tags".to_owned()
     }
@@ -314,7 +325,7 @@ impl Endpoint for Create {
 }
 /// `GET /api/asset_tags`: Lists objects.
 ///
-/// Action `index` of [`AssetTag`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`AssetTag`] on the Core API (OAuth 2.0), scope `core.inventory.common.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -343,7 +354,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.inventory.common.read");
     fn path(&self) -> String {
         "/api/asset_tags".to_owned()
     }
@@ -362,7 +373,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `PATCH /api/asset_tags/{id}`: Changes one object.
 ///
-/// Action `patch` of [`AssetTag`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch` of [`AssetTag`] on the Core API (OAuth 2.0), scope `core.inventory.common.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Patch {
     /// Path parameter `{id}`
@@ -392,7 +403,7 @@ impl Endpoint for Patch {
             "/api/asset_tags/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.common.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/asset_tags/{}", self.id)
@@ -403,7 +414,7 @@ impl Endpoint for Patch {
 }
 /// `GET /api/asset_tags/{id}`: Reads one object.
 ///
-/// Action `show` of [`AssetTag`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`AssetTag`] on the Core API (OAuth 2.0), scope `core.inventory.common.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -425,7 +436,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/asset_tags/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.inventory.common.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/asset_tags/{}", self.id)
@@ -433,7 +444,7 @@ impl Endpoint for Show {
 }
 /// `PUT /api/asset_tags/{id}`: Changes one object.
 ///
-/// Action `update` of [`AssetTag`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update` of [`AssetTag`] on the Core API (OAuth 2.0), scope `core.inventory.common.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Update {
     /// Path parameter `{id}`
@@ -463,7 +474,7 @@ impl Endpoint for Update {
             "/api/asset_tags/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.common.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/asset_tags/{}", self.id)
@@ -513,8 +524,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "asset-tags",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.inventory.common.read"),
+    write_scope: Some("core.inventory.common.write"),
     routes: &ROUTES,
     codec: Codec::of::<AssetTag>(),
     list_envelope: None,

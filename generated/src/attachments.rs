@@ -2,9 +2,13 @@
 //! The `attachments` resource ([`Attachment`](attachments::Attachment)). From Coupa's Swagger (Core Platform) and its [Attachments API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/attachments-api>) page.
 //!
 //! The schema: `schema/imported/core_platform/attachments.yaml`.
+//!
+//! # Schema notes
+//!
+//! - The in/out of the elements is the import's (the Attachments API page and the Swagger): attachments are created with multipart forms. (An earlier hand transcription, which knew attachments only as the Comments API page reads them, had made every element returned only.)
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, FormKind, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, FormKind, Host,
+    Method, ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `Attachment` object.
 ///
@@ -12,10 +16,12 @@ use coupa_runtime::{
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "attachment", rename_all = "kebab-case", default)]
 pub struct Attachment {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
+    ///
+    /// Schema note: The user Coupa records as having attached the file. The Swagger cannot mark a reference read-only and the Attachments API page has no row for it; Coupa fills it in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `file`; returned only (not accepted in requests); at most 255 characters.
@@ -33,7 +39,7 @@ pub struct Attachment {
     /// Wire name `file-url`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_url: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests); unique.
+    /// Wire name `id`; returned only (not accepted in requests); unique; assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `intent`; sent and returned; at most 40 characters.
@@ -45,13 +51,17 @@ pub struct Attachment {
     /// Wire name `text`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// Wire name `type`; sent and returned; at most 255 characters.
+    /// Wire name `type`; sent and returned; required on create; at most 255 characters; allowed values `file`, `url`, `text`.
+    ///
+    /// Schema note: The Attachments API page marks type required (the Swagger does not) and lists no values. An attachment holds a file, an address or a text (its file, url and text elements), and the page's sourcing example sends type file; the three are listed as its values (a new one is kept, not refused). Required: the forms of the multipart creates require attachment\[type\] too.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    pub r#type: Option<AttachmentType>,
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
+    ///
+    /// Schema note: The user Coupa records as having last changed the attachment; like created-by, returned only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `url`; sent and returned; at most 255 characters.
@@ -63,8 +73,12 @@ pub static SHAPE: Shape = Shape::new(
     "Attachment",
     "attachment",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("file", ElementKind::String).output_only().max_len(255),
         Element::new("file-content-type", ElementKind::String)
             .output_only()
@@ -72,19 +86,63 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("file-file-name", ElementKind::String).output_only().max_len(255),
         Element::new("file-file-size", ElementKind::String).output_only().max_len(255),
         Element::new("file-url", ElementKind::String),
-        Element::new("id", ElementKind::Integer).unique().key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .unique()
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("intent", ElementKind::String).max_len(40),
         Element::new("linked-to", ElementKind::String).max_len(255),
         Element::new("text", ElementKind::Text),
-        Element::new("type", ElementKind::String).max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("type", ElementKind::String)
+            .required()
+            .allowed(&["file", "url", "text"])
+            .max_len(255),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("url", ElementKind::String).max_len(255),
     ],
 );
 impl coupa_runtime::Model for Attachment {
     const SHAPE: &'static Shape = &SHAPE;
 }
+/// The allowed values of [`Attachment::type`] (`type`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AttachmentType {
+    /// `file`
+    File,
+    /// `url`
+    Url,
+    /// `text`
+    Text,
+    /// A value the schemas do not list, kept exactly as Coupa sent it (and rejected on input by validation).
+    Unknown(String),
+}
+impl coupa_runtime::WireEnum for AttachmentType {
+    const VALUES: &'static [&'static str] = &["file", "url", "text"];
+    const CASE_SENSITIVE: bool = true;
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Url => "url",
+            Self::Text => "text",
+            Self::Unknown(s) => s,
+        }
+    }
+    fn from_wire(s: &str) -> Self {
+        match s {
+            "file" => Self::File,
+            "url" => Self::Url,
+            "text" => Self::Text,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+coupa_runtime::wire_enum_impls!(AttachmentType);
 impl coupa_runtime::Validate for Attachment {
     const RESOURCE: &'static str = "attachments";
     fn validate_at(
@@ -93,6 +151,7 @@ impl coupa_runtime::Validate for Attachment {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         let e = SHAPE.elements;
+        cx.require(at, &e[11], self.r#type.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
         cx.nested(at, &e[1], self.created_by.as_ref());
         cx.text(at, &e[2], self.file.as_deref());
@@ -102,7 +161,7 @@ impl coupa_runtime::Validate for Attachment {
         cx.integer(at, &e[7], self.id);
         cx.text(at, &e[8], self.intent.as_deref());
         cx.text(at, &e[9], self.linked_to.as_deref());
-        cx.text(at, &e[11], self.r#type.as_deref());
+        cx.choice(at, &e[11], self.r#type.as_ref());
         cx.value(at, &e[12], self.updated_at.is_some());
         cx.nested(at, &e[13], self.updated_by.as_ref());
         cx.text(at, &e[14], self.url.as_deref());
@@ -651,7 +710,7 @@ impl Endpoint for CreateForCharge {
 }
 /// `POST /api/comments/{comment_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-comment` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-comment` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.comment.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForComment {
     /// Path parameter `{comment_id}`
@@ -678,7 +737,7 @@ impl Endpoint for CreateForComment {
             "/api/comments/{comment_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.comment.write")
         .params(&[("comment_id", ParamKind::Integer)])
         .form(
             &[
@@ -699,7 +758,7 @@ impl Endpoint for CreateForComment {
 }
 /// `POST /api/contracts/{contract_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-contract` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-contract` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.contract.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForContract {
     /// Path parameter `{contract_id}`
@@ -726,7 +785,7 @@ impl Endpoint for CreateForContract {
             "/api/contracts/{contract_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.contract.write")
         .params(&[("contract_id", ParamKind::Integer)])
         .form(
             &[
@@ -747,7 +806,7 @@ impl Endpoint for CreateForContract {
 }
 /// `POST /api/inbound_invoices/{inbound_invoice_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-inbound-invoice` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-inbound-invoice` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.invoice.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForInboundInvoice {
     /// Path parameter `{inbound_invoice_id}`
@@ -782,7 +841,7 @@ impl Endpoint for CreateForInboundInvoice {
             "/api/inbound_invoices/{inbound_invoice_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.invoice.write")
         .params(&[("inbound_invoice_id", ParamKind::Integer)])
         .form(
             &[
@@ -803,7 +862,7 @@ impl Endpoint for CreateForInboundInvoice {
 }
 /// `POST /api/inventory_adjustments/{inventory_adjustment_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-inventory-adjustment` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-inventory-adjustment` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.adjustment.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForInventoryAdjustment {
     /// Path parameter `{inventory_adjustment_id}`
@@ -838,7 +897,7 @@ impl Endpoint for CreateForInventoryAdjustment {
             "/api/inventory_adjustments/{inventory_adjustment_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.inventory.adjustment.write")
         .params(&[("inventory_adjustment_id", ParamKind::Integer)])
         .form(
             &[
@@ -861,7 +920,7 @@ impl Endpoint for CreateForInventoryAdjustment {
 }
 /// `POST /api/inventory_consumptions/{inventory_consumption_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-inventory-consumption` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-inventory-consumption` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.consumption.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForInventoryConsumption {
     /// Path parameter `{inventory_consumption_id}`
@@ -896,7 +955,7 @@ impl Endpoint for CreateForInventoryConsumption {
             "/api/inventory_consumptions/{inventory_consumption_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.inventory.consumption.write")
         .params(&[("inventory_consumption_id", ParamKind::Integer)])
         .form(
             &[
@@ -919,7 +978,7 @@ impl Endpoint for CreateForInventoryConsumption {
 }
 /// `POST /api/inventory_transactions/{inventory_transaction_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-inventory-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-inventory-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForInventoryTransaction {
     /// Path parameter `{inventory_transaction_id}`
@@ -954,7 +1013,7 @@ impl Endpoint for CreateForInventoryTransaction {
             "/api/inventory_transactions/{inventory_transaction_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.inventory.receiving.write")
         .params(&[("inventory_transaction_id", ParamKind::Integer)])
         .form(
             &[
@@ -977,7 +1036,7 @@ impl Endpoint for CreateForInventoryTransaction {
 }
 /// `POST /api/inventory_transfers/{inventory_transfer_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-inventory-transfer` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-inventory-transfer` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.transfer.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForInventoryTransfer {
     /// Path parameter `{inventory_transfer_id}`
@@ -1012,7 +1071,7 @@ impl Endpoint for CreateForInventoryTransfer {
             "/api/inventory_transfers/{inventory_transfer_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.inventory.transfer.write")
         .params(&[("inventory_transfer_id", ParamKind::Integer)])
         .form(
             &[
@@ -1033,7 +1092,7 @@ impl Endpoint for CreateForInventoryTransfer {
 }
 /// `POST /api/invoices/{invoice_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-invoice` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-invoice` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.invoice.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForInvoice {
     /// Path parameter `{invoice_id}`
@@ -1060,7 +1119,7 @@ impl Endpoint for CreateForInvoice {
             "/api/invoices/{invoice_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.invoice.write")
         .params(&[("invoice_id", ParamKind::Integer)])
         .form(
             &[
@@ -1081,7 +1140,7 @@ impl Endpoint for CreateForInvoice {
 }
 /// `POST /api/projects/{project_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-project` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-project` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.project.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForProject {
     /// Path parameter `{project_id}`
@@ -1108,7 +1167,7 @@ impl Endpoint for CreateForProject {
             "/api/projects/{project_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.project.write")
         .params(&[("project_id", ParamKind::Integer)])
         .form(
             &[
@@ -1129,7 +1188,7 @@ impl Endpoint for CreateForProject {
 }
 /// `POST /api/purchase_orders/{purchase_order_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-purchase-order` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-purchase-order` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.purchase_order.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForPurchaseOrder {
     /// Path parameter `{purchase_order_id}`
@@ -1164,7 +1223,7 @@ impl Endpoint for CreateForPurchaseOrder {
             "/api/purchase_orders/{purchase_order_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.purchase_order.write")
         .params(&[("purchase_order_id", ParamKind::Integer)])
         .form(
             &[
@@ -1185,7 +1244,7 @@ impl Endpoint for CreateForPurchaseOrder {
 }
 /// `POST /api/purchase_order_changes/{purchase_order_change_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-purchase-order-change` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-purchase-order-change` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.purchase_order.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForPurchaseOrderChange {
     /// Path parameter `{purchase_order_change_id}`
@@ -1220,7 +1279,7 @@ impl Endpoint for CreateForPurchaseOrderChange {
             "/api/purchase_order_changes/{purchase_order_change_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.purchase_order.write")
         .params(&[("purchase_order_change_id", ParamKind::Integer)])
         .form(
             &[
@@ -1243,7 +1302,7 @@ impl Endpoint for CreateForPurchaseOrderChange {
 }
 /// `POST /api/purchase_order_lines/{purchase_order_line_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-purchase-order-line` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-purchase-order-line` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.purchase_order.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForPurchaseOrderLine {
     /// Path parameter `{purchase_order_line_id}`
@@ -1278,7 +1337,7 @@ impl Endpoint for CreateForPurchaseOrderLine {
             "/api/purchase_order_lines/{purchase_order_line_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.purchase_order.write")
         .params(&[("purchase_order_line_id", ParamKind::Integer)])
         .form(
             &[
@@ -1299,7 +1358,7 @@ impl Endpoint for CreateForPurchaseOrderLine {
 }
 /// `POST /api/purchase_order_line_changes/{purchase_order_line_change_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-purchase-order-line-change` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-purchase-order-line-change` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.purchase_order.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForPurchaseOrderLineChange {
     /// Path parameter `{purchase_order_line_change_id}`
@@ -1334,7 +1393,7 @@ impl Endpoint for CreateForPurchaseOrderLineChange {
             "/api/purchase_order_line_changes/{purchase_order_line_change_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.purchase_order.write")
         .params(&[("purchase_order_line_change_id", ParamKind::Integer)])
         .form(
             &[
@@ -1358,7 +1417,7 @@ impl Endpoint for CreateForPurchaseOrderLineChange {
 }
 /// `POST /api/receiving_transactions/{receiving_transaction_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-receiving-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-receiving-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForReceivingTransaction {
     /// Path parameter `{receiving_transaction_id}`
@@ -1393,7 +1452,7 @@ impl Endpoint for CreateForReceivingTransaction {
             "/api/receiving_transactions/{receiving_transaction_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.inventory.receiving.write")
         .params(&[("receiving_transaction_id", ParamKind::Integer)])
         .form(
             &[
@@ -1416,7 +1475,7 @@ impl Endpoint for CreateForReceivingTransaction {
 }
 /// `POST /api/requisitions/{requisition_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-requisition` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-requisition` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.requisition.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForRequisition {
     /// Path parameter `{requisition_id}`
@@ -1451,7 +1510,7 @@ impl Endpoint for CreateForRequisition {
             "/api/requisitions/{requisition_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.requisition.write")
         .params(&[("requisition_id", ParamKind::Integer)])
         .form(
             &[
@@ -1472,7 +1531,7 @@ impl Endpoint for CreateForRequisition {
 }
 /// `POST /api/requisition_lines/{requisition_line_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-requisition-line` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-requisition-line` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.requisition.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForRequisitionLine {
     /// Path parameter `{requisition_line_id}`
@@ -1507,7 +1566,7 @@ impl Endpoint for CreateForRequisitionLine {
             "/api/requisition_lines/{requisition_line_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.requisition.write")
         .params(&[("requisition_line_id", ParamKind::Integer)])
         .form(
             &[
@@ -1528,7 +1587,7 @@ impl Endpoint for CreateForRequisitionLine {
 }
 /// `POST /api/return_to_supplier_transactions/{return_to_supplier_transaction_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-return-to-supplier-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-return-to-supplier-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.return_to_supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForReturnToSupplierTransaction {
     /// Path parameter `{return_to_supplier_transaction_id}`
@@ -1563,7 +1622,7 @@ impl Endpoint for CreateForReturnToSupplierTransaction {
             "/api/return_to_supplier_transactions/{return_to_supplier_transaction_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.inventory.return_to_supplier.write")
         .params(&[("return_to_supplier_transaction_id", ParamKind::Integer)])
         .form(
             &[
@@ -1635,7 +1694,7 @@ impl Endpoint for CreateForTask {
 }
 /// `POST /api/user_groups/{user_group_id}/attachments`: Creates one object.
 ///
-/// Action `create-for-user-group` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-user-group` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.user_group.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForUserGroup {
     /// Path parameter `{user_group_id}`
@@ -1666,7 +1725,7 @@ impl Endpoint for CreateForUserGroup {
             "/api/user_groups/{user_group_id}/attachments",
         )
         .takes(Takes::Multipart)
-        .scope("core.common.write")
+        .scope("core.user_group.write")
         .params(&[("user_group_id", ParamKind::Integer)])
         .form(
             &[
@@ -1749,7 +1808,7 @@ impl Endpoint for DeleteForCharge {
 }
 /// `DELETE /api/comments/{comment_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-comment` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-comment` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.comment.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForComment {
     /// Path parameter `{comment_id}`
@@ -1773,7 +1832,7 @@ impl Endpoint for DeleteForComment {
             Method::Delete,
             "/api/comments/{comment_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.comment.write")
         .params(&[("comment_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/comments/{}/attachments/{}", self.comment_id, self.id)
@@ -1781,7 +1840,7 @@ impl Endpoint for DeleteForComment {
 }
 /// `DELETE /api/contracts/{contract_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-contract` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-contract` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.contract.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForContract {
     /// Path parameter `{contract_id}`
@@ -1805,7 +1864,7 @@ impl Endpoint for DeleteForContract {
             Method::Delete,
             "/api/contracts/{contract_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.contract.write")
         .params(&[("contract_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/contracts/{}/attachments/{}", self.contract_id, self.id)
@@ -1813,7 +1872,7 @@ impl Endpoint for DeleteForContract {
 }
 /// `DELETE /api/inbound_invoices/{inbound_invoice_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-inbound-invoice` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-inbound-invoice` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.invoice.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForInboundInvoice {
     /// Path parameter `{inbound_invoice_id}`
@@ -1837,7 +1896,7 @@ impl Endpoint for DeleteForInboundInvoice {
             Method::Delete,
             "/api/inbound_invoices/{inbound_invoice_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.invoice.write")
         .params(
             &[("inbound_invoice_id", ParamKind::Integer), ("id", ParamKind::Integer)],
         );
@@ -1849,7 +1908,7 @@ impl Endpoint for DeleteForInboundInvoice {
 }
 /// `DELETE /api/inventory_adjustments/{inventory_adjustment_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-inventory-adjustment` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-inventory-adjustment` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.adjustment.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForInventoryAdjustment {
     /// Path parameter `{inventory_adjustment_id}`
@@ -1876,7 +1935,7 @@ impl Endpoint for DeleteForInventoryAdjustment {
             Method::Delete,
             "/api/inventory_adjustments/{inventory_adjustment_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.inventory.adjustment.write")
         .params(
             &[
                 ("inventory_adjustment_id", ParamKind::Integer),
@@ -1892,7 +1951,7 @@ impl Endpoint for DeleteForInventoryAdjustment {
 }
 /// `DELETE /api/inventory_consumptions/{inventory_consumption_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-inventory-consumption` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-inventory-consumption` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.consumption.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForInventoryConsumption {
     /// Path parameter `{inventory_consumption_id}`
@@ -1919,7 +1978,7 @@ impl Endpoint for DeleteForInventoryConsumption {
             Method::Delete,
             "/api/inventory_consumptions/{inventory_consumption_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.inventory.consumption.write")
         .params(
             &[
                 ("inventory_consumption_id", ParamKind::Integer),
@@ -1935,7 +1994,7 @@ impl Endpoint for DeleteForInventoryConsumption {
 }
 /// `DELETE /api/inventory_transactions/{inventory_transaction_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-inventory-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-inventory-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForInventoryTransaction {
     /// Path parameter `{inventory_transaction_id}`
@@ -1962,7 +2021,7 @@ impl Endpoint for DeleteForInventoryTransaction {
             Method::Delete,
             "/api/inventory_transactions/{inventory_transaction_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.inventory.receiving.write")
         .params(
             &[
                 ("inventory_transaction_id", ParamKind::Integer),
@@ -1978,7 +2037,7 @@ impl Endpoint for DeleteForInventoryTransaction {
 }
 /// `DELETE /api/inventory_transfers/{inventory_transfer_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-inventory-transfer` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-inventory-transfer` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.transfer.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForInventoryTransfer {
     /// Path parameter `{inventory_transfer_id}`
@@ -2002,7 +2061,7 @@ impl Endpoint for DeleteForInventoryTransfer {
             Method::Delete,
             "/api/inventory_transfers/{inventory_transfer_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.inventory.transfer.write")
         .params(
             &[("inventory_transfer_id", ParamKind::Integer), ("id", ParamKind::Integer)],
         );
@@ -2015,7 +2074,7 @@ impl Endpoint for DeleteForInventoryTransfer {
 }
 /// `DELETE /api/invoices/{invoice_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-invoice` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-invoice` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.invoice.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForInvoice {
     /// Path parameter `{invoice_id}`
@@ -2039,7 +2098,7 @@ impl Endpoint for DeleteForInvoice {
             Method::Delete,
             "/api/invoices/{invoice_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.invoice.write")
         .params(&[("invoice_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/invoices/{}/attachments/{}", self.invoice_id, self.id)
@@ -2047,7 +2106,7 @@ impl Endpoint for DeleteForInvoice {
 }
 /// `DELETE /api/projects/{project_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-project` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-project` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.project.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForProject {
     /// Path parameter `{project_id}`
@@ -2071,7 +2130,7 @@ impl Endpoint for DeleteForProject {
             Method::Delete,
             "/api/projects/{project_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.project.write")
         .params(&[("project_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/projects/{}/attachments/{}", self.project_id, self.id)
@@ -2079,7 +2138,7 @@ impl Endpoint for DeleteForProject {
 }
 /// `DELETE /api/purchase_orders/{purchase_order_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-purchase-order` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-purchase-order` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.purchase_order.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForPurchaseOrder {
     /// Path parameter `{purchase_order_id}`
@@ -2103,7 +2162,7 @@ impl Endpoint for DeleteForPurchaseOrder {
             Method::Delete,
             "/api/purchase_orders/{purchase_order_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.purchase_order.write")
         .params(
             &[("purchase_order_id", ParamKind::Integer), ("id", ParamKind::Integer)],
         );
@@ -2115,7 +2174,7 @@ impl Endpoint for DeleteForPurchaseOrder {
 }
 /// `DELETE /api/purchase_order_changes/{purchase_order_change_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-purchase-order-change` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-purchase-order-change` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.purchase_order.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForPurchaseOrderChange {
     /// Path parameter `{purchase_order_change_id}`
@@ -2142,7 +2201,7 @@ impl Endpoint for DeleteForPurchaseOrderChange {
             Method::Delete,
             "/api/purchase_order_changes/{purchase_order_change_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.purchase_order.write")
         .params(
             &[
                 ("purchase_order_change_id", ParamKind::Integer),
@@ -2158,7 +2217,7 @@ impl Endpoint for DeleteForPurchaseOrderChange {
 }
 /// `DELETE /api/purchase_order_lines/{purchase_order_line_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-purchase-order-line` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-purchase-order-line` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.purchase_order.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForPurchaseOrderLine {
     /// Path parameter `{purchase_order_line_id}`
@@ -2182,7 +2241,7 @@ impl Endpoint for DeleteForPurchaseOrderLine {
             Method::Delete,
             "/api/purchase_order_lines/{purchase_order_line_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.purchase_order.write")
         .params(
             &[("purchase_order_line_id", ParamKind::Integer), ("id", ParamKind::Integer)],
         );
@@ -2195,7 +2254,7 @@ impl Endpoint for DeleteForPurchaseOrderLine {
 }
 /// `DELETE /api/purchase_order_line_changes/{purchase_order_line_change_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-purchase-order-line-change` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-purchase-order-line-change` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.purchase_order.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForPurchaseOrderLineChange {
     /// Path parameter `{purchase_order_line_change_id}`
@@ -2222,7 +2281,7 @@ impl Endpoint for DeleteForPurchaseOrderLineChange {
             Method::Delete,
             "/api/purchase_order_line_changes/{purchase_order_line_change_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.purchase_order.write")
         .params(
             &[
                 ("purchase_order_line_change_id", ParamKind::Integer),
@@ -2238,7 +2297,7 @@ impl Endpoint for DeleteForPurchaseOrderLineChange {
 }
 /// `DELETE /api/receiving_transactions/{receiving_transaction_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-receiving-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-receiving-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForReceivingTransaction {
     /// Path parameter `{receiving_transaction_id}`
@@ -2265,7 +2324,7 @@ impl Endpoint for DeleteForReceivingTransaction {
             Method::Delete,
             "/api/receiving_transactions/{receiving_transaction_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.inventory.receiving.write")
         .params(
             &[
                 ("receiving_transaction_id", ParamKind::Integer),
@@ -2281,7 +2340,7 @@ impl Endpoint for DeleteForReceivingTransaction {
 }
 /// `DELETE /api/requisitions/{requisition_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-requisition` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-requisition` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.requisition.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForRequisition {
     /// Path parameter `{requisition_id}`
@@ -2305,7 +2364,7 @@ impl Endpoint for DeleteForRequisition {
             Method::Delete,
             "/api/requisitions/{requisition_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.requisition.write")
         .params(&[("requisition_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/requisitions/{}/attachments/{}", self.requisition_id, self.id)
@@ -2313,7 +2372,7 @@ impl Endpoint for DeleteForRequisition {
 }
 /// `DELETE /api/requisition_lines/{requisition_line_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-requisition-line` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-requisition-line` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.requisition.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForRequisitionLine {
     /// Path parameter `{requisition_line_id}`
@@ -2337,7 +2396,7 @@ impl Endpoint for DeleteForRequisitionLine {
             Method::Delete,
             "/api/requisition_lines/{requisition_line_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.requisition.write")
         .params(
             &[("requisition_line_id", ParamKind::Integer), ("id", ParamKind::Integer)],
         );
@@ -2349,7 +2408,7 @@ impl Endpoint for DeleteForRequisitionLine {
 }
 /// `DELETE /api/return_to_supplier_transactions/{return_to_supplier_transaction_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-return-to-supplier-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-return-to-supplier-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.return_to_supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForReturnToSupplierTransaction {
     /// Path parameter `{return_to_supplier_transaction_id}`
@@ -2376,7 +2435,7 @@ impl Endpoint for DeleteForReturnToSupplierTransaction {
             Method::Delete,
             "/api/return_to_supplier_transactions/{return_to_supplier_transaction_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.inventory.return_to_supplier.write")
         .params(
             &[
                 ("return_to_supplier_transaction_id", ParamKind::Integer),
@@ -2424,7 +2483,7 @@ impl Endpoint for DeleteForTask {
 }
 /// `DELETE /api/user_groups/{user_group_id}/attachments/{id}`: Deletes one object.
 ///
-/// Action `delete-for-user-group` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-user-group` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.user_group.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForUserGroup {
     /// Path parameter `{user_group_id}`
@@ -2448,7 +2507,7 @@ impl Endpoint for DeleteForUserGroup {
             Method::Delete,
             "/api/user_groups/{user_group_id}/attachments/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.user_group.write")
         .params(&[("user_group_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/user_groups/{}/attachments/{}", self.user_group_id, self.id)
@@ -2558,7 +2617,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForCharge {
 }
 /// `GET /api/comments/{comment_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-comment` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-comment` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.comment.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForComment {
     /// Path parameter `{comment_id}`
@@ -2592,7 +2651,7 @@ impl Endpoint for IndexForComment {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.comment.read")
         .params(&[("comment_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/comments/{}/attachments", self.comment_id)
@@ -2612,7 +2671,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForComment {
 }
 /// `GET /api/contracts/{contract_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-contract` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-contract` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.contract.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForContract {
     /// Path parameter `{contract_id}`
@@ -2646,7 +2705,7 @@ impl Endpoint for IndexForContract {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.contract.read")
         .params(&[("contract_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/contracts/{}/attachments", self.contract_id)
@@ -2666,7 +2725,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForContract {
 }
 /// `GET /api/inbound_invoices/{inbound_invoice_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-inbound-invoice` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-inbound-invoice` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.invoice.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForInboundInvoice {
     /// Path parameter `{inbound_invoice_id}`
@@ -2700,7 +2759,7 @@ impl Endpoint for IndexForInboundInvoice {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.invoice.read")
         .params(&[("inbound_invoice_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/inbound_invoices/{}/attachments", self.inbound_invoice_id)
@@ -2720,7 +2779,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForInboundInvoice {
 }
 /// `GET /api/inventory_adjustments/{inventory_adjustment_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-inventory-adjustment` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-inventory-adjustment` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.adjustment.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForInventoryAdjustment {
     /// Path parameter `{inventory_adjustment_id}`
@@ -2754,7 +2813,7 @@ impl Endpoint for IndexForInventoryAdjustment {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.inventory.adjustment.read")
         .params(&[("inventory_adjustment_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!(
@@ -2776,7 +2835,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForInventoryAdjustment {
 }
 /// `GET /api/inventory_consumptions/{inventory_consumption_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-inventory-consumption` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-inventory-consumption` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.consumption.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForInventoryConsumption {
     /// Path parameter `{inventory_consumption_id}`
@@ -2810,7 +2869,7 @@ impl Endpoint for IndexForInventoryConsumption {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.inventory.consumption.read")
         .params(&[("inventory_consumption_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!(
@@ -2832,7 +2891,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForInventoryConsumption {
 }
 /// `GET /api/inventory_transactions/{inventory_transaction_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-inventory-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-inventory-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForInventoryTransaction {
     /// Path parameter `{inventory_transaction_id}`
@@ -2866,7 +2925,7 @@ impl Endpoint for IndexForInventoryTransaction {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.inventory.transaction.read")
         .params(&[("inventory_transaction_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!(
@@ -2888,7 +2947,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForInventoryTransaction {
 }
 /// `GET /api/inventory_transfers/{inventory_transfer_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-inventory-transfer` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-inventory-transfer` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.transfer.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForInventoryTransfer {
     /// Path parameter `{inventory_transfer_id}`
@@ -2922,7 +2981,7 @@ impl Endpoint for IndexForInventoryTransfer {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.inventory.transfer.read")
         .params(&[("inventory_transfer_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/inventory_transfers/{}/attachments", self.inventory_transfer_id)
@@ -2942,7 +3001,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForInventoryTransfer {
 }
 /// `GET /api/invoices/{invoice_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-invoice` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-invoice` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.invoice.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForInvoice {
     /// Path parameter `{invoice_id}`
@@ -2976,7 +3035,7 @@ impl Endpoint for IndexForInvoice {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.invoice.read")
         .params(&[("invoice_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/invoices/{}/attachments", self.invoice_id)
@@ -2996,7 +3055,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForInvoice {
 }
 /// `GET /api/projects/{project_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-project` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-project` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.project.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForProject {
     /// Path parameter `{project_id}`
@@ -3030,7 +3089,7 @@ impl Endpoint for IndexForProject {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.project.read")
         .params(&[("project_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/projects/{}/attachments", self.project_id)
@@ -3050,7 +3109,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForProject {
 }
 /// `GET /api/purchase_orders/{purchase_order_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-purchase-order` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-purchase-order` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.purchase_order.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForPurchaseOrder {
     /// Path parameter `{purchase_order_id}`
@@ -3084,7 +3143,7 @@ impl Endpoint for IndexForPurchaseOrder {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.purchase_order.read")
         .params(&[("purchase_order_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/purchase_orders/{}/attachments", self.purchase_order_id)
@@ -3104,7 +3163,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForPurchaseOrder {
 }
 /// `GET /api/purchase_order_changes/{purchase_order_change_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-purchase-order-change` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-purchase-order-change` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.purchase_order.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForPurchaseOrderChange {
     /// Path parameter `{purchase_order_change_id}`
@@ -3138,7 +3197,7 @@ impl Endpoint for IndexForPurchaseOrderChange {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.purchase_order.read")
         .params(&[("purchase_order_change_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!(
@@ -3160,7 +3219,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForPurchaseOrderChange {
 }
 /// `GET /api/purchase_order_lines/{purchase_order_line_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-purchase-order-line` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-purchase-order-line` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.purchase_order.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForPurchaseOrderLine {
     /// Path parameter `{purchase_order_line_id}`
@@ -3194,7 +3253,7 @@ impl Endpoint for IndexForPurchaseOrderLine {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.purchase_order.read")
         .params(&[("purchase_order_line_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/purchase_order_lines/{}/attachments", self.purchase_order_line_id)
@@ -3214,7 +3273,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForPurchaseOrderLine {
 }
 /// `GET /api/purchase_order_line_changes/{purchase_order_line_change_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-purchase-order-line-change` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-purchase-order-line-change` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.purchase_order.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForPurchaseOrderLineChange {
     /// Path parameter `{purchase_order_line_change_id}`
@@ -3248,7 +3307,7 @@ impl Endpoint for IndexForPurchaseOrderLineChange {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.purchase_order.read")
         .params(&[("purchase_order_line_change_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!(
@@ -3271,7 +3330,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForPurchaseOrderLineChange {
 }
 /// `GET /api/receiving_transactions/{receiving_transaction_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-receiving-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-receiving-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForReceivingTransaction {
     /// Path parameter `{receiving_transaction_id}`
@@ -3305,7 +3364,7 @@ impl Endpoint for IndexForReceivingTransaction {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.inventory.receiving.read")
         .params(&[("receiving_transaction_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!(
@@ -3327,7 +3386,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForReceivingTransaction {
 }
 /// `GET /api/requisitions/{requisition_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-requisition` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-requisition` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.requisition.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForRequisition {
     /// Path parameter `{requisition_id}`
@@ -3361,7 +3420,7 @@ impl Endpoint for IndexForRequisition {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.requisition.read")
         .params(&[("requisition_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/requisitions/{}/attachments", self.requisition_id)
@@ -3381,7 +3440,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForRequisition {
 }
 /// `GET /api/requisition_lines/{requisition_line_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-requisition-line` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-requisition-line` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.requisition.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForRequisitionLine {
     /// Path parameter `{requisition_line_id}`
@@ -3415,7 +3474,7 @@ impl Endpoint for IndexForRequisitionLine {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.requisition.read")
         .params(&[("requisition_line_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/requisition_lines/{}/attachments", self.requisition_line_id)
@@ -3435,7 +3494,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForRequisitionLine {
 }
 /// `GET /api/return_to_supplier_transactions/{return_to_supplier_transaction_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-return-to-supplier-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-return-to-supplier-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.return_to_supplier.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForReturnToSupplierTransaction {
     /// Path parameter `{return_to_supplier_transaction_id}`
@@ -3469,7 +3528,7 @@ impl Endpoint for IndexForReturnToSupplierTransaction {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.inventory.return_to_supplier.read")
         .params(&[("return_to_supplier_transaction_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!(
@@ -3546,7 +3605,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForTask {
 }
 /// `GET /api/user_groups/{user_group_id}/attachments`: Lists objects.
 ///
-/// Action `index-for-user-group` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-user-group` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.user_group.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForUserGroup {
     /// Path parameter `{user_group_id}`
@@ -3580,7 +3639,7 @@ impl Endpoint for IndexForUserGroup {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.user_group.read")
         .params(&[("user_group_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/user_groups/{}/attachments", self.user_group_id)
@@ -3660,9 +3719,11 @@ impl Endpoint for ShowForCharge {
         format!("/api/charges/{}/attachments/{}", self.charge_id, self.id)
     }
 }
-/// `GET /api/comments/{comment_id}/attachments/{id}`: Reads one object.
+/// `GET /api/comments/{comment_id}/attachments/{id}`: Downloads a file.
 ///
-/// Action `show-for-comment` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-comment` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.comment.read`.
+///
+/// Schema note: The Comments API page warns that asking this route for an attachment that holds a URL fails with "Attachment does not have a file attached": the route answers the attached file's bytes, not the attachment object the Swagger declares.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForComment {
     /// Path parameter `{comment_id}`
@@ -3677,7 +3738,7 @@ impl ShowForComment {
     }
 }
 impl Endpoint for ShowForComment {
-    type Response = Attachment;
+    type Response = Vec<u8>;
     type Body = ();
     const ROUTE: &'static Route = &Route::new(
             "attachments",
@@ -3686,7 +3747,8 @@ impl Endpoint for ShowForComment {
             Method::Get,
             "/api/comments/{comment_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .answers(Answers::File)
+        .scope("core.comment.read")
         .params(&[("comment_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/comments/{}/attachments/{}", self.comment_id, self.id)
@@ -3694,7 +3756,7 @@ impl Endpoint for ShowForComment {
 }
 /// `GET /api/contracts/{contract_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-contract` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-contract` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.contract.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForContract {
     /// Path parameter `{contract_id}`
@@ -3718,7 +3780,7 @@ impl Endpoint for ShowForContract {
             Method::Get,
             "/api/contracts/{contract_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.contract.read")
         .params(&[("contract_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/contracts/{}/attachments/{}", self.contract_id, self.id)
@@ -3726,7 +3788,7 @@ impl Endpoint for ShowForContract {
 }
 /// `GET /api/easy_form_responses/{easy_form_response_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-easy-form-response` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-easy-form-response` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.easy_form_response.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForEasyFormResponse {
     /// Path parameter `{easy_form_response_id}`
@@ -3750,7 +3812,7 @@ impl Endpoint for ShowForEasyFormResponse {
             Method::Get,
             "/api/easy_form_responses/{easy_form_response_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.easy_form_response.read")
         .params(
             &[("easy_form_response_id", ParamKind::Integer), ("id", ParamKind::Integer)],
         );
@@ -3763,7 +3825,7 @@ impl Endpoint for ShowForEasyFormResponse {
 }
 /// `GET /api/inbound_invoices/{inbound_invoice_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-inbound-invoice` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-inbound-invoice` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.invoice.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForInboundInvoice {
     /// Path parameter `{inbound_invoice_id}`
@@ -3787,7 +3849,7 @@ impl Endpoint for ShowForInboundInvoice {
             Method::Get,
             "/api/inbound_invoices/{inbound_invoice_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.invoice.read")
         .params(
             &[("inbound_invoice_id", ParamKind::Integer), ("id", ParamKind::Integer)],
         );
@@ -3799,7 +3861,7 @@ impl Endpoint for ShowForInboundInvoice {
 }
 /// `GET /api/inventory_adjustments/{inventory_adjustment_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-inventory-adjustment` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-inventory-adjustment` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.adjustment.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForInventoryAdjustment {
     /// Path parameter `{inventory_adjustment_id}`
@@ -3826,7 +3888,7 @@ impl Endpoint for ShowForInventoryAdjustment {
             Method::Get,
             "/api/inventory_adjustments/{inventory_adjustment_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.inventory.adjustment.read")
         .params(
             &[
                 ("inventory_adjustment_id", ParamKind::Integer),
@@ -3842,7 +3904,7 @@ impl Endpoint for ShowForInventoryAdjustment {
 }
 /// `GET /api/inventory_consumptions/{inventory_consumption_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-inventory-consumption` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-inventory-consumption` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.consumption.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForInventoryConsumption {
     /// Path parameter `{inventory_consumption_id}`
@@ -3869,7 +3931,7 @@ impl Endpoint for ShowForInventoryConsumption {
             Method::Get,
             "/api/inventory_consumptions/{inventory_consumption_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.inventory.consumption.read")
         .params(
             &[
                 ("inventory_consumption_id", ParamKind::Integer),
@@ -3885,7 +3947,7 @@ impl Endpoint for ShowForInventoryConsumption {
 }
 /// `GET /api/inventory_transactions/{inventory_transaction_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-inventory-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-inventory-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForInventoryTransaction {
     /// Path parameter `{inventory_transaction_id}`
@@ -3912,7 +3974,7 @@ impl Endpoint for ShowForInventoryTransaction {
             Method::Get,
             "/api/inventory_transactions/{inventory_transaction_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.inventory.transaction.read")
         .params(
             &[
                 ("inventory_transaction_id", ParamKind::Integer),
@@ -3928,7 +3990,7 @@ impl Endpoint for ShowForInventoryTransaction {
 }
 /// `GET /api/inventory_transfers/{inventory_transfer_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-inventory-transfer` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-inventory-transfer` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.transfer.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForInventoryTransfer {
     /// Path parameter `{inventory_transfer_id}`
@@ -3952,7 +4014,7 @@ impl Endpoint for ShowForInventoryTransfer {
             Method::Get,
             "/api/inventory_transfers/{inventory_transfer_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.inventory.transfer.read")
         .params(
             &[("inventory_transfer_id", ParamKind::Integer), ("id", ParamKind::Integer)],
         );
@@ -3965,7 +4027,7 @@ impl Endpoint for ShowForInventoryTransfer {
 }
 /// `GET /api/invoices/{invoice_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-invoice` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-invoice` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.invoice.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForInvoice {
     /// Path parameter `{invoice_id}`
@@ -3989,7 +4051,7 @@ impl Endpoint for ShowForInvoice {
             Method::Get,
             "/api/invoices/{invoice_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.invoice.read")
         .params(&[("invoice_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/invoices/{}/attachments/{}", self.invoice_id, self.id)
@@ -3997,7 +4059,7 @@ impl Endpoint for ShowForInvoice {
 }
 /// `GET /api/projects/{project_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-project` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-project` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.project.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForProject {
     /// Path parameter `{project_id}`
@@ -4021,7 +4083,7 @@ impl Endpoint for ShowForProject {
             Method::Get,
             "/api/projects/{project_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.project.read")
         .params(&[("project_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/projects/{}/attachments/{}", self.project_id, self.id)
@@ -4029,7 +4091,7 @@ impl Endpoint for ShowForProject {
 }
 /// `GET /api/purchase_orders/{purchase_order_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-purchase-order` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-purchase-order` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.purchase_order.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForPurchaseOrder {
     /// Path parameter `{purchase_order_id}`
@@ -4053,7 +4115,7 @@ impl Endpoint for ShowForPurchaseOrder {
             Method::Get,
             "/api/purchase_orders/{purchase_order_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.purchase_order.read")
         .params(
             &[("purchase_order_id", ParamKind::Integer), ("id", ParamKind::Integer)],
         );
@@ -4065,7 +4127,7 @@ impl Endpoint for ShowForPurchaseOrder {
 }
 /// `GET /api/purchase_order_changes/{purchase_order_change_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-purchase-order-change` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-purchase-order-change` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.purchase_order.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForPurchaseOrderChange {
     /// Path parameter `{purchase_order_change_id}`
@@ -4092,7 +4154,7 @@ impl Endpoint for ShowForPurchaseOrderChange {
             Method::Get,
             "/api/purchase_order_changes/{purchase_order_change_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.purchase_order.read")
         .params(
             &[
                 ("purchase_order_change_id", ParamKind::Integer),
@@ -4108,7 +4170,7 @@ impl Endpoint for ShowForPurchaseOrderChange {
 }
 /// `GET /api/purchase_order_lines/{purchase_order_line_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-purchase-order-line` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-purchase-order-line` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.purchase_order.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForPurchaseOrderLine {
     /// Path parameter `{purchase_order_line_id}`
@@ -4132,7 +4194,7 @@ impl Endpoint for ShowForPurchaseOrderLine {
             Method::Get,
             "/api/purchase_order_lines/{purchase_order_line_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.purchase_order.read")
         .params(
             &[("purchase_order_line_id", ParamKind::Integer), ("id", ParamKind::Integer)],
         );
@@ -4145,7 +4207,7 @@ impl Endpoint for ShowForPurchaseOrderLine {
 }
 /// `GET /api/purchase_order_line_changes/{purchase_order_line_change_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-purchase-order-line-change` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-purchase-order-line-change` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.purchase_order.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForPurchaseOrderLineChange {
     /// Path parameter `{purchase_order_line_change_id}`
@@ -4172,7 +4234,7 @@ impl Endpoint for ShowForPurchaseOrderLineChange {
             Method::Get,
             "/api/purchase_order_line_changes/{purchase_order_line_change_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.purchase_order.read")
         .params(
             &[
                 ("purchase_order_line_change_id", ParamKind::Integer),
@@ -4188,7 +4250,7 @@ impl Endpoint for ShowForPurchaseOrderLineChange {
 }
 /// `GET /api/receiving_transactions/{receiving_transaction_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-receiving-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-receiving-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForReceivingTransaction {
     /// Path parameter `{receiving_transaction_id}`
@@ -4215,7 +4277,7 @@ impl Endpoint for ShowForReceivingTransaction {
             Method::Get,
             "/api/receiving_transactions/{receiving_transaction_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.inventory.receiving.read")
         .params(
             &[
                 ("receiving_transaction_id", ParamKind::Integer),
@@ -4231,7 +4293,7 @@ impl Endpoint for ShowForReceivingTransaction {
 }
 /// `GET /api/requisitions/{requisition_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-requisition` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-requisition` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.requisition.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForRequisition {
     /// Path parameter `{requisition_id}`
@@ -4255,7 +4317,7 @@ impl Endpoint for ShowForRequisition {
             Method::Get,
             "/api/requisitions/{requisition_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.requisition.read")
         .params(&[("requisition_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/requisitions/{}/attachments/{}", self.requisition_id, self.id)
@@ -4263,7 +4325,7 @@ impl Endpoint for ShowForRequisition {
 }
 /// `GET /api/requisition_lines/{requisition_line_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-requisition-line` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-requisition-line` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.requisition.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForRequisitionLine {
     /// Path parameter `{requisition_line_id}`
@@ -4287,7 +4349,7 @@ impl Endpoint for ShowForRequisitionLine {
             Method::Get,
             "/api/requisition_lines/{requisition_line_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.requisition.read")
         .params(
             &[("requisition_line_id", ParamKind::Integer), ("id", ParamKind::Integer)],
         );
@@ -4299,7 +4361,7 @@ impl Endpoint for ShowForRequisitionLine {
 }
 /// `GET /api/return_to_supplier_transactions/{return_to_supplier_transaction_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-return-to-supplier-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-return-to-supplier-transaction` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.inventory.return_to_supplier.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForReturnToSupplierTransaction {
     /// Path parameter `{return_to_supplier_transaction_id}`
@@ -4326,7 +4388,7 @@ impl Endpoint for ShowForReturnToSupplierTransaction {
             Method::Get,
             "/api/return_to_supplier_transactions/{return_to_supplier_transaction_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.inventory.return_to_supplier.read")
         .params(
             &[
                 ("return_to_supplier_transaction_id", ParamKind::Integer),
@@ -4374,7 +4436,7 @@ impl Endpoint for ShowForTask {
 }
 /// `GET /api/user_groups/{user_group_id}/attachments/{id}`: Reads one object.
 ///
-/// Action `show-for-user-group` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-user-group` of [`Attachment`] on the Core API (OAuth 2.0), scope `core.user_group.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForUserGroup {
     /// Path parameter `{user_group_id}`
@@ -4398,7 +4460,7 @@ impl Endpoint for ShowForUserGroup {
             Method::Get,
             "/api/user_groups/{user_group_id}/attachments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.user_group.read")
         .params(&[("user_group_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/user_groups/{}/attachments/{}", self.user_group_id, self.id)
@@ -4737,7 +4799,7 @@ pub trait AttachmentsService: Send + Sync {
     fn show_for_comment(
         &self,
         request: ShowForComment,
-    ) -> impl std::future::Future<Output = Result<Attachment, Self::Error>> + Send;
+    ) -> impl std::future::Future<Output = Result<Vec<u8>, Self::Error>> + Send;
     /// [`ShowForContract`]: `GET /api/contracts/{contract_id}/attachments/{id}`.
     fn show_for_contract(
         &self,

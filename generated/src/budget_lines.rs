@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/budget_lines.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `BudgetLine` object.
 ///
@@ -15,10 +15,10 @@ pub struct BudgetLine {
     /// Wire name `amount`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned.
@@ -30,7 +30,7 @@ pub struct BudgetLine {
     /// Wire name `error-on-overrun`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_on_overrun: Option<bool>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `notes`; sent and returned.
@@ -117,10 +117,10 @@ pub struct BudgetLine {
     /// Wire name `segment-9`; sent and returned; at most 100 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_9: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -130,12 +130,19 @@ pub static SHAPE: Shape = Shape::new(
     "budget-line",
     &[
         Element::new("amount", ElementKind::Decimal),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE),
         Element::new("description", ElementKind::String).max_len(255),
         Element::new("error-on-overrun", ElementKind::Boolean),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("notes", ElementKind::Text),
         Element::new("overrun-calculation", ElementKind::Integer),
         Element::nested("owner", &crate::user_simple::SHAPE),
@@ -164,8 +171,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("segment-7", ElementKind::String).max_len(100),
         Element::new("segment-8", ElementKind::String).max_len(100),
         Element::new("segment-9", ElementKind::String).max_len(100),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for BudgetLine {

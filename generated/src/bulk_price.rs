@@ -2,7 +2,7 @@
 //! Coupa's `BulkPrice` object. From Coupa's Swagger (Core Platform) and its [Bulk Price API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/bulk-price-api>) page.
 //!
 //! The schema: `schema/imported/shapes/bulk_price.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `BulkPrice` object.
 ///
 /// On the wire: `bulk-price`.
@@ -18,7 +18,7 @@ pub struct BulkPrice {
     /// Wire name `created-at`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests); unique.
+    /// Wire name `id`; returned only (not accepted in requests); unique; assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `price`; sent and returned; a decimal of at most 46 digits, 20 after the point.
@@ -42,7 +42,11 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("conversion-denominator", ElementKind::Decimal).precision(30, 6),
         Element::new("conversion-numerator", ElementKind::Decimal).precision(30, 6),
         Element::new("created-at", ElementKind::String).output_only(),
-        Element::new("id", ElementKind::Integer).unique().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .unique()
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("price", ElementKind::Decimal).precision(46, 20),
         Element::new("qty", ElementKind::Decimal).precision(30, 6),
         Element::nested("uom", &crate::uoms::SHAPE).required(),

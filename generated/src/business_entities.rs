@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/business_entities.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `BusinessEntity` object.
 ///
@@ -38,10 +38,10 @@ pub struct BusinessEntity {
     /// Wire name `country-of-origin`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_of_origin: Option<crate::country::Country>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `display-name`; sent and returned; at most 100 characters.
@@ -50,7 +50,7 @@ pub struct BusinessEntity {
     /// Wire name `formation-type`; sent and returned; at most 255 characters; allowed values `Organization`, `Person`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub formation_type: Option<BusinessEntityFormationType>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 100 characters.
@@ -71,10 +71,10 @@ pub struct BusinessEntity {
     /// Wire name `type`; sent and returned; at most 255 characters; allowed values `LegalBusinessEntity`, `OrganizationalBusinessEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<BusinessEntityType>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -105,13 +105,19 @@ pub static SHAPE: Shape = Shape::new(
             )
             .list(),
         Element::nested("country-of-origin", &crate::country::SHAPE),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .assigned(Assigned::CreatedBy),
         Element::new("display-name", ElementKind::String).max_len(100),
         Element::new("formation-type", ElementKind::String)
             .allowed(&["Organization", "Person"])
             .max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).required().unique().max_len(100),
         Element::nested("primary-address", &crate::business_entity_address::SHAPE),
         Element::nested("primary-contact", &crate::contact::SHAPE),
@@ -120,8 +126,11 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("type", ElementKind::String)
             .allowed(&["LegalBusinessEntity", "OrganizationalBusinessEntity"])
             .max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for BusinessEntity {

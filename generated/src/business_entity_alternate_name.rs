@@ -2,7 +2,7 @@
 //! Coupa's `BusinessEntityAlternateName` object. From Coupa's Swagger (CLM Standard) and its [Business Entity Alternate Name API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/business-entities-api-(business_entities)/business-entity-alternate-name-api>) page.
 //!
 //! The schema: `schema/imported/shapes/business_entity_alternate_name.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `BusinessEntityAlternateName` object.
 ///
 /// On the wire: `business-entity-alternate-name`.
@@ -15,7 +15,7 @@ pub struct BusinessEntityAlternateName {
     /// Wire name `created-at`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; at most 100 characters.
@@ -32,7 +32,10 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("business-entity-id", ElementKind::Integer).output_only(),
         Element::new("created-at", ElementKind::String).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).max_len(100),
         Element::new("updated-at", ElementKind::String).output_only(),
     ],

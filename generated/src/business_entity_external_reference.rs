@@ -2,7 +2,7 @@
 //! Coupa's `BusinessEntityExternalReference` object. From Coupa's Swagger (CLM Standard) and its [Business Entity External Reference API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/business-entities-api-(business_entities)/business-entity-external-reference-api>) page.
 //!
 //! The schema: `schema/imported/shapes/business_entity_external_reference.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `BusinessEntityExternalReference` object.
 ///
 /// On the wire: `business-entity-external-reference`.
@@ -19,7 +19,7 @@ pub struct BusinessEntityExternalReference {
     /// Wire name `created-at`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; at most 100 characters.
@@ -42,7 +42,10 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("business-entity-id", ElementKind::Integer).output_only(),
         Element::new("created-at", ElementKind::String).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).max_len(100),
         Element::new("type", ElementKind::String).max_len(255),
         Element::new("updated-at", ElementKind::String).output_only(),

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/business_groups.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `BusinessGroup` object.
 ///
@@ -12,25 +12,25 @@ use coupa_runtime::{
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "business-group", rename_all = "kebab-case", default)]
 pub struct BusinessGroup {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `description`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 100 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -39,13 +39,24 @@ pub static SHAPE: Shape = Shape::new(
     "BusinessGroup",
     "business-group",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("description", ElementKind::String).max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).required().unique().max_len(100),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for BusinessGroup {
@@ -251,7 +262,7 @@ impl BusinessGroup {
 }
 /// `PUT /api/contracts/{contract_id}/business_groups/add`: Coupa's `add-for-contract` action on the collection.
 ///
-/// Action `add-for-contract` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `add-for-contract` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.contract.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddForContract {
     /// Path parameter `{contract_id}`
@@ -281,7 +292,7 @@ impl Endpoint for AddForContract {
             "/api/contracts/{contract_id}/business_groups/add",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.contract.write")
         .params(&[("contract_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/contracts/{}/business_groups/add", self.contract_id)
@@ -292,7 +303,7 @@ impl Endpoint for AddForContract {
 }
 /// `PUT /api/contracts/{contract_id}/business_groups/{id}/add`: Coupa's `add-for-contract-put` action on one object.
 ///
-/// Action `add-for-contract-put` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `add-for-contract-put` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.contract.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddForContractPut {
     /// Path parameter `{contract_id}`
@@ -328,7 +339,7 @@ impl Endpoint for AddForContractPut {
             "/api/contracts/{contract_id}/business_groups/{id}/add",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.contract.write")
         .params(&[("contract_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/contracts/{}/business_groups/{}/add", self.contract_id, self.id)
@@ -339,7 +350,7 @@ impl Endpoint for AddForContractPut {
 }
 /// `PUT /api/suppliers/{supplier_id}/business_groups/add`: Coupa's `add-for-supplier` action on the collection.
 ///
-/// Action `add-for-supplier` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `add-for-supplier` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddForSupplier {
     /// Path parameter `{supplier_id}`
@@ -369,7 +380,7 @@ impl Endpoint for AddForSupplier {
             "/api/suppliers/{supplier_id}/business_groups/add",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.supplier.write")
         .params(&[("supplier_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/suppliers/{}/business_groups/add", self.supplier_id)
@@ -380,7 +391,7 @@ impl Endpoint for AddForSupplier {
 }
 /// `PUT /api/suppliers/{supplier_id}/business_groups/{id}/add`: Coupa's `add-for-supplier-put` action on one object.
 ///
-/// Action `add-for-supplier-put` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `add-for-supplier-put` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddForSupplierPut {
     /// Path parameter `{supplier_id}`
@@ -416,7 +427,7 @@ impl Endpoint for AddForSupplierPut {
             "/api/suppliers/{supplier_id}/business_groups/{id}/add",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.supplier.write")
         .params(&[("supplier_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/suppliers/{}/business_groups/{}/add", self.supplier_id, self.id)
@@ -427,7 +438,7 @@ impl Endpoint for AddForSupplierPut {
 }
 /// `PUT /api/users/{user_id}/business_groups/add`: Coupa's `add-for-user` action on the collection.
 ///
-/// Action `add-for-user` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `add-for-user` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.user.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddForUser {
     /// Path parameter `{user_id}`
@@ -457,7 +468,7 @@ impl Endpoint for AddForUser {
             "/api/users/{user_id}/business_groups/add",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.user.write")
         .params(&[("user_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/users/{}/business_groups/add", self.user_id)
@@ -468,7 +479,7 @@ impl Endpoint for AddForUser {
 }
 /// `PUT /api/users/{user_id}/business_groups/{id}/add`: Coupa's `add-for-user-put` action on one object.
 ///
-/// Action `add-for-user-put` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `add-for-user-put` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.user.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddForUserPut {
     /// Path parameter `{user_id}`
@@ -500,7 +511,7 @@ impl Endpoint for AddForUserPut {
             "/api/users/{user_id}/business_groups/{id}/add",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.user.write")
         .params(&[("user_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/users/{}/business_groups/{}/add", self.user_id, self.id)
@@ -592,7 +603,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `GET /api/contracts/{contract_id}/business_groups`: Lists objects.
 ///
-/// Action `index-for-contract` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-contract` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.contract.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForContract {
     /// Path parameter `{contract_id}`
@@ -626,7 +637,7 @@ impl Endpoint for IndexForContract {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.contract.read")
         .params(&[("contract_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/contracts/{}/business_groups", self.contract_id)
@@ -646,7 +657,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForContract {
 }
 /// `GET /api/suppliers/{supplier_id}/business_groups`: Lists objects.
 ///
-/// Action `index-for-supplier` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-supplier` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.supplier.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForSupplier {
     /// Path parameter `{supplier_id}`
@@ -680,7 +691,7 @@ impl Endpoint for IndexForSupplier {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.supplier.read")
         .params(&[("supplier_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/suppliers/{}/business_groups", self.supplier_id)
@@ -700,7 +711,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForSupplier {
 }
 /// `GET /api/users/{user_id}/business_groups`: Lists objects.
 ///
-/// Action `index-for-user` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-user` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.user.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForUser {
     /// Path parameter `{user_id}`
@@ -734,7 +745,7 @@ impl Endpoint for IndexForUser {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.user.read")
         .params(&[("user_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/users/{}/business_groups", self.user_id)
@@ -795,7 +806,7 @@ impl Endpoint for Patch {
 }
 /// `PUT /api/contracts/{contract_id}/business_groups/remove_all`: Coupa's `remove-all-for-contract` action on the collection.
 ///
-/// Action `remove-all-for-contract` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `remove-all-for-contract` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.contract.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RemoveAllForContract {
     /// Path parameter `{contract_id}`
@@ -825,7 +836,7 @@ impl Endpoint for RemoveAllForContract {
             "/api/contracts/{contract_id}/business_groups/remove_all",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.contract.write")
         .params(&[("contract_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/contracts/{}/business_groups/remove_all", self.contract_id)
@@ -836,7 +847,7 @@ impl Endpoint for RemoveAllForContract {
 }
 /// `PUT /api/suppliers/{supplier_id}/business_groups/remove_all`: Coupa's `remove-all-for-supplier` action on the collection.
 ///
-/// Action `remove-all-for-supplier` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `remove-all-for-supplier` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RemoveAllForSupplier {
     /// Path parameter `{supplier_id}`
@@ -866,7 +877,7 @@ impl Endpoint for RemoveAllForSupplier {
             "/api/suppliers/{supplier_id}/business_groups/remove_all",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.supplier.write")
         .params(&[("supplier_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/suppliers/{}/business_groups/remove_all", self.supplier_id)
@@ -877,7 +888,7 @@ impl Endpoint for RemoveAllForSupplier {
 }
 /// `PUT /api/contracts/{contract_id}/business_groups/remove`: Coupa's `remove-for-contract` action on the collection.
 ///
-/// Action `remove-for-contract` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `remove-for-contract` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.contract.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RemoveForContract {
     /// Path parameter `{contract_id}`
@@ -907,7 +918,7 @@ impl Endpoint for RemoveForContract {
             "/api/contracts/{contract_id}/business_groups/remove",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.contract.write")
         .params(&[("contract_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/contracts/{}/business_groups/remove", self.contract_id)
@@ -918,7 +929,7 @@ impl Endpoint for RemoveForContract {
 }
 /// `PUT /api/contracts/{contract_id}/business_groups/{id}/remove`: Coupa's `remove-for-contract-put` action on one object.
 ///
-/// Action `remove-for-contract-put` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `remove-for-contract-put` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.contract.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RemoveForContractPut {
     /// Path parameter `{contract_id}`
@@ -954,7 +965,7 @@ impl Endpoint for RemoveForContractPut {
             "/api/contracts/{contract_id}/business_groups/{id}/remove",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.contract.write")
         .params(&[("contract_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/contracts/{}/business_groups/{}/remove", self.contract_id, self.id)
@@ -965,7 +976,7 @@ impl Endpoint for RemoveForContractPut {
 }
 /// `PUT /api/suppliers/{supplier_id}/business_groups/remove`: Coupa's `remove-for-supplier` action on the collection.
 ///
-/// Action `remove-for-supplier` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `remove-for-supplier` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RemoveForSupplier {
     /// Path parameter `{supplier_id}`
@@ -995,7 +1006,7 @@ impl Endpoint for RemoveForSupplier {
             "/api/suppliers/{supplier_id}/business_groups/remove",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.supplier.write")
         .params(&[("supplier_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/suppliers/{}/business_groups/remove", self.supplier_id)
@@ -1006,7 +1017,7 @@ impl Endpoint for RemoveForSupplier {
 }
 /// `PUT /api/suppliers/{supplier_id}/business_groups/{id}/remove`: Coupa's `remove-for-supplier-put` action on one object.
 ///
-/// Action `remove-for-supplier-put` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `remove-for-supplier-put` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RemoveForSupplierPut {
     /// Path parameter `{supplier_id}`
@@ -1042,7 +1053,7 @@ impl Endpoint for RemoveForSupplierPut {
             "/api/suppliers/{supplier_id}/business_groups/{id}/remove",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.supplier.write")
         .params(&[("supplier_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/suppliers/{}/business_groups/{}/remove", self.supplier_id, self.id)
@@ -1053,7 +1064,7 @@ impl Endpoint for RemoveForSupplierPut {
 }
 /// `PUT /api/users/{user_id}/business_groups/remove`: Coupa's `remove-for-user` action on the collection.
 ///
-/// Action `remove-for-user` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `remove-for-user` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.user.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RemoveForUser {
     /// Path parameter `{user_id}`
@@ -1083,7 +1094,7 @@ impl Endpoint for RemoveForUser {
             "/api/users/{user_id}/business_groups/remove",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.user.write")
         .params(&[("user_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/users/{}/business_groups/remove", self.user_id)
@@ -1094,7 +1105,7 @@ impl Endpoint for RemoveForUser {
 }
 /// `PUT /api/users/{user_id}/business_groups/{id}/remove`: Coupa's `remove-for-user-put` action on one object.
 ///
-/// Action `remove-for-user-put` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `remove-for-user-put` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.user.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RemoveForUserPut {
     /// Path parameter `{user_id}`
@@ -1126,7 +1137,7 @@ impl Endpoint for RemoveForUserPut {
             "/api/users/{user_id}/business_groups/{id}/remove",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.user.write")
         .params(&[("user_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/users/{}/business_groups/{}/remove", self.user_id, self.id)
@@ -1167,7 +1178,7 @@ impl Endpoint for Show {
 }
 /// `GET /api/contracts/{contract_id}/business_groups/{id}`: Reads one object.
 ///
-/// Action `show-for-contract` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-contract` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.contract.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForContract {
     /// Path parameter `{contract_id}`
@@ -1191,7 +1202,7 @@ impl Endpoint for ShowForContract {
             Method::Get,
             "/api/contracts/{contract_id}/business_groups/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.contract.read")
         .params(&[("contract_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/contracts/{}/business_groups/{}", self.contract_id, self.id)
@@ -1199,7 +1210,7 @@ impl Endpoint for ShowForContract {
 }
 /// `GET /api/suppliers/{supplier_id}/business_groups/{id}`: Reads one object.
 ///
-/// Action `show-for-supplier` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-supplier` of [`BusinessGroup`] on the Core API (OAuth 2.0), scope `core.supplier.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForSupplier {
     /// Path parameter `{supplier_id}`
@@ -1223,7 +1234,7 @@ impl Endpoint for ShowForSupplier {
             Method::Get,
             "/api/suppliers/{supplier_id}/business_groups/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.supplier.read")
         .params(&[("supplier_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/suppliers/{}/business_groups/{}", self.supplier_id, self.id)

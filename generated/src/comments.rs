@@ -2,9 +2,13 @@
 //! The `comments` resource ([`Comment`](comments::Comment)). From Coupa's Swagger (Core Platform) and its [Comments API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/comments-api>) page.
 //!
 //! The schema: `schema/imported/core_platform/comments.yaml`.
+//!
+//! # Schema notes
+//!
+//! - The Comments API page's text (its warning) also names the routes into a comment's attachments, /api/comments/{id}/attachments and .../{attachment_id}. The Swagger files them under Attachment (index-for-comment, show-for-comment), where they stay.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource, shape::BindTo,
 };
 /// Coupa's `Comment` object.
 ///
@@ -14,48 +18,70 @@ use coupa_runtime::{
 pub struct Comment {
     /// Wire name `attachments`; returned only (not accepted in requests).
     ///
-    /// Schema note: The Swagger gives the containing object as the item type; read as an open object.
+    /// Schema note: The Swagger gives the containing object as the item type; read as an open object. The Swagger gives Comment itself as the item type (read by the import as an open object); the page types it N/A. A comment's attachments are Attachment objects, the ones the Attachment routes under /api/comments/{comment_id}/attachments answer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-    /// Wire name `comment-type`; sent and returned; at most 255 characters.
+    pub attachments: Option<Vec<crate::attachments::Attachment>>,
+    /// Wire name `comment-type`; returned only (not accepted in requests); at most 255 characters.
+    ///
+    /// Schema note: The Comments API page marks it neither accepted nor returned and says Coupa uses it internally; the Swagger does not mark it read-only. It is not accepted; it stays returned, as the Swagger's definition (the object Coupa answers) holds it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment_type: Option<String>,
     /// Wire name `commentable-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commentable_id: Option<i64>,
+    /// Coupa's type name of the document the comment is on (seen: InvoiceHeader, OrderHeader, RequisitionHeader, ExpenseReport, User, Contract).
+    ///
     /// Wire name `commentable-type`; sent and returned; at most 255 characters.
+    ///
+    /// Schema note: The page lists no allowable values, so no closed list: the values are kept in the description. InvoiceHeader is the one of the page's POST example; the others are Coupa's type names of the parents of the nested routes (the same names the Integration Error API page lists as document types).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commentable_type: Option<String>,
+    /// The text of the comment. Mention a user by writing `@[User:{id}]` in it.
+    ///
     /// Wire name `comments`; sent and returned.
+    ///
+    /// Schema note: The description is ours; the Comments API page explains mentions that way.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// Wire name `comments-with-mentions-uniq-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments_with_mentions_uniq_id: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
+    ///
+    /// Schema note: Coupa sets it when the comment is created (the page marks it returned only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
+    ///
+    /// Schema note: The user Coupa records as having written the comment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
+    ///
+    /// Schema note: Coupa assigns the id (the page marks it returned only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `mentionees`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mentionees: Option<String>,
-    /// Wire name `reason-code`; returned only (not accepted in requests).
+    /// Wire name `reason-code`; returned only (not accepted in requests); at most 255 characters.
+    ///
+    /// Schema note: The Comments API page types it string(255); the Swagger gives no length.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<String>,
-    /// Wire name `to-supplier`; sent and returned.
+    /// Wire name `to-supplier`; returned only (not accepted in requests).
     ///
-    /// Schema note: The Swagger's format for this element is not a type; read as boolean (see IMPORT.md).
+    /// Schema note: The Swagger's format for this element is not a type; read as boolean (see IMPORT.md). The Comments API page marks it returned only (its in cell is empty), and neither of its POST examples sends it; the Swagger does not mark it read-only (the import keeps the Swagger). The page is followed: a request that carries it is refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to_supplier: Option<bool>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
+    ///
+    /// Schema note: Coupa sets it on every change (the page marks it returned only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
+    ///
+    /// Schema note: The user Coupa records as having last changed the comment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -64,21 +90,32 @@ pub static SHAPE: Shape = Shape::new(
     "Comment",
     "comment",
     &[
-        Element::new("attachments", ElementKind::Object).list().output_only(),
-        Element::new("comment-type", ElementKind::String).max_len(255),
+        Element::nested("attachments", &crate::attachments::SHAPE).list().output_only(),
+        Element::new("comment-type", ElementKind::String).output_only().max_len(255),
         Element::new("commentable-id", ElementKind::Integer),
         Element::new("commentable-type", ElementKind::String).max_len(255),
         Element::new("comments", ElementKind::Text),
         Element::new("comments-with-mentions-uniq-id", ElementKind::String)
             .output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("mentionees", ElementKind::String).output_only(),
-        Element::new("reason-code", ElementKind::String).output_only(),
-        Element::new("to-supplier", ElementKind::Boolean),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("reason-code", ElementKind::String).output_only().max_len(255),
+        Element::new("to-supplier", ElementKind::Boolean).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for Comment {
@@ -92,7 +129,7 @@ impl coupa_runtime::Validate for Comment {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         let e = SHAPE.elements;
-        cx.value(at, &e[0], self.attachments.is_some());
+        cx.nested_list(at, &e[0], self.attachments.as_deref());
         cx.text(at, &e[1], self.comment_type.as_deref());
         cx.text(at, &e[3], self.commentable_type.as_deref());
         cx.text(at, &e[5], self.comments_with_mentions_uniq_id.as_deref());
@@ -101,6 +138,7 @@ impl coupa_runtime::Validate for Comment {
         cx.integer(at, &e[8], self.id);
         cx.text(at, &e[9], self.mentionees.as_deref());
         cx.text(at, &e[10], self.reason_code.as_deref());
+        cx.value(at, &e[11], self.to_supplier.is_some());
         cx.value(at, &e[12], self.updated_at.is_some());
         cx.nested(at, &e[13], self.updated_by.as_ref());
     }
@@ -127,6 +165,10 @@ impl CommentQuery {
     /// No filter.
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Filters on the elements of [`attachments`](Comment::attachments) (`attachments[element]=value`).
+    pub fn attachments(self, filter: crate::attachments::AttachmentQuery) -> Self {
+        Self(self.0.nested("attachments", filter.0))
     }
     /// Filters on [`comment_type`](Comment::comment_type) (`comment_type`).
     pub fn comment_type(self, filter: coupa_runtime::query::TextFilter) -> Self {
@@ -237,6 +279,12 @@ pub enum CommentAction {
     ShowForQuoteRequestApprovable,
     /// [`ShowForRequisition`]: `GET /api/requisitions/{requisition_id}/comments/{id}`.
     ShowForRequisition,
+    /// [`CreateForUser`]: `POST /api/users/{user_id}/comments`.
+    CreateForUser,
+    /// [`IndexForUser`]: `GET /api/users/{user_id}/comments`.
+    IndexForUser,
+    /// [`ShowForUser`]: `GET /api/users/{user_id}/comments/{id}`.
+    ShowForUser,
 }
 impl coupa_runtime::Actions for CommentAction {
     const ALL: &'static [Self] = &[
@@ -265,13 +313,16 @@ impl coupa_runtime::Actions for CommentAction {
         Self::ShowForQuoteAwardApprovable,
         Self::ShowForQuoteRequestApprovable,
         Self::ShowForRequisition,
+        Self::CreateForUser,
+        Self::IndexForUser,
+        Self::ShowForUser,
     ];
     fn route(self) -> &'static Route {
         ROUTES[self as usize]
     }
 }
 /// The routes of the actions, in the order of the page's table.
-pub static ROUTES: [&Route; 25] = [
+pub static ROUTES: [&Route; 28] = [
     Create::ROUTE,
     CreateForContract::ROUTE,
     CreateForExpenseReport::ROUTE,
@@ -297,6 +348,9 @@ pub static ROUTES: [&Route; 25] = [
     ShowForQuoteAwardApprovable::ROUTE,
     ShowForQuoteRequestApprovable::ROUTE,
     ShowForRequisition::ROUTE,
+    CreateForUser::ROUTE,
+    IndexForUser::ROUTE,
+    ShowForUser::ROUTE,
 ];
 impl Comment {
     /// Validates this object as the body (or one item of the bulk body) of `action`,
@@ -343,7 +397,9 @@ impl Endpoint for Create {
 }
 /// `POST /api/contracts/{contract_id}/comments`: Creates one object.
 ///
-/// Action `create-for-contract` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.write`.
+/// Action `create-for-contract` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.write`. On this route `commentable-id` is the path's `contract_id` and `commentable-type` is `Contract`.
+///
+/// Schema note: The route names the parent (commentable-type Contract, commentable-id from the path). The Comments API page has no contract routes; Contract is Coupa's type name for contracts (as in the Integration Error API page's document types).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForContract {
     /// Path parameter `{contract_id}`
@@ -369,7 +425,13 @@ impl Endpoint for CreateForContract {
         )
         .takes(Takes::Object)
         .scope("core.comment.write")
-        .params(&[("contract_id", ParamKind::Integer)]);
+        .params(&[("contract_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("contract_id")),
+                ("commentable-type", BindTo::Const("Contract")),
+            ],
+        );
     fn path(&self) -> String {
         format!("/api/contracts/{}/comments", self.contract_id)
     }
@@ -379,7 +441,9 @@ impl Endpoint for CreateForContract {
 }
 /// `POST /api/expense_reports/{expense_report_id}/comments`: Creates one object.
 ///
-/// Action `create-for-expense-report` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.write`.
+/// Action `create-for-expense-report` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.write`. On this route `commentable-id` is the path's `expense_report_id` and `commentable-type` is `ExpenseReport`.
+///
+/// Schema note: The route names the parent (commentable-type ExpenseReport, commentable-id from the path).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForExpenseReport {
     /// Path parameter `{expense_report_id}`
@@ -405,7 +469,13 @@ impl Endpoint for CreateForExpenseReport {
         )
         .takes(Takes::Object)
         .scope("core.comment.write")
-        .params(&[("expense_report_id", ParamKind::Integer)]);
+        .params(&[("expense_report_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("expense_report_id")),
+                ("commentable-type", BindTo::Const("ExpenseReport")),
+            ],
+        );
     fn path(&self) -> String {
         format!("/api/expense_reports/{}/comments", self.expense_report_id)
     }
@@ -415,7 +485,9 @@ impl Endpoint for CreateForExpenseReport {
 }
 /// `POST /api/invoices/{invoice_id}/comments`: Creates one object.
 ///
-/// Action `create-for-invoice` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.write`.
+/// Action `create-for-invoice` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.write`. On this route `commentable-id` is the path's `invoice_id` and `commentable-type` is `InvoiceHeader`.
+///
+/// Schema note: The route names the parent (commentable-type InvoiceHeader, commentable-id from the path).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForInvoice {
     /// Path parameter `{invoice_id}`
@@ -441,7 +513,13 @@ impl Endpoint for CreateForInvoice {
         )
         .takes(Takes::Object)
         .scope("core.comment.write")
-        .params(&[("invoice_id", ParamKind::Integer)]);
+        .params(&[("invoice_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("invoice_id")),
+                ("commentable-type", BindTo::Const("InvoiceHeader")),
+            ],
+        );
     fn path(&self) -> String {
         format!("/api/invoices/{}/comments", self.invoice_id)
     }
@@ -451,7 +529,9 @@ impl Endpoint for CreateForInvoice {
 }
 /// `POST /api/purchase_orders/{purchase_order_id}/comments`: Creates one object.
 ///
-/// Action `create-for-purchase-order` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.write`.
+/// Action `create-for-purchase-order` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.write`. On this route `commentable-id` is the path's `purchase_order_id` and `commentable-type` is `OrderHeader`.
+///
+/// Schema note: The route names the parent (commentable-type OrderHeader, commentable-id from the path).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForPurchaseOrder {
     /// Path parameter `{purchase_order_id}`
@@ -477,7 +557,13 @@ impl Endpoint for CreateForPurchaseOrder {
         )
         .takes(Takes::Object)
         .scope("core.comment.write")
-        .params(&[("purchase_order_id", ParamKind::Integer)]);
+        .params(&[("purchase_order_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("purchase_order_id")),
+                ("commentable-type", BindTo::Const("OrderHeader")),
+            ],
+        );
     fn path(&self) -> String {
         format!("/api/purchase_orders/{}/comments", self.purchase_order_id)
     }
@@ -570,7 +656,9 @@ impl Endpoint for CreateForQuoteRequestApprovable {
 }
 /// `POST /api/requisitions/{requisition_id}/comments`: Creates one object.
 ///
-/// Action `create-for-requisition` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.write`.
+/// Action `create-for-requisition` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.write`. On this route `commentable-id` is the path's `requisition_id` and `commentable-type` is `RequisitionHeader`.
+///
+/// Schema note: The route names the parent (commentable-type RequisitionHeader, commentable-id from the path).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForRequisition {
     /// Path parameter `{requisition_id}`
@@ -596,7 +684,13 @@ impl Endpoint for CreateForRequisition {
         )
         .takes(Takes::Object)
         .scope("core.comment.write")
-        .params(&[("requisition_id", ParamKind::Integer)]);
+        .params(&[("requisition_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("requisition_id")),
+                ("commentable-type", BindTo::Const("RequisitionHeader")),
+            ],
+        );
     fn path(&self) -> String {
         format!("/api/requisitions/{}/comments", self.requisition_id)
     }
@@ -654,7 +748,9 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `GET /api/contracts/{contract_id}/comments`: Lists objects.
 ///
-/// Action `index-for-contract` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`.
+/// Action `index-for-contract` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `contract_id` and `commentable-type` is `Contract`.
+///
+/// Schema note: The route names the parent (commentable-type Contract, commentable-id from the path). The Comments API page has no contract routes; Contract is Coupa's type name for contracts (as in the Integration Error API page's document types).
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForContract {
     /// Path parameter `{contract_id}`
@@ -689,7 +785,13 @@ impl Endpoint for IndexForContract {
         .takes(Takes::Query)
         .answers(Answers::List)
         .scope("core.comment.read")
-        .params(&[("contract_id", ParamKind::Integer)]);
+        .params(&[("contract_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("contract_id")),
+                ("commentable-type", BindTo::Const("Contract")),
+            ],
+        );
     fn path(&self) -> String {
         format!("/api/contracts/{}/comments", self.contract_id)
     }
@@ -762,7 +864,9 @@ impl coupa_runtime::endpoint::Paginated for IndexForEasyFormResponse {
 }
 /// `GET /api/expense_reports/{expense_report_id}/comments`: Lists objects.
 ///
-/// Action `index-for-expense-report` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`.
+/// Action `index-for-expense-report` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `expense_report_id` and `commentable-type` is `ExpenseReport`.
+///
+/// Schema note: The route names the parent (commentable-type ExpenseReport, commentable-id from the path).
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForExpenseReport {
     /// Path parameter `{expense_report_id}`
@@ -797,7 +901,13 @@ impl Endpoint for IndexForExpenseReport {
         .takes(Takes::Query)
         .answers(Answers::List)
         .scope("core.comment.read")
-        .params(&[("expense_report_id", ParamKind::Integer)]);
+        .params(&[("expense_report_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("expense_report_id")),
+                ("commentable-type", BindTo::Const("ExpenseReport")),
+            ],
+        );
     fn path(&self) -> String {
         format!("/api/expense_reports/{}/comments", self.expense_report_id)
     }
@@ -816,7 +926,9 @@ impl coupa_runtime::endpoint::Paginated for IndexForExpenseReport {
 }
 /// `GET /api/invoices/{invoice_id}/comments`: Lists objects.
 ///
-/// Action `index-for-invoice` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`.
+/// Action `index-for-invoice` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `invoice_id` and `commentable-type` is `InvoiceHeader`.
+///
+/// Schema note: The route names the parent (commentable-type InvoiceHeader, commentable-id from the path).
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForInvoice {
     /// Path parameter `{invoice_id}`
@@ -851,7 +963,13 @@ impl Endpoint for IndexForInvoice {
         .takes(Takes::Query)
         .answers(Answers::List)
         .scope("core.comment.read")
-        .params(&[("invoice_id", ParamKind::Integer)]);
+        .params(&[("invoice_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("invoice_id")),
+                ("commentable-type", BindTo::Const("InvoiceHeader")),
+            ],
+        );
     fn path(&self) -> String {
         format!("/api/invoices/{}/comments", self.invoice_id)
     }
@@ -870,7 +988,9 @@ impl coupa_runtime::endpoint::Paginated for IndexForInvoice {
 }
 /// `GET /api/purchase_orders/{purchase_order_id}/comments`: Lists objects.
 ///
-/// Action `index-for-purchase-order` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`.
+/// Action `index-for-purchase-order` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `purchase_order_id` and `commentable-type` is `OrderHeader`.
+///
+/// Schema note: The route names the parent (commentable-type OrderHeader, commentable-id from the path).
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForPurchaseOrder {
     /// Path parameter `{purchase_order_id}`
@@ -905,7 +1025,13 @@ impl Endpoint for IndexForPurchaseOrder {
         .takes(Takes::Query)
         .answers(Answers::List)
         .scope("core.comment.read")
-        .params(&[("purchase_order_id", ParamKind::Integer)]);
+        .params(&[("purchase_order_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("purchase_order_id")),
+                ("commentable-type", BindTo::Const("OrderHeader")),
+            ],
+        );
     fn path(&self) -> String {
         format!("/api/purchase_orders/{}/comments", self.purchase_order_id)
     }
@@ -1037,7 +1163,9 @@ impl coupa_runtime::endpoint::Paginated for IndexForQuoteRequestApprovable {
 }
 /// `GET /api/requisitions/{requisition_id}/comments`: Lists objects.
 ///
-/// Action `index-for-requisition` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`.
+/// Action `index-for-requisition` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `requisition_id` and `commentable-type` is `RequisitionHeader`.
+///
+/// Schema note: The route names the parent (commentable-type RequisitionHeader, commentable-id from the path).
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForRequisition {
     /// Path parameter `{requisition_id}`
@@ -1072,7 +1200,13 @@ impl Endpoint for IndexForRequisition {
         .takes(Takes::Query)
         .answers(Answers::List)
         .scope("core.comment.read")
-        .params(&[("requisition_id", ParamKind::Integer)]);
+        .params(&[("requisition_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("requisition_id")),
+                ("commentable-type", BindTo::Const("RequisitionHeader")),
+            ],
+        );
     fn path(&self) -> String {
         format!("/api/requisitions/{}/comments", self.requisition_id)
     }
@@ -1121,7 +1255,9 @@ impl Endpoint for Show {
 }
 /// `GET /api/contracts/{contract_id}/comments/{id}`: Reads one object.
 ///
-/// Action `show-for-contract` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`.
+/// Action `show-for-contract` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `contract_id` and `commentable-type` is `Contract`.
+///
+/// Schema note: The route names the parent (commentable-type Contract, commentable-id from the path). The Comments API page has no contract routes; Contract is Coupa's type name for contracts (as in the Integration Error API page's document types).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForContract {
     /// Path parameter `{contract_id}`
@@ -1146,14 +1282,22 @@ impl Endpoint for ShowForContract {
             "/api/contracts/{contract_id}/comments/{id}",
         )
         .scope("core.comment.read")
-        .params(&[("contract_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
+        .params(&[("contract_id", ParamKind::Integer), ("id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("contract_id")),
+                ("commentable-type", BindTo::Const("Contract")),
+            ],
+        );
     fn path(&self) -> String {
         format!("/api/contracts/{}/comments/{}", self.contract_id, self.id)
     }
 }
 /// `GET /api/expense_reports/{expense_report_id}/comments/{id}`: Reads one object.
 ///
-/// Action `show-for-expense-report` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`.
+/// Action `show-for-expense-report` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `expense_report_id` and `commentable-type` is `ExpenseReport`.
+///
+/// Schema note: The route names the parent (commentable-type ExpenseReport, commentable-id from the path).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForExpenseReport {
     /// Path parameter `{expense_report_id}`
@@ -1178,8 +1322,12 @@ impl Endpoint for ShowForExpenseReport {
             "/api/expense_reports/{expense_report_id}/comments/{id}",
         )
         .scope("core.comment.read")
-        .params(
-            &[("expense_report_id", ParamKind::Integer), ("id", ParamKind::Integer)],
+        .params(&[("expense_report_id", ParamKind::Integer), ("id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("expense_report_id")),
+                ("commentable-type", BindTo::Const("ExpenseReport")),
+            ],
         );
     fn path(&self) -> String {
         format!("/api/expense_reports/{}/comments/{}", self.expense_report_id, self.id)
@@ -1187,7 +1335,9 @@ impl Endpoint for ShowForExpenseReport {
 }
 /// `GET /api/invoices/{invoice_id}/comments/{id}`: Reads one object.
 ///
-/// Action `show-for-invoice` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`.
+/// Action `show-for-invoice` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `invoice_id` and `commentable-type` is `InvoiceHeader`.
+///
+/// Schema note: The route names the parent (commentable-type InvoiceHeader, commentable-id from the path).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForInvoice {
     /// Path parameter `{invoice_id}`
@@ -1212,14 +1362,22 @@ impl Endpoint for ShowForInvoice {
             "/api/invoices/{invoice_id}/comments/{id}",
         )
         .scope("core.comment.read")
-        .params(&[("invoice_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
+        .params(&[("invoice_id", ParamKind::Integer), ("id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("invoice_id")),
+                ("commentable-type", BindTo::Const("InvoiceHeader")),
+            ],
+        );
     fn path(&self) -> String {
         format!("/api/invoices/{}/comments/{}", self.invoice_id, self.id)
     }
 }
 /// `GET /api/purchase_orders/{purchase_order_id}/comments/{id}`: Reads one object.
 ///
-/// Action `show-for-purchase-order` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`.
+/// Action `show-for-purchase-order` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `purchase_order_id` and `commentable-type` is `OrderHeader`.
+///
+/// Schema note: The route names the parent (commentable-type OrderHeader, commentable-id from the path).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForPurchaseOrder {
     /// Path parameter `{purchase_order_id}`
@@ -1244,8 +1402,12 @@ impl Endpoint for ShowForPurchaseOrder {
             "/api/purchase_orders/{purchase_order_id}/comments/{id}",
         )
         .scope("core.comment.read")
-        .params(
-            &[("purchase_order_id", ParamKind::Integer), ("id", ParamKind::Integer)],
+        .params(&[("purchase_order_id", ParamKind::Integer), ("id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("purchase_order_id")),
+                ("commentable-type", BindTo::Const("OrderHeader")),
+            ],
         );
     fn path(&self) -> String {
         format!("/api/purchase_orders/{}/comments/{}", self.purchase_order_id, self.id)
@@ -1339,7 +1501,9 @@ impl Endpoint for ShowForQuoteRequestApprovable {
 }
 /// `GET /api/requisitions/{requisition_id}/comments/{id}`: Reads one object.
 ///
-/// Action `show-for-requisition` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`.
+/// Action `show-for-requisition` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `requisition_id` and `commentable-type` is `RequisitionHeader`.
+///
+/// Schema note: The route names the parent (commentable-type RequisitionHeader, commentable-id from the path).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForRequisition {
     /// Path parameter `{requisition_id}`
@@ -1364,9 +1528,161 @@ impl Endpoint for ShowForRequisition {
             "/api/requisitions/{requisition_id}/comments/{id}",
         )
         .scope("core.comment.read")
-        .params(&[("requisition_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
+        .params(&[("requisition_id", ParamKind::Integer), ("id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("requisition_id")),
+                ("commentable-type", BindTo::Const("RequisitionHeader")),
+            ],
+        );
     fn path(&self) -> String {
         format!("/api/requisitions/{}/comments/{}", self.requisition_id, self.id)
+    }
+}
+/// `POST /api/users/{user_id}/comments`: Creates one object.
+///
+/// Action `create-for-user` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.write`. On this route `commentable-id` is the path's `user_id` and `commentable-type` is `User`.
+///
+/// Schema note: The Comments API page's action table has the comments of a user; the Swagger has no route for them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateForUser {
+    /// Path parameter `{user_id}`
+    pub user_id: i64,
+    /// The body.
+    pub body: Comment,
+}
+impl CreateForUser {
+    /// The request for the path's `user_id` with this body.
+    pub fn new(user_id: i64, body: Comment) -> Self {
+        Self { user_id, body }
+    }
+}
+impl Endpoint for CreateForUser {
+    type Response = Comment;
+    type Body = Comment;
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "create-for-user",
+            ActionKind::Create,
+            Method::Post,
+            "/api/users/{user_id}/comments",
+        )
+        .takes(Takes::Object)
+        .scope("core.comment.write")
+        .params(&[("user_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("user_id")),
+                ("commentable-type", BindTo::Const("User")),
+            ],
+        );
+    fn path(&self) -> String {
+        format!("/api/users/{}/comments", self.user_id)
+    }
+    fn payload(&self) -> Option<&Comment> {
+        Some(&self.body)
+    }
+}
+/// `GET /api/users/{user_id}/comments`: Lists objects.
+///
+/// Action `index-for-user` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `user_id` and `commentable-type` is `User`.
+///
+/// Schema note: From the Comments API page's action table; the Swagger lacks it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndexForUser {
+    /// Path parameter `{user_id}`
+    pub user_id: i64,
+    /// Filters, paging, ordering and response shaping.
+    pub query: CommentQuery,
+}
+impl IndexForUser {
+    /// The request for the path's `user_id`, without filters (add them with [`with_query`](Self::with_query)).
+    pub fn new(user_id: i64) -> Self {
+        Self {
+            user_id,
+            query: Default::default(),
+        }
+    }
+    /// Uses this query.
+    pub fn with_query(mut self, query: CommentQuery) -> Self {
+        self.query = query;
+        self
+    }
+}
+impl Endpoint for IndexForUser {
+    type Response = Vec<Comment>;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "index-for-user",
+            ActionKind::Index,
+            Method::Get,
+            "/api/users/{user_id}/comments",
+        )
+        .takes(Takes::Query)
+        .answers(Answers::List)
+        .scope("core.comment.read")
+        .params(&[("user_id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("user_id")),
+                ("commentable-type", BindTo::Const("User")),
+            ],
+        );
+    fn path(&self) -> String {
+        format!("/api/users/{}/comments", self.user_id)
+    }
+    fn query(&self) -> Option<String> {
+        Some(self.query.0.to_query_string())
+    }
+}
+impl coupa_runtime::endpoint::Paginated for IndexForUser {
+    type Item = Comment;
+    fn query_mut(&mut self) -> &mut coupa_runtime::Query {
+        &mut self.query.0
+    }
+    fn items(response: Vec<Comment>) -> Vec<Comment> {
+        response
+    }
+}
+/// `GET /api/users/{user_id}/comments/{id}`: Reads one object.
+///
+/// Action `show-for-user` of [`Comment`] on the Core API (OAuth 2.0), scope `core.comment.read`. On this route `commentable-id` is the path's `user_id` and `commentable-type` is `User`.
+///
+/// Schema note: From the Comments API page's action table; the Swagger lacks it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShowForUser {
+    /// Path parameter `{user_id}`
+    pub user_id: i64,
+    /// Path parameter `{id}`
+    pub id: i64,
+}
+impl ShowForUser {
+    /// The request for the path's `user_id` and `id`.
+    pub fn new(user_id: i64, id: i64) -> Self {
+        Self { user_id, id }
+    }
+}
+impl Endpoint for ShowForUser {
+    type Response = Comment;
+    type Body = ();
+    const ROUTE: &'static Route = &Route::new(
+            "comments",
+            "show-for-user",
+            ActionKind::Show,
+            Method::Get,
+            "/api/users/{user_id}/comments/{id}",
+        )
+        .scope("core.comment.read")
+        .params(&[("user_id", ParamKind::Integer), ("id", ParamKind::Integer)])
+        .binds(
+            &[
+                ("commentable-id", BindTo::Param("user_id")),
+                ("commentable-type", BindTo::Const("User")),
+            ],
+        );
+    fn path(&self) -> String {
+        format!("/api/users/{}/comments/{}", self.user_id, self.id)
     }
 }
 /// The server side of the comments API: one method per action, taking the typed request and answering the typed response. Implement it to serve the API (or to fake it in tests).
@@ -1497,6 +1813,21 @@ pub trait CommentsService: Send + Sync {
     fn show_for_requisition(
         &self,
         request: ShowForRequisition,
+    ) -> impl std::future::Future<Output = Result<Comment, Self::Error>> + Send;
+    /// [`CreateForUser`]: `POST /api/users/{user_id}/comments`.
+    fn create_for_user(
+        &self,
+        request: CreateForUser,
+    ) -> impl std::future::Future<Output = Result<Comment, Self::Error>> + Send;
+    /// [`IndexForUser`]: `GET /api/users/{user_id}/comments`.
+    fn index_for_user(
+        &self,
+        request: IndexForUser,
+    ) -> impl std::future::Future<Output = Result<Vec<Comment>, Self::Error>> + Send;
+    /// [`ShowForUser`]: `GET /api/users/{user_id}/comments/{id}`.
+    fn show_for_user(
+        &self,
+        request: ShowForUser,
     ) -> impl std::future::Future<Output = Result<Comment, Self::Error>> + Send;
 }
 /// The comments resource, for tools that work on any resource (see [`crate::registry`]).

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/commodities.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `Commodity` object.
 ///
@@ -21,16 +21,16 @@ pub struct Commodity {
     /// Wire name `children-count`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub children_count: Option<i64>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `deductibility`; sent and returned; at most 255 characters; allowed values `fully_deductible`, `partially_deductible`, `not_deductible`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deductibility: Option<CommodityDeductibility>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `imported-from-taxonomy`; returned only (not accepted in requests).
@@ -54,10 +54,10 @@ pub struct Commodity {
     /// Wire name `translated-name`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translated_name: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -71,12 +71,19 @@ pub static SHAPE: Shape = Shape::new(
             .allowed(&["goods", "services"])
             .max_len(255),
         Element::new("children-count", ElementKind::Integer).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("deductibility", ElementKind::String)
             .allowed(&["fully_deductible", "partially_deductible", "not_deductible"])
             .max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("imported-from-taxonomy", ElementKind::Boolean).output_only(),
         Element::new("name", ElementKind::String).required().unique().max_len(255),
         Element::nested("parent", &SHAPE),
@@ -88,8 +95,12 @@ pub static SHAPE: Shape = Shape::new(
             .allowed(&["raw_materials", "investment_goods", "services_exceptions"])
             .max_len(255),
         Element::new("translated-name", ElementKind::String).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for Commodity {

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/commodity_translations.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `CommodityTranslation` object.
 ///
@@ -15,10 +15,10 @@ pub struct CommodityTranslation {
     /// Wire name `commodity`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commodity: Option<crate::commodities::Commodity>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `locale`; sent and returned; required on create; at most 255 characters.
@@ -27,7 +27,7 @@ pub struct CommodityTranslation {
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -37,11 +37,18 @@ pub static SHAPE: Shape = Shape::new(
     "commodity-translation",
     &[
         Element::nested("commodity", &crate::commodities::SHAPE).required(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("locale", ElementKind::String).required().max_len(255),
         Element::new("name", ElementKind::String).required().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for CommodityTranslation {
@@ -164,7 +171,7 @@ impl CommodityTranslation {
 }
 /// `POST /api/commodity_translations`: Creates one object.
 ///
-/// Action `create` of [`CommodityTranslation`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create` of [`CommodityTranslation`] on the Core API (OAuth 2.0), scope `core.object_translations.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
@@ -187,7 +194,7 @@ impl Endpoint for Create {
             "/api/commodity_translations",
         )
         .takes(Takes::Object)
-        .scope("core.common.write");
+        .scope("core.object_translations.write");
     fn path(&self) -> String {
         "/api/commodity_translations".to_owned()
     }
@@ -197,7 +204,7 @@ impl Endpoint for Create {
 }
 /// `DELETE /api/commodity_translations/{id}`: Deletes one object.
 ///
-/// Action `delete` of [`CommodityTranslation`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete` of [`CommodityTranslation`] on the Core API (OAuth 2.0), scope `core.object_translations.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Delete {
     /// Path parameter `{id}`
@@ -219,7 +226,7 @@ impl Endpoint for Delete {
             Method::Delete,
             "/api/commodity_translations/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.object_translations.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/commodity_translations/{}", self.id)
@@ -227,7 +234,7 @@ impl Endpoint for Delete {
 }
 /// `GET /api/commodity_translations`: Lists objects.
 ///
-/// Action `index` of [`CommodityTranslation`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`CommodityTranslation`] on the Core API (OAuth 2.0), scope `core.object_translations.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -256,7 +263,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.object_translations.read");
     fn path(&self) -> String {
         "/api/commodity_translations".to_owned()
     }
@@ -275,7 +282,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `PATCH /api/commodity_translations/{id}`: Changes one object.
 ///
-/// Action `patch` of [`CommodityTranslation`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch` of [`CommodityTranslation`] on the Core API (OAuth 2.0), scope `core.object_translations.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Patch {
     /// Path parameter `{id}`
@@ -305,7 +312,7 @@ impl Endpoint for Patch {
             "/api/commodity_translations/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.object_translations.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/commodity_translations/{}", self.id)
@@ -316,7 +323,7 @@ impl Endpoint for Patch {
 }
 /// `GET /api/commodity_translations/{id}`: Reads one object.
 ///
-/// Action `show` of [`CommodityTranslation`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`CommodityTranslation`] on the Core API (OAuth 2.0), scope `core.object_translations.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -338,7 +345,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/commodity_translations/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.object_translations.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/commodity_translations/{}", self.id)
@@ -346,7 +353,7 @@ impl Endpoint for Show {
 }
 /// `PUT /api/commodity_translations/{id}`: Changes one object.
 ///
-/// Action `update` of [`CommodityTranslation`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update` of [`CommodityTranslation`] on the Core API (OAuth 2.0), scope `core.object_translations.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Update {
     /// Path parameter `{id}`
@@ -376,7 +383,7 @@ impl Endpoint for Update {
             "/api/commodity_translations/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.object_translations.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/commodity_translations/{}", self.id)
@@ -438,8 +445,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "commodity-translations",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.object_translations.read"),
+    write_scope: Some("core.object_translations.write"),
     routes: &ROUTES,
     codec: Codec::of::<CommodityTranslation>(),
     list_envelope: None,

@@ -2,7 +2,7 @@
 //! Coupa's `ContractClauseReference` object. From Coupa's Swagger (CLM Standard) and its [Contract Clause Reference API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)/contract-clause-reference-api>) page.
 //!
 //! The schema: `schema/imported/shapes/contract_clause_reference.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ContractClauseReference` object.
 ///
 /// On the wire: `contract-clause-reference`.
@@ -51,16 +51,16 @@ pub struct ContractClauseReference {
     /// Wire name `contract-document-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_document_id: Option<i64>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `current-content-checksum`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_content_checksum: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -87,10 +87,17 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("clause-system-used", ElementKind::String).max_len(255),
         Element::new("contract-clause-id", ElementKind::Integer),
         Element::new("contract-document-id", ElementKind::Integer),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("current-content-checksum", ElementKind::String).max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ContractClauseReference {

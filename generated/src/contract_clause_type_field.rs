@@ -2,7 +2,7 @@
 //! Coupa's `ContractClauseTypeField` object. From Coupa's Swagger (CLM Standard); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/contract_clause_type_field.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ContractClauseTypeField` object.
 ///
 /// On the wire: `contract-clause-type-field`.
@@ -14,7 +14,7 @@ pub struct ContractClauseTypeField {
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignable: Option<ContractClauseTypeFieldAssignable>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `credit-support-obligations`; sent and returned; allowed values `specified`, `not_specified`.
@@ -39,7 +39,7 @@ pub struct ContractClauseTypeField {
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub force_majeure: Option<ContractClauseTypeFieldForceMajeure>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `indemnification`; sent and returned; allowed values `specified`, `not_specified`.
@@ -156,7 +156,7 @@ pub struct ContractClauseTypeField {
     pub termination_for_force_majeure: Option<
         ContractClauseTypeFieldTerminationForForceMajeure,
     >,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `use-of-subcontractors`; sent and returned; allowed values `specified`, `not_specified`.
@@ -172,7 +172,9 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("assignable", ElementKind::String)
             .allowed(&["specified", "not_specified"]),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("credit-support-obligations", ElementKind::String)
             .allowed(&["specified", "not_specified"]),
         Element::new("discounted-pricing", ElementKind::String)
@@ -181,7 +183,10 @@ pub static SHAPE: Shape = Shape::new(
             .allowed(&["specified", "not_specified"]),
         Element::new("force-majeure", ElementKind::String)
             .allowed(&["specified", "not_specified"]),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("indemnification", ElementKind::String)
             .allowed(&["specified", "not_specified"]),
         Element::new("information-security-requirements", ElementKind::String)
@@ -222,7 +227,9 @@ pub static SHAPE: Shape = Shape::new(
             .allowed(&["specified", "not_specified"]),
         Element::new("termination-for-force-majeure", ElementKind::String)
             .allowed(&["specified", "not_specified"]),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
         Element::new("use-of-subcontractors", ElementKind::String)
             .allowed(&["specified", "not_specified"]),
     ],

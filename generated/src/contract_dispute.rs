@@ -2,7 +2,7 @@
 //! Coupa's `ContractDispute` object. From Coupa's Swagger (CLM Standard) and its [Contract Dispute API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)/contract-dispute-api>) page.
 //!
 //! The schema: `schema/imported/shapes/contract_dispute.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ContractDispute` object.
 ///
 /// On the wire: `contract-dispute`.
@@ -46,7 +46,7 @@ pub struct ContractDispute {
     /// Wire name `contract-type-custom-field-9`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_9: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `governing-law-country`; sent and returned.
@@ -57,7 +57,7 @@ pub struct ContractDispute {
     pub governing_law_subdivision: Option<
         crate::country_subdivision::CountrySubdivision,
     >,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `jurisdiction-country`; sent and returned.
@@ -71,7 +71,7 @@ pub struct ContractDispute {
     /// Wire name `jurisdiction-subdivision`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jurisdiction_subdivision: Option<crate::country_subdivision::CountrySubdivision>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -92,15 +92,22 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("contract-type-custom-field-7", ElementKind::String).max_len(255),
         Element::new("contract-type-custom-field-8", ElementKind::String).max_len(255),
         Element::new("contract-type-custom-field-9", ElementKind::String).max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::nested("governing-law-country", &crate::country::SHAPE),
         Element::nested("governing-law-subdivision", &crate::country_subdivision::SHAPE),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("jurisdiction-country", &crate::country::SHAPE),
         Element::new("jurisdiction-exclusivity", ElementKind::String)
             .allowed(&["exclusive", "non_exclusive"]),
         Element::nested("jurisdiction-subdivision", &crate::country_subdivision::SHAPE),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ContractDispute {

@@ -2,7 +2,7 @@
 //! Coupa's `ContractPartyContact` object. From Coupa's Swagger (CLM Standard) and its [Contract Party Contact API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)/contract-party-contact-api>) page.
 //!
 //! The schema: `schema/imported/shapes/contract_party_contact.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ContractPartyContact` object.
 ///
 /// On the wire: `contract-party-contact`.
@@ -18,7 +18,7 @@ pub struct ContractPartyContact {
     /// Wire name `fullname`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fullname: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `phone`; sent and returned; at most 255 characters.
@@ -44,7 +44,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("created-at", ElementKind::String).output_only(),
         Element::new("email", ElementKind::String).max_len(255),
         Element::new("fullname", ElementKind::String).max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("phone", ElementKind::String).max_len(255),
         Element::new("signatory-action", ElementKind::String)
             .allowed(&["no_action", "signer"]),

@@ -2,7 +2,7 @@
 //! Coupa's `ContractTemplateClause` object. From Coupa's Swagger (CLM Standard); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/contract_template_clause.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ContractTemplateClause` object.
 ///
 /// On the wire: `contract-template-clause`.
@@ -33,16 +33,16 @@ pub struct ContractTemplateClause {
     /// Wire name `clause-status`; returned only (not accepted in requests); at most 255 characters; allowed values `published`, `inactive`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_status: Option<ContractTemplateClauseClauseStatus>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `obsolete`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub obsolete: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -64,10 +64,17 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .allowed(&["published", "inactive"])
             .max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("obsolete", ElementKind::String).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ContractTemplateClause {

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/contract_terms.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `ContractTerm` object.
 ///
@@ -15,13 +15,13 @@ pub struct ContractTerm {
     /// Wire name `contract-term-type`; sent and returned; allowed values `PerOrderContractTerm`, `TotalQtyContractTerm`, `TotalAmtContractTerm`, `PriceRangeContractTerm`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_term_type: Option<ContractTermContractTermType>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
@@ -150,10 +150,10 @@ pub struct ContractTerm {
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `use-pct-discounts`; sent and returned.
@@ -174,9 +174,16 @@ pub static SHAPE: Shape = Shape::new(
                     "PriceRangeContractTerm",
                 ],
             ),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).required().max_len(255),
         Element::new("tier-1-disc-pct", ElementKind::Decimal).precision(30, 4),
         Element::new("tier-1-upper-bound", ElementKind::Decimal)
@@ -221,8 +228,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("tier-9-disc-pct", ElementKind::Decimal).precision(30, 4),
         Element::new("tier-9-upper-bound", ElementKind::Decimal).precision(30, 4),
         Element::new("type", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("use-pct-discounts", ElementKind::Boolean),
     ],
 );
@@ -630,7 +641,7 @@ impl ContractTerm {
 }
 /// `POST /api/contracts/{contract_id}/contract_terms`: Creates one object.
 ///
-/// Action `create-for-contract` of [`ContractTerm`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-contract` of [`ContractTerm`] on the Core API (OAuth 2.0), scope `core.contract.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForContract {
     /// Path parameter `{contract_id}`
@@ -655,7 +666,7 @@ impl Endpoint for CreateForContract {
             "/api/contracts/{contract_id}/contract_terms",
         )
         .takes(Takes::Object)
-        .scope("core.common.write")
+        .scope("core.contract.write")
         .params(&[("contract_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/contracts/{}/contract_terms", self.contract_id)
@@ -666,7 +677,7 @@ impl Endpoint for CreateForContract {
 }
 /// `GET /api/contracts/{contract_id}/contract_terms`: Lists objects.
 ///
-/// Action `index-for-contract` of [`ContractTerm`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-contract` of [`ContractTerm`] on the Core API (OAuth 2.0), scope `core.contract.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForContract {
     /// Path parameter `{contract_id}`
@@ -700,7 +711,7 @@ impl Endpoint for IndexForContract {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.contract.read")
         .params(&[("contract_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/contracts/{}/contract_terms", self.contract_id)
@@ -720,7 +731,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForContract {
 }
 /// `PATCH /api/contracts/{contract_id}/contract_terms/{id}`: Changes one object.
 ///
-/// Action `patch-for-contract` of [`ContractTerm`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch-for-contract` of [`ContractTerm`] on the Core API (OAuth 2.0), scope `core.contract.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchForContract {
     /// Path parameter `{contract_id}`
@@ -756,7 +767,7 @@ impl Endpoint for PatchForContract {
             "/api/contracts/{contract_id}/contract_terms/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.contract.write")
         .params(&[("contract_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/contracts/{}/contract_terms/{}", self.contract_id, self.id)
@@ -767,7 +778,7 @@ impl Endpoint for PatchForContract {
 }
 /// `GET /api/contracts/{contract_id}/contract_terms/{id}`: Reads one object.
 ///
-/// Action `show-for-contract` of [`ContractTerm`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-contract` of [`ContractTerm`] on the Core API (OAuth 2.0), scope `core.contract.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForContract {
     /// Path parameter `{contract_id}`
@@ -791,7 +802,7 @@ impl Endpoint for ShowForContract {
             Method::Get,
             "/api/contracts/{contract_id}/contract_terms/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.contract.read")
         .params(&[("contract_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/contracts/{}/contract_terms/{}", self.contract_id, self.id)
@@ -799,7 +810,7 @@ impl Endpoint for ShowForContract {
 }
 /// `PUT /api/contracts/{contract_id}/contract_terms/{id}`: Changes one object.
 ///
-/// Action `update-for-contract` of [`ContractTerm`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update-for-contract` of [`ContractTerm`] on the Core API (OAuth 2.0), scope `core.contract.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateForContract {
     /// Path parameter `{contract_id}`
@@ -835,7 +846,7 @@ impl Endpoint for UpdateForContract {
             "/api/contracts/{contract_id}/contract_terms/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.contract.write")
         .params(&[("contract_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/contracts/{}/contract_terms/{}", self.contract_id, self.id)
@@ -882,8 +893,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "contract-terms",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.contract.read"),
+    write_scope: Some("core.contract.write"),
     routes: &ROUTES,
     codec: Codec::of::<ContractTerm>(),
     list_envelope: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/contracts.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, FormKind, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, FormKind, Host,
+    Method, ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `Contract` object.
 ///
@@ -117,10 +117,10 @@ pub struct Contract {
     /// Wire name `contract-type-custom-field-9`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_9: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned.
@@ -161,7 +161,7 @@ pub struct Contract {
     /// Wire name `fill-with-counterparty`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fill_with_counterparty: Option<bool>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `intellectual-property-and-data`; sent and returned.
@@ -333,10 +333,10 @@ pub struct Contract {
     /// Wire name `type`; returned only (not accepted in requests); allowed values `MasterContract`, `AmendmentContract`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ContractType>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `use-online-signing`; returned only (not accepted in requests).
@@ -415,8 +415,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("contract-type-custom-field-7", ElementKind::String).max_len(255),
         Element::new("contract-type-custom-field-8", ElementKind::String).max_len(255),
         Element::new("contract-type-custom-field-9", ElementKind::String).max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE),
         Element::nested("current-approval", &crate::approvals::SHAPE).output_only(),
         Element::nested("current-parallel-approvals", &crate::approvals::SHAPE)
@@ -433,7 +437,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("execution-date", ElementKind::DateTime),
         Element::new("external-contract-id", ElementKind::String).max_len(255),
         Element::new("fill-with-counterparty", ElementKind::Boolean),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested(
             "intellectual-property-and-data",
             &crate::intellectual_property_and_data::SHAPE,
@@ -1270,8 +1277,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("type", ElementKind::String)
             .output_only()
             .allowed(&["MasterContract", "AmendmentContract"]),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("use-online-signing", ElementKind::Boolean).output_only(),
         Element::new("use-order-windows", ElementKind::Boolean),
         Element::new("used-for-buying", ElementKind::Boolean),

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/clm_standard/contracts_templates.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `ContractTemplate` object.
 ///
@@ -42,10 +42,10 @@ pub struct ContractTemplate {
     /// Wire name `contract-types`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_types: Option<Vec<crate::contract_type::ContractType>>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `custom-parameters`; returned only (not accepted in requests).
@@ -60,7 +60,7 @@ pub struct ContractTemplate {
     /// Wire name `hierarchy-type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hierarchy_type: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
@@ -81,10 +81,10 @@ pub struct ContractTemplate {
     /// Wire name `template-generator-type`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_generator_type: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `workflow-process`; returned only (not accepted in requests).
@@ -120,13 +120,20 @@ pub static SHAPE: Shape = Shape::new(
             )
             .list(),
         Element::nested("contract-types", &crate::contract_type::SHAPE).list(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("custom-parameters", ElementKind::Text).output_only(),
         Element::new("description", ElementKind::String).max_len(255),
         Element::new("fill-with-counterparty", ElementKind::Boolean),
         Element::new("hierarchy-type", ElementKind::String).output_only().max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).required().max_len(255),
         Element::new("obsolete-clauses-count", ElementKind::Integer).output_only(),
         Element::new("source", ElementKind::String).max_len(255),
@@ -135,8 +142,12 @@ pub static SHAPE: Shape = Shape::new(
             .required()
             .max_len(1024),
         Element::new("template-generator-type", ElementKind::Integer).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("workflow-process", ElementKind::Object).output_only(),
     ],
 );

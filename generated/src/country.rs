@@ -2,7 +2,7 @@
 //! Coupa's `Country` object. From Coupa's Swagger (CLM Standard); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/country.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `Country` object.
 ///
 /// On the wire: `country`.
@@ -15,7 +15,7 @@ pub struct Country {
     /// Wire name `created-at`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; at most 100 characters.
@@ -35,7 +35,10 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("code", ElementKind::String).required().max_len(4),
         Element::new("created-at", ElementKind::String).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).max_len(100),
         Element::new("translated-name", ElementKind::String).output_only(),
         Element::new("updated-at", ElementKind::String).output_only(),

@@ -2,7 +2,7 @@
 //! Coupa's `CoupaPayCompanyPaymentAccount` object. From Coupa's Swagger (Coupa Pay Base); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/coupa_pay_company_payment_account.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `CoupaPayCompanyPaymentAccount` object.
 ///
 /// On the wire: `coupa-pay-company-payment-account`.
@@ -30,10 +30,10 @@ pub struct CoupaPayCompanyPaymentAccount {
     /// Wire name `coupa-pay-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_pay_id: Option<i64>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned.
@@ -49,7 +49,7 @@ pub struct CoupaPayCompanyPaymentAccount {
     /// Schema note: The Swagger's format for this element is not a type; read as a list of string (see IMPORT.md).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_types: Option<Vec<String>>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `payment-option`; sent and returned; at most 255 characters; allowed values `direct_debit`, `direct_bank_integration`, `digital_check`, `push`, `paypal`.
@@ -77,10 +77,10 @@ pub struct CoupaPayCompanyPaymentAccount {
     /// Schema note: The Swagger's format for this element is not a type; read as a list of string (see IMPORT.md).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_transfer_types: Option<Vec<String>>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -96,8 +96,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("account-type-ids", ElementKind::String).list(),
         Element::nested("account-types", &crate::account_types::SHAPE).list(),
         Element::new("coupa-pay-id", ElementKind::Integer),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE),
         Element::new("digital-check-signature-viewpost-status", ElementKind::String)
             .allowed(
@@ -105,7 +109,10 @@ pub static SHAPE: Shape = Shape::new(
             )
             .max_len(255),
         Element::new("document-types", ElementKind::String).list(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("payment-option", ElementKind::String)
             .allowed(
                 &[
@@ -139,8 +146,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("supported-transfer-types", ElementKind::String)
             .list()
             .output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for CoupaPayCompanyPaymentAccount {

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/coupa_pay_invoices.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `CoupaPayInvoice` object.
 ///
@@ -18,7 +18,7 @@ pub struct CoupaPayInvoice {
     /// Wire name `accounting-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_currency: Option<crate::currencies::Currency>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned.
@@ -36,7 +36,7 @@ pub struct CoupaPayInvoice {
     /// Wire name `exported-to-tradefin-at`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exported_to_tradefin_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `last-exported-at`; returned only (not accepted in requests).
@@ -82,7 +82,7 @@ pub struct CoupaPayInvoice {
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `wc-eligibility`; sent and returned; at most 255 characters.
@@ -98,13 +98,18 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .precision(46, 20),
         Element::nested("accounting-currency", &crate::currencies::SHAPE),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::nested("currency", &crate::currencies::SHAPE),
         Element::new("discount-due-date", ElementKind::DateTime).output_only(),
         Element::new("document-id", ElementKind::String).output_only(),
         Element::new("document-type", ElementKind::String).output_only(),
         Element::new("exported-to-tradefin-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("last-exported-at", ElementKind::DateTime).output_only(),
         Element::new("maturity-date", ElementKind::DateTime),
         Element::new("paid-amount", ElementKind::Decimal)
@@ -133,7 +138,9 @@ pub static SHAPE: Shape = Shape::new(
             .precision(46, 20),
         Element::nested("sent-allocations", &crate::payables_allocations::SHAPE).list(),
         Element::new("status", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
         Element::new("wc-eligibility", ElementKind::String).max_len(255),
     ],
 );
@@ -333,7 +340,7 @@ impl CoupaPayInvoice {
 }
 /// `GET /api/coupa_pay/invoices`: Lists objects.
 ///
-/// Action `index` of [`CoupaPayInvoice`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`CoupaPayInvoice`] on the Core API (OAuth 2.0), scope `core.payables.invoice.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -362,7 +369,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.payables.invoice.read");
     fn path(&self) -> String {
         "/api/coupa_pay/invoices".to_owned()
     }
@@ -381,7 +388,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `GET /api/coupa_pay/invoices/{id}`: Reads one object.
 ///
-/// Action `show` of [`CoupaPayInvoice`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`CoupaPayInvoice`] on the Core API (OAuth 2.0), scope `core.payables.invoice.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -403,7 +410,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/coupa_pay/invoices/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.payables.invoice.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/coupa_pay/invoices/{}", self.id)
@@ -432,8 +439,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "coupa-pay-invoices",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.payables.invoice.read"),
+    write_scope: None,
     routes: &ROUTES,
     codec: Codec::of::<CoupaPayInvoice>(),
     list_envelope: None,

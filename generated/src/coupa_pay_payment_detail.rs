@@ -2,7 +2,7 @@
 //! Coupa's `CoupaPayPaymentDetail` object. From Coupa's Swagger (Coupa Pay Base); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/coupa_pay_payment_detail.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `CoupaPayPaymentDetail` object.
 ///
 /// On the wire: `coupa-pay-payment-detail`.
@@ -12,10 +12,10 @@ pub struct CoupaPayPaymentDetail {
     /// Wire name `adjustment-total`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustment_total: Option<coupa_runtime::Decimal>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned.
@@ -26,7 +26,7 @@ pub struct CoupaPayPaymentDetail {
     /// Wire name `discount-total`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_total: Option<coupa_runtime::Decimal>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `payable-allocations`; sent and returned.
@@ -64,10 +64,10 @@ pub struct CoupaPayPaymentDetail {
     /// Wire name `transaction-total`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_total: Option<coupa_runtime::Decimal>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -77,11 +77,18 @@ pub static SHAPE: Shape = Shape::new(
     "coupa-pay-payment-detail",
     &[
         Element::new("adjustment-total", ElementKind::Decimal).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("currency", ElementKind::Object),
         Element::new("discount-total", ElementKind::Decimal).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("payable-allocations", &crate::payables_allocations::SHAPE)
             .list(),
         Element::new("payable-document-type", ElementKind::String).output_only(),
@@ -94,8 +101,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("source-transaction-type", ElementKind::String).output_only(),
         Element::new("supplier-site", ElementKind::String).output_only(),
         Element::new("transaction-total", ElementKind::Decimal).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for CoupaPayPaymentDetail {

@@ -2,7 +2,7 @@
 //! Coupa's `CoupaPayPaymentPartner` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/coupa_pay_payment_partner.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `CoupaPayPaymentPartner` object.
 ///
 /// On the wire: `coupa-pay-payment-partner`.
@@ -23,10 +23,10 @@ pub struct CoupaPayPaymentPartner {
     /// Wire name `coupa-pay-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_pay_id: Option<i64>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned.
@@ -43,7 +43,7 @@ pub struct CoupaPayPaymentPartner {
     /// Wire name `financial-counterparty-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub financial_counterparty_id: Option<i64>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `issuing-bank`; sent and returned; at most 255 characters.
@@ -78,10 +78,10 @@ pub struct CoupaPayPaymentPartner {
     /// Wire name `type`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -94,8 +94,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("card-network", ElementKind::String).output_only().max_len(255),
         Element::new("configuration", ElementKind::Text),
         Element::new("coupa-pay-id", ElementKind::Integer),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE),
         Element::new("currency-id", ElementKind::Integer),
         Element::nested(
@@ -103,7 +107,10 @@ pub static SHAPE: Shape = Shape::new(
             &crate::financial_counterparties::SHAPE,
         ),
         Element::new("financial-counterparty-id", ElementKind::Integer),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("issuing-bank", ElementKind::String).max_len(255),
         Element::new("name", ElementKind::String).required().max_len(255),
         Element::new("notes", ElementKind::Text),
@@ -116,8 +123,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("status", ElementKind::String).output_only().max_len(255),
         Element::nested("support-contact", &crate::user_simple::SHAPE),
         Element::new("type", ElementKind::String).required().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for CoupaPayPaymentPartner {

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/coupa_pay_base/coupa_pay_payments.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `CoupaPayPayment` object.
 ///
@@ -12,10 +12,10 @@ use coupa_runtime::{
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "coupa-pay-payment", rename_all = "kebab-case", default)]
 pub struct CoupaPayPayment {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `description`; returned only (not accepted in requests); at most 255 characters.
@@ -42,7 +42,7 @@ pub struct CoupaPayPayment {
     /// Wire name `external-ref-id`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ref_id: Option<i64>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `last-exported-at`; returned only (not accepted in requests).
@@ -136,10 +136,10 @@ pub struct CoupaPayPayment {
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -148,8 +148,12 @@ pub static SHAPE: Shape = Shape::new(
     "CoupaPayPayment",
     "coupa-pay-payment",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("description", ElementKind::String).output_only().max_len(255),
         Element::nested("digital-check", &crate::coupa_pay_digital_check::SHAPE),
         Element::new("error-text", ElementKind::String).output_only().max_len(255),
@@ -160,7 +164,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("exported", ElementKind::Boolean).output_only(),
         Element::new("exported?", ElementKind::Boolean).output_only(),
         Element::new("external-ref-id", ElementKind::Integer).required(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("last-exported-at", ElementKind::DateTime).output_only(),
         Element::new("legal-entity-name", ElementKind::String).output_only(),
         Element::new("line-num", ElementKind::Integer).output_only(),
@@ -202,8 +209,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("supplier-site", &crate::supplier_sites::SHAPE),
         Element::new("transfer-type", ElementKind::String).output_only().max_len(255),
         Element::new("type", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for CoupaPayPayment {
@@ -516,7 +527,7 @@ impl CoupaPayPayment {
 }
 /// `PUT /api/coupa_pay/payments/{id}/export`: Coupa's `export` action on one object.
 ///
-/// Action `export` of [`CoupaPayPayment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `export` of [`CoupaPayPayment`] on the Core API (OAuth 2.0), scope `core.pay.payments.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Export {
     /// Path parameter `{id}`
@@ -546,7 +557,7 @@ impl Endpoint for Export {
             "/api/coupa_pay/payments/{id}/export",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.pay.payments.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/coupa_pay/payments/{}/export", self.id)
@@ -557,7 +568,7 @@ impl Endpoint for Export {
 }
 /// `GET /api/coupa_pay/payments`: Lists objects.
 ///
-/// Action `index` of [`CoupaPayPayment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`CoupaPayPayment`] on the Core API (OAuth 2.0), scope `core.pay.payments.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -586,7 +597,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.pay.payments.read");
     fn path(&self) -> String {
         "/api/coupa_pay/payments".to_owned()
     }
@@ -605,7 +616,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `PATCH /api/coupa_pay/payments/{id}`: Changes one object.
 ///
-/// Action `patch` of [`CoupaPayPayment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch` of [`CoupaPayPayment`] on the Core API (OAuth 2.0), scope `core.pay.payments.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Patch {
     /// Path parameter `{id}`
@@ -635,7 +646,7 @@ impl Endpoint for Patch {
             "/api/coupa_pay/payments/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.pay.payments.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/coupa_pay/payments/{}", self.id)
@@ -646,7 +657,7 @@ impl Endpoint for Patch {
 }
 /// `GET /api/coupa_pay/payments/{id}`: Reads one object.
 ///
-/// Action `show` of [`CoupaPayPayment`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`CoupaPayPayment`] on the Core API (OAuth 2.0), scope `core.pay.payments.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -668,7 +679,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/coupa_pay/payments/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.pay.payments.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/coupa_pay/payments/{}", self.id)
@@ -676,7 +687,7 @@ impl Endpoint for Show {
 }
 /// `PUT /api/coupa_pay/payments/{id}`: Changes one object.
 ///
-/// Action `update` of [`CoupaPayPayment`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update` of [`CoupaPayPayment`] on the Core API (OAuth 2.0), scope `core.pay.payments.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Update {
     /// Path parameter `{id}`
@@ -706,7 +717,7 @@ impl Endpoint for Update {
             "/api/coupa_pay/payments/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.pay.payments.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/coupa_pay/payments/{}", self.id)
@@ -753,8 +764,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "coupa-pay-payments",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.pay.payments.read"),
+    write_scope: Some("core.pay.payments.write"),
     routes: &ROUTES,
     codec: Codec::of::<CoupaPayPayment>(),
     list_envelope: None,

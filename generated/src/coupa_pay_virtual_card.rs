@@ -2,7 +2,7 @@
 //! Coupa's `CoupaPayVirtualCard` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/coupa_pay_virtual_card.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `CoupaPayVirtualCard` object.
 ///
 /// On the wire: `coupa-pay-virtual-card`.
@@ -24,10 +24,10 @@ pub struct CoupaPayVirtualCard {
     /// Wire name `coupa-pay-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_pay_id: Option<i64>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `credit-account`; sent and returned; at most 255 characters.
@@ -54,7 +54,7 @@ pub struct CoupaPayVirtualCard {
     /// Wire name `external-ref-id`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ref_id: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `missing-receipt`; returned only (not accepted in requests).
@@ -107,10 +107,10 @@ pub struct CoupaPayVirtualCard {
     /// Wire name `transmission-status`; returned only (not accepted in requests); at most 100 characters; allowed values `none`, `send_pending`, `sent`, `send_failed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transmission_status: Option<CoupaPayVirtualCardTransmissionStatus>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `utilization-status`; returned only (not accepted in requests); at most 100 characters; allowed values `not_charged`, `partially_charged`, `fully_charged`, `overcharged`.
@@ -133,8 +133,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("card-type", ElementKind::String).max_len(255),
         Element::new("card-url", ElementKind::Boolean).output_only(),
         Element::new("coupa-pay-id", ElementKind::Integer),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("credit-account", ElementKind::String).max_len(255),
         Element::nested("currency", &crate::currencies::SHAPE).required(),
         Element::new("document-id", ElementKind::Integer),
@@ -143,7 +147,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("expiry-month", ElementKind::Integer),
         Element::new("expiry-year", ElementKind::Integer),
         Element::new("external-ref-id", ElementKind::String).required().max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("missing-receipt", ElementKind::Boolean).output_only(),
         Element::new("name", ElementKind::String).max_len(255),
         Element::new("order-header-id", ElementKind::Integer),
@@ -217,8 +224,12 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .allowed(&["none", "send_pending", "sent", "send_failed"])
             .max_len(100),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("utilization-status", ElementKind::String)
             .output_only()
             .allowed(

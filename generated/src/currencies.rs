@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/currencies.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `Currency` object.
 ///
@@ -16,12 +16,14 @@ pub struct Currency {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Wire name `decimals`; returned only (not accepted in requests).
+    ///
+    /// Schema note: Returned only, as the Currencies API (/currencies) page and the Swagger both say. (An earlier hand transcription from the Delegates API page's example had accepted it in requests, a guess.)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decimals: Option<i64>,
     /// Wire name `enabled`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 100 characters.
@@ -39,7 +41,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("code", ElementKind::String).required().unique().max_len(6),
         Element::new("decimals", ElementKind::Integer).output_only(),
         Element::new("enabled", ElementKind::Boolean),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).required().unique().max_len(100),
         Element::new("symbol", ElementKind::String).max_len(10),
     ],
@@ -249,7 +254,7 @@ pub static RESOURCE: Resource = Resource {
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    write_scope: None,
     routes: &ROUTES,
     codec: Codec::of::<Currency>(),
     list_envelope: None,

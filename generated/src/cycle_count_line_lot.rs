@@ -2,7 +2,7 @@
 //! Coupa's `CycleCountLineLot` object. From Coupa's Swagger (Inventory); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/cycle_count_line_lot.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `CycleCountLineLot` object.
 ///
 /// On the wire: `cycle-count-line-lot`.
@@ -15,13 +15,13 @@ pub struct CycleCountLineLot {
     /// Wire name `consumption-quantity`; sent and returned; a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consumption_quantity: Option<coupa_runtime::Decimal>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `cycle-count-line-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_count_line_id: Option<i64>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-lot`; sent and returned; required on create.
@@ -45,7 +45,7 @@ pub struct CycleCountLineLot {
     /// Wire name `uom-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom_id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -58,9 +58,14 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .precision(32, 4),
         Element::new("consumption-quantity", ElementKind::Decimal).precision(32, 4),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("cycle-count-line-id", ElementKind::Integer).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("inventory-lot", &crate::inventory_lot::SHAPE).required(),
         Element::new("inventory-lot-id", ElementKind::Integer),
         Element::new("inventory-lot-number", ElementKind::String),
@@ -68,7 +73,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("quantity", ElementKind::Decimal).required().precision(32, 4),
         Element::nested("uom", &crate::uoms::SHAPE).required(),
         Element::new("uom-id", ElementKind::Integer),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for CycleCountLineLot {

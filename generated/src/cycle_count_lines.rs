@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/inventory/cycle_count_lines.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `CycleCountLine` object.
 ///
@@ -18,7 +18,7 @@ pub struct CycleCountLine {
     /// Wire name `consumption-quantity`; sent and returned; a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consumption_quantity: Option<coupa_runtime::Decimal>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `cycle-count-id`; returned only (not accepted in requests).
@@ -42,7 +42,7 @@ pub struct CycleCountLine {
     /// Wire name `discrepancy-value`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discrepancy_value: Option<coupa_runtime::Decimal>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-balance`; returned only (not accepted in requests); required on create.
@@ -71,7 +71,7 @@ pub struct CycleCountLine {
     /// Wire name `uom`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<crate::uoms::Uom>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -84,7 +84,9 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .precision(30, 6),
         Element::new("consumption-quantity", ElementKind::Decimal).precision(30, 6),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("cycle-count-id", ElementKind::Integer).output_only(),
         Element::new("cycle-count-line-adjustments", ElementKind::Object)
             .list()
@@ -95,7 +97,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("discrepancy-value", ElementKind::Decimal)
             .output_only()
             .precision(30, 6),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("inventory-balance", &crate::inventory::SHAPE)
             .required()
             .output_only(),
@@ -111,7 +116,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("quantity", ElementKind::Decimal).required().precision(30, 6),
         Element::new("status", ElementKind::String).output_only().max_len(255),
         Element::nested("uom", &crate::uoms::SHAPE).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for CycleCountLine {
@@ -293,7 +300,7 @@ impl CycleCountLine {
 }
 /// `GET /api/cycle_counts/{cycle_count_id}/cycle_count_lines`: Lists objects.
 ///
-/// Action `index-for-cycle-count` of [`CycleCountLine`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-cycle-count` of [`CycleCountLine`] on the Core API (OAuth 2.0), scope `core.inventory.cycle_counts.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForCycleCount {
     /// Path parameter `{cycle_count_id}`
@@ -327,7 +334,7 @@ impl Endpoint for IndexForCycleCount {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.inventory.cycle_counts.read")
         .params(&[("cycle_count_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/cycle_counts/{}/cycle_count_lines", self.cycle_count_id)
@@ -347,7 +354,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForCycleCount {
 }
 /// `PATCH /api/cycle_counts/{cycle_count_id}/cycle_count_lines/{id}`: Changes one object.
 ///
-/// Action `patch-for-cycle-count` of [`CycleCountLine`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch-for-cycle-count` of [`CycleCountLine`] on the Core API (OAuth 2.0), scope `core.inventory.cycle_counts.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchForCycleCount {
     /// Path parameter `{cycle_count_id}`
@@ -383,7 +390,7 @@ impl Endpoint for PatchForCycleCount {
             "/api/cycle_counts/{cycle_count_id}/cycle_count_lines/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.cycle_counts.write")
         .params(&[("cycle_count_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!(
@@ -396,7 +403,7 @@ impl Endpoint for PatchForCycleCount {
 }
 /// `GET /api/cycle_counts/{cycle_count_id}/cycle_count_lines/{id}`: Reads one object.
 ///
-/// Action `show-for-cycle-count` of [`CycleCountLine`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-cycle-count` of [`CycleCountLine`] on the Core API (OAuth 2.0), scope `core.inventory.cycle_counts.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForCycleCount {
     /// Path parameter `{cycle_count_id}`
@@ -420,7 +427,7 @@ impl Endpoint for ShowForCycleCount {
             Method::Get,
             "/api/cycle_counts/{cycle_count_id}/cycle_count_lines/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.inventory.cycle_counts.read")
         .params(&[("cycle_count_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!(
@@ -430,7 +437,7 @@ impl Endpoint for ShowForCycleCount {
 }
 /// `PUT /api/cycle_counts/{cycle_count_id}/cycle_count_lines/{id}`: Changes one object.
 ///
-/// Action `update-for-cycle-count` of [`CycleCountLine`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update-for-cycle-count` of [`CycleCountLine`] on the Core API (OAuth 2.0), scope `core.inventory.cycle_counts.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateForCycleCount {
     /// Path parameter `{cycle_count_id}`
@@ -466,7 +473,7 @@ impl Endpoint for UpdateForCycleCount {
             "/api/cycle_counts/{cycle_count_id}/cycle_count_lines/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.cycle_counts.write")
         .params(&[("cycle_count_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!(
@@ -510,8 +517,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "cycle-count-lines",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.inventory.cycle_counts.read"),
+    write_scope: Some("core.inventory.cycle_counts.write"),
     routes: &ROUTES,
     codec: Codec::of::<CycleCountLine>(),
     list_envelope: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/inventory/cycle_counts.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `CycleCount` object.
 ///
@@ -12,25 +12,25 @@ use coupa_runtime::{
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "cycle-count", rename_all = "kebab-case", default)]
 pub struct CycleCount {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `cycle-count-lines`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_count_lines: Option<Vec<crate::cycle_count_lines::CycleCountLine>>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -39,15 +39,26 @@ pub static SHAPE: Shape = Shape::new(
     "CycleCount",
     "cycle-count",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("cycle-count-lines", &crate::cycle_count_lines::SHAPE)
             .list()
             .output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("status", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for CycleCount {
@@ -167,7 +178,7 @@ impl CycleCount {
 }
 /// `GET /api/cycle_counts`: Lists objects.
 ///
-/// Action `index` of [`CycleCount`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`CycleCount`] on the Core API (OAuth 2.0), scope `core.inventory.cycle_counts.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -196,7 +207,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.inventory.cycle_counts.read");
     fn path(&self) -> String {
         "/api/cycle_counts".to_owned()
     }
@@ -215,7 +226,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `GET /api/cycle_counts/{id}`: Reads one object.
 ///
-/// Action `show` of [`CycleCount`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`CycleCount`] on the Core API (OAuth 2.0), scope `core.inventory.cycle_counts.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -237,7 +248,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/cycle_counts/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.inventory.cycle_counts.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/cycle_counts/{}", self.id)
@@ -245,7 +256,7 @@ impl Endpoint for Show {
 }
 /// `PUT /api/cycle_counts/submit`: Coupa's `submit` action on the collection.
 ///
-/// Action `submit` of [`CycleCount`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `submit` of [`CycleCount`] on the Core API (OAuth 2.0), scope `core.inventory.cycle_counts.write`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Submit {
     /// The body, when there is one (sent as is; `None` sends no body).
@@ -273,7 +284,7 @@ impl Endpoint for Submit {
             "/api/cycle_counts/submit",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write");
+        .scope("core.inventory.cycle_counts.write");
     fn path(&self) -> String {
         "/api/cycle_counts/submit".to_owned()
     }
@@ -283,7 +294,7 @@ impl Endpoint for Submit {
 }
 /// `PATCH /api/cycle_counts/{id}/submit`: Coupa's `submit-patch` action on one object.
 ///
-/// Action `submit-patch` of [`CycleCount`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `submit-patch` of [`CycleCount`] on the Core API (OAuth 2.0), scope `core.inventory.cycle_counts.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SubmitPatch {
     /// Path parameter `{id}`
@@ -313,7 +324,7 @@ impl Endpoint for SubmitPatch {
             "/api/cycle_counts/{id}/submit",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.cycle_counts.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/cycle_counts/{}/submit", self.id)
@@ -353,8 +364,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "cycle-counts",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.inventory.cycle_counts.read"),
+    write_scope: Some("core.inventory.cycle_counts.write"),
     routes: &ROUTES,
     codec: Codec::of::<CycleCount>(),
     list_envelope: None,

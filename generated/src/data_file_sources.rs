@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/data_file_sources.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `DataFileSource` object.
 ///
@@ -12,10 +12,10 @@ use coupa_runtime::{
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "data-file-source", rename_all = "kebab-case", default)]
 pub struct DataFileSource {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `end-time`; returned only (not accepted in requests).
@@ -30,7 +30,7 @@ pub struct DataFileSource {
     /// Wire name `file-file-size`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_file_size: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `integration-id`; returned only (not accepted in requests).
@@ -66,10 +66,10 @@ pub struct DataFileSource {
     /// Wire name `type`; returned only (not accepted in requests); at most 50 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `upload-errors`; returned only (not accepted in requests).
@@ -84,15 +84,22 @@ pub static SHAPE: Shape = Shape::new(
     "DataFileSource",
     "data-file-source",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("end-time", ElementKind::DateTime).output_only(),
         Element::new("file-content-type", ElementKind::String)
             .output_only()
             .max_len(255),
         Element::new("file-file-name", ElementKind::String).output_only().max_len(255),
         Element::new("file-file-size", ElementKind::String).output_only().max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("integration-id", ElementKind::Integer).output_only(),
         Element::new("integration-run-id", ElementKind::Integer).output_only(),
         Element::new("progress", ElementKind::Integer).output_only(),
@@ -104,8 +111,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("start-time", ElementKind::DateTime).output_only(),
         Element::new("status", ElementKind::String).output_only().max_len(50),
         Element::new("type", ElementKind::String).output_only().max_len(50),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::nested("upload-errors", &crate::upload_error::SHAPE)
             .list()
             .output_only(),

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/inventory/default_receiving_locations.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `DefaultReceivingLocation` object.
 ///
@@ -12,10 +12,10 @@ use coupa_runtime::{
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "default-receiving-location", rename_all = "kebab-case", default)]
 pub struct DefaultReceivingLocation {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item`; returned only (not accepted in requests); required on create.
@@ -26,7 +26,7 @@ pub struct DefaultReceivingLocation {
     /// Wire name `item-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item_id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `warehouse`; returned only (not accepted in requests); required on create.
@@ -51,11 +51,18 @@ pub static SHAPE: Shape = Shape::new(
     "DefaultReceivingLocation",
     "default-receiving-location",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("item", &crate::items::SHAPE).required().output_only(),
         Element::new("item-id", ElementKind::Integer),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
         Element::nested("warehouse", &crate::warehouses::SHAPE).required().output_only(),
         Element::new("warehouse-id", ElementKind::Integer),
         Element::nested("warehouse-location", &crate::warehouse_locations::SHAPE)
@@ -182,7 +189,7 @@ impl DefaultReceivingLocation {
 }
 /// `POST /api/default_receiving_locations`: Creates one object.
 ///
-/// Action `create` of [`DefaultReceivingLocation`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create` of [`DefaultReceivingLocation`] on the Core API (OAuth 2.0), scope `core.inventory.common.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
@@ -205,7 +212,7 @@ impl Endpoint for Create {
             "/api/default_receiving_locations",
         )
         .takes(Takes::Object)
-        .scope("core.common.write");
+        .scope("core.inventory.common.write");
     fn path(&self) -> String {
         "/api/default_receiving_locations".to_owned()
     }
@@ -215,7 +222,7 @@ impl Endpoint for Create {
 }
 /// `GET /api/default_receiving_locations`: Lists objects.
 ///
-/// Action `index` of [`DefaultReceivingLocation`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`DefaultReceivingLocation`] on the Core API (OAuth 2.0), scope `core.inventory.common.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -244,7 +251,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.inventory.common.read");
     fn path(&self) -> String {
         "/api/default_receiving_locations".to_owned()
     }
@@ -263,7 +270,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `GET /api/default_receiving_locations/{id}`: Reads one object.
 ///
-/// Action `show` of [`DefaultReceivingLocation`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`DefaultReceivingLocation`] on the Core API (OAuth 2.0), scope `core.inventory.common.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -285,7 +292,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/default_receiving_locations/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.inventory.common.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/default_receiving_locations/{}", self.id)
@@ -323,8 +330,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "default-receiving-locations",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.inventory.common.read"),
+    write_scope: Some("core.inventory.common.write"),
     routes: &ROUTES,
     codec: Codec::of::<DefaultReceivingLocation>(),
     list_envelope: None,

@@ -2,7 +2,7 @@
 //! Coupa's `DiversityAssociation` object. From Coupa's Swagger (CLM Standard) and its [Diversity Association API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)/diversity-association-api>) page.
 //!
 //! The schema: `schema/imported/shapes/diversity_association.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `DiversityAssociation` object.
 ///
 /// On the wire: `diversity-association`.
@@ -15,10 +15,10 @@ pub struct DiversityAssociation {
     /// Wire name `country-id`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_id: Option<i64>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `diversity-category`; sent and returned.
@@ -43,10 +43,10 @@ pub struct DiversityAssociation {
     pub sim_diversity_certificate_artifacts: Option<
         Vec<crate::sim_diversity_certificate_artifact::SimDiversityCertificateArtifact>,
     >,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -57,20 +57,28 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::nested("country", &crate::country::SHAPE),
         Element::new("country-id", ElementKind::Integer).required(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("diversity-category", &crate::diversity_category::SHAPE),
         Element::new("diversity-category-id", ElementKind::Integer).required().unique(),
         Element::nested("diversity-subcategory", &crate::diversity_subcategory::SHAPE),
         Element::new("diversity-subcategory-id", ElementKind::Integer).required(),
-        Element::new("id", ElementKind::Integer),
+        Element::new("id", ElementKind::Integer).key(),
         Element::nested(
                 "sim-diversity-certificate-artifacts",
                 &crate::sim_diversity_certificate_artifact::SHAPE,
             )
             .list(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for DiversityAssociation {

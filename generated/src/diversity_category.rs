@@ -2,7 +2,7 @@
 //! Coupa's `DiversityCategory` object. From Coupa's Swagger (CLM Standard) and its [Diversity Category and Subcategory APIs](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)/diversity-category-and-subcategory-apis>) page.
 //!
 //! The schema: `schema/imported/shapes/diversity_category.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `DiversityCategory` object.
 ///
 /// On the wire: `diversity-category`.
@@ -18,10 +18,10 @@ pub struct DiversityCategory {
     /// Wire name `code`; sent and returned; required on create; unique; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `diversity-subcategories`; returned only (not accepted in requests).
@@ -35,10 +35,10 @@ pub struct DiversityCategory {
     /// Wire name `parent-category`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_category: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -50,15 +50,23 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("active", ElementKind::Boolean).output_only(),
         Element::new("category", ElementKind::String).output_only(),
         Element::new("code", ElementKind::String).required().unique().max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("diversity-subcategories", &crate::diversity_subcategory::SHAPE)
             .list()
             .output_only(),
-        Element::new("id", ElementKind::Integer),
+        Element::new("id", ElementKind::Integer).key(),
         Element::new("parent-category", ElementKind::String).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for DiversityCategory {

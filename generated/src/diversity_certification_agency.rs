@@ -2,7 +2,7 @@
 //! Coupa's `DiversityCertificationAgency` object. From Coupa's Swagger (CLM Standard) and its [Diversity Certification Agency API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)/diversity-certification-agency-api>) page.
 //!
 //! The schema: `schema/imported/shapes/diversity_certification_agency.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `DiversityCertificationAgency` object.
 ///
 /// On the wire: `diversity-certification-agency`.
@@ -12,10 +12,10 @@ pub struct DiversityCertificationAgency {
     /// Wire name `code`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; returned only (not accepted in requests); at most 255 characters.
@@ -24,7 +24,7 @@ pub struct DiversityCertificationAgency {
     /// Wire name `region-type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -34,11 +34,18 @@ pub static SHAPE: Shape = Shape::new(
     "diversity-certification-agency",
     &[
         Element::new("code", ElementKind::String).output_only().max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).output_only().max_len(255),
         Element::new("region-type", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for DiversityCertificationAgency {

@@ -2,7 +2,7 @@
 //! Coupa's `DiversitySubcategory` object. From Coupa's Swagger (CLM Standard) and its [Diversity Category and Subcategory APIs](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)/diversity-category-and-subcategory-apis>) page.
 //!
 //! The schema: `schema/imported/shapes/diversity_subcategory.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `DiversitySubcategory` object.
 ///
 /// On the wire: `diversity-subcategory`.
@@ -20,7 +20,7 @@ pub struct DiversitySubcategory {
     /// Wire name `code`; sent and returned; required on create; unique; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `designation`; returned only (not accepted in requests).
@@ -29,7 +29,7 @@ pub struct DiversitySubcategory {
     /// Wire name `id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -41,10 +41,14 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("active", ElementKind::Boolean).output_only(),
         Element::new("category", ElementKind::String).output_only(),
         Element::new("code", ElementKind::String).required().unique().max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("designation", ElementKind::String).output_only(),
-        Element::new("id", ElementKind::Integer),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("id", ElementKind::Integer).key(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for DiversitySubcategory {

@@ -2,7 +2,7 @@
 //! Coupa's `EasyForm` object. From Coupa's Swagger (Sourcing); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/easy_form.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `EasyForm` object.
 ///
 /// On the wire: `easy-form`.
@@ -23,10 +23,10 @@ pub struct EasyForm {
     /// Wire name `content-groups`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `description`; sent and returned; at most 255 characters.
@@ -38,7 +38,7 @@ pub struct EasyForm {
     /// Wire name `hide-from-search`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_from_search: Option<bool>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `image`; returned only (not accepted in requests).
@@ -89,10 +89,10 @@ pub struct EasyForm {
     /// Schema note: The Swagger gives the containing object as the item type; read as an open object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `warnings`; returned only (not accepted in requests).
@@ -110,12 +110,19 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("auto-approve", ElementKind::Boolean).output_only(),
         Element::new("banner", ElementKind::String).output_only(),
         Element::nested("content-groups", &crate::business_groups::SHAPE).list(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("description", ElementKind::String).max_len(255),
         Element::nested("easy-form-widgets", &crate::easy_form_widget::SHAPE).list(),
         Element::new("hide-from-search", ElementKind::Boolean).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("image", ElementKind::String).output_only(),
         Element::new("links", ElementKind::String).output_only(),
         Element::new("model", ElementKind::String).max_len(255),
@@ -131,8 +138,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("status", ElementKind::String).output_only().max_len(255),
         Element::new("taggings", ElementKind::Object).list(),
         Element::new("tags", ElementKind::Object).list(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("warnings", ElementKind::String).output_only(),
     ],
 );

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/easy_form_responses.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `EasyFormResponse` object.
 ///
@@ -15,10 +15,10 @@ pub struct EasyFormResponse {
     /// Wire name `approvals`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approvals: Option<Vec<crate::approvals::Approval>>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `current-approval`; returned only (not accepted in requests).
@@ -35,7 +35,7 @@ pub struct EasyFormResponse {
     pub easy_form_widget_responses: Option<
         Vec<crate::easy_form_widget_response::EasyFormWidgetResponse>,
     >,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; returned only (not accepted in requests); at most 255 characters.
@@ -53,10 +53,10 @@ pub struct EasyFormResponse {
     /// Wire name `submitted-at`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -66,8 +66,12 @@ pub static SHAPE: Shape = Shape::new(
     "easy-form-response",
     &[
         Element::nested("approvals", &crate::approvals::SHAPE).list().output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("current-approval", &crate::approvals::SHAPE).output_only(),
         Element::nested("current-parallel-approvals", &crate::approvals::SHAPE)
             .list()
@@ -79,14 +83,21 @@ pub static SHAPE: Shape = Shape::new(
             )
             .list()
             .output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).output_only().max_len(255),
         Element::nested("requested-by", &crate::user_simple::SHAPE).output_only(),
         Element::new("status", ElementKind::String).output_only().max_len(255),
         Element::new("subject", ElementKind::Object).output_only(),
         Element::new("submitted-at", ElementKind::DateTime).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for EasyFormResponse {
@@ -301,7 +312,7 @@ impl EasyFormResponse {
 }
 /// `PUT /api/supplier_information/{supplier_information_id}/easy_form_responses/{id}/add_approver`: Coupa's `add-approver-for-supplier-information` action on one object.
 ///
-/// Action `add-approver-for-supplier-information` of [`EasyFormResponse`] on the Core API (OAuth 2.0), scope `core.easy_form_response.write`.
+/// Action `add-approver-for-supplier-information` of [`EasyFormResponse`] on the Core API (OAuth 2.0), scope `core.easy_form_response.approval.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddApproverForSupplierInformation {
     /// Path parameter `{supplier_information_id}`
@@ -337,7 +348,7 @@ impl Endpoint for AddApproverForSupplierInformation {
             "/api/supplier_information/{supplier_information_id}/easy_form_responses/{id}/add_approver",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.easy_form_response.write")
+        .scope("core.easy_form_response.approval.write")
         .params(
             &[
                 ("supplier_information_id", ParamKind::Integer),
@@ -356,7 +367,7 @@ impl Endpoint for AddApproverForSupplierInformation {
 }
 /// `PUT /api/users/{user_id}/easy_form_responses/{id}/add_approver`: Coupa's `add-approver-for-user` action on one object.
 ///
-/// Action `add-approver-for-user` of [`EasyFormResponse`] on the Core API (OAuth 2.0), scope `core.easy_form_response.write`.
+/// Action `add-approver-for-user` of [`EasyFormResponse`] on the Core API (OAuth 2.0), scope `core.easy_form_response.approval.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddApproverForUser {
     /// Path parameter `{user_id}`
@@ -388,7 +399,7 @@ impl Endpoint for AddApproverForUser {
             "/api/users/{user_id}/easy_form_responses/{id}/add_approver",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.easy_form_response.write")
+        .scope("core.easy_form_response.approval.write")
         .params(&[("user_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!(
@@ -401,7 +412,7 @@ impl Endpoint for AddApproverForUser {
 }
 /// `PUT /api/supplier_information/{supplier_information_id}/easy_form_responses/{id}/approval`: Coupa's `approval-for-supplier-information` action on one object.
 ///
-/// Action `approval-for-supplier-information` of [`EasyFormResponse`] on the Core API (OAuth 2.0), scope `core.easy_form_response.write`.
+/// Action `approval-for-supplier-information` of [`EasyFormResponse`] on the Core API (OAuth 2.0), scope `core.easy_form_response.approval.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApprovalForSupplierInformation {
     /// Path parameter `{supplier_information_id}`
@@ -437,7 +448,7 @@ impl Endpoint for ApprovalForSupplierInformation {
             "/api/supplier_information/{supplier_information_id}/easy_form_responses/{id}/approval",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.easy_form_response.write")
+        .scope("core.easy_form_response.approval.write")
         .params(
             &[
                 ("supplier_information_id", ParamKind::Integer),
@@ -456,7 +467,7 @@ impl Endpoint for ApprovalForSupplierInformation {
 }
 /// `PUT /api/users/{user_id}/easy_form_responses/{id}/approval`: Coupa's `approval-for-user` action on one object.
 ///
-/// Action `approval-for-user` of [`EasyFormResponse`] on the Core API (OAuth 2.0), scope `core.easy_form_response.write`.
+/// Action `approval-for-user` of [`EasyFormResponse`] on the Core API (OAuth 2.0), scope `core.easy_form_response.approval.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApprovalForUser {
     /// Path parameter `{user_id}`
@@ -488,7 +499,7 @@ impl Endpoint for ApprovalForUser {
             "/api/users/{user_id}/easy_form_responses/{id}/approval",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.easy_form_response.write")
+        .scope("core.easy_form_response.approval.write")
         .params(&[("user_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/users/{}/easy_form_responses/{}/approval", self.user_id, self.id)
@@ -708,7 +719,7 @@ impl Endpoint for PatchForUser {
 }
 /// `PUT /api/supplier_information/{supplier_information_id}/easy_form_responses/{id}/remove_approval`: Coupa's `remove-approval-for-supplier-information` action on one object.
 ///
-/// Action `remove-approval-for-supplier-information` of [`EasyFormResponse`] on the Core API (OAuth 2.0), scope `core.easy_form_response.write`.
+/// Action `remove-approval-for-supplier-information` of [`EasyFormResponse`] on the Core API (OAuth 2.0), scope `core.easy_form_response.approval.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RemoveApprovalForSupplierInformation {
     /// Path parameter `{supplier_information_id}`
@@ -744,7 +755,7 @@ impl Endpoint for RemoveApprovalForSupplierInformation {
             "/api/supplier_information/{supplier_information_id}/easy_form_responses/{id}/remove_approval",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.easy_form_response.write")
+        .scope("core.easy_form_response.approval.write")
         .params(
             &[
                 ("supplier_information_id", ParamKind::Integer),
@@ -763,7 +774,7 @@ impl Endpoint for RemoveApprovalForSupplierInformation {
 }
 /// `PUT /api/users/{user_id}/easy_form_responses/{id}/remove_approval`: Coupa's `remove-approval-for-user` action on one object.
 ///
-/// Action `remove-approval-for-user` of [`EasyFormResponse`] on the Core API (OAuth 2.0), scope `core.easy_form_response.write`.
+/// Action `remove-approval-for-user` of [`EasyFormResponse`] on the Core API (OAuth 2.0), scope `core.easy_form_response.approval.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RemoveApprovalForUser {
     /// Path parameter `{user_id}`
@@ -795,7 +806,7 @@ impl Endpoint for RemoveApprovalForUser {
             "/api/users/{user_id}/easy_form_responses/{id}/remove_approval",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.easy_form_response.write")
+        .scope("core.easy_form_response.approval.write")
         .params(&[("user_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!(

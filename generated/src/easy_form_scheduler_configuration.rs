@@ -2,7 +2,7 @@
 //! Coupa's `EasyFormSchedulerConfiguration` object. From Coupa's Swagger (Sourcing); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/easy_form_scheduler_configuration.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `EasyFormSchedulerConfiguration` object.
 ///
 /// On the wire: `easy-form-scheduler-configuration`.
@@ -13,7 +13,7 @@ use coupa_runtime::{Element, ElementKind, Shape};
     default
 )]
 pub struct EasyFormSchedulerConfiguration {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `easy-form-id`; returned only (not accepted in requests).
@@ -28,7 +28,7 @@ pub struct EasyFormSchedulerConfiguration {
     /// Wire name `fourth-reminder-day`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fourth_reminder_day: Option<i64>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `remind-cancellation-requester`; returned only (not accepted in requests).
@@ -49,7 +49,7 @@ pub struct EasyFormSchedulerConfiguration {
     /// Wire name `third-reminder-day`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub third_reminder_day: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -58,12 +58,17 @@ pub static SHAPE: Shape = Shape::new(
     "EasyFormSchedulerConfiguration",
     "easy-form-scheduler-configuration",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("easy-form-id", ElementKind::Integer).output_only(),
         Element::new("first-reminder-day", ElementKind::Integer).output_only(),
         Element::new("form-cancellation-day", ElementKind::Integer).output_only(),
         Element::new("fourth-reminder-day", ElementKind::Integer).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("remind-cancellation-requester", ElementKind::Boolean)
             .output_only(),
         Element::new("remind-cancellation-responder", ElementKind::Boolean)
@@ -72,7 +77,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("remind-responder", ElementKind::Boolean).output_only(),
         Element::new("second-reminder-day", ElementKind::Integer).output_only(),
         Element::new("third-reminder-day", ElementKind::Integer).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for EasyFormSchedulerConfiguration {

@@ -2,7 +2,7 @@
 //! Coupa's `EasyFormWidget` object. From Coupa's Swagger (Sourcing); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/easy_form_widget.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `EasyFormWidget` object.
 ///
 /// On the wire: `easy-form-widget`.
@@ -17,10 +17,10 @@ pub struct EasyFormWidget {
     pub condition: Option<
         crate::easy_form_widget_simple_condition::EasyFormWidgetSimpleCondition,
     >,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `date-value`; sent and returned.
@@ -50,7 +50,7 @@ pub struct EasyFormWidget {
     /// Wire name `hint`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `input-type`; returned only (not accepted in requests).
@@ -83,10 +83,10 @@ pub struct EasyFormWidget {
     /// Wire name `type`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `value`; sent and returned.
@@ -100,8 +100,12 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("backing-attribute", ElementKind::String).max_len(255),
         Element::nested("condition", &crate::easy_form_widget_simple_condition::SHAPE),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("date-value", ElementKind::DateTime),
         Element::new("default-value", ElementKind::Text).output_only(),
         Element::new("deletable", ElementKind::Boolean).output_only(),
@@ -111,7 +115,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("field-name", ElementKind::String).required().max_len(255),
         Element::new("field-type", ElementKind::String).output_only(),
         Element::new("hint", ElementKind::String).max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("input-type", ElementKind::String).output_only(),
         Element::new("is-internal", ElementKind::Boolean).output_only(),
         Element::new("page-break-widget-id", ElementKind::Integer).output_only(),
@@ -122,8 +129,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("selected-options", ElementKind::String).output_only(),
         Element::new("supplier-visible-attachment", ElementKind::Boolean),
         Element::new("type", ElementKind::String).max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("value", ElementKind::Text),
     ],
 );

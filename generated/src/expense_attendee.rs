@@ -2,7 +2,7 @@
 //! Coupa's `ExpenseAttendee` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/expense_attendee.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseAttendee` object.
 ///
 /// On the wire: `expense-attendee`.
@@ -21,10 +21,10 @@ pub struct ExpenseAttendee {
     /// Wire name `company-active`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub company_active: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `email`; returned only (not accepted in requests).
@@ -69,7 +69,7 @@ pub struct ExpenseAttendee {
     /// Wire name `first-name`; sent and returned; required on create; at most 308 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `last-name`; sent and returned; required on create; at most 308 characters.
@@ -81,10 +81,10 @@ pub struct ExpenseAttendee {
     /// Wire name `title-active`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title_active: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `user-id`; sent and returned.
@@ -100,8 +100,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("avatar-thumb-url", ElementKind::String).output_only(),
         Element::new("company", ElementKind::String).max_len(308),
         Element::new("company-active", ElementKind::String).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("email", ElementKind::String).output_only(),
         Element::new("expense-attendee-type-custom-field-1", ElementKind::Text),
         Element::new("expense-attendee-type-custom-field-10", ElementKind::Text),
@@ -116,12 +120,19 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("expense-attendee-type-id", ElementKind::Integer),
         Element::new("expense-attendee-type-name", ElementKind::String).output_only(),
         Element::new("first-name", ElementKind::String).required().max_len(308),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("last-name", ElementKind::String).required().max_len(308),
         Element::new("title", ElementKind::String).max_len(308),
         Element::new("title-active", ElementKind::String).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("user-id", ElementKind::Integer),
     ],
 );

@@ -2,7 +2,7 @@
 //! Coupa's `ExpenseCategory` object. From Coupa's Swagger (Core Platform) and its [Expense Category API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-category-api>) page.
 //!
 //! The schema: `schema/imported/shapes/expense_category.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseCategory` object.
 ///
 /// On the wire: `expense-category`.
@@ -15,10 +15,10 @@ pub struct ExpenseCategory {
     /// Wire name `attendee-tracking-enabled`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attendee_tracking_enabled: Option<bool>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `dynamic-category-limit-enabled`; returned only (not accepted in requests).
@@ -48,7 +48,7 @@ pub struct ExpenseCategory {
     /// Wire name `group`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `localized-group`; returned only (not accepted in requests).
@@ -74,10 +74,10 @@ pub struct ExpenseCategory {
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -88,8 +88,12 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("active", ElementKind::Boolean),
         Element::new("attendee-tracking-enabled", ElementKind::Boolean).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("dynamic-category-limit-enabled", ElementKind::Boolean)
             .output_only(),
         Element::nested("expense-attendee-types", &crate::expense_attendee_type::SHAPE)
@@ -109,7 +113,10 @@ pub static SHAPE: Shape = Shape::new(
             .output_only(),
         Element::new("external-key", ElementKind::String),
         Element::new("group", ElementKind::String).output_only().max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("localized-group", ElementKind::String).output_only(),
         Element::new("name", ElementKind::String).required().unique().max_len(255),
         Element::new("scope", ElementKind::String).output_only().max_len(255),
@@ -117,8 +124,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("tax-enabled", ElementKind::Boolean).output_only(),
         Element::new("translated-name", ElementKind::String).output_only(),
         Element::new("type", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for ExpenseCategory {

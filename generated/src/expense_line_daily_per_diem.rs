@@ -2,14 +2,14 @@
 //! Coupa's `ExpenseLineDailyPerDiem` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/expense_line_daily_per_diem.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseLineDailyPerDiem` object.
 ///
 /// On the wire: `expense-line-daily-per-diem`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "expense-line-daily-per-diem", rename_all = "kebab-case", default)]
 pub struct ExpenseLineDailyPerDiem {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned.
@@ -23,7 +23,7 @@ pub struct ExpenseLineDailyPerDiem {
     /// Wire name `expense-per-diem-rate-type-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_per_diem_rate_type_id: Option<i64>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `locations`; returned only (not accepted in requests).
@@ -50,7 +50,7 @@ pub struct ExpenseLineDailyPerDiem {
     /// Wire name `rate-destination`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_destination: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -59,12 +59,17 @@ pub static SHAPE: Shape = Shape::new(
     "ExpenseLineDailyPerDiem",
     "expense-line-daily-per-diem",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("currency", ElementKind::Object),
         Element::new("expense-line-per-diem-id", ElementKind::Integer).output_only(),
         Element::new("expense-per-diem-rate-type-id", ElementKind::Integer)
             .output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("locations", ElementKind::String).list().output_only(),
         Element::new("max-rate", ElementKind::Decimal).output_only(),
         Element::new("per-diem-date", ElementKind::String).output_only(),
@@ -77,7 +82,9 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .precision(30, 6),
         Element::new("rate-destination", ElementKind::String).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ExpenseLineDailyPerDiem {

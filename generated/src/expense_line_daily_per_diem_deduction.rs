@@ -2,7 +2,7 @@
 //! Coupa's `ExpenseLineDailyPerDiemDeduction` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/expense_line_daily_per_diem_deduction.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseLineDailyPerDiemDeduction` object.
 ///
 /// On the wire: `expense-line-daily-per-diem-deduction`.
@@ -13,7 +13,7 @@ use coupa_runtime::{Element, ElementKind, Shape};
     default
 )]
 pub struct ExpenseLineDailyPerDiemDeduction {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned.
@@ -33,10 +33,10 @@ pub struct ExpenseLineDailyPerDiemDeduction {
     /// Wire name `expense-per-diem-deduction-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_per_diem_deduction_id: Option<i64>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -45,7 +45,9 @@ pub static SHAPE: Shape = Shape::new(
     "ExpenseLineDailyPerDiemDeduction",
     "expense-line-daily-per-diem-deduction",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("currency", ElementKind::Object),
         Element::new("deduction-applied", ElementKind::Decimal)
             .output_only()
@@ -55,8 +57,13 @@ pub static SHAPE: Shape = Shape::new(
             .output_only(),
         Element::new("expense-per-diem-deduction-id", ElementKind::Integer)
             .output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ExpenseLineDailyPerDiemDeduction {

@@ -2,7 +2,7 @@
 //! Coupa's `ExpenseLineImportedData` object. From Coupa's Swagger (Core Platform) and its [Expense Line Imported Data API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-line-imported-data-api>) page.
 //!
 //! The schema: `schema/imported/shapes/expense_line_imported_data.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseLineImportedData` object.
 ///
 /// On the wire: `expense-line-imported-data`.
@@ -18,7 +18,7 @@ pub struct ExpenseLineImportedData {
     /// Wire name `description`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `local-amount`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
@@ -42,7 +42,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("amount", ElementKind::Decimal).output_only().precision(32, 4),
         Element::new("created-at", ElementKind::String).output_only(),
         Element::new("description", ElementKind::String).output_only().max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("local-amount", ElementKind::Decimal)
             .output_only()
             .precision(32, 4),

@@ -2,14 +2,14 @@
 //! Coupa's `ExpenseLineMileage` object. From Coupa's Swagger (Core Platform) and its [Expense Line Mileage API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-line-mileage-api>) page.
 //!
 //! The schema: `schema/imported/shapes/expense_line_mileage.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseLineMileage` object.
 ///
 /// On the wire: `expense-line-mileage`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "expense-line-mileage", rename_all = "kebab-case", default)]
 pub struct ExpenseLineMileage {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `distance`; sent and returned; required on create; a decimal of at most 32 digits, 4 after the point.
@@ -54,7 +54,7 @@ pub struct ExpenseLineMileage {
     /// Wire name `start-address`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_address: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -63,7 +63,9 @@ pub static SHAPE: Shape = Shape::new(
     "ExpenseLineMileage",
     "expense-line-mileage",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("distance", ElementKind::Decimal).required().precision(32, 4),
         Element::new("distance-unit", ElementKind::String).required().max_len(255),
         Element::new("end-address", ElementKind::String).required().max_len(255),
@@ -82,11 +84,13 @@ pub static SHAPE: Shape = Shape::new(
             )
             .output_only(),
         Element::new("expense-mileage-vehicle-type-id", ElementKind::Integer).required(),
-        Element::new("id", ElementKind::Integer),
+        Element::new("id", ElementKind::Integer).key(),
         Element::new("passenger-count", ElementKind::Integer),
         Element::new("round-trip", ElementKind::Boolean),
         Element::new("start-address", ElementKind::String).required().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ExpenseLineMileage {

@@ -2,14 +2,14 @@
 //! Coupa's `ExpenseLinePerDiem` object. From Coupa's Swagger (Core Platform) and its [Expense Line Per Diem API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-line-per-diem-api>) page.
 //!
 //! The schema: `schema/imported/shapes/expense_line_per_diem.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseLinePerDiem` object.
 ///
 /// On the wire: `expense-line-per-diem`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "expense-line-per-diem", rename_all = "kebab-case", default)]
 pub struct ExpenseLinePerDiem {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `daily-per-diems`; returned only (not accepted in requests).
@@ -26,7 +26,7 @@ pub struct ExpenseLinePerDiem {
     /// Wire name `end-at-timezone`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_at_timezone: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `start-at`; sent and returned; required on create.
@@ -35,7 +35,7 @@ pub struct ExpenseLinePerDiem {
     /// Wire name `start-at-timezone`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_at_timezone: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -44,17 +44,24 @@ pub static SHAPE: Shape = Shape::new(
     "ExpenseLinePerDiem",
     "expense-line-per-diem",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::nested("daily-per-diems", &crate::expense_line_daily_per_diem::SHAPE)
             .list()
             .output_only(),
         Element::new("destination", ElementKind::String).required().max_len(255),
         Element::new("end-at", ElementKind::DateTime).required(),
         Element::new("end-at-timezone", ElementKind::String).required().max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("start-at", ElementKind::DateTime).required(),
         Element::new("start-at-timezone", ElementKind::String).required().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ExpenseLinePerDiem {

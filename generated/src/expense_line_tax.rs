@@ -2,7 +2,7 @@
 //! Coupa's `ExpenseLineTax` object. From Coupa's Swagger (Core Platform) and its [Expense Line Tax API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-line-tax-api>) page.
 //!
 //! The schema: `schema/imported/shapes/expense_line_tax.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseLineTax` object.
 ///
 /// On the wire: `expense-line-tax`.
@@ -17,10 +17,10 @@ pub struct ExpenseLineTax {
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency-id`; returned only (not accepted in requests).
@@ -29,7 +29,7 @@ pub struct ExpenseLineTax {
     /// Wire name `entry-type`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entry_type: Option<i64>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `line-num`; returned only (not accepted in requests).
@@ -53,10 +53,10 @@ pub struct ExpenseLineTax {
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (TaxRateType).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate_type: Option<crate::tax_rate_type::TaxRateType>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -67,18 +67,29 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("amount", ElementKind::Decimal).output_only().precision(32, 4),
         Element::new("country", ElementKind::Object).required().output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("currency-id", ElementKind::Integer).output_only(),
         Element::new("entry-type", ElementKind::Integer).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("line-num", ElementKind::String).output_only(),
         Element::new("std-amount", ElementKind::Decimal).output_only().precision(32, 4),
         Element::nested("tax-code", &crate::tax_code::SHAPE).output_only(),
         Element::nested("tax-rate", &crate::tax_rate::SHAPE).output_only(),
         Element::nested("tax-rate-type", &crate::tax_rate_type::SHAPE).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for ExpenseLineTax {

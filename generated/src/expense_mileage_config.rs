@@ -2,7 +2,7 @@
 //! Coupa's `ExpenseMileageConfig` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/expense_mileage_config.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseMileageConfig` object.
 ///
 /// On the wire: `expense-mileage-config`.
@@ -17,7 +17,7 @@ pub struct ExpenseMileageConfig {
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `distance-unit`; returned only (not accepted in requests); at most 255 characters.
@@ -28,7 +28,7 @@ pub struct ExpenseMileageConfig {
     pub expense_mileage_tier_rules: Option<
         Vec<crate::expense_mileage_tier_rule::ExpenseMileageTierRule>,
     >,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `mileage-accumulation-rule-enabled`; returned only (not accepted in requests).
@@ -61,7 +61,7 @@ pub struct ExpenseMileageConfig {
     /// Wire name `simple-fixed-rate-enabled`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub simple_fixed_rate_enabled: Option<bool>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `vehicle-type-prompt`; sent and returned; required on create; at most 255 characters.
@@ -79,14 +79,19 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("accumulation-period-start-day-month", ElementKind::Date)
             .required(),
         Element::new("country", ElementKind::Object),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("distance-unit", ElementKind::String).output_only().max_len(255),
         Element::nested(
                 "expense-mileage-tier-rules",
                 &crate::expense_mileage_tier_rule::SHAPE,
             )
             .list(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("mileage-accumulation-rule-enabled", ElementKind::Boolean)
             .output_only(),
         Element::new("passenger-count-prompt", ElementKind::String)
@@ -102,7 +107,9 @@ pub static SHAPE: Shape = Shape::new(
             .precision(32, 4),
         Element::new("simple-fixed-rate-currency-id", ElementKind::Integer).required(),
         Element::new("simple-fixed-rate-enabled", ElementKind::Boolean).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
         Element::new("vehicle-type-prompt", ElementKind::String).required().max_len(255),
         Element::new("vehicle-type-rule-enabled", ElementKind::Boolean).output_only(),
     ],

@@ -2,7 +2,7 @@
 //! Coupa's `ExpenseMileageRegion` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/expense_mileage_region.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseMileageRegion` object.
 ///
 /// On the wire: `expense-mileage-region`.
@@ -14,10 +14,10 @@ pub struct ExpenseMileageRegion {
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `location-id`; returned only (not accepted in requests); at most 255 characters.
@@ -26,7 +26,7 @@ pub struct ExpenseMileageRegion {
     /// Wire name `name`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -36,11 +36,18 @@ pub static SHAPE: Shape = Shape::new(
     "expense-mileage-region",
     &[
         Element::new("country", ElementKind::Object),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("location-id", ElementKind::String).output_only().max_len(255),
         Element::new("name", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ExpenseMileageRegion {

@@ -2,14 +2,14 @@
 //! Coupa's `ExpenseMileageTierRule` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/expense_mileage_tier_rule.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseMileageTierRule` object.
 ///
 /// On the wire: `expense-mileage-tier-rule`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "expense-mileage-tier-rule", rename_all = "kebab-case", default)]
 pub struct ExpenseMileageTierRule {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `distance-range-start`; returned only (not accepted in requests).
@@ -20,10 +20,10 @@ pub struct ExpenseMileageTierRule {
     pub expense_mileage_rate_type: Option<
         crate::expense_mileage_rate_type::ExpenseMileageRateType,
     >,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -32,14 +32,21 @@ pub static SHAPE: Shape = Shape::new(
     "ExpenseMileageTierRule",
     "expense-mileage-tier-rule",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("distance-range-start", ElementKind::Integer).output_only(),
         Element::nested(
             "expense-mileage-rate-type",
             &crate::expense_mileage_rate_type::SHAPE,
         ),
-        Element::new("id", ElementKind::Integer).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ExpenseMileageTierRule {

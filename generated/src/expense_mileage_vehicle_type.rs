@@ -2,23 +2,23 @@
 //! Coupa's `ExpenseMileageVehicleType` object. From Coupa's Swagger (Core Platform) and its [Payment Type API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/payment-type-api>) page.
 //!
 //! The schema: `schema/imported/shapes/expense_mileage_vehicle_type.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseMileageVehicleType` object.
 ///
 /// On the wire: `expense-mileage-vehicle-type`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "expense-mileage-vehicle-type", rename_all = "kebab-case", default)]
 pub struct ExpenseMileageVehicleType {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; returned only (not accepted in requests); at most 255 characters; allowed values `virtual_card`, `bank_transfer`, `check`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<ExpenseMileageVehicleTypeName>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -27,13 +27,20 @@ pub static SHAPE: Shape = Shape::new(
     "ExpenseMileageVehicleType",
     "expense-mileage-vehicle-type",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String)
             .output_only()
             .allowed(&["virtual_card", "bank_transfer", "check"])
             .max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ExpenseMileageVehicleType {

@@ -2,7 +2,7 @@
 //! Coupa's `ExpensePerDiemConfig` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/expense_per_diem_config.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpensePerDiemConfig` object.
 ///
 /// On the wire: `expense-per-diem-config`.
@@ -12,7 +12,7 @@ pub struct ExpensePerDiemConfig {
     /// Wire name `country-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_id: Option<i64>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `deductions-section-label`; sent and returned; required on create; at most 255 characters.
@@ -28,7 +28,7 @@ pub struct ExpensePerDiemConfig {
     pub expense_per_diem_rules: Option<
         Vec<crate::expense_per_diem_rule::ExpensePerDiemRule>,
     >,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `policy-description`; returned only (not accepted in requests); at most 255 characters.
@@ -43,7 +43,7 @@ pub struct ExpensePerDiemConfig {
     /// Wire name `scope`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -53,7 +53,9 @@ pub static SHAPE: Shape = Shape::new(
     "expense-per-diem-config",
     &[
         Element::new("country-id", ElementKind::Integer).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("deductions-section-label", ElementKind::String)
             .required()
             .max_len(255),
@@ -64,14 +66,19 @@ pub static SHAPE: Shape = Shape::new(
             .list(),
         Element::nested("expense-per-diem-rules", &crate::expense_per_diem_rule::SHAPE)
             .list(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("policy-description", ElementKind::String)
             .output_only()
             .max_len(255),
         Element::new("policy-title", ElementKind::String).output_only().max_len(255),
         Element::new("rule-set-type", ElementKind::String).output_only().max_len(255),
         Element::new("scope", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ExpensePerDiemConfig {

@@ -2,14 +2,14 @@
 //! Coupa's `ExpensePerDiemRule` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/expense_per_diem_rule.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpensePerDiemRule` object.
 ///
 /// On the wire: `expense-per-diem-rule`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "expense-per-diem-rule", rename_all = "kebab-case", default)]
 pub struct ExpensePerDiemRule {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `effective-date`; returned only (not accepted in requests).
@@ -40,7 +40,7 @@ pub struct ExpensePerDiemRule {
     /// Wire name `hours`; sent and returned; required on create; a decimal of at most 8 digits, 2 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hours: Option<coupa_runtime::Decimal>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `label`; sent and returned; required on create; at most 255 characters.
@@ -70,7 +70,7 @@ pub struct ExpensePerDiemRule {
     /// Wire name `start-before`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_before: Option<coupa_runtime::Time>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -79,7 +79,9 @@ pub static SHAPE: Shape = Shape::new(
     "ExpensePerDiemRule",
     "expense-per-diem-rule",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("effective-date", ElementKind::DateTime).output_only(),
         Element::new("enabled", ElementKind::Boolean).output_only(),
         Element::new("end-after", ElementKind::Time).required(),
@@ -96,7 +98,10 @@ pub static SHAPE: Shape = Shape::new(
             &crate::expense_per_diem_time_range_condition::SHAPE,
         ),
         Element::new("hours", ElementKind::Decimal).required().precision(8, 2),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("label", ElementKind::String).required().max_len(255),
         Element::new("rank", ElementKind::Integer).output_only(),
         Element::new("rate-frequency", ElementKind::String).output_only().max_len(255),
@@ -110,7 +115,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("rule-type", ElementKind::String).output_only().max_len(255),
         Element::new("start-after", ElementKind::Time).required(),
         Element::new("start-before", ElementKind::Time).required(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ExpensePerDiemRule {

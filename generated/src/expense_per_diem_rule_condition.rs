@@ -2,7 +2,7 @@
 //! Coupa's `ExpensePerDiemRuleCondition` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/expense_per_diem_rule_condition.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpensePerDiemRuleCondition` object.
 ///
 /// On the wire: `expense-per-diem-rule-condition`.
@@ -12,10 +12,10 @@ pub struct ExpensePerDiemRuleCondition {
     /// Wire name `comparator`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comparator: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `lhs`; returned only (not accepted in requests); at most 255 characters.
@@ -24,7 +24,7 @@ pub struct ExpensePerDiemRuleCondition {
     /// Wire name `rhs`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rhs: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -34,11 +34,18 @@ pub static SHAPE: Shape = Shape::new(
     "expense-per-diem-rule-condition",
     &[
         Element::new("comparator", ElementKind::String).output_only().max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("lhs", ElementKind::String).output_only().max_len(255),
         Element::new("rhs", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ExpensePerDiemRuleCondition {

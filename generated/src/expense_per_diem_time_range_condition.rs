@@ -2,7 +2,7 @@
 //! Coupa's `ExpensePerDiemTimeRangeCondition` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/expense_per_diem_time_range_condition.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpensePerDiemTimeRangeCondition` object.
 ///
 /// On the wire: `expense-per-diem-time-range-condition`.
@@ -16,7 +16,7 @@ pub struct ExpensePerDiemTimeRangeCondition {
     /// Wire name `conjunction`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conjunction: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `end-after`; returned only (not accepted in requests).
@@ -25,7 +25,7 @@ pub struct ExpensePerDiemTimeRangeCondition {
     /// Wire name `end-before`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_before: Option<coupa_runtime::Time>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `start-after`; returned only (not accepted in requests).
@@ -34,7 +34,7 @@ pub struct ExpensePerDiemTimeRangeCondition {
     /// Wire name `start-before`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_before: Option<coupa_runtime::Time>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -44,13 +44,20 @@ pub static SHAPE: Shape = Shape::new(
     "expense-per-diem-time-range-condition",
     &[
         Element::new("conjunction", ElementKind::String).output_only().max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("end-after", ElementKind::Time).output_only(),
         Element::new("end-before", ElementKind::Time).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("start-after", ElementKind::Time).output_only(),
         Element::new("start-before", ElementKind::Time).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ExpensePerDiemTimeRangeCondition {

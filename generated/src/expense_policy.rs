@@ -2,7 +2,7 @@
 //! Coupa's `ExpensePolicy` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/expense_policy.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpensePolicy` object.
 ///
 /// On the wire: `expense-policy`.
@@ -21,10 +21,10 @@ pub struct ExpensePolicy {
     /// Wire name `allow-itemization`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_itemization: Option<bool>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `divisor-end-name`; returned only (not accepted in requests); at most 255 characters.
@@ -41,7 +41,7 @@ pub struct ExpensePolicy {
     /// Schema note: The Swagger's format for this element is not a type; read as a list of string (see IMPORT.md).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_category_ids: Option<Vec<String>>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `limit-amount`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
@@ -62,10 +62,10 @@ pub struct ExpensePolicy {
     /// Wire name `text`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -78,15 +78,22 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("allow-divisor", ElementKind::Boolean).output_only(),
         Element::new("allow-divisor-end-date", ElementKind::Boolean).output_only(),
         Element::new("allow-itemization", ElementKind::Boolean).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("divisor-end-name", ElementKind::String).output_only().max_len(255),
         Element::new("divisor-start-name", ElementKind::String)
             .output_only()
             .max_len(255),
         Element::new("divisor-uom-name", ElementKind::String).output_only().max_len(255),
         Element::new("expense-category-ids", ElementKind::String).list().output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("limit-amount", ElementKind::Decimal)
             .output_only()
             .precision(32, 4),
@@ -96,8 +103,12 @@ pub static SHAPE: Shape = Shape::new(
             .output_only(),
         Element::new("summary", ElementKind::String).output_only().max_len(140),
         Element::new("text", ElementKind::Text).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for ExpensePolicy {

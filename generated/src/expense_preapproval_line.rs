@@ -2,7 +2,7 @@
 //! Coupa's `ExpensePreapprovalLine` object. From Coupa's Swagger (Core Platform) and its [Expense Preapproval Line API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-preapproval-line-api>) page.
 //!
 //! The schema: `schema/imported/shapes/expense_preapproval_line.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpensePreapprovalLine` object.
 ///
 /// On the wire: `expense-preapproval-line`.
@@ -25,10 +25,10 @@ pub struct ExpensePreapprovalLine {
     /// Wire name `accounting-total-currency`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_total_currency: Option<crate::currencies::Currency>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `estimated-amount`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
@@ -40,7 +40,7 @@ pub struct ExpensePreapprovalLine {
     /// Wire name `estimated-reporting-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_reporting_total: Option<coupa_runtime::Decimal>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `notes`; returned only (not accepted in requests).
@@ -58,10 +58,10 @@ pub struct ExpensePreapprovalLine {
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -77,8 +77,12 @@ pub static SHAPE: Shape = Shape::new(
             .precision(32, 4),
         Element::nested("accounting-total-currency", &crate::currencies::SHAPE)
             .output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("estimated-amount", ElementKind::Decimal)
             .output_only()
             .precision(32, 4),
@@ -87,7 +91,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("estimated-reporting-total", ElementKind::Decimal)
             .output_only()
             .precision(32, 4),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("notes", ElementKind::Text).output_only(),
         Element::new("requested-amount", ElementKind::Decimal)
             .output_only()
@@ -98,8 +105,12 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .precision(32, 4),
         Element::new("type", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for ExpensePreapprovalLine {

@@ -2,7 +2,7 @@
 //! Coupa's `ExpenseReconciliationLine` object. From Coupa's Swagger (Expense Reporting); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/expense_reconciliation_line.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseReconciliationLine` object.
 ///
 /// On the wire: `expense-reconciliation-line`.
@@ -12,13 +12,13 @@ pub struct ExpenseReconciliationLine {
     /// Wire name `amount-paid`; returned only (not accepted in requests); a decimal of at most 46 digits, 20 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_paid: Option<coupa_runtime::Decimal>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `notes`; returned only (not accepted in requests); at most 255 characters.
@@ -33,10 +33,10 @@ pub struct ExpenseReconciliationLine {
     /// Wire name `payment-date`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_date: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -48,15 +48,26 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("amount-paid", ElementKind::Decimal)
             .output_only()
             .precision(46, 20),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("notes", ElementKind::String).output_only().max_len(255),
         Element::new("payable-id", ElementKind::String).output_only(),
         Element::new("payable-type", ElementKind::String).output_only(),
         Element::new("payment-date", ElementKind::DateTime).required(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for ExpenseReconciliationLine {

@@ -2,7 +2,7 @@
 //! Coupa's `ExpenseReportPreapproval` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/expense_report_preapproval.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseReportPreapproval` object.
 ///
 /// On the wire: `expense-report-preapproval`.
@@ -18,7 +18,7 @@ pub struct ExpenseReportPreapproval {
     /// Wire name `available-amount-currency`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub available_amount_currency: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned.
@@ -29,10 +29,10 @@ pub struct ExpenseReportPreapproval {
     /// Wire name `expense-preapproval`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_preapproval: Option<crate::expense_preapproval::ExpensePreapproval>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -44,11 +44,18 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("amount", ElementKind::Decimal).output_only().precision(32, 4),
         Element::new("available-amount", ElementKind::String).output_only(),
         Element::new("available-amount-currency", ElementKind::String).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("currency", ElementKind::Object),
         Element::nested("expense-preapproval", &crate::expense_preapproval::SHAPE),
-        Element::new("id", ElementKind::Integer).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ExpenseReportPreapproval {

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/expense_reporting/expense_reports.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `ExpenseReport` object.
 ///
@@ -28,10 +28,10 @@ pub struct ExpenseReport {
     /// Schema note: The Swagger gives the containing object as the item type; the type is from the page's row (Comment).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<Vec<crate::comments::Comment>>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; returned only (not accepted in requests).
@@ -81,7 +81,7 @@ pub struct ExpenseReport {
     /// Wire name `external-src-ref`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_src_ref: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `is-trip`; sent and returned.
@@ -143,10 +143,10 @@ pub struct ExpenseReport {
     /// Wire name `travel-trip`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub travel_trip: Option<crate::travel_trip::TravelTrip>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -159,8 +159,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("audit-score", ElementKind::Integer).output_only(),
         Element::new("auditor-note", ElementKind::Text),
         Element::nested("comments", &crate::comments::SHAPE).list().output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE).output_only(),
         Element::new("end-date", ElementKind::Date),
         Element::new("erp-document-id", ElementKind::String).max_len(255),
@@ -187,7 +191,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("exported", ElementKind::Boolean).output_only(),
         Element::new("external-src-name", ElementKind::String).max_len(255),
         Element::new("external-src-ref", ElementKind::String).max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("is-trip", ElementKind::Boolean),
         Element::new("last-exported-at", ElementKind::DateTime),
         Element::new("paid", ElementKind::Boolean),
@@ -215,8 +222,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("title", ElementKind::String).max_len(255),
         Element::new("total", ElementKind::Decimal).output_only().precision(32, 4),
         Element::nested("travel-trip", &crate::travel_trip::SHAPE).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for ExpenseReport {

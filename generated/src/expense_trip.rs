@@ -2,14 +2,14 @@
 //! Coupa's `ExpenseTrip` object. From Coupa's Swagger (Core Platform) and its [Expense Trip API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-trip-api>) page.
 //!
 //! The schema: `schema/imported/shapes/expense_trip.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseTrip` object.
 ///
 /// On the wire: `expense-trip`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "expense-trip", rename_all = "kebab-case", default)]
 pub struct ExpenseTrip {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `expense-trip-mileage`; sent and returned.
@@ -23,7 +23,7 @@ pub struct ExpenseTrip {
     /// Wire name `id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -32,13 +32,17 @@ pub static SHAPE: Shape = Shape::new(
     "ExpenseTrip",
     "expense-trip",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::nested("expense-trip-mileage", &crate::expense_trip_mileage::SHAPE),
         Element::nested("expense-trip-segments", &crate::expense_trip_segment::SHAPE)
             .list()
             .output_only(),
-        Element::new("id", ElementKind::Integer),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("id", ElementKind::Integer).key(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ExpenseTrip {

@@ -2,14 +2,14 @@
 //! Coupa's `ExpenseTripMileage` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/expense_trip_mileage.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseTripMileage` object.
 ///
 /// On the wire: `expense-trip-mileage`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "expense-trip-mileage", rename_all = "kebab-case", default)]
 pub struct ExpenseTripMileage {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `expense-mileage-region`; sent and returned.
@@ -48,7 +48,7 @@ pub struct ExpenseTripMileage {
     /// Wire name `total-distance-unit`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_distance_unit: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -57,7 +57,9 @@ pub static SHAPE: Shape = Shape::new(
     "ExpenseTripMileage",
     "expense-trip-mileage",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::nested("expense-mileage-region", &crate::expense_mileage_region::SHAPE),
         Element::new("expense-mileage-region-id", ElementKind::Integer).required(),
         Element::nested(
@@ -70,12 +72,14 @@ pub static SHAPE: Shape = Shape::new(
                 &crate::expense_trip_mileage_allocation::SHAPE,
             )
             .list(),
-        Element::new("id", ElementKind::Integer),
+        Element::new("id", ElementKind::Integer).key(),
         Element::new("original-distance", ElementKind::Decimal).precision(32, 4),
         Element::new("passenger-count", ElementKind::Integer),
         Element::new("total-distance", ElementKind::Decimal).required().precision(32, 4),
         Element::new("total-distance-unit", ElementKind::String).required().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ExpenseTripMileage {

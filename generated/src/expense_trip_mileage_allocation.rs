@@ -2,7 +2,7 @@
 //! Coupa's `ExpenseTripMileageAllocation` object. From Coupa's Swagger (Core Platform) and its [Expense Line Mileage Allocation API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-line-mileage-allocation-api>) page.
 //!
 //! The schema: `schema/imported/shapes/expense_trip_mileage_allocation.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseTripMileageAllocation` object.
 ///
 /// On the wire: `expense-trip-mileage-allocation`.
@@ -15,16 +15,16 @@ pub struct ExpenseTripMileageAllocation {
     /// Wire name `applied-rate`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_rate: Option<crate::money::Money>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `expense-mileage-rate-type-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_rate_type_id: Option<i64>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -35,10 +35,17 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::nested("applied-distance", &crate::distance::SHAPE).output_only(),
         Element::nested("applied-rate", &crate::money::SHAPE).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("expense-mileage-rate-type-id", ElementKind::Integer).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ExpenseTripMileageAllocation {

@@ -2,14 +2,14 @@
 //! Coupa's `ExpenseTripSegment` object. From Coupa's Swagger (Core Platform) and its [Expense Trip Segment API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-trip-segment-api>) page.
 //!
 //! The schema: `schema/imported/shapes/expense_trip_segment.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseTripSegment` object.
 ///
 /// On the wire: `expense-trip-segment`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "expense-trip-segment", rename_all = "kebab-case", default)]
 pub struct ExpenseTripSegment {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `end-at`; returned only (not accepted in requests).
@@ -47,7 +47,7 @@ pub struct ExpenseTripSegment {
     /// Wire name `start-location-id`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_location_id: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -56,7 +56,9 @@ pub static SHAPE: Shape = Shape::new(
     "ExpenseTripSegment",
     "expense-trip-segment",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("end-at", ElementKind::String).output_only(),
         Element::new("end-location", ElementKind::String).required().max_len(255),
         Element::new("end-location-id", ElementKind::String).required().max_len(255),
@@ -64,14 +66,16 @@ pub static SHAPE: Shape = Shape::new(
             "expense-trip-segment-mileage",
             &crate::expense_trip_segment_mileage::SHAPE,
         ),
-        Element::new("id", ElementKind::Integer),
+        Element::new("id", ElementKind::Integer).key(),
         Element::new("is-travel-segment", ElementKind::Boolean),
         Element::new("segment-num", ElementKind::Integer),
         Element::new("segment-type", ElementKind::String).max_len(255),
         Element::new("start-at", ElementKind::String).output_only(),
         Element::new("start-location", ElementKind::String).required().max_len(255),
         Element::new("start-location-id", ElementKind::String).required().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ExpenseTripSegment {

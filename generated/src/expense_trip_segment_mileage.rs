@@ -2,14 +2,14 @@
 //! Coupa's `ExpenseTripSegmentMileage` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/expense_trip_segment_mileage.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseTripSegmentMileage` object.
 ///
 /// On the wire: `expense-trip-segment-mileage`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "expense-trip-segment-mileage", rename_all = "kebab-case", default)]
 pub struct ExpenseTripSegmentMileage {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; sent and returned.
@@ -21,7 +21,7 @@ pub struct ExpenseTripSegmentMileage {
     /// Wire name `original-distance-unit`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_distance_unit: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -30,11 +30,15 @@ pub static SHAPE: Shape = Shape::new(
     "ExpenseTripSegmentMileage",
     "expense-trip-segment-mileage",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::new("id", ElementKind::Integer).key(),
         Element::new("original-distance", ElementKind::Decimal).precision(32, 4),
         Element::new("original-distance-unit", ElementKind::String).max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for ExpenseTripSegmentMileage {

@@ -2,7 +2,7 @@
 //! Coupa's `ExtraLineAttributesOrderLineChangeAttribute` object. From Coupa's Swagger (Purchasing); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/extra_line_attributes_order_line_change_attribute.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExtraLineAttributesOrderLineChangeAttribute` object.
 ///
 /// On the wire: `extra-line-attributes-order-line-change-attribute`.
@@ -13,16 +13,16 @@ use coupa_runtime::{Element, ElementKind, Shape};
     default
 )]
 pub struct ExtraLineAttributesOrderLineChangeAttribute {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `end-date`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `job-title-associations`; sent and returned.
@@ -39,10 +39,10 @@ pub struct ExtraLineAttributesOrderLineChangeAttribute {
     /// Wire name `start-date`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `work-confirmer-email`; sent and returned; at most 255 characters.
@@ -54,17 +54,28 @@ pub static SHAPE: Shape = Shape::new(
     "ExtraLineAttributesOrderLineChangeAttribute",
     "extra-line-attributes-order-line-change-attribute",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("end-date", ElementKind::DateTime),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("job-title-associations", &crate::job_title_association::SHAPE)
             .list(),
         Element::nested("manager", &crate::user_simple::SHAPE),
         Element::nested("rate-card", &crate::rate_card::SHAPE),
         Element::new("start-date", ElementKind::DateTime),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("work-confirmer-email", ElementKind::String).max_len(255),
     ],
 );

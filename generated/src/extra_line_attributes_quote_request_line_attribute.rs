@@ -2,7 +2,7 @@
 //! Coupa's `ExtraLineAttributesQuoteRequestLineAttribute` object. From Coupa's Swagger (Sourcing); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/extra_line_attributes_quote_request_line_attribute.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExtraLineAttributesQuoteRequestLineAttribute` object.
 ///
 /// On the wire: `extra-line-attributes-quote-request-line-attribute`.
@@ -16,16 +16,16 @@ pub struct ExtraLineAttributesQuoteRequestLineAttribute {
     /// Wire name `completed`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completed: Option<bool>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `end-date`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `manager-id`; sent and returned.
@@ -37,10 +37,10 @@ pub struct ExtraLineAttributesQuoteRequestLineAttribute {
     /// Wire name `type`; sent and returned; at most 255 characters; allowed values `ExtraLineAttributes::ResourceRequisitionLineAttribute`, `ExtraLineAttributes::ResourceRequisitionLineTemplateAttribute`, `ExtraLineAttributes::ResourceOrderLineAttribute`, `ExtraLineAttributes::ResourceOrderLineChangeAttribute`, `ExtraLineAttributes::ResourceOrderLineVersionAttribute`, `ExtraLineAttributes::ResourceInvoiceLineAttribute`, `ExtraLineAttributes::ResourceQuoteRequestLineAttribute`, `ExtraLineAttributes::DeliverableRequisitionLineAttribute`, `ExtraLineAttributes::DeliverableRequisitionLineTemplateAttribute`, `ExtraLineAttributes::DeliverableOrderLineAttribute`, `ExtraLineAttributes::DeliverableOrderLineChangeAttribute`, `ExtraLineAttributes::DeliverableOrderLineVersionAttribute`, `ExtraLineAttributes::DeliverableInvoiceLineAttribute`, `ExtraLineAttributes::DeliverableQuoteRequestLineAttribute`, `ExtraLineAttributes::MilestoneRequisitionLineAttribute`, `ExtraLineAttributes::MilestoneOrderLineAttribute`, `ExtraLineAttributes::MilestoneOrderLineChangeAttribute`, `ExtraLineAttributes::MilestoneOrderLineVersionAttribute`, `ExtraLineAttributes::MilestoneInvoiceLineAttribute`, `ExtraLineAttributes::MilestoneQuoteRequestLineAttribute`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ExtraLineAttributesQuoteRequestLineAttributeType>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `work-confirmer-email`; sent and returned; at most 255 characters.
@@ -53,10 +53,17 @@ pub static SHAPE: Shape = Shape::new(
     "extra-line-attributes-quote-request-line-attribute",
     &[
         Element::new("completed", ElementKind::Boolean),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("end-date", ElementKind::DateTime),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("manager-id", ElementKind::Integer),
         Element::new("start-date", ElementKind::DateTime),
         Element::new("type", ElementKind::String)
@@ -85,8 +92,12 @@ pub static SHAPE: Shape = Shape::new(
                 ],
             )
             .max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("work-confirmer-email", ElementKind::String).max_len(255),
     ],
 );

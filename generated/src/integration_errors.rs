@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/integration_errors.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `IntegrationError` object.
 ///
@@ -12,13 +12,19 @@ use coupa_runtime::{
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "integration-error", rename_all = "kebab-case", default)]
 pub struct IntegrationError {
-    /// Wire name `contact-alert-type`; sent and returned; required on create; at most 255 characters.
+    /// Wire name `contact-alert-type`; sent and returned; required on create; at most 255 characters; allowed values `Technical`, `Functional`, `Both`.
+    ///
+    /// Schema note: The Integration Error API page marks it required and leaves its allowable values empty, and the Swagger gives none here. The element picks which contacts of the integration are alerted, and Technical, Functional and Both are the values the Swagger gives for contact-alert-type of an integration contact (IntegrationContact).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_alert_type: Option<String>,
-    /// Wire name `created-at`; sent and returned.
+    pub contact_alert_type: Option<IntegrationErrorContactAlertType>,
+    /// Wire name `created-at`; sent and returned; set by Coupa when the object is created.
+    ///
+    /// Schema note: Coupa sets it when the error is created. The Integration Error API page marks it accepted as well as returned, so it stays accepted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
+    ///
+    /// Schema note: The user Coupa records as having created the error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `creation-method`; sent and returned; at most 255 characters.
@@ -39,7 +45,9 @@ pub struct IntegrationError {
     /// Wire name `external-id`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
+    ///
+    /// Schema note: Coupa assigns the id (the Integration Error API page marks it returned only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `integration`; sent and returned.
@@ -48,7 +56,9 @@ pub struct IntegrationError {
     /// Wire name `integration-filename`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_filename: Option<String>,
-    /// Wire name `integration-run`; sent only (not returned); required on create.
+    /// Wire name `integration-run`; sent only (not returned); required on create (or `integration-run-id`).
+    ///
+    /// Schema note: Required by the page and the Swagger. The "Create Integration Error and alert to Integration Contact" step of Coupa's guide Invoices Integration into your ERP names the run by integration-run-id instead, so that element also meets the requirement: the documented body must not be refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_run: Option<crate::integration_runs::IntegrationRun>,
     /// Wire name `integration-run-id`; sent and returned.
@@ -65,10 +75,14 @@ pub struct IntegrationError {
     /// Wire name `status`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// Wire name `updated-at`; sent and returned.
+    /// Wire name `updated-at`; sent and returned; set by Coupa on every write.
+    ///
+    /// Schema note: Coupa sets it on every change. The Integration Error API page marks it accepted as well as returned, so it stays accepted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
+    ///
+    /// Schema note: The user Coupa records as having last changed the error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -77,9 +91,14 @@ pub static SHAPE: Shape = Shape::new(
     "IntegrationError",
     "integration-error",
     &[
-        Element::new("contact-alert-type", ElementKind::String).required().max_len(255),
-        Element::new("created-at", ElementKind::DateTime),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("contact-alert-type", ElementKind::String)
+            .required()
+            .allowed(&["Technical", "Functional", "Both"])
+            .max_len(255),
+        Element::new("created-at", ElementKind::DateTime).assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("creation-method", ElementKind::String).max_len(255),
         Element::new("document-id", ElementKind::Integer),
         Element::new("document-revision", ElementKind::Integer),
@@ -122,23 +141,62 @@ pub static SHAPE: Shape = Shape::new(
             )
             .max_len(255),
         Element::new("external-id", ElementKind::String).max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("integration", &crate::integrations::SHAPE),
         Element::new("integration-filename", ElementKind::String).max_len(255),
         Element::nested("integration-run", &crate::integration_runs::SHAPE)
             .required()
+            .alternatives(&["integration-run-id"])
             .input_only(),
         Element::new("integration-run-id", ElementKind::Integer),
         Element::new("resolved", ElementKind::Boolean).output_only(),
         Element::nested("responses", &crate::integration_record_response::SHAPE).list(),
         Element::new("status", ElementKind::String).max_len(255),
-        Element::new("updated-at", ElementKind::DateTime),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime).assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for IntegrationError {
     const SHAPE: &'static Shape = &SHAPE;
 }
+/// The allowed values of [`IntegrationError::contact_alert_type`] (`contact-alert-type`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IntegrationErrorContactAlertType {
+    /// `Technical`
+    Technical,
+    /// `Functional`
+    Functional,
+    /// `Both`
+    Both,
+    /// A value the schemas do not list, kept exactly as Coupa sent it (and rejected on input by validation).
+    Unknown(String),
+}
+impl coupa_runtime::WireEnum for IntegrationErrorContactAlertType {
+    const VALUES: &'static [&'static str] = &["Technical", "Functional", "Both"];
+    const CASE_SENSITIVE: bool = true;
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Technical => "Technical",
+            Self::Functional => "Functional",
+            Self::Both => "Both",
+            Self::Unknown(s) => s,
+        }
+    }
+    fn from_wire(s: &str) -> Self {
+        match s {
+            "Technical" => Self::Technical,
+            "Functional" => Self::Functional,
+            "Both" => Self::Both,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+coupa_runtime::wire_enum_impls!(IntegrationErrorContactAlertType);
 /// The allowed values of [`IntegrationError::document_type`] (`document-type`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IntegrationErrorDocumentType {
@@ -325,8 +383,12 @@ impl coupa_runtime::Validate for IntegrationError {
     ) {
         let e = SHAPE.elements;
         cx.require(at, &e[0], self.contact_alert_type.is_some());
-        cx.require(at, &e[12], self.integration_run.is_some());
-        cx.text(at, &e[0], self.contact_alert_type.as_deref());
+        cx.require(
+            at,
+            &e[12],
+            self.integration_run.is_some() || self.integration_run_id.is_some(),
+        );
+        cx.choice(at, &e[0], self.contact_alert_type.as_ref());
         cx.nested(at, &e[2], self.created_by.as_ref());
         cx.text(at, &e[3], self.creation_method.as_deref());
         cx.text(at, &e[6], self.document_status.as_deref());
@@ -537,9 +599,11 @@ impl Endpoint for Create {
         Some(&self.body)
     }
 }
-/// `POST /api/integration_errors/create_alert`: Coupa's `create-alert` action on the collection.
+/// `POST /api/integration_errors/create_alert`: Creates one object.
 ///
 /// Action `create-alert` of [`IntegrationError`] on the Core API (OAuth 2.0), scope `core.integration.write`.
+///
+/// Schema note: The import reads POST /api/integration_errors/create_alert as a collection action. It creates an integration error (and alerts the integration's contacts), as the "Create Integration Error and alert to Integration Contact" step of Coupa's guide Invoices Integration into your ERP shows: it takes and answers one error, so it is a create.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateAlert {
     /// The body.
@@ -557,7 +621,7 @@ impl Endpoint for CreateAlert {
     const ROUTE: &'static Route = &Route::new(
             "integration-errors",
             "create-alert",
-            ActionKind::Collection,
+            ActionKind::Create,
             Method::Post,
             "/api/integration_errors/create_alert",
         )
@@ -659,9 +723,11 @@ impl coupa_runtime::endpoint::Paginated for Query {
         response
     }
 }
-/// `PUT /api/integration_errors/{id}/resolve`: Coupa's `resolve` action on one object.
+/// `PUT /api/integration_errors/{id}/resolve`: Moves one object to a status.
 ///
-/// Action `resolve` of [`IntegrationError`] on the Core API (OAuth 2.0), scope `core.integration.write`.
+/// Action `resolve` of [`IntegrationError`] on the Core API (OAuth 2.0), scope `core.integration.write`. Sets `resolved` to `true`.
+///
+/// Schema note: Resolving sets resolved to true; resolved is returned only and changes through these two actions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resolve {
     /// Path parameter `{id}`
@@ -686,13 +752,14 @@ impl Endpoint for Resolve {
     const ROUTE: &'static Route = &Route::new(
             "integration-errors",
             "resolve",
-            ActionKind::Member,
+            ActionKind::Status,
             Method::Put,
             "/api/integration_errors/{id}/resolve",
         )
         .takes(Takes::OptionalObject)
         .scope("core.integration.write")
-        .params(&[("id", ParamKind::Integer)]);
+        .params(&[("id", ParamKind::Integer)])
+        .sets(&[("resolved", "true")]);
     fn path(&self) -> String {
         format!("/api/integration_errors/{}/resolve", self.id)
     }
@@ -730,9 +797,11 @@ impl Endpoint for Show {
         format!("/api/integration_errors/{}", self.id)
     }
 }
-/// `PUT /api/integration_errors/{id}/unresolve`: Coupa's `unresolve` action on one object.
+/// `PUT /api/integration_errors/{id}/unresolve`: Moves one object to a status.
 ///
-/// Action `unresolve` of [`IntegrationError`] on the Core API (OAuth 2.0), scope `core.integration.write`.
+/// Action `unresolve` of [`IntegrationError`] on the Core API (OAuth 2.0), scope `core.integration.write`. Sets `resolved` to `false`.
+///
+/// Schema note: Unresolving sets resolved back to false.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Unresolve {
     /// Path parameter `{id}`
@@ -757,13 +826,14 @@ impl Endpoint for Unresolve {
     const ROUTE: &'static Route = &Route::new(
             "integration-errors",
             "unresolve",
-            ActionKind::Member,
+            ActionKind::Status,
             Method::Put,
             "/api/integration_errors/{id}/unresolve",
         )
         .takes(Takes::OptionalObject)
         .scope("core.integration.write")
-        .params(&[("id", ParamKind::Integer)]);
+        .params(&[("id", ParamKind::Integer)])
+        .sets(&[("resolved", "false")]);
     fn path(&self) -> String {
         format!("/api/integration_errors/{}/unresolve", self.id)
     }

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/integration_history_records.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `IntegrationHistoryRecord` object.
 ///
@@ -15,10 +15,10 @@ pub struct IntegrationHistoryRecord {
     /// Wire name `contact-alert-type`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_alert_type: Option<String>,
-    /// Wire name `created-at`; sent and returned.
+    /// Wire name `created-at`; sent and returned; set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `creation-method`; sent and returned; at most 255 characters.
@@ -39,7 +39,7 @@ pub struct IntegrationHistoryRecord {
     /// Wire name `external-id`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `integration`; sent and returned.
@@ -65,10 +65,10 @@ pub struct IntegrationHistoryRecord {
     /// Wire name `status`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -78,8 +78,10 @@ pub static SHAPE: Shape = Shape::new(
     "integration-history-record",
     &[
         Element::new("contact-alert-type", ElementKind::String).required().max_len(255),
-        Element::new("created-at", ElementKind::DateTime),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime).assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("creation-method", ElementKind::String).max_len(255),
         Element::new("document-id", ElementKind::Integer).required(),
         Element::new("document-revision", ElementKind::Integer),
@@ -123,7 +125,10 @@ pub static SHAPE: Shape = Shape::new(
             )
             .max_len(255),
         Element::new("external-id", ElementKind::String).max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("integration", &crate::integrations::SHAPE),
         Element::new("integration-filename", ElementKind::String)
             .output_only()
@@ -133,8 +138,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("resolved", ElementKind::Boolean).output_only(),
         Element::nested("responses", &crate::integration_record_response::SHAPE).list(),
         Element::new("status", ElementKind::String).max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for IntegrationHistoryRecord {

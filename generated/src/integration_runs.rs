@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/integration_runs.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `IntegrationRun` object.
 ///
@@ -12,10 +12,14 @@ use coupa_runtime::{
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "integration-run", rename_all = "kebab-case", default)]
 pub struct IntegrationRun {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
+    ///
+    /// Schema note: Coupa sets it when the run is created (the Integration Runs API page marks it returned only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
+    ///
+    /// Schema note: The user Coupa records as having created the run. The Swagger cannot mark a reference read-only and the Integration Runs API page has no row for it, so the import reads it as sent and returned; Coupa fills it in, so it is returned only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `end-time`; sent and returned.
@@ -24,13 +28,21 @@ pub struct IntegrationRun {
     /// Wire name `flow`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flow: Option<crate::flow::Flow>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
+    ///
+    /// Schema note: Coupa assigns the id (the Integration Runs API page marks it returned only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+    /// The integration the run executes. Coupa's integration guides name it by its code alone (`{"integration": {"code": "..."}}`).
+    ///
     /// Wire name `integration`; sent and returned; required on create.
+    ///
+    /// Schema note: The description is ours: the "Create Integration Run" step of Coupa's guide Invoices Integration into your ERP creates a run that way.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<crate::integrations::Integration>,
-    /// Wire name `integration-errors`; sent and returned.
+    /// Wire name `integration-errors`; returned only (not accepted in requests).
+    ///
+    /// Schema note: The Integration Runs API page's row for it (whose cells are shifted, so the import could not read it) marks it returned only. A run's errors are created through the Integration Error API, not sent with the run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_errors: Option<Vec<crate::integration_errors::IntegrationError>>,
     /// Wire name `records-processed`; sent and returned.
@@ -39,16 +51,24 @@ pub struct IntegrationRun {
     /// Wire name `start-time`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<coupa_runtime::DateTime>,
-    /// Wire name `status`; sent and returned; at most 255 characters.
+    /// Wire name `status`; returned only (not accepted in requests); at most 255 characters; allowed values `pending`, `running`, `paused`, `successful`, `failed`.
+    ///
+    /// Schema note: The Swagger gives no values and does not mark it read-only. The Integration Runs API page's action table names five statuses (create starts a run pending; run, pause, pending, success and fail set running, paused, pending, successful and failed), and its row marks status returned only: a run changes status through those actions. The guide Invoices Integration into your ERP speaks of pending, started, errored, successful and failed in prose about the integration's state; those words are not the API's values (`Unknown` would keep them).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// Wire name `total-records`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<IntegrationRunStatus>,
+    /// Wire name `total-records`; also read as `total_records`; sent and returned.
+    ///
+    /// Schema note: The "Start Integration Run" step of Coupa's guide Invoices Integration into your ERP sends `{"total_records": N}` with PUT .../run, so the snake_case key is read as this element.
+    #[serde(alias = "total_records", skip_serializing_if = "Option::is_none")]
     pub total_records: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
+    ///
+    /// Schema note: Coupa sets it on every change (the Integration Runs API page marks it returned only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
+    ///
+    /// Schema note: The user Coupa records as having last changed the run; returned only, like created-by (the Swagger cannot mark a reference read-only, and the page has no row for it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -57,24 +77,87 @@ pub static SHAPE: Shape = Shape::new(
     "IntegrationRun",
     "integration-run",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("end-time", ElementKind::DateTime),
         Element::nested("flow", &crate::flow::SHAPE),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("integration", &crate::integrations::SHAPE).required(),
-        Element::nested("integration-errors", &crate::integration_errors::SHAPE).list(),
+        Element::nested("integration-errors", &crate::integration_errors::SHAPE)
+            .list()
+            .output_only(),
         Element::new("records-processed", ElementKind::Integer),
         Element::new("start-time", ElementKind::DateTime),
-        Element::new("status", ElementKind::String).max_len(255),
-        Element::new("total-records", ElementKind::Integer),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("status", ElementKind::String)
+            .output_only()
+            .allowed(&["pending", "running", "paused", "successful", "failed"])
+            .max_len(255),
+        Element::new("total-records", ElementKind::Integer).aliases(&["total_records"]),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for IntegrationRun {
     const SHAPE: &'static Shape = &SHAPE;
 }
+/// The allowed values of [`IntegrationRun::status`] (`status`). A value Coupa adds later is kept in `Unknown`, exactly as sent.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IntegrationRunStatus {
+    /// `pending`
+    Pending,
+    /// `running`
+    Running,
+    /// `paused`
+    Paused,
+    /// `successful`
+    Successful,
+    /// `failed`
+    Failed,
+    /// A value the schemas do not list, kept exactly as Coupa sent it (and rejected on input by validation).
+    Unknown(String),
+}
+impl coupa_runtime::WireEnum for IntegrationRunStatus {
+    const VALUES: &'static [&'static str] = &[
+        "pending",
+        "running",
+        "paused",
+        "successful",
+        "failed",
+    ];
+    const CASE_SENSITIVE: bool = true;
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Running => "running",
+            Self::Paused => "paused",
+            Self::Successful => "successful",
+            Self::Failed => "failed",
+            Self::Unknown(s) => s,
+        }
+    }
+    fn from_wire(s: &str) -> Self {
+        match s {
+            "pending" => Self::Pending,
+            "running" => Self::Running,
+            "paused" => Self::Paused,
+            "successful" => Self::Successful,
+            "failed" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+coupa_runtime::wire_enum_impls!(IntegrationRunStatus);
 impl coupa_runtime::Validate for IntegrationRun {
     const RESOURCE: &'static str = "integration-runs";
     fn validate_at(
@@ -89,7 +172,7 @@ impl coupa_runtime::Validate for IntegrationRun {
         cx.integer(at, &e[4], self.id);
         cx.nested(at, &e[5], self.integration.as_ref());
         cx.nested_list(at, &e[6], self.integration_errors.as_deref());
-        cx.text(at, &e[9], self.status.as_deref());
+        cx.choice(at, &e[9], self.status.as_ref());
         cx.value(at, &e[11], self.updated_at.is_some());
         cx.nested(at, &e[12], self.updated_by.as_ref());
     }
@@ -243,7 +326,9 @@ impl IntegrationRun {
 }
 /// `POST /api/integration_runs`: Creates one object.
 ///
-/// Action `create` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`.
+/// Action `create` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`. Sets `status` to `pending`.
+///
+/// Schema note: The Integration Runs API page's action table says a new run starts in the pending status.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
@@ -266,7 +351,8 @@ impl Endpoint for Create {
             "/api/integration_runs",
         )
         .takes(Takes::Object)
-        .scope("core.integration.write");
+        .scope("core.integration.write")
+        .sets(&[("status", "pending")]);
     fn path(&self) -> String {
         "/api/integration_runs".to_owned()
     }
@@ -274,9 +360,11 @@ impl Endpoint for Create {
         Some(&self.body)
     }
 }
-/// `PUT /api/integration_runs/{id}/fail`: Coupa's `fail` action on one object.
+/// `PUT /api/integration_runs/{id}/fail`: Moves one object to a status.
 ///
-/// Action `fail` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`.
+/// Action `fail` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`. Sets `status` to `failed`.
+///
+/// Schema note: The Integration Runs API page's action table says fail sets the status to failed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fail {
     /// Path parameter `{id}`
@@ -301,13 +389,14 @@ impl Endpoint for Fail {
     const ROUTE: &'static Route = &Route::new(
             "integration-runs",
             "fail",
-            ActionKind::Member,
+            ActionKind::Status,
             Method::Put,
             "/api/integration_runs/{id}/fail",
         )
         .takes(Takes::OptionalObject)
         .scope("core.integration.write")
-        .params(&[("id", ParamKind::Integer)]);
+        .params(&[("id", ParamKind::Integer)])
+        .sets(&[("status", "failed")]);
     fn path(&self) -> String {
         format!("/api/integration_runs/{}/fail", self.id)
     }
@@ -486,9 +575,11 @@ impl Endpoint for Patch {
         self.body.as_ref()
     }
 }
-/// `PUT /api/integration_runs/{id}/pause`: Coupa's `pause` action on one object.
+/// `PUT /api/integration_runs/{id}/pause`: Moves one object to a status.
 ///
-/// Action `pause` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`.
+/// Action `pause` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`. Sets `status` to `paused`.
+///
+/// Schema note: The Integration Runs API page's action table says pause sets the status to paused.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pause {
     /// Path parameter `{id}`
@@ -513,13 +604,14 @@ impl Endpoint for Pause {
     const ROUTE: &'static Route = &Route::new(
             "integration-runs",
             "pause",
-            ActionKind::Member,
+            ActionKind::Status,
             Method::Put,
             "/api/integration_runs/{id}/pause",
         )
         .takes(Takes::OptionalObject)
         .scope("core.integration.write")
-        .params(&[("id", ParamKind::Integer)]);
+        .params(&[("id", ParamKind::Integer)])
+        .sets(&[("status", "paused")]);
     fn path(&self) -> String {
         format!("/api/integration_runs/{}/pause", self.id)
     }
@@ -527,9 +619,11 @@ impl Endpoint for Pause {
         self.body.as_ref()
     }
 }
-/// `PUT /api/integration_runs/{id}/pending`: Coupa's `pending` action on one object.
+/// `PUT /api/integration_runs/{id}/pending`: Moves one object to a status.
 ///
-/// Action `pending` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`.
+/// Action `pending` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`. Sets `status` to `pending`.
+///
+/// Schema note: The Integration Runs API page's action table says pending sets the status to pending.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pending {
     /// Path parameter `{id}`
@@ -554,13 +648,14 @@ impl Endpoint for Pending {
     const ROUTE: &'static Route = &Route::new(
             "integration-runs",
             "pending",
-            ActionKind::Member,
+            ActionKind::Status,
             Method::Put,
             "/api/integration_runs/{id}/pending",
         )
         .takes(Takes::OptionalObject)
         .scope("core.integration.write")
-        .params(&[("id", ParamKind::Integer)]);
+        .params(&[("id", ParamKind::Integer)])
+        .sets(&[("status", "pending")]);
     fn path(&self) -> String {
         format!("/api/integration_runs/{}/pending", self.id)
     }
@@ -568,9 +663,11 @@ impl Endpoint for Pending {
         self.body.as_ref()
     }
 }
-/// `PUT /api/integration_runs/{id}/run`: Coupa's `run` action on one object.
+/// `PUT /api/integration_runs/{id}/run`: Moves one object to a status.
 ///
-/// Action `run` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`.
+/// Action `run` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`. Sets `status` to `running`.
+///
+/// Schema note: The Integration Runs API page's action table says run sets the status to running. Coupa's guides send `{"total_records": N}` with it, which the optional body allows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Run {
     /// Path parameter `{id}`
@@ -595,13 +692,14 @@ impl Endpoint for Run {
     const ROUTE: &'static Route = &Route::new(
             "integration-runs",
             "run",
-            ActionKind::Member,
+            ActionKind::Status,
             Method::Put,
             "/api/integration_runs/{id}/run",
         )
         .takes(Takes::OptionalObject)
         .scope("core.integration.write")
-        .params(&[("id", ParamKind::Integer)]);
+        .params(&[("id", ParamKind::Integer)])
+        .sets(&[("status", "running")]);
     fn path(&self) -> String {
         format!("/api/integration_runs/{}/run", self.id)
     }
@@ -639,9 +737,11 @@ impl Endpoint for Show {
         format!("/api/integration_runs/{}", self.id)
     }
 }
-/// `PUT /api/integration_runs/{id}/success`: Coupa's `success` action on one object.
+/// `PUT /api/integration_runs/{id}/success`: Moves one object to a status.
 ///
-/// Action `success` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`.
+/// Action `success` of [`IntegrationRun`] on the Core API (OAuth 2.0), scope `core.integration.write`. Sets `status` to `successful`.
+///
+/// Schema note: The Integration Runs API page's action table says success sets the status to successful.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Success {
     /// Path parameter `{id}`
@@ -666,13 +766,14 @@ impl Endpoint for Success {
     const ROUTE: &'static Route = &Route::new(
             "integration-runs",
             "success",
-            ActionKind::Member,
+            ActionKind::Status,
             Method::Put,
             "/api/integration_runs/{id}/success",
         )
         .takes(Takes::OptionalObject)
         .scope("core.integration.write")
-        .params(&[("id", ParamKind::Integer)]);
+        .params(&[("id", ParamKind::Integer)])
+        .sets(&[("status", "successful")]);
     fn path(&self) -> String {
         format!("/api/integration_runs/{}/success", self.id)
     }

@@ -2,9 +2,13 @@
 //! The `integrations` resource ([`Integration`](integrations::Integration)). From Coupa's Swagger (Core Platform) and its [Integrations API (/integrations)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)>) page.
 //!
 //! The schema: `schema/imported/core_platform/integrations.yaml`.
+//!
+//! # Schema notes
+//!
+//! - The elements the Integrations API page and the Swagger mark required are required when an integration is created. Runs and errors name their integration by any one element (Coupa's guides send only the code), which is not refused: the checks of a nested reference leave required elements to the referenced object. (An earlier hand transcription had marked none required for that reason.)
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `Integration` object.
 ///
@@ -18,10 +22,10 @@ pub struct Integration {
     /// Wire name `code`; sent and returned; required on create; unique; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `direction`; sent and returned; required on create; at most 255 characters; allowed values `to_coupa`, `from_coupa`.
@@ -33,10 +37,14 @@ pub struct Integration {
     /// Wire name `end-system-type`; sent and returned; required on create; at most 255 characters; allowed values `payroll`, `erp`, `hr`, `third_party_partner`, `third_party_vendor`, `other`, `internal`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_system_type: Option<IntegrationEndSystemType>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; sent and returned; assigned by Coupa on create.
+    ///
+    /// Schema note: The page and the Swagger mark id returned only. A run or an error may name its integration by id, and the checks of a nested object refuse an element that is not accepted, so id is accepted here.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `integration-type`; sent and returned; at most 255 characters; allowed values `flat_file`, `api`, `corporate_credit_card_file`, `json`, `xml`, `original_format`.
+    ///
+    /// Schema note: The Integrations API page lists five values (flat_file, api, corporate_credit_card_file, json, xml); the Swagger's enum adds original_format. The Swagger's six are kept: a value Coupa's own definition gives must not be refused on input. (An earlier hand transcription had the page's five.)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_type: Option<IntegrationIntegrationType>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 255 characters.
@@ -45,10 +53,10 @@ pub struct Integration {
     /// Wire name `standard`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub standard: Option<bool>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -59,8 +67,12 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("business-object", ElementKind::String).required().max_len(255),
         Element::new("code", ElementKind::String).required().unique().max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("direction", ElementKind::String)
             .required()
             .allowed(&["to_coupa", "from_coupa"])
@@ -80,7 +92,7 @@ pub static SHAPE: Shape = Shape::new(
                 ],
             )
             .max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer).key().assigned(Assigned::Id),
         Element::new("integration-type", ElementKind::String)
             .allowed(
                 &[
@@ -95,8 +107,12 @@ pub static SHAPE: Shape = Shape::new(
             .max_len(255),
         Element::new("name", ElementKind::String).required().unique().max_len(255),
         Element::new("standard", ElementKind::Boolean).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for Integration {

@@ -2,7 +2,7 @@
 //! Coupa's `IntellectualPropertyAndData` object. From Coupa's Swagger (CLM Standard) and its [Intellectual Property and Data API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)/intellectual-property-and-data-api>) page.
 //!
 //! The schema: `schema/imported/shapes/intellectual_property_and_data.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `IntellectualPropertyAndData` object.
 ///
 /// On the wire: `intellectual-property-and-data`.
@@ -39,10 +39,10 @@ pub struct IntellectualPropertyAndData {
     /// Wire name `contract-type-custom-field-9`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_9: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `non-disclosure-copying-restriction`; sent and returned; allowed values `limited_copying_allowed`, `no_copying_allowed`.
@@ -64,7 +64,7 @@ pub struct IntellectualPropertyAndData {
     /// Wire name `permitted-disclosees-employees`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub permitted_disclosees_employees: Option<bool>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -83,15 +83,22 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("contract-type-custom-field-7", ElementKind::String).max_len(255),
         Element::new("contract-type-custom-field-8", ElementKind::String).max_len(255),
         Element::new("contract-type-custom-field-9", ElementKind::String).max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("non-disclosure-copying-restriction", ElementKind::String)
             .allowed(&["limited_copying_allowed", "no_copying_allowed"]),
         Element::new("permitted-disclosees-advisers", ElementKind::Boolean),
         Element::new("permitted-disclosees-contractors", ElementKind::Boolean),
         Element::new("permitted-disclosees-directors-officers", ElementKind::Boolean),
         Element::new("permitted-disclosees-employees", ElementKind::Boolean),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for IntellectualPropertyAndData {

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/inventory.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `InventoryBalance` object.
 ///
@@ -25,16 +25,16 @@ pub struct InventoryBalance {
     /// Schema note: The Swagger's format for this element is not a type; read as decimal (see IMPORT.md).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub available: Option<coupa_runtime::Decimal>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::currencies::Currency>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-valuations`; returned only (not accepted in requests).
@@ -51,10 +51,10 @@ pub struct InventoryBalance {
     /// Wire name `uom`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<crate::uoms::Uom>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `warehouse`; returned only (not accepted in requests); required on create.
@@ -72,18 +72,29 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("adjustment-price", ElementKind::String).output_only(),
         Element::new("allocated", ElementKind::Decimal).output_only(),
         Element::new("available", ElementKind::Decimal).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("inventory-valuations", &crate::inventory_valuation::SHAPE)
             .list()
             .output_only(),
         Element::nested("item", &crate::items::SHAPE).required().output_only(),
         Element::new("quantity", ElementKind::Integer).output_only(),
         Element::nested("uom", &crate::uoms::SHAPE).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::nested("warehouse", &crate::warehouses::SHAPE).required().output_only(),
         Element::nested("warehouse-location", &crate::warehouse_locations::SHAPE)
             .required()
@@ -239,7 +250,7 @@ impl InventoryBalance {
 }
 /// `GET /api/inventory`: Lists objects.
 ///
-/// Action `index` of [`InventoryBalance`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`InventoryBalance`] on the Core API (OAuth 2.0), scope `core.inventory.balance.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -268,7 +279,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.inventory.balance.read");
     fn path(&self) -> String {
         "/api/inventory".to_owned()
     }
@@ -287,7 +298,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `GET /api/inventory/{id}`: Reads one object.
 ///
-/// Action `show` of [`InventoryBalance`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`InventoryBalance`] on the Core API (OAuth 2.0), scope `core.inventory.balance.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -309,7 +320,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/inventory/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.inventory.balance.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/inventory/{}", self.id)
@@ -338,8 +349,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "inventory-balances",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.inventory.balance.read"),
+    write_scope: None,
     routes: &ROUTES,
     codec: Codec::of::<InventoryBalance>(),
     list_envelope: None,

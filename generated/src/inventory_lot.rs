@@ -2,20 +2,20 @@
 //! Coupa's `InventoryLot` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/inventory_lot.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `InventoryLot` object.
 ///
 /// On the wire: `inventory-lot`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "inventory-lot", rename_all = "kebab-case", default)]
 pub struct InventoryLot {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `expiration-date`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<coupa_runtime::Date>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item-id`; sent and returned.
@@ -24,7 +24,7 @@ pub struct InventoryLot {
     /// Wire name `number`; sent and returned; required on create; at most 256 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -33,12 +33,19 @@ pub static SHAPE: Shape = Shape::new(
     "InventoryLot",
     "inventory-lot",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("expiration-date", ElementKind::Date).required(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("item-id", ElementKind::Integer),
         Element::new("number", ElementKind::String).required().max_len(256),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for InventoryLot {

@@ -2,14 +2,14 @@
 //! Coupa's `InventoryOrganization` object. From Coupa's Swagger (CLM Standard); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/inventory_organization.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `InventoryOrganization` object.
 ///
 /// On the wire: `inventory-organization`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "inventory-organization", rename_all = "kebab-case", default)]
 pub struct InventoryOrganization {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned; required on create.
@@ -18,10 +18,10 @@ pub struct InventoryOrganization {
     /// Wire name `fulfillment-type`; sent and returned; required on create; at most 255 characters; allowed values `manual`, `automatic`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillment_type: Option<InventoryOrganizationFulfillmentType>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `warehouses`; sent and returned.
@@ -33,14 +33,21 @@ pub static SHAPE: Shape = Shape::new(
     "InventoryOrganization",
     "inventory-organization",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::nested("currency", &crate::currencies::SHAPE).required(),
         Element::new("fulfillment-type", ElementKind::String)
             .required()
             .allowed(&["manual", "automatic"])
             .max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
         Element::nested("warehouses", &crate::warehouses::SHAPE).list(),
     ],
 );

@@ -2,7 +2,7 @@
 //! Coupa's `InventoryTransactionLot` object. From Coupa's Swagger (Core Platform) and its [Inventory Transaction Lot API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/receipts-api/inventory-transaction-lot-api>) page.
 //!
 //! The schema: `schema/imported/shapes/inventory_transaction_lot.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `InventoryTransactionLot` object.
 ///
 /// On the wire: `inventory-transaction-lot`.
@@ -12,10 +12,10 @@ pub struct InventoryTransactionLot {
     /// Wire name `adjustment-code`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustment_code: Option<crate::adjustment_code::AdjustmentCode>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-lot`; sent and returned; required on create.
@@ -33,7 +33,7 @@ pub struct InventoryTransactionLot {
     /// Wire name `uom-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom_id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -43,14 +43,21 @@ pub static SHAPE: Shape = Shape::new(
     "inventory-transaction-lot",
     &[
         Element::nested("adjustment-code", &crate::adjustment_code::SHAPE).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("inventory-lot", &crate::inventory_lot::SHAPE).required(),
         Element::new("inventory-lot-id", ElementKind::Integer),
         Element::new("quantity", ElementKind::Decimal).required().precision(32, 4),
         Element::nested("uom", &crate::uoms::SHAPE).required().output_only(),
         Element::new("uom-id", ElementKind::Integer),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for InventoryTransactionLot {

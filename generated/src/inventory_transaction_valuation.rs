@@ -2,7 +2,7 @@
 //! Coupa's `InventoryTransactionValuation` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/inventory_transaction_valuation.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `InventoryTransactionValuation` object.
 ///
 /// On the wire: `inventory-transaction-valuation`.
@@ -17,7 +17,7 @@ pub struct InventoryTransactionValuation {
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-transaction-id`; returned only (not accepted in requests).
@@ -43,7 +43,10 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("created-at", ElementKind::String).output_only(),
         Element::new("currency", ElementKind::Object),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("inventory-transaction-id", ElementKind::Integer).output_only(),
         Element::new("price", ElementKind::Decimal).output_only().precision(30, 6),
         Element::new("quantity", ElementKind::Decimal).required().precision(30, 6),

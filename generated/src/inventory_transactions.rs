@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/inventory_transactions.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `InventoryTransaction` object.
 ///
@@ -38,10 +38,10 @@ pub struct InventoryTransaction {
     /// Wire name `comments`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent only (not returned).
@@ -61,7 +61,7 @@ pub struct InventoryTransaction {
     /// Wire name `from-warehouse-location`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_warehouse_location: Option<crate::warehouse_locations::WarehouseLocation>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inspection-code`; sent and returned.
@@ -146,10 +146,10 @@ pub struct InventoryTransaction {
     /// Wire name `uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<crate::uoms::Uom>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `voided-value`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
@@ -170,8 +170,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("attachments", &crate::attachments::SHAPE).list().output_only(),
         Element::new("barcode", ElementKind::String).max_len(255),
         Element::new("comments", ElementKind::Text).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE).input_only(),
         Element::nested(
                 "current-integration-history-records",
@@ -182,7 +186,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("exported", ElementKind::Boolean),
         Element::nested("from-warehouse", &crate::warehouses::SHAPE).input_only(),
         Element::nested("from-warehouse-location", &crate::warehouse_locations::SHAPE),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("inspection-code", &crate::inspection_codes::SHAPE),
         Element::nested(
                 "inventory-transaction-lots",
@@ -220,8 +227,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("transaction-date", ElementKind::DateTime),
         Element::new("type", ElementKind::String).required().max_len(255),
         Element::nested("uom", &crate::uoms::SHAPE),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("voided-value", ElementKind::Decimal).output_only().precision(30, 6),
     ],
 );
@@ -672,7 +683,7 @@ impl InventoryTransaction {
 }
 /// `POST /api/inventory_transactions`: Creates one object.
 ///
-/// Action `create` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `create` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
@@ -695,7 +706,7 @@ impl Endpoint for Create {
             "/api/inventory_transactions",
         )
         .takes(Takes::Object)
-        .scope("core.inventory.transaction.write");
+        .scope("core.inventory.receiving.write");
     fn path(&self) -> String {
         "/api/inventory_transactions".to_owned()
     }
@@ -705,7 +716,7 @@ impl Endpoint for Create {
 }
 /// `POST /api/inventory_adjustments`: Creates one object.
 ///
-/// Action `create-inventory-adjustments` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `create-inventory-adjustments` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.adjustment.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateInventoryAdjustments {
     /// The body.
@@ -728,7 +739,7 @@ impl Endpoint for CreateInventoryAdjustments {
             "/api/inventory_adjustments",
         )
         .takes(Takes::Object)
-        .scope("core.inventory.transaction.write");
+        .scope("core.inventory.adjustment.write");
     fn path(&self) -> String {
         "/api/inventory_adjustments".to_owned()
     }
@@ -738,7 +749,7 @@ impl Endpoint for CreateInventoryAdjustments {
 }
 /// `POST /api/inventory_consumptions`: Creates one object.
 ///
-/// Action `create-inventory-consumptions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `create-inventory-consumptions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.consumption.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateInventoryConsumptions {
     /// The body.
@@ -761,7 +772,7 @@ impl Endpoint for CreateInventoryConsumptions {
             "/api/inventory_consumptions",
         )
         .takes(Takes::Object)
-        .scope("core.inventory.transaction.write");
+        .scope("core.inventory.consumption.write");
     fn path(&self) -> String {
         "/api/inventory_consumptions".to_owned()
     }
@@ -771,7 +782,7 @@ impl Endpoint for CreateInventoryConsumptions {
 }
 /// `POST /api/inventory_transfers`: Creates one object.
 ///
-/// Action `create-inventory-transfers` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `create-inventory-transfers` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transfer.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateInventoryTransfers {
     /// The body.
@@ -794,7 +805,7 @@ impl Endpoint for CreateInventoryTransfers {
             "/api/inventory_transfers",
         )
         .takes(Takes::Object)
-        .scope("core.inventory.transaction.write");
+        .scope("core.inventory.transfer.write");
     fn path(&self) -> String {
         "/api/inventory_transfers".to_owned()
     }
@@ -804,7 +815,7 @@ impl Endpoint for CreateInventoryTransfers {
 }
 /// `POST /api/receiving_transactions`: Creates one object.
 ///
-/// Action `create-receiving-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `create-receiving-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateReceivingTransactions {
     /// The body.
@@ -827,7 +838,7 @@ impl Endpoint for CreateReceivingTransactions {
             "/api/receiving_transactions",
         )
         .takes(Takes::Object)
-        .scope("core.inventory.transaction.write");
+        .scope("core.inventory.receiving.write");
     fn path(&self) -> String {
         "/api/receiving_transactions".to_owned()
     }
@@ -885,7 +896,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `GET /api/inventory_adjustments`: Lists objects.
 ///
-/// Action `index-inventory-adjustments` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.read`.
+/// Action `index-inventory-adjustments` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.adjustment.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexInventoryAdjustments {
     /// Filters, paging, ordering and response shaping.
@@ -914,7 +925,7 @@ impl Endpoint for IndexInventoryAdjustments {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.inventory.transaction.read");
+        .scope("core.inventory.adjustment.read");
     fn path(&self) -> String {
         "/api/inventory_adjustments".to_owned()
     }
@@ -933,7 +944,7 @@ impl coupa_runtime::endpoint::Paginated for IndexInventoryAdjustments {
 }
 /// `GET /api/inventory_consumptions`: Lists objects.
 ///
-/// Action `index-inventory-consumptions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.read`.
+/// Action `index-inventory-consumptions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.consumption.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexInventoryConsumptions {
     /// Filters, paging, ordering and response shaping.
@@ -962,7 +973,7 @@ impl Endpoint for IndexInventoryConsumptions {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.inventory.transaction.read");
+        .scope("core.inventory.consumption.read");
     fn path(&self) -> String {
         "/api/inventory_consumptions".to_owned()
     }
@@ -981,7 +992,7 @@ impl coupa_runtime::endpoint::Paginated for IndexInventoryConsumptions {
 }
 /// `GET /api/inventory_transfers`: Lists objects.
 ///
-/// Action `index-inventory-transfers` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.read`.
+/// Action `index-inventory-transfers` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transfer.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexInventoryTransfers {
     /// Filters, paging, ordering and response shaping.
@@ -1010,7 +1021,7 @@ impl Endpoint for IndexInventoryTransfers {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.inventory.transaction.read");
+        .scope("core.inventory.transfer.read");
     fn path(&self) -> String {
         "/api/inventory_transfers".to_owned()
     }
@@ -1029,7 +1040,7 @@ impl coupa_runtime::endpoint::Paginated for IndexInventoryTransfers {
 }
 /// `GET /api/receiving_transactions`: Lists objects.
 ///
-/// Action `index-receiving-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.read`.
+/// Action `index-receiving-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexReceivingTransactions {
     /// Filters, paging, ordering and response shaping.
@@ -1058,7 +1069,7 @@ impl Endpoint for IndexReceivingTransactions {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.inventory.transaction.read");
+        .scope("core.inventory.receiving.read");
     fn path(&self) -> String {
         "/api/receiving_transactions".to_owned()
     }
@@ -1077,7 +1088,7 @@ impl coupa_runtime::endpoint::Paginated for IndexReceivingTransactions {
 }
 /// `GET /api/return_to_supplier_transactions`: Lists objects.
 ///
-/// Action `index-return-to-supplier-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.read`.
+/// Action `index-return-to-supplier-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.return_to_supplier.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexReturnToSupplierTransactions {
     /// Filters, paging, ordering and response shaping.
@@ -1106,7 +1117,7 @@ impl Endpoint for IndexReturnToSupplierTransactions {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.inventory.transaction.read");
+        .scope("core.inventory.return_to_supplier.read");
     fn path(&self) -> String {
         "/api/return_to_supplier_transactions".to_owned()
     }
@@ -1125,7 +1136,7 @@ impl coupa_runtime::endpoint::Paginated for IndexReturnToSupplierTransactions {
 }
 /// `PATCH /api/inventory_transactions/{id}`: Changes one object.
 ///
-/// Action `patch` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `patch` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Patch {
     /// Path parameter `{id}`
@@ -1155,7 +1166,7 @@ impl Endpoint for Patch {
             "/api/inventory_transactions/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.inventory.transaction.write")
+        .scope("core.inventory.receiving.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/inventory_transactions/{}", self.id)
@@ -1166,7 +1177,7 @@ impl Endpoint for Patch {
 }
 /// `PATCH /api/inventory_adjustments/{id}`: Changes one object.
 ///
-/// Action `patch-inventory-adjustments` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `patch-inventory-adjustments` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.adjustment.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchInventoryAdjustments {
     /// Path parameter `{id}`
@@ -1196,7 +1207,7 @@ impl Endpoint for PatchInventoryAdjustments {
             "/api/inventory_adjustments/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.inventory.transaction.write")
+        .scope("core.inventory.adjustment.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/inventory_adjustments/{}", self.id)
@@ -1207,7 +1218,7 @@ impl Endpoint for PatchInventoryAdjustments {
 }
 /// `PATCH /api/inventory_consumptions/{id}`: Changes one object.
 ///
-/// Action `patch-inventory-consumptions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `patch-inventory-consumptions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.consumption.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchInventoryConsumptions {
     /// Path parameter `{id}`
@@ -1237,7 +1248,7 @@ impl Endpoint for PatchInventoryConsumptions {
             "/api/inventory_consumptions/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.inventory.transaction.write")
+        .scope("core.inventory.consumption.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/inventory_consumptions/{}", self.id)
@@ -1248,7 +1259,7 @@ impl Endpoint for PatchInventoryConsumptions {
 }
 /// `PATCH /api/inventory_transfers/{id}`: Changes one object.
 ///
-/// Action `patch-inventory-transfers` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `patch-inventory-transfers` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transfer.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchInventoryTransfers {
     /// Path parameter `{id}`
@@ -1278,7 +1289,7 @@ impl Endpoint for PatchInventoryTransfers {
             "/api/inventory_transfers/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.inventory.transaction.write")
+        .scope("core.inventory.transfer.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/inventory_transfers/{}", self.id)
@@ -1289,7 +1300,7 @@ impl Endpoint for PatchInventoryTransfers {
 }
 /// `PATCH /api/receiving_transactions/{id}`: Changes one object.
 ///
-/// Action `patch-receiving-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `patch-receiving-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchReceivingTransactions {
     /// Path parameter `{id}`
@@ -1319,7 +1330,7 @@ impl Endpoint for PatchReceivingTransactions {
             "/api/receiving_transactions/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.inventory.transaction.write")
+        .scope("core.inventory.receiving.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/receiving_transactions/{}", self.id)
@@ -1330,7 +1341,7 @@ impl Endpoint for PatchReceivingTransactions {
 }
 /// `PATCH /api/return_to_supplier_transactions/{id}`: Changes one object.
 ///
-/// Action `patch-return-to-supplier-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `patch-return-to-supplier-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.return_to_supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchReturnToSupplierTransactions {
     /// Path parameter `{id}`
@@ -1360,7 +1371,7 @@ impl Endpoint for PatchReturnToSupplierTransactions {
             "/api/return_to_supplier_transactions/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.inventory.transaction.write")
+        .scope("core.inventory.return_to_supplier.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/return_to_supplier_transactions/{}", self.id)
@@ -1401,7 +1412,7 @@ impl Endpoint for Show {
 }
 /// `GET /api/inventory_adjustments/{id}`: Reads one object.
 ///
-/// Action `show-inventory-adjustments` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.read`.
+/// Action `show-inventory-adjustments` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.adjustment.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowInventoryAdjustments {
     /// Path parameter `{id}`
@@ -1423,7 +1434,7 @@ impl Endpoint for ShowInventoryAdjustments {
             Method::Get,
             "/api/inventory_adjustments/{id}",
         )
-        .scope("core.inventory.transaction.read")
+        .scope("core.inventory.adjustment.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/inventory_adjustments/{}", self.id)
@@ -1431,7 +1442,7 @@ impl Endpoint for ShowInventoryAdjustments {
 }
 /// `GET /api/inventory_consumptions/{id}`: Reads one object.
 ///
-/// Action `show-inventory-consumptions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.read`.
+/// Action `show-inventory-consumptions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.consumption.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowInventoryConsumptions {
     /// Path parameter `{id}`
@@ -1453,7 +1464,7 @@ impl Endpoint for ShowInventoryConsumptions {
             Method::Get,
             "/api/inventory_consumptions/{id}",
         )
-        .scope("core.inventory.transaction.read")
+        .scope("core.inventory.consumption.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/inventory_consumptions/{}", self.id)
@@ -1461,7 +1472,7 @@ impl Endpoint for ShowInventoryConsumptions {
 }
 /// `GET /api/inventory_transfers/{id}`: Reads one object.
 ///
-/// Action `show-inventory-transfers` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.read`.
+/// Action `show-inventory-transfers` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transfer.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowInventoryTransfers {
     /// Path parameter `{id}`
@@ -1483,7 +1494,7 @@ impl Endpoint for ShowInventoryTransfers {
             Method::Get,
             "/api/inventory_transfers/{id}",
         )
-        .scope("core.inventory.transaction.read")
+        .scope("core.inventory.transfer.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/inventory_transfers/{}", self.id)
@@ -1491,7 +1502,7 @@ impl Endpoint for ShowInventoryTransfers {
 }
 /// `GET /api/receiving_transactions/{id}`: Reads one object.
 ///
-/// Action `show-receiving-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.read`.
+/// Action `show-receiving-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowReceivingTransactions {
     /// Path parameter `{id}`
@@ -1513,7 +1524,7 @@ impl Endpoint for ShowReceivingTransactions {
             Method::Get,
             "/api/receiving_transactions/{id}",
         )
-        .scope("core.inventory.transaction.read")
+        .scope("core.inventory.receiving.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/receiving_transactions/{}", self.id)
@@ -1521,7 +1532,7 @@ impl Endpoint for ShowReceivingTransactions {
 }
 /// `GET /api/return_to_supplier_transactions/{id}`: Reads one object.
 ///
-/// Action `show-return-to-supplier-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.read`.
+/// Action `show-return-to-supplier-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.return_to_supplier.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowReturnToSupplierTransactions {
     /// Path parameter `{id}`
@@ -1543,7 +1554,7 @@ impl Endpoint for ShowReturnToSupplierTransactions {
             Method::Get,
             "/api/return_to_supplier_transactions/{id}",
         )
-        .scope("core.inventory.transaction.read")
+        .scope("core.inventory.return_to_supplier.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/return_to_supplier_transactions/{}", self.id)
@@ -1551,7 +1562,7 @@ impl Endpoint for ShowReturnToSupplierTransactions {
 }
 /// `PUT /api/inventory_transactions/{id}`: Changes one object.
 ///
-/// Action `update` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `update` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Update {
     /// Path parameter `{id}`
@@ -1581,7 +1592,7 @@ impl Endpoint for Update {
             "/api/inventory_transactions/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.inventory.transaction.write")
+        .scope("core.inventory.receiving.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/inventory_transactions/{}", self.id)
@@ -1592,7 +1603,7 @@ impl Endpoint for Update {
 }
 /// `PUT /api/inventory_adjustments/{id}`: Changes one object.
 ///
-/// Action `update-inventory-adjustments` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `update-inventory-adjustments` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.adjustment.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateInventoryAdjustments {
     /// Path parameter `{id}`
@@ -1622,7 +1633,7 @@ impl Endpoint for UpdateInventoryAdjustments {
             "/api/inventory_adjustments/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.inventory.transaction.write")
+        .scope("core.inventory.adjustment.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/inventory_adjustments/{}", self.id)
@@ -1633,7 +1644,7 @@ impl Endpoint for UpdateInventoryAdjustments {
 }
 /// `PUT /api/inventory_consumptions/{id}`: Changes one object.
 ///
-/// Action `update-inventory-consumptions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `update-inventory-consumptions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.consumption.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateInventoryConsumptions {
     /// Path parameter `{id}`
@@ -1663,7 +1674,7 @@ impl Endpoint for UpdateInventoryConsumptions {
             "/api/inventory_consumptions/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.inventory.transaction.write")
+        .scope("core.inventory.consumption.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/inventory_consumptions/{}", self.id)
@@ -1674,7 +1685,7 @@ impl Endpoint for UpdateInventoryConsumptions {
 }
 /// `PUT /api/inventory_transfers/{id}`: Changes one object.
 ///
-/// Action `update-inventory-transfers` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `update-inventory-transfers` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transfer.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateInventoryTransfers {
     /// Path parameter `{id}`
@@ -1704,7 +1715,7 @@ impl Endpoint for UpdateInventoryTransfers {
             "/api/inventory_transfers/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.inventory.transaction.write")
+        .scope("core.inventory.transfer.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/inventory_transfers/{}", self.id)
@@ -1715,7 +1726,7 @@ impl Endpoint for UpdateInventoryTransfers {
 }
 /// `PUT /api/receiving_transactions/{id}`: Changes one object.
 ///
-/// Action `update-receiving-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `update-receiving-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateReceivingTransactions {
     /// Path parameter `{id}`
@@ -1745,7 +1756,7 @@ impl Endpoint for UpdateReceivingTransactions {
             "/api/receiving_transactions/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.inventory.transaction.write")
+        .scope("core.inventory.receiving.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/receiving_transactions/{}", self.id)
@@ -1756,7 +1767,7 @@ impl Endpoint for UpdateReceivingTransactions {
 }
 /// `PUT /api/return_to_supplier_transactions/{id}`: Changes one object.
 ///
-/// Action `update-return-to-supplier-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `update-return-to-supplier-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.return_to_supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateReturnToSupplierTransactions {
     /// Path parameter `{id}`
@@ -1786,7 +1797,7 @@ impl Endpoint for UpdateReturnToSupplierTransactions {
             "/api/return_to_supplier_transactions/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.inventory.transaction.write")
+        .scope("core.inventory.return_to_supplier.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/return_to_supplier_transactions/{}", self.id)
@@ -1797,7 +1808,7 @@ impl Endpoint for UpdateReturnToSupplierTransactions {
 }
 /// `PUT /api/inventory_transactions/{id}/void`: Coupa's `void` action on one object.
 ///
-/// Action `void` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `void` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Void {
     /// Path parameter `{id}`
@@ -1827,7 +1838,7 @@ impl Endpoint for Void {
             "/api/inventory_transactions/{id}/void",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.inventory.transaction.write")
+        .scope("core.inventory.receiving.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/inventory_transactions/{}/void", self.id)
@@ -1838,7 +1849,7 @@ impl Endpoint for Void {
 }
 /// `PUT /api/receiving_transactions/{id}/void`: Coupa's `void-receiving-transactions` action on one object.
 ///
-/// Action `void-receiving-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.transaction.write`.
+/// Action `void-receiving-transactions` of [`InventoryTransaction`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VoidReceivingTransactions {
     /// Path parameter `{id}`
@@ -1868,7 +1879,7 @@ impl Endpoint for VoidReceivingTransactions {
             "/api/receiving_transactions/{id}/void",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.inventory.transaction.write")
+        .scope("core.inventory.receiving.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/receiving_transactions/{}/void", self.id)
@@ -2106,7 +2117,7 @@ pub static RESOURCE: Resource = Resource {
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.inventory.transaction.read"),
-    write_scope: Some("core.inventory.transaction.write"),
+    write_scope: Some("core.inventory.receiving.write"),
     routes: &ROUTES,
     codec: Codec::of::<InventoryTransaction>(),
     list_envelope: None,

@@ -2,20 +2,20 @@
 //! Coupa's `InventoryValuation` object. From Coupa's Swagger (Core Platform) and its [Inventory Valuation API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/pick-listsfulfillment-reservations-api-(pick-lists)/inventory-valuation-api>) page.
 //!
 //! The schema: `schema/imported/shapes/inventory_valuation.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `InventoryValuation` object.
 ///
 /// On the wire: `inventory-valuation`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "inventory-valuation", rename_all = "kebab-case", default)]
 pub struct InventoryValuation {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; returned only (not accepted in requests); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::currencies::Currency>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `total`; returned only (not accepted in requests).
@@ -24,7 +24,7 @@ pub struct InventoryValuation {
     /// Wire name `unit-price`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<coupa_runtime::Decimal>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -33,12 +33,19 @@ pub static SHAPE: Shape = Shape::new(
     "InventoryValuation",
     "inventory-valuation",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::nested("currency", &crate::currencies::SHAPE).required().output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("total", ElementKind::String).output_only(),
         Element::new("unit-price", ElementKind::Decimal).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for InventoryValuation {

@@ -2,7 +2,7 @@
 //! Coupa's `InvoiceFailedTolerance` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/invoice_failed_tolerance.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `InvoiceFailedTolerance` object.
 ///
 /// On the wire: `invoice-failed-tolerance`.
@@ -33,7 +33,7 @@ pub struct InvoiceFailedTolerance {
     /// Wire name `code`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `failable-id`; returned only (not accepted in requests).
@@ -42,7 +42,7 @@ pub struct InvoiceFailedTolerance {
     /// Wire name `failable-type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failable_type: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `resolution-strategy`; returned only (not accepted in requests); at most 25 characters.
@@ -51,7 +51,7 @@ pub struct InvoiceFailedTolerance {
     /// Wire name `resolved`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<bool>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -68,15 +68,22 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("breach-detail-4", ElementKind::String).output_only().max_len(255),
         Element::new("breach-limit", ElementKind::String).output_only().max_len(255),
         Element::new("code", ElementKind::String).required().max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("failable-id", ElementKind::Integer).output_only(),
         Element::new("failable-type", ElementKind::String).output_only().max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("resolution-strategy", ElementKind::String)
             .output_only()
             .max_len(25),
         Element::new("resolved", ElementKind::Boolean),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for InvoiceFailedTolerance {

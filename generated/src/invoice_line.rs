@@ -2,7 +2,7 @@
 //! Coupa's `InvoiceLine` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/invoice_line.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `InvoiceLine` object.
 ///
 /// On the wire: `invoice-line`.
@@ -47,10 +47,10 @@ pub struct InvoiceLine {
     /// Wire name `contract`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract: Option<crate::contracts::Contract>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned.
@@ -85,7 +85,7 @@ pub struct InvoiceLine {
     /// Wire name `hsn-sac-code`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hsn_sac_code: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item`; sent and returned.
@@ -217,10 +217,10 @@ pub struct InvoiceLine {
     /// Wire name `uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<crate::uoms::Uom>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `weight-uom`; sent and returned.
@@ -254,8 +254,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("commodity", &crate::commodities::SHAPE),
         Element::new("company-uom", ElementKind::String).output_only().max_len(255),
         Element::nested("contract", &crate::contracts::SHAPE),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE),
         Element::new("customs-declaration-number", ElementKind::String)
             .output_only()
@@ -273,7 +277,10 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .precision(32, 4),
         Element::new("hsn-sac-code", ElementKind::String).max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("item", &crate::items::SHAPE),
         Element::new("item-barcode", ElementKind::String).max_len(255),
         Element::new("line-num", ElementKind::Integer),
@@ -325,8 +332,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("type", ElementKind::String).max_len(100),
         Element::new("unspsc", ElementKind::String).max_len(255),
         Element::nested("uom", &crate::uoms::SHAPE),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::nested("weight-uom", &crate::uoms::SHAPE),
         Element::nested("withholding-tax-lines", &crate::withholding_tax_line::SHAPE)
             .list(),

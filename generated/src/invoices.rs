@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/invoicing/invoices.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, FormKind, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, FormKind, Host,
+    Method, ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `InvoiceHeader` object.
 ///
@@ -86,10 +86,10 @@ pub struct InvoiceHeader {
     /// Wire name `coupa-accelerate-status`; returned only (not accepted in requests); at most 40 characters; allowed values `accelerated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_accelerate_status: Option<InvoiceHeaderCoupaAccelerateStatus>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `credit-note-differences-with-original-invoice`; sent and returned; a decimal of at most 30 digits, 4 after the point.
@@ -201,7 +201,7 @@ pub struct InvoiceHeader {
     /// Wire name `handling-amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handling_amount: Option<coupa_runtime::Decimal>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `image-scan`; returned only (not accepted in requests); at most 255 characters.
@@ -551,10 +551,10 @@ pub struct InvoiceHeader {
     /// Wire name `unique-identification-code-of-cash-receipt`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unique_identification_code_of_cash_receipt: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `use-of-invoice`; returned only (not accepted in requests); at most 10 characters.
@@ -630,8 +630,12 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .allowed(&["accelerated"])
             .max_len(40),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new(
                 "credit-note-differences-with-original-invoice",
                 ElementKind::Decimal,
@@ -681,7 +685,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("gross-total", ElementKind::Decimal).output_only(),
         Element::new("gross-total-less-discount", ElementKind::Decimal).output_only(),
         Element::new("handling-amount", ElementKind::Decimal).precision(32, 4),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("image-scan", ElementKind::String).output_only().max_len(255),
         Element::new("image-scan-content-type", ElementKind::String)
             .output_only()
@@ -852,8 +859,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("type-of-relationship", ElementKind::String).max_len(10),
         Element::new("unique-identification-code-of-cash-receipt", ElementKind::String)
             .max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("use-of-invoice", ElementKind::String).output_only().max_len(10),
         Element::new("vehicle-license-plate", ElementKind::String).max_len(255),
         Element::new("verification-code", ElementKind::String).max_len(255),
@@ -2290,7 +2301,7 @@ impl Endpoint for Abandon {
 }
 /// `PUT /api/invoices/{id}/add_approver`: Coupa's `add-approver` action on one object.
 ///
-/// Action `add-approver` of [`InvoiceHeader`] on the Core API (OAuth 2.0), scope `core.invoice.write`.
+/// Action `add-approver` of [`InvoiceHeader`] on the Core API (OAuth 2.0), scope `core.invoice.approval.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddApprover {
     /// Path parameter `{id}`
@@ -2320,7 +2331,7 @@ impl Endpoint for AddApprover {
             "/api/invoices/{id}/add_approver",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.invoice.write")
+        .scope("core.invoice.approval.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/invoices/{}/add_approver", self.id)
@@ -2331,7 +2342,7 @@ impl Endpoint for AddApprover {
 }
 /// `PUT /api/invoices/{id}/bypass_approvals`: Coupa's `bypass-approvals` action on one object.
 ///
-/// Action `bypass-approvals` of [`InvoiceHeader`] on the Core API (OAuth 2.0), scope `core.invoice.write`.
+/// Action `bypass-approvals` of [`InvoiceHeader`] on the Core API (OAuth 2.0), scope `core.invoice.approval.bypass`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BypassApprovals {
     /// Path parameter `{id}`
@@ -2361,7 +2372,7 @@ impl Endpoint for BypassApprovals {
             "/api/invoices/{id}/bypass_approvals",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.invoice.write")
+        .scope("core.invoice.approval.bypass")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/invoices/{}/bypass_approvals", self.id)
@@ -2372,7 +2383,7 @@ impl Endpoint for BypassApprovals {
 }
 /// `PUT /api/invoices/{id}/bypass_current_approval`: Coupa's `bypass-current-approval` action on one object.
 ///
-/// Action `bypass-current-approval` of [`InvoiceHeader`] on the Core API (OAuth 2.0), scope `core.invoice.write`.
+/// Action `bypass-current-approval` of [`InvoiceHeader`] on the Core API (OAuth 2.0), scope `core.invoice.approval.bypass`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BypassCurrentApproval {
     /// Path parameter `{id}`
@@ -2402,7 +2413,7 @@ impl Endpoint for BypassCurrentApproval {
             "/api/invoices/{id}/bypass_current_approval",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.invoice.write")
+        .scope("core.invoice.approval.bypass")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/invoices/{}/bypass_current_approval", self.id)
@@ -2656,7 +2667,7 @@ impl Endpoint for Patch {
 }
 /// `PUT /api/invoices/{id}/remove_approval`: Coupa's `remove-approval` action on one object.
 ///
-/// Action `remove-approval` of [`InvoiceHeader`] on the Core API (OAuth 2.0), scope `core.invoice.write`.
+/// Action `remove-approval` of [`InvoiceHeader`] on the Core API (OAuth 2.0), scope `core.invoice.approval.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RemoveApproval {
     /// Path parameter `{id}`
@@ -2686,7 +2697,7 @@ impl Endpoint for RemoveApproval {
             "/api/invoices/{id}/remove_approval",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.invoice.write")
+        .scope("core.invoice.approval.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/invoices/{}/remove_approval", self.id)
@@ -2697,7 +2708,7 @@ impl Endpoint for RemoveApproval {
 }
 /// `PUT /api/invoices/{id}/restart_approvals`: Coupa's `restart-approvals` action on one object.
 ///
-/// Action `restart-approvals` of [`InvoiceHeader`] on the Core API (OAuth 2.0), scope `core.invoice.write`.
+/// Action `restart-approvals` of [`InvoiceHeader`] on the Core API (OAuth 2.0), scope `core.invoice.approval.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RestartApprovals {
     /// Path parameter `{id}`
@@ -2727,7 +2738,7 @@ impl Endpoint for RestartApprovals {
             "/api/invoices/{id}/restart_approvals",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.invoice.write")
+        .scope("core.invoice.approval.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/invoices/{}/restart_approvals", self.id)

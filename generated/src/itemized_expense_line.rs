@@ -2,7 +2,7 @@
 //! Coupa's `ItemizedExpenseLine` object. From Coupa's Swagger (Core Platform) and its [Itemized Expense Line API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/itemized-expense-line-api>) page.
 //!
 //! The schema: `schema/imported/shapes/itemized_expense_line.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ItemizedExpenseLine` object.
 ///
 /// On the wire: `itemized-expense-line`.
@@ -35,10 +35,10 @@ pub struct ItemizedExpenseLine {
     /// Wire name `audit-status`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audit_status: Option<crate::audit_status::AuditStatus>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned.
@@ -310,10 +310,10 @@ pub struct ItemizedExpenseLine {
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -333,8 +333,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("amount", ElementKind::Decimal).precision(32, 4),
         Element::new("approved-amount", ElementKind::Decimal).precision(32, 4),
         Element::nested("audit-status", &crate::audit_status::SHAPE),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE),
         Element::new("custom-field-1", ElementKind::String).max_len(255),
         Element::new("custom-field-10", ElementKind::String).max_len(255),
@@ -422,7 +426,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("foreign-currency-id", ElementKind::Integer),
         Element::new("frugality", ElementKind::String).output_only(),
         Element::new("has-preapproval", ElementKind::String).output_only(),
-        Element::new("id", ElementKind::Integer),
+        Element::new("id", ElementKind::Integer).key(),
         Element::nested("integration", &crate::expense_lines::SHAPE).output_only(),
         Element::new("last-send-back-comment", ElementKind::Object).output_only(),
         Element::new("last-send-back-reason", ElementKind::Object).output_only(),
@@ -449,8 +453,12 @@ pub static SHAPE: Shape = Shape::new(
             .output_only(),
         Element::nested("travel-trip-booking", &crate::travel_trip_booking::SHAPE),
         Element::new("type", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for ItemizedExpenseLine {

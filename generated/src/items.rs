@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/items.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `Item` object.
 ///
@@ -30,10 +30,10 @@ pub struct Item {
     /// Wire name `consumption-uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consumption_uom: Option<crate::uoms::Uom>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `description`; sent and returned; required on create.
@@ -45,7 +45,7 @@ pub struct Item {
     /// Wire name `external-image-url`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_image_url: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `image-url`; sent and returned.
@@ -125,10 +125,10 @@ pub struct Item {
     /// Wire name `uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<crate::uoms::Uom>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `use-pack-weight`; sent and returned.
@@ -146,12 +146,19 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("connect-item-id", ElementKind::Integer),
         Element::new("consumption-quantity", ElementKind::Integer),
         Element::nested("consumption-uom", &crate::uoms::SHAPE),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("description", ElementKind::Text).required(),
         Element::new("dual-uom-allowed", ElementKind::Boolean).output_only(),
         Element::new("external-image-url", ElementKind::String).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("image-url", ElementKind::String),
         Element::new("inventory-lot-expiration-type", ElementKind::String).output_only(),
         Element::new("inventory-lot-tracking-enabled", ElementKind::Boolean)
@@ -180,8 +187,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("sustainability-detail", &crate::sustainability_detail::SHAPE),
         Element::nested("tax-detail", &crate::item_tax_detail::SHAPE),
         Element::nested("uom", &crate::uoms::SHAPE),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("use-pack-weight", ElementKind::Boolean),
     ],
 );
@@ -530,7 +541,7 @@ impl Endpoint for Create {
 }
 /// `GET /api/items/{id}/image`: Reads one object.
 ///
-/// Action `image` of [`Item`] on the Core API (OAuth 2.0), scope `core.item.read`.
+/// Action `image` of [`Item`] on the Core API (OAuth 2.0), scope `core.catalog.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Image {
     /// Path parameter `{id}`
@@ -552,7 +563,7 @@ impl Endpoint for Image {
             Method::Get,
             "/api/items/{id}/image",
         )
-        .scope("core.item.read")
+        .scope("core.catalog.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/items/{}/image", self.id)
@@ -560,7 +571,7 @@ impl Endpoint for Image {
 }
 /// `GET /api/items`: Lists objects.
 ///
-/// Action `index` of [`Item`] on the Core API (OAuth 2.0), scope `core.item.read`.
+/// Action `index` of [`Item`] on the Core API (OAuth 2.0), scope `core.catalog.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -589,7 +600,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.item.read");
+        .scope("core.catalog.read");
     fn path(&self) -> String {
         "/api/items".to_owned()
     }
@@ -649,7 +660,7 @@ impl Endpoint for Patch {
 }
 /// `GET /api/items/{id}`: Reads one object.
 ///
-/// Action `show` of [`Item`] on the Core API (OAuth 2.0), scope `core.item.read`.
+/// Action `show` of [`Item`] on the Core API (OAuth 2.0), scope `core.catalog.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -671,7 +682,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/items/{id}",
         )
-        .scope("core.item.read")
+        .scope("core.catalog.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/items/{}", self.id)
@@ -759,7 +770,7 @@ pub static RESOURCE: Resource = Resource {
     plural: "items",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.item.read"),
+    read_scope: Some("core.catalog.read"),
     write_scope: Some("core.item.write"),
     routes: &ROUTES,
     codec: Codec::of::<Item>(),

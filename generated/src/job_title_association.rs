@@ -2,20 +2,20 @@
 //! Coupa's `JobTitleAssociation` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/job_title_association.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `JobTitleAssociation` object.
 ///
 /// On the wire: `job-title-association`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "job-title-association", rename_all = "kebab-case", default)]
 pub struct JobTitleAssociation {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `job-title`; sent and returned; required on create.
@@ -27,10 +27,10 @@ pub struct JobTitleAssociation {
     /// Wire name `no-of-workers`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_of_workers: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `work-location`; sent and returned; required on create.
@@ -42,14 +42,25 @@ pub static SHAPE: Shape = Shape::new(
     "JobTitleAssociation",
     "job-title-association",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("job-title", &crate::job_title::SHAPE).required(),
         Element::new("lineable-type", ElementKind::String).max_len(255),
         Element::new("no-of-workers", ElementKind::Integer).required(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::nested("work-location", &crate::addresses::SHAPE).required(),
     ],
 );

@@ -2,7 +2,7 @@
 //! Coupa's `Language` object. From Coupa's Swagger (Core Platform) and its [Adjustment Code API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/receipts-api/adjustment-code-api>) page.
 //!
 //! The schema: `schema/imported/shapes/language.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `Language` object.
 ///
 /// On the wire: `language`.
@@ -15,7 +15,7 @@ pub struct Language {
     /// Wire name `created-at`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; returned only (not accepted in requests); unique; at most 100 characters.
@@ -32,7 +32,10 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("code", ElementKind::String).required().unique().max_len(12),
         Element::new("created-at", ElementKind::String).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).unique().output_only().max_len(100),
         Element::new("updated-at", ElementKind::String).output_only(),
     ],

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/clm_standard/legal_documents.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `LegalDocument` object.
 ///
@@ -29,10 +29,10 @@ pub struct LegalDocument {
     /// Schema note: The Swagger's format for this element is not a type; read as integer (see IMPORT.md).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_template_id: Option<i64>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `external-file-upload`; sent and returned.
@@ -40,7 +40,7 @@ pub struct LegalDocument {
     /// Schema note: The Swagger's format for this element is not a type; read as boolean (see IMPORT.md).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_file_upload: Option<bool>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `locked-by-other-party`; sent and returned; at most 255 characters.
@@ -57,10 +57,10 @@ pub struct LegalDocument {
     /// Wire name `reviewer-user-ids`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reviewer_user_ids: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `url`; sent and returned; at most 255 characters.
@@ -77,16 +77,27 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("clm-id", ElementKind::String).max_len(255),
         Element::nested("contract", &crate::contracts::SHAPE).input_only(),
         Element::new("contract-template-id", ElementKind::Integer),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("external-file-upload", ElementKind::Boolean),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("locked-by-other-party", ElementKind::String).max_len(255),
         Element::new("locked-by-user-id", ElementKind::Integer),
         Element::new("negotiation-rounds", ElementKind::Integer),
         Element::new("reviewer-user-ids", ElementKind::String),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("url", ElementKind::String).max_len(255),
     ],
 );
@@ -237,7 +248,7 @@ impl LegalDocument {
 }
 /// `GET /api/contracts/{contract_id}/legal_documents`: Lists objects.
 ///
-/// Action `index-for-contract` of [`LegalDocument`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-contract` of [`LegalDocument`] on the Core API (OAuth 2.0), scope `core.contract.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForContract {
     /// Path parameter `{contract_id}`
@@ -271,7 +282,7 @@ impl Endpoint for IndexForContract {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.contract.read")
         .params(&[("contract_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/contracts/{}/legal_documents", self.contract_id)
@@ -291,7 +302,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForContract {
 }
 /// `GET /api/contracts/{contract_id}/legal_documents/{id}`: Reads one object.
 ///
-/// Action `show-for-contract` of [`LegalDocument`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-contract` of [`LegalDocument`] on the Core API (OAuth 2.0), scope `core.contract.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForContract {
     /// Path parameter `{contract_id}`
@@ -315,7 +326,7 @@ impl Endpoint for ShowForContract {
             Method::Get,
             "/api/contracts/{contract_id}/legal_documents/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.contract.read")
         .params(&[("contract_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/contracts/{}/legal_documents/{}", self.contract_id, self.id)
@@ -344,8 +355,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "legal-documents",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.contract.read"),
+    write_scope: None,
     routes: &ROUTES,
     codec: Codec::of::<LegalDocument>(),
     list_envelope: None,

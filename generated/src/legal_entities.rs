@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/legal_entities.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `LegalEntity` object.
 ///
@@ -30,10 +30,10 @@ pub struct LegalEntity {
     /// Wire name `corporate-sector`; sent and returned; at most 16 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub corporate_sector: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned; required on create.
@@ -63,7 +63,7 @@ pub struct LegalEntity {
     /// Wire name `external-identification-swift`; sent and returned; at most 11 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_identification_swift: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `legal-entity-address`; sent and returned.
@@ -78,10 +78,10 @@ pub struct LegalEntity {
     /// Wire name `swift-code`; sent and returned; at most 11 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub swift_code: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `use-fx-rates-reciprocal`; sent and returned.
@@ -106,8 +106,12 @@ pub static SHAPE: Shape = Shape::new(
             .list()
             .input_only(),
         Element::new("corporate-sector", ElementKind::String).max_len(16),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE).required(),
         Element::new("description", ElementKind::String).max_len(500),
         Element::new("external-identification-company-code", ElementKind::String)
@@ -122,13 +126,20 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("external-identification-name-trading", ElementKind::String)
             .max_len(100),
         Element::new("external-identification-swift", ElementKind::String).max_len(11),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("legal-entity-address", &crate::legal_entity_address::SHAPE),
         Element::new("name", ElementKind::String).required().unique().max_len(255),
         Element::nested("parent", &SHAPE),
         Element::new("swift-code", ElementKind::String).max_len(11),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("use-fx-rates-reciprocal", ElementKind::Boolean),
     ],
 );

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/legal_payment_receipts.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, registry::Codec, registry::Resource,
 };
 /// Coupa's `LegalPaymentReceipt` object.
 ///
@@ -27,7 +27,7 @@ pub struct LegalPaymentReceipt {
     /// Wire name `check-number`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub check_number: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned.
@@ -41,7 +41,7 @@ pub struct LegalPaymentReceipt {
     /// Wire name `form-of-payment`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_of_payment: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `payment-received-date`; returned only (not accepted in requests).
@@ -53,7 +53,7 @@ pub struct LegalPaymentReceipt {
     /// Wire name `supplier-tax-number`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_tax_number: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `uuid`; returned only (not accepted in requests); at most 255 characters.
@@ -72,11 +72,16 @@ pub static SHAPE: Shape = Shape::new(
             .max_len(255),
         Element::new("buyer-tax-number", ElementKind::String).output_only().max_len(255),
         Element::new("check-number", ElementKind::String).output_only().max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("currency", ElementKind::Object),
         Element::new("document-date", ElementKind::DateTime).output_only(),
         Element::new("form-of-payment", ElementKind::String).output_only().max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("payment-received-date", ElementKind::DateTime).output_only(),
         Element::new("supplier-bank-reference", ElementKind::String)
             .output_only()
@@ -84,7 +89,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("supplier-tax-number", ElementKind::String)
             .output_only()
             .max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
         Element::new("uuid", ElementKind::String).output_only().max_len(255),
     ],
 );
@@ -227,7 +234,7 @@ impl LegalPaymentReceipt {
 }
 /// `GET /api/invoices/{invoice_id}/payment_receipts/{id}/retrieve_clearance_document`: Downloads a file.
 ///
-/// Action `retrieve-clearance-document-for-invoice` of [`LegalPaymentReceipt`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `retrieve-clearance-document-for-invoice` of [`LegalPaymentReceipt`] on the Core API (OAuth 2.0), scope `core.invoice.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetrieveClearanceDocumentForInvoice {
     /// Path parameter `{invoice_id}`
@@ -252,7 +259,7 @@ impl Endpoint for RetrieveClearanceDocumentForInvoice {
             "/api/invoices/{invoice_id}/payment_receipts/{id}/retrieve_clearance_document",
         )
         .answers(Answers::File)
-        .scope("core.common.read")
+        .scope("core.invoice.read")
         .params(&[("invoice_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!(
@@ -277,8 +284,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "legal-payment-receipts",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.invoice.read"),
+    write_scope: None,
     routes: &ROUTES,
     codec: Codec::of::<LegalPaymentReceipt>(),
     list_envelope: None,

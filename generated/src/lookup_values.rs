@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/lookup_values.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `LookupValue` object.
 ///
@@ -21,10 +21,10 @@ pub struct LookupValue {
     /// Wire name `children-count`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub children_count: Option<i64>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `depth`; returned only (not accepted in requests).
@@ -39,7 +39,7 @@ pub struct LookupValue {
     /// Wire name `external-ref-num`; sent and returned; unique; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ref_num: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `is-default`; sent and returned.
@@ -60,10 +60,10 @@ pub struct LookupValue {
     /// Wire name `parent-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -75,8 +75,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("account-type", &crate::account_types::SHAPE),
         Element::new("active", ElementKind::Boolean),
         Element::new("children-count", ElementKind::Integer).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("depth", ElementKind::Integer).output_only(),
         Element::new("description", ElementKind::String).max_len(255),
         Element::new("external-ref-code", ElementKind::String)
@@ -84,15 +88,22 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .max_len(255),
         Element::new("external-ref-num", ElementKind::String).unique().max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("is-default", ElementKind::Boolean),
         Element::nested("lookup", &crate::lookups::SHAPE).required(),
         Element::new("lookup-id", ElementKind::Integer),
         Element::new("name", ElementKind::String).required().unique().max_len(255),
         Element::nested("parent", &SHAPE),
         Element::new("parent-id", ElementKind::Integer),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for LookupValue {

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/object_translations.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `ObjectTranslation` object.
 ///
@@ -12,13 +12,13 @@ use coupa_runtime::{
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "object-translation", rename_all = "kebab-case", default)]
 pub struct ObjectTranslation {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `key`; sent and returned; required on create; unique; at most 255 characters.
@@ -27,10 +27,10 @@ pub struct ObjectTranslation {
     /// Wire name `locale`; sent and returned; at most 255 characters; allowed values `en`, `tr`, `ja`, `ar`, `bg`, `cs`, `da`, `de-AT`, `de-CH`, `de`, `el`, `en-AU`, `en-CA`, `en-GB`, `en-IE`, `en-IN`, `en-NZ`, `en-ZA`, `es-CO`, `es-MX`, `es`, `et`, `fi`, `fr-CA`, `fr-CH`, `fr`, `hr`, `hu`, `it-CH`, `it`, `ko`, `lt`, `lv`, `nl`, `pl`, `pt-BR`, `pt`, `ro`, `ru`, `sk`, `sl`, `sr`, `sv`, `th`, `vi`, `zh-CN`, `zh-HK`, `zh-TW`, `no`, `en-AE`, `en-BD`, `en-BH`, `en-CN`, `en-CO`, `en-HK`, `en-MM`, `en-MT`, `en-MY`, `en-NA`, `en-PK`, `en-SG`, `es-IC`, `fr-BE`, `fr-LU`, `mt`, `nl-BE`, `sr-ME`, `ar-AE`, `ar-BH`, `ar-EG`, `ar-IQ`, `ar-JO`, `ar-KW`, `ar-MA`, `ar-TN`, `de-BE`, `de-LU`, `en-DE`, `en-DK`, `en-FI`, `en-ME`, `en-NL`, `en-NO`, `en-PH`, `en-SE`, `en-TW`, `en-UA`, `es-PR`, `ru-KZ`, `ru-UA`, `sv-FI`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<ObjectTranslationLocale>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `value`; sent and returned; required on create; at most 1024 characters.
@@ -42,9 +42,15 @@ pub static SHAPE: Shape = Shape::new(
     "ObjectTranslation",
     "object-translation",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .assigned(Assigned::CreatedBy),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("key", ElementKind::String).required().unique().max_len(255),
         Element::new("locale", ElementKind::String)
             .allowed(
@@ -143,8 +149,11 @@ pub static SHAPE: Shape = Shape::new(
                 ],
             )
             .max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .assigned(Assigned::UpdatedBy),
         Element::new("value", ElementKind::String).required().max_len(1024),
     ],
 );
@@ -762,7 +771,7 @@ impl ObjectTranslation {
 }
 /// `POST /api/uoms/{uom_id}/translations`: Creates one object.
 ///
-/// Action `create-for-uom` of [`ObjectTranslation`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-uom` of [`ObjectTranslation`] on the Core API (OAuth 2.0), scope `core.object_translations.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForUom {
     /// Path parameter `{uom_id}`
@@ -787,7 +796,7 @@ impl Endpoint for CreateForUom {
             "/api/uoms/{uom_id}/translations",
         )
         .takes(Takes::Object)
-        .scope("core.common.write")
+        .scope("core.object_translations.write")
         .params(&[("uom_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/uoms/{}/translations", self.uom_id)
@@ -798,7 +807,7 @@ impl Endpoint for CreateForUom {
 }
 /// `DELETE /api/uoms/{uom_id}/translations/{id}`: Deletes one object.
 ///
-/// Action `delete-for-uom` of [`ObjectTranslation`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-uom` of [`ObjectTranslation`] on the Core API (OAuth 2.0), scope `core.object_translations.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForUom {
     /// Path parameter `{uom_id}`
@@ -822,7 +831,7 @@ impl Endpoint for DeleteForUom {
             Method::Delete,
             "/api/uoms/{uom_id}/translations/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.object_translations.write")
         .params(&[("uom_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/uoms/{}/translations/{}", self.uom_id, self.id)
@@ -830,7 +839,7 @@ impl Endpoint for DeleteForUom {
 }
 /// `GET /api/uoms/{uom_id}/translations`: Lists objects.
 ///
-/// Action `index-for-uom` of [`ObjectTranslation`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-uom` of [`ObjectTranslation`] on the Core API (OAuth 2.0), scope `core.object_translations.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForUom {
     /// Path parameter `{uom_id}`
@@ -864,7 +873,7 @@ impl Endpoint for IndexForUom {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.object_translations.read")
         .params(&[("uom_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/uoms/{}/translations", self.uom_id)
@@ -884,7 +893,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForUom {
 }
 /// `PATCH /api/uoms/{uom_id}/translations/{id}`: Changes one object.
 ///
-/// Action `patch-for-uom` of [`ObjectTranslation`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch-for-uom` of [`ObjectTranslation`] on the Core API (OAuth 2.0), scope `core.object_translations.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchForUom {
     /// Path parameter `{uom_id}`
@@ -916,7 +925,7 @@ impl Endpoint for PatchForUom {
             "/api/uoms/{uom_id}/translations/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.object_translations.write")
         .params(&[("uom_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/uoms/{}/translations/{}", self.uom_id, self.id)
@@ -927,7 +936,7 @@ impl Endpoint for PatchForUom {
 }
 /// `GET /api/uoms/{uom_id}/translations/{id}`: Reads one object.
 ///
-/// Action `show-for-uom` of [`ObjectTranslation`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-uom` of [`ObjectTranslation`] on the Core API (OAuth 2.0), scope `core.object_translations.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForUom {
     /// Path parameter `{uom_id}`
@@ -951,7 +960,7 @@ impl Endpoint for ShowForUom {
             Method::Get,
             "/api/uoms/{uom_id}/translations/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.object_translations.read")
         .params(&[("uom_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/uoms/{}/translations/{}", self.uom_id, self.id)
@@ -959,7 +968,7 @@ impl Endpoint for ShowForUom {
 }
 /// `PUT /api/uoms/{uom_id}/translations/{id}`: Changes one object.
 ///
-/// Action `update-for-uom` of [`ObjectTranslation`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update-for-uom` of [`ObjectTranslation`] on the Core API (OAuth 2.0), scope `core.object_translations.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateForUom {
     /// Path parameter `{uom_id}`
@@ -991,7 +1000,7 @@ impl Endpoint for UpdateForUom {
             "/api/uoms/{uom_id}/translations/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.object_translations.write")
         .params(&[("uom_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/uoms/{}/translations/{}", self.uom_id, self.id)
@@ -1053,8 +1062,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "object-translations",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.object_translations.read"),
+    write_scope: Some("core.object_translations.write"),
     routes: &ROUTES,
     codec: Codec::of::<ObjectTranslation>(),
     list_envelope: None,

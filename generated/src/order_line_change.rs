@@ -2,7 +2,7 @@
 //! Coupa's `OrderLineChange` object. From Coupa's Swagger (Purchasing) and its [Purchase Order Line Change API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/purchase-orders-api-(purchase_orders)/purchase-order-line-change-api>) page.
 //!
 //! The schema: `schema/imported/shapes/order_line_change.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `OrderLineChange` object.
 ///
 /// On the wire: `order-line-change`.
@@ -31,7 +31,7 @@ pub struct OrderLineChange {
     /// Wire name `contract`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract: Option<crate::contracts::Contract>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; returned only (not accepted in requests); required on create.
@@ -55,7 +55,7 @@ pub struct OrderLineChange {
     pub extra_line_attribute: Option<
         crate::extra_line_attributes_order_line_change_attribute::ExtraLineAttributesOrderLineChangeAttribute,
     >,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item`; sent and returned.
@@ -136,7 +136,7 @@ pub struct OrderLineChange {
     /// Wire name `uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<crate::uoms::Uom>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -155,7 +155,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("attachments", &crate::attachments::SHAPE).list().output_only(),
         Element::nested("commodity", &crate::commodities::SHAPE),
         Element::nested("contract", &crate::contracts::SHAPE),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::nested("currency", &crate::currencies::SHAPE).required().output_only(),
         Element::nested("department", &crate::departments::SHAPE).output_only(),
         Element::new("description", ElementKind::String).required().max_len(255),
@@ -164,7 +166,10 @@ pub static SHAPE: Shape = Shape::new(
             "extra-line-attribute",
             &crate::extra_line_attributes_order_line_change_attribute::SHAPE,
         ),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("item", &crate::items::SHAPE),
         Element::new("line-num", ElementKind::String).output_only().max_len(255),
         Element::nested("line-owner", &crate::user_simple::SHAPE).output_only(),
@@ -200,7 +205,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("supplier", &crate::suppliers::SHAPE).output_only(),
         Element::new("total", ElementKind::Decimal).required().precision(30, 4),
         Element::nested("uom", &crate::uoms::SHAPE),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for OrderLineChange {

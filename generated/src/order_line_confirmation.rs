@@ -2,7 +2,7 @@
 //! Coupa's `OrderLineConfirmation` object. From Coupa's Swagger (Core Platform) and its [Order Line Confirmations API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/order-confirmations-api-(order_header_confirmations)/order-line-confirmations-api>) page.
 //!
 //! The schema: `schema/imported/shapes/order_line_confirmation.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `OrderLineConfirmation` object.
 ///
 /// On the wire: `order-line-confirmation`.
@@ -21,10 +21,10 @@ pub struct OrderLineConfirmation {
     /// Wire name `confirm-by-hrs`; returned only (not accepted in requests); a decimal of at most 10 digits, 0 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confirm_by_hrs: Option<coupa_runtime::Decimal>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; returned only (not accepted in requests).
@@ -33,7 +33,7 @@ pub struct OrderLineConfirmation {
     /// Wire name `description`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item-change`; returned only (not accepted in requests).
@@ -88,10 +88,10 @@ pub struct OrderLineConfirmation {
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -106,11 +106,18 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("confirm-by-hrs", ElementKind::Decimal)
             .output_only()
             .precision(10, 0),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &SHAPE).output_only(),
         Element::new("description", ElementKind::String).required().max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("item-change", ElementKind::Boolean).output_only(),
         Element::new("item-record-match-found", ElementKind::String).output_only(),
         Element::new("line-num", ElementKind::String).output_only(),
@@ -134,8 +141,12 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .max_len(255),
         Element::new("uom", ElementKind::Object).required(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for OrderLineConfirmation {

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/order_pad_lines.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `OrderPadLine` object.
 ///
@@ -15,13 +15,13 @@ pub struct OrderPadLine {
     /// Wire name `amount`; sent and returned; a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item`; sent and returned; required on create.
@@ -50,10 +50,10 @@ pub struct OrderPadLine {
     /// Wire name `supplier-id`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -63,9 +63,16 @@ pub static SHAPE: Shape = Shape::new(
     "order-pad-line",
     &[
         Element::new("amount", ElementKind::Decimal).precision(30, 6),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("item", &crate::items::SHAPE).required(),
         Element::new("key-item", ElementKind::Boolean),
         Element::new("order-amount-method", ElementKind::String)
@@ -77,8 +84,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("position", ElementKind::Integer),
         Element::new("supplier", ElementKind::Object),
         Element::new("supplier-id", ElementKind::Integer).required(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for OrderPadLine {
@@ -265,7 +276,7 @@ impl OrderPadLine {
 }
 /// `POST /api/order_pads/{order_pad_id}/order_pad_lines`: Creates one object.
 ///
-/// Action `create-for-order-pad` of [`OrderPadLine`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-order-pad` of [`OrderPadLine`] on the Core API (OAuth 2.0), scope `core.order_pad.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForOrderPad {
     /// Path parameter `{order_pad_id}`
@@ -290,7 +301,7 @@ impl Endpoint for CreateForOrderPad {
             "/api/order_pads/{order_pad_id}/order_pad_lines",
         )
         .takes(Takes::Object)
-        .scope("core.common.write")
+        .scope("core.order_pad.write")
         .params(&[("order_pad_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/order_pads/{}/order_pad_lines", self.order_pad_id)
@@ -301,7 +312,7 @@ impl Endpoint for CreateForOrderPad {
 }
 /// `DELETE /api/order_pads/{order_pad_id}/order_pad_lines/{id}`: Deletes one object.
 ///
-/// Action `delete-for-order-pad` of [`OrderPadLine`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-order-pad` of [`OrderPadLine`] on the Core API (OAuth 2.0), scope `core.order_pad.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForOrderPad {
     /// Path parameter `{order_pad_id}`
@@ -325,7 +336,7 @@ impl Endpoint for DeleteForOrderPad {
             Method::Delete,
             "/api/order_pads/{order_pad_id}/order_pad_lines/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.order_pad.write")
         .params(&[("order_pad_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/order_pads/{}/order_pad_lines/{}", self.order_pad_id, self.id)
@@ -333,7 +344,7 @@ impl Endpoint for DeleteForOrderPad {
 }
 /// `GET /api/order_pads/{order_pad_id}/order_pad_lines`: Lists objects.
 ///
-/// Action `index-for-order-pad` of [`OrderPadLine`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-order-pad` of [`OrderPadLine`] on the Core API (OAuth 2.0), scope `core.order_pad.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForOrderPad {
     /// Path parameter `{order_pad_id}`
@@ -367,7 +378,7 @@ impl Endpoint for IndexForOrderPad {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.order_pad.read")
         .params(&[("order_pad_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/order_pads/{}/order_pad_lines", self.order_pad_id)
@@ -387,7 +398,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForOrderPad {
 }
 /// `PATCH /api/order_pads/{order_pad_id}/order_pad_lines/{id}`: Changes one object.
 ///
-/// Action `patch-for-order-pad` of [`OrderPadLine`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch-for-order-pad` of [`OrderPadLine`] on the Core API (OAuth 2.0), scope `core.order_pad.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchForOrderPad {
     /// Path parameter `{order_pad_id}`
@@ -423,7 +434,7 @@ impl Endpoint for PatchForOrderPad {
             "/api/order_pads/{order_pad_id}/order_pad_lines/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.order_pad.write")
         .params(&[("order_pad_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/order_pads/{}/order_pad_lines/{}", self.order_pad_id, self.id)
@@ -434,7 +445,7 @@ impl Endpoint for PatchForOrderPad {
 }
 /// `GET /api/order_pads/{order_pad_id}/order_pad_lines/{id}`: Reads one object.
 ///
-/// Action `show-for-order-pad` of [`OrderPadLine`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-order-pad` of [`OrderPadLine`] on the Core API (OAuth 2.0), scope `core.order_pad.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForOrderPad {
     /// Path parameter `{order_pad_id}`
@@ -458,7 +469,7 @@ impl Endpoint for ShowForOrderPad {
             Method::Get,
             "/api/order_pads/{order_pad_id}/order_pad_lines/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.order_pad.read")
         .params(&[("order_pad_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/order_pads/{}/order_pad_lines/{}", self.order_pad_id, self.id)
@@ -466,7 +477,7 @@ impl Endpoint for ShowForOrderPad {
 }
 /// `PUT /api/order_pads/{order_pad_id}/order_pad_lines/{id}`: Changes one object.
 ///
-/// Action `update-for-order-pad` of [`OrderPadLine`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update-for-order-pad` of [`OrderPadLine`] on the Core API (OAuth 2.0), scope `core.order_pad.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateForOrderPad {
     /// Path parameter `{order_pad_id}`
@@ -502,7 +513,7 @@ impl Endpoint for UpdateForOrderPad {
             "/api/order_pads/{order_pad_id}/order_pad_lines/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.order_pad.write")
         .params(&[("order_pad_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/order_pads/{}/order_pad_lines/{}", self.order_pad_id, self.id)
@@ -554,8 +565,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "order-pad-lines",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.order_pad.read"),
+    write_scope: Some("core.order_pad.write"),
     routes: &ROUTES,
     codec: Codec::of::<OrderPadLine>(),
     list_envelope: None,

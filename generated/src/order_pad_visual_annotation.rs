@@ -2,17 +2,17 @@
 //! Coupa's `OrderPadVisualAnnotation` object. From Coupa's Swagger (Purchasing); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/order_pad_visual_annotation.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `OrderPadVisualAnnotation` object.
 ///
 /// On the wire: `order-pad-visual-annotation`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "order-pad-visual-annotation", rename_all = "kebab-case", default)]
 pub struct OrderPadVisualAnnotation {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item-description`; returned only (not accepted in requests).
@@ -27,7 +27,7 @@ pub struct OrderPadVisualAnnotation {
     /// Wire name `title`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `x`; returned only (not accepted in requests); a decimal of at most 6 digits, 4 after the point.
@@ -42,13 +42,20 @@ pub static SHAPE: Shape = Shape::new(
     "OrderPadVisualAnnotation",
     "order-pad-visual-annotation",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("item-description", ElementKind::String).output_only(),
         Element::new("item-name", ElementKind::String).output_only(),
         Element::new("order-pad-line-id", ElementKind::Integer).output_only(),
         Element::new("title", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
         Element::new("x", ElementKind::Decimal).output_only().precision(6, 4),
         Element::new("y", ElementKind::Decimal).output_only().precision(6, 4),
     ],

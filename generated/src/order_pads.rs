@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/order_pads.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `OrderPad` object.
 ///
@@ -27,13 +27,13 @@ pub struct OrderPad {
     /// Wire name `business-groups`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `locked`; sent and returned.
@@ -51,10 +51,10 @@ pub struct OrderPad {
     /// Wire name `suppliers`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppliers: Option<Vec<crate::suppliers::Supplier>>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `use-base-value`; sent and returned.
@@ -76,16 +76,27 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("base-value", ElementKind::Decimal).required().precision(10, 0),
         Element::nested("base-value-currency", &crate::currencies::SHAPE),
         Element::nested("business-groups", &crate::business_groups::SHAPE).list(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("locked", ElementKind::Boolean),
         Element::new("name", ElementKind::String).required().unique().max_len(255),
         Element::nested("order-pad-lines", &crate::order_pad_lines::SHAPE).list(),
         Element::nested("order-pad-sections", &crate::order_pad_section::SHAPE).list(),
         Element::nested("suppliers", &crate::suppliers::SHAPE).list(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("use-base-value", ElementKind::Boolean),
         Element::nested("visual-annotations", &crate::order_pad_visual_annotation::SHAPE)
             .list(),

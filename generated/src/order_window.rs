@@ -2,14 +2,14 @@
 //! Coupa's `OrderWindow` object. From Coupa's Swagger (CLM Standard); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/order_window.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `OrderWindow` object.
 ///
 /// On the wire: `order-window`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "order-window", rename_all = "kebab-case", default)]
 pub struct OrderWindow {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `day0`; returned only (not accepted in requests); at most 255 characters.
@@ -33,10 +33,10 @@ pub struct OrderWindow {
     /// Wire name `day6`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub day6: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -45,7 +45,9 @@ pub static SHAPE: Shape = Shape::new(
     "OrderWindow",
     "order-window",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("day0", ElementKind::String).output_only().max_len(255),
         Element::new("day1", ElementKind::String).output_only().max_len(255),
         Element::new("day2", ElementKind::String).output_only().max_len(255),
@@ -53,8 +55,13 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("day4", ElementKind::String).output_only().max_len(255),
         Element::new("day5", ElementKind::String).output_only().max_len(255),
         Element::new("day6", ElementKind::String).output_only().max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for OrderWindow {

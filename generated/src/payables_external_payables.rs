@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/payables_external_payables.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `PayablesExternalPayable` object.
 ///
@@ -15,10 +15,10 @@ pub struct PayablesExternalPayable {
     /// Wire name `account-type`; sent only (not returned); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type: Option<crate::account_types::AccountType>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent only (not returned); required on create.
@@ -42,7 +42,7 @@ pub struct PayablesExternalPayable {
     /// Wire name `due-date`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `legal-entity`; sent and returned.
@@ -77,10 +77,10 @@ pub struct PayablesExternalPayable {
     /// Wire name `status`; returned only (not accepted in requests); at most 50 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -92,8 +92,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("account-type", &crate::account_types::SHAPE)
             .required()
             .input_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE).required().input_only(),
         Element::new("currency-id", ElementKind::Integer).output_only(),
         Element::new("document-amount", ElementKind::Decimal)
@@ -103,7 +107,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("document-number", ElementKind::String).required().max_len(255),
         Element::new("document-type", ElementKind::String).required().max_len(50),
         Element::new("due-date", ElementKind::DateTime),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("legal-entity", &crate::legal_entities::SHAPE),
         Element::new("paid-amount", ElementKind::Decimal).precision(30, 6),
         Element::new("paid-date", ElementKind::DateTime),
@@ -118,8 +125,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("source-name", ElementKind::String).required().max_len(50),
         Element::new("source-reference", ElementKind::String).required().max_len(255),
         Element::new("status", ElementKind::String).output_only().max_len(50),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for PayablesExternalPayable {

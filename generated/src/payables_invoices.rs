@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/payables_invoices.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `PayablesInvoice` object.
 ///
@@ -18,7 +18,7 @@ pub struct PayablesInvoice {
     /// Wire name `accounting-currency`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_currency: Option<crate::currencies::Currency>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; returned only (not accepted in requests).
@@ -36,7 +36,7 @@ pub struct PayablesInvoice {
     /// Wire name `exported-to-tradefin-at`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exported_to_tradefin_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `last-exported-at`; returned only (not accepted in requests).
@@ -82,7 +82,7 @@ pub struct PayablesInvoice {
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `wc-eligibility`; returned only (not accepted in requests); at most 255 characters.
@@ -98,13 +98,18 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .precision(46, 20),
         Element::nested("accounting-currency", &crate::currencies::SHAPE).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::nested("currency", &crate::currencies::SHAPE).output_only(),
         Element::new("discount-due-date", ElementKind::DateTime).output_only(),
         Element::new("document-id", ElementKind::String).output_only(),
         Element::new("document-type", ElementKind::String).output_only(),
         Element::new("exported-to-tradefin-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("last-exported-at", ElementKind::DateTime).output_only(),
         Element::new("maturity-date", ElementKind::DateTime).output_only(),
         Element::new("paid-amount", ElementKind::Decimal)
@@ -137,7 +142,9 @@ pub static SHAPE: Shape = Shape::new(
             .list()
             .output_only(),
         Element::new("status", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
         Element::new("wc-eligibility", ElementKind::String).output_only().max_len(255),
     ],
 );

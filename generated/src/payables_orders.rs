@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/payables_orders.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `PayablesOrder` object.
 ///
@@ -18,10 +18,10 @@ pub struct PayablesOrder {
     /// Wire name `accounting-total`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_total: Option<coupa_runtime::Decimal>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; returned only (not accepted in requests).
@@ -33,7 +33,7 @@ pub struct PayablesOrder {
     /// Wire name `exported`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `last-exported-at`; returned only (not accepted in requests).
@@ -74,10 +74,10 @@ pub struct PayablesOrder {
     /// Wire name `supplier`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<crate::suppliers::Supplier>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -88,12 +88,19 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::nested("account-type", &crate::account_types::SHAPE),
         Element::new("accounting-total", ElementKind::Decimal).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE).output_only(),
         Element::new("due-date", ElementKind::String).output_only(),
         Element::new("exported", ElementKind::Boolean).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("last-exported-at", ElementKind::DateTime).output_only(),
         Element::new("milestone-id", ElementKind::Integer).output_only(),
         Element::nested("order-header", &crate::purchase_orders::SHAPE),
@@ -111,8 +118,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("remittance-total", ElementKind::Decimal).output_only(),
         Element::new("status", ElementKind::String).output_only().max_len(255),
         Element::nested("supplier", &crate::suppliers::SHAPE),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for PayablesOrder {

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/payment_terms.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `PaymentTerm` object.
 ///
@@ -26,10 +26,10 @@ pub struct PaymentTerm {
     /// Wire name `content-groups`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `days-for-discount-payment`; sent and returned; required on create.
@@ -53,7 +53,7 @@ pub struct PaymentTerm {
     /// Wire name `discount-rate`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_rate: Option<f64>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `net-cutoff-day`; sent and returned.
@@ -68,10 +68,10 @@ pub struct PaymentTerm {
     /// Wire name `type`; sent and returned; required on create; at most 50 characters; allowed values `DaysAfterNetPaymentTerm`, `SpecificDayPaymentTerm`, `BaseEomToDaysPaymentTerm`, `DaysToBaseEomPaymentTerm`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PaymentTermType>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -84,8 +84,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("active?", ElementKind::Boolean).output_only(),
         Element::new("code", ElementKind::String).required().unique().max_len(255),
         Element::nested("content-groups", &crate::business_groups::SHAPE).list(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("days-for-discount-payment", ElementKind::Integer).required(),
         Element::new("days-for-net-payment", ElementKind::Integer).required(),
         Element::new("description", ElementKind::String).max_len(255),
@@ -93,7 +97,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("discount-due-day", ElementKind::Integer).required(),
         Element::new("discount-due-month", ElementKind::Integer).required(),
         Element::new("discount-rate", ElementKind::Float),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("net-cutoff-day", ElementKind::Integer),
         Element::new("net-due-day", ElementKind::Integer).required(),
         Element::new("net-due-month", ElementKind::Integer).required(),
@@ -108,8 +115,12 @@ pub static SHAPE: Shape = Shape::new(
                 ],
             )
             .max_len(50),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for PaymentTerm {

@@ -2,7 +2,7 @@
 //! Coupa's `Period` object. From Coupa's Swagger (Core Platform) and its [Budget Period API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/budget-period-api>) page.
 //!
 //! The schema: `schema/imported/shapes/period.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `Period` object.
 ///
 /// On the wire: `period`.
@@ -12,10 +12,10 @@ pub struct Period {
     /// Wire name `account-type`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type: Option<crate::account_types::AccountType>,
-    /// Wire name `created-at`; sent and returned.
+    /// Wire name `created-at`; sent and returned; set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `end-date`; sent and returned; required on create.
@@ -93,10 +93,10 @@ pub struct Period {
     /// Wire name `start-date`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-at`; sent and returned.
+    /// Wire name `updated-at`; sent and returned; set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -106,10 +106,11 @@ pub static SHAPE: Shape = Shape::new(
     "period",
     &[
         Element::nested("account-type", &crate::account_types::SHAPE),
-        Element::new("created-at", ElementKind::DateTime),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime).assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .assigned(Assigned::CreatedBy),
         Element::new("end-date", ElementKind::DateTime).required(),
-        Element::new("id", ElementKind::Integer),
+        Element::new("id", ElementKind::Integer).key(),
         Element::new("is-open", ElementKind::Boolean),
         Element::new("name", ElementKind::String).required().unique().max_len(100),
         Element::new("segment-1", ElementKind::Boolean),
@@ -133,8 +134,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("segment-8", ElementKind::Boolean),
         Element::new("segment-9", ElementKind::Boolean),
         Element::new("start-date", ElementKind::DateTime).required(),
-        Element::new("updated-at", ElementKind::DateTime),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime).assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for Period {

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/inventory/pick_lists.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, Route, Shape,
-    Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method, Route,
+    Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `FulfillmentReservation` object.
 ///
@@ -12,10 +12,10 @@ use coupa_runtime::{
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "fulfillment-reservation", rename_all = "kebab-case", default)]
 pub struct FulfillmentReservation {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-balance`; returned only (not accepted in requests).
@@ -39,7 +39,7 @@ pub struct FulfillmentReservation {
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `warehouse`; returned only (not accepted in requests).
@@ -54,8 +54,13 @@ pub static SHAPE: Shape = Shape::new(
     "FulfillmentReservation",
     "fulfillment-reservation",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("inventory-balance", &crate::inventory::SHAPE).output_only(),
         Element::nested("item", &crate::items::SHAPE).output_only(),
         Element::nested("order-line", &crate::purchase_order_lines::SHAPE).output_only(),
@@ -65,7 +70,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("qty-ordered", ElementKind::Decimal).required().precision(30, 6),
         Element::new("status", ElementKind::String).output_only().max_len(255),
         Element::new("type", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
         Element::nested("warehouse", &crate::warehouses::SHAPE).output_only(),
         Element::nested("warehouse-location", &crate::warehouse_locations::SHAPE)
             .output_only(),
@@ -206,7 +213,7 @@ impl FulfillmentReservation {
 }
 /// `GET /api/pick_lists`: Lists objects.
 ///
-/// Action `index` of [`FulfillmentReservation`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`FulfillmentReservation`] on the Core API (OAuth 2.0), scope `core.inventory.pick_list.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -235,7 +242,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.inventory.pick_list.read");
     fn path(&self) -> String {
         "/api/pick_lists".to_owned()
     }
@@ -254,7 +261,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `POST /api/pick_lists/update_fulfillments`: Coupa's `update-fulfillments` action on the collection.
 ///
-/// Action `update-fulfillments` of [`FulfillmentReservation`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update-fulfillments` of [`FulfillmentReservation`] on the Core API (OAuth 2.0), scope `core.inventory.pick_list.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateFulfillments {
     /// The body.
@@ -277,7 +284,7 @@ impl Endpoint for UpdateFulfillments {
             "/api/pick_lists/update_fulfillments",
         )
         .takes(Takes::Object)
-        .scope("core.common.write");
+        .scope("core.inventory.pick_list.write");
     fn path(&self) -> String {
         "/api/pick_lists/update_fulfillments".to_owned()
     }
@@ -310,8 +317,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "fulfillment-reservations",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.inventory.pick_list.read"),
+    write_scope: Some("core.inventory.pick_list.write"),
     routes: &ROUTES,
     codec: Codec::of::<FulfillmentReservation>(),
     list_envelope: None,

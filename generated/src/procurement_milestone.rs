@@ -2,7 +2,7 @@
 //! Coupa's `ProcurementMilestone` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/procurement_milestone.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ProcurementMilestone` object.
 ///
 /// On the wire: `procurement-milestone`.
@@ -15,10 +15,10 @@ pub struct ProcurementMilestone {
     /// Wire name `amount-type`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_type: Option<i64>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned.
@@ -33,7 +33,7 @@ pub struct ProcurementMilestone {
     /// Wire name `external-reference-code`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_reference_code: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `last-exported-at`; sent and returned.
@@ -63,10 +63,10 @@ pub struct ProcurementMilestone {
     /// Wire name `type`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -77,13 +77,20 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("amount", ElementKind::Decimal).precision(30, 6),
         Element::new("amount-type", ElementKind::Integer).required(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE),
         Element::new("description", ElementKind::Text),
         Element::new("due-date", ElementKind::Date),
         Element::new("external-reference-code", ElementKind::String).max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("last-exported-at", ElementKind::DateTime),
         Element::new("parent-milestone-id", ElementKind::Integer).output_only(),
         Element::nested("pay-order", &crate::payables_orders::SHAPE),
@@ -93,8 +100,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("recurring-rule-id", ElementKind::Integer).output_only(),
         Element::new("status", ElementKind::String).output_only().max_len(255),
         Element::new("type", ElementKind::String).max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for ProcurementMilestone {

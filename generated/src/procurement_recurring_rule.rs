@@ -2,7 +2,7 @@
 //! Coupa's `ProcurementRecurringRule` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/procurement_recurring_rule.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ProcurementRecurringRule` object.
 ///
 /// On the wire: `procurement-recurring-rule`.
@@ -21,10 +21,10 @@ pub struct ProcurementRecurringRule {
     /// Wire name `amount-type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_type: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned.
@@ -39,7 +39,7 @@ pub struct ProcurementRecurringRule {
     /// Wire name `frequency`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<i64>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `interval`; returned only (not accepted in requests); allowed values `weekly`, `monthly`.
@@ -59,10 +59,10 @@ pub struct ProcurementRecurringRule {
     /// Wire name `start-date`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -79,13 +79,20 @@ pub static SHAPE: Shape = Shape::new(
             .required()
             .precision(30, 6),
         Element::new("amount-type", ElementKind::String).output_only().max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE),
         Element::new("description", ElementKind::Text).output_only(),
         Element::new("end-date", ElementKind::DateTime).output_only(),
         Element::new("frequency", ElementKind::Integer).required(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("interval", ElementKind::String)
             .output_only()
             .allowed(&["weekly", "monthly"]),
@@ -95,8 +102,12 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .precision(30, 6),
         Element::new("start-date", ElementKind::DateTime).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for ProcurementRecurringRule {

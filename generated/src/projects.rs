@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/projects.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `Project` object.
 ///
@@ -50,10 +50,10 @@ pub struct Project {
     /// Wire name `copy-project-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_project_id: Option<i64>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned.
@@ -79,7 +79,7 @@ pub struct Project {
     /// Wire name `external-reference-number`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_reference_number: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `mention-name`; returned only (not accepted in requests); unique; at most 255 characters.
@@ -115,10 +115,10 @@ pub struct Project {
     /// Wire name `template-group`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_group: Option<crate::template_group::TemplateGroup>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `users`; sent and returned.
@@ -146,8 +146,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("completion-percentage", ElementKind::Integer).output_only(),
         Element::nested("content-groups", &crate::business_groups::SHAPE).list(),
         Element::new("copy-project-id", ElementKind::Integer).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("currency", ElementKind::Object),
         Element::nested("department", &crate::departments::SHAPE),
         Element::new("description", ElementKind::Text),
@@ -155,7 +159,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("enabled-tabs", ElementKind::Text),
         Element::new("end-date", ElementKind::DateTime).required(),
         Element::new("external-reference-number", ElementKind::String).max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("mention-name", ElementKind::String)
             .unique()
             .output_only()
@@ -170,8 +177,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("status", ElementKind::String).output_only().max_len(25),
         Element::nested("taggings", &crate::tagging::SHAPE).list(),
         Element::nested("template-group", &crate::template_group::SHAPE),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::nested("users", &crate::user_simple::SHAPE).list(),
     ],
 );

@@ -2,7 +2,7 @@
 //! Coupa's `PunchoutSite` object. From Coupa's Swagger (Core Platform) and its [Punchout Site API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)/punchout-site-api>) page.
 //!
 //! The schema: `schema/imported/shapes/punchout_site.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `PunchoutSite` object.
 ///
 /// On the wire: `punchout-site`.
@@ -18,10 +18,10 @@ pub struct PunchoutSite {
     /// Wire name `contract-id`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_id: Option<i64>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `description`; returned only (not accepted in requests); at most 255 characters.
@@ -36,7 +36,7 @@ pub struct PunchoutSite {
     /// Wire name `domain`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `identity`; sent and returned; required on create.
@@ -98,10 +98,10 @@ pub struct PunchoutSite {
     /// Wire name `title`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `url`; sent and returned; required on create.
@@ -119,14 +119,21 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("agent-auth-key", ElementKind::Text).output_only(),
         Element::new("agent-type", ElementKind::String).output_only().max_len(255),
         Element::new("contract-id", ElementKind::Integer).required(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("description", ElementKind::String).output_only().max_len(255),
         Element::new("disable-cert-verify", ElementKind::Boolean),
         Element::nested("diversity-categories", &crate::diversity_category::SHAPE)
             .list(),
         Element::new("domain", ElementKind::String).required(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("identity", ElementKind::String).required(),
         Element::new("is-coupa-advantage", ElementKind::String).output_only(),
         Element::new("is-from-coupa-checkout", ElementKind::Boolean),
@@ -148,8 +155,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("supports-inspect", ElementKind::Boolean),
         Element::new("tags", ElementKind::Object).list(),
         Element::new("title", ElementKind::String).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("url", ElementKind::String).required(),
         Element::new("use-api", ElementKind::Boolean).output_only(),
     ],

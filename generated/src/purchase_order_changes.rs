@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/purchase_order_changes.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `OrderHeaderChange` object.
 ///
@@ -25,10 +25,10 @@ pub struct OrderHeaderChange {
     /// Schema note: The Swagger gives the containing object as the item type; the type is from the page's row (Attachment).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned.
@@ -49,7 +49,7 @@ pub struct OrderHeaderChange {
     /// Wire name `hide-price`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_price: Option<Box<OrderHeaderChange>>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `justification`; returned only (not accepted in requests).
@@ -143,10 +143,10 @@ pub struct OrderHeaderChange {
     pub transmission_method_override: Option<
         OrderHeaderChangeTransmissionMethodOverride,
     >,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `version`; returned only (not accepted in requests).
@@ -161,15 +161,22 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("acknowledged-at", ElementKind::Date).output_only(),
         Element::nested("approvals", &crate::approvals::SHAPE).list(),
         Element::nested("attachments", &crate::attachments::SHAPE).list().output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE),
         Element::nested("current-approval", &crate::approvals::SHAPE).output_only(),
         Element::nested("current-parallel-approvals", &crate::approvals::SHAPE).list(),
         Element::nested("department", &crate::departments::SHAPE).input_only(),
         Element::new("exported", ElementKind::Boolean).output_only(),
         Element::nested("hide-price", &SHAPE).input_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("justification", ElementKind::String).output_only(),
         Element::new("lines-count", ElementKind::Integer).output_only(),
         Element::new("lines-pending-add-count", ElementKind::Integer).output_only(),
@@ -204,8 +211,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("transmission-method-override", ElementKind::String)
             .allowed(&["supplier_default", "email", "do_not_transmit"])
             .max_len(30),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("version", ElementKind::Integer).output_only(),
     ],
 );

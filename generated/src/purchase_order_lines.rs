@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/purchase_order_lines.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `OrderLine` object.
 ///
@@ -47,10 +47,10 @@ pub struct OrderLine {
     /// Wire name `contract`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract: Option<crate::contracts::Contract>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned; required on create.
@@ -79,7 +79,7 @@ pub struct OrderLine {
     /// Wire name `form-response`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_response: Option<crate::form_response::FormResponse>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `invoice-stop`; returned only (not accepted in requests).
@@ -213,10 +213,10 @@ pub struct OrderLine {
     /// Wire name `uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<crate::uoms::Uom>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `version`; sent and returned.
@@ -240,8 +240,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("bulk-price", &crate::bulk_price::SHAPE),
         Element::nested("commodity", &crate::commodities::SHAPE),
         Element::nested("contract", &crate::contracts::SHAPE),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE).required(),
         Element::nested("department", &crate::departments::SHAPE),
         Element::new("description", ElementKind::String).required().max_len(255),
@@ -258,7 +262,10 @@ pub static SHAPE: Shape = Shape::new(
             )
             .output_only(),
         Element::nested("form-response", &crate::form_response::SHAPE),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("invoice-stop", ElementKind::Boolean).output_only(),
         Element::new("invoiced", ElementKind::Decimal).precision(32, 6),
         Element::nested("item", &crate::items::SHAPE),
@@ -320,8 +327,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("total-invoiced", ElementKind::String).output_only(),
         Element::new("type", ElementKind::String).max_len(100),
         Element::nested("uom", &crate::uoms::SHAPE),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("version", ElementKind::Integer),
     ],
 );

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/purchase_orders.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `OrderHeader` object.
 ///
@@ -33,10 +33,10 @@ pub struct OrderHeader {
     /// Wire name `coupa-accelerate-status`; returned only (not accepted in requests); at most 255 characters; allowed values `accelerated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_accelerate_status: Option<OrderHeaderCoupaAccelerateStatus>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned.
@@ -55,7 +55,7 @@ pub struct OrderHeader {
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_price: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `internal-revision`; returned only (not accepted in requests).
@@ -147,10 +147,10 @@ pub struct OrderHeader {
     /// Wire name `type`; sent and returned; at most 255 characters; allowed values `ExternalOrderHeader`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<OrderHeaderType>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `user-group-members`; returned only (not accepted in requests).
@@ -183,8 +183,12 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .allowed(&["accelerated"])
             .max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE),
         Element::nested(
                 "current-integration-history-records",
@@ -194,7 +198,10 @@ pub static SHAPE: Shape = Shape::new(
             .output_only(),
         Element::new("exported", ElementKind::Boolean).output_only(),
         Element::new("hide-price", ElementKind::Object).input_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("internal-revision", ElementKind::Integer).output_only(),
         Element::new("invoice-stop", ElementKind::Boolean).output_only(),
         Element::new("last-exported-at", ElementKind::DateTime),
@@ -270,8 +277,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("type", ElementKind::String)
             .allowed(&["ExternalOrderHeader"])
             .max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::nested("user-group-members", &crate::user_groups::SHAPE)
             .list()
             .output_only(),

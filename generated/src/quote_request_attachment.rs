@@ -35,7 +35,7 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("allow-to-respond", ElementKind::Boolean),
         Element::nested("attachments", &crate::attachments::SHAPE).list(),
-        Element::new("id", ElementKind::Integer),
+        Element::new("id", ElementKind::Integer).key(),
         Element::new("instruction", ElementKind::Text),
         Element::new("name", ElementKind::String).max_len(255),
         Element::new("response-required", ElementKind::Boolean),

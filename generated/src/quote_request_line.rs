@@ -2,7 +2,7 @@
 //! Coupa's `QuoteRequestLine` object. From Coupa's Swagger (Sourcing) and its [Quote Request Line API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/sourcing-api-(quote_requests)/quote-request-line-api>) page.
 //!
 //! The schema: `schema/imported/shapes/quote_request_line.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `QuoteRequestLine` object.
 ///
 /// On the wire: `quote-request-line`.
@@ -21,10 +21,10 @@ pub struct QuoteRequestLine {
     /// Wire name `creatable-from-type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creatable_from_type: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `description`; sent and returned; at most 255 characters.
@@ -44,7 +44,7 @@ pub struct QuoteRequestLine {
     /// Wire name `fiscal-code`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fiscal_code: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `manually-entered-base-price`; sent and returned.
@@ -83,10 +83,10 @@ pub struct QuoteRequestLine {
     /// Wire name `uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<crate::uoms::Uom>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `weight`; sent and returned.
@@ -104,8 +104,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("creatable-from-type", ElementKind::String)
             .output_only()
             .max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("description", ElementKind::String).max_len(255),
         Element::nested("easy-form", &crate::easy_form::SHAPE),
         Element::new("extended-description", ElementKind::Text),
@@ -114,7 +118,10 @@ pub static SHAPE: Shape = Shape::new(
             &crate::extra_line_attributes_quote_request_line_attribute::SHAPE,
         ),
         Element::new("fiscal-code", ElementKind::String).max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("manually-entered-base-price", ElementKind::Boolean),
         Element::new("manufacturer-name", ElementKind::String).max_len(255),
         Element::new("manufacturer-part-number", ElementKind::String).max_len(255),
@@ -127,8 +134,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("shipping-term", &crate::shipping_terms::SHAPE),
         Element::new("type", ElementKind::String).required().max_len(255),
         Element::nested("uom", &crate::uoms::SHAPE),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("weight", ElementKind::Integer),
     ],
 );

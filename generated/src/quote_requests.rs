@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/sourcing/quote_requests.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `QuoteRequest` object.
 ///
@@ -56,10 +56,10 @@ pub struct QuoteRequest {
     /// Wire name `creatable-from-type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creatable_from_type: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned.
@@ -89,7 +89,7 @@ pub struct QuoteRequest {
     /// Wire name `hidden`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `lines`; sent and returned.
@@ -164,10 +164,10 @@ pub struct QuoteRequest {
     /// Wire name `timezone`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -192,8 +192,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("creatable-from-type", ElementKind::String)
             .output_only()
             .max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE),
         Element::new("description", ElementKind::Text),
         Element::nested("easy-forms", &crate::easy_form::SHAPE).list(),
@@ -203,7 +207,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("exported?", ElementKind::Boolean).output_only(),
         Element::nested("forms", &crate::form::SHAPE).list(),
         Element::new("hidden", ElementKind::Boolean),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("lines", &crate::quote_request_line::SHAPE).list(),
         Element::nested("lots", &crate::quote_requests_lot::SHAPE).list(),
         Element::new("negotiated-savings", ElementKind::Decimal).precision(32, 4),
@@ -235,8 +242,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("tags", &crate::tag::SHAPE).list(),
         Element::new("template-id", ElementKind::Integer).output_only(),
         Element::new("timezone", ElementKind::String).max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for QuoteRequest {
@@ -677,7 +688,7 @@ impl QuoteRequest {
 }
 /// `POST /api/quote_requests`: Creates one object.
 ///
-/// Action `create` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.sourcing.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
@@ -700,7 +711,7 @@ impl Endpoint for Create {
             "/api/quote_requests",
         )
         .takes(Takes::Object)
-        .scope("core.common.write");
+        .scope("core.sourcing.write");
     fn path(&self) -> String {
         "/api/quote_requests".to_owned()
     }
@@ -710,7 +721,7 @@ impl Endpoint for Create {
 }
 /// `POST /api/quote_requests/create_from_source`: Coupa's `create-from-source` action on the collection.
 ///
-/// Action `create-from-source` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-from-source` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.sourcing.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateFromSource {
     /// The body.
@@ -733,7 +744,7 @@ impl Endpoint for CreateFromSource {
             "/api/quote_requests/create_from_source",
         )
         .takes(Takes::Object)
-        .scope("core.common.write");
+        .scope("core.sourcing.write");
     fn path(&self) -> String {
         "/api/quote_requests/create_from_source".to_owned()
     }
@@ -743,7 +754,7 @@ impl Endpoint for CreateFromSource {
 }
 /// `PATCH /api/quote_requests/{id}/end_event`: Coupa's `end-event` action on one object.
 ///
-/// Action `end-event` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `end-event` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.sourcing.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EndEvent {
     /// Path parameter `{id}`
@@ -773,7 +784,7 @@ impl Endpoint for EndEvent {
             "/api/quote_requests/{id}/end_event",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.sourcing.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/quote_requests/{}/end_event", self.id)
@@ -784,7 +795,7 @@ impl Endpoint for EndEvent {
 }
 /// `PATCH /api/quote_requests/{id}/go_to_production`: Coupa's `go-to-production` action on one object.
 ///
-/// Action `go-to-production` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `go-to-production` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.sourcing.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GoToProduction {
     /// Path parameter `{id}`
@@ -814,7 +825,7 @@ impl Endpoint for GoToProduction {
             "/api/quote_requests/{id}/go_to_production",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.sourcing.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/quote_requests/{}/go_to_production", self.id)
@@ -825,7 +836,7 @@ impl Endpoint for GoToProduction {
 }
 /// `PATCH /api/quote_requests/{id}/go_to_test`: Coupa's `go-to-test` action on one object.
 ///
-/// Action `go-to-test` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `go-to-test` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.sourcing.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GoToTest {
     /// Path parameter `{id}`
@@ -855,7 +866,7 @@ impl Endpoint for GoToTest {
             "/api/quote_requests/{id}/go_to_test",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.sourcing.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/quote_requests/{}/go_to_test", self.id)
@@ -866,7 +877,7 @@ impl Endpoint for GoToTest {
 }
 /// `GET /api/quote_requests`: Lists objects.
 ///
-/// Action `index` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.sourcing.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -895,7 +906,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.sourcing.read");
     fn path(&self) -> String {
         "/api/quote_requests".to_owned()
     }
@@ -914,7 +925,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `PATCH /api/quote_requests/{id}`: Changes one object.
 ///
-/// Action `patch` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.sourcing.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Patch {
     /// Path parameter `{id}`
@@ -944,7 +955,7 @@ impl Endpoint for Patch {
             "/api/quote_requests/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.sourcing.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/quote_requests/{}", self.id)
@@ -955,7 +966,7 @@ impl Endpoint for Patch {
 }
 /// `GET /api/quote_requests/{id}`: Reads one object.
 ///
-/// Action `show` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.sourcing.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -977,7 +988,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/quote_requests/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.sourcing.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/quote_requests/{}", self.id)
@@ -985,7 +996,7 @@ impl Endpoint for Show {
 }
 /// `PUT /api/quote_requests/{id}`: Changes one object.
 ///
-/// Action `update` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update` of [`QuoteRequest`] on the Core API (OAuth 2.0), scope `core.sourcing.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Update {
     /// Path parameter `{id}`
@@ -1015,7 +1026,7 @@ impl Endpoint for Update {
             "/api/quote_requests/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.sourcing.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/quote_requests/{}", self.id)
@@ -1082,8 +1093,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "quote-requests",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.sourcing.read"),
+    write_scope: Some("core.sourcing.write"),
     routes: &ROUTES,
     codec: Codec::of::<QuoteRequest>(),
     list_envelope: None,

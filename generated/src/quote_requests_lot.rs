@@ -2,7 +2,7 @@
 //! Coupa's `QuoteRequestsLot` object. From Coupa's Swagger (Sourcing) and its [Quote Requests Lot API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/sourcing-api-(quote_requests)/quote-requests-lot-api>) page.
 //!
 //! The schema: `schema/imported/shapes/quote_requests_lot.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `QuoteRequestsLot` object.
 ///
 /// On the wire: `quote-requests-lot`.
@@ -12,7 +12,7 @@ pub struct QuoteRequestsLot {
     /// Wire name `expected-quantity`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_quantity: Option<i64>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `lines`; sent and returned.
@@ -28,7 +28,10 @@ pub static SHAPE: Shape = Shape::new(
     "quote-requests-lot",
     &[
         Element::new("expected-quantity", ElementKind::Integer),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("lines", &crate::quote_request_line::SHAPE).list(),
         Element::new("name", ElementKind::String).max_len(255),
     ],

@@ -2,7 +2,7 @@
 //! Coupa's `QuoteRequestsUser` object. From Coupa's Swagger (Sourcing) and its [Quote Request User API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/sourcing-api-(quote_requests)/quote-request-user-api>) page.
 //!
 //! The schema: `schema/imported/shapes/quote_requests_user.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `QuoteRequestsUser` object.
 ///
 /// On the wire: `quote-requests-user`.
@@ -12,13 +12,13 @@ pub struct QuoteRequestsUser {
     /// Wire name `attitude`; sent and returned; unique; at most 255 characters; allowed values `creator`, `owner`, `watcher`, `evaluator`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attitude: Option<QuoteRequestsUserAttitude>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `user-id`; sent and returned; unique.
@@ -34,9 +34,16 @@ pub static SHAPE: Shape = Shape::new(
             .unique()
             .allowed(&["creator", "owner", "watcher", "evaluator"])
             .max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
         Element::new("user-id", ElementKind::Integer).unique(),
     ],
 );

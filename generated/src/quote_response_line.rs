@@ -2,7 +2,7 @@
 //! Coupa's `QuoteResponseLine` object. From Coupa's Swagger (Sourcing) and its [Quote Response Lines API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/sourcing-api-(quote_requests)/quote-response-lines-api>) page.
 //!
 //! The schema: `schema/imported/shapes/quote_response_line.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `QuoteResponseLine` object.
 ///
 /// On the wire: `quote-response-line`.
@@ -15,16 +15,16 @@ pub struct QuoteResponseLine {
     /// Wire name `cost-element-values`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_element_values: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `easy-form-response`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form_response: Option<crate::easy_form_responses::EasyFormResponse>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item-description`; sent and returned.
@@ -60,10 +60,10 @@ pub struct QuoteResponseLine {
     /// Wire name `supplier-item-name`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_item_name: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -74,11 +74,18 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("awarded", ElementKind::Boolean).output_only(),
         Element::new("cost-element-values", ElementKind::Text),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("easy-form-response", &crate::easy_form_responses::SHAPE)
             .output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("item-description", ElementKind::Text),
         Element::new("item-part-number", ElementKind::String).max_len(255),
         Element::new("lead-time", ElementKind::Integer),
@@ -92,8 +99,12 @@ pub static SHAPE: Shape = Shape::new(
             .precision(30, 6),
         Element::nested("shipping-term", &crate::shipping_terms::SHAPE).output_only(),
         Element::new("supplier-item-name", ElementKind::String).max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for QuoteResponseLine {

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/sourcing/quote_responses.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `QuoteResponse` object.
 ///
@@ -18,16 +18,16 @@ pub struct QuoteResponse {
     /// Wire name `comments`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `exported`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `lines`; returned only (not accepted in requests).
@@ -57,10 +57,10 @@ pub struct QuoteResponse {
     /// Wire name `submitted-at`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -71,10 +71,17 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("awarded", ElementKind::Boolean).output_only(),
         Element::new("comments", ElementKind::Text).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("exported", ElementKind::Boolean).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("lines", &crate::quote_response_line::SHAPE)
             .list()
             .output_only(),
@@ -88,8 +95,12 @@ pub static SHAPE: Shape = Shape::new(
             .output_only(),
         Element::new("state", ElementKind::String).output_only().max_len(255),
         Element::new("submitted-at", ElementKind::DateTime).required(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for QuoteResponse {
@@ -289,7 +300,7 @@ impl QuoteResponse {
 }
 /// `GET /api/quote_responses/all`: Lists objects.
 ///
-/// Action `all` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `all` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.sourcing.response.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct All {
     /// Filters, paging, ordering and response shaping.
@@ -318,7 +329,7 @@ impl Endpoint for All {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.sourcing.response.read");
     fn path(&self) -> String {
         "/api/quote_responses/all".to_owned()
     }
@@ -337,7 +348,7 @@ impl coupa_runtime::endpoint::Paginated for All {
 }
 /// `GET /api/quote_requests/{quote_request_id}/quote_responses/all`: Lists objects.
 ///
-/// Action `all-for-quote-request` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `all-for-quote-request` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.sourcing.response.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AllForQuoteRequest {
     /// Path parameter `{quote_request_id}`
@@ -371,7 +382,7 @@ impl Endpoint for AllForQuoteRequest {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.sourcing.response.read")
         .params(&[("quote_request_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/quote_requests/{}/quote_responses/all", self.quote_request_id)
@@ -391,7 +402,7 @@ impl coupa_runtime::endpoint::Paginated for AllForQuoteRequest {
 }
 /// `POST /api/quote_responses/{id}/award`: Coupa's `award` action on one object.
 ///
-/// Action `award` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `award` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.sourcing.response.award.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Award {
     /// Path parameter `{id}`
@@ -416,7 +427,7 @@ impl Endpoint for Award {
             "/api/quote_responses/{id}/award",
         )
         .takes(Takes::Object)
-        .scope("core.common.write")
+        .scope("core.sourcing.response.award.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/quote_responses/{}/award", self.id)
@@ -427,7 +438,7 @@ impl Endpoint for Award {
 }
 /// `GET /api/quote_responses`: Lists objects.
 ///
-/// Action `index` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.sourcing.response.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -456,7 +467,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.sourcing.response.read");
     fn path(&self) -> String {
         "/api/quote_responses".to_owned()
     }
@@ -475,7 +486,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `GET /api/quote_requests/{quote_request_id}/quote_responses`: Lists objects.
 ///
-/// Action `index-for-quote-request` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-quote-request` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.sourcing.response.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForQuoteRequest {
     /// Path parameter `{quote_request_id}`
@@ -509,7 +520,7 @@ impl Endpoint for IndexForQuoteRequest {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.sourcing.response.read")
         .params(&[("quote_request_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/quote_requests/{}/quote_responses", self.quote_request_id)
@@ -529,7 +540,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForQuoteRequest {
 }
 /// `PATCH /api/quote_responses/{id}`: Changes one object.
 ///
-/// Action `patch` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.sourcing.response.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Patch {
     /// Path parameter `{id}`
@@ -559,7 +570,7 @@ impl Endpoint for Patch {
             "/api/quote_responses/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.sourcing.response.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/quote_responses/{}", self.id)
@@ -570,7 +581,7 @@ impl Endpoint for Patch {
 }
 /// `DELETE /api/quote_responses/{id}/award`: Coupa's `remove-award` action on one object.
 ///
-/// Action `remove-award` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `remove-award` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.sourcing.response.award.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RemoveAward {
     /// Path parameter `{id}`
@@ -592,7 +603,7 @@ impl Endpoint for RemoveAward {
             Method::Delete,
             "/api/quote_responses/{id}/award",
         )
-        .scope("core.common.write")
+        .scope("core.sourcing.response.award.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/quote_responses/{}/award", self.id)
@@ -600,7 +611,7 @@ impl Endpoint for RemoveAward {
 }
 /// `GET /api/quote_responses/{id}`: Reads one object.
 ///
-/// Action `show` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.sourcing.response.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -622,7 +633,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/quote_responses/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.sourcing.response.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/quote_responses/{}", self.id)
@@ -630,7 +641,7 @@ impl Endpoint for Show {
 }
 /// `PUT /api/quote_responses/{id}`: Changes one object.
 ///
-/// Action `update` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update` of [`QuoteResponse`] on the Core API (OAuth 2.0), scope `core.sourcing.response.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Update {
     /// Path parameter `{id}`
@@ -660,7 +671,7 @@ impl Endpoint for Update {
             "/api/quote_responses/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.sourcing.response.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/quote_responses/{}", self.id)
@@ -733,8 +744,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "quote-responses",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.sourcing.response.read"),
+    write_scope: Some("core.sourcing.response.write"),
     routes: &ROUTES,
     codec: Codec::of::<QuoteResponse>(),
     list_envelope: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/sourcing/quote_suppliers.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `QuoteSupplier` object.
 ///
@@ -15,10 +15,10 @@ pub struct QuoteSupplier {
     /// Wire name `contact-name`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_name: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `display-name`; sent and returned; at most 255 characters.
@@ -27,7 +27,7 @@ pub struct QuoteSupplier {
     /// Wire name `email`; sent and returned; required on create; unique; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
@@ -39,10 +39,10 @@ pub struct QuoteSupplier {
     /// Wire name `supplier`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<crate::suppliers::Supplier>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -52,16 +52,27 @@ pub static SHAPE: Shape = Shape::new(
     "quote-supplier",
     &[
         Element::new("contact-name", ElementKind::String).required().max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("display-name", ElementKind::String).max_len(255),
         Element::new("email", ElementKind::String).required().unique().max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).required().max_len(255),
         Element::new("public-profile-link", ElementKind::String).max_len(255),
         Element::nested("supplier", &crate::suppliers::SHAPE),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for QuoteSupplier {
@@ -205,7 +216,7 @@ impl QuoteSupplier {
 }
 /// `POST /api/quote_requests/{quote_request_id}/pending_quote_suppliers`: Creates one object.
 ///
-/// Action `create-for-quote-request` of [`QuoteSupplier`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-quote-request` of [`QuoteSupplier`] on the Core API (OAuth 2.0), scope `core.sourcing.pending_supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForQuoteRequest {
     /// Path parameter `{quote_request_id}`
@@ -230,7 +241,7 @@ impl Endpoint for CreateForQuoteRequest {
             "/api/quote_requests/{quote_request_id}/pending_quote_suppliers",
         )
         .takes(Takes::Object)
-        .scope("core.common.write")
+        .scope("core.sourcing.pending_supplier.write")
         .params(&[("quote_request_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/quote_requests/{}/pending_quote_suppliers", self.quote_request_id)
@@ -241,7 +252,7 @@ impl Endpoint for CreateForQuoteRequest {
 }
 /// `GET /api/quote_requests/{quote_request_id}/pending_quote_suppliers`: Lists objects.
 ///
-/// Action `index-for-quote-request` of [`QuoteSupplier`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-quote-request` of [`QuoteSupplier`] on the Core API (OAuth 2.0), scope `core.sourcing.pending_supplier.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForQuoteRequest {
     /// Path parameter `{quote_request_id}`
@@ -275,7 +286,7 @@ impl Endpoint for IndexForQuoteRequest {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.sourcing.pending_supplier.read")
         .params(&[("quote_request_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/quote_requests/{}/pending_quote_suppliers", self.quote_request_id)
@@ -295,7 +306,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForQuoteRequest {
 }
 /// `GET /api/quote_suppliers/{id}`: Reads one object.
 ///
-/// Action `show` of [`QuoteSupplier`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`QuoteSupplier`] on the Core API (OAuth 2.0), scope `core.sourcing.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -317,7 +328,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/quote_suppliers/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.sourcing.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/quote_suppliers/{}", self.id)
@@ -351,8 +362,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "quote-suppliers",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.sourcing.pending_supplier.read"),
+    write_scope: Some("core.sourcing.pending_supplier.write"),
     routes: &ROUTES,
     codec: Codec::of::<QuoteSupplier>(),
     list_envelope: None,

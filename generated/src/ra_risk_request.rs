@@ -2,7 +2,7 @@
 //! Coupa's `RaRiskRequest` object. From Coupa's Swagger (CLM Standard) and its [RA Risk Request API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/ra-risk-request-api>) page.
 //!
 //! The schema: `schema/imported/shapes/ra_risk_request.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `RaRiskRequest` object.
 ///
 /// On the wire: `ra-risk-request`.
@@ -18,13 +18,13 @@ pub struct RaRiskRequest {
     /// Wire name `cra-risk-type`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cra_risk_type: Option<i64>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `ra-risk-request-scores`; returned only (not accepted in requests).
@@ -35,10 +35,10 @@ pub struct RaRiskRequest {
     /// Wire name `state`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -50,15 +50,26 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("active", ElementKind::Boolean).output_only(),
         Element::new("cra-risk-id", ElementKind::String).max_len(255),
         Element::new("cra-risk-type", ElementKind::Integer),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("ra-risk-request-scores", &crate::ra_risk_request_score::SHAPE)
             .list()
             .output_only(),
         Element::new("state", ElementKind::Integer).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for RaRiskRequest {

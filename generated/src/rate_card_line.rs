@@ -2,7 +2,7 @@
 //! Coupa's `RateCardLine` object. From Coupa's Swagger (CLM Standard) and its [Rate Card Line API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)/rate-card-line-api>) page.
 //!
 //! The schema: `schema/imported/shapes/rate_card_line.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `RateCardLine` object.
 ///
 /// On the wire: `rate-card-line`.
@@ -18,10 +18,10 @@ pub struct RateCardLine {
     /// Wire name `commodity`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commodity: Option<crate::commodities::Commodity>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned; required on create.
@@ -87,7 +87,7 @@ pub struct RateCardLine {
     /// Wire name `custom-field-9`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_9: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
@@ -108,10 +108,10 @@ pub struct RateCardLine {
     /// Wire name `uom`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<crate::uoms::Uom>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -123,8 +123,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("active", ElementKind::Boolean),
         Element::new("code", ElementKind::String).max_len(255),
         Element::nested("commodity", &crate::commodities::SHAPE),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE).required(),
         Element::new("custom-field-1", ElementKind::String).max_len(255),
         Element::new("custom-field-10", ElementKind::String).max_len(255),
@@ -146,15 +150,22 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("custom-field-7", ElementKind::String).max_len(255),
         Element::new("custom-field-8", ElementKind::String).max_len(255),
         Element::new("custom-field-9", ElementKind::String).max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).required().max_len(255),
         Element::new("price", ElementKind::Decimal).required().precision(30, 6),
         Element::new("rate-card-id", ElementKind::Integer).output_only(),
         Element::new("rate-card-line-type", ElementKind::Integer).required(),
         Element::new("rate-card-type", ElementKind::Integer).required(),
         Element::nested("uom", &crate::uoms::SHAPE).required(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for RateCardLine {

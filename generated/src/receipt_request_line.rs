@@ -2,7 +2,7 @@
 //! Coupa's `ReceiptRequestLine` object. From Coupa's Swagger (Core Platform) and its [Receipt Request Lines API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/receipt-requests-api-(receipt_requests)/receipt-request-lines-api>) page.
 //!
 //! The schema: `schema/imported/shapes/receipt_request_line.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ReceiptRequestLine` object.
 ///
 /// On the wire: `receipt-request-line`.
@@ -12,13 +12,13 @@ pub struct ReceiptRequestLine {
     /// Wire name `asn-line-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub asn_line_id: Option<i64>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::currencies::Currency>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-transaction-id`; returned only (not accepted in requests).
@@ -54,7 +54,7 @@ pub struct ReceiptRequestLine {
     /// Wire name `uom`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<crate::uoms::Uom>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `warehouse-id`; returned only (not accepted in requests).
@@ -73,9 +73,14 @@ pub static SHAPE: Shape = Shape::new(
     "receipt-request-line",
     &[
         Element::new("asn-line-id", ElementKind::Integer).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::nested("currency", &crate::currencies::SHAPE).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("inventory-transaction-id", ElementKind::Integer).output_only(),
         Element::nested("item", &crate::items::SHAPE).output_only(),
         Element::nested("on-behalf-of", &crate::user_simple::SHAPE).output_only(),
@@ -87,7 +92,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("soft-close-for-receiving", ElementKind::Boolean).output_only(),
         Element::new("type", ElementKind::String).output_only().max_len(255),
         Element::nested("uom", &crate::uoms::SHAPE).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
         Element::new("warehouse-id", ElementKind::Integer).output_only(),
         Element::new("warehouse-location-id", ElementKind::Integer).output_only(),
         Element::new("weight", ElementKind::Decimal).output_only().precision(30, 6),

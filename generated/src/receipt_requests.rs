@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/receipt_requests.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `ReceiptRequest` object.
 ///
@@ -12,13 +12,13 @@ use coupa_runtime::{
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "receipt-request", rename_all = "kebab-case", default)]
 pub struct ReceiptRequest {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `lines`; returned only (not accepted in requests).
@@ -30,10 +30,10 @@ pub struct ReceiptRequest {
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -42,16 +42,27 @@ pub static SHAPE: Shape = Shape::new(
     "ReceiptRequest",
     "receipt-request",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("lines", &crate::receipt_request_line::SHAPE)
             .list()
             .output_only(),
         Element::new("status", ElementKind::String).output_only().max_len(255),
         Element::new("type", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for ReceiptRequest {
@@ -192,7 +203,7 @@ impl ReceiptRequest {
 }
 /// `PUT /api/receipt_requests/{id}/add_approver`: Coupa's `add-approver` action on one object.
 ///
-/// Action `add-approver` of [`ReceiptRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `add-approver` of [`ReceiptRequest`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddApprover {
     /// Path parameter `{id}`
@@ -222,7 +233,7 @@ impl Endpoint for AddApprover {
             "/api/receipt_requests/{id}/add_approver",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.receiving.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/receipt_requests/{}/add_approver", self.id)
@@ -233,7 +244,7 @@ impl Endpoint for AddApprover {
 }
 /// `PUT /api/receipt_requests/{id}/add_watcher`: Coupa's `add-watcher` action on one object.
 ///
-/// Action `add-watcher` of [`ReceiptRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `add-watcher` of [`ReceiptRequest`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddWatcher {
     /// Path parameter `{id}`
@@ -263,7 +274,7 @@ impl Endpoint for AddWatcher {
             "/api/receipt_requests/{id}/add_watcher",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.receiving.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/receipt_requests/{}/add_watcher", self.id)
@@ -274,7 +285,7 @@ impl Endpoint for AddWatcher {
 }
 /// `GET /api/receipt_requests`: Lists objects.
 ///
-/// Action `index` of [`ReceiptRequest`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`ReceiptRequest`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -303,7 +314,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.inventory.receiving.read");
     fn path(&self) -> String {
         "/api/receipt_requests".to_owned()
     }
@@ -322,7 +333,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `PUT /api/receipt_requests/{id}/remove_approval`: Coupa's `remove-approver` action on one object.
 ///
-/// Action `remove-approver` of [`ReceiptRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `remove-approver` of [`ReceiptRequest`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RemoveApprover {
     /// Path parameter `{id}`
@@ -352,7 +363,7 @@ impl Endpoint for RemoveApprover {
             "/api/receipt_requests/{id}/remove_approval",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.receiving.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/receipt_requests/{}/remove_approval", self.id)
@@ -363,7 +374,7 @@ impl Endpoint for RemoveApprover {
 }
 /// `PUT /api/receipt_requests/{id}/remove_watcher`: Coupa's `remove-watcher` action on one object.
 ///
-/// Action `remove-watcher` of [`ReceiptRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `remove-watcher` of [`ReceiptRequest`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RemoveWatcher {
     /// Path parameter `{id}`
@@ -393,7 +404,7 @@ impl Endpoint for RemoveWatcher {
             "/api/receipt_requests/{id}/remove_watcher",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.receiving.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/receipt_requests/{}/remove_watcher", self.id)
@@ -404,7 +415,7 @@ impl Endpoint for RemoveWatcher {
 }
 /// `GET /api/receipt_requests/{id}`: Reads one object.
 ///
-/// Action `show` of [`ReceiptRequest`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`ReceiptRequest`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -426,7 +437,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/receipt_requests/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.inventory.receiving.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/receipt_requests/{}", self.id)
@@ -434,7 +445,7 @@ impl Endpoint for Show {
 }
 /// `POST /api/receipt_requests/{id}/submit`: Coupa's `submit` action on one object.
 ///
-/// Action `submit` of [`ReceiptRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `submit` of [`ReceiptRequest`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Submit {
     /// Path parameter `{id}`
@@ -459,7 +470,7 @@ impl Endpoint for Submit {
             "/api/receipt_requests/{id}/submit",
         )
         .takes(Takes::Object)
-        .scope("core.common.write")
+        .scope("core.inventory.receiving.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/receipt_requests/{}/submit", self.id)
@@ -470,7 +481,7 @@ impl Endpoint for Submit {
 }
 /// `POST /api/receipt_requests/{id}/withdraw`: Coupa's `withdraw` action on one object.
 ///
-/// Action `withdraw` of [`ReceiptRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `withdraw` of [`ReceiptRequest`] on the Core API (OAuth 2.0), scope `core.inventory.receiving.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Withdraw {
     /// Path parameter `{id}`
@@ -495,7 +506,7 @@ impl Endpoint for Withdraw {
             "/api/receipt_requests/{id}/withdraw",
         )
         .takes(Takes::Object)
-        .scope("core.common.write")
+        .scope("core.inventory.receiving.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/receipt_requests/{}/withdraw", self.id)
@@ -557,8 +568,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "receipt-requests",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.inventory.receiving.read"),
+    write_scope: Some("core.inventory.receiving.write"),
     routes: &ROUTES,
     codec: Codec::of::<ReceiptRequest>(),
     list_envelope: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/remit_to_addresses.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `RemitToAddress` object.
 ///
@@ -21,10 +21,10 @@ pub struct RemitToAddress {
     /// Wire name `country`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<crate::country::Country>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `external-src-name`; sent and returned; at most 255 characters.
@@ -33,7 +33,7 @@ pub struct RemitToAddress {
     /// Wire name `external-src-ref`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_src_ref: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `local-tax-number`; sent and returned; required on create; at most 255 characters.
@@ -69,10 +69,10 @@ pub struct RemitToAddress {
     /// Wire name `tax-registrations`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_registrations: Option<Vec<crate::addresses::Address>>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `vat-country`; sent and returned.
@@ -90,11 +90,18 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("active", ElementKind::Boolean),
         Element::new("city", ElementKind::String).required().max_len(255),
         Element::nested("country", &crate::country::SHAPE).required(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("external-src-name", ElementKind::String).max_len(255),
         Element::new("external-src-ref", ElementKind::String).max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("local-tax-number", ElementKind::String).required().max_len(255),
         Element::new("name", ElementKind::String).max_len(255),
         Element::new("postal-code", ElementKind::String).required().max_len(255),
@@ -109,8 +116,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("street3", ElementKind::String).max_len(255),
         Element::new("street4", ElementKind::String).max_len(255),
         Element::nested("tax-registrations", &crate::addresses::SHAPE).list(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::nested("vat-country", &crate::country::SHAPE),
         Element::new("vat-number", ElementKind::String).max_len(255),
     ],
@@ -354,7 +365,7 @@ impl RemitToAddress {
 }
 /// `POST /api/invoices/{invoice_id}/remit_to_addresses`: Creates one object.
 ///
-/// Action `create-for-invoice` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-invoice` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.invoice.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForInvoice {
     /// Path parameter `{invoice_id}`
@@ -379,7 +390,7 @@ impl Endpoint for CreateForInvoice {
             "/api/invoices/{invoice_id}/remit_to_addresses",
         )
         .takes(Takes::Object)
-        .scope("core.common.write")
+        .scope("core.invoice.write")
         .params(&[("invoice_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/invoices/{}/remit_to_addresses", self.invoice_id)
@@ -390,7 +401,7 @@ impl Endpoint for CreateForInvoice {
 }
 /// `POST /api/suppliers/{supplier_id}/addresses`: Creates one object.
 ///
-/// Action `create-for-supplier` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-supplier` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForSupplier {
     /// Path parameter `{supplier_id}`
@@ -415,7 +426,7 @@ impl Endpoint for CreateForSupplier {
             "/api/suppliers/{supplier_id}/addresses",
         )
         .takes(Takes::Object)
-        .scope("core.common.write")
+        .scope("core.supplier.write")
         .params(&[("supplier_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/suppliers/{}/addresses", self.supplier_id)
@@ -426,7 +437,7 @@ impl Endpoint for CreateForSupplier {
 }
 /// `DELETE /api/invoices/{invoice_id}/remit_to_addresses/{id}`: Deletes one object.
 ///
-/// Action `delete-for-invoice` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-invoice` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.invoice.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForInvoice {
     /// Path parameter `{invoice_id}`
@@ -450,7 +461,7 @@ impl Endpoint for DeleteForInvoice {
             Method::Delete,
             "/api/invoices/{invoice_id}/remit_to_addresses/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.invoice.write")
         .params(&[("invoice_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/invoices/{}/remit_to_addresses/{}", self.invoice_id, self.id)
@@ -458,7 +469,7 @@ impl Endpoint for DeleteForInvoice {
 }
 /// `DELETE /api/suppliers/{supplier_id}/addresses/{id}`: Deletes one object.
 ///
-/// Action `delete-for-supplier` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-supplier` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForSupplier {
     /// Path parameter `{supplier_id}`
@@ -482,7 +493,7 @@ impl Endpoint for DeleteForSupplier {
             Method::Delete,
             "/api/suppliers/{supplier_id}/addresses/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.supplier.write")
         .params(&[("supplier_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/suppliers/{}/addresses/{}", self.supplier_id, self.id)
@@ -490,7 +501,7 @@ impl Endpoint for DeleteForSupplier {
 }
 /// `GET /api/invoices/{invoice_id}/remit_to_addresses`: Lists objects.
 ///
-/// Action `index-for-invoice` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-invoice` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.invoice.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForInvoice {
     /// Path parameter `{invoice_id}`
@@ -524,7 +535,7 @@ impl Endpoint for IndexForInvoice {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.invoice.read")
         .params(&[("invoice_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/invoices/{}/remit_to_addresses", self.invoice_id)
@@ -544,7 +555,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForInvoice {
 }
 /// `GET /api/suppliers/{supplier_id}/addresses`: Lists objects.
 ///
-/// Action `index-for-supplier` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-supplier` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.supplier.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForSupplier {
     /// Path parameter `{supplier_id}`
@@ -578,7 +589,7 @@ impl Endpoint for IndexForSupplier {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.supplier.read")
         .params(&[("supplier_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/suppliers/{}/addresses", self.supplier_id)
@@ -598,7 +609,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForSupplier {
 }
 /// `PATCH /api/invoices/{invoice_id}/remit_to_addresses/{id}`: Changes one object.
 ///
-/// Action `patch-for-invoice` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch-for-invoice` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.invoice.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchForInvoice {
     /// Path parameter `{invoice_id}`
@@ -630,7 +641,7 @@ impl Endpoint for PatchForInvoice {
             "/api/invoices/{invoice_id}/remit_to_addresses/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.invoice.write")
         .params(&[("invoice_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/invoices/{}/remit_to_addresses/{}", self.invoice_id, self.id)
@@ -641,7 +652,7 @@ impl Endpoint for PatchForInvoice {
 }
 /// `PATCH /api/suppliers/{supplier_id}/addresses/{id}`: Changes one object.
 ///
-/// Action `patch-for-supplier` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch-for-supplier` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchForSupplier {
     /// Path parameter `{supplier_id}`
@@ -677,7 +688,7 @@ impl Endpoint for PatchForSupplier {
             "/api/suppliers/{supplier_id}/addresses/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.supplier.write")
         .params(&[("supplier_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/suppliers/{}/addresses/{}", self.supplier_id, self.id)
@@ -688,7 +699,7 @@ impl Endpoint for PatchForSupplier {
 }
 /// `GET /api/invoices/{invoice_id}/remit_to_addresses/{id}`: Reads one object.
 ///
-/// Action `show-for-invoice` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-invoice` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.invoice.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForInvoice {
     /// Path parameter `{invoice_id}`
@@ -712,7 +723,7 @@ impl Endpoint for ShowForInvoice {
             Method::Get,
             "/api/invoices/{invoice_id}/remit_to_addresses/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.invoice.read")
         .params(&[("invoice_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/invoices/{}/remit_to_addresses/{}", self.invoice_id, self.id)
@@ -720,7 +731,7 @@ impl Endpoint for ShowForInvoice {
 }
 /// `GET /api/suppliers/{supplier_id}/addresses/{id}`: Reads one object.
 ///
-/// Action `show-for-supplier` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-supplier` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.supplier.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForSupplier {
     /// Path parameter `{supplier_id}`
@@ -744,7 +755,7 @@ impl Endpoint for ShowForSupplier {
             Method::Get,
             "/api/suppliers/{supplier_id}/addresses/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.supplier.read")
         .params(&[("supplier_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/suppliers/{}/addresses/{}", self.supplier_id, self.id)
@@ -752,7 +763,7 @@ impl Endpoint for ShowForSupplier {
 }
 /// `PUT /api/invoices/{invoice_id}/remit_to_addresses/{id}`: Changes one object.
 ///
-/// Action `update-for-invoice` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update-for-invoice` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.invoice.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateForInvoice {
     /// Path parameter `{invoice_id}`
@@ -784,7 +795,7 @@ impl Endpoint for UpdateForInvoice {
             "/api/invoices/{invoice_id}/remit_to_addresses/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.invoice.write")
         .params(&[("invoice_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/invoices/{}/remit_to_addresses/{}", self.invoice_id, self.id)
@@ -795,7 +806,7 @@ impl Endpoint for UpdateForInvoice {
 }
 /// `PUT /api/suppliers/{supplier_id}/addresses/{id}`: Changes one object.
 ///
-/// Action `update-for-supplier` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update-for-supplier` of [`RemitToAddress`] on the Core API (OAuth 2.0), scope `core.supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateForSupplier {
     /// Path parameter `{supplier_id}`
@@ -831,7 +842,7 @@ impl Endpoint for UpdateForSupplier {
             "/api/suppliers/{supplier_id}/addresses/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.supplier.write")
         .params(&[("supplier_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/suppliers/{}/addresses/{}", self.supplier_id, self.id)
@@ -915,8 +926,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "remit-to-addresses",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.supplier.read"),
+    write_scope: Some("core.supplier.write"),
     routes: &ROUTES,
     codec: Codec::of::<RemitToAddress>(),
     list_envelope: None,

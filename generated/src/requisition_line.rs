@@ -2,7 +2,7 @@
 //! Coupa's `RequisitionLine` object. From Coupa's Swagger (Core Platform) and its [Requisition Line API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/requisitions-api-(requisitions)/requisition-line-api>) page.
 //!
 //! The schema: `schema/imported/shapes/requisition_line.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `RequisitionLine` object.
 ///
 /// On the wire: `requisition-line`.
@@ -40,10 +40,10 @@ pub struct RequisitionLine {
     /// Wire name `contract`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract: Option<crate::contracts::Contract>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned.
@@ -63,7 +63,7 @@ pub struct RequisitionLine {
     /// Wire name `form-response`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_response: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `image-url`; returned only (not accepted in requests); at most 255 characters.
@@ -210,10 +210,10 @@ pub struct RequisitionLine {
     /// Wire name `uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<crate::uoms::Uom>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -232,8 +232,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("commodity", &crate::commodities::SHAPE).required(),
         Element::new("confirm-by-hrs", ElementKind::Decimal).precision(10, 0),
         Element::nested("contract", &crate::contracts::SHAPE),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE),
         Element::new("description", ElementKind::String).required().max_len(255),
         Element::new("easy-form-response-id", ElementKind::String).output_only(),
@@ -243,7 +247,10 @@ pub static SHAPE: Shape = Shape::new(
             )
             .input_only(),
         Element::new("form-response", ElementKind::String).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("image-url", ElementKind::String).output_only().max_len(255),
         Element::nested("item", &crate::items::SHAPE).required(),
         Element::new("line-num", ElementKind::Integer),
@@ -304,8 +311,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("unit-price-in-usd", ElementKind::Decimal).output_only(),
         Element::new("unspsc-code", ElementKind::String).output_only().max_len(255),
         Element::nested("uom", &crate::uoms::SHAPE),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for RequisitionLine {

@@ -2,7 +2,7 @@
 //! Coupa's `RequisitionLineRealtimeExtension` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/requisition_line_realtime_extension.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `RequisitionLineRealtimeExtension` object.
 ///
 /// On the wire: `requisition-line-realtime-extension`.
@@ -16,16 +16,16 @@ pub struct RequisitionLineRealtimeExtension {
     /// Wire name `async-status`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub async_status: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `error-code`; sent and returned; at most 255 characters; allowed values `un_authorized`, `service_error`, `timed_out`, `out_of_stock`, `item_not_found`, `agent_failure`, `registration_error`, `has_more_options`, `check_out_options_reqd`, `uom_not_available`, `unknown`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<RequisitionLineRealtimeExtensionErrorCode>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `realtime-item-key`; sent and returned; required on create; at most 255 characters.
@@ -40,10 +40,10 @@ pub struct RequisitionLineRealtimeExtension {
     /// Wire name `translated-error-message`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translated_error_message: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -53,8 +53,12 @@ pub static SHAPE: Shape = Shape::new(
     "requisition-line-realtime-extension",
     &[
         Element::new("async-status", ElementKind::String).required().max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("error-code", ElementKind::String)
             .allowed(
                 &[
@@ -72,13 +76,20 @@ pub static SHAPE: Shape = Shape::new(
                 ],
             )
             .max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("realtime-item-key", ElementKind::String).required().max_len(255),
         Element::new("requisition-line-id", ElementKind::Integer).required(),
         Element::new("show-error-warning", ElementKind::Boolean).output_only(),
         Element::new("translated-error-message", ElementKind::String).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for RequisitionLineRealtimeExtension {

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/requisitions.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `RequisitionHeader` object.
 ///
@@ -26,10 +26,10 @@ pub struct RequisitionHeader {
     /// Wire name `buyer-note`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_note: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned; required on create.
+    /// Wire name `created-by`; sent and returned; required on create; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; returned only (not accepted in requests).
@@ -55,7 +55,7 @@ pub struct RequisitionHeader {
     /// Wire name `hide-price`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_price: Option<Box<RequisitionHeader>>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `justification`; sent and returned.
@@ -131,10 +131,10 @@ pub struct RequisitionHeader {
     /// Wire name `total`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<coupa_runtime::Decimal>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `user-group-members`; returned only (not accepted in requests).
@@ -153,8 +153,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("approver", &crate::user_simple::SHAPE).input_only(),
         Element::nested("attachments", &crate::attachments::SHAPE).list().output_only(),
         Element::new("buyer-note", ElementKind::Text),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).required(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .required()
+            .assigned(Assigned::CreatedBy),
         Element::new("currency", ElementKind::String).output_only(),
         Element::nested("current-approval", &crate::approvals::SHAPE).output_only(),
         Element::nested("current-parallel-approvals", &crate::approvals::SHAPE)
@@ -164,7 +168,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("exported", ElementKind::Boolean).output_only(),
         Element::new("external-po-reference", ElementKind::String).unique().max_len(255),
         Element::nested("hide-price", &SHAPE).input_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("justification", ElementKind::Text),
         Element::new("last-exported-at", ElementKind::DateTime),
         Element::new("line-count", ElementKind::Integer).output_only(),
@@ -211,8 +218,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("taggings", &crate::tagging::SHAPE).list(),
         Element::nested("tags", &crate::tag::SHAPE).list(),
         Element::new("total", ElementKind::Decimal).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::nested("user-group-members", &crate::user_groups::SHAPE)
             .list()
             .output_only(),

@@ -2,17 +2,17 @@
 //! Coupa's `ReturnRequestLine` object. From Coupa's Swagger (Core Platform) and its [Return Request Line API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/return-request-line-api>) page.
 //!
 //! The schema: `schema/imported/shapes/return_request_line.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ReturnRequestLine` object.
 ///
 /// On the wire: `return-request-line`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "return-request-line", rename_all = "kebab-case", default)]
 pub struct ReturnRequestLine {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-transaction-id`; returned only (not accepted in requests).
@@ -30,7 +30,7 @@ pub struct ReturnRequestLine {
     /// Wire name `source-transaction-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_transaction_id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `warehouse`; sent and returned.
@@ -48,14 +48,21 @@ pub static SHAPE: Shape = Shape::new(
     "ReturnRequestLine",
     "return-request-line",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("inventory-transaction-id", ElementKind::Integer).output_only(),
         Element::new("price", ElementKind::Decimal).required().precision(30, 6),
         Element::new("quantity", ElementKind::Decimal).required().precision(30, 6),
         Element::nested("reason-insight", &crate::reason_insight::SHAPE),
         Element::new("source-transaction-id", ElementKind::Integer),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
         Element::nested("warehouse", &crate::warehouses::SHAPE),
         Element::nested("warehouse-location", &crate::warehouse_locations::SHAPE),
         Element::new("weight", ElementKind::Decimal).required().precision(30, 6),

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/return_requests.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `ReturnRequest` object.
 ///
@@ -15,13 +15,13 @@ pub struct ReturnRequest {
     /// Wire name `address`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<crate::addresses::Address>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `lines`; sent and returned; required on create.
@@ -36,10 +36,10 @@ pub struct ReturnRequest {
     /// Wire name `status`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -49,15 +49,26 @@ pub static SHAPE: Shape = Shape::new(
     "return-request",
     &[
         Element::nested("address", &crate::addresses::SHAPE).required(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("lines", &crate::return_request_line::SHAPE).list().required(),
         Element::new("number", ElementKind::String).max_len(255),
         Element::new("rma", ElementKind::String).max_len(255),
         Element::new("status", ElementKind::String).max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for ReturnRequest {
@@ -206,7 +217,7 @@ impl ReturnRequest {
 }
 /// `POST /api/return_requests`: Creates one object.
 ///
-/// Action `create` of [`ReturnRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create` of [`ReturnRequest`] on the Core API (OAuth 2.0), scope `core.inventory.return_to_supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
@@ -229,7 +240,7 @@ impl Endpoint for Create {
             "/api/return_requests",
         )
         .takes(Takes::Object)
-        .scope("core.common.write");
+        .scope("core.inventory.return_to_supplier.write");
     fn path(&self) -> String {
         "/api/return_requests".to_owned()
     }
@@ -239,7 +250,7 @@ impl Endpoint for Create {
 }
 /// `DELETE /api/return_requests/{id}`: Deletes one object.
 ///
-/// Action `delete` of [`ReturnRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete` of [`ReturnRequest`] on the Core API (OAuth 2.0), scope `core.inventory.return_to_supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Delete {
     /// Path parameter `{id}`
@@ -261,7 +272,7 @@ impl Endpoint for Delete {
             Method::Delete,
             "/api/return_requests/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.inventory.return_to_supplier.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/return_requests/{}", self.id)
@@ -269,7 +280,7 @@ impl Endpoint for Delete {
 }
 /// `GET /api/return_requests`: Lists objects.
 ///
-/// Action `index` of [`ReturnRequest`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`ReturnRequest`] on the Core API (OAuth 2.0), scope `core.inventory.return_to_supplier.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -298,7 +309,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.inventory.return_to_supplier.read");
     fn path(&self) -> String {
         "/api/return_requests".to_owned()
     }
@@ -317,7 +328,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `PATCH /api/return_requests/{id}`: Changes one object.
 ///
-/// Action `patch` of [`ReturnRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch` of [`ReturnRequest`] on the Core API (OAuth 2.0), scope `core.inventory.return_to_supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Patch {
     /// Path parameter `{id}`
@@ -347,7 +358,7 @@ impl Endpoint for Patch {
             "/api/return_requests/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.return_to_supplier.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/return_requests/{}", self.id)
@@ -358,7 +369,7 @@ impl Endpoint for Patch {
 }
 /// `GET /api/return_requests/{id}`: Reads one object.
 ///
-/// Action `show` of [`ReturnRequest`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`ReturnRequest`] on the Core API (OAuth 2.0), scope `core.inventory.return_to_supplier.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -380,7 +391,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/return_requests/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.inventory.return_to_supplier.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/return_requests/{}", self.id)
@@ -388,7 +399,7 @@ impl Endpoint for Show {
 }
 /// `POST /api/return_requests/{id}/submit`: Coupa's `submit` action on one object.
 ///
-/// Action `submit` of [`ReturnRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `submit` of [`ReturnRequest`] on the Core API (OAuth 2.0), scope `core.inventory.return_to_supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Submit {
     /// Path parameter `{id}`
@@ -413,7 +424,7 @@ impl Endpoint for Submit {
             "/api/return_requests/{id}/submit",
         )
         .takes(Takes::Object)
-        .scope("core.common.write")
+        .scope("core.inventory.return_to_supplier.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/return_requests/{}/submit", self.id)
@@ -424,7 +435,7 @@ impl Endpoint for Submit {
 }
 /// `PUT /api/return_requests/{id}`: Changes one object.
 ///
-/// Action `update` of [`ReturnRequest`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update` of [`ReturnRequest`] on the Core API (OAuth 2.0), scope `core.inventory.return_to_supplier.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Update {
     /// Path parameter `{id}`
@@ -454,7 +465,7 @@ impl Endpoint for Update {
             "/api/return_requests/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.return_to_supplier.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/return_requests/{}", self.id)
@@ -511,8 +522,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "return-requests",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.inventory.return_to_supplier.read"),
+    write_scope: Some("core.inventory.return_to_supplier.write"),
     routes: &ROUTES,
     codec: Codec::of::<ReturnRequest>(),
     list_envelope: None,

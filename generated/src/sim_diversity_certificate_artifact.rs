@@ -2,7 +2,7 @@
 //! Coupa's `SimDiversityCertificateArtifact` object. From Coupa's Swagger (CLM Standard) and its [SIM Diversity Certificate Artifact API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/supplier-information-api-(supplier_information)/sim-diversity-certificate-artifact-api>) page.
 //!
 //! The schema: `schema/imported/shapes/sim_diversity_certificate_artifact.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `SimDiversityCertificateArtifact` object.
 ///
 /// On the wire: `sim-diversity-certificate-artifact`.
@@ -21,10 +21,10 @@ pub struct SimDiversityCertificateArtifact {
     /// Wire name `agency-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agency_id: Option<i64>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `description`; sent and returned; at most 255 characters.
@@ -36,13 +36,13 @@ pub struct SimDiversityCertificateArtifact {
     /// Wire name `expiry-date`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_date: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -53,14 +53,23 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::nested("agency", &crate::diversity_certification_agency::SHAPE),
         Element::new("agency-id", ElementKind::Integer),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .assigned(Assigned::CreatedBy),
         Element::new("description", ElementKind::String).max_len(255),
         Element::new("effective-date", ElementKind::DateTime),
         Element::new("expiry-date", ElementKind::DateTime),
-        Element::new("id", ElementKind::Integer).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for SimDiversityCertificateArtifact {

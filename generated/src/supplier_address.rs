@@ -2,7 +2,7 @@
 //! Coupa's `SupplierAddress` object. From Coupa's Swagger (CLM Standard); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/supplier_address.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `SupplierAddress` object.
 ///
 /// On the wire: `supplier-address`.
@@ -27,10 +27,10 @@ pub struct SupplierAddress {
     /// Wire name `country`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<crate::country::Country>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `external-src-name`; sent and returned; at most 255 characters.
@@ -39,7 +39,7 @@ pub struct SupplierAddress {
     /// Wire name `external-src-ref`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_src_ref: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `local-tax-number`; sent and returned; required on create; at most 255 characters.
@@ -81,10 +81,10 @@ pub struct SupplierAddress {
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `vat-country`; sent and returned.
@@ -105,11 +105,18 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("city", ElementKind::String).required().max_len(255),
         Element::nested("content-groups", &crate::business_groups::SHAPE).list(),
         Element::nested("country", &crate::country::SHAPE).required(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("external-src-name", ElementKind::String).max_len(255),
         Element::new("external-src-ref", ElementKind::String).max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("local-tax-number", ElementKind::String).required().max_len(255),
         Element::new("location-code", ElementKind::String).max_len(255),
         Element::new("name", ElementKind::String).max_len(255),
@@ -123,8 +130,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("street4", ElementKind::String).max_len(255),
         Element::nested("tax-registrations", &crate::addresses::SHAPE).list(),
         Element::new("type", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::nested("vat-country", &crate::country::SHAPE),
         Element::new("vat-number", ElementKind::String).max_len(255),
     ],

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/supplier_information.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `SupplierInformation` object.
 ///
@@ -57,10 +57,10 @@ pub struct SupplierInformation {
     /// Wire name `country-of-operation-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_of_operation_id: Option<i64>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency-id`; sent and returned.
@@ -150,7 +150,7 @@ pub struct SupplierInformation {
     /// Wire name `hold-payment-indicator`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hold_payment_indicator: Option<bool>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inbound-invoice-domain`; returned only (not accepted in requests); at most 255 characters.
@@ -346,10 +346,10 @@ pub struct SupplierInformation {
     /// Wire name `third-party-interaction-indicator`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub third_party_interaction_indicator: Option<bool>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `user-id`; sent and returned.
@@ -399,8 +399,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("content-groups", &crate::business_groups::SHAPE).list(),
         Element::nested("country-of-operation", &crate::country::SHAPE),
         Element::new("country-of-operation-id", ElementKind::Integer),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("currency-id", ElementKind::Integer),
         Element::new("cxml-domain", ElementKind::String),
         Element::new("cxml-http-username", ElementKind::String),
@@ -432,7 +436,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("hold-invoices-for-ap-review", ElementKind::Boolean).output_only(),
         Element::new("hold-payment", ElementKind::String),
         Element::new("hold-payment-indicator", ElementKind::Boolean),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("inbound-invoice-domain", ElementKind::String)
             .output_only()
             .max_len(255),
@@ -558,8 +565,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("tax-region", ElementKind::String),
         Element::new("third-party-interaction", ElementKind::Text),
         Element::new("third-party-interaction-indicator", ElementKind::Boolean),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("user-id", ElementKind::Integer),
         Element::new("website", ElementKind::String).max_len(255),
     ],

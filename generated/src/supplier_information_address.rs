@@ -2,7 +2,7 @@
 //! Coupa's `SupplierInformationAddress` object. From Coupa's Swagger (Core Platform) and its [Supplier Information Address API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/supplier-information-api-(supplier_information)/supplier-information-address-api-da-5812-da-5812>) page.
 //!
 //! The schema: `schema/imported/shapes/supplier_information_address.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `SupplierInformationAddress` object.
 ///
 /// On the wire: `supplier-information-address`.
@@ -66,10 +66,10 @@ pub struct SupplierInformationAddress {
     /// Wire name `country`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<crate::country::Country>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `csp-rta-id`; returned only (not accepted in requests).
@@ -84,7 +84,7 @@ pub struct SupplierInformationAddress {
     /// Wire name `iban-number`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iban_number: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `ifsc`; sent and returned.
@@ -157,10 +157,10 @@ pub struct SupplierInformationAddress {
     /// Wire name `transit-number-and-institution-number`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transit_number_and_institution_number: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `virtual-card-email`; sent and returned; at most 255 characters.
@@ -194,13 +194,20 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("bsb-number", ElementKind::String),
         Element::new("city", ElementKind::String).max_len(255),
         Element::nested("country", &crate::country::SHAPE),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("csp-rta-id", ElementKind::Integer).output_only(),
         Element::nested("currency", &crate::currencies::SHAPE),
         Element::new("email", ElementKind::String).max_len(255),
         Element::new("iban-number", ElementKind::String),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("ifsc", ElementKind::String),
         Element::new("intermediary-bank-name", ElementKind::String),
         Element::new("international-bank-account-number", ElementKind::String),
@@ -230,8 +237,12 @@ pub static SHAPE: Shape = Shape::new(
             .output_only(),
         Element::new("swift-code", ElementKind::String),
         Element::new("transit-number-and-institution-number", ElementKind::String),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("virtual-card-email", ElementKind::String).max_len(255),
         Element::new("wire-routing-number", ElementKind::String),
     ],

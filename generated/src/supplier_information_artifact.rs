@@ -2,7 +2,7 @@
 //! Coupa's `SupplierInformationArtifact` object. From Coupa's Swagger (Core Platform) and its [Supplier Information Artifact API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/supplier-information-api-(supplier_information)/supplier-information-artifact-api>) page.
 //!
 //! The schema: `schema/imported/shapes/supplier_information_artifact.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `SupplierInformationArtifact` object.
 ///
 /// On the wire: `supplier-information-artifact`.
@@ -23,10 +23,10 @@ pub struct SupplierInformationArtifact {
     /// Wire name `attachments`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `description`; sent and returned; at most 255 characters.
@@ -38,7 +38,7 @@ pub struct SupplierInformationArtifact {
     /// Wire name `expiry-date`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_date: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `supplier-id`; sent and returned; at most 255 characters.
@@ -50,10 +50,10 @@ pub struct SupplierInformationArtifact {
     /// Wire name `type`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -67,17 +67,28 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("artifact-meta-type", ElementKind::String).max_len(255),
         Element::new("artifact-type", ElementKind::String).max_len(255),
         Element::nested("attachments", &crate::attachments::SHAPE).list().output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("description", ElementKind::String).max_len(255),
         Element::new("effective-date", ElementKind::DateTime),
         Element::new("expiry-date", ElementKind::DateTime),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("supplier-id", ElementKind::String).max_len(255),
         Element::new("supplier-information-id", ElementKind::Integer).output_only(),
         Element::new("type", ElementKind::String).max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for SupplierInformationArtifact {

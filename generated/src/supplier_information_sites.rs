@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/supplier_information_sites.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `SupplierInformationSite` object.
 ///
@@ -37,10 +37,10 @@ pub struct SupplierInformationSite {
     /// Wire name `content-groups`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `cxml-domain`; sent and returned; at most 255 characters.
@@ -76,7 +76,7 @@ pub struct SupplierInformationSite {
     /// Wire name `disable-cert-verify`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_cert_verify: Option<bool>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `last-exported-at`; returned only (not accepted in requests).
@@ -103,10 +103,10 @@ pub struct SupplierInformationSite {
     /// Wire name `supplier-information-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -122,8 +122,11 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("code", ElementKind::String).required().unique().max_len(20),
         Element::nested("contacts", &crate::supplier_information_contact::SHAPE).list(),
         Element::nested("content-groups", &crate::business_groups::SHAPE).list(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .assigned(Assigned::CreatedBy),
         Element::new("cxml-domain", ElementKind::String).max_len(255),
         Element::new("cxml-http-username", ElementKind::String).max_len(255),
         Element::new("cxml-identity", ElementKind::String).max_len(255),
@@ -135,7 +138,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("cxml-url", ElementKind::String).max_len(255),
         Element::new("default-locale", ElementKind::String).max_len(255),
         Element::new("disable-cert-verify", ElementKind::Boolean),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("last-exported-at", ElementKind::DateTime).output_only(),
         Element::new("name", ElementKind::String).required().max_len(255),
         Element::nested("payment-term", &crate::payment_terms::SHAPE),
@@ -144,8 +150,11 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("po-method", ElementKind::String).max_len(255),
         Element::nested("shipping-term", &crate::shipping_terms::SHAPE),
         Element::new("supplier-information-id", ElementKind::Integer),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for SupplierInformationSite {

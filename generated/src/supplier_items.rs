@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/supplier_items.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `SupplierItem` object.
 ///
@@ -27,16 +27,16 @@ pub struct SupplierItem {
     /// Wire name `contract-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<crate::contract_terms::ContractTerm>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::currencies::Currency>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-balances`; sent and returned.
@@ -144,10 +144,10 @@ pub struct SupplierItem {
     /// Wire name `unspsc-code`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unspsc_code: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -163,10 +163,17 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("catalog", &crate::catalog::SHAPE),
         Element::nested("contract", &crate::contracts::SHAPE),
         Element::nested("contract-term", &crate::contract_terms::SHAPE),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("inventory-balances", &crate::inventory::SHAPE).list(),
         Element::new("is-coupa-advantage", ElementKind::Boolean).output_only(),
         Element::nested("item", &crate::items::SHAPE),
@@ -202,8 +209,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("supplier-aux-part-num", ElementKind::String).max_len(255),
         Element::new("supplier-part-num", ElementKind::String).required().max_len(255),
         Element::new("unspsc-code", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for SupplierItem {
@@ -601,7 +612,7 @@ impl SupplierItem {
 }
 /// `GET /api/supplier_items/catalog_item_info`: Coupa's `catalog-item-info` action on the collection.
 ///
-/// Action `catalog-item-info` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.supplier.read`.
+/// Action `catalog-item-info` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.catalog.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CatalogItemInfo {}
 impl CatalogItemInfo {
@@ -620,14 +631,14 @@ impl Endpoint for CatalogItemInfo {
             Method::Get,
             "/api/supplier_items/catalog_item_info",
         )
-        .scope("core.supplier.read");
+        .scope("core.catalog.read");
     fn path(&self) -> String {
         "/api/supplier_items/catalog_item_info".to_owned()
     }
 }
 /// `GET /api/supplier_items/catalog_items`: Coupa's `catalog-items` action on the collection.
 ///
-/// Action `catalog-items` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.supplier.read`.
+/// Action `catalog-items` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.catalog.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CatalogItems {}
 impl CatalogItems {
@@ -646,14 +657,14 @@ impl Endpoint for CatalogItems {
             Method::Get,
             "/api/supplier_items/catalog_items",
         )
-        .scope("core.supplier.read");
+        .scope("core.catalog.read");
     fn path(&self) -> String {
         "/api/supplier_items/catalog_items".to_owned()
     }
 }
 /// `POST /api/supplier_items`: Creates one object.
 ///
-/// Action `create` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.supplier.write`.
+/// Action `create` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.catalog.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
@@ -676,7 +687,7 @@ impl Endpoint for Create {
             "/api/supplier_items",
         )
         .takes(Takes::Object)
-        .scope("core.supplier.write");
+        .scope("core.catalog.write");
     fn path(&self) -> String {
         "/api/supplier_items".to_owned()
     }
@@ -686,7 +697,7 @@ impl Endpoint for Create {
 }
 /// `POST /api/items/{item_id}/supplier_items`: Creates one object.
 ///
-/// Action `create-for-item` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.supplier.write`.
+/// Action `create-for-item` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.catalog.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForItem {
     /// Path parameter `{item_id}`
@@ -711,7 +722,7 @@ impl Endpoint for CreateForItem {
             "/api/items/{item_id}/supplier_items",
         )
         .takes(Takes::Object)
-        .scope("core.supplier.write")
+        .scope("core.catalog.write")
         .params(&[("item_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/items/{}/supplier_items", self.item_id)
@@ -722,7 +733,7 @@ impl Endpoint for CreateForItem {
 }
 /// `DELETE /api/supplier_items/{id}`: Deletes one object.
 ///
-/// Action `delete` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.supplier.write`.
+/// Action `delete` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.catalog.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Delete {
     /// Path parameter `{id}`
@@ -744,7 +755,7 @@ impl Endpoint for Delete {
             Method::Delete,
             "/api/supplier_items/{id}",
         )
-        .scope("core.supplier.write")
+        .scope("core.catalog.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/supplier_items/{}", self.id)
@@ -752,7 +763,7 @@ impl Endpoint for Delete {
 }
 /// `DELETE /api/items/{item_id}/supplier_items/{id}`: Deletes one object.
 ///
-/// Action `delete-for-item` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.supplier.write`.
+/// Action `delete-for-item` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.catalog.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForItem {
     /// Path parameter `{item_id}`
@@ -776,7 +787,7 @@ impl Endpoint for DeleteForItem {
             Method::Delete,
             "/api/items/{item_id}/supplier_items/{id}",
         )
-        .scope("core.supplier.write")
+        .scope("core.catalog.write")
         .params(&[("item_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/items/{}/supplier_items/{}", self.item_id, self.id)
@@ -784,7 +795,7 @@ impl Endpoint for DeleteForItem {
 }
 /// `GET /api/supplier_items`: Lists objects.
 ///
-/// Action `index` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.supplier.read`.
+/// Action `index` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.catalog.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -813,7 +824,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.supplier.read");
+        .scope("core.catalog.read");
     fn path(&self) -> String {
         "/api/supplier_items".to_owned()
     }
@@ -832,7 +843,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `GET /api/items/{item_id}/supplier_items`: Lists objects.
 ///
-/// Action `index-for-item` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.supplier.read`.
+/// Action `index-for-item` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.catalog.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForItem {
     /// Path parameter `{item_id}`
@@ -866,7 +877,7 @@ impl Endpoint for IndexForItem {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.supplier.read")
+        .scope("core.catalog.read")
         .params(&[("item_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/items/{}/supplier_items", self.item_id)
@@ -886,7 +897,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForItem {
 }
 /// `PATCH /api/supplier_items/{id}`: Changes one object.
 ///
-/// Action `patch` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.supplier.write`.
+/// Action `patch` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.catalog.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Patch {
     /// Path parameter `{id}`
@@ -916,7 +927,7 @@ impl Endpoint for Patch {
             "/api/supplier_items/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.supplier.write")
+        .scope("core.catalog.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/supplier_items/{}", self.id)
@@ -927,7 +938,7 @@ impl Endpoint for Patch {
 }
 /// `PATCH /api/items/{item_id}/supplier_items/{id}`: Changes one object.
 ///
-/// Action `patch-for-item` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.supplier.write`.
+/// Action `patch-for-item` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.catalog.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchForItem {
     /// Path parameter `{item_id}`
@@ -959,7 +970,7 @@ impl Endpoint for PatchForItem {
             "/api/items/{item_id}/supplier_items/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.supplier.write")
+        .scope("core.catalog.write")
         .params(&[("item_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/items/{}/supplier_items/{}", self.item_id, self.id)
@@ -970,7 +981,7 @@ impl Endpoint for PatchForItem {
 }
 /// `GET /api/supplier_items/search`: Lists objects.
 ///
-/// Action `search` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.supplier.read`.
+/// Action `search` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.catalog.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Search {
     /// Filters, paging, ordering and response shaping.
@@ -999,7 +1010,7 @@ impl Endpoint for Search {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.supplier.read");
+        .scope("core.catalog.read");
     fn path(&self) -> String {
         "/api/supplier_items/search".to_owned()
     }
@@ -1018,7 +1029,7 @@ impl coupa_runtime::endpoint::Paginated for Search {
 }
 /// `GET /api/supplier_items/{id}`: Reads one object.
 ///
-/// Action `show` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.supplier.read`.
+/// Action `show` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.catalog.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -1040,7 +1051,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/supplier_items/{id}",
         )
-        .scope("core.supplier.read")
+        .scope("core.catalog.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/supplier_items/{}", self.id)
@@ -1048,7 +1059,7 @@ impl Endpoint for Show {
 }
 /// `GET /api/items/{item_id}/supplier_items/{id}`: Reads one object.
 ///
-/// Action `show-for-item` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.supplier.read`.
+/// Action `show-for-item` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.catalog.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForItem {
     /// Path parameter `{item_id}`
@@ -1072,7 +1083,7 @@ impl Endpoint for ShowForItem {
             Method::Get,
             "/api/items/{item_id}/supplier_items/{id}",
         )
-        .scope("core.supplier.read")
+        .scope("core.catalog.read")
         .params(&[("item_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/items/{}/supplier_items/{}", self.item_id, self.id)
@@ -1080,7 +1091,7 @@ impl Endpoint for ShowForItem {
 }
 /// `PUT /api/supplier_items/{id}`: Changes one object.
 ///
-/// Action `update` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.supplier.write`.
+/// Action `update` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.catalog.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Update {
     /// Path parameter `{id}`
@@ -1110,7 +1121,7 @@ impl Endpoint for Update {
             "/api/supplier_items/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.supplier.write")
+        .scope("core.catalog.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/supplier_items/{}", self.id)
@@ -1121,7 +1132,7 @@ impl Endpoint for Update {
 }
 /// `PUT /api/items/{item_id}/supplier_items/{id}`: Changes one object.
 ///
-/// Action `update-for-item` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.supplier.write`.
+/// Action `update-for-item` of [`SupplierItem`] on the Core API (OAuth 2.0), scope `core.catalog.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateForItem {
     /// Path parameter `{item_id}`
@@ -1153,7 +1164,7 @@ impl Endpoint for UpdateForItem {
             "/api/items/{item_id}/supplier_items/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.supplier.write")
+        .scope("core.catalog.write")
         .params(&[("item_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/items/{}/supplier_items/{}", self.item_id, self.id)
@@ -1254,8 +1265,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "supplier-items",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.supplier.read"),
-    write_scope: Some("core.supplier.write"),
+    read_scope: Some("core.catalog.read"),
+    write_scope: Some("core.catalog.write"),
     routes: &ROUTES,
     codec: Codec::of::<SupplierItem>(),
     list_envelope: None,

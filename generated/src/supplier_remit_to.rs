@@ -2,7 +2,7 @@
 //! Coupa's `SupplierRemitTo` object. From Coupa's Swagger (Core Platform) and its [Supplier Remit To API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)/supplier-remit-to-api>) page.
 //!
 //! The schema: `schema/imported/shapes/supplier_remit_to.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `SupplierRemitTo` object.
 ///
 /// On the wire: `supplier-remit-to`.
@@ -18,13 +18,13 @@ pub struct SupplierRemitTo {
     /// Wire name `country`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<crate::country::Country>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `disclosure`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disclosure: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; returned only (not accepted in requests); at most 255 characters.
@@ -68,7 +68,7 @@ pub struct SupplierRemitTo {
     /// Wire name `tax-prefix`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_prefix: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `validated-source`; returned only (not accepted in requests); at most 50 characters.
@@ -83,9 +83,14 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("city", ElementKind::String).required().max_len(255),
         Element::new("company-registration-number", ElementKind::String).output_only(),
         Element::nested("country", &crate::country::SHAPE),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("disclosure", ElementKind::Text).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).output_only().max_len(255),
         Element::new("postal-code", ElementKind::String).required().max_len(255),
         Element::new("preferred-language", ElementKind::String)
@@ -101,7 +106,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("supplier-name", ElementKind::String).output_only(),
         Element::new("tax-number", ElementKind::String).required().max_len(255),
         Element::new("tax-prefix", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
         Element::new("validated-source", ElementKind::String).output_only().max_len(50),
     ],
 );

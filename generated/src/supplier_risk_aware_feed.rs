@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/supplier_risk/supplier_risk_aware_feed.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `SupplierRiskAwareFeed` object.
 ///
@@ -12,10 +12,10 @@ use coupa_runtime::{
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "supplier-risk-aware-feed", rename_all = "kebab-case", default)]
 pub struct SupplierRiskAwareFeed {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `number-field-01`; sent and returned; a decimal of at most 32 digits, 4 after the point.
@@ -54,7 +54,7 @@ pub struct SupplierRiskAwareFeed {
     /// Wire name `supplier-id`; sent and returned; required on create; unique.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_id: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
@@ -63,8 +63,13 @@ pub static SHAPE: Shape = Shape::new(
     "SupplierRiskAwareFeed",
     "supplier-risk-aware-feed",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("number-field-01", ElementKind::Decimal).precision(32, 4),
         Element::new("number-field-02", ElementKind::Decimal).precision(32, 4),
         Element::new("number-field-03", ElementKind::Decimal).precision(32, 4),
@@ -77,7 +82,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("number-field-10", ElementKind::Decimal).precision(32, 4),
         Element::nested("supplier", &crate::suppliers::SHAPE),
         Element::new("supplier-id", ElementKind::Integer).required().unique(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
     ],
 );
 impl coupa_runtime::Model for SupplierRiskAwareFeed {

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/suppliers.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `Supplier` object.
 ///
@@ -72,10 +72,10 @@ pub struct Supplier {
     /// Wire name `coupa-pay-financing-only`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_pay_financing_only: Option<bool>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `customer-support-contacts`; sent and returned.
@@ -160,7 +160,7 @@ pub struct Supplier {
     /// Wire name `hold-invoices-for-ap-review`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hold_invoices_for_ap_review: Option<bool>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `integration-contacts`; sent and returned.
@@ -309,10 +309,10 @@ pub struct Supplier {
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `website`; sent and returned; at most 255 characters.
@@ -352,8 +352,12 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .max_len(255),
         Element::new("coupa-pay-financing-only", ElementKind::Boolean),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested(
                 "customer-support-contacts",
                 &crate::customer_support_contact::SHAPE,
@@ -384,7 +388,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("duns", ElementKind::String),
         Element::nested("enterprise", &crate::enterprise::SHAPE).required(),
         Element::new("hold-invoices-for-ap-review", ElementKind::Boolean),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("integration-contacts", &crate::integration_contacts::SHAPE),
         Element::nested("inventory-organization", &crate::inventory_organization::SHAPE)
             .output_only(),
@@ -453,8 +460,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("tax-code", &crate::tax_code::SHAPE),
         Element::new("tax-id", ElementKind::String).max_len(255),
         Element::new("type", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("website", ElementKind::String).max_len(255),
         Element::new("whitelist-dd", ElementKind::Boolean),
     ],

@@ -2,17 +2,17 @@
 //! Coupa's `SustainabilityDetail` object. From Coupa's Swagger (Core Platform) and its [Sustainability Detail API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/items-api-(items)/sustainability-detail-api>) page.
 //!
 //! The schema: `schema/imported/shapes/sustainability_detail.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `SustainabilityDetail` object.
 ///
 /// On the wire: `sustainability-detail`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "sustainability-detail", rename_all = "kebab-case", default)]
 pub struct SustainabilityDetail {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `level`; returned only (not accepted in requests).
@@ -21,7 +21,7 @@ pub struct SustainabilityDetail {
     /// Wire name `title`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `url`; returned only (not accepted in requests); at most 255 characters.
@@ -33,11 +33,18 @@ pub static SHAPE: Shape = Shape::new(
     "SustainabilityDetail",
     "sustainability-detail",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("level", ElementKind::Integer).output_only(),
         Element::new("title", ElementKind::String).output_only().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
         Element::new("url", ElementKind::String).output_only().max_len(255),
     ],
 );

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/tasks.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `Task` object.
 ///
@@ -12,10 +12,10 @@ use coupa_runtime::{
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "task", rename_all = "kebab-case", default)]
 pub struct Task {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `description`; sent and returned.
@@ -27,7 +27,7 @@ pub struct Task {
     /// Wire name `duration`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `linkable`; returned only (not accepted in requests); required on create.
@@ -66,10 +66,10 @@ pub struct Task {
     /// Wire name `title`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -78,12 +78,19 @@ pub static SHAPE: Shape = Shape::new(
     "Task",
     "task",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("description", ElementKind::Text),
         Element::new("due-date", ElementKind::DateTime),
         Element::new("duration", ElementKind::Float),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("linkable", &SHAPE).required().output_only(),
         Element::new("linkable-id", ElementKind::Integer),
         Element::new("linkable-type", ElementKind::String).max_len(255),
@@ -96,8 +103,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("status", ElementKind::String).max_len(255),
         Element::new("task-id", ElementKind::Integer).output_only(),
         Element::new("title", ElementKind::String).required().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for Task {
@@ -360,7 +371,7 @@ impl Endpoint for Create {
 }
 /// `POST /api/projects/{project_id}/tasks`: Creates one object.
 ///
-/// Action `create-for-project` of [`Task`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-project` of [`Task`] on the Core API (OAuth 2.0), scope `core.project.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForProject {
     /// Path parameter `{project_id}`
@@ -385,7 +396,7 @@ impl Endpoint for CreateForProject {
             "/api/projects/{project_id}/tasks",
         )
         .takes(Takes::Object)
-        .scope("core.common.write")
+        .scope("core.project.write")
         .params(&[("project_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/projects/{}/tasks", self.project_id)
@@ -396,7 +407,7 @@ impl Endpoint for CreateForProject {
 }
 /// `POST /api/user_groups/{user_group_id}/tasks`: Creates one object.
 ///
-/// Action `create-for-user-group` of [`Task`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-user-group` of [`Task`] on the Core API (OAuth 2.0), scope `core.user_group.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForUserGroup {
     /// Path parameter `{user_group_id}`
@@ -421,7 +432,7 @@ impl Endpoint for CreateForUserGroup {
             "/api/user_groups/{user_group_id}/tasks",
         )
         .takes(Takes::Object)
-        .scope("core.common.write")
+        .scope("core.user_group.write")
         .params(&[("user_group_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/user_groups/{}/tasks", self.user_group_id)
@@ -462,7 +473,7 @@ impl Endpoint for Delete {
 }
 /// `DELETE /api/projects/{project_id}/tasks/{id}`: Deletes one object.
 ///
-/// Action `delete-for-project` of [`Task`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-project` of [`Task`] on the Core API (OAuth 2.0), scope `core.project.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForProject {
     /// Path parameter `{project_id}`
@@ -486,7 +497,7 @@ impl Endpoint for DeleteForProject {
             Method::Delete,
             "/api/projects/{project_id}/tasks/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.project.write")
         .params(&[("project_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/projects/{}/tasks/{}", self.project_id, self.id)
@@ -542,7 +553,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `GET /api/projects/{project_id}/tasks`: Lists objects.
 ///
-/// Action `index-for-project` of [`Task`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-project` of [`Task`] on the Core API (OAuth 2.0), scope `core.project.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForProject {
     /// Path parameter `{project_id}`
@@ -576,7 +587,7 @@ impl Endpoint for IndexForProject {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.project.read")
         .params(&[("project_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/projects/{}/tasks", self.project_id)
@@ -596,7 +607,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForProject {
 }
 /// `GET /api/user_groups/{user_group_id}/tasks`: Lists objects.
 ///
-/// Action `index-for-user-group` of [`Task`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-user-group` of [`Task`] on the Core API (OAuth 2.0), scope `core.user_group.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForUserGroup {
     /// Path parameter `{user_group_id}`
@@ -630,7 +641,7 @@ impl Endpoint for IndexForUserGroup {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.user_group.read")
         .params(&[("user_group_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/user_groups/{}/tasks", self.user_group_id)
@@ -691,7 +702,7 @@ impl Endpoint for Patch {
 }
 /// `PATCH /api/projects/{project_id}/tasks/{id}`: Changes one object.
 ///
-/// Action `patch-for-project` of [`Task`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch-for-project` of [`Task`] on the Core API (OAuth 2.0), scope `core.project.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchForProject {
     /// Path parameter `{project_id}`
@@ -723,7 +734,7 @@ impl Endpoint for PatchForProject {
             "/api/projects/{project_id}/tasks/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.project.write")
         .params(&[("project_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/projects/{}/tasks/{}", self.project_id, self.id)
@@ -734,7 +745,7 @@ impl Endpoint for PatchForProject {
 }
 /// `PATCH /api/user_groups/{user_group_id}/tasks/{id}`: Changes one object.
 ///
-/// Action `patch-for-user-group` of [`Task`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch-for-user-group` of [`Task`] on the Core API (OAuth 2.0), scope `core.user_group.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchForUserGroup {
     /// Path parameter `{user_group_id}`
@@ -770,7 +781,7 @@ impl Endpoint for PatchForUserGroup {
             "/api/user_groups/{user_group_id}/tasks/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.user_group.write")
         .params(&[("user_group_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/user_groups/{}/tasks/{}", self.user_group_id, self.id)
@@ -811,7 +822,7 @@ impl Endpoint for Show {
 }
 /// `GET /api/projects/{project_id}/tasks/{id}`: Reads one object.
 ///
-/// Action `show-for-project` of [`Task`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-project` of [`Task`] on the Core API (OAuth 2.0), scope `core.project.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForProject {
     /// Path parameter `{project_id}`
@@ -835,7 +846,7 @@ impl Endpoint for ShowForProject {
             Method::Get,
             "/api/projects/{project_id}/tasks/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.project.read")
         .params(&[("project_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/projects/{}/tasks/{}", self.project_id, self.id)
@@ -843,7 +854,7 @@ impl Endpoint for ShowForProject {
 }
 /// `GET /api/user_groups/{user_group_id}/tasks/{id}`: Reads one object.
 ///
-/// Action `show-for-user-group` of [`Task`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-user-group` of [`Task`] on the Core API (OAuth 2.0), scope `core.user_group.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForUserGroup {
     /// Path parameter `{user_group_id}`
@@ -867,7 +878,7 @@ impl Endpoint for ShowForUserGroup {
             Method::Get,
             "/api/user_groups/{user_group_id}/tasks/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.user_group.read")
         .params(&[("user_group_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/user_groups/{}/tasks/{}", self.user_group_id, self.id)
@@ -916,7 +927,7 @@ impl Endpoint for Update {
 }
 /// `PUT /api/projects/{project_id}/tasks/{id}`: Changes one object.
 ///
-/// Action `update-for-project` of [`Task`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update-for-project` of [`Task`] on the Core API (OAuth 2.0), scope `core.project.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateForProject {
     /// Path parameter `{project_id}`
@@ -948,7 +959,7 @@ impl Endpoint for UpdateForProject {
             "/api/projects/{project_id}/tasks/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.project.write")
         .params(&[("project_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/projects/{}/tasks/{}", self.project_id, self.id)
@@ -959,7 +970,7 @@ impl Endpoint for UpdateForProject {
 }
 /// `PUT /api/user_groups/{user_group_id}/tasks/{id}`: Changes one object.
 ///
-/// Action `update-for-user-group` of [`Task`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update-for-user-group` of [`Task`] on the Core API (OAuth 2.0), scope `core.user_group.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateForUserGroup {
     /// Path parameter `{user_group_id}`
@@ -995,7 +1006,7 @@ impl Endpoint for UpdateForUserGroup {
             "/api/user_groups/{user_group_id}/tasks/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.user_group.write")
         .params(&[("user_group_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/user_groups/{}/tasks/{}", self.user_group_id, self.id)

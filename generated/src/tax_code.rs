@@ -2,7 +2,7 @@
 //! Coupa's `TaxCode` object. From Coupa's Swagger (CLM Standard) and its [Tax Code API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/tax-registrations-api-(tax_registrations)/tax-code-api>) page.
 //!
 //! The schema: `schema/imported/shapes/tax_code.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `TaxCode` object.
 ///
 /// On the wire: `tax-code`.
@@ -18,10 +18,10 @@ pub struct TaxCode {
     /// Wire name `country`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<crate::country::Country>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `description`; sent and returned; at most 255 characters.
@@ -30,7 +30,7 @@ pub struct TaxCode {
     /// Wire name `effective-date`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_date: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `percentage`; sent and returned; required on create.
@@ -39,10 +39,10 @@ pub struct TaxCode {
     /// Wire name `tax-rate`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<crate::tax_rate::TaxRate>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -54,15 +54,26 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("active", ElementKind::Boolean),
         Element::new("code", ElementKind::String).required().unique().max_len(255),
         Element::nested("country", &crate::country::SHAPE).required(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("description", ElementKind::String).max_len(255),
         Element::new("effective-date", ElementKind::DateTime),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("percentage", ElementKind::Float).required(),
         Element::nested("tax-rate", &crate::tax_rate::SHAPE),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for TaxCode {

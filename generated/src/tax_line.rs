@@ -2,7 +2,7 @@
 //! Coupa's `TaxLine` object. From Coupa's Swagger (Core Platform) and its [Tax Line API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/invoices-api-(invoices)/tax-line-api>) page.
 //!
 //! The schema: `schema/imported/shapes/tax_line.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `TaxLine` object.
 ///
 /// On the wire: `tax-line`.
@@ -30,10 +30,10 @@ pub struct TaxLine {
     /// Wire name `code-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_id: Option<i64>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `description`; sent and returned; at most 255 characters.
@@ -75,10 +75,10 @@ pub struct TaxLine {
     /// Wire name `type`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `withholding-amount`; sent and returned; a decimal of at most 30 digits, 4 after the point.
@@ -99,10 +99,14 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("code", ElementKind::String).output_only().max_len(255),
         Element::new("code-engine", ElementKind::String).output_only().max_len(255),
         Element::new("code-id", ElementKind::Integer),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("description", ElementKind::String).max_len(255),
-        Element::new("id", ElementKind::Integer),
+        Element::new("id", ElementKind::Integer).key(),
         Element::new("kind-of-factor", ElementKind::String).output_only().max_len(255),
         Element::new("nature-of-tax", ElementKind::String).max_len(255),
         Element::new("product-tax-classification", ElementKind::String).max_len(255),
@@ -114,8 +118,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("tax-rate-type", &crate::tax_rate_type::SHAPE),
         Element::new("taxable-amount", ElementKind::Decimal).precision(32, 4),
         Element::new("type", ElementKind::String).max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("withholding-amount", ElementKind::Decimal).precision(30, 4),
     ],
 );

@@ -2,7 +2,7 @@
 //! Coupa's `TaxRate` object. From Coupa's Swagger (CLM Standard) and its [Tax Rate API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/tax-registrations-api-(tax_registrations)/tax-rate-api>) page.
 //!
 //! The schema: `schema/imported/shapes/tax_rate.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `TaxRate` object.
 ///
 /// On the wire: `tax-rate`.
@@ -15,10 +15,10 @@ pub struct TaxRate {
     /// Wire name `country`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<crate::country::Country>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `customer-accounting`; sent and returned.
@@ -36,7 +36,7 @@ pub struct TaxRate {
     /// Wire name `expiration-date`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `out-of-scope`; sent and returned.
@@ -54,10 +54,10 @@ pub struct TaxRate {
     /// Wire name `tax-rate-type`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate_type: Option<crate::tax_rate_type::TaxRateType>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
 }
@@ -68,14 +68,21 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("active", ElementKind::Boolean),
         Element::nested("country", &crate::country::SHAPE),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::new("customer-accounting", ElementKind::Boolean),
         Element::new("description", ElementKind::String).output_only(),
         Element::new("effective-date", ElementKind::DateTime),
         Element::new("exempt", ElementKind::Boolean).unique(),
         Element::new("expiration-date", ElementKind::DateTime),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("out-of-scope", ElementKind::Boolean),
         Element::new("percentage", ElementKind::Decimal)
             .required()
@@ -84,8 +91,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("reverse-charge", ElementKind::Boolean).unique(),
         Element::new("tax-description", ElementKind::String).max_len(255),
         Element::nested("tax-rate-type", &crate::tax_rate_type::SHAPE),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
     ],
 );
 impl coupa_runtime::Model for TaxRate {

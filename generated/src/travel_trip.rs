@@ -2,20 +2,20 @@
 //! Coupa's `TravelTrip` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/travel_trip.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `TravelTrip` object.
 ///
 /// On the wire: `travel-trip`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename = "travel-trip", rename_all = "kebab-case", default)]
 pub struct TravelTrip {
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `end-date`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `image-ref`; sent and returned; at most 255 characters.
@@ -30,7 +30,7 @@ pub struct TravelTrip {
     /// Wire name `trip-reference`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trip_reference: Option<i64>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `viewable`; returned only (not accepted in requests).
@@ -44,14 +44,21 @@ pub static SHAPE: Shape = Shape::new(
     "TravelTrip",
     "travel-trip",
     &[
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("end-date", ElementKind::DateTime).required(),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("image-ref", ElementKind::String).max_len(255),
         Element::new("name", ElementKind::String).required().max_len(255),
         Element::new("start-date", ElementKind::DateTime).required(),
         Element::new("trip-reference", ElementKind::Integer).required(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
         Element::new("viewable", ElementKind::Boolean).output_only(),
     ],
 );

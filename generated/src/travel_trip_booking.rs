@@ -2,7 +2,7 @@
 //! Coupa's `TravelTripBooking` object. From Coupa's Swagger (Core Platform); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/travel_trip_booking.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `TravelTripBooking` object.
 ///
 /// On the wire: `travel-trip-booking`.
@@ -27,7 +27,7 @@ pub struct TravelTripBooking {
     /// Wire name `coupa-advantage-offset`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_advantage_offset: Option<bool>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned.
@@ -41,7 +41,7 @@ pub struct TravelTripBooking {
     pub expense_carbon_emission: Option<
         crate::expense_carbon_emission::ExpenseCarbonEmission,
     >,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `is-exchanged`; returned only (not accepted in requests).
@@ -80,7 +80,7 @@ pub struct TravelTripBooking {
     /// Wire name `travel-trip`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub travel_trip: Option<crate::travel_trip::TravelTrip>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `virtual-card`; sent and returned.
@@ -98,14 +98,19 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("budget-amount", ElementKind::Decimal).precision(32, 4),
         Element::nested("budget-currency", &crate::currencies::SHAPE),
         Element::new("coupa-advantage-offset", ElementKind::Boolean),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::nested("currency", &crate::currencies::SHAPE),
         Element::new("end-date", ElementKind::DateTime).required(),
         Element::nested(
             "expense-carbon-emission",
             &crate::expense_carbon_emission::SHAPE,
         ),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("is-exchanged", ElementKind::String).output_only(),
         Element::new("payment-channel", ElementKind::String)
             .required()
@@ -152,7 +157,9 @@ pub static SHAPE: Shape = Shape::new(
             )
             .max_len(255),
         Element::nested("travel-trip", &crate::travel_trip::SHAPE).required(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
         Element::nested("virtual-card", &crate::coupa_pay_virtual_card::SHAPE),
     ],
 );

@@ -2,17 +2,21 @@
 //! Coupa's `UserSimple` object. From Coupa's Swagger (CLM Standard); no page describes it.
 //!
 //! The schema: `schema/imported/shapes/user_simple.yaml`.
-use coupa_runtime::{Element, ElementKind, Shape};
+//!
+//! # Schema notes
+//!
+//! - The import names the wire element after the Swagger's definition (user-simple). Coupa sends a user wherever a short user goes, so the element is user (the XML items of a list of them are \<user\>).
+use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `UserSimple` object.
 ///
-/// On the wire: `user-simple`.
+/// On the wire: `user`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "user-simple", rename_all = "kebab-case", default)]
+#[serde(rename = "user", rename_all = "kebab-case", default)]
 pub struct UserSimple {
     /// Wire name `avatar-thumb-url`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_thumb_url: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `email`; sent and returned; required on create; at most 255 characters.
@@ -27,7 +31,7 @@ pub struct UserSimple {
     /// Wire name `fullname`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fullname: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `lastname`; sent and returned; required on create; at most 40 characters.
@@ -39,26 +43,45 @@ pub struct UserSimple {
     /// Wire name `salesforce-id`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub salesforce_id: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
+    /// Wire name `custom-fields`; sent and returned.
+    ///
+    /// Schema note: Not in the Swagger; the Delegates API page's example sends it (null) in every created-by and updated-by. Left open, as on User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Wire name `gpo-entity`; sent and returned.
+    ///
+    /// Schema note: Not in the Swagger; the Delegates API page's example sends it (null) in every created-by and updated-by. Left open, as on User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gpo_entity: Option<serde_json::Map<String, serde_json::Value>>,
 }
 /// The elements of [`UserSimple`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "UserSimple",
-    "user-simple",
+    "user",
     &[
         Element::new("avatar-thumb-url", ElementKind::String).output_only(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
         Element::new("email", ElementKind::String).required().max_len(255),
         Element::new("employee-number", ElementKind::String).max_len(255),
         Element::new("firstname", ElementKind::String).required().max_len(40),
         Element::new("fullname", ElementKind::String).output_only().max_len(255),
-        Element::new("id", ElementKind::Integer).output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("lastname", ElementKind::String).required().max_len(40),
         Element::new("login", ElementKind::String).required().max_len(255),
         Element::new("salesforce-id", ElementKind::String).required().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::new("custom-fields", ElementKind::Object),
+        Element::new("gpo-entity", ElementKind::Object),
     ],
 );
 impl coupa_runtime::Model for UserSimple {

@@ -2,9 +2,13 @@
 //! The `users` resource ([`User`](users::User)). From Coupa's Swagger (Core Platform) and its [Users API (/users)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/users-api-(users)>) page.
 //!
 //! The schema: `schema/imported/core_platform/users.yaml`.
+//!
+//! # Schema notes
+//!
+//! - api-user, supplier-id, category-planner-user, supplier-user, support-user and eligible-for-virtual-cards are returned only, as the Swagger marks them read-only and the import follows it (IMPORT.md lists where the Users API (/users) page disagrees); work-confirmation-approval-limit too, as that page marks it. (An earlier hand transcription from the Delegates API page's example had accepted them in requests, from a loose reading of the Users page.)
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, FormKind, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, FormKind, Host,
+    Method, ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `User` object.
 ///
@@ -37,8 +41,10 @@ pub struct User {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_user_to_upload_invoice_from_mobile: Option<bool>,
     /// Wire name `allowed-invoice-inboxes`; returned only (not accepted in requests).
+    ///
+    /// Schema note: The Swagger types it text. The Delegates API page's example sends a list of objects (name, email-address), so it is a list of InvoiceInbox (examples win over the types).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed_invoice_inboxes: Option<String>,
+    pub allowed_invoice_inboxes: Option<Vec<crate::invoice_inbox::InvoiceInbox>>,
     /// Wire name `analytics-user`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analytics_user: Option<bool>,
@@ -70,8 +76,10 @@ pub struct User {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_group_security_type: Option<i64>,
     /// Wire name `can-expense-for`; returned only (not accepted in requests).
+    ///
+    /// Schema note: The Swagger gives one user; the Delegates API page's example sends a list (\[\]). A list of users it is.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_expense_for: Option<crate::user_simple::UserSimple>,
+    pub can_expense_for: Option<Vec<crate::user_simple::UserSimple>>,
     /// Wire name `category-planner-user`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category_planner_user: Option<bool>,
@@ -108,10 +116,10 @@ pub struct User {
     /// Wire name `country-of-residence`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_of_residence: Option<crate::country::Country>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `default-account`; sent and returned.
@@ -160,8 +168,10 @@ pub struct User {
     #[serde(rename = "expense-user?", skip_serializing_if = "Option::is_none")]
     pub is_expense_user: Option<bool>,
     /// Wire name `expenses-delegated-to`; returned only (not accepted in requests).
+    ///
+    /// Schema note: The Swagger gives one user; the Delegates API page's example sends a list (\[\]). A list of users it is.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expenses_delegated_to: Option<crate::user_simple::UserSimple>,
+    pub expenses_delegated_to: Option<Vec<crate::user_simple::UserSimple>>,
     /// Wire name `firstname`; sent and returned; required on create; at most 40 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub firstname: Option<String>,
@@ -171,7 +181,7 @@ pub struct User {
     /// Wire name `generate-password-and-notify`; sent and returned; allowed values `Yes`, `No`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_password_and_notify: Option<UserGeneratePasswordAndNotify>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-organizations`; sent and returned.
@@ -302,10 +312,10 @@ pub struct User {
     /// Wire name `treasury-user?`; returned only (not accepted in requests).
     #[serde(rename = "treasury-user?", skip_serializing_if = "Option::is_none")]
     pub is_treasury_user: Option<bool>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `user-groups`; sent and returned.
@@ -317,6 +327,23 @@ pub struct User {
     /// Wire name `working-warehouses`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub working_warehouses: Option<Vec<crate::warehouses::Warehouse>>,
+    /// The user's custom fields, by name.
+    ///
+    /// Wire name `custom-fields`; sent and returned.
+    ///
+    /// Schema note: Not in the Swagger or the Users API (/users) page; the Delegates API page's example sends it (an object of custom field names). Coupa's custom fields differ per instance, so it is left open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Wire name `gpo-entity`; sent and returned.
+    ///
+    /// Schema note: Not in the Swagger; the Delegates API page's example sends it (null). What it holds is not described anywhere, so it is an open object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gpo_entity: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Wire name `intake-user`; sent and returned.
+    ///
+    /// Schema note: Not in the Swagger; the Delegates API page's example sends it beside the other licence flags (purchasing-user, ...), like which it is read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intake_user: Option<bool>,
 }
 /// The elements of [`User`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -331,7 +358,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("aic-user?", ElementKind::Boolean).output_only(),
         Element::new("allow-employee-payment-account-creation", ElementKind::Boolean),
         Element::new("allow-user-to-upload-invoice-from-mobile", ElementKind::Boolean),
-        Element::new("allowed-invoice-inboxes", ElementKind::Text).output_only(),
+        Element::nested("allowed-invoice-inboxes", &crate::invoice_inbox::SHAPE)
+            .list()
+            .output_only(),
         Element::new("analytics-user", ElementKind::Boolean),
         Element::new("analytics-user?", ElementKind::Boolean).output_only(),
         Element::new("api-user", ElementKind::Boolean).output_only(),
@@ -343,7 +372,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("business-function", ElementKind::String).max_len(255),
         Element::new("business-group-security-type", ElementKind::Integer)
             .allowed(&["0", "1"]),
-        Element::nested("can-expense-for", &crate::user_simple::SHAPE).output_only(),
+        Element::nested("can-expense-for", &crate::user_simple::SHAPE)
+            .list()
+            .output_only(),
         Element::new("category-planner-user", ElementKind::Boolean).output_only(),
         Element::new("category-planner-user?", ElementKind::Boolean).output_only(),
         Element::new("ccw-user", ElementKind::Boolean),
@@ -356,8 +387,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("contracts-user", ElementKind::Boolean),
         Element::new("contracts-user?", ElementKind::Boolean).output_only(),
         Element::nested("country-of-residence", &crate::country::SHAPE),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
         Element::nested("default-account", &crate::accounts::SHAPE),
         Element::nested("default-account-type", &crate::account_types::SHAPE),
         Element::nested("default-address", &crate::addresses::SHAPE),
@@ -374,12 +409,16 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("expense-user", ElementKind::Boolean),
         Element::new("expense-user?", ElementKind::Boolean).output_only(),
         Element::nested("expenses-delegated-to", &crate::user_simple::SHAPE)
+            .list()
             .output_only(),
         Element::new("firstname", ElementKind::String).required().max_len(40),
         Element::new("fullname", ElementKind::String).output_only().max_len(255),
         Element::new("generate-password-and-notify", ElementKind::String)
             .allowed(&["Yes", "No"]),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::nested("inventory-organizations", &crate::inventory_organization::SHAPE)
             .list(),
         Element::new("inventory-user", ElementKind::Boolean),
@@ -427,8 +466,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("travel-user?", ElementKind::Boolean).output_only(),
         Element::new("treasury-user", ElementKind::Boolean),
         Element::new("treasury-user?", ElementKind::Boolean).output_only(),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::nested("user-groups", &crate::user_groups::SHAPE).list(),
         Element::nested(
                 "work-confirmation-approval-limit",
@@ -436,6 +479,9 @@ pub static SHAPE: Shape = Shape::new(
             )
             .output_only(),
         Element::nested("working-warehouses", &crate::warehouses::SHAPE).list(),
+        Element::new("custom-fields", ElementKind::Object),
+        Element::new("gpo-entity", ElementKind::Object),
+        Element::new("intake-user", ElementKind::Boolean),
     ],
 );
 impl coupa_runtime::Model for User {
@@ -486,7 +532,7 @@ impl coupa_runtime::Validate for User {
         cx.nested_list(at, &e[0], self.account_groups.as_deref());
         cx.value(at, &e[3], self.is_active.is_some());
         cx.value(at, &e[5], self.is_aic_user.is_some());
-        cx.text(at, &e[8], self.allowed_invoice_inboxes.as_deref());
+        cx.nested_list(at, &e[8], self.allowed_invoice_inboxes.as_deref());
         cx.value(at, &e[10], self.is_analytics_user.is_some());
         cx.value(at, &e[11], self.api_user.is_some());
         cx.value(at, &e[12], self.is_api_user.is_some());
@@ -496,7 +542,7 @@ impl coupa_runtime::Validate for User {
         cx.text(at, &e[16], self.avatar_thumb_url.as_deref());
         cx.text(at, &e[17], self.business_function.as_deref());
         cx.integer(at, &e[18], self.business_group_security_type);
-        cx.nested(at, &e[19], self.can_expense_for.as_ref());
+        cx.nested_list(at, &e[19], self.can_expense_for.as_deref());
         cx.value(at, &e[20], self.category_planner_user.is_some());
         cx.value(at, &e[21], self.is_category_planner_user.is_some());
         cx.value(at, &e[23], self.is_ccw_user.is_some());
@@ -522,7 +568,7 @@ impl coupa_runtime::Validate for User {
         cx.nested(at, &e[45], self.expense_approval_limit.as_ref());
         cx.nested(at, &e[46], self.expense_self_approval_limit.as_ref());
         cx.value(at, &e[48], self.is_expense_user.is_some());
-        cx.nested(at, &e[49], self.expenses_delegated_to.as_ref());
+        cx.nested_list(at, &e[49], self.expenses_delegated_to.as_deref());
         cx.text(at, &e[50], self.firstname.as_deref());
         cx.text(at, &e[51], self.fullname.as_deref());
         cx.choice(at, &e[52], self.generate_password_and_notify.as_ref());
@@ -649,12 +695,12 @@ impl UserQuery {
     ) -> Self {
         Self(self.0.filter("allow-user-to-upload-invoice-from-mobile", filter))
     }
-    /// Filters on [`allowed_invoice_inboxes`](User::allowed_invoice_inboxes) (`allowed_invoice_inboxes`).
+    /// Filters on the elements of [`allowed_invoice_inboxes`](User::allowed_invoice_inboxes) (`allowed_invoice_inboxes[element]=value`).
     pub fn allowed_invoice_inboxes(
         self,
-        filter: coupa_runtime::query::TextFilter,
+        filter: crate::invoice_inbox::InvoiceInboxQuery,
     ) -> Self {
-        Self(self.0.filter("allowed-invoice-inboxes", filter))
+        Self(self.0.nested("allowed-invoice-inboxes", filter.0))
     }
     /// Filters on [`analytics_user`](User::analytics_user) (`analytics_user`).
     pub fn analytics_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
@@ -1092,6 +1138,10 @@ impl UserQuery {
     /// Filters on the elements of [`working_warehouses`](User::working_warehouses) (`working_warehouses[element]=value`).
     pub fn working_warehouses(self, filter: crate::warehouses::WarehouseQuery) -> Self {
         Self(self.0.nested("working-warehouses", filter.0))
+    }
+    /// Filters on [`intake_user`](User::intake_user) (`intake_user`).
+    pub fn intake_user(self, filter: coupa_runtime::query::BoolFilter) -> Self {
+        Self(self.0.filter("intake-user", filter))
     }
 }
 /// The actions of the users API.

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/warehouse_locations.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `WarehouseLocation` object.
 ///
@@ -21,13 +21,13 @@ pub struct WarehouseLocation {
     /// Wire name `bin`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bin: Option<String>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; returned only (not accepted in requests).
+    /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `label`; returned only (not accepted in requests).
@@ -36,10 +36,10 @@ pub struct WarehouseLocation {
     /// Wire name `level`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; returned only (not accepted in requests).
+    /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `warehouse-id`; returned only (not accepted in requests).
@@ -57,13 +57,24 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("active", ElementKind::Boolean),
         Element::new("aisle", ElementKind::String).required().unique().max_len(255),
         Element::new("bin", ElementKind::String).max_len(255),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE).output_only(),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::CreatedBy),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("label", ElementKind::String).output_only(),
         Element::new("level", ElementKind::String).max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE).output_only(),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .output_only()
+            .assigned(Assigned::UpdatedBy),
         Element::new("warehouse-id", ElementKind::Integer).output_only(),
         Element::new("warehouse-name", ElementKind::String).output_only(),
     ],
@@ -223,7 +234,7 @@ impl WarehouseLocation {
 }
 /// `POST /api/warehouses/{warehouse_id}/locations`: Creates one object.
 ///
-/// Action `create-for-warehouse` of [`WarehouseLocation`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create-for-warehouse` of [`WarehouseLocation`] on the Core API (OAuth 2.0), scope `core.inventory.common.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateForWarehouse {
     /// Path parameter `{warehouse_id}`
@@ -248,7 +259,7 @@ impl Endpoint for CreateForWarehouse {
             "/api/warehouses/{warehouse_id}/locations",
         )
         .takes(Takes::Object)
-        .scope("core.common.write")
+        .scope("core.inventory.common.write")
         .params(&[("warehouse_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/warehouses/{}/locations", self.warehouse_id)
@@ -259,7 +270,7 @@ impl Endpoint for CreateForWarehouse {
 }
 /// `DELETE /api/warehouses/{warehouse_id}/locations/{id}`: Deletes one object.
 ///
-/// Action `delete-for-warehouse` of [`WarehouseLocation`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `delete-for-warehouse` of [`WarehouseLocation`] on the Core API (OAuth 2.0), scope `core.inventory.common.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteForWarehouse {
     /// Path parameter `{warehouse_id}`
@@ -283,7 +294,7 @@ impl Endpoint for DeleteForWarehouse {
             Method::Delete,
             "/api/warehouses/{warehouse_id}/locations/{id}",
         )
-        .scope("core.common.write")
+        .scope("core.inventory.common.write")
         .params(&[("warehouse_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/warehouses/{}/locations/{}", self.warehouse_id, self.id)
@@ -291,7 +302,7 @@ impl Endpoint for DeleteForWarehouse {
 }
 /// `GET /api/warehouses/{warehouse_id}/locations`: Lists objects.
 ///
-/// Action `index-for-warehouse` of [`WarehouseLocation`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index-for-warehouse` of [`WarehouseLocation`] on the Core API (OAuth 2.0), scope `core.inventory.common.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexForWarehouse {
     /// Path parameter `{warehouse_id}`
@@ -325,7 +336,7 @@ impl Endpoint for IndexForWarehouse {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read")
+        .scope("core.inventory.common.read")
         .params(&[("warehouse_id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/warehouses/{}/locations", self.warehouse_id)
@@ -345,7 +356,7 @@ impl coupa_runtime::endpoint::Paginated for IndexForWarehouse {
 }
 /// `PATCH /api/warehouses/{warehouse_id}/locations/{id}`: Changes one object.
 ///
-/// Action `patch-for-warehouse` of [`WarehouseLocation`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch-for-warehouse` of [`WarehouseLocation`] on the Core API (OAuth 2.0), scope `core.inventory.common.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchForWarehouse {
     /// Path parameter `{warehouse_id}`
@@ -381,7 +392,7 @@ impl Endpoint for PatchForWarehouse {
             "/api/warehouses/{warehouse_id}/locations/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.common.write")
         .params(&[("warehouse_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/warehouses/{}/locations/{}", self.warehouse_id, self.id)
@@ -392,7 +403,7 @@ impl Endpoint for PatchForWarehouse {
 }
 /// `GET /api/warehouses/{warehouse_id}/locations/{id}`: Reads one object.
 ///
-/// Action `show-for-warehouse` of [`WarehouseLocation`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show-for-warehouse` of [`WarehouseLocation`] on the Core API (OAuth 2.0), scope `core.inventory.common.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowForWarehouse {
     /// Path parameter `{warehouse_id}`
@@ -416,7 +427,7 @@ impl Endpoint for ShowForWarehouse {
             Method::Get,
             "/api/warehouses/{warehouse_id}/locations/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.inventory.common.read")
         .params(&[("warehouse_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/warehouses/{}/locations/{}", self.warehouse_id, self.id)
@@ -424,7 +435,7 @@ impl Endpoint for ShowForWarehouse {
 }
 /// `PUT /api/warehouses/{warehouse_id}/locations/{id}`: Changes one object.
 ///
-/// Action `update-for-warehouse` of [`WarehouseLocation`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update-for-warehouse` of [`WarehouseLocation`] on the Core API (OAuth 2.0), scope `core.inventory.common.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateForWarehouse {
     /// Path parameter `{warehouse_id}`
@@ -460,7 +471,7 @@ impl Endpoint for UpdateForWarehouse {
             "/api/warehouses/{warehouse_id}/locations/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.common.write")
         .params(&[("warehouse_id", ParamKind::Integer), ("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/warehouses/{}/locations/{}", self.warehouse_id, self.id)
@@ -522,8 +533,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "warehouse-locations",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.inventory.common.read"),
+    write_scope: Some("core.inventory.common.write"),
     routes: &ROUTES,
     codec: Codec::of::<WarehouseLocation>(),
     list_envelope: None,

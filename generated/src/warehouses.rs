@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/warehouses.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
+    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
 };
 /// Coupa's `Warehouse` object.
 ///
@@ -18,10 +18,10 @@ pub struct Warehouse {
     /// Wire name `address`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<crate::addresses::Address>,
-    /// Wire name `created-at`; returned only (not accepted in requests).
+    /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `created-by`; sent and returned.
+    /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `currency`; sent and returned; required on create.
@@ -30,16 +30,16 @@ pub struct Warehouse {
     /// Wire name `description`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Wire name `id`; returned only (not accepted in requests).
+    /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Wire name `updated-at`; returned only (not accepted in requests).
+    /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
-    /// Wire name `updated-by`; sent and returned.
+    /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<crate::user_simple::UserSimple>,
     /// Wire name `warehouse-locations`; sent and returned.
@@ -56,14 +56,23 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("active-flag", ElementKind::Boolean),
         Element::nested("address", &crate::addresses::SHAPE).required(),
-        Element::new("created-at", ElementKind::DateTime).output_only(),
-        Element::nested("created-by", &crate::user_simple::SHAPE),
+        Element::new("created-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::CreatedAt),
+        Element::nested("created-by", &crate::user_simple::SHAPE)
+            .assigned(Assigned::CreatedBy),
         Element::nested("currency", &crate::currencies::SHAPE).required(),
         Element::new("description", ElementKind::String).required().max_len(255),
-        Element::new("id", ElementKind::Integer).key().output_only(),
+        Element::new("id", ElementKind::Integer)
+            .key()
+            .output_only()
+            .assigned(Assigned::Id),
         Element::new("name", ElementKind::String).required().unique().max_len(255),
-        Element::new("updated-at", ElementKind::DateTime).output_only(),
-        Element::nested("updated-by", &crate::user_simple::SHAPE),
+        Element::new("updated-at", ElementKind::DateTime)
+            .output_only()
+            .assigned(Assigned::UpdatedAt),
+        Element::nested("updated-by", &crate::user_simple::SHAPE)
+            .assigned(Assigned::UpdatedBy),
         Element::nested("warehouse-locations", &crate::warehouse_locations::SHAPE)
             .list(),
         Element::nested("warehouse-type", &crate::warehouse_type::SHAPE).required(),
@@ -230,7 +239,7 @@ impl Warehouse {
 }
 /// `POST /api/warehouses`: Creates one object.
 ///
-/// Action `create` of [`Warehouse`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `create` of [`Warehouse`] on the Core API (OAuth 2.0), scope `core.inventory.common.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     /// The body.
@@ -253,7 +262,7 @@ impl Endpoint for Create {
             "/api/warehouses",
         )
         .takes(Takes::Object)
-        .scope("core.common.write");
+        .scope("core.inventory.common.write");
     fn path(&self) -> String {
         "/api/warehouses".to_owned()
     }
@@ -263,7 +272,7 @@ impl Endpoint for Create {
 }
 /// `GET /api/warehouses`: Lists objects.
 ///
-/// Action `index` of [`Warehouse`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `index` of [`Warehouse`] on the Core API (OAuth 2.0), scope `core.inventory.common.read`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Filters, paging, ordering and response shaping.
@@ -292,7 +301,7 @@ impl Endpoint for Index {
         )
         .takes(Takes::Query)
         .answers(Answers::List)
-        .scope("core.common.read");
+        .scope("core.inventory.common.read");
     fn path(&self) -> String {
         "/api/warehouses".to_owned()
     }
@@ -311,7 +320,7 @@ impl coupa_runtime::endpoint::Paginated for Index {
 }
 /// `PATCH /api/warehouses/{id}`: Changes one object.
 ///
-/// Action `patch` of [`Warehouse`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `patch` of [`Warehouse`] on the Core API (OAuth 2.0), scope `core.inventory.common.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Patch {
     /// Path parameter `{id}`
@@ -341,7 +350,7 @@ impl Endpoint for Patch {
             "/api/warehouses/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.common.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/warehouses/{}", self.id)
@@ -352,7 +361,7 @@ impl Endpoint for Patch {
 }
 /// `GET /api/warehouses/{id}`: Reads one object.
 ///
-/// Action `show` of [`Warehouse`] on the Core API (OAuth 2.0), scope `core.common.read`.
+/// Action `show` of [`Warehouse`] on the Core API (OAuth 2.0), scope `core.inventory.common.read`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Show {
     /// Path parameter `{id}`
@@ -374,7 +383,7 @@ impl Endpoint for Show {
             Method::Get,
             "/api/warehouses/{id}",
         )
-        .scope("core.common.read")
+        .scope("core.inventory.common.read")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/warehouses/{}", self.id)
@@ -382,7 +391,7 @@ impl Endpoint for Show {
 }
 /// `PUT /api/warehouses/{id}`: Changes one object.
 ///
-/// Action `update` of [`Warehouse`] on the Core API (OAuth 2.0), scope `core.common.write`.
+/// Action `update` of [`Warehouse`] on the Core API (OAuth 2.0), scope `core.inventory.common.write`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Update {
     /// Path parameter `{id}`
@@ -412,7 +421,7 @@ impl Endpoint for Update {
             "/api/warehouses/{id}",
         )
         .takes(Takes::OptionalObject)
-        .scope("core.common.write")
+        .scope("core.inventory.common.write")
         .params(&[("id", ParamKind::Integer)]);
     fn path(&self) -> String {
         format!("/api/warehouses/{}", self.id)
@@ -457,8 +466,8 @@ pub static RESOURCE: Resource = Resource {
     plural: "warehouses",
     shape: &SHAPE,
     host: Host::Core,
-    read_scope: Some("core.common.read"),
-    write_scope: Some("core.common.write"),
+    read_scope: Some("core.inventory.common.read"),
+    write_scope: Some("core.inventory.common.write"),
     routes: &ROUTES,
     codec: Codec::of::<Warehouse>(),
     list_envelope: None,

@@ -14,6 +14,7 @@
 //! files; no description or summary of Coupa's is copied into anything written.
 
 mod actions;
+mod conventions;
 mod coverage;
 mod diag;
 mod enrich;
@@ -83,6 +84,8 @@ pub struct Release {
     pub formats: Tally,
     /// 2xx response forms by method, and what they were read as.
     pub responses: Tally,
+    /// Elements marked as assigned by Coupa's conventions, and acting users made output-only.
+    pub conventions: (usize, usize),
 }
 
 /// A file the import writes, relative to the workspace root.
@@ -149,6 +152,7 @@ impl Release {
             .collect();
         let matches = pagematch::run(&read_pages, &loaded.operations, &definitions, &mut f);
         enrich::apply(&mut definitions, &read_pages, &matches, &mut f);
+        let conventions = conventions::apply(&mut definitions);
         let (resources, left_out) =
             resources::build(&loaded.operations, &definitions, &matches.names, &mut f);
         Ok(Release {
@@ -158,6 +162,7 @@ impl Release {
             definitions,
             resources,
             left_out,
+            conventions,
             operation_count: loaded.operations.len(),
             tag_count: loaded
                 .operations

@@ -98,6 +98,8 @@ pub struct Element {
     pub in_out_source: Source,
     /// The Rust field name when the derived one would collide (`?` twins).
     pub rust_name: Option<String>,
+    /// What Coupa fills in by itself (`id`, `created-at`, ...), by Rails' conventions.
+    pub assigned: Option<&'static str>,
     /// What the importer settled for this element, in its own words.
     pub note: Option<String>,
 }

@@ -83,11 +83,16 @@ fn in_out(s: &mut String, r: &Release) {
          matched row fills at least one of them with yes (an empty cell beside it reads as no) ({}); \
          otherwise in and out, \"in/out not stated\" ({}).\n\
          - `required` is the definition's `required` list; a page's yes that the Swagger lacks is listed, \
-         not adopted. `unique` is the page's.\n",
+         not adopted. `unique` is the page's.\n\
+         - By Rails' conventions, which the Swagger does not state, `id` (read-only integer), `created-at`, \
+         `updated-at` (datetimes), `created-by` and `updated-by` (references) are `assigned`: Coupa \
+         fills them in ({} elements). The users are out only where neither source says ({}).\n",
         num(ro),
         num(rw),
         num(page),
-        num(default)
+        num(default),
+        num(r.conventions.0),
+        num(r.conventions.1)
     );
 }
 

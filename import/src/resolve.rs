@@ -274,6 +274,7 @@ fn element(def: &str, name: &str, v: &Value, required: bool, f: &mut Findings) -
             Source::Default
         },
         rust_name: None,
+        assigned: None,
         note,
     }
 }

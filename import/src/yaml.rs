@@ -222,6 +222,9 @@ fn element(r: &Release, e: &Element) -> String {
     }
     kv.push(format!("api-in: {}", e.api_in));
     kv.push(format!("api-out: {}", e.api_out));
+    if let Some(a) = e.assigned {
+        kv.push(format!("assigned: {a}"));
+    }
     if let Some(n) = &e.rust_name {
         kv.push(format!("rust-name: {n}"));
     }

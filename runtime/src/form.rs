@@ -164,7 +164,11 @@ mod tests {
 
     #[test]
     fn a_form_encodes_its_parts_with_a_boundary_none_contains() {
-        let file = Upload::new("scan \"1\".pdf", "application/pdf", b"%PDF coupa-form-0".to_vec());
+        let file = Upload::new(
+            "scan \"1\".pdf",
+            "application/pdf",
+            b"%PDF coupa-form-0".to_vec(),
+        );
         let form = Form::new()
             .file("attachment[file]", &file)
             .text("attachment[type]", "file")
@@ -178,7 +182,11 @@ mod tests {
              --coupa-form-1\r\nContent-Disposition: form-data; name=\"attachment[type]\"\r\n\r\nfile\r\n\
              --coupa-form-1--\r\n"
         );
-        assert_eq!(form.encode().1, text.into_bytes(), "the same bytes every time");
+        assert_eq!(
+            form.encode().1,
+            text.into_bytes(),
+            "the same bytes every time"
+        );
     }
 
     #[test]

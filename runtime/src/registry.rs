@@ -85,9 +85,10 @@ pub fn find(resources: &[&'static Resource], name: &str) -> Option<&'static Reso
         .copied()
         .find(|r| r.name == name || r.name.replace('-', "_") == name)
         .or_else(|| {
-            resources.iter().copied().find(|r| {
-                r.plural == name || r.wire_name() == name || r.type_name() == name
-            })
+            resources
+                .iter()
+                .copied()
+                .find(|r| r.plural == name || r.wire_name() == name || r.type_name() == name)
         })
 }
 

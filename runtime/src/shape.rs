@@ -271,7 +271,6 @@ pub struct Route {
     pub binds: &'static [(&'static str, BindTo)],
     /// The list element the route reaches into (`attachments`).
     pub of: Option<&'static str>,
-
 }
 
 impl Route {

@@ -835,7 +835,11 @@ mod tests {
         cx.integer(&Path::Root, &kind, Some(2));
         assert!(out.is_empty(), "{out:?}");
         let mut cx = Cx::new(Mode::Create, &mut out);
-        cx.decimal(&Path::Root, &amount, Some(&Decimal::new("12345.6").unwrap()));
+        cx.decimal(
+            &Path::Root,
+            &amount,
+            Some(&Decimal::new("12345.6").unwrap()),
+        );
         cx.decimal(&Path::Root, &amount, Some(&Decimal::new("1.234").unwrap()));
         cx.integer(&Path::Root, &kind, Some(3));
         let got: Vec<_> = out.iter().map(|v| (v.rule, v.value.as_deref())).collect();

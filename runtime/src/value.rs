@@ -426,7 +426,10 @@ mod tests {
     fn dates_and_times_keep_their_text_and_refuse_others() {
         let d: Date = serde_json::from_str("\"2024-01-31\"").unwrap();
         assert_eq!(d.as_str(), "2024-01-31");
-        assert_eq!(d.naive(), chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap());
+        assert_eq!(
+            d.naive(),
+            chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap()
+        );
         assert!(Date::new("2024-01-31T10:00:00-08:00").is_ok());
         assert!(Date::new("2024-02-30").is_err());
         assert!(Date::new("2024-01-31 junk").is_err());

@@ -27,14 +27,14 @@ use coupa_api::event_bulk_result::EventBulkResult;
 use coupa_api::event_list::EventList;
 use coupa_api::event_settings::EventSettings;
 use coupa_api::events::{Event, EventState};
-use coupa_api::integrations::{
-    Integration, IntegrationDirection, IntegrationEndSystemType, IntegrationIntegrationType,
-};
 use coupa_api::integration_errors::{
     IntegrationError, IntegrationErrorContactAlertType, IntegrationErrorDocumentType,
 };
 use coupa_api::integration_record_response::IntegrationRecordResponse;
 use coupa_api::integration_runs::{IntegrationRun, IntegrationRunStatus};
+use coupa_api::integrations::{
+    Integration, IntegrationDirection, IntegrationEndSystemType, IntegrationIntegrationType,
+};
 use coupa_api::invoice_inbox::InvoiceInbox;
 use coupa_api::role::Role;
 use coupa_api::user_simple::UserSimple;

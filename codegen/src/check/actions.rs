@@ -169,8 +169,13 @@ impl Cx<'_> {
         let multipart = a.takes.value == Takes::Multipart;
         if !multipart {
             if let Some(Recover::Ok(first)) = a.form.first() {
-                self.err("form-without-multipart", path, first.name.loc, "only `takes: multipart` has a `form`")
-                    .hint("write `takes: multipart`, or remove `form`");
+                self.err(
+                    "form-without-multipart",
+                    path,
+                    first.name.loc,
+                    "only `takes: multipart` has a `form`",
+                )
+                .hint("write `takes: multipart`, or remove `form`");
             }
             return Vec::new();
         }
@@ -180,7 +185,12 @@ impl Cx<'_> {
         }
         let mut rusts: HashMap<String, String> = params
             .iter()
-            .map(|p| (ident::bare(&p.rust).to_owned(), format!("the path parameter `{}`", p.name)))
+            .map(|p| {
+                (
+                    ident::bare(&p.rust).to_owned(),
+                    format!("the path parameter `{}`", p.name),
+                )
+            })
             .collect();
         let mut out = Vec::new();
         for f in &a.form {
@@ -191,12 +201,18 @@ impl Cx<'_> {
                     "name-collision",
                     path,
                     f.name.loc,
-                    format!("the form field `{}` would be the Rust field `{rust}`, as {what}", f.name.value),
+                    format!(
+                        "the form field `{}` would be the Rust field `{rust}`, as {what}",
+                        f.name.value
+                    ),
                 )
                 .hint("rename one of them");
                 continue;
             }
-            rusts.insert(ident::bare(&rust).to_owned(), format!("the form field `{}`", f.name.value));
+            rusts.insert(
+                ident::bare(&rust).to_owned(),
+                format!("the form field `{}`", f.name.value),
+            );
             out.push(crate::ir::FormFieldDef {
                 name: f.name.value.clone(),
                 rust,

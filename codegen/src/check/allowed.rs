@@ -28,15 +28,25 @@ impl Cx<'_> {
             return Vec::new();
         };
         if list.value.is_empty() {
-            self.err("empty-allowed", path, list.loc, "an empty `allowed` list accepts nothing")
-                .hint("list the values from the page, or remove `allowed`");
+            self.err(
+                "empty-allowed",
+                path,
+                list.loc,
+                "an empty `allowed` list accepts nothing",
+            )
+            .hint("list the values from the page, or remove `allowed`");
         }
         let mut out: Vec<i64> = Vec::new();
         for v in &list.value {
             match v.value.trim().parse::<i64>() {
                 Ok(i) if out.contains(&i) => {
-                    self.err("duplicate-value", path, v.loc, format!("`{i}` is listed twice"))
-                        .hint("remove the second one");
+                    self.err(
+                        "duplicate-value",
+                        path,
+                        v.loc,
+                        format!("`{i}` is listed twice"),
+                    )
+                    .hint("remove the second one");
                 }
                 Ok(i) => out.push(i),
                 Err(_) => {

@@ -246,7 +246,10 @@ impl Cx<'_> {
                 "precision-on-type",
                 path,
                 first.loc,
-                format!("{} `{tyname}` element cannot have a precision", article(tyname)),
+                format!(
+                    "{} `{tyname}` element cannot have a precision",
+                    article(tyname)
+                ),
             )
             .hint("`precision` and `scale` apply to `decimal` (`decimal(32,4)`); remove them");
             return;
@@ -361,7 +364,11 @@ fn field(
         wire,
         rust,
         description: e.description.as_ref().map(|d| d.value.clone()),
-        precision: e.precision.as_ref().zip(e.scale.as_ref()).map(|(p, s)| (p.value, s.value)),
+        precision: e
+            .precision
+            .as_ref()
+            .zip(e.scale.as_ref())
+            .map(|(p, s)| (p.value, s.value)),
         ty,
         list: e.list.value,
         boxed: false,

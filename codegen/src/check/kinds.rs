@@ -108,7 +108,10 @@ impl Cx<'_> {
                     a.method.value
                 ),
             )
-            .hint(format!("`{kind}` actions use {}", joined(rules.methods, " or ")));
+            .hint(format!(
+                "`{kind}` actions use {}",
+                joined(rules.methods, " or ")
+            ));
         }
         self.kind_fits(path, kind, "take", &a.takes, rules.takes);
         self.kind_fits(path, kind, "answer", &a.answers, rules.answers);
@@ -130,7 +133,11 @@ impl Cx<'_> {
             "kind-mismatch",
             path,
             value.loc,
-            format!("{} `{kind}` action cannot {verb} `{}`", article(kind), value.value),
+            format!(
+                "{} `{kind}` action cannot {verb} `{}`",
+                article(kind),
+                value.value
+            ),
         )
         .hint(format!(
             "`{kind}` actions {verb} {}",

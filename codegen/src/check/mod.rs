@@ -90,7 +90,13 @@ fn release_def(r: &format::ReleaseFile) -> crate::ir::ReleaseDef {
                 Recover::Ok(s) => Some(s),
                 Recover::Failed => None,
             })
-            .map(|s| (s.file.value.clone(), s.area.value.clone(), s.sha256.value.clone()))
+            .map(|s| {
+                (
+                    s.file.value.clone(),
+                    s.area.value.clone(),
+                    s.sha256.value.clone(),
+                )
+            })
             .collect(),
         pages: r
             .pages
@@ -240,16 +246,31 @@ impl Cx<'_> {
         match (&s.page, &s.url) {
             (Some(_), Some(url)) => self.check_url(path, url),
             (Some(page), None) => {
-                self.err("missing-key", path, page.loc, "`source` names a page but not its `url`")
-                    .hint("add the page's address under `url:` (its `url` in the page's front matter)");
+                self.err(
+                    "missing-key",
+                    path,
+                    page.loc,
+                    "`source` names a page but not its `url`",
+                )
+                .hint("add the page's address under `url:` (its `url` in the page's front matter)");
             }
             (None, Some(url)) => {
-                self.err("missing-key", path, url.loc, "`source` gives a `url` but not the page's title")
-                    .hint("add the page's English title under `page:`");
+                self.err(
+                    "missing-key",
+                    path,
+                    url.loc,
+                    "`source` gives a `url` but not the page's title",
+                )
+                .hint("add the page's English title under `page:`");
             }
             (None, None) if s.swagger.is_none() => {
-                self.err("missing-key", path, f.name.loc, "`source` names neither a page nor a Swagger area")
-                    .hint("name the page a reader can open: `page:` (its title) and `url:`");
+                self.err(
+                    "missing-key",
+                    path,
+                    f.name.loc,
+                    "`source` names neither a page nor a Swagger area",
+                )
+                .hint("name the page a reader can open: `page:` (its title) and `url:`");
             }
             (None, None) => {}
         }

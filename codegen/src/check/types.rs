@@ -133,8 +133,13 @@ impl Cx<'_> {
     fn type_module(&mut self, path: &Path, f: &SchemaFile) -> String {
         if let Some(m) = &f.module {
             if f.kind.value != FileKind::Resource {
-                self.err("resource-key-on-shape", path, m.loc, "only a resource has a `module`")
-                    .hint("a shape's module is its name in snake_case; remove `module`");
+                self.err(
+                    "resource-key-on-shape",
+                    path,
+                    m.loc,
+                    "only a resource has a `module`",
+                )
+                .hint("a shape's module is its name in snake_case; remove `module`");
             } else if ident::snake(&m.value) != m.value || m.value.starts_with("r#") {
                 self.err(
                     "bad-module",
@@ -142,7 +147,10 @@ impl Cx<'_> {
                     m.loc,
                     format!("`{}` is not a snake_case module name", m.value),
                 )
-                .hint(format!("write it as Rust does: `{}`", ident::snake(&m.value)));
+                .hint(format!(
+                    "write it as Rust does: `{}`",
+                    ident::snake(&m.value)
+                ));
             }
         }
         match f.kind.value {
@@ -151,7 +159,10 @@ impl Cx<'_> {
                     self.err("missing-key", path, f.name.loc, "a resource needs `plural`")
                         .hint("add `plural:` with the wire name of a list (`integration-runs`)");
                 }
-                f.module.as_ref().map(|m| m.value.clone()).unwrap_or_default()
+                f.module
+                    .as_ref()
+                    .map(|m| m.value.clone())
+                    .unwrap_or_default()
             }
             FileKind::Resource => match &f.plural {
                 Some(p) => {

@@ -321,7 +321,13 @@ fn request(ir: &Ir, t: &TypeDef, a: &ActionDef) -> TokenStream {
             });
         }
         (Takes::Multipart, _) => {
-            let form = multipart(a, &mut fields, &mut ctor_args, &mut ctor_inits, &mut builders);
+            let form = multipart(
+                a,
+                &mut fields,
+                &mut ctor_args,
+                &mut ctor_inits,
+                &mut builders,
+            );
             form_fn = Some(form);
         }
         (Takes::Query, _) => {
@@ -454,12 +460,20 @@ fn multipart(
         let field = ident(&f.rust);
         let name = &f.name;
         let (ty, add, add_opt) = match f.kind {
-            FormKind::File => (quote! { coupa_runtime::Upload }, quote! { file }, quote! { file_opt }),
+            FormKind::File => (
+                quote! { coupa_runtime::Upload },
+                quote! { file },
+                quote! { file_opt },
+            ),
             FormKind::String => (quote! { String }, quote! { text }, quote! { text_opt }),
         };
         let doc = doc_attr(&format!(
             "The form's `{name}` ({}{}).",
-            if f.kind == FormKind::File { "a file" } else { "text" },
+            if f.kind == FormKind::File {
+                "a file"
+            } else {
+                "text"
+            },
             if f.required { "" } else { ", when sent" }
         ));
         if f.required {

@@ -202,7 +202,10 @@ fn release_consts(ir: &Ir) -> TokenStream {
         };
     };
     let name = &r.name;
-    let files = r.swagger.iter().map(|(file, area, sha)| quote! { (#file, #area, #sha) });
+    let files = r
+        .swagger
+        .iter()
+        .map(|(file, area, sha)| quote! { (#file, #area, #sha) });
     let doc = doc_attr(&format!(
         "The Coupa release the imported schemas come from (`{name}`), as `schema/imported/release.yaml` records it."
     ));
@@ -221,7 +224,13 @@ fn release_consts(ir: &Ir) -> TokenStream {
 fn summary(t: &TypeDef) -> String {
     let what = match (&t.description, &t.resource) {
         (Some(d), _) => first_sentence(d).to_owned(),
-        (None, Some(r)) => format!("The `{}` resource ([`{}`]({}::{})).", r.name, crate::ident::bare(&t.rust), crate::ident::bare(&t.module), crate::ident::bare(&t.rust)),
+        (None, Some(r)) => format!(
+            "The `{}` resource ([`{}`]({}::{})).",
+            r.name,
+            crate::ident::bare(&t.rust),
+            crate::ident::bare(&t.module),
+            crate::ident::bare(&t.rust)
+        ),
         (None, None) => format!("Coupa's `{}` object.", t.name),
     };
     format!("{what} {}", origin(t))
@@ -230,7 +239,10 @@ fn summary(t: &TypeDef) -> String {
 /// Where a type's facts come from, in a sentence: the page (linked) and the Swagger area.
 fn origin(t: &TypeDef) -> String {
     match (&t.source.page, &t.source.swagger) {
-        (Some(page), Some(area)) => format!("From Coupa's Swagger ({area}) and its {} page.", page_link(page)),
+        (Some(page), Some(area)) => format!(
+            "From Coupa's Swagger ({area}) and its {} page.",
+            page_link(page)
+        ),
         (Some(page), None) => format!("From Coupa's {} page.", page_link(page)),
         (None, Some(area)) => format!("From Coupa's Swagger ({area}); no page describes it."),
         (None, None) => String::new(),

@@ -98,7 +98,13 @@ fn element(ir: &Ir, t: &TypeDef, f: &Field) -> TokenStream {
     if f.unique {
         call(quote! { unique() });
     }
-    if t.resource.as_ref().and_then(|r| r.key.as_deref()) == Some(f.wire.as_str()) {
+    // The key names one object: a resource's `key`, and a shape's `id`, by which Coupa takes a
+    // nested object as a reference to an existing one (`{"supplier": {"id": 5}}`).
+    let key = match &t.resource {
+        Some(r) => r.key.as_deref(),
+        None => t.field("id").map(|_| "id"),
+    };
+    if key == Some(f.wire.as_str()) {
         call(quote! { key() });
     }
     if !f.api_in {
@@ -190,10 +196,15 @@ pub fn field_doc(f: &Field) -> String {
         facts.push(format!("at most {n} characters"));
     }
     if let Some((p, sc)) = f.precision {
-        facts.push(format!("a decimal of at most {p} digits, {sc} after the point"));
+        facts.push(format!(
+            "a decimal of at most {p} digits, {sc} after the point"
+        ));
     }
     if !f.int_allowed.is_empty() {
-        facts.push(format!("allowed values {}", code_list(&f.int_allowed.iter().map(i64::to_string).collect::<Vec<_>>())));
+        facts.push(format!(
+            "allowed values {}",
+            code_list(&f.int_allowed.iter().map(i64::to_string).collect::<Vec<_>>())
+        ));
     }
     if let Some(a) = &f.allowed {
         let values: Vec<&str> = a.values.iter().map(|v| v.wire.as_str()).collect();

@@ -33,10 +33,7 @@ fn positions_are_kept() {
         panic!()
     };
     assert_eq!(second.name.value, "second");
-    assert_eq!(
-        second.name.loc,
-        Loc::at(3, 11, 8)
-    );
+    assert_eq!(second.name.loc, Loc::at(3, 11, 8));
 }
 
 #[test]

@@ -129,7 +129,9 @@ impl Call<'_> {
                 _ => Err(self.not_found("")),
             };
         }
-        let body = self.decode_for_takes()?.unwrap_or_else(|| Value::Object(Map::new()));
+        let body = self
+            .decode_for_takes()?
+            .unwrap_or_else(|| Value::Object(Map::new()));
         (self.r.codec.validate)(&body, Mode::Update, Some(&View(&self.st.store())), None)
             .map_err(|v| self.invalid(v))?;
         let body = (self.r.codec.canonical)(body).map_err(|e| self.internal(e))?;

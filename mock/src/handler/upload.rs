@@ -7,8 +7,8 @@
 //! keep about a file (`file`, `file-file-name`, `file-content-type`, `file-file-size`); its bytes
 //! are kept beside the record.
 
-use axum::response::Response;
 use axum::body::Bytes;
+use axum::response::Response;
 use http::StatusCode;
 use serde_json::{Map, Value};
 
@@ -30,20 +30,29 @@ pub(crate) struct FormPart {
 
 /// Reads a `multipart/form-data` body whose `Content-Type` is `content_type`.
 pub(crate) async fn read_form(content_type: &str, body: Bytes) -> Result<Vec<FormPart>, String> {
-    let boundary = multer::parse_boundary(content_type)
-        .map_err(|_| "a multipart body needs `Content-Type: multipart/form-data; boundary=...`".to_owned())?;
+    let boundary = multer::parse_boundary(content_type).map_err(|_| {
+        "a multipart body needs `Content-Type: multipart/form-data; boundary=...`".to_owned()
+    })?;
     let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
     let mut form = multer::Multipart::new(stream, boundary);
     let mut parts = Vec::new();
-    while let Some(field) = form.next_field().await.map_err(|e| format!("the form cannot be read: {e}"))? {
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| format!("the form cannot be read: {e}"))?
+    {
         let name = field.name().unwrap_or_default().to_owned();
         let file = field.file_name().map(|f| {
-            let ct = field
-                .content_type()
-                .map_or_else(|| "application/octet-stream".to_owned(), ToString::to_string);
+            let ct = field.content_type().map_or_else(
+                || "application/octet-stream".to_owned(),
+                ToString::to_string,
+            );
             (f.to_owned(), ct)
         });
-        let bytes = field.bytes().await.map_err(|e| format!("the form cannot be read: {e}"))?;
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| format!("the form cannot be read: {e}"))?;
         parts.push(FormPart { name, file, bytes });
     }
     Ok(parts)
@@ -69,8 +78,9 @@ impl Call<'_> {
             let element = element_of(&part.name);
             match &part.file {
                 None => {
-                    let text = String::from_utf8(part.bytes.to_vec())
-                        .map_err(|_| self.bad(format!("the form field `{}` is not UTF-8 text", part.name)))?;
+                    let text = String::from_utf8(part.bytes.to_vec()).map_err(|_| {
+                        self.bad(format!("the form field `{}` is not UTF-8 text", part.name))
+                    })?;
                     if self.r.element(&element).is_some() {
                         obj.insert(element, Value::String(text));
                     }
@@ -78,9 +88,18 @@ impl Call<'_> {
                 Some((file_name, content_type)) => {
                     let facts = [
                         (element.clone(), Value::String(file_name.clone())),
-                        (format!("{element}-file-name"), Value::String(file_name.clone())),
-                        (format!("{element}-content-type"), Value::String(content_type.clone())),
-                        (format!("{element}-file-size"), Value::String(part.bytes.len().to_string())),
+                        (
+                            format!("{element}-file-name"),
+                            Value::String(file_name.clone()),
+                        ),
+                        (
+                            format!("{element}-content-type"),
+                            Value::String(content_type.clone()),
+                        ),
+                        (
+                            format!("{element}-file-size"),
+                            Value::String(part.bytes.len().to_string()),
+                        ),
                     ];
                     for (k, v) in facts {
                         if self.r.element(&k).is_some() {
@@ -120,7 +139,8 @@ impl Call<'_> {
         // The name as sent, quoted as RFC 6266 asks (a quote or backslash escaped).
         let quoted = f.name.replace('\\', "\\\\").replace('"', "\\\"");
         if let Ok(v) = http::HeaderValue::from_str(&format!("attachment; filename=\"{quoted}\"")) {
-            resp.headers_mut().insert(http::header::CONTENT_DISPOSITION, v);
+            resp.headers_mut()
+                .insert(http::header::CONTENT_DISPOSITION, v);
         }
         Ok(resp)
     }
