@@ -5,7 +5,9 @@
 //! - `cargo xtask bench --no-compile`: the in-process benches only (generator, decoding,
 //!   validation, client), a few minutes;
 //! - `cargo xtask bench --compile`: the compile times only (cold builds of `coupa-api`, the
-//!   dependency tree, the per-resource slope from synthetic crates), the slow part.
+//!   dependency tree, the per-resource slope from synthetic crates), the slow part;
+//! - `cargo xtask bench --size`: only the size of the generated code, read from git (every
+//!   run writes it).
 //!
 //! Each part rewrites its own sections of `BENCHMARKS.md` and keeps the others, so every section
 //! says which machine, which commit and which date it was measured on. Every figure is read from
@@ -27,8 +29,9 @@ pub fn run(args: &[&str]) -> ExitCode {
         [] => (true, true),
         ["--compile"] => (false, true),
         ["--no-compile"] => (true, false),
+        ["--size"] => (false, false),
         _ => {
-            eprintln!("usage: cargo xtask bench [--compile | --no-compile]");
+            eprintln!("usage: cargo xtask bench [--compile | --no-compile | --size]");
             return ExitCode::from(2);
         }
     };
@@ -48,6 +51,7 @@ pub fn run(args: &[&str]) -> ExitCode {
         }
     };
     let mut ok = true;
+    ok &= step("size", size(&root, &machine));
     if in_process {
         ok &= step("generator", generator(&root, &machine));
         ok &= step("decode", decode(&root, &machine));
@@ -961,6 +965,36 @@ fn client(root: &Path, m: &Machine) -> Result<Section, String> {
 }
 
 // ----------------------------------------------------------------------------------------------
+// 0. Generated code size (read from git, see `crate::sizes`).
+
+fn size(root: &Path, m: &Machine) -> Result<Section, String> {
+    let mut s = section(
+        "size",
+        "0. Generated code size",
+        m,
+        &["cargo xtask bench".to_owned()],
+    );
+    let head = m.commit.split_whitespace().next().unwrap_or("HEAD");
+    let (body, ratio) = crate::sizes::section(root, head)?;
+    s.push_str(&body);
+    targets_table(
+        &mut s,
+        &[Target {
+            name: "issue 11: fewer generated lines per resource".into(),
+            target:
+                "lines of the five resources (modules and registry) after issue 11 ≤ 0.70 × before"
+                    .into(),
+            measured: format!("{ratio:.2}×"),
+            met: ratio <= 0.70,
+        }],
+    );
+    Ok(Section {
+        key: "size",
+        body: s,
+    })
+}
+
+// ----------------------------------------------------------------------------------------------
 // 5. Compile times.
 
 fn timed(root: &Path, dir: &Path, target: &Path, args: &[&str]) -> Result<f64, String> {
@@ -993,6 +1027,30 @@ fn timed(root: &Path, dir: &Path, target: &Path, args: &[&str]) -> Result<f64, S
     Ok(t)
 }
 
+/// A worktree of `commit` under `work` (made when missing), to build that commit's crate.
+fn worktree_at(root: &Path, work: &Path, commit: &str) -> Result<PathBuf, String> {
+    let dir = work.join(format!("at-{commit}"));
+    if !dir.join("Cargo.toml").exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        output(
+            Command::new("git")
+                .args(["worktree", "add", "--detach"])
+                .arg(&dir)
+                .arg(commit)
+                .current_dir(root),
+        )?;
+    }
+    Ok(dir)
+}
+
+fn remove_worktree(root: &Path, dir: &Path) {
+    let _ = Command::new("git")
+        .args(["worktree", "remove", "--force"])
+        .arg(dir)
+        .current_dir(root)
+        .status();
+}
+
 fn fresh(dir: &Path) -> Result<(), String> {
     if dir.exists() {
         std::fs::remove_dir_all(dir)
@@ -1016,32 +1074,72 @@ fn compile_times(root: &Path, m: &Machine) -> Result<Section, String> {
          `cargo clean -p coupa-api`: the dependencies are built, the generated crate is not. Wall-clock times on this \
          2-core machine, one build each.\n\n",
     );
-    // The generated crate of this workspace.
-    s.push_str("### The generated crate (`coupa-api`)\n\n| Build | Cold (with dependencies) | Crate only |\n|---|---|---|\n");
-    for (label, extra, dir) in [
-        ("`cargo build -p coupa-api`", None, "api-default"),
+    // The generated crate: the five hand-transcribed resources before and after issue 11 (git
+    // worktrees of those commits), and this commit's crate of Coupa's whole API with one
+    // resource's feature, without features, and with every feature.
+    let before_dir = worktree_at(root, &work, crate::sizes::BEFORE)?;
+    let lean_dir = worktree_at(root, &work, crate::sizes::LEAN)?;
+    s.push_str("### The generated crate (`coupa-api`)\n\n| Crate | Build | Cold (with dependencies) | Crate only |\n|---|---|---|---|\n");
+    let before_label = format!(
+        "5 resources at `{}` (before issue 11)",
+        crate::sizes::BEFORE
+    );
+    let lean_label = format!("5 resources at `{}` (after issue 11)", crate::sizes::LEAN);
+    let builds: [(&str, &Path, &[&str]); 6] = [
+        (&before_label, &before_dir, &["build", "-p", "coupa-api"]),
+        (&lean_label, &lean_dir, &["build", "-p", "coupa-api"]),
         (
-            "`cargo build -p coupa-api --all-features`",
-            Some("--all-features"),
-            "api-all",
+            "Coupa's API, one resource (`--features integration_runs`)",
+            root,
+            &["build", "-p", "coupa-api", "--features", "integration_runs"],
         ),
-    ] {
-        let target = work.join(dir);
+        (
+            "Coupa's API, no feature",
+            root,
+            &["build", "-p", "coupa-api"],
+        ),
+        (
+            "Coupa's API, every type (`--features full`)",
+            root,
+            &["check", "-p", "coupa-api", "--features", "full"],
+        ),
+        (
+            "Coupa's API, every type (`--features full`)",
+            root,
+            &["build", "-p", "coupa-api", "--features", "full"],
+        ),
+    ];
+    let mut cold = Vec::new();
+    for (i, (label, dir, args)) in builds.iter().enumerate() {
+        let target = work.join(format!("api-{i}"));
         fresh(&target)?;
-        let mut args = vec!["build", "-p", "coupa-api"];
-        args.extend(extra);
-        let cold = timed(root, root, &target, &args)?;
-        // The crate alone once, without features: the features add no code to it.
-        let only = if extra.is_none() {
-            timed(root, root, &target, &["clean", "-p", "coupa-api"])?;
-            secs(timed(root, root, &target, &args)?)
+        let t = timed(root, dir, &target, args)?;
+        // The crate alone, for the three builds the targets compare.
+        let only = if i < 3 {
+            timed(root, dir, &target, &["clean", "-p", "coupa-api"])?;
+            secs(timed(root, dir, &target, args)?)
         } else {
-            "(as without features)".to_owned()
+            String::new()
         };
-        let _ = writeln!(s, "| {label} | {} | {only} |", secs(cold));
+        let _ = writeln!(
+            s,
+            "| {label} | `cargo {}` | {} | {only} |",
+            args.join(" "),
+            secs(t)
+        );
+        cold.push(t);
         fresh(&target)?;
     }
-    s.push('\n');
+    remove_worktree(root, &before_dir);
+    remove_worktree(root, &lean_dir);
+    let lean_ratio = cold[1] / cold[0];
+    let one_ratio = cold[2] / cold[0];
+    let _ = writeln!(
+        s,
+        "\nAfter issue 11 / before: **{lean_ratio:.2}**. One resource of Coupa's whole API / the five resources \
+         before issue 11: **{one_ratio:.2}** (the issue's 14.9 s reference was measured at `{}` on another run).\n",
+        crate::sizes::BEFORE
+    );
     // The dependency tree without features.
     let tree = output(
         Command::new(cargo())
@@ -1112,18 +1210,20 @@ fn compile_times(root: &Path, m: &Machine) -> Result<Section, String> {
         sizes.insert(n, facts.trim().to_owned());
     }
     let d50 = work.join("synth-50");
-    let deps = timed(root, &d50, &target, &["check"])?;
+    let synth_check: &[&str] = &["check", "-p", "coupa-api", "--features", "full"];
+    let synth_build: &[&str] = &["build", "-p", "coupa-api", "--features", "full"];
+    let deps = timed(root, &d50, &target, synth_check)?;
     let mut checks = BTreeMap::new();
     let mut builds = BTreeMap::new();
     for n in [50usize, 500] {
         let dir = work.join(format!("synth-{n}"));
         timed(root, &dir, &target, &["clean", "-p", "coupa-api"])?;
-        checks.insert(n, timed(root, &dir, &target, &["check"])?);
+        checks.insert(n, timed(root, &dir, &target, synth_check)?);
     }
     for n in [50usize, 500] {
         let dir = work.join(format!("synth-{n}"));
         timed(root, &dir, &target, &["clean", "-p", "coupa-api"])?;
-        builds.insert(n, timed(root, &dir, &target, &["build"])?);
+        builds.insert(n, timed(root, &dir, &target, synth_build)?);
     }
     fresh(&target)?;
     let _ = writeln!(
@@ -1160,7 +1260,20 @@ fn compile_times(root: &Path, m: &Machine) -> Result<Section, String> {
         checks[&500] / checks[&50],
         builds[&500] / builds[&50]
     );
-    let targets = vec![Target {
+    let targets = vec![
+        Target {
+            name: "issue 11: leaner generated crate builds faster".into(),
+            target: "cold `cargo build -p coupa-api` after issue 11 ≤ 0.80 × before".into(),
+            measured: format!("{lean_ratio:.2}×"),
+            met: lean_ratio <= 0.80,
+        },
+        Target {
+            name: "issue 12: one resource of the whole API builds as fast as the old crate".into(),
+            target: "cold build with `--features integration_runs` ≤ 1.3 × the 5-resource crate before issue 11".into(),
+            measured: format!("{one_ratio:.2}×"),
+            met: one_ratio <= 1.3,
+        },
+        Target {
         name: "no HTTP or async crate without features".into(),
         target: "`cargo tree -p coupa-api -e normal` names none of reqwest, hyper, tokio".into(),
         measured: if found.is_empty() {
@@ -1169,7 +1282,8 @@ fn compile_times(root: &Path, m: &Machine) -> Result<Section, String> {
             found.join("; ")
         },
         met: found.is_empty(),
-    }];
+        },
+    ];
     targets_table(&mut s, &targets);
     Ok(Section {
         key: "compile",
@@ -1180,7 +1294,14 @@ fn compile_times(root: &Path, m: &Machine) -> Result<Section, String> {
 // ----------------------------------------------------------------------------------------------
 // The report.
 
-const ORDER: [&str; 5] = ["generator", "decode", "validate", "client", "compile"];
+const ORDER: [&str; 6] = [
+    "size",
+    "generator",
+    "decode",
+    "validate",
+    "client",
+    "compile",
+];
 
 fn write_report(root: &Path, new: &[Section]) -> Result<(), String> {
     let path: PathBuf = root.join(REPORT);

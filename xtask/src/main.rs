@@ -13,6 +13,7 @@
 
 mod bench;
 mod import;
+mod sizes;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
