@@ -1241,6 +1241,8 @@ pub trait CommentsService: Send + Sync {
 /// The comments resource, for tools that work on any resource (see [`crate::registry`]).
 pub static RESOURCE: Resource = Resource {
     name: "comments",
+    page_title: "Comments API",
+    page_url: "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/comments-api",
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.comment.read"),

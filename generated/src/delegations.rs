@@ -358,6 +358,8 @@ pub trait DelegationsService: Send + Sync {
 /// The delegations resource, for tools that work on any resource (see [`crate::registry`]).
 pub static RESOURCE: Resource = Resource {
     name: "delegations",
+    page_title: "Delegates API",
+    page_url: "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/delegates-api",
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.user.read"),

@@ -590,6 +590,8 @@ pub trait EventsService: Send + Sync {
 /// The events resource, for tools that work on any resource (see [`crate::registry`]).
 pub static RESOURCE: Resource = Resource {
     name: "events",
+    page_title: "Events API",
+    page_url: "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-cso-api/events-api",
     shape: &SHAPE,
     host: Host::Cso,
     read_scope: None,

@@ -944,6 +944,8 @@ pub trait IntegrationErrorsService: Send + Sync {
 /// The integration-errors resource, for tools that work on any resource (see [`crate::registry`]).
 pub static RESOURCE: Resource = Resource {
     name: "integration-errors",
+    page_title: "Integration Error API",
+    page_url: "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-error-api",
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.integration.read"),

@@ -803,6 +803,8 @@ pub trait IntegrationRunsService: Send + Sync {
 /// The integration-runs resource, for tools that work on any resource (see [`crate::registry`]).
 pub static RESOURCE: Resource = Resource {
     name: "integration-runs",
+    page_title: "Integration Runs API",
+    page_url: "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-runs-api",
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.integration.read"),

@@ -22,6 +22,10 @@ use crate::wire::{self, DecodeError, EncodeError, Format};
 pub struct Resource {
     /// Plural wire name (`integration-runs`), the resource's name everywhere.
     pub name: &'static str,
+    /// The English title of Coupa's page the schema was transcribed from.
+    pub page_title: &'static str,
+    /// That page's `https://` address.
+    pub page_url: &'static str,
     /// The object: type name, wire name, elements and their rules.
     pub shape: &'static Shape,
     /// Host.

@@ -35,6 +35,8 @@ pub fn emit(ir: &Ir) -> TokenStream {
 /// The `RESOURCE` entry of a resource, in its own module.
 pub fn resource(ir: &Ir, t: &TypeDef, r: &ResourceDef) -> TokenStream {
     let name = &r.plural;
+    let page_title = &t.source.page;
+    let page_url = &t.source.url;
     let host = r.host;
     let read_scope = opt(r.scopes.as_ref().map(|s| s.read.as_str()));
     let write_scope = opt(r.scopes.as_ref().and_then(|s| s.write.as_deref()));
@@ -49,6 +51,8 @@ pub fn resource(ir: &Ir, t: &TypeDef, r: &ResourceDef) -> TokenStream {
         #doc
         pub static RESOURCE: Resource = Resource {
             name: #name,
+            page_title: #page_title,
+            page_url: #page_url,
             shape: &SHAPE,
             host: #host,
             read_scope: #read_scope,

@@ -109,14 +109,22 @@ pub(super) fn transport(e: reqwest::Error, timeout: std::time::Duration) -> Clie
             timeout.as_secs_f64()
         ));
     }
-    let mut m = e.to_string();
+    let mut innermost = None;
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
-        m.push_str(": ");
-        m.push_str(&s.to_string());
+        innermost = Some(s.to_string());
         source = s.source();
     }
-    ClientError::Transport(m)
+    let url = e.url().map(|u| u.to_string()).unwrap_or_default();
+    let what = if e.is_connect() {
+        format!("cannot connect to {url}")
+    } else {
+        e.to_string()
+    };
+    ClientError::Transport(match innermost {
+        Some(cause) => format!("{what}: {cause}"),
+        None => what,
+    })
 }
 
 pub(super) fn status_error(status: u16, format: Format, bytes: &[u8]) -> ClientError {
