@@ -27,7 +27,8 @@ pub struct CallArgs {
     /// A filter on an element, `element=value` or `element[op]=value` (repeatable).
     #[arg(long = "filter", short = 'f', value_name = "ELEMENT[OP]=VALUE")]
     pub filters: Vec<String>,
-    /// The request body: a file, or `-` for standard input.
+    /// The request body: a file (`.xml` is read as XML, anything else as JSON), or `-` for
+    /// standard input (in the wire format). It is converted to the wire format when they differ.
     #[arg(long, value_name = "FILE|-")]
     pub body: Option<PathBuf>,
     /// The wire format (default: the body file's, else the profile's, else JSON).
@@ -98,7 +99,11 @@ fn prepare(out: &mut impl Write, r: &'static Resource, args: &CallArgs) -> Resul
     let route = names::action(r, &args.action).map_err(|e| usage(&e))?;
     let ids: Vec<&str> = args.ids.iter().map(String::as_str).collect();
     let path = fill_path(route, &ids).map_err(|e| {
-        let params: Vec<String> = route.params.iter().map(|(p, _)| format!("{{{p}}}")).collect();
+        let params: Vec<String> = route
+            .params
+            .iter()
+            .map(|(p, _)| format!("{{{p}}}"))
+            .collect();
         usage(&format!(
             "{} {} ({} {}): {e}{}",
             r.name,
@@ -168,10 +173,7 @@ fn checked_body(
             Takes::Object | Takes::OptionalObject | Takes::Bulk
         )
     }) else {
-        return Err(usage(&format!(
-            "`{} {}` takes no body",
-            r.name, route.name
-        )));
+        return Err(usage(&format!("`{} {}` takes no body", r.name, route.name)));
     };
     let stdin = file.as_os_str() == "-";
     let shown = if stdin {
@@ -188,10 +190,12 @@ fn checked_body(
     } else {
         std::fs::read(file).map_err(|e| usage(&format!("{shown}: cannot read the file: {e}")))?
     };
+    // The file's own format is its extension's (standard input: the wire format); the wire
+    // format is the one asked for, else the file's.
     let from = if stdin {
         asked.unwrap_or(Format::Json)
     } else {
-        payload::format_of(file, asked)
+        payload::format_of(file, None)
     };
     let read = payload::read(r, from, &bytes).map_err(|e| {
         eprintln!("{}", validate::decode_message(&shown, &e));

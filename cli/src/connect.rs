@@ -106,7 +106,9 @@ pub fn connect(
     }
     if remote.verbose {
         let r = redactor.clone();
-        config.tracer = Some(Tracer::new(move |t| eprintln!("{}", r.clean(&trace_line(t)))));
+        config.tracer = Some(Tracer::new(move |t| {
+            eprintln!("{}", r.clean(&trace_line(t)))
+        }));
     }
     let client = Client::new(config).map_err(|e| redactor.clean(&e.to_string()))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -197,7 +199,10 @@ pub fn report(e: &ClientError, route: &Route, session: &Session) -> u8 {
                     }
                 }
                 None if !body.trim().is_empty() => {
-                    say(format!("  {}", body.trim().chars().take(500).collect::<String>()));
+                    say(format!(
+                        "  {}",
+                        body.trim().chars().take(500).collect::<String>()
+                    ));
                 }
                 None => {}
             }

@@ -73,7 +73,9 @@ fn resource_page(out: &mut impl Write, r: &Resource) {
             ]
         })
         .collect();
-    aligned(out, &["ACTION", "METHOD", "PATH", "SCOPE", "WHAT IT DOES"], &rows);
+    let said = rows.iter().any(|r| !r[4].is_empty());
+    let what = if said { "WHAT IT DOES" } else { "" };
+    aligned(out, &["ACTION", "METHOD", "PATH", "SCOPE", what], &rows);
 }
 
 /// `string`, `Integration`, `list of Attachment`.
@@ -124,7 +126,15 @@ fn elements_table(out: &mut impl Write, shape: &Shape) {
         .collect();
     aligned(
         out,
-        &["ELEMENT", "TYPE", "IN/OUT", "REQUIRED", "UNIQUE", "LENGTH", "ALLOWED VALUES"],
+        &[
+            "ELEMENT",
+            "TYPE",
+            "IN/OUT",
+            "REQUIRED",
+            "UNIQUE",
+            "LENGTH",
+            "ALLOWED VALUES",
+        ],
         &rows,
     );
 }
@@ -140,11 +150,15 @@ fn element_page(out: &mut impl Write, r: &Resource, path: &str, e: &Element) {
         ("immutable", if e.immutable { "yes" } else { "" }.to_owned()),
         (
             "assigned by Coupa",
-            e.assigned.map(|a| a.as_str().to_owned()).unwrap_or_default(),
+            e.assigned
+                .map(|a| a.as_str().to_owned())
+                .unwrap_or_default(),
         ),
         (
             "length",
-            e.max_len.map(|n| format!("at most {n}")).unwrap_or_default(),
+            e.max_len
+                .map(|n| format!("at most {n}"))
+                .unwrap_or_default(),
         ),
         ("allowed values", e.allowed.join(", ")),
         ("also read as", e.aliases.join(", ")),

@@ -165,7 +165,10 @@ pub fn run(out: &mut impl Write, args: &ListArgs) -> u8 {
                 return usage(&e);
             }
         }
-        pairs.push(("fields".to_owned(), serde_json::json!(args.fields).to_string()));
+        pairs.push((
+            "fields".to_owned(),
+            serde_json::json!(args.fields).to_string(),
+        ));
     }
     let output = args.output.unwrap_or(if std::io::stdout().is_terminal() {
         Output::Table
@@ -181,7 +184,13 @@ pub fn run(out: &mut impl Write, args: &ListArgs) -> u8 {
         }
     };
     let format = args.format.map(Format::from);
-    let session = match connect::connect(&args.remote, route.host, route.scope, format, args.concurrency) {
+    let session = match connect::connect(
+        &args.remote,
+        route.host,
+        route.scope,
+        format,
+        args.concurrency,
+    ) {
         Ok(s) => s,
         Err(e) => return usage(&e),
     };
@@ -198,15 +207,20 @@ pub fn run(out: &mut impl Write, args: &ListArgs) -> u8 {
         session: &session,
     };
     let bar = progress_bar(args.all);
+    // Lines on the terminal the bar is drawn on are written around it.
+    let share_terminal = !bar.is_hidden() && std::io::stdout().is_terminal();
     let mut records = Vec::new();
-    let result = session.runtime.block_on(listing.each(limit, &bar, |v| {
-        match output {
-            Output::Json => bar.suspend(|| {
+    let result = session
+        .runtime
+        .block_on(listing.each(limit, &bar, |v| match output {
+            Output::Json if share_terminal => bar.suspend(|| {
                 let _ = writeln!(out, "{v}");
             }),
+            Output::Json => {
+                let _ = writeln!(out, "{v}");
+            }
             Output::Table => records.push(v),
-        }
-    }));
+        }));
     bar.finish();
     if output == Output::Table {
         table::write(out, &columns, &records);
@@ -223,12 +237,10 @@ fn progress_bar(all: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template(
-        "{spinner} {human_pos} records, {msg} pages, {per_sec} ({elapsed})",
-    )
-    .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    let style = ProgressStyle::with_template("{spinner} {human_pos} records, {msg} ({elapsed})")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
     bar.set_style(style);
-    bar.set_message("0");
+    bar.set_message("0 pages");
     bar.enable_steady_tick(Duration::from_millis(100));
     bar
 }
@@ -281,7 +293,8 @@ impl Listing<'_> {
                     Err(e) => return Err(e),
                 };
                 pages.set(pages.get() + 1);
-                bar.set_message(pages.get().to_string());
+                let rate = bar.position() as f64 / bar.elapsed().as_secs_f64().max(1e-3);
+                bar.set_message(format!("{} pages, {rate:.0} records/s", pages.get()));
                 Ok(items)
             }
         });

@@ -96,4 +96,3 @@ pub fn run(a: MockArgs) -> u8 {
         }
     })
 }
-

@@ -27,10 +27,21 @@ fn hint<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Strin
 pub fn resource(name: &str) -> Result<&'static Resource, String> {
     registry::resource(name).ok_or_else(|| {
         let names = registry::RESOURCES.iter().map(|r| r.name);
-        format!(
-            "unknown resource `{name}`{} (`coupa routes` lists them all)",
-            hint(name, names)
-        )
+        match closest(name, names.clone()) {
+            Some(c) => format!("unknown resource `{name}`; did you mean `{c}`?"),
+            None => {
+                let all: Vec<&str> = names.collect();
+                let shown = if all.len() > 20 {
+                    format!(
+                        "{}, ... (`coupa routes` lists them all)",
+                        all[..20].join(", ")
+                    )
+                } else {
+                    all.join(", ")
+                };
+                format!("unknown resource `{name}`; the resources are {shown}")
+            }
+        }
     })
 }
 
@@ -85,7 +96,10 @@ mod tests {
     fn typos_get_a_suggestion_and_strangers_do_not() {
         let names = ["integration-runs", "integration-errors", "events"];
         assert_eq!(closest("integraton-runs", names), Some("integration-runs"));
-        assert_eq!(closest("integration_erors", names), Some("integration-errors"));
+        assert_eq!(
+            closest("integration_erors", names),
+            Some("integration-errors")
+        );
         assert_eq!(closest("zzz", names), None);
     }
 }

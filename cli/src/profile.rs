@@ -119,7 +119,10 @@ fn read_secret_file(path: &Path, what: &str) -> Result<Secret, String> {
         .map_err(|e| format!("cannot read {what} from {}: {e}", path.display()))?;
     let text = text.trim_end_matches(['\r', '\n']);
     if text.is_empty() {
-        return Err(format!("{} is empty; it should hold {what}", path.display()));
+        return Err(format!(
+            "{} is empty; it should hold {what}",
+            path.display()
+        ));
     }
     Ok(Secret::new(text))
 }
@@ -164,17 +167,13 @@ fn secret(
 
 /// Reads the profiles file and picks the profile (`--profile`, `COUPA_PROFILE`, the file's
 /// `default`, a profile named `default`, the only profile), with the environment over it.
-pub fn load(
-    asked: Option<&str>,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Profile, String> {
+pub fn load(asked: Option<&str>, env: &dyn Fn(&str) -> Option<String>) -> Result<Profile, String> {
     let path = config_path(env);
     let (file, file_path) = match &path {
         Some((p, explicit)) => match std::fs::read_to_string(p) {
             Ok(text) => {
-                let f: File = toml::from_str(&text).map_err(|e| {
-                    format!("{}: {}", p.display(), e.to_string().trim_end())
-                })?;
+                let f: File = toml::from_str(&text)
+                    .map_err(|e| format!("{}: {}", p.display(), e.to_string().trim_end()))?;
                 (f, Some(p.as_path()))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
@@ -188,7 +187,11 @@ pub fn load(
         .map(str::to_owned)
         .or_else(|| env("COUPA_PROFILE").filter(|p| !p.is_empty()))
         .or_else(|| file.default.clone())
-        .or_else(|| file.profiles.contains_key("default").then(|| "default".to_owned()))
+        .or_else(|| {
+            file.profiles
+                .contains_key("default")
+                .then(|| "default".to_owned())
+        })
         .or_else(|| match file.profiles.len() {
             1 => file.profiles.keys().next().cloned(),
             _ => None,
@@ -203,7 +206,9 @@ pub fn load(
                 None => format!(
                     "no profile `{name}`: there is no profiles file ({})",
                     path.as_ref()
-                        .map_or("set COUPA_CONFIG".to_owned(), |(p, _)| p.display().to_string())
+                        .map_or("set COUPA_CONFIG".to_owned(), |(p, _)| p
+                            .display()
+                            .to_string())
                 ),
             }
         })?,
@@ -318,11 +323,12 @@ mod tests {
         )
         .unwrap();
         let c = cfg.display().to_string();
-        let env = env_of(&[
-            ("COUPA_CONFIG", &c),
+        let pairs = [
+            ("COUPA_CONFIG", c.as_str()),
             ("A_SECRET", "from-env"),
             ("COUPA_CLIENT_ID", "id-env"),
-        ]);
+        ];
+        let env = env_of(&pairs);
         let p = load(None, &env).unwrap();
         assert_eq!(p.name.as_deref(), Some("a"));
         assert_eq!(p.base_url.as_deref(), Some("http://a"));

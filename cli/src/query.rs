@@ -18,8 +18,8 @@ pub fn raw(text: &str) -> Result<(String, String), String> {
 /// element names checked against the resource (wire names, `-` or `_`) and the operator against
 /// Coupa's; answers the query key (`updated_at[gt]`) and the value.
 pub fn filter(r: &Resource, text: &str) -> Result<(String, String), String> {
-    let (key, value) = raw(text)
-        .map_err(|_| format!("`{text}` is not a filter: write `element[op]=value`"))?;
+    let (key, value) =
+        raw(text).map_err(|_| format!("`{text}` is not a filter: write `element[op]=value`"))?;
     let (name, rest) = match key.find('[') {
         Some(i) => (&key[..i], &key[i..]),
         None => (key.as_str(), ""),
@@ -41,7 +41,9 @@ pub fn filter(r: &Resource, text: &str) -> Result<(String, String), String> {
     for (i, part) in parts.iter().enumerate() {
         let last = i + 1 == parts.len();
         if let Some(s) = shape
-            && s.element(part).or_else(|| s.element(&part.replace('_', "-"))).is_some()
+            && s.element(part)
+                .or_else(|| s.element(&part.replace('_', "-")))
+                .is_some()
         {
             let e = names::element(s, part)?;
             out.push_str(&format!("[{}]", query_key(e.name)));

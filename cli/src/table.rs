@@ -59,7 +59,11 @@ pub fn default_columns(shape: &Shape) -> Vec<Column> {
     for e in els.iter().filter(|e| scalar(e) && wordy(e.name)).take(2) {
         add(Column::of(vec![e.name]), &mut out);
     }
-    for e in els.iter().filter(|e| scalar(e) && !e.allowed.is_empty()).take(2) {
+    for e in els
+        .iter()
+        .filter(|e| scalar(e) && !e.allowed.is_empty())
+        .take(2)
+    {
         add(Column::of(vec![e.name]), &mut out);
     }
     for e in els
@@ -159,7 +163,10 @@ mod tests {
     #[test]
     fn integration_runs_get_the_columns_a_person_would_pick() {
         let r = coupa_api::registry::resource("integration-runs").unwrap();
-        let got: Vec<String> = default_columns(r.shape).iter().map(Column::heading).collect();
+        let got: Vec<String> = default_columns(r.shape)
+            .iter()
+            .map(Column::heading)
+            .collect();
         assert!(got.len() >= 3 && got.len() <= DEFAULT_COLUMNS, "{got:?}");
         assert_eq!(got[0], "id");
         assert!(got.contains(&"status".to_owned()), "{got:?}");
@@ -171,6 +178,9 @@ mod tests {
         assert_eq!(cell(Some(&serde_json::json!({"code": "X", "id": 1}))), "X");
         assert_eq!(cell(Some(&serde_json::json!([1, 2]))), "[2 items]");
         assert_eq!(cell(Some(&serde_json::json!("a\nb"))), "a b");
-        assert_eq!(cell(Some(&Value::String("x".repeat(50)))).chars().count(), CELL);
+        assert_eq!(
+            cell(Some(&Value::String("x".repeat(50)))).chars().count(),
+            CELL
+        );
     }
 }
