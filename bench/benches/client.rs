@@ -8,7 +8,9 @@
 //!   into the same generated structs (`Vec<IntegrationRun>`), a fixed token, the same pages
 //!   (`offset` in steps of 50 until a short page, at most N in flight, in order).
 //!
-//! Before divan's table, `SHARE` lines say how much of each workload's wall time the mock
+//! Before divan's table, `PAIRED` lines time the client and the loop one after the other, 30
+//! pairs alternating which goes first, and give the median of the per-pair ratios (steadier on a
+//! shared machine than two separate medians); `SHARE` lines say how much of each workload's wall time the mock
 //! process spent on the CPU (its user + system time from `/proc/PID/stat`, over 10 listings),
 //! and the bench process's own CPU time likewise.
 //!
@@ -200,6 +202,49 @@ fn share(name: &str, n: u32, mut work: impl FnMut()) {
     );
 }
 
+/// Client and loop one after the other, `pairs` times, alternating which goes first: the medians
+/// of each and of the per-pair ratios. A machine shared with other work slows both of a pair
+/// alike, so the ratio of a pair is steadier than the ratio of two separate medians.
+fn paired(window: usize, pairs: usize, http: &reqwest::Client) {
+    let c = client(window);
+    let time_client = || {
+        let t = Instant::now();
+        let n = SETUP.rt.block_on(c.list_all(Index::new())).expect("lists").len();
+        assert_eq!(n, SEEDED);
+        t.elapsed().as_secs_f64()
+    };
+    let time_loop = || {
+        let t = Instant::now();
+        assert_eq!(SETUP.rt.block_on(hand_loop(http, window)).len(), SEEDED);
+        t.elapsed().as_secs_f64()
+    };
+    time_client();
+    time_loop();
+    let (mut tc, mut tl, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..pairs {
+        let (a, b) = if i % 2 == 0 {
+            let a = time_client();
+            (a, time_loop())
+        } else {
+            let b = time_loop();
+            (time_client(), b)
+        };
+        tc.push(a);
+        tl.push(b);
+        ratios.push(a / b);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "PAIRED in_flight={window} pairs={pairs} client_ms={:.2} loop_ms={:.2} ratio={:.3}",
+        median(&mut tc) * 1e3,
+        median(&mut tl) * 1e3,
+        median(&mut ratios)
+    );
+}
+
 fn main() {
     // For profiling the mock by hand: write the seed and stop.
     if let Ok(path) = std::env::var("COUPA_BENCH_WRITE_SEED") {
@@ -216,6 +261,9 @@ fn main() {
         SETUP.url
     );
     assert_eq!((n, by_hand), (SEEDED, SEEDED), "the mock lists every seeded run");
+    for w in [1, 10] {
+        paired(w, 30, &http);
+    }
     for w in [1, 10] {
         let c = client(w);
         share(&format!("client/{w}"), 10, || {

@@ -108,7 +108,7 @@ fn index_route(r: &Resource, action: Option<&str>, ids: usize) -> Result<&'stati
 /// kept whole).
 fn page_records(r: &Resource, route: &Route, a: &Answer) -> Result<Vec<Value>, String> {
     let json: Vec<u8> = match (a.format, route.answers) {
-        (Format::Json, _) => a.body.clone(),
+        (Format::Json, _) => a.body.to_vec(),
         (Format::Xml, Answers::Envelope) => match &r.list_envelope {
             Some(env) => (env.codec.convert)(Format::Xml, &a.body, Format::Json)?,
             None => return Err("no list envelope for this resource".into()),
@@ -269,7 +269,7 @@ impl Listing<'_> {
         let base = client.base_url(self.route.host)?.to_owned();
         let format = client.config().format;
         let pages = Rc::new(Cell::new(0usize));
-        let stream = client.pages(|offset, page| {
+        let stream = client.records(|offset, page| {
             let mut pairs = self.pairs.clone();
             let page = page.min(limit);
             pairs.push(("offset".to_owned(), offset.to_string()));

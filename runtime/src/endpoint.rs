@@ -75,13 +75,7 @@ pub trait Endpoint {
         format: Format,
     ) -> Result<http::Request<Vec<u8>>, EncodeError> {
         let body = self.body(format)?;
-        http_request(
-            Self::ROUTE,
-            base_url,
-            &self.path_and_query(),
-            format,
-            body,
-        )
+        http_request(Self::ROUTE, base_url, &self.path_and_query(), format, body)
     }
 }
 

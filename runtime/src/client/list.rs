@@ -2,7 +2,6 @@
 //! [`Config::concurrency`](super::Config::concurrency) pages in flight, stopping at the first
 //! short page.
 
-use std::collections::VecDeque;
 use std::future::Future;
 
 use futures_util::stream::{self, FuturesOrdered, Stream, StreamExt};
@@ -10,28 +9,29 @@ use futures_util::stream::{self, FuturesOrdered, Stream, StreamExt};
 use super::{Client, ClientError};
 use crate::endpoint::Paginated;
 
-/// The state of a listing: the pages in flight, in offset order, and the records of the page
-/// being handed out.
-struct Pages<T, Fut: Future> {
+/// The state of a listing: the pages in flight, in offset order.
+struct Pages<Fut: Future> {
     in_flight: FuturesOrdered<Fut>,
     next_offset: usize,
     /// No page after the ones in flight is asked for (a short page or an error was seen).
     last_asked: bool,
-    buffer: VecDeque<T>,
 }
 
 impl Client {
-    /// Every record of an index, from a function that fetches one page (`offset`, `limit`).
+    /// Every page of an index, from a function that fetches one page (`offset`, `limit`).
     ///
     /// Pages are asked for in order, `offset` in steps of [`Config::page_size`] (at most 50),
     /// with up to [`Config::concurrency`] in flight: as soon as one arrives, the next is asked
-    /// for (a sliding window, not batches). Records come out in offset order. The listing stops
-    /// at the first page shorter than the page size (pages asked for beyond it are dropped), and
-    /// at the first error, which is the stream's last item.
+    /// for (a sliding window, not batches). Pages come out in offset order. The listing stops
+    /// after the first page shorter than the page size (pages asked for beyond it are dropped),
+    /// and at the first error, which is the stream's last item.
     ///
     /// [`Config::page_size`]: super::Config::page_size
     /// [`Config::concurrency`]: super::Config::concurrency
-    pub fn pages<'a, T, F, Fut>(&self, fetch: F) -> impl Stream<Item = Result<T, ClientError>> + 'a
+    pub fn pages<'a, T, F, Fut>(
+        &self,
+        fetch: F,
+    ) -> impl Stream<Item = Result<Vec<T>, ClientError>> + 'a
     where
         T: 'a,
         F: Fn(usize, usize) -> Fut + 'a,
@@ -43,32 +43,38 @@ impl Client {
             in_flight: FuturesOrdered::new(),
             next_offset: 0,
             last_asked: false,
-            buffer: VecDeque::new(),
         };
         stream::unfold((state, fetch), move |(mut st, fetch)| async move {
-            loop {
-                if let Some(item) = st.buffer.pop_front() {
-                    return Some((Ok(item), (st, fetch)));
-                }
-                while !st.last_asked && st.in_flight.len() < window {
-                    st.in_flight.push_back(fetch(st.next_offset, page));
-                    st.next_offset += page;
-                }
-                match st.in_flight.next().await? {
-                    Err(e) => {
-                        st.last_asked = true;
-                        st.in_flight = FuturesOrdered::new();
-                        return Some((Err(e), (st, fetch)));
-                    }
-                    Ok(items) => {
-                        if items.len() < page {
-                            st.last_asked = true;
-                            st.in_flight = FuturesOrdered::new();
-                        }
-                        st.buffer.extend(items);
-                    }
-                }
+            while !st.last_asked && st.in_flight.len() < window {
+                st.in_flight.push_back(fetch(st.next_offset, page));
+                st.next_offset += page;
             }
+            let result = st.in_flight.next().await?;
+            let last = match &result {
+                Ok(items) => items.len() < page,
+                Err(_) => true,
+            };
+            if last {
+                st.last_asked = true;
+                st.in_flight = FuturesOrdered::new();
+            }
+            Some((result, (st, fetch)))
+        })
+    }
+
+    /// [`Client::pages`], one record at a time.
+    pub fn records<'a, T, F, Fut>(&self, fetch: F) -> impl Stream<Item = Result<T, ClientError>> + 'a
+    where
+        T: 'a,
+        F: Fn(usize, usize) -> Fut + 'a,
+        Fut: Future<Output = Result<Vec<T>, ClientError>> + 'a,
+    {
+        self.pages(fetch).flat_map(|page| {
+            let (items, error) = match page {
+                Ok(items) => (items, None),
+                Err(e) => (Vec::new(), Some(e)),
+            };
+            stream::iter(items.into_iter().map(Ok).chain(error.map(Err)))
         })
     }
 
@@ -81,18 +87,35 @@ impl Client {
         E: Paginated + 'a,
         E::Item: 'a,
     {
-        self.pages(move |offset, limit| {
-            let request = endpoint.page(offset, limit);
-            async move { self.send(&request).await.map(E::items) }
-        })
+        self.records(self.fetch(endpoint))
     }
 
-    /// [`Client::list`], collected.
+    /// The function that fetches one page of an index endpoint.
+    fn fetch<'a, E>(
+        &'a self,
+        endpoint: E,
+    ) -> impl Fn(usize, usize) -> std::pin::Pin<Box<dyn Future<Output = Result<Vec<E::Item>, ClientError>> + 'a>> + 'a
+    where
+        E: Paginated + 'a,
+        E::Item: 'a,
+    {
+        move |offset, limit| {
+            let request = endpoint.page(offset, limit);
+            Box::pin(async move { self.send(&request).await.map(E::items) })
+        }
+    }
+
+    /// [`Client::list`], collected (page by page: the records are moved once).
     pub async fn list_all<E: Paginated>(&self, endpoint: E) -> Result<Vec<E::Item>, ClientError> {
         let mut out = Vec::new();
-        let mut s = std::pin::pin!(self.list(endpoint));
-        while let Some(item) = s.next().await {
-            out.push(item?);
+        let mut s = std::pin::pin!(self.pages(self.fetch(endpoint)));
+        while let Some(page) = s.next().await {
+            let page = page?;
+            if out.is_empty() {
+                out = page;
+            } else {
+                out.extend(page);
+            }
         }
         Ok(out)
     }

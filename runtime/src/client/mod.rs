@@ -41,8 +41,8 @@ pub struct Answer {
     pub headers: http::HeaderMap,
     /// The body's format, from its Content-Type (else the one asked for).
     pub format: Format,
-    /// The body.
-    pub body: Vec<u8>,
+    /// The body, as received (no copy).
+    pub body: bytes::Bytes,
 }
 
 struct Token {
@@ -317,7 +317,7 @@ impl Client {
             status,
             headers,
             format,
-            body: Vec::from(bytes),
+            body: bytes,
         })
     }
 
