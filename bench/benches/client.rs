@@ -252,6 +252,20 @@ fn main() {
         std::fs::write(path, runs.to_string()).expect("the seed is written");
         return;
     }
+    // For profiling the client by hand (callgrind): 5 listings of one workload, nothing else.
+    if let Ok(which) = std::env::var("COUPA_BENCH_PROFILE") {
+        let http = reqwest::Client::new();
+        let c = client(1);
+        for _ in 0..5 {
+            match which.as_str() {
+                "client" => drop(SETUP.rt.block_on(c.list_all(Index::new()))),
+                _ => drop(SETUP.rt.block_on(hand_loop(&http, 1))),
+            }
+        }
+        let _ = Command::new("kill").arg(SETUP.mock.id().to_string()).status();
+        let _ = std::fs::remove_dir_all(&SETUP.dir);
+        return;
+    }
     let c = client(1);
     let n = SETUP.rt.block_on(c.list_all(Index::new())).expect("lists").len();
     let http = reqwest::Client::new();

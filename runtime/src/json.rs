@@ -5,43 +5,54 @@ use serde::de::DeserializeOwned;
 use crate::format::{DecodeError, Format, MAX_DEPTH, bounded};
 
 /// Refuses JSON whose arrays and objects nest deeper than [`MAX_DEPTH`], before serde_json's
-/// recursive descent sees it. One pass over the bytes, jumping from one quote or opening bracket
-/// to the next (memchr): strings (and the brackets in them) are skipped whole, and between two
-/// such stops only closing brackets can change the depth, so they are counted at once. Malformed
-/// JSON is left for serde_json to report.
+/// recursive descent sees it. One pass over the bytes; strings (and the brackets in them) are
+/// skipped: their first bytes one by one (most strings are keys and short values), the rest of a
+/// long one with memchr. Malformed JSON is left for serde_json to report.
 fn check_json_depth(bytes: &[u8]) -> Result<(), DecodeError> {
+    let n = bytes.len();
     let mut depth = 0usize;
     let mut i = 0;
-    while let Some(p) = bytes.get(i..).and_then(|rest| memchr::memchr3(b'"', b'[', b'{', rest)) {
-        let at = i + p;
-        let closers = bytes[i..at]
-            .iter()
-            .filter(|&&b| b == b']' || b == b'}')
-            .count();
-        depth = depth.saturating_sub(closers);
-        if bytes[at] != b'"' {
-            depth += 1;
-            if depth > MAX_DEPTH {
-                return Err(too_deep(bytes, at));
-            }
-            i = at + 1;
-            continue;
-        }
-        // Jump through the string to its closing quote, a backslash at a time.
-        let mut j = at + 1;
-        loop {
-            match memchr::memchr2(b'"', b'\\', bytes.get(j..).unwrap_or_default()) {
-                Some(q) if bytes[j + q] == b'\\' => j += q + 2,
-                Some(q) => {
-                    j += q;
-                    break;
-                }
+    while i < n {
+        match bytes[i] {
+            b'"' => match string_end(bytes, i + 1) {
+                Some(end) => i = end,
                 None => return Ok(()),
+            },
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(too_deep(bytes, i));
+                }
             }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
         }
-        i = j + 1;
+        i += 1;
     }
     Ok(())
+}
+
+/// The index of the quote that closes the string whose first byte is at `i`, if it is closed.
+#[inline]
+fn string_end(bytes: &[u8], mut i: usize) -> Option<usize> {
+    let n = bytes.len();
+    loop {
+        let stop = (i + 16).min(n);
+        while i < stop && bytes[i] != b'"' && bytes[i] != b'\\' {
+            i += 1;
+        }
+        if i == stop {
+            i += memchr::memchr2(b'"', b'\\', bytes.get(i..)?)?;
+        }
+        if bytes[i] == b'"' {
+            return Some(i);
+        }
+        // A backslash: the next byte is escaped.
+        i += 2;
+        if i >= n {
+            return None;
+        }
+    }
 }
 
 #[cold]
