@@ -120,7 +120,10 @@ async fn fixed_token(url: &str) -> String {
         .await
         .expect("a token");
     let body: serde_json::Value = serde_json::from_slice(&bytes).expect("a token in JSON");
-    body["access_token"].as_str().expect("access_token").to_owned()
+    body["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_owned()
 }
 
 fn client(concurrency: usize) -> Client {
@@ -145,7 +148,13 @@ async fn hand_loop(http: &reqwest::Client, window: usize) -> Vec<IntegrationRun>
             .bearer_auth(&SETUP.token)
             .header("Accept", "application/json");
         async move {
-            let bytes = req.send().await.expect("an answer").bytes().await.expect("a body");
+            let bytes = req
+                .send()
+                .await
+                .expect("an answer")
+                .bytes()
+                .await
+                .expect("a body");
             serde_json::from_slice::<Vec<IntegrationRun>>(&bytes).expect("runs")
         }
     };
@@ -209,7 +218,11 @@ fn paired(window: usize, pairs: usize, http: &reqwest::Client) {
     let c = client(window);
     let time_client = || {
         let t = Instant::now();
-        let n = SETUP.rt.block_on(c.list_all(Index::new())).expect("lists").len();
+        let n = SETUP
+            .rt
+            .block_on(c.list_all(Index::new()))
+            .expect("lists")
+            .len();
         assert_eq!(n, SEEDED);
         t.elapsed().as_secs_f64()
     };
@@ -262,19 +275,29 @@ fn main() {
                 _ => drop(SETUP.rt.block_on(hand_loop(&http, 1))),
             }
         }
-        let _ = Command::new("kill").arg(SETUP.mock.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg(SETUP.mock.id().to_string())
+            .status();
         let _ = std::fs::remove_dir_all(&SETUP.dir);
         return;
     }
     let c = client(1);
-    let n = SETUP.rt.block_on(c.list_all(Index::new())).expect("lists").len();
+    let n = SETUP
+        .rt
+        .block_on(c.list_all(Index::new()))
+        .expect("lists")
+        .len();
     let http = reqwest::Client::new();
     let by_hand = SETUP.rt.block_on(hand_loop(&http, 10)).len();
     println!(
         "SEEDED runs={SEEDED} listed={n} by_hand={by_hand} url={}",
         SETUP.url
     );
-    assert_eq!((n, by_hand), (SEEDED, SEEDED), "the mock lists every seeded run");
+    assert_eq!(
+        (n, by_hand),
+        (SEEDED, SEEDED),
+        "the mock lists every seeded run"
+    );
     for w in [1, 10] {
         paired(w, 30, &http);
     }
@@ -289,7 +312,9 @@ fn main() {
     }
     divan::main();
     // The mock is a child process: stop it (by its id) and remove the seed.
-    let _ = Command::new("kill").arg(SETUP.mock.id().to_string()).status();
+    let _ = Command::new("kill")
+        .arg(SETUP.mock.id().to_string())
+        .status();
     let _ = std::fs::remove_dir_all(&SETUP.dir);
 }
 
@@ -302,7 +327,11 @@ mod list_all {
         // The token is fetched once, outside the measurement.
         SETUP
             .rt
-            .block_on(c.send(&coupa_runtime::endpoint::Paginated::page(&Index::new(), 0, 1)))
+            .block_on(c.send(&coupa_runtime::endpoint::Paginated::page(
+                &Index::new(),
+                0,
+                1,
+            )))
             .expect("a token and one page");
         bencher.counter(ItemsCount::new(SEEDED)).bench_local(|| {
             let runs = SETUP.rt.block_on(c.list_all(Index::new())).expect("lists");

@@ -96,8 +96,14 @@ mod tests {
                        "created-by": {"id": 3, "login": "x"},
                        "flow": {"id": 4, "name": "nightly"}}),
             ),
-            ("events", json!({"name": "E", "market-id": "42", "state": "Active", "description": "d"})),
-            ("comments", json!({"comments": "hi", "commentable-type": "User", "commentable-id": 7})),
+            (
+                "events",
+                json!({"name": "E", "market-id": "42", "state": "Active", "description": "d"}),
+            ),
+            (
+                "comments",
+                json!({"comments": "hi", "commentable-type": "User", "commentable-id": 7}),
+            ),
             (
                 "integration-errors",
                 json!({"contact-alert-type": "Functional", "integration-run": {"id": 1}}),

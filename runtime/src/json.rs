@@ -158,7 +158,11 @@ mod tests {
         let mut cases: Vec<String> = vec![
             deep(MAX_DEPTH),
             deep(MAX_DEPTH + 1),
-            format!("{}\"[[[\\\"{{\"{}", "[".repeat(MAX_DEPTH - 1), "]".repeat(MAX_DEPTH)),
+            format!(
+                "{}\"[[[\\\"{{\"{}",
+                "[".repeat(MAX_DEPTH - 1),
+                "]".repeat(MAX_DEPTH)
+            ),
             format!("]]]]{}", deep(MAX_DEPTH + 1)),
             format!("{{\"a\": \"\\\\\", \"b\": {}}}", deep(MAX_DEPTH)),
             "\"unterminated [[[".to_owned(),

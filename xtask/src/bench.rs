@@ -1289,7 +1289,8 @@ fn write_report(root: &Path, new: &[Section]) -> Result<(), String> {
         "# Benchmarks\n\n\
          Written by `cargo xtask bench` (code: `xtask/src/bench.rs`, benches: `bench/`); do not edit by hand. \
          `cargo xtask bench` runs everything (about 15 minutes on 2 cores); `cargo xtask bench --no-compile` only the \
-         in-process benches (a few minutes), `cargo xtask bench --compile` only the compile times. Each part rewrites \
+         in-process benches (a few minutes), `cargo xtask bench --client` only the client against the hand-written \
+         loop, `cargo xtask bench --compile` only the compile times. Each part rewrites \
          its own sections, and each section names the machine, commit and date it was measured on. The machine is \
          shared and noisy: compare the ratios within a section (measured in one run), not absolute times across \
          sections or machines.\n\n## Targets\n\n| Part | Target | Goal | Measured | Result |\n|---|---|---|---|---|\n",

@@ -63,7 +63,10 @@ impl Client {
     }
 
     /// [`Client::pages`], one record at a time.
-    pub fn records<'a, T, F, Fut>(&self, fetch: F) -> impl Stream<Item = Result<T, ClientError>> + 'a
+    pub fn records<'a, T, F, Fut>(
+        &self,
+        fetch: F,
+    ) -> impl Stream<Item = Result<T, ClientError>> + 'a
     where
         T: 'a,
         F: Fn(usize, usize) -> Fut + 'a,
@@ -94,7 +97,12 @@ impl Client {
     fn fetch<'a, E>(
         &'a self,
         endpoint: E,
-    ) -> impl Fn(usize, usize) -> std::pin::Pin<Box<dyn Future<Output = Result<Vec<E::Item>, ClientError>> + 'a>> + 'a
+    ) -> impl Fn(
+        usize,
+        usize,
+    )
+        -> std::pin::Pin<Box<dyn Future<Output = Result<Vec<E::Item>, ClientError>> + 'a>>
+    + 'a
     where
         E: Paginated + 'a,
         E::Item: 'a,
