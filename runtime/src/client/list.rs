@@ -9,6 +9,9 @@ use futures_util::stream::{self, FuturesOrdered, Stream, StreamExt};
 use super::{Client, ClientError};
 use crate::endpoint::Paginated;
 
+/// One page being fetched.
+type PageFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = Result<Vec<T>, ClientError>> + 'a>>;
+
 /// The state of a listing: the pages in flight, in offset order.
 struct Pages<Fut: Future> {
     in_flight: FuturesOrdered<Fut>,
@@ -94,15 +97,7 @@ impl Client {
     }
 
     /// The function that fetches one page of an index endpoint.
-    fn fetch<'a, E>(
-        &'a self,
-        endpoint: E,
-    ) -> impl Fn(
-        usize,
-        usize,
-    )
-        -> std::pin::Pin<Box<dyn Future<Output = Result<Vec<E::Item>, ClientError>> + 'a>>
-    + 'a
+    fn fetch<'a, E>(&'a self, endpoint: E) -> impl Fn(usize, usize) -> PageFuture<'a, E::Item> + 'a
     where
         E: Paginated + 'a,
         E::Item: 'a,
