@@ -167,6 +167,28 @@ fn reason(status: u16) -> &'static str {
         .unwrap_or("")
 }
 
+/// Coupa's error messages, one line each (`  resource: message`), or the start of a body that
+/// is not Coupa's.
+fn error_lines(errors: Option<&coupa_runtime::CoupaErrors>, body: &str) -> Vec<String> {
+    match errors {
+        Some(errs) => errs
+            .by_resource
+            .iter()
+            .flat_map(|(resource, messages)| {
+                messages.iter().map(move |m| format!("  {resource}: {m}"))
+            })
+            .chain(errs.general.iter().map(|m| format!("  {m}")))
+            .collect(),
+        None if !body.trim().is_empty() => {
+            vec![format!(
+                "  {}",
+                body.trim().chars().take(500).collect::<String>()
+            )]
+        }
+        None => Vec::new(),
+    }
+}
+
 /// Tells a failed call on stderr and answers the exit code: 2 when no answer came (network,
 /// timeout) or the request could not be made, 1 when Coupa answered with an error.
 pub fn report(e: &ClientError, route: &Route, session: &Session) -> u8 {
@@ -187,24 +209,8 @@ pub fn report(e: &ClientError, route: &Route, session: &Session) -> u8 {
                 route.method,
                 route.path
             ));
-            match errors {
-                Some(errs) => {
-                    for (resource, messages) in &errs.by_resource {
-                        for m in messages {
-                            say(format!("  {resource}: {m}"));
-                        }
-                    }
-                    for m in &errs.general {
-                        say(format!("  {m}"));
-                    }
-                }
-                None if !body.trim().is_empty() => {
-                    say(format!(
-                        "  {}",
-                        body.trim().chars().take(500).collect::<String>()
-                    ));
-                }
-                None => {}
+            for line in error_lines(errors.as_ref(), body) {
+                say(line);
             }
             if *status == 403
                 && let Some(scope) = route.scope

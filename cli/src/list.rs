@@ -130,6 +130,27 @@ fn page_records(r: &Resource, route: &Route, a: &Answer) -> Result<Vec<Value>, S
     }
 }
 
+/// The filters, raw parameters and `fields` of the command line, checked against the resource.
+fn query_pairs(r: &Resource, args: &ListArgs) -> Result<Vec<(String, String)>, String> {
+    let mut pairs = Vec::new();
+    for f in &args.filters {
+        pairs.push(query::filter(r, f)?);
+    }
+    for q in &args.queries {
+        pairs.push(query::raw(q)?);
+    }
+    if !args.fields.is_empty() {
+        for f in &args.fields {
+            names::element(r.shape, f)?;
+        }
+        pairs.push((
+            "fields".to_owned(),
+            serde_json::json!(args.fields).to_string(),
+        ));
+    }
+    Ok(pairs)
+}
+
 /// Runs `coupa list`: 0 when every record was written, 1 when Coupa answered an error, 2 when
 /// the command cannot be made sense of or no answer came.
 pub fn run(out: &mut impl Write, args: &ListArgs) -> u8 {
@@ -146,30 +167,10 @@ pub fn run(out: &mut impl Write, args: &ListArgs) -> u8 {
         Ok(p) => p,
         Err(e) => return usage(&format!("{} {}: {e}", r.name, route.name)),
     };
-    let mut pairs = Vec::new();
-    for f in &args.filters {
-        match query::filter(r, f) {
-            Ok(p) => pairs.push(p),
-            Err(e) => return usage(&e),
-        }
-    }
-    for q in &args.queries {
-        match query::raw(q) {
-            Ok(p) => pairs.push(p),
-            Err(e) => return usage(&e),
-        }
-    }
-    if !args.fields.is_empty() {
-        for f in &args.fields {
-            if let Err(e) = names::element(r.shape, f) {
-                return usage(&e);
-            }
-        }
-        pairs.push((
-            "fields".to_owned(),
-            serde_json::json!(args.fields).to_string(),
-        ));
-    }
+    let pairs = match query_pairs(r, args) {
+        Ok(p) => p,
+        Err(e) => return usage(&e),
+    };
     let output = args.output.unwrap_or(if std::io::stdout().is_terminal() {
         Output::Table
     } else {
