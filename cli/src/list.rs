@@ -107,15 +107,22 @@ fn index_route(r: &Resource, action: Option<&str>, ids: usize) -> Result<&'stati
 /// The records of one page's answer, as Coupa sent them (in XML, read through the model and
 /// kept whole).
 fn page_records(r: &Resource, route: &Route, a: &Answer) -> Result<Vec<Value>, String> {
-    let json: Vec<u8> = match (a.format, route.answers) {
-        (Format::Json, _) => a.body.to_vec(),
+    let converted;
+    let json: &[u8] = match (a.format, route.answers) {
+        (Format::Json, _) => &a.body,
         (Format::Xml, Answers::Envelope) => match &r.list_envelope {
-            Some(env) => (env.codec.convert)(Format::Xml, &a.body, Format::Json)?,
+            Some(env) => {
+                converted = (env.codec.convert)(Format::Xml, &a.body, Format::Json)?;
+                &converted
+            }
             None => return Err("no list envelope for this resource".into()),
         },
-        (Format::Xml, _) => (r.codec.convert_list)(Format::Xml, &a.body, Format::Json, r.name)?,
+        (Format::Xml, _) => {
+            converted = (r.codec.convert_list)(Format::Xml, &a.body, Format::Json, r.name)?;
+            &converted
+        }
     };
-    let v: Value = serde_json::from_slice(&json).map_err(|e| e.to_string())?;
+    let v: Value = serde_json::from_slice(json).map_err(|e| e.to_string())?;
     let items = match (v, route.answers, &r.list_envelope) {
         (Value::Object(mut m), Answers::Envelope, Some(env)) => {
             m.remove(env.items).unwrap_or(Value::Array(Vec::new()))

@@ -165,7 +165,12 @@ impl Client {
             elapsed: started.elapsed(),
         });
         // A server that echoes the form must not print the secret.
-        let body = body.replace(oauth.client_secret.expose(), "***");
+        let secret = oauth.client_secret.expose();
+        let body = if secret.is_empty() {
+            body
+        } else {
+            body.replace(secret, "***")
+        };
         if status != 200 {
             return Err(ClientError::Auth { status, body });
         }
