@@ -1,39 +1,63 @@
 //! `coupa`: the command line of coupa-codegen.
 //!
-//! - `coupa validate RESOURCE ACTION FILE...` checks payloads against the schemas' rules and prints
-//!   every violation as a JSON line (exit 0: valid, 1: violations, 2: a file cannot be read);
+//! - `coupa call RESOURCE ACTION [ID...]` sends any route of the registry to a Coupa instance,
+//!   with the credentials of a profile, its body validated first;
+//! - `coupa list RESOURCE` pages through an index: JSON lines, or a table on a terminal;
+//! - `coupa describe RESOURCE [ELEMENT]` shows the schema: elements, rules, routes, scopes;
+//! - `coupa validate RESOURCE ACTION FILE...` checks payloads against the schemas' rules and
+//!   prints every violation as a JSON line (exit 0: valid, 1: violations, 2: a file cannot be
+//!   read);
 //! - `coupa convert RESOURCE FILE --to json|xml` converts a payload between JSON and XML, keeping
 //!   the elements the schemas do not know (exit 2 when it cannot be read or written);
 //! - `coupa mock` runs the in-memory Coupa of `coupa-mock` on 127.0.0.1 until Ctrl-C;
-//! - `coupa routes` prints every route with its method, path, host and resource.
+//! - `coupa routes` prints every route with its method, path, host and resource;
+//! - `coupa completions bash|zsh|fish` prints a completion script.
+//!
+//! Profiles (where Coupa is, and its credentials) are described in [`profile`].
 #![forbid(unsafe_code)]
 
+mod call;
+mod completions;
+mod connect;
+mod convert;
+mod describe;
+mod list;
+mod mock;
+mod names;
 mod payload;
+mod profile;
+mod query;
+mod routes;
+mod table;
+mod validate;
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use coupa_api::registry;
-use coupa_runtime::registry::Resource;
-use coupa_runtime::{Format, Violations};
-use serde_json::json;
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use coupa_runtime::Format;
 
 #[derive(Parser)]
 #[command(
     name = "coupa",
     version,
-    about = "Work with Coupa API payloads, generated from Coupa's documentation."
+    about = "Call, list and describe Coupa's API, validate and convert payloads, run an in-memory Coupa.",
+    after_help = "Profiles live in ~/.config/coupa/config.toml (or the file COUPA_CONFIG names); \
+                  COUPA_BASE_URL, COUPA_CSO_URL, COUPA_CLIENT_ID, COUPA_CLIENT_SECRET, \
+                  COUPA_SCOPES and COUPA_CSO_API_KEY override them."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
+/// A wire format.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FormatArg {
+    /// JSON.
     Json,
+    /// XML.
     Xml,
 }
 
@@ -48,6 +72,25 @@ impl From<FormatArg> for Format {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Send any route of the registry: `coupa call integration-runs show 42`.
+    ///
+    /// The body (--body) is validated before anything is sent: violations are printed as
+    /// `coupa validate` prints them, and the exit code is 1. Coupa's answer goes to standard
+    /// output; its error bodies go to stderr with their HTTP status (exit 1). When no answer
+    /// comes (network, timeout), one line says why (exit 2).
+    Call(call::CallArgs),
+    /// List the records of a resource: 50 (one page) by default, --limit N, or --all.
+    ///
+    /// JSON lines, or a table when standard output is a terminal. With --all and a terminal
+    /// on stderr, a progress bar shows the records, pages and rate.
+    List(list::ListArgs),
+    /// Describe a resource (elements, rules, routes, scopes, Coupa's page) or one element.
+    Describe {
+        /// The resource: `integration-runs`, `integration_runs` or `IntegrationRun`.
+        resource: String,
+        /// An element (`status`, or `integration.code` for a nested one).
+        element: Option<String>,
+    },
     /// Check payloads (a single object, a list, or the resource's bulk envelope) for an action.
     ///
     /// Prints one JSON line per violation: {"file", "path", "rule", "message"}. Exits 0 when every
@@ -86,31 +129,20 @@ enum Command {
     /// CSO routes under /cso and also at their plain paths (as the OpenAPI document gives them).
     /// Default credentials: client `mock-client` / `mock-secret` (every scope), CSO key
     /// `mock-cso-key`.
-    Mock {
-        /// The port (0 picks a free one; the address is printed).
-        #[arg(long, default_value_t = 8080)]
-        port: u16,
-        /// A JSON file of records to start with: {"integration-runs": [...], "events": [...]}.
-        #[arg(long)]
-        seed: Option<PathBuf>,
-        /// Switch off Coupa's rate limit (25 requests per second, burst 20).
-        #[arg(long)]
-        no_rate_limit: bool,
-        /// The OAuth 2.0 client id accepted by /oauth2/token.
-        #[arg(long, default_value = "mock-client")]
-        client_id: String,
-        /// Its secret.
-        #[arg(long, default_value = "mock-secret")]
-        client_secret: String,
-        /// The X-CSO-API-KEY accepted by the CSO routes.
-        #[arg(long, default_value = "mock-cso-key")]
-        cso_key: String,
-    },
+    Mock(mock::MockArgs),
     /// Print every route: method, path, host, resource and action.
     Routes {
         /// One JSON object per line instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Print a completion script that knows the resources and their actions.
+    ///
+    /// bash: `coupa completions bash > ~/.local/share/bash-completion/completions/coupa`;
+    /// zsh: into a directory of $fpath as `_coupa`; fish: `~/.config/fish/completions/coupa.fish`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
     },
 }
 
@@ -118,276 +150,42 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = std::io::stdout().lock();
     let code = match cli.command {
+        Command::Call(args) => call::run(&mut out, &args),
+        Command::List(args) => list::run(&mut out, &args),
+        Command::Describe { resource, element } => {
+            describe::run(&mut out, &resource, element.as_deref())
+        }
         Command::Validate {
             resource,
             action,
             files,
             format,
-        } => validate(
+        } => validate::run(
             &mut out,
             &resource,
             &action,
             &files,
             format.map(Format::from),
         ),
-        Command::Routes { json } => routes(&mut out, json),
-        Command::Mock {
-            port,
-            seed,
-            no_rate_limit,
-            client_id,
-            client_secret,
-            cso_key,
-        } => {
-            drop(out);
-            return ExitCode::from(mock(
-                port,
-                seed,
-                no_rate_limit,
-                client_id,
-                client_secret,
-                cso_key,
-            ));
-        }
         Command::Convert {
             resource,
             file,
             to,
             format,
-        } => convert(
+        } => convert::run(
             &mut out,
             &resource,
             &file,
             to.into(),
             format.map(Format::from),
         ),
+        Command::Mock(args) => {
+            drop(out);
+            return ExitCode::from(mock::run(args));
+        }
+        Command::Routes { json } => routes::run(&mut out, json),
+        Command::Completions { shell } => completions::run(&mut out, Cli::command(), shell),
     };
     let _ = out.flush();
     ExitCode::from(code)
-}
-
-/// The resource with this name, or `None` after saying which resources there are.
-fn find_resource(name: &str) -> Option<&'static Resource> {
-    let r = registry::resource(name);
-    if r.is_none() {
-        eprintln!(
-            "error: unknown resource `{name}`; the resources are {}",
-            coupa_runtime::registry::names(registry::RESOURCES)
-        );
-    }
-    r
-}
-
-fn validate(
-    out: &mut impl Write,
-    resource: &str,
-    action: &str,
-    files: &[PathBuf],
-    format: Option<Format>,
-) -> u8 {
-    let Some(r) = find_resource(resource) else {
-        return 2;
-    };
-    let Some(a) = r.action(action) else {
-        let names: Vec<&str> = r.routes.iter().map(|a| a.name).collect();
-        eprintln!(
-            "error: `{}` has no action `{action}`; its actions are {}",
-            r.name,
-            names.join(", ")
-        );
-        return 2;
-    };
-    let Some(mode) = a.kind.mode() else {
-        eprintln!(
-            "error: `{} {action}` takes no body, so there is nothing to validate",
-            r.name
-        );
-        return 2;
-    };
-    let mut code = 0;
-    for file in files {
-        let shown = file.display().to_string();
-        let bytes = match std::fs::read(file) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("{shown}: cannot read the file: {e}");
-                code = 2;
-                continue;
-            }
-        };
-        let fmt = payload::format_of(file, format);
-        let result = match payload::read(r, fmt, &bytes) {
-            Ok(payload::Payload::One(v)) => (r.codec.validate)(&v, mode, None, None),
-            Ok(payload::Payload::List(items)) => (r.codec.validate_batch)(&items, mode, None, ""),
-            Ok(payload::Payload::Envelope { key, items, .. }) => {
-                (r.codec.validate_batch)(&items, mode, None, key)
-            }
-            Err(e) => {
-                let at = e
-                    .path
-                    .as_deref()
-                    .filter(|p| !p.is_empty())
-                    .map(|p| format!(" (at {p})"))
-                    .unwrap_or_default();
-                eprintln!(
-                    "{shown}:{}:{}: invalid {}{at}: {}",
-                    e.line, e.column, e.format, e.message
-                );
-                code = 2;
-                continue;
-            }
-        };
-        if let Err(Violations(vs)) = result {
-            for v in vs {
-                // Keys in the documented order: file, path, rule, message.
-                let _ = writeln!(
-                    out,
-                    "{{\"file\":{},\"path\":{},\"rule\":{},\"message\":{}}}",
-                    json!(shown),
-                    json!(v.path),
-                    json!(v.rule.as_str()),
-                    json!(v.message)
-                );
-            }
-            if code == 0 {
-                code = 1;
-            }
-        }
-    }
-    code
-}
-
-fn convert(
-    out: &mut impl Write,
-    resource: &str,
-    file: &std::path::Path,
-    to: Format,
-    format: Option<Format>,
-) -> u8 {
-    let Some(r) = find_resource(resource) else {
-        return 2;
-    };
-    let shown = file.display();
-    let bytes = match std::fs::read(file) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("{shown}: cannot read the file: {e}");
-            return 2;
-        }
-    };
-    let from = payload::format_of(file, format);
-    match payload::convert(r, from, &bytes, to) {
-        Ok(converted) => {
-            let _ = out.write_all(&converted);
-            0
-        }
-        Err(e) => {
-            eprintln!("{shown}: {e}");
-            2
-        }
-    }
-}
-
-fn mock(
-    port: u16,
-    seed: Option<PathBuf>,
-    no_rate_limit: bool,
-    client_id: String,
-    client_secret: String,
-    cso_key: String,
-) -> u8 {
-    let mut config = coupa_mock::MockConfig::default();
-    if no_rate_limit {
-        config.rate_limit = None;
-    }
-    config.cso_api_key = cso_key;
-    for c in &mut config.oauth_clients {
-        c.client_id = client_id.clone();
-        c.client_secret = client_secret.clone();
-    }
-    if let Some(path) = seed {
-        match coupa_mock::load_seed(&path) {
-            Ok(v) => config.seed = Some(v),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return 2;
-            }
-        }
-    }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            return 2;
-        }
-    };
-    runtime.block_on(async move {
-        let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!("error: cannot listen on 127.0.0.1:{port}: {e}");
-                return 2;
-            }
-        };
-        let addr = match listener.local_addr() {
-            Ok(a) => a,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return 2;
-            }
-        };
-        println!("listening on http://{addr} (Core at /, CSO under /cso); Ctrl-C stops");
-        let _ = std::io::stdout().flush();
-        let stop = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        match coupa_mock::serve(listener, config, stop).await {
-            Ok(()) => {
-                eprintln!("stopped");
-                0
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                1
-            }
-        }
-    })
-}
-
-fn routes(out: &mut impl Write, as_json: bool) -> u8 {
-    let mut rows = Vec::new();
-    for r in registry::RESOURCES {
-        for a in r.routes {
-            rows.push((a.method.as_str(), a.path, a.host.as_str(), r.name, a.name));
-        }
-    }
-    if as_json {
-        for (method, path, host, resource, action) in rows {
-            let line = json!({"method": method, "path": path, "host": host, "resource": resource, "action": action});
-            let _ = writeln!(out, "{line}");
-        }
-        return 0;
-    }
-    let w = |f: fn(&(&str, &str, &str, &str, &str)) -> usize| rows.iter().map(f).max().unwrap_or(0);
-    let (wm, wp, wh, wr) = (
-        w(|r| r.0.len()),
-        w(|r| r.1.len()),
-        w(|r| r.2.len()),
-        w(|r| r.3.len()),
-    );
-    let _ = writeln!(
-        out,
-        "{:wm$}  {:wp$}  {:wh$}  {:wr$}  ACTION",
-        "METHOD", "PATH", "HOST", "RESOURCE"
-    );
-    for (method, path, host, resource, action) in rows {
-        let _ = writeln!(
-            out,
-            "{method:wm$}  {path:wp$}  {host:wh$}  {resource:wr$}  {action}"
-        );
-    }
-    0
 }

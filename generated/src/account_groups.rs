@@ -966,6 +966,10 @@ pub trait AccountGroupsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "account-groups",
     plural: "account-groups",
+    page_title: Some("Account Group API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/account-group-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.accounting.read"),

@@ -391,6 +391,10 @@ pub trait AccountTypesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "account-types",
     plural: "account-types",
+    page_title: Some("Account Types API (/account_types)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/account-types-api-(account_types)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.accounting.read"),

@@ -988,6 +988,10 @@ pub trait AccountValidationRulesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "account-validation-rules",
     plural: "account-validation-rules",
+    page_title: Some("Account Validation Rules API (/account_validation_rules)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/account-validation-rules-api-(account_validation_rules)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.accounting.read"),

@@ -822,6 +822,10 @@ pub trait AccountsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "accounts",
     plural: "accounts",
+    page_title: Some("Accounts API (/accounts)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/accounts-api-(accounts)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.accounting.read"),

@@ -865,6 +865,10 @@ pub trait AddressesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "addresses",
     plural: "addresses",
+    page_title: Some("Address API (/addresses)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/address-api-(addresses)-da-5757-da-5757",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),

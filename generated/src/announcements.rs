@@ -322,6 +322,10 @@ pub trait AnnouncementsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "announcements",
     plural: "announcements",
+    page_title: Some("Announcements API (/announcements)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/announcements-api-(announcements)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),

@@ -869,6 +869,10 @@ pub trait ApprovalsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "approvals",
     plural: "approvals",
+    page_title: Some("Approvals API (/approvals)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/approvals-api-(approvals)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.approval.read"),

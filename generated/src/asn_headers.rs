@@ -879,6 +879,10 @@ pub trait AsnHeadersService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "asn-headers",
     plural: "asn-headers",
+    page_title: Some("Advance Ship Notices API (/asn)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/advance-ship-notices-api-(asn)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.inventory.asn.read"),

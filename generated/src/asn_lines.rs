@@ -565,6 +565,10 @@ pub trait AsnLinesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "asn-lines",
     plural: "asn-lines",
+    page_title: Some("ASN Lines API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/advance-ship-notices-api-(asn)/asn-lines-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.inventory.asn.read"),

@@ -522,6 +522,10 @@ pub trait AssetTagsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "asset-tags",
     plural: "asset-tags",
+    page_title: Some("Asset Tags API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/asset-tags-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.inventory.common.read"),

@@ -4900,6 +4900,10 @@ pub trait AttachmentsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "attachments",
     plural: "attachments",
+    page_title: Some("Attachments API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/attachments-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),

@@ -526,6 +526,10 @@ pub trait BudgetLineAdjustmentsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "budget-line-adjustments",
     plural: "budget-line-adjustments",
+    page_title: Some("Budget Line Adjustment API (.../budget_line_adjustments)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/budget-lines-api-(budget-lines)/budget-line-adjustment-api-(...budget_line_adjustments)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.budget.read"),

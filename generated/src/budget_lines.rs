@@ -762,6 +762,10 @@ pub trait BudgetLinesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "budget-lines",
     plural: "budget-lines",
+    page_title: Some("Budget Lines API (/budget lines)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/budget-lines-api-(budget-lines)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.budget.read"),

@@ -626,6 +626,10 @@ pub trait BusinessEntitiesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "business-entities",
     plural: "business-entities",
+    page_title: Some("Business Entities API (/business_entities)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/business-entities-api-(business_entities)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.business_entity.read"),

@@ -1418,6 +1418,10 @@ pub trait BusinessGroupsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "business-groups",
     plural: "business-groups",
+    page_title: Some("Content Groups API (/business_groups)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/content-groups-api-(business_groups)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),

@@ -1834,6 +1834,10 @@ pub trait CommentsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "comments",
     plural: "comments",
+    page_title: Some("Comments API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/comments-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.comment.read"),

@@ -652,6 +652,10 @@ pub trait CommoditiesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "commodities",
     plural: "commodities",
+    page_title: Some("Commodities API (/commodities)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/commodities-api-(commodities)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),

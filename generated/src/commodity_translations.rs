@@ -443,6 +443,8 @@ pub trait CommodityTranslationsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "commodity-translations",
     plural: "commodity-translations",
+    page_title: None,
+    page_url: None,
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.object_translations.read"),

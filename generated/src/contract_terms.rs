@@ -891,6 +891,10 @@ pub trait ContractTermsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "contract-terms",
     plural: "contract-terms",
+    page_title: Some("Contract Terms API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)/contract-terms-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.contract.read"),

@@ -6950,6 +6950,10 @@ pub trait ContractsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "contracts",
     plural: "contracts",
+    page_title: Some("Contracts API (/contracts)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.contract.read"),

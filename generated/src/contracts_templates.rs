@@ -633,6 +633,10 @@ pub trait ContractsTemplatesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "contracts-templates",
     plural: "contract-templates",
+    page_title: Some("Contract Template API (/contracts/templates)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)/contract-template-api-(contractstemplates)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.contracts_template.read"),

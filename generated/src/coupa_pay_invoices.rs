@@ -437,6 +437,8 @@ pub trait CoupaPayInvoicesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "coupa-pay-invoices",
     plural: "coupa-pay-invoices",
+    page_title: None,
+    page_url: None,
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.payables.invoice.read"),

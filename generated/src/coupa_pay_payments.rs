@@ -762,6 +762,8 @@ pub trait CoupaPayPaymentsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "coupa-pay-payments",
     plural: "coupa-pay-payments",
+    page_title: None,
+    page_url: None,
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.pay.payments.read"),

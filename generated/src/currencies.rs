@@ -251,6 +251,10 @@ pub trait CurrenciesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "currencies",
     plural: "currencies",
+    page_title: Some("Currencies API (/currencies)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/currencies-api-(currencies)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),

@@ -515,6 +515,10 @@ pub trait CycleCountLinesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "cycle-count-lines",
     plural: "cycle-count-lines",
+    page_title: Some("Cycle Count Lines API (/cycle_count_lines)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/cycle-count-lines-api-(cycle_count_lines)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.inventory.cycle_counts.read"),

@@ -362,6 +362,10 @@ pub trait CycleCountsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "cycle-counts",
     plural: "cycle-counts",
+    page_title: Some("Cycle Counts API(/cycle_counts)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/cycle-count-lines-api-(cycle_count_lines)/cycle-counts-api(cycle_counts)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.inventory.cycle_counts.read"),

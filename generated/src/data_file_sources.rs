@@ -489,6 +489,10 @@ pub trait DataFileSourcesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "data-file-sources",
     plural: "data-file-sources",
+    page_title: Some("Data File Sources API (/data_file_sources)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/data-file-sources-api-(data_file_sources)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),

@@ -328,6 +328,10 @@ pub trait DefaultReceivingLocationsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "default-receiving-locations",
     plural: "default-receiving-locations",
+    page_title: Some("Default Receiving Locations API (/default_receiving_locations)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/default-receiving-locations-api(default_receiving_locations)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.inventory.common.read"),

@@ -359,6 +359,10 @@ pub trait DelegationsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "delegations",
     plural: "delegations",
+    page_title: Some("Delegates API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/delegates-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.user.read"),

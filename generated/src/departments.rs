@@ -410,6 +410,10 @@ pub trait DepartmentsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "departments",
     plural: "departments",
+    page_title: Some("Departments API (/departments)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/departments-api-(departments)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),

@@ -1258,6 +1258,10 @@ pub trait EasyFormResponsesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "easy-form-responses",
     plural: "easy-form-responses",
+    page_title: Some("Easy Form Responses API (/easy_form_responses)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/easy-form-responses-api-(easy_form_responses)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.easy_form_response.read"),

@@ -591,6 +591,10 @@ pub trait EventsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "events",
     plural: "events",
+    page_title: Some("Events API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-cso-api/events-api",
+    ),
     shape: &SHAPE,
     host: Host::Cso,
     read_scope: None,

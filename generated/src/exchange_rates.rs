@@ -424,6 +424,10 @@ pub trait ExchangeRatesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "exchange-rates",
     plural: "exchange-rates",
+    page_title: Some("Exchange Rates API (/exchange_rates)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/exchange-rates-api-(exchange_rates)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),

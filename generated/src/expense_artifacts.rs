@@ -1523,6 +1523,8 @@ pub trait ExpenseArtifactsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "expense-artifacts",
     plural: "expense-artifacts",
+    page_title: None,
+    page_url: None,
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.expense.read"),

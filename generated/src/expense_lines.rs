@@ -2072,6 +2072,10 @@ pub trait ExpenseLinesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "expense-lines",
     plural: "expense-lines",
+    page_title: Some("Expense Lines API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-lines-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.expense.read"),

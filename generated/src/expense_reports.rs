@@ -1037,6 +1037,10 @@ pub trait ExpenseReportsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "expense-reports",
     plural: "expense-reports",
+    page_title: Some("Expense Reports API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-reports-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.expense.read"),

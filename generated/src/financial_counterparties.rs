@@ -523,6 +523,10 @@ pub trait FinancialCounterpartiesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "financial-counterparties",
     plural: "financial-counterparties",
+    page_title: Some("Financial Counterparties API (/financial_counterparties)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/financial-counterparties-api-(financial_counterparties)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.financial_counterparty.read"),

@@ -220,6 +220,8 @@ pub trait InspectionCodesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "inspection-codes",
     plural: "inspection-codes",
+    page_title: None,
+    page_url: None,
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.inventory.common.read"),

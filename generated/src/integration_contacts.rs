@@ -633,6 +633,8 @@ pub trait IntegrationContactsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "integration-contacts",
     plural: "integration-contacts",
+    page_title: None,
+    page_url: None,
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.integration.read"),

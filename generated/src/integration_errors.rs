@@ -933,6 +933,10 @@ pub trait IntegrationErrorsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "integration-errors",
     plural: "integration-errors",
+    page_title: Some("Integration Error API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-error-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.integration.read"),

@@ -1021,6 +1021,10 @@ pub trait IntegrationHistoryRecordsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "integration-history-records",
     plural: "integration-history-records",
+    page_title: Some("Integration History Record API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-history-record-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.integration.read"),

@@ -893,6 +893,10 @@ pub trait IntegrationRunsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "integration-runs",
     plural: "integration-runs",
+    page_title: Some("Integration Runs API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-runs-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.integration.read"),

@@ -643,6 +643,10 @@ pub trait IntegrationsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "integrations",
     plural: "integrations",
+    page_title: Some("Integrations API (/integrations)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.integration.read"),

@@ -347,6 +347,10 @@ pub trait InventoryService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "inventory",
     plural: "inventory-balances",
+    page_title: Some("Inventory Balance API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/pick-listsfulfillment-reservations-api-(pick-lists)/inventory-balance-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.inventory.balance.read"),

@@ -2114,6 +2114,10 @@ pub trait InventoryTransactionsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "inventory-transactions",
     plural: "inventory-transactions",
+    page_title: Some("Receiving Transactions API (/receiving_transactions)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/receipts-api/receiving-transactions-api-(receiving_transactions)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.inventory.transaction.read"),

@@ -667,6 +667,8 @@ pub trait InvoiceEmailsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "invoice-emails",
     plural: "invoice-emails",
+    page_title: None,
+    page_url: None,
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.invoice.read"),

@@ -3237,6 +3237,10 @@ pub trait InvoicesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "invoices",
     plural: "invoice-headers",
+    page_title: Some("Invoices API (/invoices)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/invoices-api-(invoices)-da-5926-da-5926",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.invoice.read"),

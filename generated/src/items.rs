@@ -768,6 +768,10 @@ pub trait ItemsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "items",
     plural: "items",
+    page_title: Some("Items API (/items)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/items-api-(items)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.catalog.read"),

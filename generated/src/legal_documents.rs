@@ -353,6 +353,10 @@ pub trait LegalDocumentsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "legal-documents",
     plural: "legal-documents",
+    page_title: Some("Legal Documents API (/legal_documents)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/legal-documents-api-(legal_documents)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.contract.read"),

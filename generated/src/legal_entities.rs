@@ -654,6 +654,10 @@ pub trait LegalEntitiesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "legal-entities",
     plural: "legal-entities",
+    page_title: Some("Legal Entity API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/legal-entity-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.legal_entity.read"),

@@ -282,6 +282,8 @@ pub trait LegalPaymentReceiptsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "legal-payment-receipts",
     plural: "legal-payment-receipts",
+    page_title: None,
+    page_url: None,
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.invoice.read"),

@@ -570,6 +570,10 @@ pub trait LookupValuesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "lookup-values",
     plural: "lookup-values",
+    page_title: Some("Lookup Values API (/lookup_values)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/lookup-values-api-(lookup_values)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),

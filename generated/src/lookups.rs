@@ -530,6 +530,8 @@ pub trait LookupsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "lookups",
     plural: "lookups",
+    page_title: None,
+    page_url: None,
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),

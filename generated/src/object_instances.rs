@@ -451,6 +451,10 @@ pub trait ObjectInstancesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "object-instances",
     plural: "object-instances",
+    page_title: Some("Custom Object API (/custom_objects/id)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/custom-object-api-(custom_objectsid)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),

@@ -1060,6 +1060,10 @@ pub trait ObjectTranslationsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "object-translations",
     plural: "object-translations",
+    page_title: Some("Object Translation API (/uoms/uom_id/translations)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/object-translation-api-(uomsuom_idtranslations)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.object_translations.read"),

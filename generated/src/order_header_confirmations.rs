@@ -434,6 +434,10 @@ pub trait OrderHeaderConfirmationsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "order-header-confirmations",
     plural: "order-header-confirmations",
+    page_title: Some("Order Confirmations API (/order_header_confirmations)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/order-confirmations-api-(order_header_confirmations)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.order_header_confirmations.read"),

@@ -563,6 +563,10 @@ pub trait OrderPadLinesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "order-pad-lines",
     plural: "order-pad-lines",
+    page_title: Some("Order List API (/order_pads)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/order-list-api-(order_pads)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.order_pad.read"),

@@ -946,6 +946,10 @@ pub trait PayablesAllocationsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "payables-allocations",
     plural: "payables-allocations",
+    page_title: Some("Payable Allocations API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/payable-allocations-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.payables.allocations.read"),

@@ -678,6 +678,10 @@ pub trait PayablesExternalPayablesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "payables-external-payables",
     plural: "payables-external-payables",
+    page_title: Some("External Payables API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/external-payables-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.payables.external.read"),

@@ -883,6 +883,10 @@ pub trait PayablesInvoicesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "payables-invoices",
     plural: "payables-invoices",
+    page_title: Some("Payables/Invoices API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/payablesinvoices-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.payables.invoice.read"),

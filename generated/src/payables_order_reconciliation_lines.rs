@@ -367,6 +367,10 @@ pub trait PayablesOrderReconciliationLinesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "payables-order-reconciliation-lines",
     plural: "payables-order-reconciliation-lines",
+    page_title: Some("Payables/Order Reconciliation Lines API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/payablesorder-reconciliation-lines-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.payables.order.read"),

@@ -610,6 +610,10 @@ pub trait PayablesOrdersService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "payables-orders",
     plural: "payables-orders",
+    page_title: Some("Payables/Orders API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/payablesorders-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.payables.order.read"),

@@ -591,6 +591,10 @@ pub trait PaymentTermsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "payment-terms",
     plural: "payment-terms",
+    page_title: Some("Payment Terms API (/payment_terms)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/payment-terms-api-(payment_terms)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),

@@ -315,6 +315,10 @@ pub trait PickListsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "pick-lists",
     plural: "fulfillment-reservations",
+    page_title: Some("Pick Lists/Fulfillment Reservations API (/pick lists)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/pick-listsfulfillment-reservations-api-(pick-lists)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.inventory.pick_list.read"),

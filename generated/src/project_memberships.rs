@@ -463,6 +463,10 @@ pub trait ProjectMembershipsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "project-memberships",
     plural: "project-memberships",
+    page_title: Some("Project Memberships (/project_memberships)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/projects-api-(projects)/project-memberships-(project_memberships)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.project.read"),

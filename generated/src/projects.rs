@@ -958,6 +958,10 @@ pub trait ProjectsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "projects",
     plural: "projects",
+    page_title: Some("Projects API (/projects)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/projects-api-(projects)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.project.read"),

@@ -983,6 +983,10 @@ pub trait PurchaseOrderChangesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "purchase-order-changes",
     plural: "order-header-changes",
+    page_title: Some("Purchase Order Change API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/purchase-orders-api-(purchase_orders)/purchase-order-change-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.purchase_order.read"),

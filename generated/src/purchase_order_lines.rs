@@ -1353,6 +1353,10 @@ pub trait PurchaseOrderLinesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "purchase-order-lines",
     plural: "order-lines",
+    page_title: Some("Purchase Order Lines API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/purchase-orders-api-(purchase_orders)/purchase-order-lines-api-da-5961-da-5961",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.purchase_order.read"),

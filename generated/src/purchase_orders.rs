@@ -1535,6 +1535,10 @@ pub trait PurchaseOrdersService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "purchase-orders",
     plural: "order-headers",
+    page_title: Some("Purchase Orders API (/purchase_orders)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/purchase-orders-api-(purchase_orders)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.purchase_order.read"),

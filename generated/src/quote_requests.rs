@@ -1091,6 +1091,10 @@ pub trait QuoteRequestsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "quote-requests",
     plural: "quote-requests",
+    page_title: Some("Quote Requests API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/sourcing-api-(quote_requests)/quote-requests-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.sourcing.read"),

@@ -742,6 +742,10 @@ pub trait QuoteResponsesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "quote-responses",
     plural: "quote-responses",
+    page_title: Some("Quote Responses API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/sourcing-api-(quote_requests)/quote-responses-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.sourcing.response.read"),

@@ -360,6 +360,10 @@ pub trait QuoteSuppliersService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "quote-suppliers",
     plural: "quote-suppliers",
+    page_title: Some("Quote Suppliers API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/sourcing-api-(quote_requests)/quote-suppliers-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.sourcing.pending_supplier.read"),

@@ -566,6 +566,10 @@ pub trait ReceiptRequestsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "receipt-requests",
     plural: "receipt-requests",
+    page_title: Some("Receipt Requests API (/receipt_requests)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/receipt-requests-api-(receipt_requests)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.inventory.receiving.read"),

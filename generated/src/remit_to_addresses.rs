@@ -924,6 +924,10 @@ pub trait RemitToAddressesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "remit-to-addresses",
     plural: "remit-to-addresses",
+    page_title: Some("Remit-To Addresses API (/suppliers/addresses)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/remit-to-addresses-api-(suppliersaddresses)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.supplier.read"),

@@ -1388,6 +1388,10 @@ pub trait RequisitionsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "requisitions",
     plural: "requisition-headers",
+    page_title: Some("Requisitions API (/requisitions)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/requisitions-api-(requisitions)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.requisition.read"),

@@ -520,6 +520,10 @@ pub trait ReturnRequestsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "return-requests",
     plural: "return-requests",
+    page_title: Some("Return Requests API (/return_requests)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/receipts-api/return-requests-api-(return_requests)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.inventory.return_to_supplier.read"),

@@ -443,6 +443,10 @@ pub trait ShippingTermsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "shipping-terms",
     plural: "shipping-terms",
+    page_title: Some("Shipping Terms API (/shipping_terms)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/shipping-terms-api-(shipping_terms)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),

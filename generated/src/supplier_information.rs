@@ -1901,6 +1901,10 @@ pub trait SupplierInformationService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "supplier-information",
     plural: "supplier-information",
+    page_title: Some("Supplier Information API (/supplier_information)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/supplier-information-api-(supplier_information)-da-5810-da-5810",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.supplier.read"),

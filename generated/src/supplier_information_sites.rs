@@ -1059,6 +1059,10 @@ pub trait SupplierInformationSitesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "supplier-information-sites",
     plural: "supplier-information-sites",
+    page_title: Some("Supplier Information Sites API (/supplier_information_sites)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/supplier-information-sites-api-(supplier_information_sites)-da-5815-da-5815",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.supplier_information_sites.read"),

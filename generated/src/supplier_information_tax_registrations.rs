@@ -436,6 +436,12 @@ pub trait SupplierInformationTaxRegistrationsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "supplier-information-tax-registrations",
     plural: "supplier-information-tax-registrations",
+    page_title: Some(
+        "Supplier Information Tax Registrations API (/supplier_information_tax_registrations)",
+    ),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/supplier-information-tax-registrations-api(supplier_information_tax_registrations)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.supplier_information_tax_registrations.read"),

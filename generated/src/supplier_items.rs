@@ -1263,6 +1263,10 @@ pub trait SupplierItemsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "supplier-items",
     plural: "supplier-items",
+    page_title: Some("Supplier Items API (/supplier_items)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)/supplier-items-api-(supplier_items)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.catalog.read"),

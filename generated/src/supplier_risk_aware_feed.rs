@@ -489,6 +489,10 @@ pub trait SupplierRiskAwareFeedService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "supplier-risk-aware-feed",
     plural: "supplier-risk-aware-feeds",
+    page_title: Some("Supplier Risk Aware Feed API (/supplier_risk_aware_feed)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/supplier-risk-aware-feed-api-(supplier_risk_aware_feed)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.supplier.risk_aware.read"),

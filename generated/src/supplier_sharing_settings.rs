@@ -450,6 +450,8 @@ pub trait SupplierSharingSettingsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "supplier-sharing-settings",
     plural: "supplier-sharing-settings",
+    page_title: None,
+    page_url: None,
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.supplier_sharing_settings.read"),

@@ -1078,6 +1078,10 @@ pub trait SupplierSitesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "supplier-sites",
     plural: "supplier-sites",
+    page_title: Some("Supplier Sites API (/supplier_sites)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)/supplier-sites-api-(supplier_sites)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.supplier.read"),

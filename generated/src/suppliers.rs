@@ -1765,6 +1765,10 @@ pub trait SuppliersService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "suppliers",
     plural: "suppliers",
+    page_title: Some("Suppliers API (/suppliers)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)-da-5797-da-5797",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.supplier.read"),

@@ -1109,6 +1109,10 @@ pub trait TasksService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "tasks",
     plural: "tasks",
+    page_title: Some("Task API (/tasks)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/task-api-(tasks)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),

@@ -444,6 +444,10 @@ pub trait TaxRegistrationsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "tax-registrations",
     plural: "tax-registrations",
+    page_title: Some("Tax Registrations API (/tax_registrations)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/tax-registrations-api-(tax_registrations)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),

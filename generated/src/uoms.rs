@@ -287,6 +287,10 @@ pub trait UomsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "uoms",
     plural: "uoms",
+    page_title: Some("Unit of Measure API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/unit-of-measure-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.common.read"),

@@ -472,6 +472,10 @@ pub trait UserGroupMembershipsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "user-group-memberships",
     plural: "user-group-memberships",
+    page_title: Some("User Group Membership API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/users-api-(users)/user-group-membership-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.user_group.read"),

@@ -494,6 +494,10 @@ pub trait UserGroupsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "user-groups",
     plural: "user-groups",
+    page_title: Some("User Groups API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/users-api-(users)/user-groups-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.user_group.read"),

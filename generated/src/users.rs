@@ -1631,6 +1631,10 @@ pub trait UsersService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "users",
     plural: "users",
+    page_title: Some("Users API (/users)"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/users-api-(users)",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.user.read"),

@@ -531,6 +531,10 @@ pub trait WarehouseLocationsService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "warehouse-locations",
     plural: "warehouse-locations",
+    page_title: Some("Warehouse Location API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/pick-listsfulfillment-reservations-api-(pick-lists)/warehouse-location-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.inventory.common.read"),

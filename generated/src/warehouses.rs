@@ -464,6 +464,10 @@ pub trait WarehousesService: Send + Sync {
 pub static RESOURCE: Resource = Resource {
     name: "warehouses",
     plural: "warehouses",
+    page_title: Some("Warehouse API"),
+    page_url: Some(
+        "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/pick-listsfulfillment-reservations-api-(pick-lists)/warehouse-api",
+    ),
     shape: &SHAPE,
     host: Host::Core,
     read_scope: Some("core.inventory.common.read"),

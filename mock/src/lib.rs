@@ -77,6 +77,7 @@
 mod auth;
 mod config;
 mod handler;
+mod page;
 mod select;
 mod store;
 

@@ -421,6 +421,12 @@ impl Selection {
         })
     }
 
+    /// True when the records are not in the store's (key) order: ordered by an element, or
+    /// descending.
+    pub(crate) fn ordered(&self) -> bool {
+        self.order.is_some() || self.desc
+    }
+
     /// True when the record passes every filter.
     pub(crate) fn matches(&self, rec: &Value) -> bool {
         self.conds.iter().all(|c| c.matches(rec))

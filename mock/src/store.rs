@@ -292,7 +292,7 @@ impl Store {
     }
 
     /// The records of a resource, in key order.
-    pub(crate) fn records(&self, r: &Resource) -> impl Iterator<Item = &Value> {
+    pub(crate) fn records(&self, r: &Resource) -> impl Iterator<Item = &Value> + Clone {
         self.table(r).into_iter().flat_map(|t| t.records.values())
     }
 }

@@ -91,24 +91,130 @@ pub trait Endpoint {
         base_url: &str,
         format: Format,
     ) -> Result<http::Request<Vec<u8>>, EncodeError> {
-        let uri = format!(
-            "{}{}",
-            base_url.trim_end_matches('/'),
-            self.path_and_query()
-        );
-        let mut b = http::Request::builder()
-            .method(Self::ROUTE.method.to_http())
-            .uri(uri)
-            .header(http::header::ACCEPT, format.media_type());
-        let body = match self.content(format)? {
-            Some((content_type, bytes)) => {
-                b = b.header(http::header::CONTENT_TYPE, content_type);
-                bytes
-            }
-            None => Vec::new(),
-        };
-        b.body(body).map_err(|e| EncodeError(e.to_string()))
+        http_request(
+            Self::ROUTE,
+            base_url,
+            &self.path_and_query(),
+            format,
+            self.content(format)?,
+        )
     }
+}
+
+/// An `http::Request` for a route: its method, `base_url` (`https://acme.coupahost.com`) followed
+/// by `path_and_query` (already filled and encoded, see [`fill_path`]), Accept set for `format`,
+/// and Content-Type when there is a body. What [`Endpoint::to_http`] builds, for tools that hold
+/// a [`Route`] of the registry rather than a typed request.
+pub fn http_request(
+    route: &Route,
+    base_url: &str,
+    path_and_query: &str,
+    format: Format,
+    content: Option<(String, Vec<u8>)>,
+) -> Result<http::Request<Vec<u8>>, EncodeError> {
+    let uri = format!("{}{path_and_query}", base_url.trim_end_matches('/'));
+    let mut b = http::Request::builder()
+        .method(route.method.to_http())
+        .uri(uri)
+        .header(http::header::ACCEPT, format.media_type());
+    let body = match content {
+        Some((content_type, bytes)) => {
+            b = b.header(http::header::CONTENT_TYPE, content_type);
+            bytes
+        }
+        None => Vec::new(),
+    };
+    b.body(body).map_err(|e| EncodeError(e.to_string()))
+}
+
+/// Why a route's path could not be filled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathError {
+    /// The route takes this many parameters, and this many were given.
+    Count {
+        /// The route's parameters.
+        expected: usize,
+        /// The values given.
+        given: usize,
+    },
+    /// A value does not fit its parameter's kind (an integer id that is not one).
+    Kind {
+        /// The parameter (`id`).
+        param: &'static str,
+        /// Its kind.
+        kind: crate::ParamKind,
+        /// The value given.
+        value: String,
+    },
+}
+
+impl std::fmt::Display for PathError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PathError::Count { expected, given } => write!(
+                f,
+                "the route takes {expected} path parameter{}, {given} given",
+                if *expected == 1 { "" } else { "s" }
+            ),
+            PathError::Kind { param, kind, value } => {
+                write!(f, "`{param}` is {}, not `{value}`", kind_phrase(*kind))
+            }
+        }
+    }
+}
+
+impl std::error::Error for PathError {}
+
+fn kind_phrase(kind: crate::ParamKind) -> &'static str {
+    match kind {
+        crate::ParamKind::Integer => "an integer",
+        crate::ParamKind::Digits => "a string of digits",
+        crate::ParamKind::String => "text",
+    }
+}
+
+/// The route's path with its `{params}` filled from `values`, in path order, each checked
+/// against its kind and percent-encoded as one segment ([`encode_segment`]). Cost: the length of
+/// the path, whatever the size of the registry.
+pub fn fill_path(route: &Route, values: &[&str]) -> Result<String, PathError> {
+    if values.len() != route.params.len() {
+        return Err(PathError::Count {
+            expected: route.params.len(),
+            given: values.len(),
+        });
+    }
+    for (&(param, kind), value) in route.params.iter().zip(values) {
+        let fits = match kind {
+            crate::ParamKind::Integer => value.parse::<i64>().is_ok(),
+            crate::ParamKind::Digits => {
+                !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit())
+            }
+            crate::ParamKind::String => !value.is_empty(),
+        };
+        if !fits {
+            return Err(PathError::Kind {
+                param,
+                kind,
+                value: (*value).to_owned(),
+            });
+        }
+    }
+    let mut out = String::with_capacity(route.path.len() + 16);
+    let mut rest = route.path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let name = &rest[open + 1..open + close];
+        out.push_str(&rest[..open]);
+        match route.params.iter().position(|(p, _)| *p == name) {
+            Some(i) => out.push_str(&encode_segment(values[i])),
+            None => out.push_str(&rest[open..=open + close]),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// What an action answers, read from the bytes of a response.
@@ -218,6 +324,32 @@ pub fn encode_segment(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_filled_in_order_and_encoded() {
+        use crate::ParamKind;
+        static R: Route = Route::new(
+            "things",
+            "show",
+            crate::ActionKind::Show,
+            crate::Method::Get,
+            "/api/owners/{owner_id}/things/{id}",
+        )
+        .params(&[("owner_id", ParamKind::String), ("id", ParamKind::Integer)]);
+        assert_eq!(
+            fill_path(&R, &["a/b", "42"]).unwrap(),
+            "/api/owners/a%2Fb/things/42"
+        );
+        assert_eq!(
+            fill_path(&R, &["a"]),
+            Err(PathError::Count {
+                expected: 2,
+                given: 1
+            })
+        );
+        let e = fill_path(&R, &["a", "x"]).unwrap_err();
+        assert_eq!(e.to_string(), "`id` is an integer, not `x`");
+    }
 
     #[test]
     fn segments_cannot_escape_the_path() {

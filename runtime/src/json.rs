@@ -6,26 +6,18 @@ use crate::format::{DecodeError, Format, MAX_DEPTH, bounded};
 
 /// Refuses JSON whose arrays and objects nest deeper than [`MAX_DEPTH`], before serde_json's
 /// recursive descent sees it. One pass over the bytes; strings (and the brackets in them) are
-/// skipped. Malformed JSON is left for serde_json to report.
+/// skipped: their first bytes one by one (most strings are keys and short values), the rest of a
+/// long one with memchr. Malformed JSON is left for serde_json to report.
 fn check_json_depth(bytes: &[u8]) -> Result<(), DecodeError> {
+    let n = bytes.len();
     let mut depth = 0usize;
     let mut i = 0;
-    while i < bytes.len() {
+    while i < n {
         match bytes[i] {
-            b'"' => {
-                // Jump through the string to its closing quote, a backslash at a time.
-                i += 1;
-                loop {
-                    match memchr::memchr2(b'"', b'\\', &bytes[i.min(bytes.len())..]) {
-                        Some(p) if bytes[i + p] == b'\\' => i += p + 2,
-                        Some(p) => {
-                            i += p;
-                            break;
-                        }
-                        None => return Ok(()),
-                    }
-                }
-            }
+            b'"' => match string_end(bytes, i + 1) {
+                Some(end) => i = end,
+                None => return Ok(()),
+            },
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
@@ -38,6 +30,29 @@ fn check_json_depth(bytes: &[u8]) -> Result<(), DecodeError> {
         i += 1;
     }
     Ok(())
+}
+
+/// The index of the quote that closes the string whose first byte is at `i`, if it is closed.
+#[inline]
+fn string_end(bytes: &[u8], mut i: usize) -> Option<usize> {
+    let n = bytes.len();
+    loop {
+        let stop = (i + 16).min(n);
+        while i < stop && bytes[i] != b'"' && bytes[i] != b'\\' {
+            i += 1;
+        }
+        if i == stop {
+            i += memchr::memchr2(b'"', b'\\', bytes.get(i..)?)?;
+        }
+        if bytes[i] == b'"' {
+            return Some(i);
+        }
+        // A backslash: the next byte is escaped.
+        i += 2;
+        if i >= n {
+            return None;
+        }
+    }
 }
 
 #[cold]
@@ -107,5 +122,75 @@ fn strip_position(msg: &str) -> String {
     match msg.rfind(" at line ") {
         Some(i) => msg[..i].to_owned(),
         None => msg.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte-at-a-time check the jumping one replaced, kept as the reference.
+    fn by_bytes(bytes: &[u8]) -> Option<usize> {
+        let (mut depth, mut i, mut in_str) = (0usize, 0, false);
+        while i < bytes.len() {
+            match (in_str, bytes[i]) {
+                (true, b'\\') => i += 1,
+                (true, b'"') => in_str = false,
+                (true, _) => {}
+                (false, b'"') => in_str = true,
+                (false, b'[' | b'{') => {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return Some(i);
+                    }
+                }
+                (false, b']' | b'}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    }
+
+    #[test]
+    fn the_depth_check_agrees_with_a_byte_at_a_time_reading() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let mut cases: Vec<String> = vec![
+            deep(MAX_DEPTH),
+            deep(MAX_DEPTH + 1),
+            format!(
+                "{}\"[[[\\\"{{\"{}",
+                "[".repeat(MAX_DEPTH - 1),
+                "]".repeat(MAX_DEPTH)
+            ),
+            format!("]]]]{}", deep(MAX_DEPTH + 1)),
+            format!("{{\"a\": \"\\\\\", \"b\": {}}}", deep(MAX_DEPTH)),
+            "\"unterminated [[[".to_owned(),
+            "\"ends with a backslash \\".to_owned(),
+            String::new(),
+        ];
+        let mut rng = fastrand_like(7);
+        for _ in 0..2000 {
+            let len = (rng() % 200) as usize;
+            let s: String = (0..len)
+                .map(|_| ['[', ']', '{', '}', '"', '\\', 'a', ','][(rng() % 8) as usize])
+                .collect();
+            cases.push(format!("{}{s}", "[".repeat(MAX_DEPTH - 2)));
+        }
+        for c in &cases {
+            let got = check_json_depth(c.as_bytes()).err().map(|e| e.column - 1);
+            assert_eq!(got, by_bytes(c.as_bytes()), "{c:?}");
+        }
+    }
+
+    /// A small xorshift, so the runtime needs no random-number crate for its tests.
+    fn fastrand_like(seed: u64) -> impl FnMut() -> u64 {
+        let mut x = seed;
+        move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        }
     }
 }

@@ -24,6 +24,10 @@ pub struct Resource {
     pub name: &'static str,
     /// The plural on the wire (`invoice-headers`): the XML root of a list.
     pub plural: &'static str,
+    /// The English title of Coupa's page that describes the resource, when one does.
+    pub page_title: Option<&'static str>,
+    /// That page's `https://` address.
+    pub page_url: Option<&'static str>,
     /// The object: type name, wire name, elements and their rules.
     pub shape: &'static Shape,
     /// Host.

@@ -5,7 +5,11 @@
 //! Run one suite with `cargo test -p coupa-cli --test it -- wire::`.
 
 mod cli;
+mod completions;
 mod malformed;
+mod profiles;
+mod progress;
+mod remote;
 mod wire;
 // Shared with coupa-tests, whose wire suite compares XML the same way.
 #[path = "../../../tests/it/xml_tree.rs"]

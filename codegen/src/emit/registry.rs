@@ -40,6 +40,8 @@ pub fn emit(ir: &Ir) -> TokenStream {
 pub fn resource(ir: &Ir, t: &TypeDef, r: &ResourceDef) -> TokenStream {
     let name = &r.name;
     let plural = &r.plural;
+    let page_title = opt(t.source.page.as_ref().map(|(title, _)| title.as_str()));
+    let page_url = opt(t.source.page.as_ref().map(|(_, url)| url.as_str()));
     let host = r.host;
     let read_scope = opt(r.scopes.as_ref().map(|s| s.read.as_str()));
     let write_scope = opt(r.scopes.as_ref().and_then(|s| s.write.as_deref()));
@@ -55,6 +57,8 @@ pub fn resource(ir: &Ir, t: &TypeDef, r: &ResourceDef) -> TokenStream {
         pub static RESOURCE: Resource = Resource {
             name: #name,
             plural: #plural,
+            page_title: #page_title,
+            page_url: #page_url,
             shape: &SHAPE,
             host: #host,
             read_scope: #read_scope,

@@ -2,14 +2,14 @@
 //! what a write needs: the key of a new record, and a body merged into a record.
 
 use axum::response::Response;
-use coupa_runtime::Mode;
 use coupa_runtime::registry::Resource;
+use coupa_runtime::{Answers, Format, Mode};
 use http::StatusCode;
 use serde_json::{Map, Value};
 
 use super::failure::Failure;
 use super::request::bound;
-use super::{Call, Written};
+use super::{Call, Written, respond};
 use crate::select::Selection;
 use crate::store::{Key, Store, View, assign_update, key_of};
 
@@ -54,20 +54,45 @@ impl Call<'_> {
         let sel = Selection::compile(self.r, &self.query).map_err(|e| self.bad(e))?;
         let binds = self.bind_values()?;
         let store = self.st.store();
-        let mut hits: Vec<&Value> = store
-            .records(self.r)
-            .filter(|v| bound(v, &binds) && sel.matches(v))
-            .collect();
-        sel.sort(&mut hits);
-        let total = hits.len();
-        let page: Vec<Value> = hits
-            .into_iter()
-            .skip(sel.offset)
-            .take(sel.limit)
-            .cloned()
-            .collect();
+        // In the store's order, the page is taken as the matches go by (see `page`).
+        let (hits, total): (Vec<&Value>, usize) = {
+            let matching = store
+                .records(self.r)
+                .filter(|v| bound(v, &binds) && sel.matches(v));
+            self.matching_page(&sel, matching)
+        };
+        let plain = self.out == Format::Json
+            && self.a.answers == Answers::List
+            && self.query.fields.is_none()
+            && self.query.return_object.is_none();
+        let written = plain.then(|| crate::page::json_list(self.r.shape, &hits));
+        let page: Vec<Value> = match written {
+            Some(_) => Vec::new(),
+            None => hits.into_iter().cloned().collect(),
+        };
         drop(store);
+        if let Some(bytes) = written {
+            return Ok(respond(StatusCode::OK, Some(self.out.media_type()), bytes));
+        }
         self.list(page, total)
+    }
+
+    /// One page of the matches, and their number when the answer says it (the list envelope).
+    fn matching_page<'s>(
+        &self,
+        sel: &Selection,
+        matching: impl Iterator<Item = &'s Value> + Clone,
+    ) -> (Vec<&'s Value>, usize) {
+        if sel.ordered() {
+            let mut hits: Vec<&Value> = matching.collect();
+            sel.sort(&mut hits);
+            let total = hits.len();
+            let page = hits.into_iter().skip(sel.offset).take(sel.limit).collect();
+            return (page, total);
+        }
+        let page = matching.clone().skip(sel.offset).take(sel.limit).collect();
+        let counted = matches!(self.a.answers, Answers::Envelope);
+        (page, if counted { matching.count() } else { 0 })
     }
 
     /// Show: the record the route names (or, with `of`, its list element's item).

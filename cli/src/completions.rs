@@ -1,0 +1,75 @@
+//! `coupa completions bash|zsh|fish`: completion scripts that know the resources and, after
+//! `coupa call RESOURCE`, its actions.
+//!
+//! The scripts are clap_complete's, generated from the command's own definition with the
+//! registry's names added: `RESOURCE` arguments take the resource names as their values, and
+//! `call` gets one subcommand per resource with one per action (`call`'s options are completed
+//! right after `call`, which keeps the scripts small when the registry has hundreds of routes).
+//! Only the scripts see that tree; `coupa call` itself takes plain words, so nothing is built per
+//! resource when a command runs.
+
+use std::io::Write;
+
+use clap::builder::PossibleValuesParser;
+use clap::{Arg, Command};
+use clap_complete::Shell;
+use coupa_api::registry::RESOURCES;
+
+fn resource_names() -> Vec<&'static str> {
+    RESOURCES.iter().map(|r| r.name).collect()
+}
+
+/// `call` as the scripts see it: a subcommand per resource, then one per action.
+fn call_tree(call: Command) -> Command {
+    let options: Vec<Arg> = call
+        .get_arguments()
+        .filter(|a| !a.is_positional())
+        .cloned()
+        .collect();
+    let mut tree = Command::new("call")
+        .about(call.get_about().cloned().unwrap_or_default())
+        .args(options)
+        .disable_help_subcommand(true);
+    for r in RESOURCES {
+        let mut resource = Command::new(r.name).disable_help_subcommand(true);
+        for a in r.routes {
+            resource = resource.subcommand(Command::new(a.name).disable_help_flag(true));
+        }
+        tree = tree.subcommand(resource);
+    }
+    tree
+}
+
+/// The command with the registry's names, for the scripts.
+pub fn command(base: Command) -> Command {
+    let names = resource_names();
+    // `mut_args` keeps the arguments in place (`mut_arg` would move `resource` last, after the
+    // positionals that follow it).
+    let with_resources = |c: Command| {
+        c.mut_args(|a| {
+            if a.get_id() == "resource" {
+                a.value_parser(PossibleValuesParser::new(names.clone()))
+            } else {
+                a
+            }
+        })
+    };
+    // clap's `help` subcommand would repeat the whole tree under `coupa help call ...`.
+    let mut cmd = base.disable_help_subcommand(true);
+    for sub in ["list", "describe", "validate", "convert"] {
+        cmd = cmd.mut_subcommand(sub, with_resources);
+    }
+    let call = cmd.find_subcommand("call").cloned();
+    if let Some(call) = call {
+        let tree = call_tree(call);
+        cmd = cmd.mut_subcommand("call", |_| tree);
+    }
+    cmd
+}
+
+/// Writes the script for `shell`.
+pub fn run(out: &mut impl Write, base: Command, shell: Shell) -> u8 {
+    let mut cmd = command(base);
+    clap_complete::generate(shell, &mut cmd, "coupa", out);
+    0
+}
