@@ -33,12 +33,11 @@ fn inputs(d: &Drift, s: &mut String) {
     );
     let pages = |p: &crate::PagesDigest| format!("{} (SHA-256 `{}`)", p.count, short(&p.sha256));
     let _ = writeln!(s, "| pages | {} | {} |\n", pages(&o.pages), pages(&n.pages));
-    let _ = writeln!(
-        s,
-        "Compared: the {} product areas both sets have ({}).\n",
-        d.compared.len(),
-        d.compared.join(", ")
-    );
+    let areas = match d.compared.len() {
+        1 => "the product area both sets have".to_owned(),
+        n => format!("the {n} product areas both sets have"),
+    };
+    let _ = writeln!(s, "Compared: {areas} ({}).\n", d.compared.join(", "));
     for a in &d.one_sided {
         let _ = writeln!(
             s,
