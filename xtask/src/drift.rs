@@ -22,7 +22,7 @@ struct Args {
     json: bool,
     out: Vec<PathBuf>,
     check: bool,
-    /// The command line the report names: the arguments as given, without `--check` and
+    /// The command that writes the `--out` files: the arguments as given, without `--check` and
     /// `--format`.
     command: String,
 }
@@ -55,7 +55,7 @@ fn parse(args: &[&str]) -> Result<Args, String> {
             flag if flag.starts_with('-') => return Err(format!("unknown argument `{flag}`")),
             dir => a.dirs.push(dir.into()),
         }
-        // The report names what it is made from and where it goes, not how it is checked.
+        // The command that writes the files, for the message of a failed check.
         if !matches!(arg, "--check" | "--format") {
             shown.push(arg);
             if !value.is_empty() {
@@ -86,12 +86,8 @@ fn read(a: &Args) -> Result<Drift, String> {
     Drift::of(&old, &new).map_err(|e| e.to_string())
 }
 
-fn render(d: &Drift, json: bool, command: &str) -> String {
-    if json {
-        d.json(command)
-    } else {
-        d.markdown(command)
-    }
+fn render(d: &Drift, json: bool) -> String {
+    if json { d.json() } else { d.markdown() }
 }
 
 pub fn run(args: &[&str]) -> ExitCode {
@@ -113,13 +109,13 @@ pub fn run(args: &[&str]) -> ExitCode {
         eprintln!("warning: {diag}");
     }
     if a.out.is_empty() {
-        print!("{}", render(&d, a.json, &a.command));
+        print!("{}", render(&d, a.json));
         return ExitCode::SUCCESS;
     }
     let mut stale = false;
     for path in &a.out {
         let json = path.extension().is_some_and(|e| e == "json");
-        let text = render(&d, json, &a.command);
+        let text = render(&d, json);
         let current = std::fs::read_to_string(path).ok();
         if current.as_deref() == Some(text.as_str()) {
             println!("up to date: {}", path.display());

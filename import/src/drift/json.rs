@@ -4,7 +4,6 @@
 //! ```text
 //! {
 //!   "format": "coupa-drift/1",
-//!   "command": "cargo xtask drift …",
 //!   "old" / "new": { "release": "R38",
 //!                    "swagger": [{ "file", "area", "sha256" }],
 //!                    "pages": { "count", "sha256" } },
@@ -35,10 +34,9 @@ use super::{Change, Class, Drift, Item, Rule, SideInfo};
 /// The value of the report's `format` key.
 pub const FORMAT: &str = "coupa-drift/1";
 
-pub(super) fn render(d: &Drift, command: &str) -> String {
+pub(super) fn render(d: &Drift) -> String {
     let v = json!({
         "format": FORMAT,
-        "command": command,
         "old": side(&d.old),
         "new": side(&d.new),
         "compared_areas": d.compared,

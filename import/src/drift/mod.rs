@@ -14,7 +14,7 @@
 //! let old = Input::read("swagger/R38".as_ref(), Some("pages".as_ref()))?;
 //! let new = Input::read("swagger/R39".as_ref(), Some("pages".as_ref()))?;
 //! let d = drift::Drift::of(&old, &new)?;
-//! print!("{}", d.markdown("cargo xtask drift …"));
+//! print!("{}", d.markdown());
 //! # Ok::<(), coupa_import::Error>(())
 //! ```
 
@@ -93,14 +93,15 @@ impl Drift {
         input::compare(old, new)
     }
 
-    /// The report as Markdown; `command` is the command line it names as its source.
-    pub fn markdown(&self, command: &str) -> String {
-        markdown::render(self, command)
+    /// The report as Markdown. It names its inputs by file and SHA-256, not by path, so the same
+    /// files give the same bytes wherever they are read from.
+    pub fn markdown(&self) -> String {
+        markdown::render(self)
     }
 
     /// The report as JSON (the shape is documented in the `json` module and the README).
-    pub fn json(&self, command: &str) -> String {
-        json::render(self, command)
+    pub fn json(&self) -> String {
+        json::render(self)
     }
 
     /// Per area: how many breaking, additive and documentation changes.
