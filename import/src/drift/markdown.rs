@@ -58,15 +58,21 @@ fn inputs(d: &Drift, s: &mut String) {
         );
     }
     let _ = writeln!(s, "{}\n", pages_note(d));
-    let moved = d
+    let moved: Vec<&str> = d
         .changes
         .iter()
         .filter(|c| c.rule == Rule::PageChanged)
-        .count();
-    if moved > 0 {
+        .map(|c| c.group.as_str())
+        .collect();
+    if !moved.is_empty() {
         let _ = writeln!(
             s,
-            "Here {moved} types are matched to another page, or to a page on one side only (`page-changed`): the facts they take from pages change with the match.\n"
+            "Here {} matched to another page, or to a page on one side only (`page-changed`): {}. The facts taken from pages (such as unique) change with the match, not because Coupa changed a page.\n",
+            match moved.len() {
+                1 => "1 type is".to_owned(),
+                n => format!("{n} types are"),
+            },
+            moved.join(", ")
         );
     }
 }
