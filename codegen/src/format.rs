@@ -555,7 +555,7 @@ transparent_json_schema!(Sp, Recover);
 /// Any file under `schema/`, for the JSON Schema editors use: its `kind` says which.
 #[derive(JsonSchema)]
 #[serde(untagged)]
-#[allow(dead_code)]
+#[allow(dead_code, clippy::large_enum_variant)]
 enum AnyFile {
     Schema(SchemaFile),
     Override(OverrideFile),

@@ -26,6 +26,8 @@ pub struct LoadedFile {
 }
 
 /// A file that is not a schema file: applied to the schema files by [`crate::overlay`].
+// Few of them, each read once: the size of the largest variant costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Overlay {
     /// Hand-written changes to an imported type.

@@ -17,6 +17,7 @@ mod actions;
 mod conventions;
 mod coverage;
 mod diag;
+pub mod drift;
 mod enrich;
 mod enums;
 mod findings;
@@ -95,7 +96,7 @@ pub struct OutputFile {
     pub contents: String,
 }
 
-fn read_dir(dir: &Path, ext: &str) -> Result<Vec<(String, Vec<u8>)>, Error> {
+pub(crate) fn read_dir(dir: &Path, ext: &str) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let fail = |e: std::io::Error| Error {
         message: format!("cannot read {}: {e}", dir.display()),
         diagnostics: Vec::new(),
@@ -114,15 +115,19 @@ fn read_dir(dir: &Path, ext: &str) -> Result<Vec<(String, Vec<u8>)>, Error> {
     Ok(out)
 }
 
+pub(crate) fn no_swagger(dir: &Path) -> Error {
+    Error {
+        message: format!("no *.json file in {}", dir.display()),
+        diagnostics: Vec::new(),
+    }
+}
+
 impl Release {
     /// Reads every `*.json` of `swagger_dir` and every `*.md` of `pages_dir`.
     pub fn read(swagger_dir: &Path, pages_dir: &Path) -> Result<Release, Error> {
         let swagger = read_dir(swagger_dir, ".json")?;
         if swagger.is_empty() {
-            return Err(Error {
-                message: format!("no *.json file in {}", swagger_dir.display()),
-                diagnostics: Vec::new(),
-            });
+            return Err(no_swagger(swagger_dir));
         }
         Release::from_sources(&swagger, &read_dir(pages_dir, ".md")?)
     }

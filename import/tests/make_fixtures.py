@@ -217,24 +217,30 @@ case("non_core_page", {"Core_Platform_API.json": swagger(crud("User", "/users", 
     {"0006-CSO_Users_API.md": page("User API", "cso-users", [("GET", "/api/users", "query")], [row("login")], toc="The CSO API"),
      "0007-Users_API.md": page("Users API", "users", [], [row("id", i="", ty="integer"), row("login", uniq="yes")])})
 
-shutil.rmtree(ROOT, ignore_errors=True)
-for name, (files, pages) in CASES.items():
-    for f, data in files.items():
-        d = os.path.join(ROOT, name, "swagger"); os.makedirs(d, exist_ok=True)
-        open(os.path.join(d, f), "w").write(json.dumps(data, indent=1) + "\n")
-    for f, text in pages.items():
-        d = os.path.join(ROOT, name, "pages"); os.makedirs(d, exist_ok=True)
-        open(os.path.join(d, f), "w").write(text)
+def write():
+    shutil.rmtree(ROOT, ignore_errors=True)
+    for name, (files, pages) in CASES.items():
+        for f, data in files.items():
+            d = os.path.join(ROOT, name, "swagger"); os.makedirs(d, exist_ok=True)
+            open(os.path.join(d, f), "w").write(json.dumps(data, indent=1) + "\n")
+        for f, text in pages.items():
+            d = os.path.join(ROOT, name, "pages"); os.makedirs(d, exist_ok=True)
+            open(os.path.join(d, f), "w").write(text)
 
-# 20. malformed JSON, and a file that is JSON but not Swagger 2.0 (written by hand: not generated)
-d = os.path.join(ROOT, "malformed", "swagger"); os.makedirs(d, exist_ok=True)
-open(os.path.join(d, "Core_Platform_API.json"), "w").write(json.dumps(swagger(crud("Gadget", "/gadgets", "gadgets"), {"Gadget": obj({"id": i(True)})}), indent=1) + "\n")
-open(os.path.join(d, "Invoicing_API.json"), "w").write('{\n "swagger": "2.0",\n "host": "r39.coupadev.com",\n "paths": {\n  "/x": {"get": }\n }\n}\n')
-open(os.path.join(d, "Sourcing_API.json"), "w").write('{"openapi": "3.0.0", "host": "r39.coupadev.com"}\n')
-bad = swagger({"/bad": {"get": {"tags": "Bad", "responses": {}}, "options": {}}, "/ok": {"get": op("Gadget", "/ok", "one")}},
-              {"Broken": [1, 2], "Gadget": obj({"id": i(True)}),
-               "Odd": {"type": "object", "required": "a", "properties": {"a": {"type": 5, "readOnly": "yes"}, "b": 7}}})
-open(os.path.join(d, "Supply_Chain_API.json"), "w").write(json.dumps(bad, indent=1) + "\n")
-d = os.path.join(ROOT, "malformed", "pages"); os.makedirs(d, exist_ok=True)
-open(os.path.join(d, "0008-No_front_matter.md"), "w").write("# A page without front matter\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n")
-print(sorted(os.listdir(ROOT)))
+    # 20. malformed JSON, and a file that is JSON but not Swagger 2.0 (written by hand: not generated)
+    d = os.path.join(ROOT, "malformed", "swagger"); os.makedirs(d, exist_ok=True)
+    open(os.path.join(d, "Core_Platform_API.json"), "w").write(json.dumps(swagger(crud("Gadget", "/gadgets", "gadgets"), {"Gadget": obj({"id": i(True)})}), indent=1) + "\n")
+    open(os.path.join(d, "Invoicing_API.json"), "w").write('{\n "swagger": "2.0",\n "host": "r39.coupadev.com",\n "paths": {\n  "/x": {"get": }\n }\n}\n')
+    open(os.path.join(d, "Sourcing_API.json"), "w").write('{"openapi": "3.0.0", "host": "r39.coupadev.com"}\n')
+    bad = swagger({"/bad": {"get": {"tags": "Bad", "responses": {}}, "options": {}}, "/ok": {"get": op("Gadget", "/ok", "one")}},
+                  {"Broken": [1, 2], "Gadget": obj({"id": i(True)}),
+                   "Odd": {"type": "object", "required": "a", "properties": {"a": {"type": 5, "readOnly": "yes"}, "b": 7}}})
+    open(os.path.join(d, "Supply_Chain_API.json"), "w").write(json.dumps(bad, indent=1) + "\n")
+    d = os.path.join(ROOT, "malformed", "pages"); os.makedirs(d, exist_ok=True)
+    open(os.path.join(d, "0008-No_front_matter.md"), "w").write("# A page without front matter\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n")
+    print(sorted(os.listdir(ROOT)))
+
+
+# The helpers above are shared with make_drift_fixtures.py, which imports this file.
+if __name__ == "__main__":
+    write()

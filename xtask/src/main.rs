@@ -8,10 +8,13 @@
 //! - `cargo xtask openapi [--check]` writes (or checks) `openapi/coupa.openapi.json`;
 //! - `cargo xtask import [--swagger DIR] [--pages DIR] [--check]` imports Coupa's Swagger files
 //!   and reference pages into `schema/imported/` and `schema/IMPORT.md` (see [`mod@import`]);
+//! - `cargo xtask drift OLD NEW [--pages DIR] [--format json] [--out FILE]... [--check]` reports
+//!   what changed in Coupa's API between two releases (see [`mod@drift`]);
 //! - `cargo xtask bench [--compile|--no-compile]` runs the benchmarks and writes `BENCHMARKS.md`
 //!   (see [`mod@bench`]).
 
 mod bench;
+mod drift;
 mod import;
 mod sizes;
 
@@ -36,6 +39,11 @@ commands:
   import [--swagger DIR] [--pages DIR] [--check]
                  import Coupa's Swagger files and pages into schema/imported/ and schema/IMPORT.md
                  (default: ../shared/coupa/swagger/R39 and ../shared/coupa/pages)
+  drift OLD NEW [--pages DIR | --old-pages DIR --new-pages DIR] [--format markdown|json]
+        [--out FILE]... [--check]
+                 report what changed between two releases (OLD, NEW: folders of Swagger files)
+                 to standard output, or to each --out FILE (.json: JSON, else Markdown);
+                 --check: write nothing, fail when an --out file is stale
   bench          run the benchmarks and write BENCHMARKS.md
                  (--no-compile: in-process only; --compile: compile times only)";
 
@@ -50,6 +58,7 @@ fn main() -> ExitCode {
         ["openapi", "--check"] => openapi(true),
         ["bench", rest @ ..] => bench::run(rest),
         ["import", rest @ ..] => import::run(&root(), rest),
+        ["drift", rest @ ..] => drift::run(rest),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)

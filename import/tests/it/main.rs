@@ -1,9 +1,13 @@
 //! The importer's tests: one small release per kind of defect of Coupa's files
 //! (`tests/fixtures/<case>/`), each pinned by a snapshot of everything the import writes and says;
-//! determinism; and, when `../shared/coupa` is present and asked for, the real release.
+//! determinism; the comparison of two releases (`drift`: one pair of fixture releases per
+//! classification rule, `tests/drift/<rule>/`); and, when `../shared/coupa` is present and asked
+//! for, the real release.
 
 mod cases;
 mod determinism;
+mod drift;
+mod drift_reports;
 mod real;
 
 use std::path::{Path, PathBuf};
