@@ -178,6 +178,19 @@ pub fn query_type(type_rust: &str) -> String {
     format!("{}Query", bare(type_rust))
 }
 
+/// The request type of an action (`Run`, `CreateForInvoice`). An action whose name would
+/// shadow a name of the prelude or one the generated modules import (`copy` → `Copy`) gets
+/// `Request` after it (`CopyRequest`): Coupa names its actions, and a module must keep using the
+/// prelude's `Copy`.
+pub fn request_type(action: &str) -> String {
+    let t = camel(action);
+    if is_prelude_type(bare(&t)) {
+        format!("{}Request", bare(&t))
+    } else {
+        t
+    }
+}
+
 /// The enum of a resource's actions (`IntegrationRunAction`).
 pub fn action_enum(type_rust: &str) -> String {
     format!("{}Action", bare(type_rust))
@@ -282,6 +295,14 @@ mod tests {
         assert_eq!(variant("to-coupa"), "ToCoupa");
         assert_eq!(variant("unknown"), "UnknownValue");
         assert_eq!(variant("Asn::Header"), "AsnHeader");
+    }
+
+    #[test]
+    fn request_types_do_not_shadow_the_prelude() {
+        assert_eq!(request_type("copy"), "CopyRequest");
+        assert_eq!(request_type("default"), "DefaultRequest");
+        assert_eq!(request_type("create-for-invoice"), "CreateForInvoice");
+        assert_eq!(request_type("route"), "RouteRequest");
     }
 
     #[test]

@@ -188,8 +188,8 @@ impl AccountTypeQuery {
 /// The actions of the account-types API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AccountTypeAction {
-    /// [`Copy`]: `POST /api/account_types/{id}/copy`.
-    Copy,
+    /// [`CopyRequest`]: `POST /api/account_types/{id}/copy`.
+    CopyRequest,
     /// [`Create`]: `POST /api/account_types`.
     Create,
     /// [`Index`]: `GET /api/account_types`.
@@ -198,13 +198,23 @@ pub enum AccountTypeAction {
     Show,
 }
 impl coupa_runtime::Actions for AccountTypeAction {
-    const ALL: &'static [Self] = &[Self::Copy, Self::Create, Self::Index, Self::Show];
+    const ALL: &'static [Self] = &[
+        Self::CopyRequest,
+        Self::Create,
+        Self::Index,
+        Self::Show,
+    ];
     fn route(self) -> &'static Route {
         ROUTES[self as usize]
     }
 }
 /// The routes of the actions, in the order of the page's table.
-pub static ROUTES: [&Route; 4] = [Copy::ROUTE, Create::ROUTE, Index::ROUTE, Show::ROUTE];
+pub static ROUTES: [&Route; 4] = [
+    CopyRequest::ROUTE,
+    Create::ROUTE,
+    Index::ROUTE,
+    Show::ROUTE,
+];
 impl AccountType {
     /// Validates this object as the body (or one item of the bulk body) of `action`,
     /// collecting every violation. Actions without a body accept anything.
@@ -219,19 +229,19 @@ impl AccountType {
 ///
 /// Action `copy` of [`AccountType`] on the Core API (OAuth 2.0), scope `core.accounting.write`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Copy {
+pub struct CopyRequest {
     /// Path parameter `{id}`
     pub id: i64,
     /// The body.
     pub body: AccountType,
 }
-impl Copy {
+impl CopyRequest {
     /// The request for the path's `id` with this body.
     pub fn new(id: i64, body: AccountType) -> Self {
         Self { id, body }
     }
 }
-impl Endpoint for Copy {
+impl Endpoint for CopyRequest {
     type Response = AccountType;
     type Body = AccountType;
     const ROUTE: &'static Route = &Route::new(
@@ -366,10 +376,10 @@ impl Endpoint for Show {
 pub trait AccountTypesService: Send + Sync {
     /// What a method answers when it fails.
     type Error;
-    /// [`Copy`]: `POST /api/account_types/{id}/copy`.
+    /// [`CopyRequest`]: `POST /api/account_types/{id}/copy`.
     fn copy(
         &self,
-        request: Copy,
+        request: CopyRequest,
     ) -> impl std::future::Future<Output = Result<AccountType, Self::Error>> + Send;
     /// [`Create`]: `POST /api/account_types`.
     fn create(

@@ -87,7 +87,7 @@ impl Cx<'_> {
         taken
             .fns
             .insert(ident::bare(&rust_fn).to_owned(), a.name.value.clone());
-        let rust_type = ident::camel(&a.name.value);
+        let rust_type = ident::request_type(&a.name.value);
         if let Some(what) = taken.types.get(ident::bare(&rust_type)) {
             self.err(
                 "name-collision",
