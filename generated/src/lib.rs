@@ -83,7 +83,7 @@ pub mod account_validation_rules;
 #[cfg(feature = "addresses")]
 #[rustfmt::skip]
 pub mod addresses;
-/// Coupa's `AdjustmentCode` object. From Coupa's Swagger (Core Platform); no page describes it.
+/// Coupa's `AdjustmentCode` object. From Coupa's Swagger (Core Platform) and its [Adjustment Code API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/receipts-api/adjustment-code-api>) page.
 #[cfg(feature = "adjustment_code")]
 #[rustfmt::skip]
 pub mod adjustment_code;
@@ -159,7 +159,7 @@ pub mod business_entities;
 #[cfg(feature = "business_entity_account_owner")]
 #[rustfmt::skip]
 pub mod business_entity_account_owner;
-/// Coupa's `BusinessEntityAddress` object. From Coupa's Swagger (CLM Standard); no page describes it.
+/// Coupa's `BusinessEntityAddress` object. From Coupa's Swagger (CLM Standard) and its [Business Entity Address API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/business-entities-api-(business_entities)/business-entity-address-api>) page.
 #[cfg(feature = "business_entity_address")]
 #[rustfmt::skip]
 pub mod business_entity_address;
@@ -291,7 +291,7 @@ pub mod contract_termination;
 #[cfg(feature = "contract_terms_and_renewal")]
 #[rustfmt::skip]
 pub mod contract_terms_and_renewal;
-/// Coupa's `ContractType` object. From Coupa's Swagger (CLM Standard); no page describes it.
+/// Coupa's `ContractType` object. From Coupa's Swagger (CLM Standard) and its [Contract Types API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)/contract-types-api>) page.
 #[cfg(feature = "contract_type")]
 #[rustfmt::skip]
 pub mod contract_type;
@@ -499,7 +499,7 @@ pub mod expense_category;
 #[cfg(feature = "expense_lines")]
 #[rustfmt::skip]
 pub mod expense_lines;
-/// Coupa's `ExpenseLineAllocation` object. From Coupa's Swagger (Core Platform); no page describes it.
+/// Coupa's `ExpenseLineAllocation` object. From Coupa's Swagger (Core Platform) and its [Expense Line Allocation API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-line-allocation-api>) page.
 #[cfg(feature = "expense_line_allocation")]
 #[rustfmt::skip]
 pub mod expense_line_allocation;
@@ -523,7 +523,7 @@ pub mod expense_line_imported_data;
 #[cfg(feature = "expense_line_mileage")]
 #[rustfmt::skip]
 pub mod expense_line_mileage;
-/// Coupa's `ExpenseLineMileageAllocation` object. From Coupa's Swagger (Core Platform); no page describes it.
+/// Coupa's `ExpenseLineMileageAllocation` object. From Coupa's Swagger (Core Platform) and its [Expense Line Mileage Allocation API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-line-mileage-allocation-api>) page.
 #[cfg(feature = "expense_line_mileage_allocation")]
 #[rustfmt::skip]
 pub mod expense_line_mileage_allocation;
@@ -539,7 +539,7 @@ pub mod expense_line_preapproval;
 #[cfg(feature = "expense_line_tax")]
 #[rustfmt::skip]
 pub mod expense_line_tax;
-/// Coupa's `ExpenseLineVirtualCard` object. From Coupa's Swagger (Core Platform); no page describes it.
+/// Coupa's `ExpenseLineVirtualCard` object. From Coupa's Swagger (Core Platform) and its [Expense Line Virtual Card API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-line-virtual-card-api>) page.
 #[cfg(feature = "expense_line_virtual_card")]
 #[rustfmt::skip]
 pub mod expense_line_virtual_card;
@@ -623,7 +623,7 @@ pub mod expense_trip;
 #[cfg(feature = "expense_trip_mileage")]
 #[rustfmt::skip]
 pub mod expense_trip_mileage;
-/// Coupa's `ExpenseTripMileageAllocation` object. From Coupa's Swagger (Core Platform) and its [Expense Line Mileage Allocation API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-line-mileage-allocation-api>) page.
+/// Coupa's `ExpenseTripMileageAllocation` object. From Coupa's Swagger (Core Platform); no page describes it.
 #[cfg(feature = "expense_trip_mileage_allocation")]
 #[rustfmt::skip]
 pub mod expense_trip_mileage_allocation;
@@ -739,7 +739,7 @@ pub mod inventory_transaction_lot;
 #[cfg(feature = "inventory_transaction_valuation")]
 #[rustfmt::skip]
 pub mod inventory_transaction_valuation;
-/// Coupa's `InventoryTxnAllocation` object. From Coupa's Swagger (Core Platform) and its [Req Line Allocation API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/requisitions-api-(requisitions)/req-line-allocation-api>) page.
+/// Coupa's `InventoryTxnAllocation` object. From Coupa's Swagger (Core Platform); no page describes it.
 #[cfg(feature = "inventory_txn_allocation")]
 #[rustfmt::skip]
 pub mod inventory_txn_allocation;
@@ -747,7 +747,7 @@ pub mod inventory_txn_allocation;
 #[cfg(feature = "inventory_valuation")]
 #[rustfmt::skip]
 pub mod inventory_valuation;
-/// Coupa's `InvoiceAmountLine` object. From Coupa's Swagger (Core Platform) and its [Invoice Line API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/invoices-api-(invoices)/invoice-line-api>) page.
+/// Coupa's `InvoiceAmountLine` object. From Coupa's Swagger (Core Platform); no page describes it.
 #[cfg(feature = "invoice_amount_line")]
 #[rustfmt::skip]
 pub mod invoice_amount_line;
@@ -779,7 +779,7 @@ pub mod invoices;
 #[cfg(feature = "invoice_inbox")]
 #[rustfmt::skip]
 pub mod invoice_inbox;
-/// Coupa's `InvoiceLine` object. From Coupa's Swagger (Core Platform); no page describes it.
+/// Coupa's `InvoiceLine` object. From Coupa's Swagger (Core Platform) and its [Invoice Line API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/invoices-api-(invoices)/invoice-line-api>) page.
 #[cfg(feature = "invoice_line")]
 #[rustfmt::skip]
 pub mod invoice_line;
@@ -815,7 +815,7 @@ pub mod item_tax_detail;
 #[cfg(feature = "itemized_expense_line")]
 #[rustfmt::skip]
 pub mod itemized_expense_line;
-/// Coupa's `JobCategory` object. From Coupa's Swagger (Core Platform) and its [Contract Types API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)/contract-types-api>) page.
+/// Coupa's `JobCategory` object. From Coupa's Swagger (Core Platform) and its [Account Category API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/account-category-api>) page.
 #[cfg(feature = "job_category")]
 #[rustfmt::skip]
 pub mod job_category;
@@ -831,7 +831,7 @@ pub mod job_title;
 #[cfg(feature = "job_title_association")]
 #[rustfmt::skip]
 pub mod job_title_association;
-/// Coupa's `Language` object. From Coupa's Swagger (Core Platform) and its [Adjustment Code API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/receipts-api/adjustment-code-api>) page.
+/// Coupa's `Language` object. From Coupa's Swagger (Core Platform); no page describes it.
 #[cfg(feature = "language")]
 #[rustfmt::skip]
 pub mod language;
@@ -899,7 +899,7 @@ pub mod order_header_confirmations;
 #[cfg(feature = "purchase_order_lines")]
 #[rustfmt::skip]
 pub mod purchase_order_lines;
-/// Coupa's `OrderLineAllocation` object. From Coupa's Swagger (Core Platform); no page describes it.
+/// Coupa's `OrderLineAllocation` object. From Coupa's Swagger (Core Platform) and its [Order Line Allocations API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/purchase-orders-api-(purchase_orders)/order-line-allocations-api>) page.
 #[cfg(feature = "order_line_allocation")]
 #[rustfmt::skip]
 pub mod order_line_allocation;
@@ -911,7 +911,7 @@ pub mod order_line_change;
 #[cfg(feature = "order_line_change_allocation")]
 #[rustfmt::skip]
 pub mod order_line_change_allocation;
-/// Coupa's `OrderLineChangeTaxDetail` object. From Coupa's Swagger (Purchasing); no page describes it.
+/// Coupa's `OrderLineChangeTaxDetail` object. From Coupa's Swagger (Purchasing) and its [Order Line Change Tax Detail API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/purchase-orders-api-(purchase_orders)/order-line-change-tax-detail-api>) page.
 #[cfg(feature = "order_line_change_tax_detail")]
 #[rustfmt::skip]
 pub mod order_line_change_tax_detail;
@@ -919,7 +919,7 @@ pub mod order_line_change_tax_detail;
 #[cfg(feature = "order_line_confirmation")]
 #[rustfmt::skip]
 pub mod order_line_confirmation;
-/// Coupa's `OrderLineTaxDetail` object. From Coupa's Swagger (Core Platform); no page describes it.
+/// Coupa's `OrderLineTaxDetail` object. From Coupa's Swagger (Core Platform) and its [Order Line Tax Detail API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/purchase-orders-api-(purchase_orders)/order-line-tax-detail-api>) page.
 #[cfg(feature = "order_line_tax_detail")]
 #[rustfmt::skip]
 pub mod order_line_tax_detail;
@@ -1011,7 +1011,7 @@ pub mod project_memberships;
 #[cfg(feature = "punchout_site")]
 #[rustfmt::skip]
 pub mod punchout_site;
-/// Coupa's `Purpose` object. From Coupa's Swagger (CLM Standard); no page describes it.
+/// Coupa's `Purpose` object. From Coupa's Swagger (CLM Standard) and its [Purposes API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/purposes-api>) page.
 #[cfg(feature = "purpose")]
 #[rustfmt::skip]
 pub mod purpose;
@@ -1091,7 +1091,7 @@ pub mod receipt_request_line;
 #[cfg(feature = "remit_to_addresses")]
 #[rustfmt::skip]
 pub mod remit_to_addresses;
-/// Coupa's `ReqLineAllocation` object. From Coupa's Swagger (Core Platform); no page describes it.
+/// Coupa's `ReqLineAllocation` object. From Coupa's Swagger (Core Platform) and its [Req Line Allocation API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/requisitions-api-(requisitions)/req-line-allocation-api>) page.
 #[cfg(feature = "req_line_allocation")]
 #[rustfmt::skip]
 pub mod req_line_allocation;
@@ -1107,7 +1107,7 @@ pub mod requisition_line;
 #[cfg(feature = "requisition_line_realtime_extension")]
 #[rustfmt::skip]
 pub mod requisition_line_realtime_extension;
-/// Coupa's `RequisitionLineTaxDetail` object. From Coupa's Swagger (Core Platform); no page describes it.
+/// Coupa's `RequisitionLineTaxDetail` object. From Coupa's Swagger (Core Platform) and its [Requisition Line Tax Detail API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/requisitions-api-(requisitions)/requisition-line-tax-detail-api>) page.
 #[cfg(feature = "requisition_line_tax_detail")]
 #[rustfmt::skip]
 pub mod requisition_line_tax_detail;
@@ -1319,11 +1319,11 @@ pub mod warehouses;
 #[cfg(feature = "warehouse_locations")]
 #[rustfmt::skip]
 pub mod warehouse_locations;
-/// Coupa's `WarehouseType` object. From Coupa's Swagger (CLM Standard); no page describes it.
+/// Coupa's `WarehouseType` object. From Coupa's Swagger (CLM Standard) and its [Warehouse Type API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/pick-listsfulfillment-reservations-api-(pick-lists)/warehouse-type-api>) page.
 #[cfg(feature = "warehouse_type")]
 #[rustfmt::skip]
 pub mod warehouse_type;
-/// Coupa's `WithholdingTaxLine` object. From Coupa's Swagger (Core Platform); no page describes it.
+/// Coupa's `WithholdingTaxLine` object. From Coupa's Swagger (Core Platform) and its [Withholding Tax Line API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/invoices-api-(invoices)/withholding-tax-line-api>) page.
 #[cfg(feature = "withholding_tax_line")]
 #[rustfmt::skip]
 pub mod withholding_tax_line;

@@ -325,6 +325,21 @@ fn element_tables(
                 }
             }
         }
+        // The definition the page's title names, when its element names overlap as much as a
+        // match needs, wins over a closer overlap: Language and AdjustmentCode hold the same
+        // names, and the Adjustment Code page is AdjustmentCode's.
+        if let Some((named, nj)) = props.iter().find_map(|(d, set)| {
+            names_the_title(d, &page.title).then(|| {
+                let inter = names.intersection(set).count();
+                let union = names.union(set).count().max(1);
+                (*d, inter as f64 / union as f64)
+            })
+        }) && nj >= 0.5
+            && best.is_some_and(|(b, _)| b != named)
+        {
+            best = Some((named, nj));
+            ties.clear();
+        }
         let (def, j) = best.map_or((None, 0.0), |(d, j)| (Some(d.clone()), j));
         let mapped = def.filter(|_| j >= 0.5);
         if let (Some(d), false) = (&mapped, ties.is_empty()) {
@@ -355,6 +370,25 @@ fn element_tables(
             jaccard: Some(j),
         });
     }
+}
+
+/// Whether a definition's name is what a page's title names: `Adjustment Code API` names
+/// `AdjustmentCode`, `Languages API` names `Language` (case, spaces, `-`, a trailing `API` and
+/// a plural aside).
+fn names_the_title(def: &str, title: &str) -> bool {
+    let key = |s: &str| {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_lowercase()
+    };
+    let t = key(title.split('(').next().unwrap_or(title));
+    let t = t.strip_suffix("api").unwrap_or(&t);
+    let d = key(def);
+    d == t
+        || t.strip_suffix('s') == Some(d.as_str())
+        || t.strip_suffix("ies")
+            .is_some_and(|stem| d.strip_suffix('y') == Some(stem))
 }
 
 fn choose(

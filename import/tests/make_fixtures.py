@@ -217,6 +217,13 @@ case("non_core_page", {"Core_Platform_API.json": swagger(crud("User", "/users", 
     {"0006-CSO_Users_API.md": page("User API", "cso-users", [("GET", "/api/users", "query")], [row("login")], toc="The CSO API"),
      "0007-Users_API.md": page("Users API", "users", [], [row("id", i="", ty="integer"), row("login", uniq="yes")])})
 
+# 22. a page whose element names fit two definitions equally (Language and AdjustmentCode both hold
+#     code, name and the timestamps): the one its title names takes it, not the first by name
+same = {"id": i(True), "code": s(), "name": s(), "created-at": s("datetime", ro=True)}
+case("page_title_match", {"Core_Platform_API.json": swagger({}, {"AdjustmentCode": obj(dict(same)), "Language": obj(dict(same))})},
+    {"0009-Languages_API.md": page("Languages API", "languages", [], [
+        row("id", i="", ty="integer"), row("code", uniq="yes"), row("name"), row("created-at", i="", ty="datetime")])})
+
 def write():
     shutil.rmtree(ROOT, ignore_errors=True)
     for name, (files, pages) in CASES.items():

@@ -36,4 +36,5 @@ cases!(
     mixed_releases,
     malformed,
     non_core_page,
+    page_title_match,
 );
