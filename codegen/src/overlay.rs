@@ -208,53 +208,95 @@ fn unknown(
     diags.push(d);
 }
 
-fn patch_element(t: &mut SchemaFile, p: &ElementPatch, path: &Path, diags: &mut Diagnostics) {
-    let at = t
-        .elements
-        .iter()
-        .position(|e| ok(e).is_some_and(|e| e.name.value == p.name.value));
-    match (change_of(&p.change), at) {
-        (Change::Modify, Some(i)) => {
-            if let Recover::Ok(e) = &mut t.elements[i] {
-                modify_element(e, p);
+/// One change to a list of a type (its elements or its actions): the item the patch names is
+/// changed or removed, or a new one is added; naming an item that is not there (or adding one
+/// that is) is reported.
+struct ListPatch<'p> {
+    /// `element` or `action`.
+    what: &'static str,
+    /// Its code when it is missing: `unknown-element`, `unknown-action`.
+    unknown: &'static str,
+    /// Its code when it is there already: `duplicate-element`, `duplicate-action`.
+    duplicate: &'static str,
+    name: &'p Sp<String>,
+    change: Change,
+    /// The type's name.
+    ty: &'p str,
+    /// The override file.
+    path: &'p Path,
+}
+
+impl ListPatch<'_> {
+    fn apply<T>(
+        &self,
+        items: &mut Vec<Recover<T>>,
+        name_of: fn(&T) -> &str,
+        modify: impl FnOnce(&mut T),
+        new: impl FnOnce(&mut Diagnostics) -> Option<T>,
+        diags: &mut Diagnostics,
+    ) {
+        let (t_name, path) = (self.ty, self.path);
+        let at = items
+            .iter()
+            .position(|i| ok(i).is_some_and(|i| name_of(i) == self.name.value));
+        match (self.change, at) {
+            (Change::Modify, Some(i)) => {
+                if let Recover::Ok(item) = &mut items[i] {
+                    modify(item);
+                }
             }
-        }
-        (Change::Remove, Some(i)) => {
-            t.elements.remove(i);
-        }
-        (Change::Add, None) => {
-            if let Some(e) = new_element(p, path, diags) {
-                t.elements.push(Recover::Ok(e));
+            (Change::Remove, Some(i)) => {
+                items.remove(i);
             }
-        }
-        (Change::Add, Some(_)) => diags.push(
-            Diagnostic::new(
-                "duplicate-element",
-                path,
-                p.name.loc,
-                format!(
-                    "`{}` already has an element `{}`",
-                    t.name.value, p.name.value
-                ),
-            )
-            .hint("drop `change: add` to change the element"),
-        ),
-        (change @ (Change::Modify | Change::Remove), None) => {
-            let known = t
-                .elements
-                .iter()
-                .filter_map(ok)
-                .map(|e| e.name.value.as_str())
-                .collect();
-            let u = Unknown {
-                code: "unknown-element",
-                what: "element",
-                ty: &t.name.value,
-                change,
-            };
-            unknown(u, &p.name, known, path, diags);
+            (Change::Add, None) => {
+                if let Some(item) = new(diags) {
+                    items.push(Recover::Ok(item));
+                }
+            }
+            (Change::Add, Some(_)) => diags.push(
+                Diagnostic::new(
+                    self.duplicate,
+                    path,
+                    self.name.loc,
+                    format!(
+                        "`{t_name}` already has an {} `{}`",
+                        self.what, self.name.value
+                    ),
+                )
+                .hint(format!("drop `change: add` to change the {}", self.what)),
+            ),
+            (Change::Modify | Change::Remove, None) => {
+                let known = items.iter().filter_map(ok).map(name_of).collect();
+                let u = Unknown {
+                    code: self.unknown,
+                    what: self.what,
+                    ty: t_name,
+                    change: self.change,
+                };
+                unknown(u, self.name, known, path, diags);
+            }
         }
     }
+}
+
+fn patch_element(t: &mut SchemaFile, p: &ElementPatch, path: &Path, diags: &mut Diagnostics) {
+    let t_name = t.name.value.clone();
+    let patch = ListPatch {
+        what: "element",
+        unknown: "unknown-element",
+        duplicate: "duplicate-element",
+        name: &p.name,
+        change: change_of(&p.change),
+        ty: &t_name,
+        path,
+    };
+    patch.apply(
+        &mut t.elements,
+        |x: &Element| x.name.value.as_str(),
+        |x| modify_element(x, p),
+        |d| new_element(p, path, d),
+        diags,
+    );
 }
 
 fn modify_element(e: &mut Element, p: &ElementPatch) {
@@ -334,52 +376,23 @@ fn new_element(p: &ElementPatch, path: &Path, diags: &mut Diagnostics) -> Option
 }
 
 fn patch_action(t: &mut SchemaFile, p: &ActionPatch, path: &Path, diags: &mut Diagnostics) {
-    let at = t
-        .actions
-        .iter()
-        .position(|a| ok(a).is_some_and(|a| a.name.value == p.name.value));
-    match (change_of(&p.change), at) {
-        (Change::Modify, Some(i)) => {
-            if let Recover::Ok(a) = &mut t.actions[i] {
-                modify_action(a, p);
-            }
-        }
-        (Change::Remove, Some(i)) => {
-            t.actions.remove(i);
-        }
-        (Change::Add, None) => {
-            if let Some(a) = new_action(p, path, diags) {
-                t.actions.push(Recover::Ok(a));
-            }
-        }
-        (Change::Add, Some(_)) => diags.push(
-            Diagnostic::new(
-                "duplicate-action",
-                path,
-                p.name.loc,
-                format!(
-                    "`{}` already has an action `{}`",
-                    t.name.value, p.name.value
-                ),
-            )
-            .hint("drop `change: add` to change the action"),
-        ),
-        (change @ (Change::Modify | Change::Remove), None) => {
-            let known = t
-                .actions
-                .iter()
-                .filter_map(ok)
-                .map(|a| a.name.value.as_str())
-                .collect();
-            let u = Unknown {
-                code: "unknown-action",
-                what: "action",
-                ty: &t.name.value,
-                change,
-            };
-            unknown(u, &p.name, known, path, diags);
-        }
-    }
+    let t_name = t.name.value.clone();
+    let patch = ListPatch {
+        what: "action",
+        unknown: "unknown-action",
+        duplicate: "duplicate-action",
+        name: &p.name,
+        change: change_of(&p.change),
+        ty: &t_name,
+        path,
+    };
+    patch.apply(
+        &mut t.actions,
+        |x: &Action| x.name.value.as_str(),
+        |x| modify_action(x, p),
+        |d| new_action(p, path, d),
+        diags,
+    );
 }
 
 fn modify_action(a: &mut Action, p: &ActionPatch) {

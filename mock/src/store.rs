@@ -142,6 +142,14 @@ impl Default for Table {
 }
 
 impl Table {
+    /// Stores a record, and the file uploaded with it (if any).
+    pub(crate) fn put(&mut self, key: Key, rec: Value, file: Option<StoredFile>) {
+        if let Some(f) = file {
+            self.files.insert(key.clone(), f);
+        }
+        self.records.insert(key, rec);
+    }
+
     /// The next id for an element of this kind.
     fn next_id(&mut self, kind: ElementKind) -> Value {
         match kind {

@@ -21,12 +21,8 @@ struct TakenValues<'a> {
 }
 
 impl Cx<'_> {
-    /// The allowed values of an integer element: each an integer, none twice. They stay a rule
-    /// (the Rust type is `i64`), checked by membership.
-    pub(super) fn lower_int_allowed(&mut self, path: &Path, e: &Element) -> Vec<i64> {
-        let Some(list) = &e.allowed else {
-            return Vec::new();
-        };
+    /// An `allowed` list holds a value; false (reported) when it is empty.
+    fn check_not_empty(&mut self, path: &Path, list: &Sp<Vec<Sp<String>>>) -> bool {
         if list.value.is_empty() {
             self.err(
                 "empty-allowed",
@@ -36,6 +32,16 @@ impl Cx<'_> {
             )
             .hint("list the values from the page, or remove `allowed`");
         }
+        !list.value.is_empty()
+    }
+
+    /// The allowed values of an integer element: each an integer, none twice. They stay a rule
+    /// (the Rust type is `i64`), checked by membership.
+    pub(super) fn lower_int_allowed(&mut self, path: &Path, e: &Element) -> Vec<i64> {
+        let Some(list) = &e.allowed else {
+            return Vec::new();
+        };
+        self.check_not_empty(path, list);
         let mut out: Vec<i64> = Vec::new();
         for v in &list.value {
             match v.value.trim().parse::<i64>() {
@@ -88,14 +94,7 @@ impl Cx<'_> {
         if !ty.is_some_and(FieldType::is_text) {
             return None;
         }
-        if list.value.is_empty() {
-            self.err(
-                "empty-allowed",
-                path,
-                list.loc,
-                "an empty `allowed` list accepts nothing",
-            )
-            .hint("list the values from the page, or remove `allowed`");
+        if !self.check_not_empty(path, list) {
             return None;
         }
         let case_sensitive = e.case_sensitive.as_ref().is_none_or(|c| c.value);

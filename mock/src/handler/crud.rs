@@ -37,11 +37,7 @@ impl Call<'_> {
         }
         let obj = (r.codec.canonical)(obj).map_err(|e| self.internal(e))?;
         let key = self.key_of_new(&store, &obj)?;
-        let table = store.table_mut(r);
-        if let Some(f) = file {
-            table.files.insert(key.clone(), f);
-        }
-        table.records.insert(key, obj.clone());
+        store.table_mut(r).put(key, obj.clone(), file);
         drop(store);
         self.written(StatusCode::CREATED, Written::Created, obj)
     }
@@ -135,11 +131,7 @@ impl Call<'_> {
             assign_update(r, m, &stamp);
         }
         let rec = (r.codec.canonical)(rec).map_err(|e| self.internal(e))?;
-        let table = store.table_mut(r);
-        if let Some(f) = file {
-            table.files.insert(key.clone(), f);
-        }
-        table.records.insert(key, rec.clone());
+        store.table_mut(r).put(key, rec.clone(), file);
         drop(store);
         self.written(StatusCode::OK, Written::Updated, rec)
     }
