@@ -247,9 +247,11 @@ pub fn requests(n: usize) -> Vec<coupa_api::integration_runs::IntegrationRun> {
         serde_json::from_slice(&json(n)).expect("the data set reads");
     all.into_iter()
         .map(|r| coupa_api::integration_runs::IntegrationRun {
-            integration: r.integration.map(|i| coupa_api::integrations::Integration {
-                code: i.code,
-                ..Default::default()
+            integration: r.integration.map(|i| {
+                Box::new(coupa_api::integrations::Integration {
+                    code: i.code,
+                    ..Default::default()
+                })
             }),
             start_time: r.start_time,
             end_time: r.end_time,

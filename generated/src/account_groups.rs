@@ -17,13 +17,13 @@ pub struct AccountGroup {
     pub account_group_type: Option<i64>,
     /// Wire name `account-type`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_type: Option<crate::account_types::AccountType>,
+    pub account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -215,7 +215,7 @@ pub struct AccountGroup {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`AccountGroup`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -320,9 +320,9 @@ impl coupa_runtime::Validate for AccountGroup {
         cx.require(at, &e[1], self.account_type.is_some());
         cx.require(at, &e[5], self.name.is_some());
         cx.integer(at, &e[0], self.account_group_type);
-        cx.nested(at, &e[1], self.account_type.as_ref());
+        cx.nested(at, &e[1], self.account_type.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.integer(at, &e[4], self.id);
         cx.text(at, &e[5], self.name.as_deref());
         cx.text(at, &e[6], self.segment_1_col.as_deref());
@@ -386,7 +386,7 @@ impl coupa_runtime::Validate for AccountGroup {
         cx.text(at, &e[64], self.segment_9_op.as_deref());
         cx.text(at, &e[65], self.segment_9_val.as_deref());
         cx.value(at, &e[66], self.updated_at.is_some());
-        cx.nested(at, &e[67], self.updated_by.as_ref());
+        cx.nested(at, &e[67], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

@@ -20,10 +20,10 @@ pub struct AccountType {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `dynamic-flag`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_flag: Option<bool>,
@@ -38,16 +38,16 @@ pub struct AccountType {
     pub name: Option<String>,
     /// Wire name `primary-address`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_address: Option<crate::addresses::Address>,
+    pub primary_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `primary-contact`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_contact: Option<crate::contact::Contact>,
+    pub primary_contact: Option<Box<crate::contact::Contact>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`AccountType`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -93,16 +93,16 @@ impl coupa_runtime::Validate for AccountType {
         cx.require(at, &e[3], self.currency.is_some());
         cx.require(at, &e[7], self.name.is_some());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
-        cx.nested(at, &e[3], self.currency.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
+        cx.nested(at, &e[3], self.currency.as_deref());
         cx.value(at, &e[4], self.dynamic_flag.is_some());
         cx.integer(at, &e[5], self.id);
         cx.text(at, &e[6], self.legal_entity_name.as_deref());
         cx.text(at, &e[7], self.name.as_deref());
-        cx.nested(at, &e[8], self.primary_address.as_ref());
-        cx.nested(at, &e[9], self.primary_contact.as_ref());
+        cx.nested(at, &e[8], self.primary_address.as_deref());
+        cx.nested(at, &e[9], self.primary_contact.as_deref());
         cx.value(at, &e[10], self.updated_at.is_some());
-        cx.nested(at, &e[11], self.updated_by.as_ref());
+        cx.nested(at, &e[11], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

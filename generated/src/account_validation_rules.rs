@@ -14,7 +14,7 @@ use coupa_runtime::{
 pub struct AccountValidationRule {
     /// Wire name `account-type`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_type: Option<crate::account_types::AccountType>,
+    pub account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `active`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
@@ -23,7 +23,7 @@ pub struct AccountValidationRule {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -221,7 +221,7 @@ pub struct AccountValidationRule {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`AccountValidationRule`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -324,9 +324,9 @@ impl coupa_runtime::Validate for AccountValidationRule {
         let e = SHAPE.elements;
         cx.require(at, &e[5], self.error_message.is_some());
         cx.require(at, &e[7], self.name.is_some());
-        cx.nested(at, &e[0], self.account_type.as_ref());
+        cx.nested(at, &e[0], self.account_type.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.text(at, &e[4], self.description.as_deref());
         cx.text(at, &e[5], self.error_message.as_deref());
         cx.integer(at, &e[6], self.id);
@@ -392,7 +392,7 @@ impl coupa_runtime::Validate for AccountValidationRule {
         cx.text(at, &e[66], self.segment_9_max.as_deref());
         cx.text(at, &e[67], self.segment_9_min.as_deref());
         cx.value(at, &e[68], self.updated_at.is_some());
-        cx.nested(at, &e[69], self.updated_by.as_ref());
+        cx.nested(at, &e[69], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

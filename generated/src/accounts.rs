@@ -14,7 +14,7 @@ use coupa_runtime::{
 pub struct Account {
     /// Wire name `account-type`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_type: Option<crate::account_types::AccountType>,
+    pub account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `account-type-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type_id: Option<i64>,
@@ -29,7 +29,7 @@ pub struct Account {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -101,7 +101,7 @@ pub struct Account {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`Account`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -163,11 +163,11 @@ impl coupa_runtime::Validate for Account {
     ) {
         let e = SHAPE.elements;
         cx.require(at, &e[0], self.account_type.is_some());
-        cx.nested(at, &e[0], self.account_type.as_ref());
+        cx.nested(at, &e[0], self.account_type.as_deref());
         cx.integer(at, &e[1], self.account_type_id);
         cx.text(at, &e[3], self.code.as_deref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
         cx.integer(at, &e[6], self.id);
         cx.text(at, &e[7], self.name.as_deref());
         cx.text(at, &e[8], self.segment_1.as_deref());
@@ -191,7 +191,7 @@ impl coupa_runtime::Validate for Account {
         cx.text(at, &e[26], self.segment_8.as_deref());
         cx.text(at, &e[27], self.segment_9.as_deref());
         cx.value(at, &e[28], self.updated_at.is_some());
-        cx.nested(at, &e[29], self.updated_by.as_ref());
+        cx.nested(at, &e[29], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

@@ -20,7 +20,7 @@ pub struct AmountComponent {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -155,7 +155,7 @@ impl coupa_runtime::Validate for AmountComponent {
         cx.decimal(at, &e[0], self.amount.as_ref());
         cx.choice(at, &e[1], self.amount_type.as_ref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.currency.as_ref());
+        cx.nested(at, &e[3], self.currency.as_deref());
         cx.integer(at, &e[4], self.id);
         cx.text(at, &e[6], self.source_type.as_deref());
         cx.value(at, &e[7], self.updated_at.is_some());

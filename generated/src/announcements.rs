@@ -23,7 +23,7 @@ pub struct Announcement {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -53,7 +53,7 @@ pub struct Announcement {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`Announcement`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -106,7 +106,7 @@ impl coupa_runtime::Validate for Announcement {
         cx.integer(at, &e[0], self.announceable_id);
         cx.text(at, &e[1], self.announceable_type.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.integer(at, &e[4], self.id);
         cx.value(at, &e[5], self.important.is_some());
         cx.value(at, &e[7], self.new.is_some());
@@ -114,7 +114,7 @@ impl coupa_runtime::Validate for Announcement {
         cx.text(at, &e[10], self.subject.as_deref());
         cx.text(at, &e[11], self.summary.as_deref());
         cx.value(at, &e[12], self.updated_at.is_some());
-        cx.nested(at, &e[13], self.updated_by.as_ref());
+        cx.nested(at, &e[13], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

@@ -17,7 +17,7 @@ pub struct ApprovalGroup {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -34,7 +34,7 @@ pub struct ApprovalGroup {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `users`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<crate::user_simple::UserSimple>>,
@@ -78,11 +78,11 @@ impl coupa_runtime::Validate for ApprovalGroup {
         let e = SHAPE.elements;
         cx.require(at, &e[4], self.name.is_some());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.integer(at, &e[3], self.id);
         cx.text(at, &e[4], self.name.as_deref());
         cx.value(at, &e[6], self.updated_at.is_some());
-        cx.nested(at, &e[7], self.updated_by.as_ref());
+        cx.nested(at, &e[7], self.updated_by.as_deref());
         cx.nested_list(at, &e[8], self.users.as_deref());
     }
 }

@@ -17,10 +17,10 @@ pub struct ApprovalLimit {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -35,7 +35,7 @@ pub struct ApprovalLimit {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ApprovalLimit`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -79,13 +79,13 @@ impl coupa_runtime::Validate for ApprovalLimit {
         cx.require(at, &e[5], self.name.is_some());
         cx.decimal(at, &e[0], self.amount.as_ref());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
-        cx.nested(at, &e[3], self.currency.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
+        cx.nested(at, &e[3], self.currency.as_deref());
         cx.integer(at, &e[4], self.id);
         cx.text(at, &e[5], self.name.as_deref());
         cx.text(at, &e[6], self.subject.as_deref());
         cx.value(at, &e[7], self.updated_at.is_some());
-        cx.nested(at, &e[8], self.updated_by.as_ref());
+        cx.nested(at, &e[8], self.updated_by.as_deref());
     }
 }
 /// Filters on [`ApprovalLimit`] objects (Coupa's `field[op]=value` query language).

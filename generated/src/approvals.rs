@@ -26,7 +26,7 @@ pub struct Approval {
     pub approval_date: Option<coupa_runtime::DateTime>,
     /// Wire name `approved-by`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub approved_by: Option<crate::user_simple::UserSimple>,
+    pub approved_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `approver`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approver: Option<serde_json::Map<String, serde_json::Value>>,
@@ -41,7 +41,7 @@ pub struct Approval {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `delegate`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegate: Option<serde_json::Map<String, serde_json::Value>>,
@@ -82,7 +82,7 @@ pub struct Approval {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`Approval`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -142,12 +142,12 @@ impl coupa_runtime::Validate for Approval {
         cx.text(at, &e[1], self.approvable_type.as_deref());
         cx.integer(at, &e[2], self.approval_chain_id);
         cx.value(at, &e[3], self.approval_date.is_some());
-        cx.nested(at, &e[4], self.approved_by.as_ref());
+        cx.nested(at, &e[4], self.approved_by.as_deref());
         cx.value(at, &e[5], self.approver.is_some());
         cx.integer(at, &e[6], self.approver_id);
         cx.text(at, &e[7], self.approver_type.as_deref());
         cx.value(at, &e[8], self.created_at.is_some());
-        cx.nested(at, &e[9], self.created_by.as_ref());
+        cx.nested(at, &e[9], self.created_by.as_deref());
         cx.value(at, &e[10], self.delegate.is_some());
         cx.text(at, &e[11], self.delegate_id.as_deref());
         cx.value(at, &e[12], self.delegates.is_some());
@@ -160,7 +160,7 @@ impl coupa_runtime::Validate for Approval {
         cx.text(at, &e[19], self.status.as_deref());
         cx.text(at, &e[20], self.r#type.as_deref());
         cx.value(at, &e[21], self.updated_at.is_some());
-        cx.nested(at, &e[22], self.updated_by.as_ref());
+        cx.nested(at, &e[22], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

@@ -29,7 +29,7 @@ pub struct AsnHeader {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `delivery-date`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_date: Option<coupa_runtime::DateTime>,
@@ -59,13 +59,13 @@ pub struct AsnHeader {
     pub ship_note: Option<String>,
     /// Wire name `ship-to-address`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ship_to_address: Option<crate::addresses::Address>,
+    pub ship_to_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `ship-to-user`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ship_to_user: Option<crate::user_simple::UserSimple>,
+    pub ship_to_user: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `ship-to-warehouse`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ship_to_warehouse: Option<crate::warehouses::Warehouse>,
+    pub ship_to_warehouse: Option<Box<crate::warehouses::Warehouse>>,
     /// Wire name `standard-carrier-alpha-code`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub standard_carrier_alpha_code: Option<String>,
@@ -74,7 +74,7 @@ pub struct AsnHeader {
     pub status: Option<String>,
     /// Wire name `supplier`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier: Option<crate::suppliers::Supplier>,
+    pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `tracking-number`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<String>,
@@ -89,7 +89,7 @@ pub struct AsnHeader {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`AsnHeader`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -255,24 +255,24 @@ impl coupa_runtime::Validate for AsnHeader {
         cx.choice(at, &e[2], self.carrier.as_ref());
         cx.text(at, &e[3], self.container.as_deref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
         cx.decimal(at, &e[8], self.gross_weight.as_ref());
         cx.integer(at, &e[9], self.id);
         cx.nested_list(at, &e[10], self.lines.as_deref());
         cx.text(at, &e[11], self.packing_slip.as_deref());
         cx.text(at, &e[13], self.ship_method.as_deref());
         cx.text(at, &e[14], self.ship_note.as_deref());
-        cx.nested(at, &e[15], self.ship_to_address.as_ref());
-        cx.nested(at, &e[16], self.ship_to_user.as_ref());
-        cx.nested(at, &e[17], self.ship_to_warehouse.as_ref());
+        cx.nested(at, &e[15], self.ship_to_address.as_deref());
+        cx.nested(at, &e[16], self.ship_to_user.as_deref());
+        cx.nested(at, &e[17], self.ship_to_warehouse.as_deref());
         cx.text(at, &e[18], self.standard_carrier_alpha_code.as_deref());
         cx.text(at, &e[19], self.status.as_deref());
-        cx.nested(at, &e[20], self.supplier.as_ref());
+        cx.nested(at, &e[20], self.supplier.as_deref());
         cx.text(at, &e[21], self.tracking_number.as_deref());
         cx.text(at, &e[22], self.trailer.as_deref());
         cx.text(at, &e[23], self.uom.as_deref());
         cx.value(at, &e[24], self.updated_at.is_some());
-        cx.nested(at, &e[25], self.updated_by.as_ref());
+        cx.nested(at, &e[25], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

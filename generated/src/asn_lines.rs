@@ -23,7 +23,7 @@ pub struct AsnLine {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -32,10 +32,10 @@ pub struct AsnLine {
     pub id: Option<i64>,
     /// Wire name `invoice-line`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub invoice_line: Option<crate::invoice_line::InvoiceLine>,
+    pub invoice_line: Option<Box<crate::invoice_line::InvoiceLine>>,
     /// Wire name `item`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<crate::items::Item>,
+    pub item: Option<Box<crate::items::Item>>,
     /// Wire name `line-num`; sent and returned; required on create; unique; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_num: Option<String>,
@@ -44,7 +44,7 @@ pub struct AsnLine {
     pub match_reference: Option<String>,
     /// Wire name `order-line`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_line: Option<crate::purchase_order_lines::OrderLine>,
+    pub order_line: Option<Box<crate::purchase_order_lines::OrderLine>>,
     /// Wire name `quantity`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
@@ -68,13 +68,13 @@ pub struct AsnLine {
     pub supplier_part_num: Option<String>,
     /// Wire name `uom`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uom: Option<crate::uoms::Uom>,
+    pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`AsnLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -195,22 +195,22 @@ impl coupa_runtime::Validate for AsnLine {
         cx.text(at, &e[0], self.comments.as_deref());
         cx.text(at, &e[1], self.container.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.text(at, &e[4], self.description.as_deref());
         cx.integer(at, &e[5], self.id);
-        cx.nested(at, &e[6], self.invoice_line.as_ref());
-        cx.nested(at, &e[7], self.item.as_ref());
+        cx.nested(at, &e[6], self.invoice_line.as_deref());
+        cx.nested(at, &e[7], self.item.as_deref());
         cx.text(at, &e[8], self.line_num.as_deref());
         cx.text(at, &e[9], self.match_reference.as_deref());
-        cx.nested(at, &e[10], self.order_line.as_ref());
+        cx.nested(at, &e[10], self.order_line.as_deref());
         cx.decimal(at, &e[11], self.quantity.as_ref());
         cx.decimal(at, &e[12], self.received_qty.as_ref());
         cx.text(at, &e[13], self.review_reason.as_deref());
         cx.choice(at, &e[15], self.status.as_ref());
         cx.text(at, &e[17], self.supplier_part_num.as_deref());
-        cx.nested(at, &e[18], self.uom.as_ref());
+        cx.nested(at, &e[18], self.uom.as_deref());
         cx.value(at, &e[19], self.updated_at.is_some());
-        cx.nested(at, &e[20], self.updated_by.as_ref());
+        cx.nested(at, &e[20], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

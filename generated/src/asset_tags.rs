@@ -17,7 +17,7 @@ pub struct AssetTag {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -55,7 +55,7 @@ pub struct AssetTag {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`AssetTag`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -101,7 +101,7 @@ impl coupa_runtime::Validate for AssetTag {
     ) {
         let e = SHAPE.elements;
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.integer(at, &e[2], self.id);
         cx.integer(at, &e[4], self.inventory_balance_id);
         cx.integer(at, &e[6], self.order_line_id);
@@ -111,7 +111,7 @@ impl coupa_runtime::Validate for AssetTag {
         cx.text(at, &e[10], self.serial_number.as_deref());
         cx.text(at, &e[11], self.tag.as_deref());
         cx.value(at, &e[12], self.updated_at.is_some());
-        cx.nested(at, &e[13], self.updated_by.as_ref());
+        cx.nested(at, &e[13], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

@@ -23,7 +23,7 @@ pub struct Attachment {
     ///
     /// Schema note: The user Coupa records as having attached the file. The Swagger cannot mark a reference read-only and the Attachments API page has no row for it; Coupa fills it in.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `file`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
@@ -63,7 +63,7 @@ pub struct Attachment {
     ///
     /// Schema note: The user Coupa records as having last changed the attachment; like created-by, returned only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `url`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -153,7 +153,7 @@ impl coupa_runtime::Validate for Attachment {
         let e = SHAPE.elements;
         cx.require(at, &e[11], self.r#type.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.text(at, &e[2], self.file.as_deref());
         cx.text(at, &e[3], self.file_content_type.as_deref());
         cx.text(at, &e[4], self.file_file_name.as_deref());
@@ -163,7 +163,7 @@ impl coupa_runtime::Validate for Attachment {
         cx.text(at, &e[9], self.linked_to.as_deref());
         cx.choice(at, &e[11], self.r#type.as_ref());
         cx.value(at, &e[12], self.updated_at.is_some());
-        cx.nested(at, &e[13], self.updated_by.as_ref());
+        cx.nested(at, &e[13], self.updated_by.as_deref());
         cx.text(at, &e[14], self.url.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {

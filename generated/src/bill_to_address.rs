@@ -26,13 +26,13 @@ pub struct BillToAddress {
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `country`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<crate::country::Country>,
+    pub country: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `external-src-name`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_src_name: Option<String>,
@@ -86,10 +86,10 @@ pub struct BillToAddress {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `vat-country`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_country: Option<crate::country::Country>,
+    pub vat_country: Option<Box<crate::country::Country>>,
     /// Wire name `vat-number`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
@@ -158,9 +158,9 @@ impl coupa_runtime::Validate for BillToAddress {
         cx.text(at, &e[1], self.attention.as_deref());
         cx.text(at, &e[3], self.city.as_deref());
         cx.nested_list(at, &e[4], self.content_groups.as_deref());
-        cx.nested(at, &e[5], self.country.as_ref());
+        cx.nested(at, &e[5], self.country.as_deref());
         cx.value(at, &e[6], self.created_at.is_some());
-        cx.nested(at, &e[7], self.created_by.as_ref());
+        cx.nested(at, &e[7], self.created_by.as_deref());
         cx.text(at, &e[8], self.external_src_name.as_deref());
         cx.text(at, &e[9], self.external_src_ref.as_deref());
         cx.integer(at, &e[10], self.id);
@@ -178,8 +178,8 @@ impl coupa_runtime::Validate for BillToAddress {
         cx.nested_list(at, &e[22], self.tax_registrations.as_deref());
         cx.text(at, &e[23], self.r#type.as_deref());
         cx.value(at, &e[24], self.updated_at.is_some());
-        cx.nested(at, &e[25], self.updated_by.as_ref());
-        cx.nested(at, &e[26], self.vat_country.as_ref());
+        cx.nested(at, &e[25], self.updated_by.as_deref());
+        cx.nested(at, &e[26], self.vat_country.as_deref());
         cx.text(at, &e[27], self.vat_number.as_deref());
     }
 }

@@ -26,7 +26,7 @@ pub struct BudgetLineAdjustment {
     pub amount: Option<coupa_runtime::Decimal>,
     /// Wire name `budget-line`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub budget_line: Option<crate::budget_lines::BudgetLine>,
+    pub budget_line: Option<Box<crate::budget_lines::BudgetLine>>,
     /// Wire name `budget-remaining`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_remaining: Option<coupa_runtime::Decimal>,
@@ -35,10 +35,10 @@ pub struct BudgetLineAdjustment {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -103,11 +103,11 @@ impl coupa_runtime::Validate for BudgetLineAdjustment {
         cx.value(at, &e[1], self.adjuster.is_some());
         cx.decimal(at, &e[2], self.adjustment_amount.as_ref());
         cx.decimal(at, &e[3], self.amount.as_ref());
-        cx.nested(at, &e[4], self.budget_line.as_ref());
+        cx.nested(at, &e[4], self.budget_line.as_deref());
         cx.decimal(at, &e[5], self.budget_remaining.as_ref());
         cx.value(at, &e[6], self.created_at.is_some());
-        cx.nested(at, &e[7], self.created_by.as_ref());
-        cx.nested(at, &e[8], self.currency.as_ref());
+        cx.nested(at, &e[7], self.created_by.as_deref());
+        cx.nested(at, &e[8], self.currency.as_deref());
         cx.text(at, &e[9], self.description.as_deref());
         cx.integer(at, &e[10], self.id);
         cx.decimal(at, &e[11], self.price.as_ref());

@@ -20,10 +20,10 @@ pub struct BudgetLine {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -41,7 +41,7 @@ pub struct BudgetLine {
     pub overrun_calculation: Option<i64>,
     /// Wire name `owner`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner: Option<crate::user_simple::UserSimple>,
+    pub owner: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `owner-is-approver`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_is_approver: Option<i64>,
@@ -50,7 +50,7 @@ pub struct BudgetLine {
     pub pending_requisitions_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `period`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub period: Option<crate::period::Period>,
+    pub period: Option<Box<crate::period::Period>>,
     /// Wire name `remaining`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining: Option<coupa_runtime::Decimal>,
@@ -122,7 +122,7 @@ pub struct BudgetLine {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`BudgetLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -192,13 +192,13 @@ impl coupa_runtime::Validate for BudgetLine {
         let e = SHAPE.elements;
         cx.require(at, &e[12], self.period.is_some());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
-        cx.nested(at, &e[3], self.currency.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
+        cx.nested(at, &e[3], self.currency.as_deref());
         cx.text(at, &e[4], self.description.as_deref());
         cx.integer(at, &e[6], self.id);
-        cx.nested(at, &e[9], self.owner.as_ref());
+        cx.nested(at, &e[9], self.owner.as_deref());
         cx.decimal(at, &e[11], self.pending_requisitions_amount.as_ref());
-        cx.nested(at, &e[12], self.period.as_ref());
+        cx.nested(at, &e[12], self.period.as_deref());
         cx.decimal(at, &e[13], self.remaining.as_ref());
         cx.text(at, &e[15], self.segment_1.as_deref());
         cx.text(at, &e[16], self.segment_10.as_deref());
@@ -221,7 +221,7 @@ impl coupa_runtime::Validate for BudgetLine {
         cx.text(at, &e[33], self.segment_8.as_deref());
         cx.text(at, &e[34], self.segment_9.as_deref());
         cx.value(at, &e[35], self.updated_at.is_some());
-        cx.nested(at, &e[36], self.updated_by.as_ref());
+        cx.nested(at, &e[36], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

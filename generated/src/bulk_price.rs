@@ -29,7 +29,7 @@ pub struct BulkPrice {
     pub qty: Option<coupa_runtime::Decimal>,
     /// Wire name `uom`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uom: Option<crate::uoms::Uom>,
+    pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
@@ -70,7 +70,7 @@ impl coupa_runtime::Validate for BulkPrice {
         cx.integer(at, &e[3], self.id);
         cx.decimal(at, &e[4], self.price.as_ref());
         cx.decimal(at, &e[5], self.qty.as_ref());
-        cx.nested(at, &e[6], self.uom.as_ref());
+        cx.nested(at, &e[6], self.uom.as_deref());
         cx.text(at, &e[7], self.updated_at.as_deref());
     }
 }

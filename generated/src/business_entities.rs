@@ -37,13 +37,13 @@ pub struct BusinessEntity {
     >,
     /// Wire name `country-of-origin`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country_of_origin: Option<crate::country::Country>,
+    pub country_of_origin: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `display-name`; sent and returned; at most 100 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
@@ -58,10 +58,12 @@ pub struct BusinessEntity {
     pub name: Option<String>,
     /// Wire name `primary-address`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_address: Option<crate::business_entity_address::BusinessEntityAddress>,
+    pub primary_address: Option<
+        Box<crate::business_entity_address::BusinessEntityAddress>,
+    >,
     /// Wire name `primary-contact`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_contact: Option<crate::contact::Contact>,
+    pub primary_contact: Option<Box<crate::contact::Contact>>,
     /// Wire name `status`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -76,7 +78,7 @@ pub struct BusinessEntity {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`BusinessEntity`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -211,20 +213,20 @@ impl coupa_runtime::Validate for BusinessEntity {
         cx.nested_list(at, &e[2], self.business_entity_alternate_names.as_deref());
         cx.nested_list(at, &e[3], self.business_entity_external_references.as_deref());
         cx.nested_list(at, &e[4], self.business_entity_relationships.as_deref());
-        cx.nested(at, &e[5], self.country_of_origin.as_ref());
+        cx.nested(at, &e[5], self.country_of_origin.as_deref());
         cx.value(at, &e[6], self.created_at.is_some());
-        cx.nested(at, &e[7], self.created_by.as_ref());
+        cx.nested(at, &e[7], self.created_by.as_deref());
         cx.text(at, &e[8], self.display_name.as_deref());
         cx.choice(at, &e[9], self.formation_type.as_ref());
         cx.integer(at, &e[10], self.id);
         cx.text(at, &e[11], self.name.as_deref());
-        cx.nested(at, &e[12], self.primary_address.as_ref());
-        cx.nested(at, &e[13], self.primary_contact.as_ref());
+        cx.nested(at, &e[12], self.primary_address.as_deref());
+        cx.nested(at, &e[13], self.primary_contact.as_deref());
         cx.text(at, &e[14], self.status.as_deref());
         cx.nested_list(at, &e[15], self.tax_registrations.as_deref());
         cx.choice(at, &e[16], self.r#type.as_ref());
         cx.value(at, &e[17], self.updated_at.is_some());
-        cx.nested(at, &e[18], self.updated_by.as_ref());
+        cx.nested(at, &e[18], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

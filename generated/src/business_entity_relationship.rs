@@ -17,7 +17,7 @@ pub struct BusinessEntityRelationship {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -35,7 +35,7 @@ pub struct BusinessEntityRelationship {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`BusinessEntityRelationship`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -102,13 +102,13 @@ impl coupa_runtime::Validate for BusinessEntityRelationship {
         let e = SHAPE.elements;
         cx.require(at, &e[5], self.relationship_type.is_some());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.integer(at, &e[3], self.id);
         cx.integer(at, &e[4], self.related_business_entity_id);
         cx.choice(at, &e[5], self.relationship_type.as_ref());
         cx.text(at, &e[6], self.status.as_deref());
         cx.value(at, &e[7], self.updated_at.is_some());
-        cx.nested(at, &e[8], self.updated_by.as_ref());
+        cx.nested(at, &e[8], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

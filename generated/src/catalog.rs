@@ -14,7 +14,7 @@ pub struct Catalog {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -26,7 +26,7 @@ pub struct Catalog {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`Catalog`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -64,11 +64,11 @@ impl coupa_runtime::Validate for Catalog {
         let e = SHAPE.elements;
         cx.require(at, &e[3], self.name.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.integer(at, &e[2], self.id);
         cx.text(at, &e[3], self.name.as_deref());
         cx.value(at, &e[4], self.updated_at.is_some());
-        cx.nested(at, &e[5], self.updated_by.as_ref());
+        cx.nested(at, &e[5], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

@@ -23,7 +23,7 @@ pub struct Category {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -41,7 +41,7 @@ pub struct Category {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `users`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<crate::user_simple::UserSimple>>,
@@ -91,13 +91,13 @@ impl coupa_runtime::Validate for Category {
         cx.nested_list(at, &e[1], self.commodities.as_deref());
         cx.text(at, &e[2], self.coupa_commodity.as_deref());
         cx.value(at, &e[3], self.created_at.is_some());
-        cx.nested(at, &e[4], self.created_by.as_ref());
+        cx.nested(at, &e[4], self.created_by.as_deref());
         cx.text(at, &e[5], self.description.as_deref());
         cx.integer(at, &e[6], self.id);
         cx.text(at, &e[7], self.name.as_deref());
         cx.nested_list(at, &e[8], self.suppliers.as_deref());
         cx.value(at, &e[9], self.updated_at.is_some());
-        cx.nested(at, &e[10], self.updated_by.as_ref());
+        cx.nested(at, &e[10], self.updated_by.as_deref());
         cx.nested_list(at, &e[11], self.users.as_deref());
     }
 }

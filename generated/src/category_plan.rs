@@ -14,7 +14,7 @@ pub struct CategoryPlan {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -35,7 +35,7 @@ pub struct CategoryPlan {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`CategoryPlan`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -79,14 +79,14 @@ impl coupa_runtime::Validate for CategoryPlan {
         cx.require(at, &e[4], self.name.is_some());
         cx.require(at, &e[6], self.status.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.text(at, &e[2], self.description.as_deref());
         cx.integer(at, &e[3], self.id);
         cx.text(at, &e[4], self.name.as_deref());
         cx.decimal(at, &e[5], self.percentage_of_plan_completion.as_ref());
         cx.text(at, &e[6], self.status.as_deref());
         cx.value(at, &e[7], self.updated_at.is_some());
-        cx.nested(at, &e[8], self.updated_by.as_ref());
+        cx.nested(at, &e[8], self.updated_by.as_deref());
     }
 }
 /// Filters on [`CategoryPlan`] objects (Coupa's `field[op]=value` query language).

@@ -55,7 +55,7 @@ pub struct Comment {
     ///
     /// Schema note: The user Coupa records as having written the comment.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     ///
     /// Schema note: Coupa assigns the id (the page marks it returned only).
@@ -83,7 +83,7 @@ pub struct Comment {
     ///
     /// Schema note: The user Coupa records as having last changed the comment.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`Comment`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -134,13 +134,13 @@ impl coupa_runtime::Validate for Comment {
         cx.text(at, &e[3], self.commentable_type.as_deref());
         cx.text(at, &e[5], self.comments_with_mentions_uniq_id.as_deref());
         cx.value(at, &e[6], self.created_at.is_some());
-        cx.nested(at, &e[7], self.created_by.as_ref());
+        cx.nested(at, &e[7], self.created_by.as_deref());
         cx.integer(at, &e[8], self.id);
         cx.text(at, &e[9], self.mentionees.as_deref());
         cx.text(at, &e[10], self.reason_code.as_deref());
         cx.value(at, &e[11], self.to_supplier.is_some());
         cx.value(at, &e[12], self.updated_at.is_some());
-        cx.nested(at, &e[13], self.updated_by.as_ref());
+        cx.nested(at, &e[13], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

@@ -26,7 +26,7 @@ pub struct Commodity {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `deductibility`; sent and returned; at most 255 characters; allowed values `fully_deductible`, `partially_deductible`, `not_deductible`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deductibility: Option<CommodityDeductibility>,
@@ -59,7 +59,7 @@ pub struct Commodity {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`Commodity`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -268,7 +268,7 @@ impl coupa_runtime::Validate for Commodity {
         cx.choice(at, &e[1], self.category.as_ref());
         cx.integer(at, &e[2], self.children_count);
         cx.value(at, &e[3], self.created_at.is_some());
-        cx.nested(at, &e[4], self.created_by.as_ref());
+        cx.nested(at, &e[4], self.created_by.as_deref());
         cx.choice(at, &e[5], self.deductibility.as_ref());
         cx.integer(at, &e[6], self.id);
         cx.value(at, &e[7], self.imported_from_taxonomy.is_some());
@@ -279,7 +279,7 @@ impl coupa_runtime::Validate for Commodity {
         cx.choice(at, &e[12], self.subcategory.as_ref());
         cx.text(at, &e[13], self.translated_name.as_deref());
         cx.value(at, &e[14], self.updated_at.is_some());
-        cx.nested(at, &e[15], self.updated_by.as_ref());
+        cx.nested(at, &e[15], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

@@ -14,7 +14,7 @@ use coupa_runtime::{
 pub struct CommodityTranslation {
     /// Wire name `commodity`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub commodity: Option<crate::commodities::Commodity>,
+    pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
@@ -65,7 +65,7 @@ impl coupa_runtime::Validate for CommodityTranslation {
         cx.require(at, &e[0], self.commodity.is_some());
         cx.require(at, &e[3], self.locale.is_some());
         cx.require(at, &e[4], self.name.is_some());
-        cx.nested(at, &e[0], self.commodity.as_ref());
+        cx.nested(at, &e[0], self.commodity.as_deref());
         cx.value(at, &e[1], self.created_at.is_some());
         cx.integer(at, &e[2], self.id);
         cx.text(at, &e[3], self.locale.as_deref());

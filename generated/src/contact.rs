@@ -17,7 +17,7 @@ pub struct Contact {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `email`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -47,13 +47,13 @@ pub struct Contact {
     pub notes: Option<String>,
     /// Wire name `phone-fax`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_fax: Option<crate::phone_number::PhoneNumber>,
+    pub phone_fax: Option<Box<crate::phone_number::PhoneNumber>>,
     /// Wire name `phone-mobile`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_mobile: Option<crate::phone_number::PhoneNumber>,
+    pub phone_mobile: Option<Box<crate::phone_number::PhoneNumber>>,
     /// Wire name `phone-work`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_work: Option<crate::phone_number::PhoneNumber>,
+    pub phone_work: Option<Box<crate::phone_number::PhoneNumber>>,
     /// Wire name `photo`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<String>,
@@ -65,7 +65,7 @@ pub struct Contact {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`Contact`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -116,7 +116,7 @@ impl coupa_runtime::Validate for Contact {
         let e = SHAPE.elements;
         cx.value(at, &e[0], self.active.is_some());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.text(at, &e[3], self.email.as_deref());
         cx.integer(at, &e[4], self.id);
         cx.text(at, &e[5], self.name_additional.as_deref());
@@ -125,13 +125,13 @@ impl coupa_runtime::Validate for Contact {
         cx.text(at, &e[8], self.name_given.as_deref());
         cx.text(at, &e[9], self.name_prefix.as_deref());
         cx.text(at, &e[10], self.name_suffix.as_deref());
-        cx.nested(at, &e[12], self.phone_fax.as_ref());
-        cx.nested(at, &e[13], self.phone_mobile.as_ref());
-        cx.nested(at, &e[14], self.phone_work.as_ref());
+        cx.nested(at, &e[12], self.phone_fax.as_deref());
+        cx.nested(at, &e[13], self.phone_mobile.as_deref());
+        cx.nested(at, &e[14], self.phone_work.as_deref());
         cx.text(at, &e[15], self.photo.as_deref());
         cx.nested_list(at, &e[16], self.purposes.as_deref());
         cx.value(at, &e[17], self.updated_at.is_some());
-        cx.nested(at, &e[18], self.updated_by.as_ref());
+        cx.nested(at, &e[18], self.updated_by.as_deref());
     }
 }
 /// Filters on [`Contact`] objects (Coupa's `field[op]=value` query language).

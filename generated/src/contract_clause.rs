@@ -18,7 +18,7 @@ pub struct ContractClause {
     /// Wire name `contract-clause-reference`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_clause_reference: Option<
-        crate::contract_clause_reference::ContractClauseReference,
+        Box<crate::contract_clause_reference::ContractClauseReference>,
     >,
     /// Wire name `contract-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -67,7 +67,7 @@ impl coupa_runtime::Validate for ContractClause {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         let e = SHAPE.elements;
-        cx.nested(at, &e[2], self.contract_clause_reference.as_ref());
+        cx.nested(at, &e[2], self.contract_clause_reference.as_deref());
         cx.value(at, &e[4], self.created_at.is_some());
         cx.integer(at, &e[5], self.id);
         cx.value(at, &e[6], self.updated_at.is_some());

@@ -11,7 +11,7 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 pub struct ContractDetail {
     /// Wire name `commodity`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub commodity: Option<crate::commodities::Commodity>,
+    pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `contract-type-custom-field-1`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_1: Option<String>,
@@ -94,7 +94,7 @@ impl coupa_runtime::Validate for ContractDetail {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         let e = SHAPE.elements;
-        cx.nested(at, &e[0], self.commodity.as_ref());
+        cx.nested(at, &e[0], self.commodity.as_deref());
         cx.text(at, &e[1], self.contract_type_custom_field_1.as_deref());
         cx.text(at, &e[2], self.contract_type_custom_field_10.as_deref());
         cx.text(at, &e[3], self.contract_type_custom_field_2.as_deref());

@@ -51,18 +51,18 @@ pub struct ContractDispute {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `governing-law-country`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub governing_law_country: Option<crate::country::Country>,
+    pub governing_law_country: Option<Box<crate::country::Country>>,
     /// Wire name `governing-law-subdivision`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub governing_law_subdivision: Option<
-        crate::country_subdivision::CountrySubdivision,
+        Box<crate::country_subdivision::CountrySubdivision>,
     >,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `jurisdiction-country`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub jurisdiction_country: Option<crate::country::Country>,
+    pub jurisdiction_country: Option<Box<crate::country::Country>>,
     /// Wire name `jurisdiction-exclusivity`; sent and returned; allowed values `exclusive`, `non_exclusive`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
@@ -70,7 +70,9 @@ pub struct ContractDispute {
     pub jurisdiction_exclusivity: Option<ContractDisputeJurisdictionExclusivity>,
     /// Wire name `jurisdiction-subdivision`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub jurisdiction_subdivision: Option<crate::country_subdivision::CountrySubdivision>,
+    pub jurisdiction_subdivision: Option<
+        Box<crate::country_subdivision::CountrySubdivision>,
+    >,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
@@ -198,12 +200,12 @@ impl coupa_runtime::Validate for ContractDispute {
         cx.text(at, &e[9], self.contract_type_custom_field_8.as_deref());
         cx.text(at, &e[10], self.contract_type_custom_field_9.as_deref());
         cx.value(at, &e[11], self.created_at.is_some());
-        cx.nested(at, &e[12], self.governing_law_country.as_ref());
-        cx.nested(at, &e[13], self.governing_law_subdivision.as_ref());
+        cx.nested(at, &e[12], self.governing_law_country.as_deref());
+        cx.nested(at, &e[13], self.governing_law_subdivision.as_deref());
         cx.integer(at, &e[14], self.id);
-        cx.nested(at, &e[15], self.jurisdiction_country.as_ref());
+        cx.nested(at, &e[15], self.jurisdiction_country.as_deref());
         cx.choice(at, &e[16], self.jurisdiction_exclusivity.as_ref());
-        cx.nested(at, &e[17], self.jurisdiction_subdivision.as_ref());
+        cx.nested(at, &e[17], self.jurisdiction_subdivision.as_deref());
         cx.value(at, &e[18], self.updated_at.is_some());
     }
 }

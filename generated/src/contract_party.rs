@@ -11,10 +11,10 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 pub struct ContractParty {
     /// Wire name `bill-to-address`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bill_to_address: Option<crate::addresses::Address>,
+    pub bill_to_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `business-entity`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_entity: Option<crate::business_entities::BusinessEntity>,
+    pub business_entity: Option<Box<crate::business_entities::BusinessEntity>>,
     /// Wire name `business-name`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_name: Option<String>,
@@ -34,7 +34,7 @@ pub struct ContractParty {
     >,
     /// Wire name `contract-party-role`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract_party_role: Option<crate::contract_party_role::ContractPartyRole>,
+    pub contract_party_role: Option<Box<crate::contract_party_role::ContractPartyRole>>,
     /// Wire name `counterparty-role`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counterparty_role: Option<String>,
@@ -43,7 +43,7 @@ pub struct ContractParty {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `email`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -55,10 +55,10 @@ pub struct ContractParty {
     pub id: Option<i64>,
     /// Wire name `legal-entity`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub legal_entity: Option<crate::legal_entities::LegalEntity>,
+    pub legal_entity: Option<Box<crate::legal_entities::LegalEntity>>,
     /// Wire name `mail-to-address`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mail_to_address: Option<crate::addresses::Address>,
+    pub mail_to_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `party-alias`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub party_alias: Option<String>,
@@ -70,7 +70,7 @@ pub struct ContractParty {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ContractParty`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -123,24 +123,24 @@ impl coupa_runtime::Validate for ContractParty {
         let e = SHAPE.elements;
         cx.require(at, &e[1], self.business_entity.is_some());
         cx.require(at, &e[12], self.entity_name.is_some());
-        cx.nested(at, &e[0], self.bill_to_address.as_ref());
-        cx.nested(at, &e[1], self.business_entity.as_ref());
+        cx.nested(at, &e[0], self.bill_to_address.as_deref());
+        cx.nested(at, &e[1], self.business_entity.as_deref());
         cx.text(at, &e[2], self.business_name.as_deref());
         cx.text(at, &e[4], self.contact_name.as_deref());
         cx.text(at, &e[5], self.contact_title.as_deref());
         cx.nested_list(at, &e[6], self.contract_party_contacts.as_deref());
-        cx.nested(at, &e[7], self.contract_party_role.as_ref());
+        cx.nested(at, &e[7], self.contract_party_role.as_deref());
         cx.text(at, &e[8], self.counterparty_role.as_deref());
         cx.value(at, &e[9], self.created_at.is_some());
-        cx.nested(at, &e[10], self.created_by.as_ref());
+        cx.nested(at, &e[10], self.created_by.as_deref());
         cx.text(at, &e[11], self.email.as_deref());
         cx.text(at, &e[12], self.entity_name.as_deref());
         cx.integer(at, &e[13], self.id);
-        cx.nested(at, &e[14], self.legal_entity.as_ref());
-        cx.nested(at, &e[15], self.mail_to_address.as_ref());
+        cx.nested(at, &e[14], self.legal_entity.as_deref());
+        cx.nested(at, &e[15], self.mail_to_address.as_deref());
         cx.text(at, &e[16], self.party_alias.as_deref());
         cx.value(at, &e[18], self.updated_at.is_some());
-        cx.nested(at, &e[19], self.updated_by.as_ref());
+        cx.nested(at, &e[19], self.updated_by.as_deref());
     }
 }
 /// Filters on [`ContractParty`] objects (Coupa's `field[op]=value` query language).

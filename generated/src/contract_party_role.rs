@@ -27,7 +27,7 @@ pub struct ContractPartyRole {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 500 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -45,7 +45,7 @@ pub struct ContractPartyRole {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ContractPartyRole`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -97,12 +97,12 @@ impl coupa_runtime::Validate for ContractPartyRole {
         cx.require(at, &e[8], self.role_directionality.is_some());
         cx.nested_list(at, &e[2], self.contract_classifications.as_deref());
         cx.value(at, &e[3], self.created_at.is_some());
-        cx.nested(at, &e[4], self.created_by.as_ref());
+        cx.nested(at, &e[4], self.created_by.as_deref());
         cx.text(at, &e[5], self.description.as_deref());
         cx.integer(at, &e[6], self.id);
         cx.text(at, &e[7], self.name.as_deref());
         cx.value(at, &e[9], self.updated_at.is_some());
-        cx.nested(at, &e[10], self.updated_by.as_ref());
+        cx.nested(at, &e[10], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

@@ -20,7 +20,7 @@ pub struct ContractTerm {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -155,7 +155,7 @@ pub struct ContractTerm {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `use-pct-discounts`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_pct_discounts: Option<bool>,
@@ -294,7 +294,7 @@ impl coupa_runtime::Validate for ContractTerm {
         cx.require(at, &e[6], self.tier_1_upper_bound.is_some());
         cx.choice(at, &e[0], self.contract_term_type.as_ref());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.integer(at, &e[3], self.id);
         cx.text(at, &e[4], self.name.as_deref());
         cx.decimal(at, &e[5], self.tier_1_disc_pct.as_ref());
@@ -339,7 +339,7 @@ impl coupa_runtime::Validate for ContractTerm {
         cx.decimal(at, &e[44], self.tier_9_upper_bound.as_ref());
         cx.text(at, &e[45], self.r#type.as_deref());
         cx.value(at, &e[46], self.updated_at.is_some());
-        cx.nested(at, &e[47], self.updated_by.as_ref());
+        cx.nested(at, &e[47], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

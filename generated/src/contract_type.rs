@@ -19,13 +19,13 @@ pub struct ContractType {
     >,
     /// Wire name `coupa-contract-type`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub coupa_contract_type: Option<crate::coupa_contract_type::CoupaContractType>,
+    pub coupa_contract_type: Option<Box<crate::coupa_contract_type::CoupaContractType>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -40,7 +40,7 @@ pub struct ContractType {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ContractType`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -88,13 +88,13 @@ impl coupa_runtime::Validate for ContractType {
         cx.require(at, &e[2], self.coupa_contract_type.is_some());
         cx.require(at, &e[7], self.name.is_some());
         cx.nested_list(at, &e[1], self.contract_classifications.as_deref());
-        cx.nested(at, &e[2], self.coupa_contract_type.as_ref());
+        cx.nested(at, &e[2], self.coupa_contract_type.as_deref());
         cx.value(at, &e[3], self.created_at.is_some());
-        cx.nested(at, &e[4], self.created_by.as_ref());
+        cx.nested(at, &e[4], self.created_by.as_deref());
         cx.integer(at, &e[6], self.id);
         cx.text(at, &e[7], self.name.as_deref());
         cx.value(at, &e[8], self.updated_at.is_some());
-        cx.nested(at, &e[9], self.updated_by.as_ref());
+        cx.nested(at, &e[9], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

@@ -30,63 +30,67 @@ pub struct Contract {
     /// Wire name `contract-classification`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_classification: Option<
-        crate::contract_classification::ContractClassification,
+        Box<crate::contract_classification::ContractClassification>,
     >,
     /// Wire name `contract-clause-type-field`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_clause_type_field: Option<
-        crate::contract_clause_type_field::ContractClauseTypeField,
+        Box<crate::contract_clause_type_field::ContractClauseTypeField>,
     >,
     /// Wire name `contract-clauses`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_clauses: Option<Vec<crate::contract_clause::ContractClause>>,
     /// Wire name `contract-detail`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract_detail: Option<crate::contract_detail::ContractDetail>,
+    pub contract_detail: Option<Box<crate::contract_detail::ContractDetail>>,
     /// Wire name `contract-dispute`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract_dispute: Option<crate::contract_dispute::ContractDispute>,
+    pub contract_dispute: Option<Box<crate::contract_dispute::ContractDispute>>,
     /// Wire name `contract-owner`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract_owner: Option<crate::user_simple::UserSimple>,
+    pub contract_owner: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `contract-parties`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_parties: Option<Vec<crate::contract_party::ContractParty>>,
     /// Wire name `contract-parties-field-container`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_parties_field_container: Option<
-        crate::contract_parties_field_container::ContractPartiesFieldContainer,
+        Box<crate::contract_parties_field_container::ContractPartiesFieldContainer>,
     >,
     /// Wire name `contract-performance`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract_performance: Option<crate::contract_performance::ContractPerformance>,
+    pub contract_performance: Option<
+        Box<crate::contract_performance::ContractPerformance>,
+    >,
     /// Wire name `contract-price-and-payment`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_price_and_payment: Option<
-        crate::contract_price_and_payment::ContractPriceAndPayment,
+        Box<crate::contract_price_and_payment::ContractPriceAndPayment>,
     >,
     /// Wire name `contract-relationship-and-reporting`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_relationship_and_reporting: Option<
-        crate::contract_relationship_and_reporting::ContractRelationshipAndReporting,
+        Box<crate::contract_relationship_and_reporting::ContractRelationshipAndReporting>,
     >,
     /// Wire name `contract-risk`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract_risk: Option<crate::contract_risk::ContractRisk>,
+    pub contract_risk: Option<Box<crate::contract_risk::ContractRisk>>,
     /// Wire name `contract-termination`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract_termination: Option<crate::contract_termination::ContractTermination>,
+    pub contract_termination: Option<
+        Box<crate::contract_termination::ContractTermination>,
+    >,
     /// Wire name `contract-terms`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_terms: Option<Vec<crate::contract_terms::ContractTerm>>,
     /// Wire name `contract-terms-and-renewal`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_terms_and_renewal: Option<
-        crate::contract_terms_and_renewal::ContractTermsAndRenewal,
+        Box<crate::contract_terms_and_renewal::ContractTermsAndRenewal>,
     >,
     /// Wire name `contract-type`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract_type: Option<crate::contract_type::ContractType>,
+    pub contract_type: Option<Box<crate::contract_type::ContractType>>,
     /// Wire name `contract-type-custom-field-1`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_1: Option<String>,
@@ -122,22 +126,22 @@ pub struct Contract {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `current-approval`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub current_approval: Option<crate::approvals::Approval>,
+    pub current_approval: Option<Box<crate::approvals::Approval>>,
     /// Wire name `current-parallel-approvals`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_parallel_approvals: Option<Vec<crate::approvals::Approval>>,
     /// Wire name `default-account`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_account: Option<crate::accounts::Account>,
+    pub default_account: Option<Box<crate::accounts::Account>>,
     /// Wire name `department`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub department: Option<crate::departments::Department>,
+    pub department: Option<Box<crate::departments::Department>>,
     /// Wire name `description`; sent and returned; at most 1024 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -150,7 +154,7 @@ pub struct Contract {
     /// Wire name `esign-provider-account`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub esign_provider_account: Option<
-        crate::esign_provider_account::EsignProviderAccount,
+        Box<crate::esign_provider_account::EsignProviderAccount>,
     >,
     /// Wire name `execution-date`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -167,7 +171,7 @@ pub struct Contract {
     /// Wire name `intellectual-property-and-data`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intellectual_property_and_data: Option<
-        crate::intellectual_property_and_data::IntellectualPropertyAndData,
+        Box<crate::intellectual_property_and_data::IntellectualPropertyAndData>,
     >,
     /// Wire name `is-default`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -219,7 +223,7 @@ pub struct Contract {
     pub parent: Option<Box<Contract>>,
     /// Wire name `payment-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_term: Option<crate::payment_terms::PaymentTerm>,
+    pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `po-message`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub po_message: Option<String>,
@@ -237,10 +241,10 @@ pub struct Contract {
     pub quote_response_id: Option<i64>,
     /// Wire name `ra-risk-request`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ra_risk_request: Option<crate::ra_risk_request::RaRiskRequest>,
+    pub ra_risk_request: Option<Box<crate::ra_risk_request::RaRiskRequest>>,
     /// Wire name `rate-card`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rate_card: Option<crate::rate_card::RateCard>,
+    pub rate_card: Option<Box<crate::rate_card::RateCard>>,
     /// Wire name `reason-insight-code`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_insight_code: Option<String>,
@@ -266,10 +270,10 @@ pub struct Contract {
     pub savings_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `schedule`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule: Option<crate::order_window::OrderWindow>,
+    pub schedule: Option<Box<crate::order_window::OrderWindow>>,
     /// Wire name `shipping-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_term: Option<crate::shipping_terms::ShippingTerm>,
+    pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `source`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -293,10 +297,10 @@ pub struct Contract {
     pub strict_invoicing_rules: Option<bool>,
     /// Wire name `submitter`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub submitter: Option<crate::user_simple::UserSimple>,
+    pub submitter: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `supplier`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier: Option<crate::suppliers::Supplier>,
+    pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-account`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_account: Option<String>,
@@ -338,7 +342,7 @@ pub struct Contract {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `use-online-signing`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_online_signing: Option<bool>,
@@ -5414,22 +5418,22 @@ impl coupa_runtime::Validate for Contract {
         cx.text(at, &e[0], self.amended_contract_type.as_deref());
         cx.choice(at, &e[3], self.consent.as_ref());
         cx.nested_list(at, &e[4], self.content_groups.as_deref());
-        cx.nested(at, &e[5], self.contract_classification.as_ref());
-        cx.nested(at, &e[6], self.contract_clause_type_field.as_ref());
+        cx.nested(at, &e[5], self.contract_classification.as_deref());
+        cx.nested(at, &e[6], self.contract_clause_type_field.as_deref());
         cx.nested_list(at, &e[7], self.contract_clauses.as_deref());
-        cx.nested(at, &e[8], self.contract_detail.as_ref());
-        cx.nested(at, &e[9], self.contract_dispute.as_ref());
-        cx.nested(at, &e[10], self.contract_owner.as_ref());
+        cx.nested(at, &e[8], self.contract_detail.as_deref());
+        cx.nested(at, &e[9], self.contract_dispute.as_deref());
+        cx.nested(at, &e[10], self.contract_owner.as_deref());
         cx.nested_list(at, &e[11], self.contract_parties.as_deref());
-        cx.nested(at, &e[12], self.contract_parties_field_container.as_ref());
-        cx.nested(at, &e[13], self.contract_performance.as_ref());
-        cx.nested(at, &e[14], self.contract_price_and_payment.as_ref());
-        cx.nested(at, &e[15], self.contract_relationship_and_reporting.as_ref());
-        cx.nested(at, &e[16], self.contract_risk.as_ref());
-        cx.nested(at, &e[17], self.contract_termination.as_ref());
+        cx.nested(at, &e[12], self.contract_parties_field_container.as_deref());
+        cx.nested(at, &e[13], self.contract_performance.as_deref());
+        cx.nested(at, &e[14], self.contract_price_and_payment.as_deref());
+        cx.nested(at, &e[15], self.contract_relationship_and_reporting.as_deref());
+        cx.nested(at, &e[16], self.contract_risk.as_deref());
+        cx.nested(at, &e[17], self.contract_termination.as_deref());
         cx.nested_list(at, &e[18], self.contract_terms.as_deref());
-        cx.nested(at, &e[19], self.contract_terms_and_renewal.as_ref());
-        cx.nested(at, &e[20], self.contract_type.as_ref());
+        cx.nested(at, &e[19], self.contract_terms_and_renewal.as_deref());
+        cx.nested(at, &e[20], self.contract_type.as_deref());
         cx.text(at, &e[21], self.contract_type_custom_field_1.as_deref());
         cx.text(at, &e[22], self.contract_type_custom_field_10.as_deref());
         cx.text(at, &e[23], self.contract_type_custom_field_2.as_deref());
@@ -5441,18 +5445,18 @@ impl coupa_runtime::Validate for Contract {
         cx.text(at, &e[29], self.contract_type_custom_field_8.as_deref());
         cx.text(at, &e[30], self.contract_type_custom_field_9.as_deref());
         cx.value(at, &e[31], self.created_at.is_some());
-        cx.nested(at, &e[32], self.created_by.as_ref());
-        cx.nested(at, &e[33], self.currency.as_ref());
-        cx.nested(at, &e[34], self.current_approval.as_ref());
+        cx.nested(at, &e[32], self.created_by.as_deref());
+        cx.nested(at, &e[33], self.currency.as_deref());
+        cx.nested(at, &e[34], self.current_approval.as_deref());
         cx.nested_list(at, &e[35], self.current_parallel_approvals.as_deref());
-        cx.nested(at, &e[36], self.default_account.as_ref());
-        cx.nested(at, &e[37], self.department.as_ref());
+        cx.nested(at, &e[36], self.default_account.as_deref());
+        cx.nested(at, &e[37], self.department.as_deref());
         cx.text(at, &e[38], self.description.as_deref());
         cx.nested_list(at, &e[39], self.diversity_categories.as_deref());
-        cx.nested(at, &e[41], self.esign_provider_account.as_ref());
+        cx.nested(at, &e[41], self.esign_provider_account.as_deref());
         cx.text(at, &e[43], self.external_contract_id.as_deref());
         cx.integer(at, &e[45], self.id);
-        cx.nested(at, &e[46], self.intellectual_property_and_data.as_ref());
+        cx.nested(at, &e[46], self.intellectual_property_and_data.as_deref());
         cx.value(at, &e[48], self.is_is_default.is_some());
         cx.text(at, &e[49], self.legal_agreement_url.as_deref());
         cx.choice(at, &e[50], self.length_of_notice_unit.as_ref());
@@ -5467,26 +5471,26 @@ impl coupa_runtime::Validate for Contract {
         cx.nested_list(at, &e[60], self.object_lines.as_deref());
         cx.choice(at, &e[61], self.order_window_tz.as_ref());
         cx.nested(at, &e[62], self.parent.as_deref());
-        cx.nested(at, &e[63], self.payment_term.as_ref());
+        cx.nested(at, &e[63], self.payment_term.as_deref());
         cx.text(at, &e[64], self.po_message.as_deref());
         cx.integer(at, &e[68], self.quote_response_id);
-        cx.nested(at, &e[69], self.ra_risk_request.as_ref());
-        cx.nested(at, &e[70], self.rate_card.as_ref());
+        cx.nested(at, &e[69], self.ra_risk_request.as_deref());
+        cx.nested(at, &e[70], self.rate_card.as_deref());
         cx.text(at, &e[71], self.reason_insight_code.as_deref());
         cx.text(at, &e[72], self.reason_insight_comment.as_deref());
         cx.nested_list(at, &e[73], self.reason_insight_events.as_deref());
         cx.choice(at, &e[74], self.renewal_length_unit.as_ref());
         cx.text(at, &e[76], self.requisition_message.as_deref());
         cx.decimal(at, &e[77], self.savings_pct.as_ref());
-        cx.nested(at, &e[78], self.schedule.as_ref());
-        cx.nested(at, &e[79], self.shipping_term.as_ref());
+        cx.nested(at, &e[78], self.schedule.as_deref());
+        cx.nested(at, &e[79], self.shipping_term.as_deref());
         cx.text(at, &e[80], self.source.as_deref());
         cx.text(at, &e[81], self.source_id.as_deref());
         cx.text(at, &e[82], self.source_type.as_deref());
         cx.text(at, &e[84], self.status.as_deref());
         cx.choice(at, &e[85], self.stop_spend_based_on_max_value.as_ref());
-        cx.nested(at, &e[87], self.submitter.as_ref());
-        cx.nested(at, &e[88], self.supplier.as_ref());
+        cx.nested(at, &e[87], self.submitter.as_deref());
+        cx.nested(at, &e[88], self.supplier.as_deref());
         cx.text(at, &e[89], self.supplier_account.as_deref());
         cx.value(at, &e[91], self.is_supplier_invoiceable.is_some());
         cx.nested_list(at, &e[92], self.taggings.as_deref());
@@ -5496,7 +5500,7 @@ impl coupa_runtime::Validate for Contract {
         cx.choice(at, &e[97], self.termination_notice_length_unit.as_ref());
         cx.choice(at, &e[100], self.r#type.as_ref());
         cx.value(at, &e[101], self.updated_at.is_some());
-        cx.nested(at, &e[102], self.updated_by.as_ref());
+        cx.nested(at, &e[102], self.updated_by.as_deref());
         cx.value(at, &e[103], self.use_online_signing.is_some());
         cx.choice(at, &e[107], self.whose_paper.as_ref());
     }

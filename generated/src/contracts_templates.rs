@@ -27,7 +27,7 @@ pub struct ContractTemplate {
     /// Wire name `contract-classification`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_classification: Option<
-        crate::contract_classification::ContractClassification,
+        Box<crate::contract_classification::ContractClassification>,
     >,
     /// Wire name `contract-hierarchy-types`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -47,7 +47,7 @@ pub struct ContractTemplate {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `custom-parameters`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_parameters: Option<String>,
@@ -86,7 +86,7 @@ pub struct ContractTemplate {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `workflow-process`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as object (or the type a page row names) (see IMPORT.md).
@@ -196,12 +196,12 @@ impl coupa_runtime::Validate for ContractTemplate {
         cx.choice(at, &e[1], self.authoring_method.as_ref());
         cx.text(at, &e[2], self.ccc_id.as_deref());
         cx.nested_list(at, &e[3], self.content_groups.as_deref());
-        cx.nested(at, &e[4], self.contract_classification.as_ref());
+        cx.nested(at, &e[4], self.contract_classification.as_deref());
         cx.nested_list(at, &e[5], self.contract_hierarchy_types.as_deref());
         cx.nested_list(at, &e[6], self.contract_template_clauses.as_deref());
         cx.nested_list(at, &e[7], self.contract_types.as_deref());
         cx.value(at, &e[8], self.created_at.is_some());
-        cx.nested(at, &e[9], self.created_by.as_ref());
+        cx.nested(at, &e[9], self.created_by.as_deref());
         cx.text(at, &e[10], self.custom_parameters.as_deref());
         cx.text(at, &e[11], self.description.as_deref());
         cx.text(at, &e[13], self.hierarchy_type.as_deref());
@@ -213,7 +213,7 @@ impl coupa_runtime::Validate for ContractTemplate {
         cx.text(at, &e[19], self.template_generator_id.as_deref());
         cx.integer(at, &e[20], self.template_generator_type);
         cx.value(at, &e[21], self.updated_at.is_some());
-        cx.nested(at, &e[22], self.updated_by.as_ref());
+        cx.nested(at, &e[22], self.updated_by.as_deref());
         cx.value(at, &e[23], self.workflow_process.is_some());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {

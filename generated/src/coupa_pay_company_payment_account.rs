@@ -35,10 +35,10 @@ pub struct CoupaPayCompanyPaymentAccount {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `digital-check-signature-viewpost-status`; sent and returned; at most 255 characters; allowed values `not_used`, `send_pending`, `pending_response`, `active`, `rejected`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub digital_check_signature_viewpost_status: Option<
@@ -58,7 +58,7 @@ pub struct CoupaPayCompanyPaymentAccount {
     /// Wire name `payment-partner`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_partner: Option<
-        crate::coupa_pay_payment_partner::CoupaPayPaymentPartner,
+        Box<crate::coupa_pay_payment_partner::CoupaPayPaymentPartner>,
     >,
     /// Wire name `physical-check-signature-presence`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,7 +82,7 @@ pub struct CoupaPayCompanyPaymentAccount {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`CoupaPayCompanyPaymentAccount`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -366,18 +366,18 @@ impl coupa_runtime::Validate for CoupaPayCompanyPaymentAccount {
         cx.text(at, &e[1], self.account_name.as_deref());
         cx.nested_list(at, &e[3], self.account_types.as_deref());
         cx.value(at, &e[5], self.created_at.is_some());
-        cx.nested(at, &e[6], self.created_by.as_ref());
-        cx.nested(at, &e[7], self.currency.as_ref());
+        cx.nested(at, &e[6], self.created_by.as_deref());
+        cx.nested(at, &e[7], self.currency.as_deref());
         cx.choice(at, &e[8], self.digital_check_signature_viewpost_status.as_ref());
         cx.integer(at, &e[10], self.id);
         cx.choice(at, &e[11], self.payment_option.as_ref());
-        cx.nested(at, &e[12], self.payment_partner.as_ref());
+        cx.nested(at, &e[12], self.payment_partner.as_deref());
         cx.choice(at, &e[14], self.source_name.as_ref());
         cx.text(at, &e[15], self.source_reference.as_deref());
         cx.text(at, &e[16], self.status.as_deref());
         cx.text_list(at, &e[17], self.supported_transfer_types.as_deref());
         cx.value(at, &e[18], self.updated_at.is_some());
-        cx.nested(at, &e[19], self.updated_by.as_ref());
+        cx.nested(at, &e[19], self.updated_by.as_deref());
     }
 }
 /// Filters on [`CoupaPayCompanyPaymentAccount`] objects (Coupa's `field[op]=value` query language).

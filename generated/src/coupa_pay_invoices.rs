@@ -17,13 +17,13 @@ pub struct CoupaPayInvoice {
     pub accounting_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `accounting-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accounting_currency: Option<crate::currencies::Currency>,
+    pub accounting_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `discount-due-date`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_due_date: Option<coupa_runtime::DateTime>,
@@ -56,7 +56,7 @@ pub struct CoupaPayInvoice {
     pub payable_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `payment-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_term: Option<crate::payment_terms::PaymentTerm>,
+    pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `received-allocations`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub received_allocations: Option<
@@ -156,9 +156,9 @@ impl coupa_runtime::Validate for CoupaPayInvoice {
     ) {
         let e = SHAPE.elements;
         cx.decimal(at, &e[0], self.accounting_amount.as_ref());
-        cx.nested(at, &e[1], self.accounting_currency.as_ref());
+        cx.nested(at, &e[1], self.accounting_currency.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.currency.as_ref());
+        cx.nested(at, &e[3], self.currency.as_deref());
         cx.value(at, &e[4], self.discount_due_date.is_some());
         cx.text(at, &e[5], self.document_id.as_deref());
         cx.text(at, &e[6], self.document_type.as_deref());
@@ -168,7 +168,7 @@ impl coupa_runtime::Validate for CoupaPayInvoice {
         cx.decimal(at, &e[11], self.paid_amount.as_ref());
         cx.value(at, &e[12], self.paid_date.is_some());
         cx.decimal(at, &e[13], self.payable_amount.as_ref());
-        cx.nested(at, &e[14], self.payment_term.as_ref());
+        cx.nested(at, &e[14], self.payment_term.as_deref());
         cx.nested_list(at, &e[15], self.received_allocations.as_deref());
         cx.nested_list(at, &e[16], self.reconciliation_lines.as_deref());
         cx.decimal(at, &e[17], self.remaining_amount.as_ref());

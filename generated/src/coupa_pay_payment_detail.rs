@@ -17,7 +17,7 @@ pub struct CoupaPayPaymentDetail {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
@@ -69,7 +69,7 @@ pub struct CoupaPayPaymentDetail {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`CoupaPayPaymentDetail`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -122,7 +122,7 @@ impl coupa_runtime::Validate for CoupaPayPaymentDetail {
         cx.require(at, &e[9], self.payable_type.is_some());
         cx.decimal(at, &e[0], self.adjustment_total.as_ref());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.decimal(at, &e[4], self.discount_total.as_ref());
         cx.integer(at, &e[5], self.id);
         cx.nested_list(at, &e[6], self.payable_allocations.as_deref());
@@ -137,7 +137,7 @@ impl coupa_runtime::Validate for CoupaPayPaymentDetail {
         cx.text(at, &e[15], self.supplier_site.as_deref());
         cx.decimal(at, &e[16], self.transaction_total.as_ref());
         cx.value(at, &e[17], self.updated_at.is_some());
-        cx.nested(at, &e[18], self.updated_by.as_ref());
+        cx.nested(at, &e[18], self.updated_by.as_deref());
     }
 }
 /// Filters on [`CoupaPayPaymentDetail`] objects (Coupa's `field[op]=value` query language).

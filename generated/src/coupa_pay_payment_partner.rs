@@ -28,17 +28,17 @@ pub struct CoupaPayPaymentPartner {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `currency-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<i64>,
     /// Wire name `financial-counterparty`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub financial_counterparty: Option<
-        crate::financial_counterparties::FinancialCounterparty,
+        Box<crate::financial_counterparties::FinancialCounterparty>,
     >,
     /// Wire name `financial-counterparty-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -60,7 +60,7 @@ pub struct CoupaPayPaymentPartner {
     pub payment_partner_type: Option<String>,
     /// Wire name `po-charge-holding-account`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub po_charge_holding_account: Option<crate::accounts::Account>,
+    pub po_charge_holding_account: Option<Box<crate::accounts::Account>>,
     /// Wire name `product-names`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_names: Option<String>,
@@ -74,7 +74,7 @@ pub struct CoupaPayPaymentPartner {
     pub status: Option<String>,
     /// Wire name `support-contact`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub support_contact: Option<crate::user_simple::UserSimple>,
+    pub support_contact: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `type`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -83,7 +83,7 @@ pub struct CoupaPayPaymentPartner {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`CoupaPayPaymentPartner`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -146,19 +146,19 @@ impl coupa_runtime::Validate for CoupaPayPaymentPartner {
         cx.require(at, &e[20], self.r#type.is_some());
         cx.text(at, &e[1], self.card_network.as_deref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
-        cx.nested(at, &e[6], self.currency.as_ref());
-        cx.nested(at, &e[8], self.financial_counterparty.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
+        cx.nested(at, &e[6], self.currency.as_deref());
+        cx.nested(at, &e[8], self.financial_counterparty.as_deref());
         cx.integer(at, &e[10], self.id);
         cx.text(at, &e[11], self.issuing_bank.as_deref());
         cx.text(at, &e[12], self.name.as_deref());
         cx.text(at, &e[14], self.payment_partner_type.as_deref());
-        cx.nested(at, &e[15], self.po_charge_holding_account.as_ref());
+        cx.nested(at, &e[15], self.po_charge_holding_account.as_deref());
         cx.text(at, &e[18], self.status.as_deref());
-        cx.nested(at, &e[19], self.support_contact.as_ref());
+        cx.nested(at, &e[19], self.support_contact.as_deref());
         cx.text(at, &e[20], self.r#type.as_deref());
         cx.value(at, &e[21], self.updated_at.is_some());
-        cx.nested(at, &e[22], self.updated_by.as_ref());
+        cx.nested(at, &e[22], self.updated_by.as_deref());
     }
 }
 /// Filters on [`CoupaPayPaymentPartner`] objects (Coupa's `field[op]=value` query language).

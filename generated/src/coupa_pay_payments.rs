@@ -17,13 +17,13 @@ pub struct CoupaPayPayment {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `digital-check`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub digital_check: Option<crate::coupa_pay_digital_check::CoupaPayDigitalCheck>,
+    pub digital_check: Option<Box<crate::coupa_pay_digital_check::CoupaPayDigitalCheck>>,
     /// Wire name `error-text`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_text: Option<String>,
@@ -57,15 +57,15 @@ pub struct CoupaPayPayment {
     /// Wire name `pay-from-account`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_from_account: Option<
-        crate::coupa_pay_company_payment_account::CoupaPayCompanyPaymentAccount,
+        Box<crate::coupa_pay_company_payment_account::CoupaPayCompanyPaymentAccount>,
     >,
     /// Wire name `pay-from-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_from_currency: Option<crate::currencies::Currency>,
+    pub pay_from_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `pay-from-external-gl-account`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_from_external_gl_account: Option<
-        crate::external_gl_account::ExternalGlAccount,
+        Box<crate::external_gl_account::ExternalGlAccount>,
     >,
     /// Wire name `pay-from-total`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -77,11 +77,11 @@ pub struct CoupaPayPayment {
     pub pay_to_account: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `pay-to-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_to_currency: Option<crate::currencies::Currency>,
+    pub pay_to_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `pay-to-external-gl-account`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_to_external_gl_account: Option<
-        crate::external_gl_account::ExternalGlAccount,
+        Box<crate::external_gl_account::ExternalGlAccount>,
     >,
     /// Wire name `pay-to-total`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -91,7 +91,7 @@ pub struct CoupaPayPayment {
     pub payee: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `payment-batch`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_batch: Option<crate::coupa_pay_payment_batch::CoupaPayPaymentBatch>,
+    pub payment_batch: Option<Box<crate::coupa_pay_payment_batch::CoupaPayPaymentBatch>>,
     /// Wire name `payment-batch-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_batch_id: Option<i64>,
@@ -108,7 +108,7 @@ pub struct CoupaPayPayment {
     pub released_at: Option<coupa_runtime::DateTime>,
     /// Wire name `reporting-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reporting_currency: Option<crate::currencies::Currency>,
+    pub reporting_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `reporting-pay-from-total`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_pay_from_total: Option<coupa_runtime::Decimal>,
@@ -129,7 +129,7 @@ pub struct CoupaPayPayment {
     pub status: Option<String>,
     /// Wire name `supplier-site`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier_site: Option<crate::supplier_sites::SupplierSite>,
+    pub supplier_site: Option<Box<crate::supplier_sites::SupplierSite>>,
     /// Wire name `transfer-type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_type: Option<String>,
@@ -141,7 +141,7 @@ pub struct CoupaPayPayment {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`CoupaPayPayment`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -233,9 +233,9 @@ impl coupa_runtime::Validate for CoupaPayPayment {
         cx.require(at, &e[18], self.pay_to_account.is_some());
         cx.require(at, &e[23], self.payment_batch.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.text(at, &e[2], self.description.as_deref());
-        cx.nested(at, &e[3], self.digital_check.as_ref());
+        cx.nested(at, &e[3], self.digital_check.as_deref());
         cx.text(at, &e[4], self.error_text.as_deref());
         cx.decimal(at, &e[5], self.estimated_pay_from_total.as_ref());
         cx.decimal(at, &e[6], self.exchange_rate.as_ref());
@@ -245,31 +245,31 @@ impl coupa_runtime::Validate for CoupaPayPayment {
         cx.value(at, &e[11], self.last_exported_at.is_some());
         cx.text(at, &e[12], self.legal_entity_name.as_deref());
         cx.integer(at, &e[13], self.line_num);
-        cx.nested(at, &e[14], self.pay_from_account.as_ref());
-        cx.nested(at, &e[15], self.pay_from_currency.as_ref());
-        cx.nested(at, &e[16], self.pay_from_external_gl_account.as_ref());
+        cx.nested(at, &e[14], self.pay_from_account.as_deref());
+        cx.nested(at, &e[15], self.pay_from_currency.as_deref());
+        cx.nested(at, &e[16], self.pay_from_external_gl_account.as_deref());
         cx.decimal(at, &e[17], self.pay_from_total.as_ref());
-        cx.nested(at, &e[19], self.pay_to_currency.as_ref());
-        cx.nested(at, &e[20], self.pay_to_external_gl_account.as_ref());
+        cx.nested(at, &e[19], self.pay_to_currency.as_deref());
+        cx.nested(at, &e[20], self.pay_to_external_gl_account.as_deref());
         cx.decimal(at, &e[21], self.pay_to_total.as_ref());
         cx.value(at, &e[22], self.payee.is_some());
-        cx.nested(at, &e[23], self.payment_batch.as_ref());
+        cx.nested(at, &e[23], self.payment_batch.as_deref());
         cx.integer(at, &e[24], self.payment_batch_id);
         cx.nested_list(at, &e[25], self.payment_details.as_deref());
         cx.text(at, &e[26], self.payment_identifier.as_deref());
         cx.value(at, &e[27], self.released_at.is_some());
-        cx.nested(at, &e[28], self.reporting_currency.as_ref());
+        cx.nested(at, &e[28], self.reporting_currency.as_deref());
         cx.decimal(at, &e[29], self.reporting_pay_from_total.as_ref());
         cx.decimal(at, &e[30], self.reporting_pay_to_total.as_ref());
         cx.value(at, &e[31], self.requested_execution_date.is_some());
         cx.text(at, &e[32], self.source_name.as_deref());
         cx.text(at, &e[33], self.source_reference.as_deref());
         cx.text(at, &e[34], self.status.as_deref());
-        cx.nested(at, &e[35], self.supplier_site.as_ref());
+        cx.nested(at, &e[35], self.supplier_site.as_deref());
         cx.text(at, &e[36], self.transfer_type.as_deref());
         cx.text(at, &e[37], self.r#type.as_deref());
         cx.value(at, &e[38], self.updated_at.is_some());
-        cx.nested(at, &e[39], self.updated_by.as_ref());
+        cx.nested(at, &e[39], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

@@ -29,13 +29,13 @@ pub struct CoupaPayVirtualCard {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `credit-account`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_account: Option<String>,
     /// Wire name `currency`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `document-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_id: Option<i64>,
@@ -69,14 +69,14 @@ pub struct CoupaPayVirtualCard {
     /// Wire name `payment-partner`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_partner: Option<
-        crate::coupa_pay_virtual_card_partner::CoupaPayVirtualCardPartner,
+        Box<crate::coupa_pay_virtual_card_partner::CoupaPayVirtualCardPartner>,
     >,
     /// Wire name `payment-tolerance`; returned only (not accepted in requests); a decimal of at most 7 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_tolerance: Option<coupa_runtime::Decimal>,
     /// Wire name `requested-by`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requested_by: Option<crate::user_simple::UserSimple>,
+    pub requested_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `requested-by-id`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_by_id: Option<i64>,
@@ -112,7 +112,7 @@ pub struct CoupaPayVirtualCard {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `utilization-status`; returned only (not accepted in requests); at most 100 characters; allowed values `not_charged`, `partially_charged`, `fully_charged`, `overcharged`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utilization_status: Option<CoupaPayVirtualCardUtilizationStatus>,
@@ -569,18 +569,18 @@ impl coupa_runtime::Validate for CoupaPayVirtualCard {
         cx.text(at, &e[2], self.card_type.as_deref());
         cx.value(at, &e[3], self.card_url.is_some());
         cx.value(at, &e[5], self.created_at.is_some());
-        cx.nested(at, &e[6], self.created_by.as_ref());
+        cx.nested(at, &e[6], self.created_by.as_deref());
         cx.text(at, &e[7], self.credit_account.as_deref());
-        cx.nested(at, &e[8], self.currency.as_ref());
+        cx.nested(at, &e[8], self.currency.as_deref());
         cx.text(at, &e[10], self.document_title.as_deref());
         cx.text(at, &e[11], self.document_type.as_deref());
         cx.text(at, &e[14], self.external_ref_id.as_deref());
         cx.integer(at, &e[15], self.id);
         cx.value(at, &e[16], self.missing_receipt.is_some());
         cx.text(at, &e[17], self.name.as_deref());
-        cx.nested(at, &e[19], self.payment_partner.as_ref());
+        cx.nested(at, &e[19], self.payment_partner.as_deref());
         cx.decimal(at, &e[20], self.payment_tolerance.as_ref());
-        cx.nested(at, &e[21], self.requested_by.as_ref());
+        cx.nested(at, &e[21], self.requested_by.as_deref());
         cx.choice(at, &e[23], self.status.as_ref());
         cx.choice(at, &e[24], self.status_reason.as_ref());
         cx.text(at, &e[25], self.status_reason_translated.as_deref());
@@ -589,7 +589,7 @@ impl coupa_runtime::Validate for CoupaPayVirtualCard {
         cx.choice(at, &e[30], self.transmission_method.as_ref());
         cx.choice(at, &e[31], self.transmission_status.as_ref());
         cx.value(at, &e[32], self.updated_at.is_some());
-        cx.nested(at, &e[33], self.updated_by.as_ref());
+        cx.nested(at, &e[33], self.updated_by.as_deref());
         cx.choice(at, &e[34], self.utilization_status.as_ref());
     }
 }

@@ -17,7 +17,7 @@ pub struct CustomerSupportContact {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `email`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -35,10 +35,10 @@ pub struct CustomerSupportContact {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<crate::user_simple::UserSimple>,
+    pub user: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-id`; sent and returned; required on create; unique.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
@@ -82,14 +82,14 @@ impl coupa_runtime::Validate for CustomerSupportContact {
         let e = SHAPE.elements;
         cx.require(at, &e[10], self.user_id.is_some());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.text(at, &e[3], self.email.as_deref());
         cx.text(at, &e[4], self.fullname.as_deref());
         cx.integer(at, &e[5], self.id);
         cx.nested_list(at, &e[6], self.purposes.as_deref());
         cx.value(at, &e[7], self.updated_at.is_some());
-        cx.nested(at, &e[8], self.updated_by.as_ref());
-        cx.nested(at, &e[9], self.user.as_ref());
+        cx.nested(at, &e[8], self.updated_by.as_deref());
+        cx.nested(at, &e[9], self.user.as_deref());
         cx.integer(at, &e[10], self.user_id);
     }
     fn unique_values<'s>(

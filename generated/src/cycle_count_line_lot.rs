@@ -26,7 +26,7 @@ pub struct CycleCountLineLot {
     pub id: Option<i64>,
     /// Wire name `inventory-lot`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inventory_lot: Option<crate::inventory_lot::InventoryLot>,
+    pub inventory_lot: Option<Box<crate::inventory_lot::InventoryLot>>,
     /// Wire name `inventory-lot-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_lot_id: Option<i64>,
@@ -41,7 +41,7 @@ pub struct CycleCountLineLot {
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `uom`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uom: Option<crate::uoms::Uom>,
+    pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `uom-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom_id: Option<i64>,
@@ -96,10 +96,10 @@ impl coupa_runtime::Validate for CycleCountLineLot {
         cx.value(at, &e[2], self.created_at.is_some());
         cx.integer(at, &e[3], self.cycle_count_line_id);
         cx.integer(at, &e[4], self.id);
-        cx.nested(at, &e[5], self.inventory_lot.as_ref());
+        cx.nested(at, &e[5], self.inventory_lot.as_deref());
         cx.decimal(at, &e[8], self.order_quantity.as_ref());
         cx.decimal(at, &e[9], self.quantity.as_ref());
-        cx.nested(at, &e[10], self.uom.as_ref());
+        cx.nested(at, &e[10], self.uom.as_deref());
         cx.value(at, &e[12], self.updated_at.is_some());
     }
 }

@@ -47,10 +47,10 @@ pub struct CycleCountLine {
     pub id: Option<i64>,
     /// Wire name `inventory-balance`; returned only (not accepted in requests); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inventory_balance: Option<crate::inventory::InventoryBalance>,
+    pub inventory_balance: Option<Box<crate::inventory::InventoryBalance>>,
     /// Wire name `item`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<crate::items::Item>,
+    pub item: Option<Box<crate::items::Item>>,
     /// Wire name `non-voided-inventory-transactions`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub non_voided_inventory_transactions: Option<
@@ -70,7 +70,7 @@ pub struct CycleCountLine {
     pub status: Option<String>,
     /// Wire name `uom`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uom: Option<crate::uoms::Uom>,
+    pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
@@ -143,14 +143,14 @@ impl coupa_runtime::Validate for CycleCountLine {
         cx.text(at, &e[6], self.discrepancy.as_deref());
         cx.decimal(at, &e[7], self.discrepancy_value.as_ref());
         cx.integer(at, &e[8], self.id);
-        cx.nested(at, &e[9], self.inventory_balance.as_ref());
-        cx.nested(at, &e[10], self.item.as_ref());
+        cx.nested(at, &e[9], self.inventory_balance.as_deref());
+        cx.nested(at, &e[10], self.item.as_deref());
         cx.nested_list(at, &e[11], self.non_voided_inventory_transactions.as_deref());
         cx.text(at, &e[12], self.on_hand_balance.as_deref());
         cx.decimal(at, &e[13], self.order_quantity.as_ref());
         cx.decimal(at, &e[14], self.quantity.as_ref());
         cx.text(at, &e[15], self.status.as_deref());
-        cx.nested(at, &e[16], self.uom.as_ref());
+        cx.nested(at, &e[16], self.uom.as_deref());
         cx.value(at, &e[17], self.updated_at.is_some());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {

@@ -17,7 +17,7 @@ pub struct DataFileSource {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `end-time`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<coupa_runtime::DateTime>,
@@ -71,7 +71,7 @@ pub struct DataFileSource {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `upload-errors`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_errors: Option<Vec<crate::upload_error::UploadError>>,
@@ -136,7 +136,7 @@ impl coupa_runtime::Validate for DataFileSource {
         let e = SHAPE.elements;
         cx.require(at, &e[14], self.source_for.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.value(at, &e[2], self.end_time.is_some());
         cx.text(at, &e[3], self.file_content_type.as_deref());
         cx.text(at, &e[4], self.file_file_name.as_deref());
@@ -154,7 +154,7 @@ impl coupa_runtime::Validate for DataFileSource {
         cx.text(at, &e[16], self.status.as_deref());
         cx.text(at, &e[17], self.r#type.as_deref());
         cx.value(at, &e[18], self.updated_at.is_some());
-        cx.nested(at, &e[19], self.updated_by.as_ref());
+        cx.nested(at, &e[19], self.updated_by.as_deref());
         cx.nested_list(at, &e[20], self.upload_errors.as_deref());
         cx.integer(at, &e[21], self.upload_errors_count);
     }

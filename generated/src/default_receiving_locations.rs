@@ -22,7 +22,7 @@ pub struct DefaultReceivingLocation {
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (Item).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<crate::items::Item>,
+    pub item: Option<Box<crate::items::Item>>,
     /// Wire name `item-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item_id: Option<i64>,
@@ -33,7 +33,7 @@ pub struct DefaultReceivingLocation {
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (Warehouse).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub warehouse: Option<crate::warehouses::Warehouse>,
+    pub warehouse: Option<Box<crate::warehouses::Warehouse>>,
     /// Wire name `warehouse-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse_id: Option<i64>,
@@ -41,7 +41,7 @@ pub struct DefaultReceivingLocation {
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (WarehouseLocation).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub warehouse_location: Option<crate::warehouse_locations::WarehouseLocation>,
+    pub warehouse_location: Option<Box<crate::warehouse_locations::WarehouseLocation>>,
     /// Wire name `warehouse-location-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse_location_id: Option<i64>,
@@ -87,10 +87,10 @@ impl coupa_runtime::Validate for DefaultReceivingLocation {
         cx.require(at, &e[7], self.warehouse_location.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
         cx.integer(at, &e[1], self.id);
-        cx.nested(at, &e[2], self.item.as_ref());
+        cx.nested(at, &e[2], self.item.as_deref());
         cx.value(at, &e[4], self.updated_at.is_some());
-        cx.nested(at, &e[5], self.warehouse.as_ref());
-        cx.nested(at, &e[7], self.warehouse_location.as_ref());
+        cx.nested(at, &e[5], self.warehouse.as_deref());
+        cx.nested(at, &e[7], self.warehouse_location.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

@@ -36,12 +36,12 @@ pub struct Delegation {
     ///
     /// Schema note: The page's type links the Users API page; its example response shows the short user object, which Coupa's Swagger calls UserSimple.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// The user who acts for the delegator.
     ///
     /// Wire name `delegate`; returned only (not accepted in requests); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub delegate: Option<crate::users::User>,
+    pub delegate: Option<Box<crate::users::User>>,
     /// The delegate's user id.
     ///
     /// Wire name `delegate-id`; returned only (not accepted in requests).
@@ -51,7 +51,7 @@ pub struct Delegation {
     ///
     /// Wire name `delegator`; returned only (not accepted in requests); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub delegator: Option<crate::users::User>,
+    pub delegator: Option<Box<crate::users::User>>,
     /// The delegator's user id.
     ///
     /// Wire name `delegator-id`; returned only (not accepted in requests).
@@ -107,7 +107,7 @@ pub struct Delegation {
     ///
     /// Schema note: The page's type links the Users API page; its example response shows the short user object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`Delegation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -164,10 +164,10 @@ impl coupa_runtime::Validate for Delegation {
         cx.require(at, &e[13], self.start_date.is_some());
         cx.value(at, &e[0], self.approval_delegate.is_some());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
-        cx.nested(at, &e[3], self.delegate.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
+        cx.nested(at, &e[3], self.delegate.as_deref());
         cx.integer(at, &e[4], self.delegate_id);
-        cx.nested(at, &e[5], self.delegator.as_ref());
+        cx.nested(at, &e[5], self.delegator.as_deref());
         cx.integer(at, &e[6], self.delegator_id);
         cx.value(at, &e[7], self.end_date.is_some());
         cx.integer(at, &e[8], self.id);
@@ -177,7 +177,7 @@ impl coupa_runtime::Validate for Delegation {
         cx.value(at, &e[12], self.review_delegate.is_some());
         cx.value(at, &e[13], self.start_date.is_some());
         cx.value(at, &e[14], self.updated_at.is_some());
-        cx.nested(at, &e[15], self.updated_by.as_ref());
+        cx.nested(at, &e[15], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

@@ -11,7 +11,7 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 pub struct DiversityAssociation {
     /// Wire name `country`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<crate::country::Country>,
+    pub country: Option<Box<crate::country::Country>>,
     /// Wire name `country-id`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_id: Option<i64>,
@@ -20,17 +20,17 @@ pub struct DiversityAssociation {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `diversity-category`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub diversity_category: Option<crate::diversity_category::DiversityCategory>,
+    pub diversity_category: Option<Box<crate::diversity_category::DiversityCategory>>,
     /// Wire name `diversity-category-id`; sent and returned; required on create; unique.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diversity_category_id: Option<i64>,
     /// Wire name `diversity-subcategory`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diversity_subcategory: Option<
-        crate::diversity_subcategory::DiversitySubcategory,
+        Box<crate::diversity_subcategory::DiversitySubcategory>,
     >,
     /// Wire name `diversity-subcategory-id`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -48,7 +48,7 @@ pub struct DiversityAssociation {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`DiversityAssociation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -94,15 +94,15 @@ impl coupa_runtime::Validate for DiversityAssociation {
         cx.require(at, &e[1], self.country_id.is_some());
         cx.require(at, &e[5], self.diversity_category_id.is_some());
         cx.require(at, &e[7], self.diversity_subcategory_id.is_some());
-        cx.nested(at, &e[0], self.country.as_ref());
+        cx.nested(at, &e[0], self.country.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
-        cx.nested(at, &e[4], self.diversity_category.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
+        cx.nested(at, &e[4], self.diversity_category.as_deref());
         cx.integer(at, &e[5], self.diversity_category_id);
-        cx.nested(at, &e[6], self.diversity_subcategory.as_ref());
+        cx.nested(at, &e[6], self.diversity_subcategory.as_deref());
         cx.nested_list(at, &e[9], self.sim_diversity_certificate_artifacts.as_deref());
         cx.value(at, &e[10], self.updated_at.is_some());
-        cx.nested(at, &e[11], self.updated_by.as_ref());
+        cx.nested(at, &e[11], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

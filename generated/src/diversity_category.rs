@@ -23,7 +23,7 @@ pub struct DiversityCategory {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `diversity-subcategories`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diversity_subcategories: Option<
@@ -40,7 +40,7 @@ pub struct DiversityCategory {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`DiversityCategory`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -84,11 +84,11 @@ impl coupa_runtime::Validate for DiversityCategory {
         cx.text(at, &e[1], self.category.as_deref());
         cx.text(at, &e[2], self.code.as_deref());
         cx.value(at, &e[3], self.created_at.is_some());
-        cx.nested(at, &e[4], self.created_by.as_ref());
+        cx.nested(at, &e[4], self.created_by.as_deref());
         cx.nested_list(at, &e[5], self.diversity_subcategories.as_deref());
         cx.text(at, &e[7], self.parent_category.as_deref());
         cx.value(at, &e[8], self.updated_at.is_some());
-        cx.nested(at, &e[9], self.updated_by.as_ref());
+        cx.nested(at, &e[9], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

@@ -28,7 +28,7 @@ pub struct EasyForm {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -74,7 +74,7 @@ pub struct EasyForm {
     /// Wire name `scheduler-configuration`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler_configuration: Option<
-        crate::easy_form_scheduler_configuration::EasyFormSchedulerConfiguration,
+        Box<crate::easy_form_scheduler_configuration::EasyFormSchedulerConfiguration>,
     >,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,7 +94,7 @@ pub struct EasyForm {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `warnings`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as string (see IMPORT.md).
@@ -163,7 +163,7 @@ impl coupa_runtime::Validate for EasyForm {
         cx.text(at, &e[2], self.banner.as_deref());
         cx.nested_list(at, &e[3], self.content_groups.as_deref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
         cx.text(at, &e[6], self.description.as_deref());
         cx.nested_list(at, &e[7], self.easy_form_widgets.as_deref());
         cx.value(at, &e[8], self.hide_from_search.is_some());
@@ -175,10 +175,10 @@ impl coupa_runtime::Validate for EasyForm {
         cx.text(at, &e[14], self.model_subtype.as_deref());
         cx.text(at, &e[15], self.name.as_deref());
         cx.text(at, &e[17], self.preferred.as_deref());
-        cx.nested(at, &e[18], self.scheduler_configuration.as_ref());
+        cx.nested(at, &e[18], self.scheduler_configuration.as_deref());
         cx.text(at, &e[19], self.status.as_deref());
         cx.value(at, &e[22], self.updated_at.is_some());
-        cx.nested(at, &e[23], self.updated_by.as_ref());
+        cx.nested(at, &e[23], self.updated_by.as_deref());
         cx.text(at, &e[24], self.warnings.as_deref());
     }
 }

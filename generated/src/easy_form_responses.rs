@@ -20,10 +20,10 @@ pub struct EasyFormResponse {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `current-approval`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub current_approval: Option<crate::approvals::Approval>,
+    pub current_approval: Option<Box<crate::approvals::Approval>>,
     /// Wire name `current-parallel-approvals`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_parallel_approvals: Option<Vec<crate::approvals::Approval>>,
@@ -43,7 +43,7 @@ pub struct EasyFormResponse {
     pub name: Option<String>,
     /// Wire name `requested-by`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requested_by: Option<crate::user_simple::UserSimple>,
+    pub requested_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -58,7 +58,7 @@ pub struct EasyFormResponse {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`EasyFormResponse`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -114,18 +114,18 @@ impl coupa_runtime::Validate for EasyFormResponse {
         cx.require(at, &e[5], self.easy_form_id.is_some());
         cx.nested_list(at, &e[0], self.approvals.as_deref());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
-        cx.nested(at, &e[3], self.current_approval.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
+        cx.nested(at, &e[3], self.current_approval.as_deref());
         cx.nested_list(at, &e[4], self.current_parallel_approvals.as_deref());
         cx.nested_list(at, &e[6], self.easy_form_widget_responses.as_deref());
         cx.integer(at, &e[7], self.id);
         cx.text(at, &e[8], self.name.as_deref());
-        cx.nested(at, &e[9], self.requested_by.as_ref());
+        cx.nested(at, &e[9], self.requested_by.as_deref());
         cx.text(at, &e[10], self.status.as_deref());
         cx.value(at, &e[11], self.subject.is_some());
         cx.value(at, &e[12], self.submitted_at.is_some());
         cx.value(at, &e[13], self.updated_at.is_some());
-        cx.nested(at, &e[14], self.updated_by.as_ref());
+        cx.nested(at, &e[14], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

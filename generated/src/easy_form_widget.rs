@@ -15,14 +15,14 @@ pub struct EasyFormWidget {
     /// Wire name `condition`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<
-        crate::easy_form_widget_simple_condition::EasyFormWidgetSimpleCondition,
+        Box<crate::easy_form_widget_simple_condition::EasyFormWidgetSimpleCondition>,
     >,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `date-value`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_value: Option<coupa_runtime::DateTime>,
@@ -88,7 +88,7 @@ pub struct EasyFormWidget {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `value`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
@@ -150,9 +150,9 @@ impl coupa_runtime::Validate for EasyFormWidget {
         let e = SHAPE.elements;
         cx.require(at, &e[10], self.field_name.is_some());
         cx.text(at, &e[0], self.backing_attribute.as_deref());
-        cx.nested(at, &e[1], self.condition.as_ref());
+        cx.nested(at, &e[1], self.condition.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.text(at, &e[5], self.default_value.as_deref());
         cx.value(at, &e[6], self.deletable.is_some());
         cx.text(at, &e[8], self.editability.as_deref());
@@ -169,7 +169,7 @@ impl coupa_runtime::Validate for EasyFormWidget {
         cx.text(at, &e[21], self.selected_options.as_deref());
         cx.text(at, &e[23], self.r#type.as_deref());
         cx.value(at, &e[24], self.updated_at.is_some());
-        cx.nested(at, &e[25], self.updated_by.as_ref());
+        cx.nested(at, &e[25], self.updated_by.as_deref());
     }
 }
 /// Filters on [`EasyFormWidget`] objects (Coupa's `field[op]=value` query language).

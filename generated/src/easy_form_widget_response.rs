@@ -17,7 +17,7 @@ pub struct EasyFormWidgetResponse {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `easy-form-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form_id: Option<i64>,
@@ -44,7 +44,7 @@ pub struct EasyFormWidgetResponse {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `widget-label`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub widget_label: Option<String>,
@@ -95,13 +95,13 @@ impl coupa_runtime::Validate for EasyFormWidgetResponse {
     ) {
         let e = SHAPE.elements;
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.text(at, &e[6], self.encrypted_answer.as_deref());
         cx.text(at, &e[7], self.field_name.as_deref());
         cx.integer(at, &e[8], self.id);
         cx.text(at, &e[9], self.r#type.as_deref());
         cx.value(at, &e[10], self.updated_at.is_some());
-        cx.nested(at, &e[11], self.updated_by.as_ref());
+        cx.nested(at, &e[11], self.updated_by.as_deref());
         cx.text(at, &e[12], self.widget_label.as_deref());
         cx.text(at, &e[13], self.widget_type.as_deref());
     }

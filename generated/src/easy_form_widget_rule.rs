@@ -14,7 +14,7 @@ pub struct EasyFormWidgetRule {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `easy-form-widget-id`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form_widget_id: Option<i64>,
@@ -32,7 +32,7 @@ pub struct EasyFormWidgetRule {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `value`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
@@ -76,11 +76,11 @@ impl coupa_runtime::Validate for EasyFormWidgetRule {
         let e = SHAPE.elements;
         cx.require(at, &e[2], self.easy_form_widget_id.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.integer(at, &e[3], self.id);
         cx.text(at, &e[5], self.r#type.as_deref());
         cx.value(at, &e[6], self.updated_at.is_some());
-        cx.nested(at, &e[7], self.updated_by.as_ref());
+        cx.nested(at, &e[7], self.updated_by.as_deref());
         cx.text(at, &e[8], self.value.as_deref());
     }
 }

@@ -71,7 +71,7 @@ pub struct Event {
     ///
     /// Schema note: The page's type is string, but every example on the page sends an object ({"currency": "USD"}); the examples win.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<crate::event_settings::EventSettings>,
+    pub settings: Option<Box<crate::event_settings::EventSettings>>,
 }
 /// The elements of [`Event`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -147,7 +147,7 @@ impl coupa_runtime::Validate for Event {
         cx.digits(at, &e[1], self.market_id.as_deref());
         cx.choice(at, &e[2], self.state.as_ref());
         cx.integer(at, &e[6], self.event_number);
-        cx.nested(at, &e[8], self.settings.as_ref());
+        cx.nested(at, &e[8], self.settings.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Str(v)))

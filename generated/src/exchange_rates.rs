@@ -17,10 +17,10 @@ pub struct ExchangeRate {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `from-currency`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub from_currency: Option<crate::currencies::Currency>,
+    pub from_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -32,13 +32,13 @@ pub struct ExchangeRate {
     pub rate_date: Option<coupa_runtime::DateTime>,
     /// Wire name `to-currency`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub to_currency: Option<crate::currencies::Currency>,
+    pub to_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ExchangeRate`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -81,14 +81,14 @@ impl coupa_runtime::Validate for ExchangeRate {
         cx.require(at, &e[2], self.from_currency.is_some());
         cx.require(at, &e[6], self.to_currency.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
-        cx.nested(at, &e[2], self.from_currency.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
+        cx.nested(at, &e[2], self.from_currency.as_deref());
         cx.integer(at, &e[3], self.id);
         cx.decimal(at, &e[4], self.rate.as_ref());
         cx.value(at, &e[5], self.rate_date.is_some());
-        cx.nested(at, &e[6], self.to_currency.as_ref());
+        cx.nested(at, &e[6], self.to_currency.as_deref());
         cx.value(at, &e[7], self.updated_at.is_some());
-        cx.nested(at, &e[8], self.updated_by.as_ref());
+        cx.nested(at, &e[8], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

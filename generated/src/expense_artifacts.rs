@@ -17,7 +17,7 @@ pub struct ExpenseArtifact {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `digitization-error`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub digitization_error: Option<String>,
@@ -71,7 +71,7 @@ pub struct ExpenseArtifact {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `url`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -137,7 +137,7 @@ impl coupa_runtime::Validate for ExpenseArtifact {
     ) {
         let e = SHAPE.elements;
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.text(at, &e[2], self.digitization_error.as_deref());
         cx.text(at, &e[3], self.digitization_status.as_deref());
         cx.text(at, &e[4], self.digitized_receipt_content_type.as_deref());
@@ -154,7 +154,7 @@ impl coupa_runtime::Validate for ExpenseArtifact {
         cx.text(at, &e[16], self.source_file_name.as_deref());
         cx.text(at, &e[17], self.source_file_size.as_deref());
         cx.value(at, &e[18], self.updated_at.is_some());
-        cx.nested(at, &e[19], self.updated_by.as_ref());
+        cx.nested(at, &e[19], self.updated_by.as_deref());
         cx.text(at, &e[20], self.url.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {

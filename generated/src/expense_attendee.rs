@@ -26,7 +26,7 @@ pub struct ExpenseAttendee {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `email`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -86,7 +86,7 @@ pub struct ExpenseAttendee {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
@@ -153,7 +153,7 @@ impl coupa_runtime::Validate for ExpenseAttendee {
         cx.text(at, &e[2], self.company.as_deref());
         cx.text(at, &e[3], self.company_active.as_deref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
         cx.text(at, &e[6], self.email.as_deref());
         cx.text(at, &e[18], self.expense_attendee_type_name.as_deref());
         cx.text(at, &e[19], self.first_name.as_deref());
@@ -162,7 +162,7 @@ impl coupa_runtime::Validate for ExpenseAttendee {
         cx.text(at, &e[22], self.title.as_deref());
         cx.text(at, &e[23], self.title_active.as_deref());
         cx.value(at, &e[24], self.updated_at.is_some());
-        cx.nested(at, &e[25], self.updated_by.as_ref());
+        cx.nested(at, &e[25], self.updated_by.as_deref());
     }
 }
 /// Filters on [`ExpenseAttendee`] objects (Coupa's `field[op]=value` query language).

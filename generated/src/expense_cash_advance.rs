@@ -17,13 +17,13 @@ pub struct ExpenseCashAdvance {
     pub available_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `available-amount-currency`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub available_amount_currency: Option<crate::currencies::Currency>,
+    pub available_amount_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
@@ -40,13 +40,13 @@ pub struct ExpenseCashAdvance {
     pub returned_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `returned-amount-currency`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub returned_amount_currency: Option<crate::currencies::Currency>,
+    pub returned_amount_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ExpenseCashAdvance`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -99,16 +99,16 @@ impl coupa_runtime::Validate for ExpenseCashAdvance {
         cx.require(at, &e[0], self.amount.is_some());
         cx.decimal(at, &e[0], self.amount.as_ref());
         cx.decimal(at, &e[1], self.available_amount.as_ref());
-        cx.nested(at, &e[2], self.available_amount_currency.as_ref());
+        cx.nested(at, &e[2], self.available_amount_currency.as_deref());
         cx.value(at, &e[3], self.created_at.is_some());
-        cx.nested(at, &e[4], self.created_by.as_ref());
+        cx.nested(at, &e[4], self.created_by.as_deref());
         cx.value(at, &e[5], self.currency.is_some());
         cx.integer(at, &e[6], self.id);
         cx.decimal(at, &e[7], self.reporting_total.as_ref());
         cx.decimal(at, &e[8], self.returned_amount.as_ref());
-        cx.nested(at, &e[9], self.returned_amount_currency.as_ref());
+        cx.nested(at, &e[9], self.returned_amount_currency.as_deref());
         cx.value(at, &e[10], self.updated_at.is_some());
-        cx.nested(at, &e[11], self.updated_by.as_ref());
+        cx.nested(at, &e[11], self.updated_by.as_deref());
     }
 }
 /// Filters on [`ExpenseCashAdvance`] objects (Coupa's `field[op]=value` query language).

@@ -20,7 +20,7 @@ pub struct ExpenseCategory {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `dynamic-category-limit-enabled`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_category_limit_enabled: Option<bool>,
@@ -32,16 +32,16 @@ pub struct ExpenseCategory {
     /// Wire name `expense-mileage-config`; returned only (not accepted in requests); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_config: Option<
-        crate::expense_mileage_config::ExpenseMileageConfig,
+        Box<crate::expense_mileage_config::ExpenseMileageConfig>,
     >,
     /// Wire name `expense-per-diem-config`; returned only (not accepted in requests); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_per_diem_config: Option<
-        crate::expense_per_diem_config::ExpensePerDiemConfig,
+        Box<crate::expense_per_diem_config::ExpensePerDiemConfig>,
     >,
     /// Wire name `expense-policy`; returned only (not accepted in requests); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expense_policy: Option<crate::expense_policy::ExpensePolicy>,
+    pub expense_policy: Option<Box<crate::expense_policy::ExpensePolicy>>,
     /// Wire name `external-key`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_key: Option<String>,
@@ -79,7 +79,7 @@ pub struct ExpenseCategory {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ExpenseCategory`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -148,12 +148,12 @@ impl coupa_runtime::Validate for ExpenseCategory {
         cx.require(at, &e[13], self.name.is_some());
         cx.value(at, &e[1], self.attendee_tracking_enabled.is_some());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.value(at, &e[4], self.dynamic_category_limit_enabled.is_some());
         cx.nested_list(at, &e[5], self.expense_attendee_types.as_deref());
-        cx.nested(at, &e[6], self.expense_mileage_config.as_ref());
-        cx.nested(at, &e[7], self.expense_per_diem_config.as_ref());
-        cx.nested(at, &e[8], self.expense_policy.as_ref());
+        cx.nested(at, &e[6], self.expense_mileage_config.as_deref());
+        cx.nested(at, &e[7], self.expense_per_diem_config.as_deref());
+        cx.nested(at, &e[8], self.expense_policy.as_deref());
         cx.text(at, &e[10], self.group.as_deref());
         cx.integer(at, &e[11], self.id);
         cx.text(at, &e[12], self.localized_group.as_deref());
@@ -164,7 +164,7 @@ impl coupa_runtime::Validate for ExpenseCategory {
         cx.text(at, &e[17], self.translated_name.as_deref());
         cx.text(at, &e[18], self.r#type.as_deref());
         cx.value(at, &e[19], self.updated_at.is_some());
-        cx.nested(at, &e[20], self.updated_by.as_ref());
+        cx.nested(at, &e[20], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

@@ -11,13 +11,13 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 pub struct ExpenseLineAllocation {
     /// Wire name `account`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account: Option<crate::accounts::Account>,
+    pub account: Option<Box<crate::accounts::Account>>,
     /// Wire name `accounting-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `accounting-total-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accounting_total_currency: Option<crate::currencies::Currency>,
+    pub accounting_total_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
@@ -26,10 +26,10 @@ pub struct ExpenseLineAllocation {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -38,7 +38,7 @@ pub struct ExpenseLineAllocation {
     pub pct: Option<coupa_runtime::Decimal>,
     /// Wire name `period`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub period: Option<crate::period::Period>,
+    pub period: Option<Box<crate::period::Period>>,
     /// Wire name `read-only`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -47,7 +47,7 @@ pub struct ExpenseLineAllocation {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ExpenseLineAllocation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -94,19 +94,19 @@ impl coupa_runtime::Validate for ExpenseLineAllocation {
         let e = SHAPE.elements;
         cx.require(at, &e[0], self.account.is_some());
         cx.require(at, &e[8], self.pct.is_some());
-        cx.nested(at, &e[0], self.account.as_ref());
+        cx.nested(at, &e[0], self.account.as_deref());
         cx.decimal(at, &e[1], self.accounting_total.as_ref());
-        cx.nested(at, &e[2], self.accounting_total_currency.as_ref());
+        cx.nested(at, &e[2], self.accounting_total_currency.as_deref());
         cx.decimal(at, &e[3], self.amount.as_ref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
-        cx.nested(at, &e[6], self.currency.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
+        cx.nested(at, &e[6], self.currency.as_deref());
         cx.integer(at, &e[7], self.id);
         cx.decimal(at, &e[8], self.pct.as_ref());
-        cx.nested(at, &e[9], self.period.as_ref());
+        cx.nested(at, &e[9], self.period.as_deref());
         cx.value(at, &e[10], self.read_only.is_some());
         cx.value(at, &e[11], self.updated_at.is_some());
-        cx.nested(at, &e[12], self.updated_by.as_ref());
+        cx.nested(at, &e[12], self.updated_by.as_deref());
     }
 }
 /// Filters on [`ExpenseLineAllocation`] objects (Coupa's `field[op]=value` query language).

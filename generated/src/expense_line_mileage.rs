@@ -29,7 +29,7 @@ pub struct ExpenseLineMileage {
     /// Wire name `expense-mileage-region`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_region: Option<
-        crate::expense_mileage_region::ExpenseMileageRegion,
+        Box<crate::expense_mileage_region::ExpenseMileageRegion>,
     >,
     /// Wire name `expense-mileage-region-id`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -37,7 +37,7 @@ pub struct ExpenseLineMileage {
     /// Wire name `expense-mileage-vehicle-type`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_vehicle_type: Option<
-        crate::expense_mileage_vehicle_type::ExpenseMileageVehicleType,
+        Box<crate::expense_mileage_vehicle_type::ExpenseMileageVehicleType>,
     >,
     /// Wire name `expense-mileage-vehicle-type-id`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -114,8 +114,8 @@ impl coupa_runtime::Validate for ExpenseLineMileage {
         cx.text(at, &e[2], self.distance_unit.as_deref());
         cx.text(at, &e[3], self.end_address.as_deref());
         cx.nested_list(at, &e[4], self.expense_line_mileage_allocations.as_deref());
-        cx.nested(at, &e[5], self.expense_mileage_region.as_ref());
-        cx.nested(at, &e[7], self.expense_mileage_vehicle_type.as_ref());
+        cx.nested(at, &e[5], self.expense_mileage_region.as_deref());
+        cx.nested(at, &e[7], self.expense_mileage_vehicle_type.as_deref());
         cx.text(at, &e[12], self.start_address.as_deref());
         cx.value(at, &e[13], self.updated_at.is_some());
     }

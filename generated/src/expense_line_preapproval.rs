@@ -23,7 +23,7 @@ pub struct ExpenseLinePreapproval {
     /// Wire name `expense-report-preapproval`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_report_preapproval: Option<
-        crate::expense_report_preapproval::ExpenseReportPreapproval,
+        Box<crate::expense_report_preapproval::ExpenseReportPreapproval>,
     >,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -67,7 +67,7 @@ impl coupa_runtime::Validate for ExpenseLinePreapproval {
         let e = SHAPE.elements;
         cx.decimal(at, &e[0], self.amount.as_ref());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[3], self.expense_report_preapproval.as_ref());
+        cx.nested(at, &e[3], self.expense_report_preapproval.as_deref());
         cx.integer(at, &e[4], self.id);
         cx.value(at, &e[5], self.updated_at.is_some());
     }

@@ -22,7 +22,7 @@ pub struct ExpenseLineTax {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<i64>,
@@ -42,23 +42,23 @@ pub struct ExpenseLineTax {
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (TaxCode).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_code: Option<crate::tax_code::TaxCode>,
+    pub tax_code: Option<Box<crate::tax_code::TaxCode>>,
     /// Wire name `tax-rate`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (TaxRate).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_rate: Option<crate::tax_rate::TaxRate>,
+    pub tax_rate: Option<Box<crate::tax_rate::TaxRate>>,
     /// Wire name `tax-rate-type`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (TaxRateType).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_rate_type: Option<crate::tax_rate_type::TaxRateType>,
+    pub tax_rate_type: Option<Box<crate::tax_rate_type::TaxRateType>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ExpenseLineTax`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -106,17 +106,17 @@ impl coupa_runtime::Validate for ExpenseLineTax {
         cx.decimal(at, &e[0], self.amount.as_ref());
         cx.value(at, &e[1], self.country.is_some());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.integer(at, &e[4], self.currency_id);
         cx.integer(at, &e[5], self.entry_type);
         cx.integer(at, &e[6], self.id);
         cx.text(at, &e[7], self.line_num.as_deref());
         cx.decimal(at, &e[8], self.std_amount.as_ref());
-        cx.nested(at, &e[9], self.tax_code.as_ref());
-        cx.nested(at, &e[10], self.tax_rate.as_ref());
-        cx.nested(at, &e[11], self.tax_rate_type.as_ref());
+        cx.nested(at, &e[9], self.tax_code.as_deref());
+        cx.nested(at, &e[10], self.tax_rate.as_deref());
+        cx.nested(at, &e[11], self.tax_rate_type.as_deref());
         cx.value(at, &e[12], self.updated_at.is_some());
-        cx.nested(at, &e[13], self.updated_by.as_ref());
+        cx.nested(at, &e[13], self.updated_by.as_deref());
     }
 }
 /// Filters on [`ExpenseLineTax`] objects (Coupa's `field[op]=value` query language).

@@ -17,7 +17,7 @@ pub struct ExpenseLineVirtualCard {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -56,7 +56,7 @@ impl coupa_runtime::Validate for ExpenseLineVirtualCard {
         let e = SHAPE.elements;
         cx.decimal(at, &e[0], self.amount.as_ref());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.currency.as_ref());
+        cx.nested(at, &e[2], self.currency.as_deref());
         cx.integer(at, &e[3], self.id);
         cx.value(at, &e[4], self.updated_at.is_some());
     }

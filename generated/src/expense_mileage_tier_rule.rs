@@ -18,7 +18,7 @@ pub struct ExpenseMileageTierRule {
     /// Wire name `expense-mileage-rate-type`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_rate_type: Option<
-        crate::expense_mileage_rate_type::ExpenseMileageRateType,
+        Box<crate::expense_mileage_rate_type::ExpenseMileageRateType>,
     >,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -61,7 +61,7 @@ impl coupa_runtime::Validate for ExpenseMileageTierRule {
         let e = SHAPE.elements;
         cx.value(at, &e[0], self.created_at.is_some());
         cx.integer(at, &e[1], self.distance_range_start);
-        cx.nested(at, &e[2], self.expense_mileage_rate_type.as_ref());
+        cx.nested(at, &e[2], self.expense_mileage_rate_type.as_deref());
         cx.integer(at, &e[3], self.id);
         cx.value(at, &e[4], self.updated_at.is_some());
     }

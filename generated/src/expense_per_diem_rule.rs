@@ -35,7 +35,9 @@ pub struct ExpensePerDiemRule {
     /// Wire name `expense-per-diem-time-range-condition`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_per_diem_time_range_condition: Option<
-        crate::expense_per_diem_time_range_condition::ExpensePerDiemTimeRangeCondition,
+        Box<
+            crate::expense_per_diem_time_range_condition::ExpensePerDiemTimeRangeCondition,
+        >,
     >,
     /// Wire name `hours`; sent and returned; required on create; a decimal of at most 8 digits, 2 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -141,7 +143,7 @@ impl coupa_runtime::Validate for ExpensePerDiemRule {
         cx.value(at, &e[2], self.enabled.is_some());
         cx.integer(at, &e[5], self.expense_per_diem_rate_type_id);
         cx.nested_list(at, &e[6], self.expense_per_diem_rule_conditions.as_deref());
-        cx.nested(at, &e[7], self.expense_per_diem_time_range_condition.as_ref());
+        cx.nested(at, &e[7], self.expense_per_diem_time_range_condition.as_deref());
         cx.decimal(at, &e[8], self.hours.as_ref());
         cx.integer(at, &e[9], self.id);
         cx.text(at, &e[10], self.label.as_deref());

@@ -26,7 +26,7 @@ pub struct ExpensePolicy {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `divisor-end-name`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub divisor_end_name: Option<String>,
@@ -67,7 +67,7 @@ pub struct ExpensePolicy {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ExpensePolicy`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -126,7 +126,7 @@ impl coupa_runtime::Validate for ExpensePolicy {
         cx.value(at, &e[2], self.allow_divisor_end_date.is_some());
         cx.value(at, &e[3], self.allow_itemization.is_some());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
         cx.text(at, &e[6], self.divisor_end_name.as_deref());
         cx.text(at, &e[7], self.divisor_start_name.as_deref());
         cx.text(at, &e[8], self.divisor_uom_name.as_deref());
@@ -139,7 +139,7 @@ impl coupa_runtime::Validate for ExpensePolicy {
         cx.text(at, &e[15], self.summary.as_deref());
         cx.text(at, &e[16], self.text.as_deref());
         cx.value(at, &e[17], self.updated_at.is_some());
-        cx.nested(at, &e[18], self.updated_by.as_ref());
+        cx.nested(at, &e[18], self.updated_by.as_deref());
     }
 }
 /// Filters on [`ExpensePolicy`] objects (Coupa's `field[op]=value` query language).

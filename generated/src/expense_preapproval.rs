@@ -20,13 +20,13 @@ pub struct ExpensePreapproval {
     pub available_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `available-amount-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub available_amount_currency: Option<crate::currencies::Currency>,
+    pub available_amount_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
@@ -45,7 +45,9 @@ pub struct ExpensePreapproval {
     pub end_date: Option<coupa_runtime::DateTime>,
     /// Wire name `expense-cash-advance`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expense_cash_advance: Option<crate::expense_cash_advance::ExpenseCashAdvance>,
+    pub expense_cash_advance: Option<
+        Box<crate::expense_cash_advance::ExpenseCashAdvance>,
+    >,
     /// Wire name `expense-preapproval-lines`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_preapproval_lines: Option<
@@ -53,10 +55,12 @@ pub struct ExpensePreapproval {
     >,
     /// Wire name `expense-virtual-card`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expense_virtual_card: Option<crate::expense_virtual_card::ExpenseVirtualCard>,
+    pub expense_virtual_card: Option<
+        Box<crate::expense_virtual_card::ExpenseVirtualCard>,
+    >,
     /// Wire name `for-user`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub for_user: Option<crate::user_simple::UserSimple>,
+    pub for_user: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -71,7 +75,7 @@ pub struct ExpensePreapproval {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ExpensePreapproval`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -135,21 +139,21 @@ impl coupa_runtime::Validate for ExpensePreapproval {
         cx.decimal(at, &e[0], self.amount.as_ref());
         cx.value(at, &e[1], self.available.is_some());
         cx.decimal(at, &e[2], self.available_amount.as_ref());
-        cx.nested(at, &e[3], self.available_amount_currency.as_ref());
+        cx.nested(at, &e[3], self.available_amount_currency.as_deref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
         cx.text(at, &e[7], self.description.as_deref());
         cx.nested_list(at, &e[8], self.easy_form_widget_responses.as_deref());
         cx.value(at, &e[9], self.end_date.is_some());
-        cx.nested(at, &e[10], self.expense_cash_advance.as_ref());
+        cx.nested(at, &e[10], self.expense_cash_advance.as_deref());
         cx.nested_list(at, &e[11], self.expense_preapproval_lines.as_deref());
-        cx.nested(at, &e[12], self.expense_virtual_card.as_ref());
-        cx.nested(at, &e[13], self.for_user.as_ref());
+        cx.nested(at, &e[12], self.expense_virtual_card.as_deref());
+        cx.nested(at, &e[13], self.for_user.as_deref());
         cx.integer(at, &e[14], self.id);
         cx.value(at, &e[15], self.start_date.is_some());
         cx.text(at, &e[16], self.r#type.as_deref());
         cx.value(at, &e[17], self.updated_at.is_some());
-        cx.nested(at, &e[18], self.updated_by.as_ref());
+        cx.nested(at, &e[18], self.updated_by.as_deref());
     }
 }
 /// Filters on [`ExpensePreapproval`] objects (Coupa's `field[op]=value` query language).

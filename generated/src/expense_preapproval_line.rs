@@ -24,19 +24,19 @@ pub struct ExpensePreapprovalLine {
     pub accounting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `accounting-total-currency`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accounting_total_currency: Option<crate::currencies::Currency>,
+    pub accounting_total_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `estimated-amount`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `estimated-amount-currency`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub estimated_amount_currency: Option<crate::currencies::Currency>,
+    pub estimated_amount_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `estimated-reporting-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_reporting_total: Option<coupa_runtime::Decimal>,
@@ -51,7 +51,7 @@ pub struct ExpensePreapprovalLine {
     pub requested_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `requested-amount-currency`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requested_amount_currency: Option<crate::currencies::Currency>,
+    pub requested_amount_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `requested-reporting-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_reporting_total: Option<coupa_runtime::Decimal>,
@@ -63,7 +63,7 @@ pub struct ExpensePreapprovalLine {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ExpensePreapprovalLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -126,20 +126,20 @@ impl coupa_runtime::Validate for ExpensePreapprovalLine {
         cx.value(at, &e[0], self.account.is_some());
         cx.value(at, &e[1], self.account_type.is_some());
         cx.decimal(at, &e[2], self.accounting_total.as_ref());
-        cx.nested(at, &e[3], self.accounting_total_currency.as_ref());
+        cx.nested(at, &e[3], self.accounting_total_currency.as_deref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
         cx.decimal(at, &e[6], self.estimated_amount.as_ref());
-        cx.nested(at, &e[7], self.estimated_amount_currency.as_ref());
+        cx.nested(at, &e[7], self.estimated_amount_currency.as_deref());
         cx.decimal(at, &e[8], self.estimated_reporting_total.as_ref());
         cx.integer(at, &e[9], self.id);
         cx.text(at, &e[10], self.notes.as_deref());
         cx.decimal(at, &e[11], self.requested_amount.as_ref());
-        cx.nested(at, &e[12], self.requested_amount_currency.as_ref());
+        cx.nested(at, &e[12], self.requested_amount_currency.as_deref());
         cx.decimal(at, &e[13], self.requested_reporting_total.as_ref());
         cx.text(at, &e[14], self.r#type.as_deref());
         cx.value(at, &e[15], self.updated_at.is_some());
-        cx.nested(at, &e[16], self.updated_by.as_ref());
+        cx.nested(at, &e[16], self.updated_by.as_deref());
     }
 }
 /// Filters on [`ExpensePreapprovalLine`] objects (Coupa's `field[op]=value` query language).

@@ -17,7 +17,7 @@ pub struct ExpenseReconciliationLine {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -38,7 +38,7 @@ pub struct ExpenseReconciliationLine {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ExpenseReconciliationLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -83,13 +83,13 @@ impl coupa_runtime::Validate for ExpenseReconciliationLine {
         cx.require(at, &e[7], self.payment_date.is_some());
         cx.decimal(at, &e[0], self.amount_paid.as_ref());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.integer(at, &e[3], self.id);
         cx.text(at, &e[4], self.notes.as_deref());
         cx.text(at, &e[5], self.payable_id.as_deref());
         cx.text(at, &e[6], self.payable_type.as_deref());
         cx.value(at, &e[8], self.updated_at.is_some());
-        cx.nested(at, &e[9], self.updated_by.as_ref());
+        cx.nested(at, &e[9], self.updated_by.as_deref());
     }
 }
 /// Filters on [`ExpenseReconciliationLine`] objects (Coupa's `field[op]=value` query language).

@@ -28,7 +28,7 @@ pub struct ExpenseReportPreapproval {
     pub currency: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `expense-preapproval`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expense_preapproval: Option<crate::expense_preapproval::ExpensePreapproval>,
+    pub expense_preapproval: Option<Box<crate::expense_preapproval::ExpensePreapproval>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -72,7 +72,7 @@ impl coupa_runtime::Validate for ExpenseReportPreapproval {
         cx.text(at, &e[1], self.available_amount.as_deref());
         cx.text(at, &e[2], self.available_amount_currency.as_deref());
         cx.value(at, &e[3], self.created_at.is_some());
-        cx.nested(at, &e[5], self.expense_preapproval.as_ref());
+        cx.nested(at, &e[5], self.expense_preapproval.as_deref());
         cx.integer(at, &e[6], self.id);
         cx.value(at, &e[7], self.updated_at.is_some());
     }

@@ -33,12 +33,12 @@ pub struct ExpenseReport {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (Currency).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `end-date`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::Date>,
@@ -71,7 +71,7 @@ pub struct ExpenseReport {
     pub expense_violations: Option<Vec<crate::expense_violation::ExpenseViolation>>,
     /// Wire name `expensed-by`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expensed_by: Option<crate::user_simple::UserSimple>,
+    pub expensed_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `exported`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
@@ -98,7 +98,7 @@ pub struct ExpenseReport {
     pub past_due: Option<bool>,
     /// Wire name `payment`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment: Option<crate::payment::Payment>,
+    pub payment: Option<Box<crate::payment::Payment>>,
     /// Wire name `payment-channel`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_channel: Option<String>,
@@ -112,7 +112,7 @@ pub struct ExpenseReport {
     pub reimbursable_total_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `reimbursable-total-currency`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reimbursable_total_currency: Option<crate::currencies::Currency>,
+    pub reimbursable_total_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `reject-reason`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reject_reason: Option<String>,
@@ -133,7 +133,7 @@ pub struct ExpenseReport {
     pub submitted_at: Option<coupa_runtime::DateTime>,
     /// Wire name `submitted-by`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub submitted_by: Option<crate::user_simple::UserSimple>,
+    pub submitted_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `title`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -142,13 +142,13 @@ pub struct ExpenseReport {
     pub total: Option<coupa_runtime::Decimal>,
     /// Wire name `travel-trip`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub travel_trip: Option<crate::travel_trip::TravelTrip>,
+    pub travel_trip: Option<Box<crate::travel_trip::TravelTrip>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ExpenseReport`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -245,8 +245,8 @@ impl coupa_runtime::Validate for ExpenseReport {
         cx.integer(at, &e[1], self.audit_score);
         cx.nested_list(at, &e[3], self.comments.as_deref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
-        cx.nested(at, &e[6], self.currency.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
+        cx.nested(at, &e[6], self.currency.as_deref());
         cx.text(at, &e[8], self.erp_document_id.as_deref());
         cx.text(at, &e[9], self.erp_document_status.as_deref());
         cx.nested_list(at, &e[10], self.events.as_deref());
@@ -254,26 +254,26 @@ impl coupa_runtime::Validate for ExpenseReport {
         cx.nested_list(at, &e[12], self.expense_policy_violations.as_deref());
         cx.nested_list(at, &e[13], self.expense_report_preapprovals.as_deref());
         cx.nested_list(at, &e[14], self.expense_violations.as_deref());
-        cx.nested(at, &e[15], self.expensed_by.as_ref());
+        cx.nested(at, &e[15], self.expensed_by.as_deref());
         cx.value(at, &e[16], self.exported.is_some());
         cx.text(at, &e[17], self.external_src_name.as_deref());
         cx.text(at, &e[18], self.external_src_ref.as_deref());
         cx.integer(at, &e[19], self.id);
         cx.value(at, &e[23], self.past_due.is_some());
-        cx.nested(at, &e[24], self.payment.as_ref());
+        cx.nested(at, &e[24], self.payment.as_deref());
         cx.text(at, &e[25], self.payment_channel.as_deref());
         cx.nested_list(at, &e[26], self.reconciliation_lines.as_deref());
         cx.decimal(at, &e[27], self.reimbursable_total_amount.as_ref());
-        cx.nested(at, &e[28], self.reimbursable_total_currency.as_ref());
+        cx.nested(at, &e[28], self.reimbursable_total_currency.as_deref());
         cx.value(at, &e[30], self.report_due_date.is_some());
         cx.text(at, &e[31], self.report_warnings.as_deref());
         cx.text(at, &e[33], self.status.as_deref());
-        cx.nested(at, &e[35], self.submitted_by.as_ref());
+        cx.nested(at, &e[35], self.submitted_by.as_deref());
         cx.text(at, &e[36], self.title.as_deref());
         cx.decimal(at, &e[37], self.total.as_ref());
-        cx.nested(at, &e[38], self.travel_trip.as_ref());
+        cx.nested(at, &e[38], self.travel_trip.as_deref());
         cx.value(at, &e[39], self.updated_at.is_some());
-        cx.nested(at, &e[40], self.updated_by.as_ref());
+        cx.nested(at, &e[40], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

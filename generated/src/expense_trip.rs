@@ -14,7 +14,9 @@ pub struct ExpenseTrip {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `expense-trip-mileage`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expense_trip_mileage: Option<crate::expense_trip_mileage::ExpenseTripMileage>,
+    pub expense_trip_mileage: Option<
+        Box<crate::expense_trip_mileage::ExpenseTripMileage>,
+    >,
     /// Wire name `expense-trip-segments`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_trip_segments: Option<
@@ -56,7 +58,7 @@ impl coupa_runtime::Validate for ExpenseTrip {
     ) {
         let e = SHAPE.elements;
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.expense_trip_mileage.as_ref());
+        cx.nested(at, &e[1], self.expense_trip_mileage.as_deref());
         cx.nested_list(at, &e[2], self.expense_trip_segments.as_deref());
         cx.value(at, &e[4], self.updated_at.is_some());
     }

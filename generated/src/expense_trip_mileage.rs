@@ -15,7 +15,7 @@ pub struct ExpenseTripMileage {
     /// Wire name `expense-mileage-region`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_region: Option<
-        crate::expense_mileage_region::ExpenseMileageRegion,
+        Box<crate::expense_mileage_region::ExpenseMileageRegion>,
     >,
     /// Wire name `expense-mileage-region-id`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -23,7 +23,7 @@ pub struct ExpenseTripMileage {
     /// Wire name `expense-mileage-vehicle-type`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_vehicle_type: Option<
-        crate::expense_mileage_vehicle_type::ExpenseMileageVehicleType,
+        Box<crate::expense_mileage_vehicle_type::ExpenseMileageVehicleType>,
     >,
     /// Wire name `expense-mileage-vehicle-type-id`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -97,8 +97,8 @@ impl coupa_runtime::Validate for ExpenseTripMileage {
         cx.require(at, &e[9], self.total_distance.is_some());
         cx.require(at, &e[10], self.total_distance_unit.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.expense_mileage_region.as_ref());
-        cx.nested(at, &e[3], self.expense_mileage_vehicle_type.as_ref());
+        cx.nested(at, &e[1], self.expense_mileage_region.as_deref());
+        cx.nested(at, &e[3], self.expense_mileage_vehicle_type.as_deref());
         cx.nested_list(at, &e[5], self.expense_trip_mileage_allocations.as_deref());
         cx.decimal(at, &e[7], self.original_distance.as_ref());
         cx.decimal(at, &e[9], self.total_distance.as_ref());

@@ -24,7 +24,7 @@ pub struct ExpenseTripSegment {
     /// Wire name `expense-trip-segment-mileage`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_trip_segment_mileage: Option<
-        crate::expense_trip_segment_mileage::ExpenseTripSegmentMileage,
+        Box<crate::expense_trip_segment_mileage::ExpenseTripSegmentMileage>,
     >,
     /// Wire name `id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -96,7 +96,7 @@ impl coupa_runtime::Validate for ExpenseTripSegment {
         cx.text(at, &e[1], self.end_at.as_deref());
         cx.text(at, &e[2], self.end_location.as_deref());
         cx.text(at, &e[3], self.end_location_id.as_deref());
-        cx.nested(at, &e[4], self.expense_trip_segment_mileage.as_ref());
+        cx.nested(at, &e[4], self.expense_trip_segment_mileage.as_deref());
         cx.text(at, &e[8], self.segment_type.as_deref());
         cx.text(at, &e[9], self.start_at.as_deref());
         cx.text(at, &e[10], self.start_location.as_deref());

@@ -14,7 +14,7 @@ pub struct ExpenseViolation {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -29,7 +29,7 @@ pub struct ExpenseViolation {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `violable`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
@@ -37,7 +37,7 @@ pub struct ExpenseViolation {
     pub violable: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `violator`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub violator: Option<crate::expense_lines::ExpenseLine>,
+    pub violator: Option<Box<crate::expense_lines::ExpenseLine>>,
 }
 /// The elements of [`ExpenseViolation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -79,14 +79,14 @@ impl coupa_runtime::Validate for ExpenseViolation {
     ) {
         let e = SHAPE.elements;
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.integer(at, &e[2], self.id);
         cx.decimal(at, &e[3], self.limit_exceeded.as_ref());
         cx.value(at, &e[4], self.receipt_missing.is_some());
         cx.value(at, &e[5], self.updated_at.is_some());
-        cx.nested(at, &e[6], self.updated_by.as_ref());
+        cx.nested(at, &e[6], self.updated_by.as_deref());
         cx.value(at, &e[7], self.violable.is_some());
-        cx.nested(at, &e[8], self.violator.as_ref());
+        cx.nested(at, &e[8], self.violator.as_deref());
     }
 }
 /// Filters on [`ExpenseViolation`] objects (Coupa's `field[op]=value` query language).

@@ -20,13 +20,13 @@ pub struct ExternalGlAccount {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `legal-entity`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub legal_entity: Option<crate::legal_entities::LegalEntity>,
+    pub legal_entity: Option<Box<crate::legal_entities::LegalEntity>>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -35,7 +35,7 @@ pub struct ExternalGlAccount {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ExternalGlAccount`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -76,12 +76,12 @@ impl coupa_runtime::Validate for ExternalGlAccount {
         cx.require(at, &e[6], self.name.is_some());
         cx.text(at, &e[1], self.code.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.integer(at, &e[4], self.id);
-        cx.nested(at, &e[5], self.legal_entity.as_ref());
+        cx.nested(at, &e[5], self.legal_entity.as_deref());
         cx.text(at, &e[6], self.name.as_deref());
         cx.value(at, &e[7], self.updated_at.is_some());
-        cx.nested(at, &e[8], self.updated_by.as_ref());
+        cx.nested(at, &e[8], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

@@ -18,7 +18,7 @@ pub struct ExtraLineAttributesOrderLineAttribute {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `end-date`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
@@ -32,10 +32,10 @@ pub struct ExtraLineAttributesOrderLineAttribute {
     >,
     /// Wire name `manager`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub manager: Option<crate::user_simple::UserSimple>,
+    pub manager: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `rate-card`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rate_card: Option<crate::rate_card::RateCard>,
+    pub rate_card: Option<Box<crate::rate_card::RateCard>>,
     /// Wire name `start-date`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
@@ -44,7 +44,7 @@ pub struct ExtraLineAttributesOrderLineAttribute {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `work-confirmer-email`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub work_confirmer_email: Option<String>,
@@ -90,13 +90,13 @@ impl coupa_runtime::Validate for ExtraLineAttributesOrderLineAttribute {
     ) {
         let e = SHAPE.elements;
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.integer(at, &e[3], self.id);
         cx.nested_list(at, &e[4], self.job_title_associations.as_deref());
-        cx.nested(at, &e[5], self.manager.as_ref());
-        cx.nested(at, &e[6], self.rate_card.as_ref());
+        cx.nested(at, &e[5], self.manager.as_deref());
+        cx.nested(at, &e[6], self.rate_card.as_deref());
         cx.value(at, &e[8], self.updated_at.is_some());
-        cx.nested(at, &e[9], self.updated_by.as_ref());
+        cx.nested(at, &e[9], self.updated_by.as_deref());
         cx.text(at, &e[10], self.work_confirmer_email.as_deref());
     }
 }

@@ -21,7 +21,7 @@ pub struct ExtraLineAttributesQuoteRequestLineAttribute {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `end-date`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
@@ -42,7 +42,7 @@ pub struct ExtraLineAttributesQuoteRequestLineAttribute {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `work-confirmer-email`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub work_confirmer_email: Option<String>,
@@ -314,11 +314,11 @@ impl coupa_runtime::Validate for ExtraLineAttributesQuoteRequestLineAttribute {
     ) {
         let e = SHAPE.elements;
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.integer(at, &e[4], self.id);
         cx.choice(at, &e[7], self.r#type.as_ref());
         cx.value(at, &e[8], self.updated_at.is_some());
-        cx.nested(at, &e[9], self.updated_by.as_ref());
+        cx.nested(at, &e[9], self.updated_by.as_deref());
         cx.text(at, &e[10], self.work_confirmer_email.as_deref());
     }
 }

@@ -26,13 +26,15 @@ pub struct FinancialCounterparty {
     pub branch_code: Option<String>,
     /// Wire name `counterparty-address`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub counterparty_address: Option<crate::counterparty_address::CounterpartyAddress>,
+    pub counterparty_address: Option<
+        Box<crate::counterparty_address::CounterpartyAddress>,
+    >,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 500 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -62,7 +64,7 @@ pub struct FinancialCounterparty {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`FinancialCounterparty`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -118,9 +120,9 @@ impl coupa_runtime::Validate for FinancialCounterparty {
         cx.text(at, &e[0], self.abbreviation.as_deref());
         cx.text(at, &e[2], self.bank_code.as_deref());
         cx.text(at, &e[3], self.branch_code.as_deref());
-        cx.nested(at, &e[4], self.counterparty_address.as_ref());
+        cx.nested(at, &e[4], self.counterparty_address.as_deref());
         cx.value(at, &e[5], self.created_at.is_some());
-        cx.nested(at, &e[6], self.created_by.as_ref());
+        cx.nested(at, &e[6], self.created_by.as_deref());
         cx.text(at, &e[7], self.description.as_deref());
         cx.text(at, &e[8], self.external_identification_lei.as_deref());
         cx.text(at, &e[9], self.external_identification_name.as_deref());
@@ -130,7 +132,7 @@ impl coupa_runtime::Validate for FinancialCounterparty {
         cx.text(at, &e[13], self.swift_code.as_deref());
         cx.text(at, &e[14], self.treasury_usage.as_deref());
         cx.value(at, &e[15], self.updated_at.is_some());
-        cx.nested(at, &e[16], self.updated_by.as_ref());
+        cx.nested(at, &e[16], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

@@ -26,7 +26,7 @@ pub struct IntegrationError {
     ///
     /// Schema note: The user Coupa records as having created the error.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `creation-method`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_method: Option<String>,
@@ -52,7 +52,7 @@ pub struct IntegrationError {
     pub id: Option<i64>,
     /// Wire name `integration`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub integration: Option<crate::integrations::Integration>,
+    pub integration: Option<Box<crate::integrations::Integration>>,
     /// Wire name `integration-filename`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_filename: Option<String>,
@@ -60,7 +60,7 @@ pub struct IntegrationError {
     ///
     /// Schema note: Required by the page and the Swagger. The "Create Integration Error and alert to Integration Contact" step of Coupa's guide Invoices Integration into your ERP names the run by integration-run-id instead, so that element also meets the requirement: the documented body must not be refused.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub integration_run: Option<crate::integration_runs::IntegrationRun>,
+    pub integration_run: Option<Box<crate::integration_runs::IntegrationRun>>,
     /// Wire name `integration-run-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_run_id: Option<i64>,
@@ -84,7 +84,7 @@ pub struct IntegrationError {
     ///
     /// Schema note: The user Coupa records as having last changed the error.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`IntegrationError`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -389,19 +389,19 @@ impl coupa_runtime::Validate for IntegrationError {
             self.integration_run.is_some() || self.integration_run_id.is_some(),
         );
         cx.choice(at, &e[0], self.contact_alert_type.as_ref());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.text(at, &e[3], self.creation_method.as_deref());
         cx.text(at, &e[6], self.document_status.as_deref());
         cx.choice(at, &e[7], self.document_type.as_ref());
         cx.text(at, &e[8], self.external_id.as_deref());
         cx.integer(at, &e[9], self.id);
-        cx.nested(at, &e[10], self.integration.as_ref());
+        cx.nested(at, &e[10], self.integration.as_deref());
         cx.text(at, &e[11], self.integration_filename.as_deref());
-        cx.nested(at, &e[12], self.integration_run.as_ref());
+        cx.nested(at, &e[12], self.integration_run.as_deref());
         cx.value(at, &e[14], self.resolved.is_some());
         cx.nested_list(at, &e[15], self.responses.as_deref());
         cx.text(at, &e[16], self.status.as_deref());
-        cx.nested(at, &e[18], self.updated_by.as_ref());
+        cx.nested(at, &e[18], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

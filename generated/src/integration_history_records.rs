@@ -20,7 +20,7 @@ pub struct IntegrationHistoryRecord {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `creation-method`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_method: Option<String>,
@@ -44,13 +44,13 @@ pub struct IntegrationHistoryRecord {
     pub id: Option<i64>,
     /// Wire name `integration`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub integration: Option<crate::integrations::Integration>,
+    pub integration: Option<Box<crate::integrations::Integration>>,
     /// Wire name `integration-filename`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_filename: Option<String>,
     /// Wire name `integration-run`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub integration_run: Option<crate::integration_runs::IntegrationRun>,
+    pub integration_run: Option<Box<crate::integration_runs::IntegrationRun>>,
     /// Wire name `integration-run-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_run_id: Option<i64>,
@@ -70,7 +70,7 @@ pub struct IntegrationHistoryRecord {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`IntegrationHistoryRecord`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -338,20 +338,20 @@ impl coupa_runtime::Validate for IntegrationHistoryRecord {
         cx.require(at, &e[4], self.document_id.is_some());
         cx.require(at, &e[7], self.document_type.is_some());
         cx.text(at, &e[0], self.contact_alert_type.as_deref());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.text(at, &e[3], self.creation_method.as_deref());
         cx.text(at, &e[6], self.document_status.as_deref());
         cx.choice(at, &e[7], self.document_type.as_ref());
         cx.text(at, &e[8], self.external_id.as_deref());
         cx.integer(at, &e[9], self.id);
-        cx.nested(at, &e[10], self.integration.as_ref());
+        cx.nested(at, &e[10], self.integration.as_deref());
         cx.text(at, &e[11], self.integration_filename.as_deref());
-        cx.nested(at, &e[12], self.integration_run.as_ref());
+        cx.nested(at, &e[12], self.integration_run.as_deref());
         cx.value(at, &e[14], self.resolved.is_some());
         cx.nested_list(at, &e[15], self.responses.as_deref());
         cx.text(at, &e[16], self.status.as_deref());
         cx.value(at, &e[17], self.updated_at.is_some());
-        cx.nested(at, &e[18], self.updated_by.as_ref());
+        cx.nested(at, &e[18], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

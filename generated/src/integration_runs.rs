@@ -21,7 +21,7 @@ pub struct IntegrationRun {
     ///
     /// Schema note: The user Coupa records as having created the run. The Swagger cannot mark a reference read-only and the Integration Runs API page has no row for it, so the import reads it as sent and returned; Coupa fills it in, so it is returned only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `end-time`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<coupa_runtime::DateTime>,
@@ -39,7 +39,7 @@ pub struct IntegrationRun {
     ///
     /// Schema note: The description is ours: the "Create Integration Run" step of Coupa's guide Invoices Integration into your ERP creates a run that way.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub integration: Option<crate::integrations::Integration>,
+    pub integration: Option<Box<crate::integrations::Integration>>,
     /// Wire name `integration-errors`; returned only (not accepted in requests).
     ///
     /// Schema note: The Integration Runs API page's row for it (whose cells are shifted, so the import could not read it) marks it returned only. A run's errors are created through the Integration Error API, not sent with the run.
@@ -70,7 +70,7 @@ pub struct IntegrationRun {
     ///
     /// Schema note: The user Coupa records as having last changed the run; returned only, like created-by (the Swagger cannot mark a reference read-only, and the page has no row for it).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`IntegrationRun`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -168,13 +168,13 @@ impl coupa_runtime::Validate for IntegrationRun {
         let e = SHAPE.elements;
         cx.require(at, &e[5], self.integration.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.integer(at, &e[4], self.id);
-        cx.nested(at, &e[5], self.integration.as_ref());
+        cx.nested(at, &e[5], self.integration.as_deref());
         cx.nested_list(at, &e[6], self.integration_errors.as_deref());
         cx.choice(at, &e[9], self.status.as_ref());
         cx.value(at, &e[11], self.updated_at.is_some());
-        cx.nested(at, &e[12], self.updated_by.as_ref());
+        cx.nested(at, &e[12], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

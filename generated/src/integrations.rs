@@ -27,7 +27,7 @@ pub struct Integration {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `direction`; sent and returned; required on create; at most 255 characters; allowed values `to_coupa`, `from_coupa`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<IntegrationDirection>,
@@ -58,7 +58,7 @@ pub struct Integration {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`Integration`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -273,7 +273,7 @@ impl coupa_runtime::Validate for Integration {
         cx.text(at, &e[0], self.business_object.as_deref());
         cx.text(at, &e[1], self.code.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.choice(at, &e[4], self.direction.as_ref());
         cx.text(at, &e[5], self.end_system.as_deref());
         cx.choice(at, &e[6], self.end_system_type.as_ref());
@@ -282,7 +282,7 @@ impl coupa_runtime::Validate for Integration {
         cx.text(at, &e[9], self.name.as_deref());
         cx.value(at, &e[10], self.standard.is_some());
         cx.value(at, &e[11], self.updated_at.is_some());
-        cx.nested(at, &e[12], self.updated_by.as_ref());
+        cx.nested(at, &e[12], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

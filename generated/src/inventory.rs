@@ -30,10 +30,10 @@ pub struct InventoryBalance {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -44,25 +44,25 @@ pub struct InventoryBalance {
     >,
     /// Wire name `item`; returned only (not accepted in requests); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<crate::items::Item>,
+    pub item: Option<Box<crate::items::Item>>,
     /// Wire name `quantity`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Wire name `uom`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uom: Option<crate::uoms::Uom>,
+    pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `warehouse`; returned only (not accepted in requests); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub warehouse: Option<crate::warehouses::Warehouse>,
+    pub warehouse: Option<Box<crate::warehouses::Warehouse>>,
     /// Wire name `warehouse-location`; returned only (not accepted in requests); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub warehouse_location: Option<crate::warehouse_locations::WarehouseLocation>,
+    pub warehouse_location: Option<Box<crate::warehouse_locations::WarehouseLocation>>,
 }
 /// The elements of [`InventoryBalance`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -119,17 +119,17 @@ impl coupa_runtime::Validate for InventoryBalance {
         cx.decimal(at, &e[1], self.allocated.as_ref());
         cx.decimal(at, &e[2], self.available.as_ref());
         cx.value(at, &e[3], self.created_at.is_some());
-        cx.nested(at, &e[4], self.created_by.as_ref());
-        cx.nested(at, &e[5], self.currency.as_ref());
+        cx.nested(at, &e[4], self.created_by.as_deref());
+        cx.nested(at, &e[5], self.currency.as_deref());
         cx.integer(at, &e[6], self.id);
         cx.nested_list(at, &e[7], self.inventory_valuations.as_deref());
-        cx.nested(at, &e[8], self.item.as_ref());
+        cx.nested(at, &e[8], self.item.as_deref());
         cx.integer(at, &e[9], self.quantity);
-        cx.nested(at, &e[10], self.uom.as_ref());
+        cx.nested(at, &e[10], self.uom.as_deref());
         cx.value(at, &e[11], self.updated_at.is_some());
-        cx.nested(at, &e[12], self.updated_by.as_ref());
-        cx.nested(at, &e[13], self.warehouse.as_ref());
-        cx.nested(at, &e[14], self.warehouse_location.as_ref());
+        cx.nested(at, &e[12], self.updated_by.as_deref());
+        cx.nested(at, &e[13], self.warehouse.as_deref());
+        cx.nested(at, &e[14], self.warehouse_location.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

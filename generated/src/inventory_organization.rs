@@ -14,7 +14,7 @@ pub struct InventoryOrganization {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `fulfillment-type`; sent and returned; required on create; at most 255 characters; allowed values `manual`, `automatic`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillment_type: Option<InventoryOrganizationFulfillmentType>,
@@ -93,7 +93,7 @@ impl coupa_runtime::Validate for InventoryOrganization {
         cx.require(at, &e[1], self.currency.is_some());
         cx.require(at, &e[2], self.fulfillment_type.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.currency.as_ref());
+        cx.nested(at, &e[1], self.currency.as_deref());
         cx.choice(at, &e[2], self.fulfillment_type.as_ref());
         cx.integer(at, &e[3], self.id);
         cx.value(at, &e[4], self.updated_at.is_some());

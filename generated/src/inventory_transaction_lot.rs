@@ -11,7 +11,7 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 pub struct InventoryTransactionLot {
     /// Wire name `adjustment-code`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub adjustment_code: Option<crate::adjustment_code::AdjustmentCode>,
+    pub adjustment_code: Option<Box<crate::adjustment_code::AdjustmentCode>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
@@ -20,7 +20,7 @@ pub struct InventoryTransactionLot {
     pub id: Option<i64>,
     /// Wire name `inventory-lot`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inventory_lot: Option<crate::inventory_lot::InventoryLot>,
+    pub inventory_lot: Option<Box<crate::inventory_lot::InventoryLot>>,
     /// Wire name `inventory-lot-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_lot_id: Option<i64>,
@@ -29,7 +29,7 @@ pub struct InventoryTransactionLot {
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `uom`; returned only (not accepted in requests); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uom: Option<crate::uoms::Uom>,
+    pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `uom-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uom_id: Option<i64>,
@@ -73,12 +73,12 @@ impl coupa_runtime::Validate for InventoryTransactionLot {
         cx.require(at, &e[3], self.inventory_lot.is_some());
         cx.require(at, &e[5], self.quantity.is_some());
         cx.require(at, &e[6], self.uom.is_some());
-        cx.nested(at, &e[0], self.adjustment_code.as_ref());
+        cx.nested(at, &e[0], self.adjustment_code.as_deref());
         cx.value(at, &e[1], self.created_at.is_some());
         cx.integer(at, &e[2], self.id);
-        cx.nested(at, &e[3], self.inventory_lot.as_ref());
+        cx.nested(at, &e[3], self.inventory_lot.as_deref());
         cx.decimal(at, &e[5], self.quantity.as_ref());
-        cx.nested(at, &e[6], self.uom.as_ref());
+        cx.nested(at, &e[6], self.uom.as_deref());
         cx.value(at, &e[8], self.updated_at.is_some());
     }
 }

@@ -14,7 +14,7 @@ use coupa_runtime::{
 pub struct InventoryTransaction {
     /// Wire name `account`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account: Option<crate::accounts::Account>,
+    pub account: Option<Box<crate::accounts::Account>>,
     /// Wire name `account-allocations`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_allocations: Option<
@@ -22,10 +22,10 @@ pub struct InventoryTransaction {
     >,
     /// Wire name `asn-header`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub asn_header: Option<crate::asn_headers::AsnHeader>,
+    pub asn_header: Option<Box<crate::asn_headers::AsnHeader>>,
     /// Wire name `asn-line`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub asn_line: Option<crate::asn_lines::AsnLine>,
+    pub asn_line: Option<Box<crate::asn_lines::AsnLine>>,
     /// Wire name `asset-tags`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub asset_tags: Option<Vec<crate::asset_tags::AssetTag>>,
@@ -43,10 +43,10 @@ pub struct InventoryTransaction {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `current-integration-history-records`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_integration_history_records: Option<
@@ -57,16 +57,18 @@ pub struct InventoryTransaction {
     pub exported: Option<bool>,
     /// Wire name `from-warehouse`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub from_warehouse: Option<crate::warehouses::Warehouse>,
+    pub from_warehouse: Option<Box<crate::warehouses::Warehouse>>,
     /// Wire name `from-warehouse-location`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub from_warehouse_location: Option<crate::warehouse_locations::WarehouseLocation>,
+    pub from_warehouse_location: Option<
+        Box<crate::warehouse_locations::WarehouseLocation>,
+    >,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inspection-code`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inspection_code: Option<crate::inspection_codes::InspectionCode>,
+    pub inspection_code: Option<Box<crate::inspection_codes::InspectionCode>>,
     /// Wire name `inventory-transaction-lots`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_transaction_lots: Option<
@@ -79,7 +81,7 @@ pub struct InventoryTransaction {
     >,
     /// Wire name `item`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<crate::items::Item>,
+    pub item: Option<Box<crate::items::Item>>,
     /// Wire name `last-exported-at`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_exported_at: Option<coupa_runtime::DateTime>,
@@ -91,7 +93,7 @@ pub struct InventoryTransaction {
     pub notes: Option<String>,
     /// Wire name `order-line`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_line: Option<crate::purchase_order_lines::OrderLine>,
+    pub order_line: Option<Box<crate::purchase_order_lines::OrderLine>>,
     /// Wire name `original-transaction`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_transaction: Option<Box<InventoryTransaction>>,
@@ -106,7 +108,7 @@ pub struct InventoryTransaction {
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `reason-insight`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason_insight: Option<crate::reason_insight::ReasonInsight>,
+    pub reason_insight: Option<Box<crate::reason_insight::ReasonInsight>>,
     /// Wire name `receipt`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt: Option<Box<crate::receipt::Receipt>>,
@@ -118,7 +120,7 @@ pub struct InventoryTransaction {
     pub received_weight: Option<coupa_runtime::Decimal>,
     /// Wire name `receiving-form-response`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub receiving_form_response: Option<crate::form_response::FormResponse>,
+    pub receiving_form_response: Option<Box<crate::form_response::FormResponse>>,
     /// Wire name `rfid-tag`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rfid_tag: Option<String>,
@@ -130,10 +132,12 @@ pub struct InventoryTransaction {
     pub status: Option<String>,
     /// Wire name `to-warehouse`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub to_warehouse: Option<crate::warehouses::Warehouse>,
+    pub to_warehouse: Option<Box<crate::warehouses::Warehouse>>,
     /// Wire name `to-warehouse-location`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub to_warehouse_location: Option<crate::warehouse_locations::WarehouseLocation>,
+    pub to_warehouse_location: Option<
+        Box<crate::warehouse_locations::WarehouseLocation>,
+    >,
     /// Wire name `total`; sent and returned; a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<coupa_runtime::Decimal>,
@@ -145,13 +149,13 @@ pub struct InventoryTransaction {
     pub r#type: Option<String>,
     /// Wire name `uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uom: Option<crate::uoms::Uom>,
+    pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `voided-value`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voided_value: Option<coupa_runtime::Decimal>,
@@ -249,47 +253,47 @@ impl coupa_runtime::Validate for InventoryTransaction {
         let e = SHAPE.elements;
         cx.require(at, &e[33], self.rfid_tag.is_some());
         cx.require(at, &e[40], self.r#type.is_some());
-        cx.nested(at, &e[0], self.account.as_ref());
+        cx.nested(at, &e[0], self.account.as_deref());
         cx.nested_list(at, &e[1], self.account_allocations.as_deref());
-        cx.nested(at, &e[2], self.asn_header.as_ref());
-        cx.nested(at, &e[3], self.asn_line.as_ref());
+        cx.nested(at, &e[2], self.asn_header.as_deref());
+        cx.nested(at, &e[3], self.asn_line.as_deref());
         cx.nested_list(at, &e[4], self.asset_tags.as_deref());
         cx.nested_list(at, &e[5], self.attachments.as_deref());
         cx.text(at, &e[6], self.barcode.as_deref());
         cx.text(at, &e[7], self.comments.as_deref());
         cx.value(at, &e[8], self.created_at.is_some());
-        cx.nested(at, &e[9], self.created_by.as_ref());
-        cx.nested(at, &e[10], self.currency.as_ref());
+        cx.nested(at, &e[9], self.created_by.as_deref());
+        cx.nested(at, &e[10], self.currency.as_deref());
         cx.nested_list(at, &e[11], self.current_integration_history_records.as_deref());
-        cx.nested(at, &e[13], self.from_warehouse.as_ref());
-        cx.nested(at, &e[14], self.from_warehouse_location.as_ref());
+        cx.nested(at, &e[13], self.from_warehouse.as_deref());
+        cx.nested(at, &e[14], self.from_warehouse_location.as_deref());
         cx.integer(at, &e[15], self.id);
-        cx.nested(at, &e[16], self.inspection_code.as_ref());
+        cx.nested(at, &e[16], self.inspection_code.as_deref());
         cx.nested_list(at, &e[17], self.inventory_transaction_lots.as_deref());
         cx.nested_list(at, &e[18], self.inventory_transaction_valuations.as_deref());
-        cx.nested(at, &e[19], self.item.as_ref());
+        cx.nested(at, &e[19], self.item.as_deref());
         cx.value(at, &e[20], self.last_exported_at.is_some());
         cx.text(at, &e[21], self.match_reference.as_deref());
         cx.text(at, &e[22], self.notes.as_deref());
-        cx.nested(at, &e[23], self.order_line.as_ref());
+        cx.nested(at, &e[23], self.order_line.as_deref());
         cx.nested(at, &e[24], self.original_transaction.as_deref());
         cx.integer(at, &e[25], self.original_transaction_id);
         cx.decimal(at, &e[26], self.price.as_ref());
         cx.decimal(at, &e[27], self.quantity.as_ref());
-        cx.nested(at, &e[28], self.reason_insight.as_ref());
+        cx.nested(at, &e[28], self.reason_insight.as_deref());
         cx.nested(at, &e[29], self.receipt.as_deref());
         cx.integer(at, &e[30], self.receipts_batch_id);
         cx.decimal(at, &e[31], self.received_weight.as_ref());
-        cx.nested(at, &e[32], self.receiving_form_response.as_ref());
+        cx.nested(at, &e[32], self.receiving_form_response.as_deref());
         cx.text(at, &e[33], self.rfid_tag.as_deref());
         cx.text(at, &e[35], self.status.as_deref());
-        cx.nested(at, &e[36], self.to_warehouse.as_ref());
-        cx.nested(at, &e[37], self.to_warehouse_location.as_ref());
+        cx.nested(at, &e[36], self.to_warehouse.as_deref());
+        cx.nested(at, &e[37], self.to_warehouse_location.as_deref());
         cx.decimal(at, &e[38], self.total.as_ref());
         cx.text(at, &e[40], self.r#type.as_deref());
-        cx.nested(at, &e[41], self.uom.as_ref());
+        cx.nested(at, &e[41], self.uom.as_deref());
         cx.value(at, &e[42], self.updated_at.is_some());
-        cx.nested(at, &e[43], self.updated_by.as_ref());
+        cx.nested(at, &e[43], self.updated_by.as_deref());
         cx.decimal(at, &e[44], self.voided_value.as_ref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {

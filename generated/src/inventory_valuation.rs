@@ -14,7 +14,7 @@ pub struct InventoryValuation {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; returned only (not accepted in requests); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -60,7 +60,7 @@ impl coupa_runtime::Validate for InventoryValuation {
         let e = SHAPE.elements;
         cx.require(at, &e[1], self.currency.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.currency.as_ref());
+        cx.nested(at, &e[1], self.currency.as_deref());
         cx.integer(at, &e[2], self.id);
         cx.text(at, &e[3], self.total.as_deref());
         cx.decimal(at, &e[4], self.unit_price.as_ref());

@@ -11,7 +11,7 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 pub struct InvoiceLine {
     /// Wire name `account`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account: Option<crate::accounts::Account>,
+    pub account: Option<Box<crate::accounts::Account>>,
     /// Wire name `account-allocations`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_allocations: Option<
@@ -22,7 +22,7 @@ pub struct InvoiceLine {
     pub accounting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `accounting-total-currency`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accounting_total_currency: Option<crate::currencies::Currency>,
+    pub accounting_total_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `adjustment-type`; sent and returned; at most 255 characters; allowed values `price`, `quantity`, `other`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustment_type: Option<InvoiceLineAdjustmentType>,
@@ -31,7 +31,7 @@ pub struct InvoiceLine {
     pub billing_note: Option<String>,
     /// Wire name `bulk-price`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bulk_price: Option<crate::bulk_price::BulkPrice>,
+    pub bulk_price: Option<Box<crate::bulk_price::BulkPrice>>,
     /// Wire name `category`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
@@ -40,22 +40,22 @@ pub struct InvoiceLine {
     pub classification_of_goods: Option<String>,
     /// Wire name `commodity`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub commodity: Option<crate::commodities::Commodity>,
+    pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `company-uom`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub company_uom: Option<String>,
     /// Wire name `contract`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract: Option<crate::contracts::Contract>,
+    pub contract: Option<Box<crate::contracts::Contract>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `customs-declaration-number`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customs_declaration_number: Option<String>,
@@ -90,7 +90,7 @@ pub struct InvoiceLine {
     pub id: Option<i64>,
     /// Wire name `item`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<crate::items::Item>,
+    pub item: Option<Box<crate::items::Item>>,
     /// Wire name `item-barcode`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item_barcode: Option<String>,
@@ -117,7 +117,7 @@ pub struct InvoiceLine {
     pub order_header_num: Option<String>,
     /// Wire name `order-line-commodity`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_line_commodity: Option<crate::commodities::Commodity>,
+    pub order_line_commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `order-line-custom-fields`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line_custom_fields: Option<String>,
@@ -135,7 +135,7 @@ pub struct InvoiceLine {
     pub original_date_of_supply: Option<coupa_runtime::DateTime>,
     /// Wire name `period`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub period: Option<crate::period::Period>,
+    pub period: Option<Box<crate::period::Period>>,
     /// Wire name `po-number`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
@@ -180,7 +180,7 @@ pub struct InvoiceLine {
     pub tax_amount_engine: Option<String>,
     /// Wire name `tax-code`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_code: Option<crate::tax_code::TaxCode>,
+    pub tax_code: Option<Box<crate::tax_code::TaxCode>>,
     /// Wire name `tax-code-engine`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_engine: Option<String>,
@@ -216,16 +216,16 @@ pub struct InvoiceLine {
     pub unspsc: Option<String>,
     /// Wire name `uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uom: Option<crate::uoms::Uom>,
+    pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `weight-uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weight_uom: Option<crate::uoms::Uom>,
+    pub weight_uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `withholding-tax-lines`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub withholding_tax_lines: Option<
@@ -424,19 +424,19 @@ impl coupa_runtime::Validate for InvoiceLine {
         let e = SHAPE.elements;
         cx.require(at, &e[18], self.description.is_some());
         cx.require(at, &e[42], self.price.is_some());
-        cx.nested(at, &e[0], self.account.as_ref());
+        cx.nested(at, &e[0], self.account.as_deref());
         cx.nested_list(at, &e[1], self.account_allocations.as_deref());
         cx.decimal(at, &e[2], self.accounting_total.as_ref());
-        cx.nested(at, &e[3], self.accounting_total_currency.as_ref());
+        cx.nested(at, &e[3], self.accounting_total_currency.as_deref());
         cx.choice(at, &e[4], self.adjustment_type.as_ref());
-        cx.nested(at, &e[6], self.bulk_price.as_ref());
+        cx.nested(at, &e[6], self.bulk_price.as_deref());
         cx.text(at, &e[8], self.classification_of_goods.as_deref());
-        cx.nested(at, &e[9], self.commodity.as_ref());
+        cx.nested(at, &e[9], self.commodity.as_deref());
         cx.text(at, &e[10], self.company_uom.as_deref());
-        cx.nested(at, &e[11], self.contract.as_ref());
+        cx.nested(at, &e[11], self.contract.as_deref());
         cx.value(at, &e[12], self.created_at.is_some());
-        cx.nested(at, &e[13], self.created_by.as_ref());
-        cx.nested(at, &e[14], self.currency.as_ref());
+        cx.nested(at, &e[13], self.created_by.as_deref());
+        cx.nested(at, &e[14], self.currency.as_deref());
         cx.text(at, &e[15], self.customs_declaration_number.as_deref());
         cx.text(at, &e[17], self.delivery_note_number.as_deref());
         cx.text(at, &e[18], self.description.as_deref());
@@ -446,18 +446,18 @@ impl coupa_runtime::Validate for InvoiceLine {
         cx.decimal(at, &e[22], self.handling_distribution_total.as_ref());
         cx.text(at, &e[23], self.hsn_sac_code.as_deref());
         cx.integer(at, &e[24], self.id);
-        cx.nested(at, &e[25], self.item.as_ref());
+        cx.nested(at, &e[25], self.item.as_deref());
         cx.text(at, &e[26], self.item_barcode.as_deref());
         cx.text(at, &e[29], self.match_reference.as_deref());
         cx.decimal(at, &e[30], self.misc_distribution_total.as_ref());
         cx.text(at, &e[31], self.municipality_taxation_code.as_deref());
         cx.decimal(at, &e[32], self.net_weight.as_ref());
         cx.text(at, &e[33], self.order_header_num.as_deref());
-        cx.nested(at, &e[34], self.order_line_commodity.as_ref());
+        cx.nested(at, &e[34], self.order_line_commodity.as_deref());
         cx.text(at, &e[35], self.order_line_custom_fields.as_deref());
         cx.text(at, &e[37], self.order_line_num.as_deref());
         cx.text(at, &e[38], self.order_line_source_part_num.as_deref());
-        cx.nested(at, &e[40], self.period.as_ref());
+        cx.nested(at, &e[40], self.period.as_deref());
         cx.text(at, &e[41], self.po_number.as_deref());
         cx.decimal(at, &e[42], self.price.as_ref());
         cx.decimal(at, &e[43], self.price_per_uom.as_ref());
@@ -469,7 +469,7 @@ impl coupa_runtime::Validate for InvoiceLine {
         cx.nested_list(at, &e[51], self.taggings.as_deref());
         cx.nested_list(at, &e[52], self.tags.as_deref());
         cx.text(at, &e[54], self.tax_amount_engine.as_deref());
-        cx.nested(at, &e[55], self.tax_code.as_ref());
+        cx.nested(at, &e[55], self.tax_code.as_deref());
         cx.text(at, &e[56], self.tax_code_engine.as_deref());
         cx.text(at, &e[57], self.tax_description.as_deref());
         cx.decimal(at, &e[58], self.tax_distribution_total.as_ref());
@@ -480,10 +480,10 @@ impl coupa_runtime::Validate for InvoiceLine {
         cx.decimal(at, &e[64], self.total.as_ref());
         cx.choice(at, &e[65], self.r#type.as_ref());
         cx.text(at, &e[66], self.unspsc.as_deref());
-        cx.nested(at, &e[67], self.uom.as_ref());
+        cx.nested(at, &e[67], self.uom.as_deref());
         cx.value(at, &e[68], self.updated_at.is_some());
-        cx.nested(at, &e[69], self.updated_by.as_ref());
-        cx.nested(at, &e[70], self.weight_uom.as_ref());
+        cx.nested(at, &e[69], self.updated_by.as_deref());
+        cx.nested(at, &e[70], self.weight_uom.as_deref());
         cx.nested_list(at, &e[71], self.withholding_tax_lines.as_deref());
     }
 }

@@ -11,7 +11,7 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 pub struct InvoiceShippingCharge {
     /// Wire name `account`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account: Option<crate::accounts::Account>,
+    pub account: Option<Box<crate::accounts::Account>>,
     /// Wire name `account-allocations`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_allocations: Option<
@@ -22,7 +22,7 @@ pub struct InvoiceShippingCharge {
     pub accounting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `accounting-total-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accounting_total_currency: Option<crate::currencies::Currency>,
+    pub accounting_total_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `billing-note`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_note: Option<String>,
@@ -31,10 +31,10 @@ pub struct InvoiceShippingCharge {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; sent and returned; at most 1550 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -52,7 +52,7 @@ pub struct InvoiceShippingCharge {
     pub pct: Option<coupa_runtime::Decimal>,
     /// Wire name `period`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub period: Option<crate::period::Period>,
+    pub period: Option<Box<crate::period::Period>>,
     /// Wire name `tax-lines`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_lines: Option<Vec<crate::tax_line::TaxLine>>,
@@ -67,7 +67,7 @@ pub struct InvoiceShippingCharge {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`InvoiceShippingCharge`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -120,21 +120,21 @@ impl coupa_runtime::Validate for InvoiceShippingCharge {
     ) {
         let e = SHAPE.elements;
         cx.require(at, &e[0], self.account.is_some());
-        cx.nested(at, &e[0], self.account.as_ref());
+        cx.nested(at, &e[0], self.account.as_deref());
         cx.nested_list(at, &e[1], self.account_allocations.as_deref());
         cx.decimal(at, &e[2], self.accounting_total.as_ref());
-        cx.nested(at, &e[3], self.accounting_total_currency.as_ref());
+        cx.nested(at, &e[3], self.accounting_total_currency.as_deref());
         cx.value(at, &e[5], self.created_at.is_some());
-        cx.nested(at, &e[6], self.created_by.as_ref());
-        cx.nested(at, &e[7], self.currency.as_ref());
+        cx.nested(at, &e[6], self.created_by.as_deref());
+        cx.nested(at, &e[7], self.currency.as_deref());
         cx.text(at, &e[8], self.description.as_deref());
         cx.integer(at, &e[10], self.id);
         cx.decimal(at, &e[12], self.pct.as_ref());
-        cx.nested(at, &e[13], self.period.as_ref());
+        cx.nested(at, &e[13], self.period.as_deref());
         cx.nested_list(at, &e[14], self.tax_lines.as_deref());
         cx.text(at, &e[16], self.r#type.as_deref());
         cx.value(at, &e[17], self.updated_at.is_some());
-        cx.nested(at, &e[18], self.updated_by.as_ref());
+        cx.nested(at, &e[18], self.updated_by.as_deref());
     }
 }
 /// Filters on [`InvoiceShippingCharge`] objects (Coupa's `field[op]=value` query language).

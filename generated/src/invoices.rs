@@ -14,10 +14,10 @@ use coupa_runtime::{
 pub struct InvoiceHeader {
     /// Wire name `abandon-reason`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub abandon_reason: Option<crate::reason_insight::ReasonInsight>,
+    pub abandon_reason: Option<Box<crate::reason_insight::ReasonInsight>>,
     /// Wire name `account-type`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_type: Option<crate::account_types::AccountType>,
+    pub account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `advance-payment-received-amount`; sent and returned; a decimal of at most 30 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub advance_payment_received_amount: Option<coupa_runtime::Decimal>,
@@ -43,13 +43,13 @@ pub struct InvoiceHeader {
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
     /// Wire name `bill-to-address`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bill_to_address: Option<crate::addresses::Address>,
+    pub bill_to_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `buyer-representative-name`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_representative_name: Option<String>,
     /// Wire name `buyer-tax-registration`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub buyer_tax_registration: Option<crate::tax_registrations::TaxRegistration>,
+    pub buyer_tax_registration: Option<Box<crate::tax_registrations::TaxRegistration>>,
     /// Wire name `canceled`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled: Option<bool>,
@@ -79,7 +79,7 @@ pub struct InvoiceHeader {
     pub content_validation: Option<bool>,
     /// Wire name `contract`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract: Option<crate::contracts::Contract>,
+    pub contract: Option<Box<crate::contracts::Contract>>,
     /// Wire name `correct-value-of-supply`; sent and returned; a decimal of at most 46 digits, 20 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub correct_value_of_supply: Option<coupa_runtime::Decimal>,
@@ -91,7 +91,7 @@ pub struct InvoiceHeader {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `credit-note-differences-with-original-invoice`; sent and returned; a decimal of at most 30 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_note_differences_with_original_invoice: Option<coupa_runtime::Decimal>,
@@ -100,7 +100,7 @@ pub struct InvoiceHeader {
     pub credit_reason: Option<String>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `currency-id`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as integer (see IMPORT.md).
@@ -145,7 +145,7 @@ pub struct InvoiceHeader {
     pub delivery_number: Option<String>,
     /// Wire name `destination-country`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination_country: Option<crate::country::Country>,
+    pub destination_country: Option<Box<crate::country::Country>>,
     /// Wire name `discount-amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<coupa_runtime::Decimal>,
@@ -238,7 +238,7 @@ pub struct InvoiceHeader {
     pub invoice_date: Option<coupa_runtime::DateTime>,
     /// Wire name `invoice-from-address`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub invoice_from_address: Option<crate::supplier_remit_to::SupplierRemitTo>,
+    pub invoice_from_address: Option<Box<crate::supplier_remit_to::SupplierRemitTo>>,
     /// Wire name `invoice-issuance-time`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_issuance_time: Option<String>,
@@ -272,7 +272,7 @@ pub struct InvoiceHeader {
     pub late_payment_penalties: Option<String>,
     /// Wire name `legal-destination-country`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub legal_destination_country: Option<crate::country::Country>,
+    pub legal_destination_country: Option<Box<crate::country::Country>>,
     /// Wire name `line-count`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as integer (see IMPORT.md).
@@ -313,10 +313,10 @@ pub struct InvoiceHeader {
     pub new_means_of_transport: Option<String>,
     /// Wire name `origin-country`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin_country: Option<crate::country::Country>,
+    pub origin_country: Option<Box<crate::country::Country>>,
     /// Wire name `origin-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin_currency: Option<crate::currencies::Currency>,
+    pub origin_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `origin-currency-gross`; sent and returned; required on create; a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_currency_gross: Option<coupa_runtime::Decimal>,
@@ -337,7 +337,7 @@ pub struct InvoiceHeader {
     pub paid: Option<bool>,
     /// Wire name `pay-invoice`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_invoice: Option<crate::payables_invoices::PayablesInvoice>,
+    pub pay_invoice: Option<Box<crate::payables_invoices::PayablesInvoice>>,
     /// Wire name `payment-agreement-notes`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_agreement_notes: Option<Vec<crate::reason_insight::ReasonInsight>>,
@@ -361,7 +361,7 @@ pub struct InvoiceHeader {
     pub payment_order_reference: Option<String>,
     /// Wire name `payment-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_term: Option<crate::payment_terms::PaymentTerm>,
+    pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `payments`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payments: Option<Vec<crate::payment::Payment>>,
@@ -384,10 +384,10 @@ pub struct InvoiceHeader {
     >,
     /// Wire name `remit-to-address`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remit_to_address: Option<crate::remit_to_addresses::RemitToAddress>,
+    pub remit_to_address: Option<Box<crate::remit_to_addresses::RemitToAddress>>,
     /// Wire name `requested-by`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requested_by: Option<crate::user_simple::UserSimple>,
+    pub requested_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `requester-email`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requester_email: Option<String>,
@@ -420,16 +420,16 @@ pub struct InvoiceHeader {
     pub series: Option<String>,
     /// Wire name `ship-from-address`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ship_from_address: Option<crate::supplier_remit_to::SupplierRemitTo>,
+    pub ship_from_address: Option<Box<crate::supplier_remit_to::SupplierRemitTo>>,
     /// Wire name `ship-to-address`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ship_to_address: Option<crate::addresses::Address>,
+    pub ship_to_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `shipping-amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `shipping-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_term: Option<crate::shipping_terms::ShippingTerm>,
+    pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `show-tax-information?`; returned only (not accepted in requests).
     #[serde(rename = "show-tax-information?", skip_serializing_if = "Option::is_none")]
     pub show_tax_information: Option<bool>,
@@ -450,7 +450,7 @@ pub struct InvoiceHeader {
     pub status: Option<InvoiceHeaderStatus>,
     /// Wire name `supplier`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier: Option<crate::suppliers::Supplier>,
+    pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-created`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as boolean (see IMPORT.md).
@@ -470,16 +470,18 @@ pub struct InvoiceHeader {
     pub supplier_payment_collector_name: Option<String>,
     /// Wire name `supplier-remit-to`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier_remit_to: Option<crate::supplier_remit_to::SupplierRemitTo>,
+    pub supplier_remit_to: Option<Box<crate::supplier_remit_to::SupplierRemitTo>>,
     /// Wire name `supplier-representative-name`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_representative_name: Option<String>,
     /// Wire name `supplier-site`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier_site: Option<crate::supplier_sites::SupplierSite>,
+    pub supplier_site: Option<Box<crate::supplier_sites::SupplierSite>>,
     /// Wire name `supplier-tax-registration`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier_tax_registration: Option<crate::tax_registrations::TaxRegistration>,
+    pub supplier_tax_registration: Option<
+        Box<crate::tax_registrations::TaxRegistration>,
+    >,
     /// Wire name `supplier-total`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_total: Option<coupa_runtime::Decimal>,
@@ -499,7 +501,7 @@ pub struct InvoiceHeader {
     pub tax_amount_engine: Option<coupa_runtime::Decimal>,
     /// Wire name `tax-code`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_code: Option<crate::tax_code::TaxCode>,
+    pub tax_code: Option<Box<crate::tax_code::TaxCode>>,
     /// Wire name `tax-code-engine`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_engine: Option<String>,
@@ -556,7 +558,7 @@ pub struct InvoiceHeader {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `use-of-invoice`; returned only (not accepted in requests); at most 10 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_of_invoice: Option<String>,
@@ -1035,8 +1037,8 @@ impl coupa_runtime::Validate for InvoiceHeader {
         cx.require(at, &e[144], self.supplier_remit_to.is_some());
         cx.require(at, &e[147], self.supplier_tax_registration.is_some());
         cx.require(at, &e[159], self.taxes_in_origin_country_currency.is_some());
-        cx.nested(at, &e[0], self.abandon_reason.as_ref());
-        cx.nested(at, &e[1], self.account_type.as_ref());
+        cx.nested(at, &e[0], self.abandon_reason.as_deref());
+        cx.nested(at, &e[1], self.account_type.as_deref());
         cx.decimal(at, &e[2], self.advance_payment_received_amount.as_ref());
         cx.decimal(at, &e[3], self.amount_due.as_ref());
         cx.decimal(at, &e[4], self.amount_due_less_discount.as_ref());
@@ -1044,9 +1046,9 @@ impl coupa_runtime::Validate for InvoiceHeader {
         cx.nested_list(at, &e[6], self.approvals.as_deref());
         cx.integer(at, &e[7], self.archive_entity_id);
         cx.nested_list(at, &e[8], self.attachments.as_deref());
-        cx.nested(at, &e[9], self.bill_to_address.as_ref());
+        cx.nested(at, &e[9], self.bill_to_address.as_deref());
         cx.text(at, &e[10], self.buyer_representative_name.as_deref());
-        cx.nested(at, &e[11], self.buyer_tax_registration.as_ref());
+        cx.nested(at, &e[11], self.buyer_tax_registration.as_deref());
         cx.value(at, &e[12], self.canceled.is_some());
         cx.text(at, &e[13], self.cash_accounting_scheme_reference.as_deref());
         cx.text(at, &e[14], self.cash_register_operator.as_deref());
@@ -1056,18 +1058,18 @@ impl coupa_runtime::Validate for InvoiceHeader {
         cx.value(at, &e[18], self.compliant.is_some());
         cx.text(at, &e[19], self.confirmation.as_deref());
         cx.value(at, &e[20], self.content_validation.is_some());
-        cx.nested(at, &e[21], self.contract.as_ref());
+        cx.nested(at, &e[21], self.contract.as_deref());
         cx.decimal(at, &e[22], self.correct_value_of_supply.as_ref());
         cx.choice(at, &e[23], self.coupa_accelerate_status.as_ref());
         cx.value(at, &e[24], self.created_at.is_some());
-        cx.nested(at, &e[25], self.created_by.as_ref());
+        cx.nested(at, &e[25], self.created_by.as_deref());
         cx.decimal(
             at,
             &e[26],
             self.credit_note_differences_with_original_invoice.as_ref(),
         );
         cx.text(at, &e[27], self.credit_reason.as_deref());
-        cx.nested(at, &e[28], self.currency.as_ref());
+        cx.nested(at, &e[28], self.currency.as_deref());
         cx.integer(at, &e[29], self.currency_id);
         cx.text(at, &e[30], self.currency_tax_rounding_mode.as_deref());
         cx.nested_list(at, &e[31], self.current_integration_history_records.as_deref());
@@ -1076,7 +1078,7 @@ impl coupa_runtime::Validate for InvoiceHeader {
         cx.text(at, &e[35], self.customs_declaration_number.as_deref());
         cx.value(at, &e[38], self.date_received.is_some());
         cx.text(at, &e[40], self.delivery_number.as_deref());
-        cx.nested(at, &e[41], self.destination_country.as_ref());
+        cx.nested(at, &e[41], self.destination_country.as_deref());
         cx.decimal(at, &e[42], self.discount_amount.as_ref());
         cx.value(at, &e[43], self.discount_due_date.is_some());
         cx.text(at, &e[45], self.dispute_method.as_deref());
@@ -1102,7 +1104,7 @@ impl coupa_runtime::Validate for InvoiceHeader {
         cx.value(at, &e[65], self.inbound_invoice.is_some());
         cx.text(at, &e[66], self.inbox_name.as_deref());
         cx.nested_list(at, &e[68], self.invoice_charges.as_deref());
-        cx.nested(at, &e[70], self.invoice_from_address.as_ref());
+        cx.nested(at, &e[70], self.invoice_from_address.as_deref());
         cx.text(at, &e[71], self.invoice_issuance_time.as_deref());
         cx.nested_list(at, &e[72], self.invoice_lines.as_deref());
         cx.text(at, &e[73], self.invoice_number.as_deref());
@@ -1110,7 +1112,7 @@ impl coupa_runtime::Validate for InvoiceHeader {
         cx.text(at, &e[75], self.invoice_reference_number.as_deref());
         cx.text(at, &e[77], self.issuance_place.as_deref());
         cx.text(at, &e[79], self.late_payment_penalties.as_deref());
-        cx.nested(at, &e[80], self.legal_destination_country.as_ref());
+        cx.nested(at, &e[80], self.legal_destination_country.as_deref());
         cx.integer(at, &e[81], self.line_count);
         cx.integer(at, &e[83], self.lock_version_key);
         cx.text(at, &e[84], self.margin_scheme.as_deref());
@@ -1122,26 +1124,26 @@ impl coupa_runtime::Validate for InvoiceHeader {
         cx.value(at, &e[90], self.net_due_date.is_some());
         cx.decimal(at, &e[91], self.net_total_less_discount.as_ref());
         cx.text(at, &e[92], self.new_means_of_transport.as_deref());
-        cx.nested(at, &e[93], self.origin_country.as_ref());
-        cx.nested(at, &e[94], self.origin_currency.as_ref());
+        cx.nested(at, &e[93], self.origin_country.as_deref());
+        cx.nested(at, &e[94], self.origin_currency.as_deref());
         cx.decimal(at, &e[95], self.origin_currency_gross.as_ref());
         cx.decimal(at, &e[96], self.origin_currency_net.as_ref());
         cx.text(at, &e[98], self.original_invoice_number.as_deref());
         cx.decimal(at, &e[99], self.original_value_of_supply.as_ref());
-        cx.nested(at, &e[101], self.pay_invoice.as_ref());
+        cx.nested(at, &e[101], self.pay_invoice.as_deref());
         cx.nested_list(at, &e[102], self.payment_agreement_notes.as_deref());
         cx.text(at, &e[103], self.payment_channel.as_deref());
         cx.text(at, &e[105], self.payment_method.as_deref());
         cx.text(at, &e[107], self.payment_order_number.as_deref());
         cx.text(at, &e[108], self.payment_order_reference.as_deref());
-        cx.nested(at, &e[109], self.payment_term.as_ref());
+        cx.nested(at, &e[109], self.payment_term.as_deref());
         cx.nested_list(at, &e[110], self.payments.as_deref());
         cx.text(at, &e[111], self.place_of_issuance.as_deref());
         cx.text(at, &e[112], self.place_of_supply.as_deref());
         cx.text(at, &e[114], self.protocol_number.as_deref());
         cx.nested_list(at, &e[115], self.reconciliation_lines.as_deref());
-        cx.nested(at, &e[116], self.remit_to_address.as_ref());
-        cx.nested(at, &e[117], self.requested_by.as_ref());
+        cx.nested(at, &e[116], self.remit_to_address.as_deref());
+        cx.nested(at, &e[117], self.requested_by.as_deref());
         cx.text(at, &e[121], self.resolution_number.as_deref());
         cx.text(at, &e[122], self.reverse_charge_reference.as_deref());
         cx.text(at, &e[123], self.security_code_of_issuer.as_deref());
@@ -1149,27 +1151,27 @@ impl coupa_runtime::Validate for InvoiceHeader {
         cx.text(at, &e[125], self.sender_email.as_deref());
         cx.text(at, &e[126], self.serial_code_of_fiscal_invoice.as_deref());
         cx.text(at, &e[127], self.series.as_deref());
-        cx.nested(at, &e[128], self.ship_from_address.as_ref());
-        cx.nested(at, &e[129], self.ship_to_address.as_ref());
+        cx.nested(at, &e[128], self.ship_from_address.as_deref());
+        cx.nested(at, &e[129], self.ship_to_address.as_deref());
         cx.decimal(at, &e[130], self.shipping_amount.as_ref());
-        cx.nested(at, &e[131], self.shipping_term.as_ref());
+        cx.nested(at, &e[131], self.shipping_term.as_deref());
         cx.value(at, &e[132], self.show_tax_information.is_some());
         cx.text(at, &e[135], self.state_tax_number.as_deref());
         cx.text(at, &e[136], self.state_tax_number_for_substitute_taxpayer.as_deref());
         cx.choice(at, &e[137], self.status.as_ref());
-        cx.nested(at, &e[138], self.supplier.as_ref());
+        cx.nested(at, &e[138], self.supplier.as_deref());
         cx.value(at, &e[139], self.supplier_created.is_some());
         cx.text(at, &e[140], self.supplier_invoice_issuer_name.as_deref());
         cx.text(at, &e[141], self.supplier_invoice_reviewer_name.as_deref());
         cx.text(at, &e[143], self.supplier_payment_collector_name.as_deref());
-        cx.nested(at, &e[144], self.supplier_remit_to.as_ref());
+        cx.nested(at, &e[144], self.supplier_remit_to.as_deref());
         cx.text(at, &e[145], self.supplier_representative_name.as_deref());
-        cx.nested(at, &e[146], self.supplier_site.as_ref());
-        cx.nested(at, &e[147], self.supplier_tax_registration.as_ref());
+        cx.nested(at, &e[146], self.supplier_site.as_deref());
+        cx.nested(at, &e[147], self.supplier_tax_registration.as_deref());
         cx.nested_list(at, &e[149], self.taggings.as_deref());
         cx.nested_list(at, &e[150], self.tags.as_deref());
         cx.decimal(at, &e[152], self.tax_amount_engine.as_ref());
-        cx.nested(at, &e[153], self.tax_code.as_ref());
+        cx.nested(at, &e[153], self.tax_code.as_deref());
         cx.text(at, &e[154], self.tax_code_engine.as_deref());
         cx.decimal(at, &e[155], self.tax_due_to_supplier.as_ref());
         cx.nested_list(at, &e[156], self.tax_lines.as_deref());
@@ -1186,7 +1188,7 @@ impl coupa_runtime::Validate for InvoiceHeader {
         cx.text(at, &e[169], self.type_of_relationship.as_deref());
         cx.text(at, &e[170], self.unique_identification_code_of_cash_receipt.as_deref());
         cx.value(at, &e[171], self.updated_at.is_some());
-        cx.nested(at, &e[172], self.updated_by.as_ref());
+        cx.nested(at, &e[172], self.updated_by.as_deref());
         cx.text(at, &e[173], self.use_of_invoice.as_deref());
         cx.text(at, &e[174], self.vehicle_license_plate.as_deref());
         cx.text(at, &e[175], self.verification_code.as_deref());

@@ -11,7 +11,7 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 pub struct ItemizedExpenseLine {
     /// Wire name `account`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account: Option<crate::accounts::Account>,
+    pub account: Option<Box<crate::accounts::Account>>,
     /// Wire name `account-allocations`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_allocations: Option<
@@ -22,7 +22,7 @@ pub struct ItemizedExpenseLine {
     pub accounting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `accounting-total-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accounting_total_currency: Option<crate::currencies::Currency>,
+    pub accounting_total_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `allow-attach-preapproval`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_attach_preapproval: Option<bool>,
@@ -34,16 +34,16 @@ pub struct ItemizedExpenseLine {
     pub approved_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `audit-status`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub audit_status: Option<crate::audit_status::AuditStatus>,
+    pub audit_status: Option<Box<crate::audit_status::AuditStatus>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `custom-field-1`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_1: Option<String>,
@@ -133,7 +133,7 @@ pub struct ItemizedExpenseLine {
     pub expense_attendees: Option<Vec<crate::expense_attendee::ExpenseAttendee>>,
     /// Wire name `expense-category`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expense_category: Option<crate::expense_category::ExpenseCategory>,
+    pub expense_category: Option<Box<crate::expense_category::ExpenseCategory>>,
     /// Wire name `expense-category-custom-field-1`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_category_custom_field_1: Option<String>,
@@ -170,7 +170,7 @@ pub struct ItemizedExpenseLine {
     /// Wire name `expense-line-cash-advance`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_line_cash_advance: Option<
-        crate::expense_line_cash_advance::ExpenseLineCashAdvance,
+        Box<crate::expense_line_cash_advance::ExpenseLineCashAdvance>,
     >,
     /// Wire name `expense-line-daily-per-diems`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -180,18 +180,22 @@ pub struct ItemizedExpenseLine {
     /// Wire name `expense-line-imported-data`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_line_imported_data: Option<
-        crate::expense_line_imported_data::ExpenseLineImportedData,
+        Box<crate::expense_line_imported_data::ExpenseLineImportedData>,
     >,
     /// Wire name `expense-line-mileage`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expense_line_mileage: Option<crate::expense_line_mileage::ExpenseLineMileage>,
+    pub expense_line_mileage: Option<
+        Box<crate::expense_line_mileage::ExpenseLineMileage>,
+    >,
     /// Wire name `expense-line-per-diem`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expense_line_per_diem: Option<crate::expense_line_per_diem::ExpenseLinePerDiem>,
+    pub expense_line_per_diem: Option<
+        Box<crate::expense_line_per_diem::ExpenseLinePerDiem>,
+    >,
     /// Wire name `expense-line-preapproval`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_line_preapproval: Option<
-        crate::expense_line_preapproval::ExpenseLinePreapproval,
+        Box<crate::expense_line_preapproval::ExpenseLinePreapproval>,
     >,
     /// Wire name `expense-line-taxes`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -199,17 +203,17 @@ pub struct ItemizedExpenseLine {
     /// Wire name `expense-line-virtual-card`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_line_virtual_card: Option<
-        crate::expense_line_virtual_card::ExpenseLineVirtualCard,
+        Box<crate::expense_line_virtual_card::ExpenseLineVirtualCard>,
     >,
     /// Wire name `expense-report-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_report_id: Option<i64>,
     /// Wire name `expense-trip`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expense_trip: Option<crate::expense_trip::ExpenseTrip>,
+    pub expense_trip: Option<Box<crate::expense_trip::ExpenseTrip>>,
     /// Wire name `expensed-by`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expensed_by: Option<crate::user_simple::UserSimple>,
+    pub expensed_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `external-src-data`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_src_data: Option<String>,
@@ -221,7 +225,7 @@ pub struct ItemizedExpenseLine {
     pub external_src_ref: Option<String>,
     /// Wire name `foreign-currency`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub foreign_currency: Option<crate::currencies::Currency>,
+    pub foreign_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `foreign-currency-amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_currency_amount: Option<coupa_runtime::Decimal>,
@@ -239,7 +243,7 @@ pub struct ItemizedExpenseLine {
     pub id: Option<i64>,
     /// Wire name `integration`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub integration: Option<crate::expense_lines::ExpenseLine>,
+    pub integration: Option<Box<crate::expense_lines::ExpenseLine>>,
     /// Wire name `last-send-back-comment`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as object (or the type a page row names) (see IMPORT.md).
@@ -279,7 +283,7 @@ pub struct ItemizedExpenseLine {
     pub per_diem_trip: Option<String>,
     /// Wire name `period`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub period: Option<crate::period::Period>,
+    pub period: Option<Box<crate::period::Period>>,
     /// Wire name `reason`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -303,10 +307,10 @@ pub struct ItemizedExpenseLine {
     pub status: Option<String>,
     /// Wire name `suggested-exchange-rate`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub suggested_exchange_rate: Option<crate::exchange_rates::ExchangeRate>,
+    pub suggested_exchange_rate: Option<Box<crate::exchange_rates::ExchangeRate>>,
     /// Wire name `travel-trip-booking`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub travel_trip_booking: Option<crate::travel_trip_booking::TravelTripBooking>,
+    pub travel_trip_booking: Option<Box<crate::travel_trip_booking::TravelTripBooking>>,
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -315,7 +319,7 @@ pub struct ItemizedExpenseLine {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ItemizedExpenseLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -474,17 +478,17 @@ impl coupa_runtime::Validate for ItemizedExpenseLine {
         cx.require(at, &e[40], self.expense_category.is_some());
         cx.require(at, &e[66], self.foreign_currency.is_some());
         cx.require(at, &e[90], self.start_date.is_some());
-        cx.nested(at, &e[0], self.account.as_ref());
+        cx.nested(at, &e[0], self.account.as_deref());
         cx.nested_list(at, &e[1], self.account_allocations.as_deref());
         cx.decimal(at, &e[2], self.accounting_total.as_ref());
-        cx.nested(at, &e[3], self.accounting_total_currency.as_ref());
+        cx.nested(at, &e[3], self.accounting_total_currency.as_deref());
         cx.value(at, &e[4], self.allow_attach_preapproval.is_some());
         cx.decimal(at, &e[5], self.amount.as_ref());
         cx.decimal(at, &e[6], self.approved_amount.as_ref());
-        cx.nested(at, &e[7], self.audit_status.as_ref());
+        cx.nested(at, &e[7], self.audit_status.as_deref());
         cx.value(at, &e[8], self.created_at.is_some());
-        cx.nested(at, &e[9], self.created_by.as_ref());
-        cx.nested(at, &e[10], self.currency.as_ref());
+        cx.nested(at, &e[9], self.created_by.as_deref());
+        cx.nested(at, &e[10], self.currency.as_deref());
         cx.text(at, &e[11], self.custom_field_1.as_deref());
         cx.text(at, &e[12], self.custom_field_10.as_deref());
         cx.text(at, &e[13], self.custom_field_11.as_deref());
@@ -513,26 +517,26 @@ impl coupa_runtime::Validate for ItemizedExpenseLine {
         cx.decimal(at, &e[37], self.exchange_rate.as_ref());
         cx.nested_list(at, &e[38], self.expense_artifacts.as_deref());
         cx.nested_list(at, &e[39], self.expense_attendees.as_deref());
-        cx.nested(at, &e[40], self.expense_category.as_ref());
-        cx.nested(at, &e[52], self.expense_line_cash_advance.as_ref());
+        cx.nested(at, &e[40], self.expense_category.as_deref());
+        cx.nested(at, &e[52], self.expense_line_cash_advance.as_deref());
         cx.nested_list(at, &e[53], self.expense_line_daily_per_diems.as_deref());
-        cx.nested(at, &e[54], self.expense_line_imported_data.as_ref());
-        cx.nested(at, &e[55], self.expense_line_mileage.as_ref());
-        cx.nested(at, &e[56], self.expense_line_per_diem.as_ref());
-        cx.nested(at, &e[57], self.expense_line_preapproval.as_ref());
+        cx.nested(at, &e[54], self.expense_line_imported_data.as_deref());
+        cx.nested(at, &e[55], self.expense_line_mileage.as_deref());
+        cx.nested(at, &e[56], self.expense_line_per_diem.as_deref());
+        cx.nested(at, &e[57], self.expense_line_preapproval.as_deref());
         cx.nested_list(at, &e[58], self.expense_line_taxes.as_deref());
-        cx.nested(at, &e[59], self.expense_line_virtual_card.as_ref());
+        cx.nested(at, &e[59], self.expense_line_virtual_card.as_deref());
         cx.integer(at, &e[60], self.expense_report_id);
-        cx.nested(at, &e[61], self.expense_trip.as_ref());
-        cx.nested(at, &e[62], self.expensed_by.as_ref());
+        cx.nested(at, &e[61], self.expense_trip.as_deref());
+        cx.nested(at, &e[62], self.expensed_by.as_deref());
         cx.text(at, &e[63], self.external_src_data.as_deref());
         cx.text(at, &e[64], self.external_src_name.as_deref());
         cx.text(at, &e[65], self.external_src_ref.as_deref());
-        cx.nested(at, &e[66], self.foreign_currency.as_ref());
+        cx.nested(at, &e[66], self.foreign_currency.as_deref());
         cx.decimal(at, &e[67], self.foreign_currency_amount.as_ref());
         cx.text(at, &e[69], self.frugality.as_deref());
         cx.text(at, &e[70], self.has_preapproval.as_deref());
-        cx.nested(at, &e[72], self.integration.as_ref());
+        cx.nested(at, &e[72], self.integration.as_deref());
         cx.value(at, &e[73], self.last_send_back_comment.is_some());
         cx.value(at, &e[74], self.last_send_back_reason.is_some());
         cx.text(at, &e[75], self.line_number.as_deref());
@@ -543,17 +547,17 @@ impl coupa_runtime::Validate for ItemizedExpenseLine {
         cx.text(at, &e[81], self.parent_external_src_name.as_deref());
         cx.text(at, &e[82], self.parent_external_src_ref.as_deref());
         cx.text(at, &e[83], self.per_diem_trip.as_deref());
-        cx.nested(at, &e[84], self.period.as_ref());
+        cx.nested(at, &e[84], self.period.as_deref());
         cx.text(at, &e[85], self.reason.as_deref());
         cx.decimal(at, &e[86], self.receipt_total_amount.as_ref());
         cx.decimal(at, &e[88], self.reporting_total.as_ref());
         cx.value(at, &e[89], self.requires_receipt.is_some());
         cx.text(at, &e[91], self.status.as_deref());
-        cx.nested(at, &e[92], self.suggested_exchange_rate.as_ref());
-        cx.nested(at, &e[93], self.travel_trip_booking.as_ref());
+        cx.nested(at, &e[92], self.suggested_exchange_rate.as_deref());
+        cx.nested(at, &e[93], self.travel_trip_booking.as_deref());
         cx.text(at, &e[94], self.r#type.as_deref());
         cx.value(at, &e[95], self.updated_at.is_some());
-        cx.nested(at, &e[96], self.updated_by.as_ref());
+        cx.nested(at, &e[96], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

@@ -20,7 +20,7 @@ pub struct Item {
     pub allow_partial_quantity: Option<bool>,
     /// Wire name `commodity`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub commodity: Option<crate::commodities::Commodity>,
+    pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `connect-item-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connect_item_id: Option<i64>,
@@ -29,13 +29,13 @@ pub struct Item {
     pub consumption_quantity: Option<i64>,
     /// Wire name `consumption-uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub consumption_uom: Option<crate::uoms::Uom>,
+    pub consumption_uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -77,13 +77,13 @@ pub struct Item {
     pub net_weight: Option<coupa_runtime::Decimal>,
     /// Wire name `net-weight-uom`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub net_weight_uom: Option<crate::uoms::Uom>,
+    pub net_weight_uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `pack-qty`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pack_qty: Option<coupa_runtime::Decimal>,
     /// Wire name `pack-uom`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pack_uom: Option<crate::uoms::Uom>,
+    pub pack_uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `pack-uom-id`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pack_uom_id: Option<i64>,
@@ -95,7 +95,7 @@ pub struct Item {
     pub receive_catch_weight: Option<bool>,
     /// Wire name `receiving-form`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub receiving_form: Option<crate::form::Form>,
+    pub receiving_form: Option<Box<crate::form::Form>>,
     /// Wire name `reorder-alerts`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reorder_alerts: Option<String>,
@@ -113,24 +113,24 @@ pub struct Item {
     pub storage_quantity: Option<i64>,
     /// Wire name `storage-uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub storage_uom: Option<crate::uoms::Uom>,
+    pub storage_uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `sustainability-detail`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sustainability_detail: Option<
-        crate::sustainability_detail::SustainabilityDetail,
+        Box<crate::sustainability_detail::SustainabilityDetail>,
     >,
     /// Wire name `tax-detail`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_detail: Option<crate::item_tax_detail::ItemTaxDetail>,
+    pub tax_detail: Option<Box<crate::item_tax_detail::ItemTaxDetail>>,
     /// Wire name `uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uom: Option<crate::uoms::Uom>,
+    pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `use-pack-weight`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_pack_weight: Option<bool>,
@@ -215,10 +215,10 @@ impl coupa_runtime::Validate for Item {
         cx.require(at, &e[24], self.pack_uom_id.is_some());
         cx.require(at, &e[25], self.pack_weight.is_some());
         cx.value(at, &e[1], self.allow_partial_quantity.is_some());
-        cx.nested(at, &e[2], self.commodity.as_ref());
-        cx.nested(at, &e[5], self.consumption_uom.as_ref());
+        cx.nested(at, &e[2], self.commodity.as_deref());
+        cx.nested(at, &e[5], self.consumption_uom.as_deref());
         cx.value(at, &e[6], self.created_at.is_some());
-        cx.nested(at, &e[7], self.created_by.as_ref());
+        cx.nested(at, &e[7], self.created_by.as_deref());
         cx.value(at, &e[9], self.dual_uom_allowed.is_some());
         cx.text(at, &e[10], self.external_image_url.as_deref());
         cx.integer(at, &e[11], self.id);
@@ -229,20 +229,20 @@ impl coupa_runtime::Validate for Item {
         cx.text(at, &e[18], self.manufacturer_part_number.as_deref());
         cx.text(at, &e[19], self.name.as_deref());
         cx.decimal(at, &e[20], self.net_weight.as_ref());
-        cx.nested(at, &e[21], self.net_weight_uom.as_ref());
+        cx.nested(at, &e[21], self.net_weight_uom.as_deref());
         cx.decimal(at, &e[22], self.pack_qty.as_ref());
-        cx.nested(at, &e[23], self.pack_uom.as_ref());
+        cx.nested(at, &e[23], self.pack_uom.as_deref());
         cx.decimal(at, &e[25], self.pack_weight.as_ref());
-        cx.nested(at, &e[27], self.receiving_form.as_ref());
+        cx.nested(at, &e[27], self.receiving_form.as_deref());
         cx.text(at, &e[28], self.reorder_alerts.as_deref());
         cx.value(at, &e[30], self.require_asset_tag.is_some());
         cx.value(at, &e[31], self.require_inspection.is_some());
-        cx.nested(at, &e[33], self.storage_uom.as_ref());
-        cx.nested(at, &e[34], self.sustainability_detail.as_ref());
-        cx.nested(at, &e[35], self.tax_detail.as_ref());
-        cx.nested(at, &e[36], self.uom.as_ref());
+        cx.nested(at, &e[33], self.storage_uom.as_deref());
+        cx.nested(at, &e[34], self.sustainability_detail.as_deref());
+        cx.nested(at, &e[35], self.tax_detail.as_deref());
+        cx.nested(at, &e[36], self.uom.as_deref());
         cx.value(at, &e[37], self.updated_at.is_some());
-        cx.nested(at, &e[38], self.updated_by.as_ref());
+        cx.nested(at, &e[38], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

@@ -26,7 +26,7 @@ pub struct JobTitle {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -35,10 +35,10 @@ pub struct JobTitle {
     pub id: Option<i64>,
     /// Wire name `job-category`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub job_category: Option<crate::job_category::JobCategory>,
+    pub job_category: Option<Box<crate::job_category::JobCategory>>,
     /// Wire name `job-level`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub job_level: Option<crate::job_level::JobLevel>,
+    pub job_level: Option<Box<crate::job_level::JobLevel>>,
     /// Wire name `title`; sent and returned; required on create; at most 100 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -47,7 +47,7 @@ pub struct JobTitle {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`JobTitle`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -96,14 +96,14 @@ impl coupa_runtime::Validate for JobTitle {
         cx.nested_list(at, &e[2], self.content_groups.as_deref());
         cx.text(at, &e[3], self.coupa_standard_job_title_taxonomy_id.as_deref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
         cx.text(at, &e[6], self.description.as_deref());
         cx.integer(at, &e[7], self.id);
-        cx.nested(at, &e[8], self.job_category.as_ref());
-        cx.nested(at, &e[9], self.job_level.as_ref());
+        cx.nested(at, &e[8], self.job_category.as_deref());
+        cx.nested(at, &e[9], self.job_level.as_deref());
         cx.text(at, &e[10], self.title.as_deref());
         cx.value(at, &e[11], self.updated_at.is_some());
-        cx.nested(at, &e[12], self.updated_by.as_ref());
+        cx.nested(at, &e[12], self.updated_by.as_deref());
     }
 }
 /// Filters on [`JobTitle`] objects (Coupa's `field[op]=value` query language).

@@ -14,13 +14,13 @@ pub struct JobTitleAssociation {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `job-title`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub job_title: Option<crate::job_title::JobTitle>,
+    pub job_title: Option<Box<crate::job_title::JobTitle>>,
     /// Wire name `lineable-type`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lineable_type: Option<String>,
@@ -32,10 +32,10 @@ pub struct JobTitleAssociation {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `work-location`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub work_location: Option<crate::addresses::Address>,
+    pub work_location: Option<Box<crate::addresses::Address>>,
 }
 /// The elements of [`JobTitleAssociation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -78,13 +78,13 @@ impl coupa_runtime::Validate for JobTitleAssociation {
         cx.require(at, &e[5], self.no_of_workers.is_some());
         cx.require(at, &e[8], self.work_location.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.integer(at, &e[2], self.id);
-        cx.nested(at, &e[3], self.job_title.as_ref());
+        cx.nested(at, &e[3], self.job_title.as_deref());
         cx.text(at, &e[4], self.lineable_type.as_deref());
         cx.value(at, &e[6], self.updated_at.is_some());
-        cx.nested(at, &e[7], self.updated_by.as_ref());
-        cx.nested(at, &e[8], self.work_location.as_ref());
+        cx.nested(at, &e[7], self.updated_by.as_deref());
+        cx.nested(at, &e[8], self.work_location.as_deref());
     }
 }
 /// Filters on [`JobTitleAssociation`] objects (Coupa's `field[op]=value` query language).

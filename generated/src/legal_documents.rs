@@ -23,7 +23,7 @@ pub struct LegalDocument {
     pub clm_id: Option<String>,
     /// Wire name `contract`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract: Option<crate::contracts::Contract>,
+    pub contract: Option<Box<crate::contracts::Contract>>,
     /// Wire name `contract-template-id`; sent and returned.
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as integer (see IMPORT.md).
@@ -34,7 +34,7 @@ pub struct LegalDocument {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `external-file-upload`; sent and returned.
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as boolean (see IMPORT.md).
@@ -62,7 +62,7 @@ pub struct LegalDocument {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `url`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -113,13 +113,13 @@ impl coupa_runtime::Validate for LegalDocument {
     ) {
         let e = SHAPE.elements;
         cx.text(at, &e[2], self.clm_id.as_deref());
-        cx.nested(at, &e[3], self.contract.as_ref());
+        cx.nested(at, &e[3], self.contract.as_deref());
         cx.value(at, &e[5], self.created_at.is_some());
-        cx.nested(at, &e[6], self.created_by.as_ref());
+        cx.nested(at, &e[6], self.created_by.as_deref());
         cx.integer(at, &e[8], self.id);
         cx.text(at, &e[9], self.locked_by_other_party.as_deref());
         cx.value(at, &e[13], self.updated_at.is_some());
-        cx.nested(at, &e[14], self.updated_by.as_ref());
+        cx.nested(at, &e[14], self.updated_by.as_deref());
         cx.text(at, &e[15], self.url.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {

@@ -23,7 +23,7 @@ pub struct LegalEntity {
     pub active: Option<bool>,
     /// Wire name `bill-to-address`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bill_to_address: Option<crate::bill_to_address::BillToAddress>,
+    pub bill_to_address: Option<Box<crate::bill_to_address::BillToAddress>>,
     /// Wire name `bill-to-addresses`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_to_addresses: Option<Vec<crate::bill_to_address::BillToAddress>>,
@@ -35,10 +35,10 @@ pub struct LegalEntity {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; sent and returned; at most 500 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -68,7 +68,9 @@ pub struct LegalEntity {
     pub id: Option<i64>,
     /// Wire name `legal-entity-address`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub legal_entity_address: Option<crate::legal_entity_address::LegalEntityAddress>,
+    pub legal_entity_address: Option<
+        Box<crate::legal_entity_address::LegalEntityAddress>,
+    >,
     /// Wire name `name`; sent and returned; required on create; unique; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -83,7 +85,7 @@ pub struct LegalEntity {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `use-fx-rates-reciprocal`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_fx_rates_reciprocal: Option<bool>,
@@ -192,12 +194,12 @@ impl coupa_runtime::Validate for LegalEntity {
         cx.require(at, &e[19], self.name.is_some());
         cx.text(at, &e[0], self.abbreviation.as_deref());
         cx.choice(at, &e[1], self.accounting_method.as_ref());
-        cx.nested(at, &e[3], self.bill_to_address.as_ref());
+        cx.nested(at, &e[3], self.bill_to_address.as_deref());
         cx.nested_list(at, &e[4], self.bill_to_addresses.as_deref());
         cx.text(at, &e[5], self.corporate_sector.as_deref());
         cx.value(at, &e[6], self.created_at.is_some());
-        cx.nested(at, &e[7], self.created_by.as_ref());
-        cx.nested(at, &e[8], self.currency.as_ref());
+        cx.nested(at, &e[7], self.created_by.as_deref());
+        cx.nested(at, &e[8], self.currency.as_deref());
         cx.text(at, &e[9], self.description.as_deref());
         cx.text(at, &e[10], self.external_identification_company_code.as_deref());
         cx.text(at, &e[11], self.external_identification_creditor_id.as_deref());
@@ -207,12 +209,12 @@ impl coupa_runtime::Validate for LegalEntity {
         cx.text(at, &e[15], self.external_identification_name_trading.as_deref());
         cx.text(at, &e[16], self.external_identification_swift.as_deref());
         cx.integer(at, &e[17], self.id);
-        cx.nested(at, &e[18], self.legal_entity_address.as_ref());
+        cx.nested(at, &e[18], self.legal_entity_address.as_deref());
         cx.text(at, &e[19], self.name.as_deref());
         cx.nested(at, &e[20], self.parent.as_deref());
         cx.text(at, &e[21], self.swift_code.as_deref());
         cx.value(at, &e[22], self.updated_at.is_some());
-        cx.nested(at, &e[23], self.updated_by.as_ref());
+        cx.nested(at, &e[23], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

@@ -14,7 +14,7 @@ use coupa_runtime::{
 pub struct LookupValue {
     /// Wire name `account-type`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_type: Option<crate::account_types::AccountType>,
+    pub account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `active`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
@@ -26,7 +26,7 @@ pub struct LookupValue {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `depth`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub depth: Option<i64>,
@@ -47,7 +47,7 @@ pub struct LookupValue {
     pub is_default: Option<bool>,
     /// Wire name `lookup`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lookup: Option<crate::lookups::Lookup>,
+    pub lookup: Option<Box<crate::lookups::Lookup>>,
     /// Wire name `lookup-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lookup_id: Option<i64>,
@@ -65,7 +65,7 @@ pub struct LookupValue {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`LookupValue`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -119,20 +119,20 @@ impl coupa_runtime::Validate for LookupValue {
         let e = SHAPE.elements;
         cx.require(at, &e[11], self.lookup.is_some());
         cx.require(at, &e[13], self.name.is_some());
-        cx.nested(at, &e[0], self.account_type.as_ref());
+        cx.nested(at, &e[0], self.account_type.as_deref());
         cx.integer(at, &e[2], self.children_count);
         cx.value(at, &e[3], self.created_at.is_some());
-        cx.nested(at, &e[4], self.created_by.as_ref());
+        cx.nested(at, &e[4], self.created_by.as_deref());
         cx.integer(at, &e[5], self.depth);
         cx.text(at, &e[6], self.description.as_deref());
         cx.text(at, &e[7], self.external_ref_code.as_deref());
         cx.text(at, &e[8], self.external_ref_num.as_deref());
         cx.integer(at, &e[9], self.id);
-        cx.nested(at, &e[11], self.lookup.as_ref());
+        cx.nested(at, &e[11], self.lookup.as_deref());
         cx.text(at, &e[13], self.name.as_deref());
         cx.nested(at, &e[14], self.parent.as_deref());
         cx.value(at, &e[16], self.updated_at.is_some());
-        cx.nested(at, &e[17], self.updated_by.as_ref());
+        cx.nested(at, &e[17], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

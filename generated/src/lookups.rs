@@ -23,7 +23,7 @@ pub struct Lookup {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -71,7 +71,7 @@ pub struct Lookup {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `values-count`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values_count: Option<i64>,
@@ -129,7 +129,7 @@ impl coupa_runtime::Validate for Lookup {
         cx.require(at, &e[17], self.name.is_some());
         cx.nested_list(at, &e[1], self.content_groups.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.text(at, &e[4], self.description.as_deref());
         cx.integer(at, &e[6], self.id);
         cx.text(at, &e[7], self.level_1_name.as_deref());
@@ -144,7 +144,7 @@ impl coupa_runtime::Validate for Lookup {
         cx.text(at, &e[16], self.level_9_name.as_deref());
         cx.text(at, &e[17], self.name.as_deref());
         cx.value(at, &e[18], self.updated_at.is_some());
-        cx.nested(at, &e[19], self.updated_by.as_ref());
+        cx.nested(at, &e[19], self.updated_by.as_deref());
         cx.integer(at, &e[20], self.values_count);
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {

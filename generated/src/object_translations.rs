@@ -17,7 +17,7 @@ pub struct ObjectTranslation {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -32,7 +32,7 @@ pub struct ObjectTranslation {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `value`; sent and returned; required on create; at most 1024 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
@@ -648,12 +648,12 @@ impl coupa_runtime::Validate for ObjectTranslation {
         cx.require(at, &e[3], self.key.is_some());
         cx.require(at, &e[7], self.value.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.integer(at, &e[2], self.id);
         cx.text(at, &e[3], self.key.as_deref());
         cx.choice(at, &e[4], self.locale.as_ref());
         cx.value(at, &e[5], self.updated_at.is_some());
-        cx.nested(at, &e[6], self.updated_by.as_ref());
+        cx.nested(at, &e[6], self.updated_by.as_deref());
         cx.text(at, &e[7], self.value.as_deref());
     }
     fn unique_values<'s>(

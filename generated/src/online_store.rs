@@ -14,7 +14,7 @@ pub struct OnlineStore {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -29,7 +29,7 @@ pub struct OnlineStore {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `url`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -72,11 +72,11 @@ impl coupa_runtime::Validate for OnlineStore {
         let e = SHAPE.elements;
         cx.require(at, &e[7], self.url.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.integer(at, &e[2], self.id);
         cx.text(at, &e[3], self.login.as_deref());
         cx.value(at, &e[5], self.updated_at.is_some());
-        cx.nested(at, &e[6], self.updated_by.as_ref());
+        cx.nested(at, &e[6], self.updated_by.as_deref());
         cx.text(at, &e[7], self.url.as_deref());
     }
 }

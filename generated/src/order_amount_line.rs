@@ -11,7 +11,7 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 pub struct OrderAmountLine {
     /// Wire name `account`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account: Option<crate::accounts::Account>,
+    pub account: Option<Box<crate::accounts::Account>>,
     /// Wire name `account-allocations`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_allocations: Option<
@@ -19,13 +19,13 @@ pub struct OrderAmountLine {
     >,
     /// Wire name `account-type`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_type: Option<crate::account_types::AccountType>,
+    pub account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `accounting-total`; sent and returned; a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `accounting-total-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accounting_total_currency: Option<crate::currencies::Currency>,
+    pub accounting_total_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `amount-components`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_components: Option<Vec<crate::amount_component::AmountComponent>>,
@@ -37,25 +37,25 @@ pub struct OrderAmountLine {
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
     /// Wire name `bulk-price`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bulk_price: Option<crate::bulk_price::BulkPrice>,
+    pub bulk_price: Option<Box<crate::bulk_price::BulkPrice>>,
     /// Wire name `commodity`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub commodity: Option<crate::commodities::Commodity>,
+    pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `contract`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract: Option<crate::contracts::Contract>,
+    pub contract: Option<Box<crate::contracts::Contract>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `department`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub department: Option<crate::departments::Department>,
+    pub department: Option<Box<crate::departments::Department>>,
     /// Wire name `description`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -71,11 +71,13 @@ pub struct OrderAmountLine {
     /// Wire name `extra-line-attribute`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_line_attribute: Option<
-        crate::extra_line_attributes_order_line_attribute::ExtraLineAttributesOrderLineAttribute,
+        Box<
+            crate::extra_line_attributes_order_line_attribute::ExtraLineAttributesOrderLineAttribute,
+        >,
     >,
     /// Wire name `form-response`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub form_response: Option<crate::form_response::FormResponse>,
+    pub form_response: Option<Box<crate::form_response::FormResponse>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -87,13 +89,13 @@ pub struct OrderAmountLine {
     pub invoiced: Option<coupa_runtime::Decimal>,
     /// Wire name `item`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<crate::items::Item>,
+    pub item: Option<Box<crate::items::Item>>,
     /// Wire name `line-num`; sent and returned; unique; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_num: Option<String>,
     /// Wire name `line-owner`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub line_owner: Option<crate::user_simple::UserSimple>,
+    pub line_owner: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `manufacturer-name`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manufacturer_name: Option<String>,
@@ -123,10 +125,12 @@ pub struct OrderAmountLine {
     pub order_increment: Option<coupa_runtime::Decimal>,
     /// Wire name `order-line-tax-detail`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_line_tax_detail: Option<crate::order_line_tax_detail::OrderLineTaxDetail>,
+    pub order_line_tax_detail: Option<
+        Box<crate::order_line_tax_detail::OrderLineTaxDetail>,
+    >,
     /// Wire name `period`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub period: Option<crate::period::Period>,
+    pub period: Option<Box<crate::period::Period>>,
     /// Wire name `price`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<coupa_runtime::Decimal>,
@@ -144,7 +148,7 @@ pub struct OrderAmountLine {
     pub received: Option<coupa_runtime::Decimal>,
     /// Wire name `receiving-warehouse`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub receiving_warehouse: Option<crate::warehouses::Warehouse>,
+    pub receiving_warehouse: Option<Box<crate::warehouses::Warehouse>>,
     /// Wire name `recurring-rules`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_rules: Option<
@@ -155,13 +159,15 @@ pub struct OrderAmountLine {
     pub reporting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `requester`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requester: Option<crate::user_simple::UserSimple>,
+    pub requester: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `requisition-line-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_line_id: Option<String>,
     /// Wire name `rfq-easy-form-response-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rfq_easy_form_response_id: Option<crate::easy_form_responses::EasyFormResponse>,
+    pub rfq_easy_form_response_id: Option<
+        Box<crate::easy_form_responses::EasyFormResponse>,
+    >,
     /// Wire name `rfq-form-response`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rfq_form_response: Option<String>,
@@ -185,7 +191,7 @@ pub struct OrderAmountLine {
     pub supp_aux_part_num: Option<String>,
     /// Wire name `supplier`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier: Option<crate::suppliers::Supplier>,
+    pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-order-number`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_order_number: Option<String>,
@@ -197,7 +203,7 @@ pub struct OrderAmountLine {
     pub supplier_site_id: Option<i64>,
     /// Wire name `third-party-supplier`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub third_party_supplier: Option<crate::suppliers::Supplier>,
+    pub third_party_supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `total`; sent and returned; a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<coupa_runtime::Decimal>,
@@ -209,13 +215,13 @@ pub struct OrderAmountLine {
     pub r#type: Option<String>,
     /// Wire name `uom`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uom: Option<crate::uoms::Uom>,
+    pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `version`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
@@ -414,33 +420,33 @@ impl coupa_runtime::Validate for OrderAmountLine {
         cx.require(at, &e[17], self.external_reference_number.is_some());
         cx.require(at, &e[36], self.order_line_tax_detail.is_some());
         cx.require(at, &e[38], self.price.is_some());
-        cx.nested(at, &e[0], self.account.as_ref());
+        cx.nested(at, &e[0], self.account.as_deref());
         cx.nested_list(at, &e[1], self.account_allocations.as_deref());
-        cx.nested(at, &e[2], self.account_type.as_ref());
+        cx.nested(at, &e[2], self.account_type.as_deref());
         cx.decimal(at, &e[3], self.accounting_total.as_ref());
-        cx.nested(at, &e[4], self.accounting_total_currency.as_ref());
+        cx.nested(at, &e[4], self.accounting_total_currency.as_deref());
         cx.nested_list(at, &e[5], self.amount_components.as_deref());
         cx.nested_list(at, &e[6], self.asset_tags.as_deref());
         cx.nested_list(at, &e[7], self.attachments.as_deref());
-        cx.nested(at, &e[8], self.bulk_price.as_ref());
-        cx.nested(at, &e[9], self.commodity.as_ref());
-        cx.nested(at, &e[10], self.contract.as_ref());
+        cx.nested(at, &e[8], self.bulk_price.as_deref());
+        cx.nested(at, &e[9], self.commodity.as_deref());
+        cx.nested(at, &e[10], self.contract.as_deref());
         cx.value(at, &e[11], self.created_at.is_some());
-        cx.nested(at, &e[12], self.created_by.as_ref());
-        cx.nested(at, &e[13], self.currency.as_ref());
-        cx.nested(at, &e[14], self.department.as_ref());
+        cx.nested(at, &e[12], self.created_by.as_deref());
+        cx.nested(at, &e[13], self.currency.as_deref());
+        cx.nested(at, &e[14], self.department.as_deref());
         cx.text(at, &e[15], self.description.as_deref());
         cx.integer(at, &e[16], self.easy_form_response_id);
         cx.text(at, &e[17], self.external_reference_number.as_deref());
         cx.choice(at, &e[18], self.external_reference_type.as_ref());
-        cx.nested(at, &e[19], self.extra_line_attribute.as_ref());
-        cx.nested(at, &e[20], self.form_response.as_ref());
+        cx.nested(at, &e[19], self.extra_line_attribute.as_deref());
+        cx.nested(at, &e[20], self.form_response.as_deref());
         cx.integer(at, &e[21], self.id);
         cx.value(at, &e[22], self.invoice_stop.is_some());
         cx.decimal(at, &e[23], self.invoiced.as_ref());
-        cx.nested(at, &e[24], self.item.as_ref());
+        cx.nested(at, &e[24], self.item.as_deref());
         cx.text(at, &e[25], self.line_num.as_deref());
-        cx.nested(at, &e[26], self.line_owner.as_ref());
+        cx.nested(at, &e[26], self.line_owner.as_deref());
         cx.text(at, &e[27], self.manufacturer_name.as_deref());
         cx.text(at, &e[28], self.manufacturer_part_number.as_deref());
         cx.choice(at, &e[29], self.match_type.as_ref());
@@ -448,33 +454,33 @@ impl coupa_runtime::Validate for OrderAmountLine {
         cx.decimal(at, &e[31], self.minimum_order_quantity.as_ref());
         cx.text(at, &e[34], self.order_header_number.as_deref());
         cx.decimal(at, &e[35], self.order_increment.as_ref());
-        cx.nested(at, &e[36], self.order_line_tax_detail.as_ref());
-        cx.nested(at, &e[37], self.period.as_ref());
+        cx.nested(at, &e[36], self.order_line_tax_detail.as_deref());
+        cx.nested(at, &e[37], self.period.as_deref());
         cx.decimal(at, &e[38], self.price.as_ref());
         cx.decimal(at, &e[39], self.quantity.as_ref());
         cx.value(at, &e[40], self.receipt_approval_required.is_some());
-        cx.nested(at, &e[43], self.receiving_warehouse.as_ref());
+        cx.nested(at, &e[43], self.receiving_warehouse.as_deref());
         cx.nested_list(at, &e[44], self.recurring_rules.as_deref());
         cx.decimal(at, &e[45], self.reporting_total.as_ref());
-        cx.nested(at, &e[46], self.requester.as_ref());
+        cx.nested(at, &e[46], self.requester.as_deref());
         cx.text(at, &e[47], self.requisition_line_id.as_deref());
-        cx.nested(at, &e[48], self.rfq_easy_form_response_id.as_ref());
+        cx.nested(at, &e[48], self.rfq_easy_form_response_id.as_deref());
         cx.text(at, &e[49], self.rfq_form_response.as_deref());
         cx.decimal(at, &e[50], self.savings_pct.as_ref());
         cx.text(at, &e[51], self.service_type.as_deref());
         cx.text(at, &e[52], self.source_part_num.as_deref());
         cx.text(at, &e[53], self.status.as_deref());
-        cx.nested(at, &e[56], self.supplier.as_ref());
+        cx.nested(at, &e[56], self.supplier.as_deref());
         cx.text(at, &e[57], self.supplier_order_number.as_deref());
         cx.nested_list(at, &e[58], self.supplier_schedule_lines.as_deref());
         cx.integer(at, &e[59], self.supplier_site_id);
-        cx.nested(at, &e[60], self.third_party_supplier.as_ref());
+        cx.nested(at, &e[60], self.third_party_supplier.as_deref());
         cx.decimal(at, &e[61], self.total.as_ref());
         cx.text(at, &e[62], self.total_invoiced.as_deref());
         cx.text(at, &e[63], self.r#type.as_deref());
-        cx.nested(at, &e[64], self.uom.as_ref());
+        cx.nested(at, &e[64], self.uom.as_deref());
         cx.value(at, &e[65], self.updated_at.is_some());
-        cx.nested(at, &e[66], self.updated_by.as_ref());
+        cx.nested(at, &e[66], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

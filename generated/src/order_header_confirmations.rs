@@ -17,7 +17,7 @@ pub struct OrderHeaderConfirmation {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `exported`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
@@ -54,7 +54,7 @@ pub struct OrderHeaderConfirmation {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`OrderHeaderConfirmation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -104,7 +104,7 @@ impl coupa_runtime::Validate for OrderHeaderConfirmation {
         let e = SHAPE.elements;
         cx.require(at, &e[5], self.integration_message.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.value(at, &e[2], self.exported.is_some());
         cx.text(at, &e[3], self.external_reference_number.as_deref());
         cx.integer(at, &e[4], self.id);
@@ -114,7 +114,7 @@ impl coupa_runtime::Validate for OrderHeaderConfirmation {
         cx.nested_list(at, &e[9], self.reason_insight_events.as_deref());
         cx.text(at, &e[10], self.status.as_deref());
         cx.value(at, &e[11], self.updated_at.is_some());
-        cx.nested(at, &e[12], self.updated_by.as_ref());
+        cx.nested(at, &e[12], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

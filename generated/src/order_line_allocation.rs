@@ -11,7 +11,7 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 pub struct OrderLineAllocation {
     /// Wire name `account`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account: Option<crate::accounts::Account>,
+    pub account: Option<Box<crate::accounts::Account>>,
     /// Wire name `amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
@@ -20,7 +20,7 @@ pub struct OrderLineAllocation {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -29,13 +29,13 @@ pub struct OrderLineAllocation {
     pub pct: Option<coupa_runtime::Decimal>,
     /// Wire name `period`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub period: Option<crate::period::Period>,
+    pub period: Option<Box<crate::period::Period>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`OrderLineAllocation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -76,15 +76,15 @@ impl coupa_runtime::Validate for OrderLineAllocation {
         let e = SHAPE.elements;
         cx.require(at, &e[0], self.account.is_some());
         cx.require(at, &e[5], self.pct.is_some());
-        cx.nested(at, &e[0], self.account.as_ref());
+        cx.nested(at, &e[0], self.account.as_deref());
         cx.decimal(at, &e[1], self.amount.as_ref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.integer(at, &e[4], self.id);
         cx.decimal(at, &e[5], self.pct.as_ref());
-        cx.nested(at, &e[6], self.period.as_ref());
+        cx.nested(at, &e[6], self.period.as_deref());
         cx.value(at, &e[7], self.updated_at.is_some());
-        cx.nested(at, &e[8], self.updated_by.as_ref());
+        cx.nested(at, &e[8], self.updated_by.as_deref());
     }
 }
 /// Filters on [`OrderLineAllocation`] objects (Coupa's `field[op]=value` query language).

@@ -11,7 +11,7 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 pub struct OrderLineChange {
     /// Wire name `account`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account: Option<crate::accounts::Account>,
+    pub account: Option<Box<crate::accounts::Account>>,
     /// Wire name `account-allocations`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_allocations: Option<
@@ -27,10 +27,10 @@ pub struct OrderLineChange {
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
     /// Wire name `commodity`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub commodity: Option<crate::commodities::Commodity>,
+    pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `contract`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract: Option<crate::contracts::Contract>,
+    pub contract: Option<Box<crate::contracts::Contract>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
@@ -38,12 +38,12 @@ pub struct OrderLineChange {
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (Currency).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `department`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (Department).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub department: Option<crate::departments::Department>,
+    pub department: Option<Box<crate::departments::Department>>,
     /// Wire name `description`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -53,20 +53,22 @@ pub struct OrderLineChange {
     /// Wire name `extra-line-attribute`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_line_attribute: Option<
-        crate::extra_line_attributes_order_line_change_attribute::ExtraLineAttributesOrderLineChangeAttribute,
+        Box<
+            crate::extra_line_attributes_order_line_change_attribute::ExtraLineAttributesOrderLineChangeAttribute,
+        >,
     >,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<crate::items::Item>,
+    pub item: Option<Box<crate::items::Item>>,
     /// Wire name `line-num`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_num: Option<String>,
     /// Wire name `line-owner`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub line_owner: Option<crate::user_simple::UserSimple>,
+    pub line_owner: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `manufacturer-name`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manufacturer_name: Option<String>,
@@ -91,7 +93,7 @@ pub struct OrderLineChange {
     /// Wire name `order-line-change-tax-detail`; sent only (not returned); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line_change_tax_detail: Option<
-        crate::order_line_change_tax_detail::OrderLineChangeTaxDetail,
+        Box<crate::order_line_change_tax_detail::OrderLineChangeTaxDetail>,
     >,
     /// Wire name `order-line-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -101,7 +103,7 @@ pub struct OrderLineChange {
     pub pending_delete: Option<bool>,
     /// Wire name `period`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub period: Option<crate::period::Period>,
+    pub period: Option<Box<crate::period::Period>>,
     /// Wire name `price`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<coupa_runtime::Decimal>,
@@ -129,13 +131,13 @@ pub struct OrderLineChange {
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (Supplier).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier: Option<crate::suppliers::Supplier>,
+    pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `total`; sent and returned; required on create; a decimal of at most 30 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<coupa_runtime::Decimal>,
     /// Wire name `uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uom: Option<crate::uoms::Uom>,
+    pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
@@ -227,39 +229,39 @@ impl coupa_runtime::Validate for OrderLineChange {
         cx.require(at, &e[27], self.price.is_some());
         cx.require(at, &e[28], self.quantity.is_some());
         cx.require(at, &e[35], self.total.is_some());
-        cx.nested(at, &e[0], self.account.as_ref());
+        cx.nested(at, &e[0], self.account.as_deref());
         cx.nested_list(at, &e[1], self.account_allocations.as_deref());
         cx.nested_list(at, &e[2], self.asset_tags.as_deref());
         cx.nested_list(at, &e[3], self.attachments.as_deref());
-        cx.nested(at, &e[4], self.commodity.as_ref());
-        cx.nested(at, &e[5], self.contract.as_ref());
+        cx.nested(at, &e[4], self.commodity.as_deref());
+        cx.nested(at, &e[5], self.contract.as_deref());
         cx.value(at, &e[6], self.created_at.is_some());
-        cx.nested(at, &e[7], self.currency.as_ref());
-        cx.nested(at, &e[8], self.department.as_ref());
+        cx.nested(at, &e[7], self.currency.as_deref());
+        cx.nested(at, &e[8], self.department.as_deref());
         cx.text(at, &e[9], self.description.as_deref());
         cx.text(at, &e[10], self.easy_form_response_id.as_deref());
-        cx.nested(at, &e[11], self.extra_line_attribute.as_ref());
+        cx.nested(at, &e[11], self.extra_line_attribute.as_deref());
         cx.integer(at, &e[12], self.id);
-        cx.nested(at, &e[13], self.item.as_ref());
+        cx.nested(at, &e[13], self.item.as_deref());
         cx.text(at, &e[14], self.line_num.as_deref());
-        cx.nested(at, &e[15], self.line_owner.as_ref());
+        cx.nested(at, &e[15], self.line_owner.as_deref());
         cx.text(at, &e[16], self.manufacturer_name.as_deref());
         cx.text(at, &e[17], self.manufacturer_part_number.as_deref());
         cx.nested_list(at, &e[18], self.milestones.as_deref());
         cx.decimal(at, &e[19], self.minimum_order_quantity.as_ref());
         cx.integer(at, &e[21], self.order_header_change_id);
         cx.decimal(at, &e[22], self.order_increment.as_ref());
-        cx.nested(at, &e[23], self.order_line_change_tax_detail.as_ref());
-        cx.nested(at, &e[26], self.period.as_ref());
+        cx.nested(at, &e[23], self.order_line_change_tax_detail.as_deref());
+        cx.nested(at, &e[26], self.period.as_deref());
         cx.decimal(at, &e[27], self.price.as_ref());
         cx.decimal(at, &e[28], self.quantity.as_ref());
         cx.nested_list(at, &e[29], self.recurring_rules.as_deref());
         cx.decimal(at, &e[30], self.savings_pct.as_ref());
         cx.text(at, &e[31], self.service_type.as_deref());
         cx.text(at, &e[32], self.source_part_num.as_deref());
-        cx.nested(at, &e[34], self.supplier.as_ref());
+        cx.nested(at, &e[34], self.supplier.as_deref());
         cx.decimal(at, &e[35], self.total.as_ref());
-        cx.nested(at, &e[36], self.uom.as_ref());
+        cx.nested(at, &e[36], self.uom.as_deref());
         cx.value(at, &e[37], self.updated_at.is_some());
     }
 }

@@ -26,7 +26,7 @@ pub struct OrderLineConfirmation {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<OrderLineConfirmation>>,
@@ -93,7 +93,7 @@ pub struct OrderLineConfirmation {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`OrderLineConfirmation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -167,7 +167,7 @@ impl coupa_runtime::Validate for OrderLineConfirmation {
         cx.integer(at, &e[2], self.can_fulfill);
         cx.decimal(at, &e[3], self.confirm_by_hrs.as_ref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
         cx.nested(at, &e[6], self.currency.as_deref());
         cx.text(at, &e[7], self.description.as_deref());
         cx.integer(at, &e[8], self.id);
@@ -187,7 +187,7 @@ impl coupa_runtime::Validate for OrderLineConfirmation {
         cx.text(at, &e[22], self.status.as_deref());
         cx.text(at, &e[23], self.supp_aux_part_num.as_deref());
         cx.value(at, &e[25], self.updated_at.is_some());
-        cx.nested(at, &e[26], self.updated_by.as_ref());
+        cx.nested(at, &e[26], self.updated_by.as_deref());
     }
 }
 /// Filters on [`OrderLineConfirmation`] objects (Coupa's `field[op]=value` query language).

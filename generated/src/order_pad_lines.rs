@@ -20,13 +20,13 @@ pub struct OrderPadLine {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<crate::items::Item>,
+    pub item: Option<Box<crate::items::Item>>,
     /// Wire name `key-item`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_item: Option<bool>,
@@ -35,7 +35,7 @@ pub struct OrderPadLine {
     pub order_amount_method: Option<OrderPadLineOrderAmountMethod>,
     /// Wire name `order-pad-section`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_pad_section: Option<crate::order_pad_section::OrderPadSection>,
+    pub order_pad_section: Option<Box<crate::order_pad_section::OrderPadSection>>,
     /// Wire name `par-level`; sent and returned; a decimal of at most 10 digits, 2 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub par_level: Option<coupa_runtime::Decimal>,
@@ -55,7 +55,7 @@ pub struct OrderPadLine {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`OrderPadLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -137,14 +137,14 @@ impl coupa_runtime::Validate for OrderPadLine {
         cx.require(at, &e[11], self.supplier_id.is_some());
         cx.decimal(at, &e[0], self.amount.as_ref());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.integer(at, &e[3], self.id);
-        cx.nested(at, &e[4], self.item.as_ref());
+        cx.nested(at, &e[4], self.item.as_deref());
         cx.choice(at, &e[6], self.order_amount_method.as_ref());
-        cx.nested(at, &e[7], self.order_pad_section.as_ref());
+        cx.nested(at, &e[7], self.order_pad_section.as_deref());
         cx.decimal(at, &e[8], self.par_level.as_ref());
         cx.value(at, &e[12], self.updated_at.is_some());
-        cx.nested(at, &e[13], self.updated_by.as_ref());
+        cx.nested(at, &e[13], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

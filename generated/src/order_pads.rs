@@ -23,7 +23,7 @@ pub struct OrderPad {
     pub base_value: Option<coupa_runtime::Decimal>,
     /// Wire name `base-value-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub base_value_currency: Option<crate::currencies::Currency>,
+    pub base_value_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `business-groups`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
@@ -32,7 +32,7 @@ pub struct OrderPad {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -56,7 +56,7 @@ pub struct OrderPad {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `use-base-value`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_base_value: Option<bool>,
@@ -116,17 +116,17 @@ impl coupa_runtime::Validate for OrderPad {
         cx.require(at, &e[2], self.base_value.is_some());
         cx.require(at, &e[9], self.name.is_some());
         cx.decimal(at, &e[2], self.base_value.as_ref());
-        cx.nested(at, &e[3], self.base_value_currency.as_ref());
+        cx.nested(at, &e[3], self.base_value_currency.as_deref());
         cx.nested_list(at, &e[4], self.business_groups.as_deref());
         cx.value(at, &e[5], self.created_at.is_some());
-        cx.nested(at, &e[6], self.created_by.as_ref());
+        cx.nested(at, &e[6], self.created_by.as_deref());
         cx.integer(at, &e[7], self.id);
         cx.text(at, &e[9], self.name.as_deref());
         cx.nested_list(at, &e[10], self.order_pad_lines.as_deref());
         cx.nested_list(at, &e[11], self.order_pad_sections.as_deref());
         cx.nested_list(at, &e[12], self.suppliers.as_deref());
         cx.value(at, &e[13], self.updated_at.is_some());
-        cx.nested(at, &e[14], self.updated_by.as_ref());
+        cx.nested(at, &e[14], self.updated_by.as_deref());
         cx.nested_list(at, &e[16], self.visual_annotations.as_deref());
     }
     fn unique_values<'s>(

@@ -20,7 +20,7 @@ pub struct PayablesAllocation {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `exported?`; returned only (not accepted in requests).
     #[serde(rename = "exported?", skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
@@ -35,7 +35,7 @@ pub struct PayablesAllocation {
     pub payable_from_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `payable-from-currency`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payable_from_currency: Option<crate::currencies::Currency>,
+    pub payable_from_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `payable-from-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_from_id: Option<i64>,
@@ -47,7 +47,7 @@ pub struct PayablesAllocation {
     pub payable_to_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `payable-to-currency`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payable_to_currency: Option<crate::currencies::Currency>,
+    pub payable_to_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `payable-to-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_to_id: Option<i64>,
@@ -92,7 +92,7 @@ pub struct PayablesAllocation {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`PayablesAllocation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -267,15 +267,15 @@ impl coupa_runtime::Validate for PayablesAllocation {
         cx.require(at, &e[10], self.payable_to_amount.is_some());
         cx.require(at, &e[11], self.payable_to_currency.is_some());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.value(at, &e[3], self.exported.is_some());
         cx.integer(at, &e[4], self.id);
         cx.value(at, &e[5], self.last_exported_at.is_some());
         cx.decimal(at, &e[6], self.payable_from_amount.as_ref());
-        cx.nested(at, &e[7], self.payable_from_currency.as_ref());
+        cx.nested(at, &e[7], self.payable_from_currency.as_deref());
         cx.text(at, &e[9], self.payable_from_type.as_deref());
         cx.decimal(at, &e[10], self.payable_to_amount.as_ref());
-        cx.nested(at, &e[11], self.payable_to_currency.as_ref());
+        cx.nested(at, &e[11], self.payable_to_currency.as_deref());
         cx.text(at, &e[13], self.payable_to_type.as_deref());
         cx.integer(at, &e[14], self.payment_reference_id);
         cx.text(at, &e[15], self.payment_reference_type.as_deref());
@@ -289,7 +289,7 @@ impl coupa_runtime::Validate for PayablesAllocation {
         cx.text(at, &e[23], self.source_transaction_to_type.as_deref());
         cx.text(at, &e[24], self.status.as_deref());
         cx.value(at, &e[25], self.updated_at.is_some());
-        cx.nested(at, &e[26], self.updated_by.as_ref());
+        cx.nested(at, &e[26], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

@@ -14,16 +14,16 @@ use coupa_runtime::{
 pub struct PayablesExternalPayable {
     /// Wire name `account-type`; sent only (not returned); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_type: Option<crate::account_types::AccountType>,
+    pub account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent only (not returned); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `currency-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<i64>,
@@ -47,7 +47,7 @@ pub struct PayablesExternalPayable {
     pub id: Option<i64>,
     /// Wire name `legal-entity`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub legal_entity: Option<crate::legal_entities::LegalEntity>,
+    pub legal_entity: Option<Box<crate::legal_entities::LegalEntity>>,
     /// Wire name `paid-amount`; sent and returned; a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_amount: Option<coupa_runtime::Decimal>,
@@ -60,7 +60,7 @@ pub struct PayablesExternalPayable {
     /// Wire name `payable-detail`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_detail: Option<
-        crate::payables_external_supplier_payable::PayablesExternalSupplierPayable,
+        Box<crate::payables_external_supplier_payable::PayablesExternalSupplierPayable>,
     >,
     /// Wire name `remaining-amount`; sent and returned; a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,7 +82,7 @@ pub struct PayablesExternalPayable {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`PayablesExternalPayable`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -152,26 +152,26 @@ impl coupa_runtime::Validate for PayablesExternalPayable {
         cx.require(at, &e[14], self.payable_amount.is_some());
         cx.require(at, &e[18], self.source_name.is_some());
         cx.require(at, &e[19], self.source_reference.is_some());
-        cx.nested(at, &e[0], self.account_type.as_ref());
+        cx.nested(at, &e[0], self.account_type.as_deref());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
-        cx.nested(at, &e[3], self.currency.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
+        cx.nested(at, &e[3], self.currency.as_deref());
         cx.integer(at, &e[4], self.currency_id);
         cx.decimal(at, &e[5], self.document_amount.as_ref());
         cx.text(at, &e[7], self.document_number.as_deref());
         cx.text(at, &e[8], self.document_type.as_deref());
         cx.integer(at, &e[10], self.id);
-        cx.nested(at, &e[11], self.legal_entity.as_ref());
+        cx.nested(at, &e[11], self.legal_entity.as_deref());
         cx.decimal(at, &e[12], self.paid_amount.as_ref());
         cx.decimal(at, &e[14], self.payable_amount.as_ref());
-        cx.nested(at, &e[15], self.payable_detail.as_ref());
+        cx.nested(at, &e[15], self.payable_detail.as_deref());
         cx.decimal(at, &e[16], self.remaining_amount.as_ref());
         cx.decimal(at, &e[17], self.remittance_amount.as_ref());
         cx.text(at, &e[18], self.source_name.as_deref());
         cx.text(at, &e[19], self.source_reference.as_deref());
         cx.text(at, &e[20], self.status.as_deref());
         cx.value(at, &e[21], self.updated_at.is_some());
-        cx.nested(at, &e[22], self.updated_by.as_ref());
+        cx.nested(at, &e[22], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

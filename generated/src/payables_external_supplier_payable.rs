@@ -18,7 +18,7 @@ pub struct PayablesExternalSupplierPayable {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `discount-amount`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<coupa_runtime::Decimal>,
@@ -39,7 +39,7 @@ pub struct PayablesExternalSupplierPayable {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`PayablesExternalSupplierPayable`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -83,14 +83,14 @@ impl coupa_runtime::Validate for PayablesExternalSupplierPayable {
     ) {
         let e = SHAPE.elements;
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.decimal(at, &e[2], self.discount_amount.as_ref());
         cx.value(at, &e[3], self.discount_due_date.is_some());
         cx.integer(at, &e[4], self.id);
         cx.text(at, &e[5], self.payment_term_descr.as_deref());
         cx.integer(at, &e[6], self.supplier_id);
         cx.value(at, &e[7], self.updated_at.is_some());
-        cx.nested(at, &e[8], self.updated_by.as_ref());
+        cx.nested(at, &e[8], self.updated_by.as_deref());
     }
 }
 /// Filters on [`PayablesExternalSupplierPayable`] objects (Coupa's `field[op]=value` query language).

@@ -33,7 +33,7 @@ pub struct PayablesOrderReconciliationLine {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -57,7 +57,7 @@ pub struct PayablesOrderReconciliationLine {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`PayablesOrderReconciliationLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -106,14 +106,14 @@ impl coupa_runtime::Validate for PayablesOrderReconciliationLine {
         cx.decimal(at, &e[2], self.amount_paid.as_ref());
         cx.text(at, &e[3], self.category.as_deref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
         cx.integer(at, &e[6], self.id);
         cx.text(at, &e[7], self.note.as_deref());
         cx.text(at, &e[8], self.notes.as_deref());
         cx.text(at, &e[10], self.payable_type.as_deref());
         cx.value(at, &e[11], self.payment_date.is_some());
         cx.value(at, &e[12], self.updated_at.is_some());
-        cx.nested(at, &e[13], self.updated_by.as_ref());
+        cx.nested(at, &e[13], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

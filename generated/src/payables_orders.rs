@@ -14,7 +14,7 @@ use coupa_runtime::{
 pub struct PayablesOrder {
     /// Wire name `account-type`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_type: Option<crate::account_types::AccountType>,
+    pub account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `accounting-total`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_total: Option<coupa_runtime::Decimal>,
@@ -23,10 +23,10 @@ pub struct PayablesOrder {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `due-date`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
@@ -44,10 +44,10 @@ pub struct PayablesOrder {
     pub milestone_id: Option<i64>,
     /// Wire name `order-header`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_header: Option<crate::purchase_orders::OrderHeader>,
+    pub order_header: Option<Box<crate::purchase_orders::OrderHeader>>,
     /// Wire name `order-line`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_line: Option<crate::purchase_order_lines::OrderLine>,
+    pub order_line: Option<Box<crate::purchase_order_lines::OrderLine>>,
     /// Wire name `paid-date`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_date: Option<coupa_runtime::DateTime>,
@@ -56,7 +56,7 @@ pub struct PayablesOrder {
     pub paid_total: Option<coupa_runtime::Decimal>,
     /// Wire name `payment-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_term: Option<crate::payment_terms::PaymentTerm>,
+    pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `reconciliation-lines`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reconciliation_lines: Option<
@@ -73,13 +73,13 @@ pub struct PayablesOrder {
     pub status: Option<String>,
     /// Wire name `supplier`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier: Option<crate::suppliers::Supplier>,
+    pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`PayablesOrder`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -137,28 +137,28 @@ impl coupa_runtime::Validate for PayablesOrder {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         let e = SHAPE.elements;
-        cx.nested(at, &e[0], self.account_type.as_ref());
+        cx.nested(at, &e[0], self.account_type.as_deref());
         cx.decimal(at, &e[1], self.accounting_total.as_ref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
-        cx.nested(at, &e[4], self.currency.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
+        cx.nested(at, &e[4], self.currency.as_deref());
         cx.text(at, &e[5], self.due_date.as_deref());
         cx.value(at, &e[6], self.exported.is_some());
         cx.integer(at, &e[7], self.id);
         cx.value(at, &e[8], self.last_exported_at.is_some());
         cx.integer(at, &e[9], self.milestone_id);
-        cx.nested(at, &e[10], self.order_header.as_ref());
-        cx.nested(at, &e[11], self.order_line.as_ref());
+        cx.nested(at, &e[10], self.order_header.as_deref());
+        cx.nested(at, &e[11], self.order_line.as_deref());
         cx.value(at, &e[12], self.paid_date.is_some());
         cx.decimal(at, &e[13], self.paid_total.as_ref());
-        cx.nested(at, &e[14], self.payment_term.as_ref());
+        cx.nested(at, &e[14], self.payment_term.as_deref());
         cx.nested_list(at, &e[15], self.reconciliation_lines.as_deref());
         cx.decimal(at, &e[16], self.remaining_total.as_ref());
         cx.decimal(at, &e[17], self.remittance_total.as_ref());
         cx.text(at, &e[18], self.status.as_deref());
-        cx.nested(at, &e[19], self.supplier.as_ref());
+        cx.nested(at, &e[19], self.supplier.as_deref());
         cx.value(at, &e[20], self.updated_at.is_some());
-        cx.nested(at, &e[21], self.updated_by.as_ref());
+        cx.nested(at, &e[21], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

@@ -17,7 +17,7 @@ pub struct Pcard {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `cvv`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
@@ -44,7 +44,7 @@ pub struct Pcard {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`Pcard`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -90,14 +90,14 @@ impl coupa_runtime::Validate for Pcard {
         cx.require(at, &e[6], self.name.is_some());
         cx.require(at, &e[8], self.number.is_some());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.text(at, &e[3], self.cvv.as_deref());
         cx.text(at, &e[4], self.expiry.as_deref());
         cx.integer(at, &e[5], self.id);
         cx.text(at, &e[6], self.name.as_deref());
         cx.text(at, &e[7], self.nickname.as_deref());
         cx.value(at, &e[10], self.updated_at.is_some());
-        cx.nested(at, &e[11], self.updated_by.as_ref());
+        cx.nested(at, &e[11], self.updated_by.as_deref());
     }
 }
 /// Filters on [`Pcard`] objects (Coupa's `field[op]=value` query language).

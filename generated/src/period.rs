@@ -11,13 +11,13 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 pub struct Period {
     /// Wire name `account-type`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_type: Option<crate::account_types::AccountType>,
+    pub account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `created-at`; sent and returned; set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `end-date`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
@@ -98,7 +98,7 @@ pub struct Period {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`Period`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -152,10 +152,10 @@ impl coupa_runtime::Validate for Period {
         cx.require(at, &e[3], self.end_date.is_some());
         cx.require(at, &e[6], self.name.is_some());
         cx.require(at, &e[27], self.start_date.is_some());
-        cx.nested(at, &e[0], self.account_type.as_ref());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[0], self.account_type.as_deref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.text(at, &e[6], self.name.as_deref());
-        cx.nested(at, &e[29], self.updated_by.as_ref());
+        cx.nested(at, &e[29], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

@@ -20,7 +20,7 @@ pub struct PhoneNumber {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `extension`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
@@ -35,7 +35,7 @@ pub struct PhoneNumber {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`PhoneNumber`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -77,12 +77,12 @@ impl coupa_runtime::Validate for PhoneNumber {
         cx.text(at, &e[0], self.area_code.as_deref());
         cx.text(at, &e[1], self.country_code.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.text(at, &e[4], self.extension.as_deref());
         cx.integer(at, &e[5], self.id);
         cx.text(at, &e[6], self.number.as_deref());
         cx.value(at, &e[7], self.updated_at.is_some());
-        cx.nested(at, &e[8], self.updated_by.as_ref());
+        cx.nested(at, &e[8], self.updated_by.as_deref());
     }
 }
 /// Filters on [`PhoneNumber`] objects (Coupa's `field[op]=value` query language).

@@ -20,13 +20,13 @@ pub struct FulfillmentReservation {
     pub id: Option<i64>,
     /// Wire name `inventory-balance`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inventory_balance: Option<crate::inventory::InventoryBalance>,
+    pub inventory_balance: Option<Box<crate::inventory::InventoryBalance>>,
     /// Wire name `item`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<crate::items::Item>,
+    pub item: Option<Box<crate::items::Item>>,
     /// Wire name `order-line`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_line: Option<crate::purchase_order_lines::OrderLine>,
+    pub order_line: Option<Box<crate::purchase_order_lines::OrderLine>>,
     /// Wire name `qty-fulfilled`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub qty_fulfilled: Option<coupa_runtime::Decimal>,
@@ -44,10 +44,10 @@ pub struct FulfillmentReservation {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `warehouse`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub warehouse: Option<crate::warehouses::Warehouse>,
+    pub warehouse: Option<Box<crate::warehouses::Warehouse>>,
     /// Wire name `warehouse-location`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub warehouse_location: Option<crate::warehouse_locations::WarehouseLocation>,
+    pub warehouse_location: Option<Box<crate::warehouse_locations::WarehouseLocation>>,
 }
 /// The elements of [`FulfillmentReservation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -92,16 +92,16 @@ impl coupa_runtime::Validate for FulfillmentReservation {
         cx.require(at, &e[6], self.qty_ordered.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
         cx.integer(at, &e[1], self.id);
-        cx.nested(at, &e[2], self.inventory_balance.as_ref());
-        cx.nested(at, &e[3], self.item.as_ref());
-        cx.nested(at, &e[4], self.order_line.as_ref());
+        cx.nested(at, &e[2], self.inventory_balance.as_deref());
+        cx.nested(at, &e[3], self.item.as_deref());
+        cx.nested(at, &e[4], self.order_line.as_deref());
         cx.decimal(at, &e[5], self.qty_fulfilled.as_ref());
         cx.decimal(at, &e[6], self.qty_ordered.as_ref());
         cx.text(at, &e[7], self.status.as_deref());
         cx.text(at, &e[8], self.r#type.as_deref());
         cx.value(at, &e[9], self.updated_at.is_some());
-        cx.nested(at, &e[10], self.warehouse.as_ref());
-        cx.nested(at, &e[11], self.warehouse_location.as_ref());
+        cx.nested(at, &e[10], self.warehouse.as_deref());
+        cx.nested(at, &e[11], self.warehouse_location.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

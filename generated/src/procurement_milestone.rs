@@ -20,10 +20,10 @@ pub struct ProcurementMilestone {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -44,10 +44,10 @@ pub struct ProcurementMilestone {
     pub parent_milestone_id: Option<i64>,
     /// Wire name `pay-order`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_order: Option<crate::payables_orders::PayablesOrder>,
+    pub pay_order: Option<Box<crate::payables_orders::PayablesOrder>>,
     /// Wire name `payment-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_term: Option<crate::payment_terms::PaymentTerm>,
+    pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `pending-delete`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_delete: Option<bool>,
@@ -68,7 +68,7 @@ pub struct ProcurementMilestone {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ProcurementMilestone`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -121,19 +121,19 @@ impl coupa_runtime::Validate for ProcurementMilestone {
         cx.require(at, &e[1], self.amount_type.is_some());
         cx.decimal(at, &e[0], self.amount.as_ref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
-        cx.nested(at, &e[4], self.currency.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
+        cx.nested(at, &e[4], self.currency.as_deref());
         cx.text(at, &e[7], self.external_reference_code.as_deref());
         cx.integer(at, &e[8], self.id);
         cx.integer(at, &e[10], self.parent_milestone_id);
-        cx.nested(at, &e[11], self.pay_order.as_ref());
-        cx.nested(at, &e[12], self.payment_term.as_ref());
+        cx.nested(at, &e[11], self.pay_order.as_deref());
+        cx.nested(at, &e[12], self.payment_term.as_deref());
         cx.decimal(at, &e[14], self.percent.as_ref());
         cx.integer(at, &e[15], self.recurring_rule_id);
         cx.text(at, &e[16], self.status.as_deref());
         cx.text(at, &e[17], self.r#type.as_deref());
         cx.value(at, &e[18], self.updated_at.is_some());
-        cx.nested(at, &e[19], self.updated_by.as_ref());
+        cx.nested(at, &e[19], self.updated_by.as_deref());
     }
 }
 /// Filters on [`ProcurementMilestone`] objects (Coupa's `field[op]=value` query language).

@@ -11,7 +11,7 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 pub struct ProcurementRecurringRule {
     /// Wire name `accounting-amount-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accounting_amount_currency: Option<crate::currencies::Currency>,
+    pub accounting_amount_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `accounting-amount-per-occurrence`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_amount_per_occurrence: Option<coupa_runtime::Decimal>,
@@ -26,10 +26,10 @@ pub struct ProcurementRecurringRule {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -52,7 +52,7 @@ pub struct ProcurementRecurringRule {
     pub number_of_occurrences: Option<i64>,
     /// Wire name `payment-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_term: Option<crate::payment_terms::PaymentTerm>,
+    pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `reporting-amount-per-occurrence`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_amount_per_occurrence: Option<coupa_runtime::Decimal>,
@@ -64,7 +64,7 @@ pub struct ProcurementRecurringRule {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ProcurementRecurringRule`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -151,23 +151,23 @@ impl coupa_runtime::Validate for ProcurementRecurringRule {
         let e = SHAPE.elements;
         cx.require(at, &e[2], self.amount_per_occurrence.is_some());
         cx.require(at, &e[9], self.frequency.is_some());
-        cx.nested(at, &e[0], self.accounting_amount_currency.as_ref());
+        cx.nested(at, &e[0], self.accounting_amount_currency.as_deref());
         cx.decimal(at, &e[1], self.accounting_amount_per_occurrence.as_ref());
         cx.decimal(at, &e[2], self.amount_per_occurrence.as_ref());
         cx.text(at, &e[3], self.amount_type.as_deref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
-        cx.nested(at, &e[6], self.currency.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
+        cx.nested(at, &e[6], self.currency.as_deref());
         cx.text(at, &e[7], self.description.as_deref());
         cx.value(at, &e[8], self.end_date.is_some());
         cx.integer(at, &e[10], self.id);
         cx.choice(at, &e[11], self.interval.as_ref());
         cx.integer(at, &e[12], self.number_of_occurrences);
-        cx.nested(at, &e[13], self.payment_term.as_ref());
+        cx.nested(at, &e[13], self.payment_term.as_deref());
         cx.decimal(at, &e[14], self.reporting_amount_per_occurrence.as_ref());
         cx.value(at, &e[15], self.start_date.is_some());
         cx.value(at, &e[16], self.updated_at.is_some());
-        cx.nested(at, &e[17], self.updated_by.as_ref());
+        cx.nested(at, &e[17], self.updated_by.as_deref());
     }
 }
 /// Filters on [`ProcurementRecurringRule`] objects (Coupa's `field[op]=value` query language).

@@ -26,7 +26,7 @@ pub struct ProjectMembership {
     pub participant: Option<bool>,
     /// Wire name `project`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub project: Option<crate::projects::Project>,
+    pub project: Option<Box<crate::projects::Project>>,
     /// Wire name `project-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
@@ -35,7 +35,7 @@ pub struct ProjectMembership {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `user`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<crate::user_simple::UserSimple>,
+    pub user: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
@@ -76,9 +76,9 @@ impl coupa_runtime::Validate for ProjectMembership {
         let e = SHAPE.elements;
         cx.value(at, &e[0], self.created_at.is_some());
         cx.integer(at, &e[1], self.id);
-        cx.nested(at, &e[4], self.project.as_ref());
+        cx.nested(at, &e[4], self.project.as_deref());
         cx.value(at, &e[6], self.updated_at.is_some());
-        cx.nested(at, &e[7], self.user.as_ref());
+        cx.nested(at, &e[7], self.user.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

@@ -31,13 +31,13 @@ pub struct Project {
     pub allow_users_to_view_member: Option<ProjectAllowUsersToViewMember>,
     /// Wire name `category`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub category: Option<crate::category::Category>,
+    pub category: Option<Box<crate::category::Category>>,
     /// Wire name `category-plan`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub category_plan: Option<crate::category_plan::CategoryPlan>,
+    pub category_plan: Option<Box<crate::category_plan::CategoryPlan>>,
     /// Wire name `commodity`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub commodity: Option<crate::commodities::Commodity>,
+    pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `commodity-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commodity_id: Option<i64>,
@@ -55,7 +55,7 @@ pub struct Project {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
@@ -63,7 +63,7 @@ pub struct Project {
     pub currency: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `department`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub department: Option<crate::departments::Department>,
+    pub department: Option<Box<crate::departments::Department>>,
     /// Wire name `description`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -120,7 +120,7 @@ pub struct Project {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `users`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<crate::user_simple::UserSimple>>,
@@ -239,16 +239,16 @@ impl coupa_runtime::Validate for Project {
         cx.decimal(at, &e[2], self.additional_planned_savings.as_ref());
         cx.decimal(at, &e[3], self.additional_realized_savings.as_ref());
         cx.choice(at, &e[4], self.allow_users_to_view_member.as_ref());
-        cx.nested(at, &e[5], self.category.as_ref());
-        cx.nested(at, &e[6], self.category_plan.as_ref());
-        cx.nested(at, &e[7], self.commodity.as_ref());
+        cx.nested(at, &e[5], self.category.as_deref());
+        cx.nested(at, &e[6], self.category_plan.as_deref());
+        cx.nested(at, &e[7], self.commodity.as_deref());
         cx.integer(at, &e[8], self.commodity_id);
         cx.integer(at, &e[9], self.completion_percentage);
         cx.nested_list(at, &e[10], self.content_groups.as_deref());
         cx.integer(at, &e[11], self.copy_project_id);
         cx.value(at, &e[12], self.created_at.is_some());
-        cx.nested(at, &e[13], self.created_by.as_ref());
-        cx.nested(at, &e[15], self.department.as_ref());
+        cx.nested(at, &e[13], self.created_by.as_deref());
+        cx.nested(at, &e[15], self.department.as_deref());
         cx.text(at, &e[20], self.external_reference_number.as_deref());
         cx.integer(at, &e[21], self.id);
         cx.text(at, &e[22], self.mention_name.as_deref());
@@ -257,7 +257,7 @@ impl coupa_runtime::Validate for Project {
         cx.text(at, &e[30], self.status.as_deref());
         cx.nested_list(at, &e[31], self.taggings.as_deref());
         cx.value(at, &e[33], self.updated_at.is_some());
-        cx.nested(at, &e[34], self.updated_by.as_ref());
+        cx.nested(at, &e[34], self.updated_by.as_deref());
         cx.nested_list(at, &e[35], self.users.as_deref());
     }
     fn unique_values<'s>(

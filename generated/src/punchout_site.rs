@@ -23,7 +23,7 @@ pub struct PunchoutSite {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -80,7 +80,7 @@ pub struct PunchoutSite {
     pub ssl_version: Option<String>,
     /// Wire name `supplier`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier: Option<crate::suppliers::Supplier>,
+    pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_id: Option<i64>,
@@ -103,7 +103,7 @@ pub struct PunchoutSite {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `url`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -187,7 +187,7 @@ impl coupa_runtime::Validate for PunchoutSite {
         cx.text(at, &e[0], self.agent_auth_key.as_deref());
         cx.text(at, &e[1], self.agent_type.as_deref());
         cx.value(at, &e[3], self.created_at.is_some());
-        cx.nested(at, &e[4], self.created_by.as_ref());
+        cx.nested(at, &e[4], self.created_by.as_deref());
         cx.text(at, &e[5], self.description.as_deref());
         cx.nested_list(at, &e[7], self.diversity_categories.as_deref());
         cx.integer(at, &e[9], self.id);
@@ -198,10 +198,10 @@ impl coupa_runtime::Validate for PunchoutSite {
         cx.nested_list(at, &e[17], self.related_commodities.as_deref());
         cx.integer(at, &e[18], self.search_mode);
         cx.text(at, &e[22], self.ssl_version.as_deref());
-        cx.nested(at, &e[23], self.supplier.as_ref());
+        cx.nested(at, &e[23], self.supplier.as_deref());
         cx.text(at, &e[28], self.title.as_deref());
         cx.value(at, &e[29], self.updated_at.is_some());
-        cx.nested(at, &e[30], self.updated_by.as_ref());
+        cx.nested(at, &e[30], self.updated_by.as_deref());
         cx.value(at, &e[32], self.use_api.is_some());
     }
     fn unique_values<'s>(

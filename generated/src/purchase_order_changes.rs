@@ -30,19 +30,19 @@ pub struct OrderHeaderChange {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `current-approval`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub current_approval: Option<crate::approvals::Approval>,
+    pub current_approval: Option<Box<crate::approvals::Approval>>,
     /// Wire name `current-parallel-approvals`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_parallel_approvals: Option<Vec<crate::approvals::Approval>>,
     /// Wire name `department`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub department: Option<crate::departments::Department>,
+    pub department: Option<Box<crate::departments::Department>>,
     /// Wire name `exported`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
@@ -78,10 +78,10 @@ pub struct OrderHeaderChange {
     pub payment_method: Option<String>,
     /// Wire name `payment-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_term: Option<crate::payment_terms::PaymentTerm>,
+    pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `pcard`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pcard: Option<crate::pcard::Pcard>,
+    pub pcard: Option<Box<crate::pcard::Pcard>>,
     /// Wire name `pending-cancel`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_cancel: Option<bool>,
@@ -93,7 +93,9 @@ pub struct OrderHeaderChange {
     pub price_hidden: Option<bool>,
     /// Wire name `reason-insight-event`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason_insight_event: Option<crate::reason_insight_event::ReasonInsightEvent>,
+    pub reason_insight_event: Option<
+        Box<crate::reason_insight_event::ReasonInsightEvent>,
+    >,
     /// Wire name `recurring-rules`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_rules: Option<
@@ -104,34 +106,34 @@ pub struct OrderHeaderChange {
     pub reject_reason: Option<String>,
     /// Wire name `requester`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requester: Option<crate::user_simple::UserSimple>,
+    pub requester: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `requisition-header-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_header_id: Option<i64>,
     /// Wire name `ship-to-address`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ship_to_address: Option<crate::addresses::Address>,
+    pub ship_to_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `ship-to-attention`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_attention: Option<String>,
     /// Wire name `ship-to-user`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ship_to_user: Option<crate::user_simple::UserSimple>,
+    pub ship_to_user: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `shipping-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_term: Option<crate::shipping_terms::ShippingTerm>,
+    pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `supplier`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier: Option<crate::suppliers::Supplier>,
+    pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-initiated`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_initiated: Option<bool>,
     /// Wire name `supplier-site`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier_site: Option<crate::supplier_sites::SupplierSite>,
+    pub supplier_site: Option<Box<crate::supplier_sites::SupplierSite>>,
     /// Wire name `total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<coupa_runtime::Decimal>,
@@ -148,7 +150,7 @@ pub struct OrderHeaderChange {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `version`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
@@ -273,11 +275,11 @@ impl coupa_runtime::Validate for OrderHeaderChange {
         cx.nested_list(at, &e[1], self.approvals.as_deref());
         cx.nested_list(at, &e[2], self.attachments.as_deref());
         cx.value(at, &e[3], self.created_at.is_some());
-        cx.nested(at, &e[4], self.created_by.as_ref());
-        cx.nested(at, &e[5], self.currency.as_ref());
-        cx.nested(at, &e[6], self.current_approval.as_ref());
+        cx.nested(at, &e[4], self.created_by.as_deref());
+        cx.nested(at, &e[5], self.currency.as_deref());
+        cx.nested(at, &e[6], self.current_approval.as_deref());
         cx.nested_list(at, &e[7], self.current_parallel_approvals.as_deref());
-        cx.nested(at, &e[8], self.department.as_ref());
+        cx.nested(at, &e[8], self.department.as_deref());
         cx.value(at, &e[9], self.exported.is_some());
         cx.nested(at, &e[10], self.hide_price.as_deref());
         cx.integer(at, &e[11], self.id);
@@ -288,28 +290,28 @@ impl coupa_runtime::Validate for OrderHeaderChange {
         cx.nested_list(at, &e[16], self.milestones.as_deref());
         cx.nested_list(at, &e[18], self.order_line_changes.as_deref());
         cx.text(at, &e[19], self.payment_method.as_deref());
-        cx.nested(at, &e[20], self.payment_term.as_ref());
-        cx.nested(at, &e[21], self.pcard.as_ref());
+        cx.nested(at, &e[20], self.payment_term.as_deref());
+        cx.nested(at, &e[21], self.pcard.as_deref());
         cx.value(at, &e[22], self.pending_cancel.is_some());
         cx.text(at, &e[23], self.po_number.as_deref());
         cx.value(at, &e[24], self.price_hidden.is_some());
-        cx.nested(at, &e[25], self.reason_insight_event.as_ref());
+        cx.nested(at, &e[25], self.reason_insight_event.as_deref());
         cx.nested_list(at, &e[26], self.recurring_rules.as_deref());
         cx.text(at, &e[27], self.reject_reason.as_deref());
-        cx.nested(at, &e[28], self.requester.as_ref());
+        cx.nested(at, &e[28], self.requester.as_deref());
         cx.integer(at, &e[29], self.requisition_header_id);
-        cx.nested(at, &e[30], self.ship_to_address.as_ref());
+        cx.nested(at, &e[30], self.ship_to_address.as_deref());
         cx.text(at, &e[31], self.ship_to_attention.as_deref());
-        cx.nested(at, &e[32], self.ship_to_user.as_ref());
-        cx.nested(at, &e[33], self.shipping_term.as_ref());
+        cx.nested(at, &e[32], self.ship_to_user.as_deref());
+        cx.nested(at, &e[33], self.shipping_term.as_deref());
         cx.text(at, &e[34], self.status.as_deref());
-        cx.nested(at, &e[35], self.supplier.as_ref());
+        cx.nested(at, &e[35], self.supplier.as_deref());
         cx.value(at, &e[36], self.supplier_initiated.is_some());
-        cx.nested(at, &e[37], self.supplier_site.as_ref());
+        cx.nested(at, &e[37], self.supplier_site.as_deref());
         cx.decimal(at, &e[38], self.total.as_ref());
         cx.choice(at, &e[40], self.transmission_method_override.as_ref());
         cx.value(at, &e[41], self.updated_at.is_some());
-        cx.nested(at, &e[42], self.updated_by.as_ref());
+        cx.nested(at, &e[42], self.updated_by.as_deref());
         cx.integer(at, &e[43], self.version);
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {

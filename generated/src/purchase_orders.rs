@@ -38,10 +38,10 @@ pub struct OrderHeader {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `current-integration-history-records`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_integration_history_records: Option<
@@ -88,10 +88,10 @@ pub struct OrderHeader {
     pub payment_method: Option<String>,
     /// Wire name `payment-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_term: Option<crate::payment_terms::PaymentTerm>,
+    pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `pcard`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pcard: Option<crate::pcard::Pcard>,
+    pub pcard: Option<Box<crate::pcard::Pcard>>,
     /// Wire name `po-number`; sent and returned; required on create; unique; at most 20 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
@@ -110,31 +110,31 @@ pub struct OrderHeader {
     >,
     /// Wire name `requester`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requester: Option<crate::user_simple::UserSimple>,
+    pub requester: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `requisition-header`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requisition_header: Option<crate::requisitions::RequisitionHeader>,
+    pub requisition_header: Option<Box<crate::requisitions::RequisitionHeader>>,
     /// Wire name `ship-to-address`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ship_to_address: Option<crate::addresses::Address>,
+    pub ship_to_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `ship-to-attention`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_attention: Option<String>,
     /// Wire name `ship-to-user`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ship_to_user: Option<crate::user_simple::UserSimple>,
+    pub ship_to_user: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `shipping-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_term: Option<crate::shipping_terms::ShippingTerm>,
+    pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `status`; returned only (not accepted in requests); at most 50 characters; allowed values `buyer_hold`, `cancelled`, `closed`, `currency_hold`, `draft`, `error`, `expensed`, `issued`, `supplier_hold`, `supplier_window_hold`, `exported`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<OrderHeaderStatus>,
     /// Wire name `supplier`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier: Option<crate::suppliers::Supplier>,
+    pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-site`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier_site: Option<crate::supplier_sites::SupplierSite>,
+    pub supplier_site: Option<Box<crate::supplier_sites::SupplierSite>>,
     /// Wire name `transmission-emails`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transmission_emails: Option<String>,
@@ -152,7 +152,7 @@ pub struct OrderHeader {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-group-members`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_group_members: Option<Vec<crate::user_groups::UserGroup>>,
@@ -639,8 +639,8 @@ impl coupa_runtime::Validate for OrderHeader {
         cx.choice(at, &e[4], self.classification.as_ref());
         cx.choice(at, &e[6], self.coupa_accelerate_status.as_ref());
         cx.value(at, &e[7], self.created_at.is_some());
-        cx.nested(at, &e[8], self.created_by.as_ref());
-        cx.nested(at, &e[9], self.currency.as_ref());
+        cx.nested(at, &e[8], self.created_by.as_deref());
+        cx.nested(at, &e[9], self.currency.as_deref());
         cx.nested_list(at, &e[10], self.current_integration_history_records.as_deref());
         cx.value(at, &e[11], self.exported.is_some());
         cx.integer(at, &e[13], self.id);
@@ -650,25 +650,25 @@ impl coupa_runtime::Validate for OrderHeader {
         cx.nested_list(at, &e[19], self.order_header_confirmations.as_deref());
         cx.nested_list(at, &e[20], self.order_lines.as_deref());
         cx.text(at, &e[21], self.payment_method.as_deref());
-        cx.nested(at, &e[22], self.payment_term.as_ref());
-        cx.nested(at, &e[23], self.pcard.as_ref());
+        cx.nested(at, &e[22], self.payment_term.as_deref());
+        cx.nested(at, &e[23], self.pcard.as_deref());
         cx.text(at, &e[24], self.po_number.as_deref());
         cx.value(at, &e[25], self.price_hidden.is_some());
         cx.nested_list(at, &e[27], self.recurring_rules.as_deref());
-        cx.nested(at, &e[28], self.requester.as_ref());
-        cx.nested(at, &e[29], self.requisition_header.as_ref());
-        cx.nested(at, &e[30], self.ship_to_address.as_ref());
+        cx.nested(at, &e[28], self.requester.as_deref());
+        cx.nested(at, &e[29], self.requisition_header.as_deref());
+        cx.nested(at, &e[30], self.ship_to_address.as_deref());
         cx.text(at, &e[31], self.ship_to_attention.as_deref());
-        cx.nested(at, &e[32], self.ship_to_user.as_ref());
-        cx.nested(at, &e[33], self.shipping_term.as_ref());
+        cx.nested(at, &e[32], self.ship_to_user.as_deref());
+        cx.nested(at, &e[33], self.shipping_term.as_deref());
         cx.choice(at, &e[34], self.status.as_ref());
-        cx.nested(at, &e[35], self.supplier.as_ref());
-        cx.nested(at, &e[36], self.supplier_site.as_ref());
+        cx.nested(at, &e[35], self.supplier.as_deref());
+        cx.nested(at, &e[36], self.supplier_site.as_deref());
         cx.choice(at, &e[38], self.transmission_method_override.as_ref());
         cx.choice(at, &e[39], self.transmission_status.as_ref());
         cx.choice(at, &e[40], self.r#type.as_ref());
         cx.value(at, &e[41], self.updated_at.is_some());
-        cx.nested(at, &e[42], self.updated_by.as_ref());
+        cx.nested(at, &e[42], self.updated_by.as_deref());
         cx.nested_list(at, &e[43], self.user_group_members.as_deref());
         cx.nested_list(at, &e[44], self.user_members.as_deref());
     }

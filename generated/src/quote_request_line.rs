@@ -14,7 +14,7 @@ pub struct QuoteRequestLine {
     pub classification_of_goods: Option<String>,
     /// Wire name `commodity`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub commodity: Option<crate::commodities::Commodity>,
+    pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `creatable-from-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creatable_from_id: Option<i64>,
@@ -26,20 +26,22 @@ pub struct QuoteRequestLine {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `easy-form`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub easy_form: Option<crate::easy_form::EasyForm>,
+    pub easy_form: Option<Box<crate::easy_form::EasyForm>>,
     /// Wire name `extended-description`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_description: Option<String>,
     /// Wire name `extra-line-attribute`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_line_attribute: Option<
-        crate::extra_line_attributes_quote_request_line_attribute::ExtraLineAttributesQuoteRequestLineAttribute,
+        Box<
+            crate::extra_line_attributes_quote_request_line_attribute::ExtraLineAttributesQuoteRequestLineAttribute,
+        >,
     >,
     /// Wire name `fiscal-code`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,7 +66,7 @@ pub struct QuoteRequestLine {
     pub price_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `price-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_currency: Option<crate::currencies::Currency>,
+    pub price_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `quantity`; sent and returned; a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
@@ -76,19 +78,19 @@ pub struct QuoteRequestLine {
     pub request_details: Option<String>,
     /// Wire name `shipping-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_term: Option<crate::shipping_terms::ShippingTerm>,
+    pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `type`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uom: Option<crate::uoms::Uom>,
+    pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `weight`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
@@ -155,28 +157,28 @@ impl coupa_runtime::Validate for QuoteRequestLine {
         let e = SHAPE.elements;
         cx.require(at, &e[22], self.r#type.is_some());
         cx.text(at, &e[0], self.classification_of_goods.as_deref());
-        cx.nested(at, &e[1], self.commodity.as_ref());
+        cx.nested(at, &e[1], self.commodity.as_deref());
         cx.integer(at, &e[2], self.creatable_from_id);
         cx.text(at, &e[3], self.creatable_from_type.as_deref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
         cx.text(at, &e[6], self.description.as_deref());
-        cx.nested(at, &e[7], self.easy_form.as_ref());
-        cx.nested(at, &e[9], self.extra_line_attribute.as_ref());
+        cx.nested(at, &e[7], self.easy_form.as_deref());
+        cx.nested(at, &e[9], self.extra_line_attribute.as_deref());
         cx.text(at, &e[10], self.fiscal_code.as_deref());
         cx.integer(at, &e[11], self.id);
         cx.text(at, &e[13], self.manufacturer_name.as_deref());
         cx.text(at, &e[14], self.manufacturer_part_number.as_deref());
         cx.decimal(at, &e[16], self.price_amount.as_ref());
-        cx.nested(at, &e[17], self.price_currency.as_ref());
+        cx.nested(at, &e[17], self.price_currency.as_deref());
         cx.decimal(at, &e[18], self.quantity.as_ref());
         cx.decimal(at, &e[19], self.reporting_price_amount.as_ref());
         cx.text(at, &e[20], self.request_details.as_deref());
-        cx.nested(at, &e[21], self.shipping_term.as_ref());
+        cx.nested(at, &e[21], self.shipping_term.as_deref());
         cx.text(at, &e[22], self.r#type.as_deref());
-        cx.nested(at, &e[23], self.uom.as_ref());
+        cx.nested(at, &e[23], self.uom.as_deref());
         cx.value(at, &e[24], self.updated_at.is_some());
-        cx.nested(at, &e[25], self.updated_by.as_ref());
+        cx.nested(at, &e[25], self.updated_by.as_deref());
     }
 }
 /// Filters on [`QuoteRequestLine`] objects (Coupa's `field[op]=value` query language).

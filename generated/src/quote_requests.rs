@@ -40,7 +40,7 @@ pub struct QuoteRequest {
     pub comments: Option<String>,
     /// Wire name `commodity`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub commodity: Option<crate::commodities::Commodity>,
+    pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `content-groups`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
@@ -49,7 +49,7 @@ pub struct QuoteRequest {
     pub cost_avoidance: Option<coupa_runtime::Decimal>,
     /// Wire name `cost-avoidance-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost_avoidance_currency: Option<crate::currencies::Currency>,
+    pub cost_avoidance_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `creatable-from-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creatable_from_id: Option<i64>,
@@ -61,10 +61,10 @@ pub struct QuoteRequest {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -103,7 +103,7 @@ pub struct QuoteRequest {
     pub negotiated_savings: Option<coupa_runtime::Decimal>,
     /// Wire name `negotiated-savings-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub negotiated_savings_currency: Option<crate::currencies::Currency>,
+    pub negotiated_savings_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `original-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_id: Option<i64>,
@@ -112,7 +112,7 @@ pub struct QuoteRequest {
     pub planned_savings: Option<coupa_runtime::Decimal>,
     /// Wire name `planned-savings-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub planned_savings_currency: Option<crate::currencies::Currency>,
+    pub planned_savings_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `public`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
@@ -169,7 +169,7 @@ pub struct QuoteRequest {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`QuoteRequest`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -333,15 +333,15 @@ impl coupa_runtime::Validate for QuoteRequest {
         cx.require(at, &e[20], self.event_type.is_some());
         cx.nested_list(at, &e[3], self.attachments.as_deref());
         cx.nested_list(at, &e[6], self.business_partners.as_deref());
-        cx.nested(at, &e[8], self.commodity.as_ref());
+        cx.nested(at, &e[8], self.commodity.as_deref());
         cx.nested_list(at, &e[9], self.content_groups.as_deref());
         cx.decimal(at, &e[10], self.cost_avoidance.as_ref());
-        cx.nested(at, &e[11], self.cost_avoidance_currency.as_ref());
+        cx.nested(at, &e[11], self.cost_avoidance_currency.as_deref());
         cx.integer(at, &e[12], self.creatable_from_id);
         cx.text(at, &e[13], self.creatable_from_type.as_deref());
         cx.value(at, &e[14], self.created_at.is_some());
-        cx.nested(at, &e[15], self.created_by.as_ref());
-        cx.nested(at, &e[16], self.currency.as_ref());
+        cx.nested(at, &e[15], self.created_by.as_deref());
+        cx.nested(at, &e[16], self.currency.as_deref());
         cx.nested_list(at, &e[18], self.easy_forms.as_deref());
         cx.text(at, &e[20], self.event_type.as_deref());
         cx.value(at, &e[22], self.is_exported.is_some());
@@ -350,10 +350,10 @@ impl coupa_runtime::Validate for QuoteRequest {
         cx.nested_list(at, &e[26], self.lines.as_deref());
         cx.nested_list(at, &e[27], self.lots.as_deref());
         cx.decimal(at, &e[28], self.negotiated_savings.as_ref());
-        cx.nested(at, &e[29], self.negotiated_savings_currency.as_ref());
+        cx.nested(at, &e[29], self.negotiated_savings_currency.as_deref());
         cx.integer(at, &e[30], self.original_id);
         cx.decimal(at, &e[31], self.planned_savings.as_ref());
-        cx.nested(at, &e[32], self.planned_savings_currency.as_ref());
+        cx.nested(at, &e[32], self.planned_savings_currency.as_deref());
         cx.nested_list(at, &e[35], self.quote_request_attachments.as_deref());
         cx.nested_list(at, &e[36], self.quote_suppliers.as_deref());
         cx.text(at, &e[37], self.revision.as_deref());
@@ -364,7 +364,7 @@ impl coupa_runtime::Validate for QuoteRequest {
         cx.integer(at, &e[46], self.template_id);
         cx.text(at, &e[47], self.timezone.as_deref());
         cx.value(at, &e[48], self.updated_at.is_some());
-        cx.nested(at, &e[49], self.updated_by.as_ref());
+        cx.nested(at, &e[49], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

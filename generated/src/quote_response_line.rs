@@ -20,10 +20,10 @@ pub struct QuoteResponseLine {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `easy-form-response`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub easy_form_response: Option<crate::easy_form_responses::EasyFormResponse>,
+    pub easy_form_response: Option<Box<crate::easy_form_responses::EasyFormResponse>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -44,7 +44,7 @@ pub struct QuoteResponseLine {
     pub price_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `price-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_currency: Option<crate::currencies::Currency>,
+    pub price_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `quantity`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
@@ -56,7 +56,7 @@ pub struct QuoteResponseLine {
     pub reporting_price_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `shipping-term`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_term: Option<crate::shipping_terms::ShippingTerm>,
+    pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `supplier-item-name`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_item_name: Option<String>,
@@ -65,7 +65,7 @@ pub struct QuoteResponseLine {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`QuoteResponseLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -120,20 +120,20 @@ impl coupa_runtime::Validate for QuoteResponseLine {
         cx.require(at, &e[10], self.price_amount.is_some());
         cx.value(at, &e[0], self.awarded.is_some());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
-        cx.nested(at, &e[4], self.easy_form_response.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
+        cx.nested(at, &e[4], self.easy_form_response.as_deref());
         cx.integer(at, &e[5], self.id);
         cx.text(at, &e[7], self.item_part_number.as_deref());
         cx.integer(at, &e[9], self.lot_id);
         cx.decimal(at, &e[10], self.price_amount.as_ref());
-        cx.nested(at, &e[11], self.price_currency.as_ref());
+        cx.nested(at, &e[11], self.price_currency.as_deref());
         cx.decimal(at, &e[12], self.quantity.as_ref());
         cx.integer(at, &e[13], self.quote_request_line_id);
         cx.decimal(at, &e[14], self.reporting_price_amount.as_ref());
-        cx.nested(at, &e[15], self.shipping_term.as_ref());
+        cx.nested(at, &e[15], self.shipping_term.as_deref());
         cx.text(at, &e[16], self.supplier_item_name.as_deref());
         cx.value(at, &e[17], self.updated_at.is_some());
-        cx.nested(at, &e[18], self.updated_by.as_ref());
+        cx.nested(at, &e[18], self.updated_by.as_deref());
     }
 }
 /// Filters on [`QuoteResponseLine`] objects (Coupa's `field[op]=value` query language).

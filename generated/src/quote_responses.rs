@@ -23,7 +23,7 @@ pub struct QuoteResponse {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `exported`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
@@ -50,7 +50,7 @@ pub struct QuoteResponse {
     pub quote_request_revision: Option<String>,
     /// Wire name `quote-supplier`; returned only (not accepted in requests); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quote_supplier: Option<crate::quote_suppliers::QuoteSupplier>,
+    pub quote_supplier: Option<Box<crate::quote_suppliers::QuoteSupplier>>,
     /// Wire name `state`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
@@ -62,7 +62,7 @@ pub struct QuoteResponse {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`QuoteResponse`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -119,7 +119,7 @@ impl coupa_runtime::Validate for QuoteResponse {
         cx.value(at, &e[0], self.awarded.is_some());
         cx.text(at, &e[1], self.comments.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.value(at, &e[4], self.exported.is_some());
         cx.integer(at, &e[5], self.id);
         cx.nested_list(at, &e[6], self.lines.as_deref());
@@ -128,10 +128,10 @@ impl coupa_runtime::Validate for QuoteResponse {
         cx.integer(at, &e[9], self.quote_request_id);
         cx.text(at, &e[10], self.quote_request_original_id.as_deref());
         cx.text(at, &e[11], self.quote_request_revision.as_deref());
-        cx.nested(at, &e[12], self.quote_supplier.as_ref());
+        cx.nested(at, &e[12], self.quote_supplier.as_deref());
         cx.text(at, &e[13], self.state.as_deref());
         cx.value(at, &e[15], self.updated_at.is_some());
-        cx.nested(at, &e[16], self.updated_by.as_ref());
+        cx.nested(at, &e[16], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

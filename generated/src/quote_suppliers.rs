@@ -20,7 +20,7 @@ pub struct QuoteSupplier {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `display-name`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
@@ -38,13 +38,13 @@ pub struct QuoteSupplier {
     pub public_profile_link: Option<String>,
     /// Wire name `supplier`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier: Option<crate::suppliers::Supplier>,
+    pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`QuoteSupplier`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -91,15 +91,15 @@ impl coupa_runtime::Validate for QuoteSupplier {
         cx.require(at, &e[6], self.name.is_some());
         cx.text(at, &e[0], self.contact_name.as_deref());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.text(at, &e[3], self.display_name.as_deref());
         cx.text(at, &e[4], self.email.as_deref());
         cx.integer(at, &e[5], self.id);
         cx.text(at, &e[6], self.name.as_deref());
         cx.text(at, &e[7], self.public_profile_link.as_deref());
-        cx.nested(at, &e[8], self.supplier.as_ref());
+        cx.nested(at, &e[8], self.supplier.as_deref());
         cx.value(at, &e[9], self.updated_at.is_some());
-        cx.nested(at, &e[10], self.updated_by.as_ref());
+        cx.nested(at, &e[10], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

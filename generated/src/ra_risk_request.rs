@@ -23,7 +23,7 @@ pub struct RaRiskRequest {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -40,7 +40,7 @@ pub struct RaRiskRequest {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`RaRiskRequest`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -85,12 +85,12 @@ impl coupa_runtime::Validate for RaRiskRequest {
         cx.value(at, &e[0], self.active.is_some());
         cx.text(at, &e[1], self.cra_risk_id.as_deref());
         cx.value(at, &e[3], self.created_at.is_some());
-        cx.nested(at, &e[4], self.created_by.as_ref());
+        cx.nested(at, &e[4], self.created_by.as_deref());
         cx.integer(at, &e[5], self.id);
         cx.nested_list(at, &e[6], self.ra_risk_request_scores.as_deref());
         cx.integer(at, &e[7], self.state);
         cx.value(at, &e[8], self.updated_at.is_some());
-        cx.nested(at, &e[9], self.updated_by.as_ref());
+        cx.nested(at, &e[9], self.updated_by.as_deref());
     }
 }
 /// Filters on [`RaRiskRequest`] objects (Coupa's `field[op]=value` query language).

@@ -17,7 +17,7 @@ pub struct RaRiskRequestScore {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -35,7 +35,7 @@ pub struct RaRiskRequestScore {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`RaRiskRequestScore`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -76,13 +76,13 @@ impl coupa_runtime::Validate for RaRiskRequestScore {
         let e = SHAPE.elements;
         cx.require(at, &e[0], self.cra_score_risk_type.is_some());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.integer(at, &e[3], self.id);
         cx.integer(at, &e[4], self.ra_risk_request_id);
         cx.decimal(at, &e[5], self.risk_score.as_ref());
         cx.text(at, &e[6], self.risk_value.as_deref());
         cx.value(at, &e[7], self.updated_at.is_some());
-        cx.nested(at, &e[8], self.updated_by.as_ref());
+        cx.nested(at, &e[8], self.updated_by.as_deref());
     }
 }
 /// Filters on [`RaRiskRequestScore`] objects (Coupa's `field[op]=value` query language).

@@ -17,16 +17,16 @@ pub struct RateCardLine {
     pub code: Option<String>,
     /// Wire name `commodity`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub commodity: Option<crate::commodities::Commodity>,
+    pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `custom-field-1`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_1: Option<String>,
@@ -107,13 +107,13 @@ pub struct RateCardLine {
     pub rate_card_type: Option<i64>,
     /// Wire name `uom`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uom: Option<crate::uoms::Uom>,
+    pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`RateCardLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -185,10 +185,10 @@ impl coupa_runtime::Validate for RateCardLine {
         cx.require(at, &e[31], self.rate_card_type.is_some());
         cx.require(at, &e[32], self.uom.is_some());
         cx.text(at, &e[1], self.code.as_deref());
-        cx.nested(at, &e[2], self.commodity.as_ref());
+        cx.nested(at, &e[2], self.commodity.as_deref());
         cx.value(at, &e[3], self.created_at.is_some());
-        cx.nested(at, &e[4], self.created_by.as_ref());
-        cx.nested(at, &e[5], self.currency.as_ref());
+        cx.nested(at, &e[4], self.created_by.as_deref());
+        cx.nested(at, &e[5], self.currency.as_deref());
         cx.text(at, &e[6], self.custom_field_1.as_deref());
         cx.text(at, &e[7], self.custom_field_10.as_deref());
         cx.text(at, &e[8], self.custom_field_11.as_deref());
@@ -213,9 +213,9 @@ impl coupa_runtime::Validate for RateCardLine {
         cx.text(at, &e[27], self.name.as_deref());
         cx.decimal(at, &e[28], self.price.as_ref());
         cx.integer(at, &e[29], self.rate_card_id);
-        cx.nested(at, &e[32], self.uom.as_ref());
+        cx.nested(at, &e[32], self.uom.as_deref());
         cx.value(at, &e[33], self.updated_at.is_some());
-        cx.nested(at, &e[34], self.updated_by.as_ref());
+        cx.nested(at, &e[34], self.updated_by.as_deref());
     }
 }
 /// Filters on [`RateCardLine`] objects (Coupa's `field[op]=value` query language).

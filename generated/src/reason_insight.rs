@@ -17,7 +17,7 @@ pub struct ReasonInsight {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -32,7 +32,7 @@ pub struct ReasonInsight {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ReasonInsight`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -75,12 +75,12 @@ impl coupa_runtime::Validate for ReasonInsight {
         cx.require(at, &e[5], self.reason_type.is_some());
         cx.text(at, &e[0], self.code.as_deref());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.text(at, &e[3], self.description.as_deref());
         cx.integer(at, &e[4], self.id);
         cx.text(at, &e[5], self.reason_type.as_deref());
         cx.value(at, &e[6], self.updated_at.is_some());
-        cx.nested(at, &e[7], self.updated_by.as_ref());
+        cx.nested(at, &e[7], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

@@ -17,7 +17,7 @@ pub struct ReasonInsightEvent {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `eventable-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eventable_id: Option<i64>,
@@ -29,13 +29,13 @@ pub struct ReasonInsightEvent {
     pub id: Option<i64>,
     /// Wire name `reason-insight`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason_insight: Option<crate::reason_insight::ReasonInsight>,
+    pub reason_insight: Option<Box<crate::reason_insight::ReasonInsight>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-avatar-url`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_avatar_url: Option<String>,
@@ -86,12 +86,12 @@ impl coupa_runtime::Validate for ReasonInsightEvent {
         cx.require(at, &e[6], self.reason_insight.is_some());
         cx.text(at, &e[0], self.comment.as_deref());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.text(at, &e[4], self.eventable_type.as_deref());
         cx.integer(at, &e[5], self.id);
-        cx.nested(at, &e[6], self.reason_insight.as_ref());
+        cx.nested(at, &e[6], self.reason_insight.as_deref());
         cx.value(at, &e[7], self.updated_at.is_some());
-        cx.nested(at, &e[8], self.updated_by.as_ref());
+        cx.nested(at, &e[8], self.updated_by.as_deref());
         cx.text(at, &e[9], self.user_avatar_url.as_deref());
         cx.text(at, &e[10], self.user_full_name.as_deref());
     }

@@ -14,10 +14,10 @@ pub struct Receipt {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `exported`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
@@ -54,13 +54,13 @@ pub struct Receipt {
     pub unit_price: Option<coupa_runtime::Decimal>,
     /// Wire name `uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uom: Option<crate::uoms::Uom>,
+    pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`Receipt`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -108,8 +108,8 @@ impl coupa_runtime::Validate for Receipt {
         let e = SHAPE.elements;
         cx.require(at, &e[7], self.receipt_date.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
-        cx.nested(at, &e[2], self.currency.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
+        cx.nested(at, &e[2], self.currency.as_deref());
         cx.value(at, &e[3], self.exported.is_some());
         cx.integer(at, &e[4], self.id);
         cx.nested(at, &e[5], self.inventory_transaction.as_deref());
@@ -117,9 +117,9 @@ impl coupa_runtime::Validate for Receipt {
         cx.text(at, &e[10], self.receivable_type.as_deref());
         cx.decimal(at, &e[11], self.total.as_ref());
         cx.decimal(at, &e[12], self.unit_price.as_ref());
-        cx.nested(at, &e[13], self.uom.as_ref());
+        cx.nested(at, &e[13], self.uom.as_deref());
         cx.value(at, &e[14], self.updated_at.is_some());
-        cx.nested(at, &e[15], self.updated_by.as_ref());
+        cx.nested(at, &e[15], self.updated_by.as_deref());
     }
 }
 /// Filters on [`Receipt`] objects (Coupa's `field[op]=value` query language).

@@ -17,7 +17,7 @@ pub struct ReceiptRequestLine {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -26,10 +26,10 @@ pub struct ReceiptRequestLine {
     pub inventory_transaction_id: Option<i64>,
     /// Wire name `item`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<crate::items::Item>,
+    pub item: Option<Box<crate::items::Item>>,
     /// Wire name `on-behalf-of`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub on_behalf_of: Option<crate::user_simple::UserSimple>,
+    pub on_behalf_of: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `order-line-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line_id: Option<i64>,
@@ -53,7 +53,7 @@ pub struct ReceiptRequestLine {
     pub r#type: Option<String>,
     /// Wire name `uom`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uom: Option<crate::uoms::Uom>,
+    pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
@@ -112,11 +112,11 @@ impl coupa_runtime::Validate for ReceiptRequestLine {
         let e = SHAPE.elements;
         cx.integer(at, &e[0], self.asn_line_id);
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.currency.as_ref());
+        cx.nested(at, &e[2], self.currency.as_deref());
         cx.integer(at, &e[3], self.id);
         cx.integer(at, &e[4], self.inventory_transaction_id);
-        cx.nested(at, &e[5], self.item.as_ref());
-        cx.nested(at, &e[6], self.on_behalf_of.as_ref());
+        cx.nested(at, &e[5], self.item.as_deref());
+        cx.nested(at, &e[6], self.on_behalf_of.as_deref());
         cx.integer(at, &e[7], self.order_line_id);
         cx.decimal(at, &e[8], self.price.as_ref());
         cx.decimal(at, &e[9], self.quantity.as_ref());
@@ -124,7 +124,7 @@ impl coupa_runtime::Validate for ReceiptRequestLine {
         cx.text(at, &e[11], self.receipt_type.as_deref());
         cx.value(at, &e[12], self.soft_close_for_receiving.is_some());
         cx.text(at, &e[13], self.r#type.as_deref());
-        cx.nested(at, &e[14], self.uom.as_ref());
+        cx.nested(at, &e[14], self.uom.as_deref());
         cx.value(at, &e[15], self.updated_at.is_some());
         cx.integer(at, &e[16], self.warehouse_id);
         cx.integer(at, &e[17], self.warehouse_location_id);

@@ -11,7 +11,7 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 pub struct RequisitionLine {
     /// Wire name `account`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account: Option<crate::accounts::Account>,
+    pub account: Option<Box<crate::accounts::Account>>,
     /// Wire name `account-allocations`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_allocations: Option<Vec<crate::req_line_allocation::ReqLineAllocation>>,
@@ -33,22 +33,22 @@ pub struct RequisitionLine {
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
     /// Wire name `commodity`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub commodity: Option<crate::commodities::Commodity>,
+    pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `confirm-by-hrs`; sent and returned; a decimal of at most 10 digits, 0 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confirm_by_hrs: Option<coupa_runtime::Decimal>,
     /// Wire name `contract`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract: Option<crate::contracts::Contract>,
+    pub contract: Option<Box<crate::contracts::Contract>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -58,7 +58,9 @@ pub struct RequisitionLine {
     /// Wire name `extra-line-attribute`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_line_attribute: Option<
-        crate::extra_line_attributes_requisition_line_attribute::ExtraLineAttributesRequisitionLineAttribute,
+        Box<
+            crate::extra_line_attributes_requisition_line_attribute::ExtraLineAttributesRequisitionLineAttribute,
+        >,
     >,
     /// Wire name `form-response`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -71,13 +73,13 @@ pub struct RequisitionLine {
     pub image_url: Option<String>,
     /// Wire name `item`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<crate::items::Item>,
+    pub item: Option<Box<crate::items::Item>>,
     /// Wire name `line-num`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_num: Option<i64>,
     /// Wire name `line-owner`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub line_owner: Option<crate::user_simple::UserSimple>,
+    pub line_owner: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `line-type`; sent and returned; allowed values `RequisitionQuantityLine`, `RequisitionAmountLine`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_type: Option<RequisitionLineLineType>,
@@ -109,25 +111,25 @@ pub struct RequisitionLine {
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (OrderPadLine).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_pad_line: Option<crate::order_pad_lines::OrderPadLine>,
+    pub order_pad_line: Option<Box<crate::order_pad_lines::OrderPadLine>>,
     /// Wire name `payment-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_term: Option<crate::payment_terms::PaymentTerm>,
+    pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `period`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (Period).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub period: Option<crate::period::Period>,
+    pub period: Option<Box<crate::period::Period>>,
     /// Wire name `punchout-site`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub punchout_site: Option<crate::punchout_site::PunchoutSite>,
+    pub punchout_site: Option<Box<crate::punchout_site::PunchoutSite>>,
     /// Wire name `quantity`; sent and returned; a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `realtime-extension`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub realtime_extension: Option<
-        crate::requisition_line_realtime_extension::RequisitionLineRealtimeExtension,
+        Box<crate::requisition_line_realtime_extension::RequisitionLineRealtimeExtension>,
     >,
     /// Wire name `receipt-required`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -140,14 +142,14 @@ pub struct RequisitionLine {
     /// Wire name `requisition-line-tax-detail`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_line_tax_detail: Option<
-        crate::requisition_line_tax_detail::RequisitionLineTaxDetail,
+        Box<crate::requisition_line_tax_detail::RequisitionLineTaxDetail>,
     >,
     /// Wire name `service-type`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// Wire name `shipping-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_term: Option<crate::shipping_terms::ShippingTerm>,
+    pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `source`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -171,17 +173,17 @@ pub struct RequisitionLine {
     pub supp_aux_part_num: Option<String>,
     /// Wire name `supplier`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier: Option<crate::suppliers::Supplier>,
+    pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-site`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier_site: Option<crate::supplier_sites::SupplierSite>,
+    pub supplier_site: Option<Box<crate::supplier_sites::SupplierSite>>,
     /// Wire name `supplier-site-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_site_id: Option<i64>,
     /// Wire name `sustainability-detail`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sustainability_detail: Option<
-        crate::sustainability_detail::SustainabilityDetail,
+        Box<crate::sustainability_detail::SustainabilityDetail>,
     >,
     /// Wire name `taggings`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -209,13 +211,13 @@ pub struct RequisitionLine {
     pub unspsc_code: Option<String>,
     /// Wire name `uom`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uom: Option<crate::uoms::Uom>,
+    pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`RequisitionLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -402,25 +404,25 @@ impl coupa_runtime::Validate for RequisitionLine {
         cx.require(at, &e[12], self.description.is_some());
         cx.require(at, &e[18], self.item.is_some());
         cx.require(at, &e[38], self.requisition_line_tax_detail.is_some());
-        cx.nested(at, &e[0], self.account.as_ref());
+        cx.nested(at, &e[0], self.account.as_deref());
         cx.nested_list(at, &e[1], self.account_allocations.as_deref());
         cx.text(at, &e[2], self.alternate_status.as_deref());
         cx.nested_list(at, &e[4], self.asset_tags.as_deref());
         cx.nested_list(at, &e[5], self.attachments.as_deref());
-        cx.nested(at, &e[6], self.commodity.as_ref());
+        cx.nested(at, &e[6], self.commodity.as_deref());
         cx.decimal(at, &e[7], self.confirm_by_hrs.as_ref());
-        cx.nested(at, &e[8], self.contract.as_ref());
+        cx.nested(at, &e[8], self.contract.as_deref());
         cx.value(at, &e[9], self.created_at.is_some());
-        cx.nested(at, &e[10], self.created_by.as_ref());
-        cx.nested(at, &e[11], self.currency.as_ref());
+        cx.nested(at, &e[10], self.created_by.as_deref());
+        cx.nested(at, &e[11], self.currency.as_deref());
         cx.text(at, &e[12], self.description.as_deref());
         cx.text(at, &e[13], self.easy_form_response_id.as_deref());
-        cx.nested(at, &e[14], self.extra_line_attribute.as_ref());
+        cx.nested(at, &e[14], self.extra_line_attribute.as_deref());
         cx.text(at, &e[15], self.form_response.as_deref());
         cx.integer(at, &e[16], self.id);
         cx.text(at, &e[17], self.image_url.as_deref());
-        cx.nested(at, &e[18], self.item.as_ref());
-        cx.nested(at, &e[20], self.line_owner.as_ref());
+        cx.nested(at, &e[18], self.item.as_deref());
+        cx.nested(at, &e[20], self.line_owner.as_deref());
         cx.choice(at, &e[21], self.line_type.as_ref());
         cx.text(at, &e[22], self.manufacturer_name.as_deref());
         cx.text(at, &e[23], self.manufacturer_part_number.as_deref());
@@ -428,34 +430,34 @@ impl coupa_runtime::Validate for RequisitionLine {
         cx.decimal(at, &e[25], self.minimum_order_quantity.as_ref());
         cx.decimal(at, &e[28], self.order_increment.as_ref());
         cx.integer(at, &e[29], self.order_line_id);
-        cx.nested(at, &e[30], self.order_pad_line.as_ref());
-        cx.nested(at, &e[31], self.payment_term.as_ref());
-        cx.nested(at, &e[32], self.period.as_ref());
-        cx.nested(at, &e[33], self.punchout_site.as_ref());
+        cx.nested(at, &e[30], self.order_pad_line.as_deref());
+        cx.nested(at, &e[31], self.payment_term.as_deref());
+        cx.nested(at, &e[32], self.period.as_deref());
+        cx.nested(at, &e[33], self.punchout_site.as_deref());
         cx.decimal(at, &e[34], self.quantity.as_ref());
-        cx.nested(at, &e[35], self.realtime_extension.as_ref());
+        cx.nested(at, &e[35], self.realtime_extension.as_deref());
         cx.nested_list(at, &e[37], self.recurring_rules.as_deref());
-        cx.nested(at, &e[38], self.requisition_line_tax_detail.as_ref());
+        cx.nested(at, &e[38], self.requisition_line_tax_detail.as_deref());
         cx.text(at, &e[39], self.service_type.as_deref());
-        cx.nested(at, &e[40], self.shipping_term.as_ref());
+        cx.nested(at, &e[40], self.shipping_term.as_deref());
         cx.text(at, &e[41], self.source.as_deref());
         cx.text(at, &e[42], self.source_details.as_deref());
         cx.text(at, &e[43], self.source_part_num.as_deref());
         cx.text(at, &e[44], self.source_type.as_deref());
         cx.text(at, &e[45], self.status.as_deref());
         cx.integer(at, &e[46], self.sub_line_num);
-        cx.nested(at, &e[48], self.supplier.as_ref());
-        cx.nested(at, &e[49], self.supplier_site.as_ref());
-        cx.nested(at, &e[51], self.sustainability_detail.as_ref());
+        cx.nested(at, &e[48], self.supplier.as_deref());
+        cx.nested(at, &e[49], self.supplier_site.as_deref());
+        cx.nested(at, &e[51], self.sustainability_detail.as_deref());
         cx.nested_list(at, &e[52], self.taggings.as_deref());
         cx.nested_list(at, &e[53], self.tags.as_deref());
         cx.decimal(at, &e[54], self.total.as_ref());
         cx.choice(at, &e[56], self.transmission_method_override.as_ref());
         cx.decimal(at, &e[58], self.unit_price_in_usd.as_ref());
         cx.text(at, &e[59], self.unspsc_code.as_deref());
-        cx.nested(at, &e[60], self.uom.as_ref());
+        cx.nested(at, &e[60], self.uom.as_deref());
         cx.value(at, &e[61], self.updated_at.is_some());
-        cx.nested(at, &e[62], self.updated_by.as_ref());
+        cx.nested(at, &e[62], self.updated_by.as_deref());
     }
 }
 /// Filters on [`RequisitionLine`] objects (Coupa's `field[op]=value` query language).

@@ -21,7 +21,7 @@ pub struct RequisitionLineRealtimeExtension {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `error-code`; sent and returned; at most 255 characters; allowed values `un_authorized`, `service_error`, `timed_out`, `out_of_stock`, `item_not_found`, `agent_failure`, `registration_error`, `has_more_options`, `check_out_options_reqd`, `uom_not_available`, `unknown`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<RequisitionLineRealtimeExtensionErrorCode>,
@@ -45,7 +45,7 @@ pub struct RequisitionLineRealtimeExtension {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`RequisitionLineRealtimeExtension`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -184,14 +184,14 @@ impl coupa_runtime::Validate for RequisitionLineRealtimeExtension {
         cx.require(at, &e[6], self.requisition_line_id.is_some());
         cx.text(at, &e[0], self.async_status.as_deref());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.choice(at, &e[3], self.error_code.as_ref());
         cx.integer(at, &e[4], self.id);
         cx.text(at, &e[5], self.realtime_item_key.as_deref());
         cx.value(at, &e[7], self.show_error_warning.is_some());
         cx.text(at, &e[8], self.translated_error_message.as_deref());
         cx.value(at, &e[9], self.updated_at.is_some());
-        cx.nested(at, &e[10], self.updated_by.as_ref());
+        cx.nested(at, &e[10], self.updated_by.as_deref());
     }
 }
 /// Filters on [`RequisitionLineRealtimeExtension`] objects (Coupa's `field[op]=value` query language).

@@ -17,7 +17,7 @@ pub struct RequisitionHeader {
     pub approvals: Option<Vec<crate::approvals::Approval>>,
     /// Wire name `approver`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub approver: Option<crate::user_simple::UserSimple>,
+    pub approver: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `attachments`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the item type; the type is from the page's row (Attachment).
@@ -31,7 +31,7 @@ pub struct RequisitionHeader {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; required on create; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as string (see IMPORT.md).
@@ -39,13 +39,13 @@ pub struct RequisitionHeader {
     pub currency: Option<String>,
     /// Wire name `current-approval`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub current_approval: Option<crate::approvals::Approval>,
+    pub current_approval: Option<Box<crate::approvals::Approval>>,
     /// Wire name `current-parallel-approvals`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_parallel_approvals: Option<Vec<crate::approvals::Approval>>,
     /// Wire name `department`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub department: Option<crate::departments::Department>,
+    pub department: Option<Box<crate::departments::Department>>,
     /// Wire name `exported`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
@@ -83,7 +83,7 @@ pub struct RequisitionHeader {
     pub need_by_date: Option<coupa_runtime::DateTime>,
     /// Wire name `pcard`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pcard: Option<crate::pcard::Pcard>,
+    pub pcard: Option<Box<crate::pcard::Pcard>>,
     /// Wire name `price-hidden`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price_hidden: Option<bool>,
@@ -103,16 +103,16 @@ pub struct RequisitionHeader {
     pub req_title: Option<String>,
     /// Wire name `requested-by`; returned only (not accepted in requests); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requested_by: Option<crate::user_simple::UserSimple>,
+    pub requested_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `requester`; sent only (not returned); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requester: Option<crate::user_simple::UserSimple>,
+    pub requester: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `requisition-lines`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_lines: Option<Vec<crate::requisition_line::RequisitionLine>>,
     /// Wire name `ship-to-address`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ship_to_address: Option<crate::addresses::Address>,
+    pub ship_to_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `ship-to-attention`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_attention: Option<String>,
@@ -136,7 +136,7 @@ pub struct RequisitionHeader {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-group-members`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_group_members: Option<Vec<crate::user_groups::UserGroup>>,
@@ -324,14 +324,14 @@ impl coupa_runtime::Validate for RequisitionHeader {
         cx.require(at, &e[29], self.requisition_lines.is_some());
         cx.require(at, &e[30], self.ship_to_address.is_some());
         cx.nested_list(at, &e[0], self.approvals.as_deref());
-        cx.nested(at, &e[1], self.approver.as_ref());
+        cx.nested(at, &e[1], self.approver.as_deref());
         cx.nested_list(at, &e[2], self.attachments.as_deref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
         cx.text(at, &e[6], self.currency.as_deref());
-        cx.nested(at, &e[7], self.current_approval.as_ref());
+        cx.nested(at, &e[7], self.current_approval.as_deref());
         cx.nested_list(at, &e[8], self.current_parallel_approvals.as_deref());
-        cx.nested(at, &e[9], self.department.as_ref());
+        cx.nested(at, &e[9], self.department.as_deref());
         cx.value(at, &e[10], self.exported.is_some());
         cx.text(at, &e[11], self.external_po_reference.as_deref());
         cx.nested(at, &e[12], self.hide_price.as_deref());
@@ -340,15 +340,15 @@ impl coupa_runtime::Validate for RequisitionHeader {
         cx.nested_list(at, &e[17], self.milestones.as_deref());
         cx.text(at, &e[18], self.mobile_currency.as_deref());
         cx.decimal(at, &e[19], self.mobile_total.as_ref());
-        cx.nested(at, &e[21], self.pcard.as_ref());
+        cx.nested(at, &e[21], self.pcard.as_deref());
         cx.value(at, &e[22], self.price_hidden.is_some());
         cx.nested_list(at, &e[24], self.recurring_rules.as_deref());
         cx.text(at, &e[25], self.reject_reason_comment.as_deref());
         cx.text(at, &e[26], self.req_title.as_deref());
-        cx.nested(at, &e[27], self.requested_by.as_ref());
-        cx.nested(at, &e[28], self.requester.as_ref());
+        cx.nested(at, &e[27], self.requested_by.as_deref());
+        cx.nested(at, &e[28], self.requester.as_deref());
         cx.nested_list(at, &e[29], self.requisition_lines.as_deref());
-        cx.nested(at, &e[30], self.ship_to_address.as_ref());
+        cx.nested(at, &e[30], self.ship_to_address.as_deref());
         cx.text(at, &e[31], self.ship_to_attention.as_deref());
         cx.choice(at, &e[32], self.status.as_ref());
         cx.value(at, &e[33], self.submitted_at.is_some());
@@ -356,7 +356,7 @@ impl coupa_runtime::Validate for RequisitionHeader {
         cx.nested_list(at, &e[35], self.tags.as_deref());
         cx.decimal(at, &e[36], self.total.as_ref());
         cx.value(at, &e[37], self.updated_at.is_some());
-        cx.nested(at, &e[38], self.updated_by.as_ref());
+        cx.nested(at, &e[38], self.updated_by.as_deref());
         cx.nested_list(at, &e[39], self.user_group_members.as_deref());
         cx.nested_list(at, &e[40], self.user_members.as_deref());
     }

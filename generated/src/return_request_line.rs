@@ -26,7 +26,7 @@ pub struct ReturnRequestLine {
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `reason-insight`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason_insight: Option<crate::reason_insight::ReasonInsight>,
+    pub reason_insight: Option<Box<crate::reason_insight::ReasonInsight>>,
     /// Wire name `source-transaction-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_transaction_id: Option<i64>,
@@ -35,10 +35,10 @@ pub struct ReturnRequestLine {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `warehouse`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub warehouse: Option<crate::warehouses::Warehouse>,
+    pub warehouse: Option<Box<crate::warehouses::Warehouse>>,
     /// Wire name `warehouse-location`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub warehouse_location: Option<crate::warehouse_locations::WarehouseLocation>,
+    pub warehouse_location: Option<Box<crate::warehouse_locations::WarehouseLocation>>,
     /// Wire name `weight`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<coupa_runtime::Decimal>,
@@ -86,10 +86,10 @@ impl coupa_runtime::Validate for ReturnRequestLine {
         cx.integer(at, &e[2], self.inventory_transaction_id);
         cx.decimal(at, &e[3], self.price.as_ref());
         cx.decimal(at, &e[4], self.quantity.as_ref());
-        cx.nested(at, &e[5], self.reason_insight.as_ref());
+        cx.nested(at, &e[5], self.reason_insight.as_deref());
         cx.value(at, &e[7], self.updated_at.is_some());
-        cx.nested(at, &e[8], self.warehouse.as_ref());
-        cx.nested(at, &e[9], self.warehouse_location.as_ref());
+        cx.nested(at, &e[8], self.warehouse.as_deref());
+        cx.nested(at, &e[9], self.warehouse_location.as_deref());
         cx.decimal(at, &e[10], self.weight.as_ref());
     }
 }

@@ -14,13 +14,13 @@ use coupa_runtime::{
 pub struct ReturnRequest {
     /// Wire name `address`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<crate::addresses::Address>,
+    pub address: Option<Box<crate::addresses::Address>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -41,7 +41,7 @@ pub struct ReturnRequest {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ReturnRequest`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -84,16 +84,16 @@ impl coupa_runtime::Validate for ReturnRequest {
         let e = SHAPE.elements;
         cx.require(at, &e[0], self.address.is_some());
         cx.require(at, &e[4], self.lines.is_some());
-        cx.nested(at, &e[0], self.address.as_ref());
+        cx.nested(at, &e[0], self.address.as_deref());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.integer(at, &e[3], self.id);
         cx.nested_list(at, &e[4], self.lines.as_deref());
         cx.text(at, &e[5], self.number.as_deref());
         cx.text(at, &e[6], self.rma.as_deref());
         cx.text(at, &e[7], self.status.as_deref());
         cx.value(at, &e[8], self.updated_at.is_some());
-        cx.nested(at, &e[9], self.updated_by.as_ref());
+        cx.nested(at, &e[9], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

@@ -16,7 +16,7 @@ pub struct Role {
     ///
     /// Schema note: The user Coupa records as having created the role. The Swagger cannot mark a reference read-only; Coupa fills it in, so it is returned only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -39,7 +39,7 @@ pub struct Role {
     ///
     /// Schema note: The user Coupa records as having last changed the role; returned only, like created-by.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`Role`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -79,12 +79,12 @@ impl coupa_runtime::Validate for Role {
     ) {
         let e = SHAPE.elements;
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.text(at, &e[2], self.description.as_deref());
         cx.integer(at, &e[3], self.id);
         cx.text(at, &e[4], self.name.as_deref());
         cx.value(at, &e[7], self.updated_at.is_some());
-        cx.nested(at, &e[8], self.updated_by.as_ref());
+        cx.nested(at, &e[8], self.updated_by.as_deref());
     }
 }
 /// Filters on [`Role`] objects (Coupa's `field[op]=value` query language).

@@ -14,7 +14,7 @@ pub struct ScheduleLine {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `delivery-date`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_date: Option<coupa_runtime::DateTime>,
@@ -29,7 +29,7 @@ pub struct ScheduleLine {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ScheduleLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -68,12 +68,12 @@ impl coupa_runtime::Validate for ScheduleLine {
         let e = SHAPE.elements;
         cx.require(at, &e[4], self.quantity.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.value(at, &e[2], self.delivery_date.is_some());
         cx.integer(at, &e[3], self.id);
         cx.decimal(at, &e[4], self.quantity.as_ref());
         cx.value(at, &e[5], self.updated_at.is_some());
-        cx.nested(at, &e[6], self.updated_by.as_ref());
+        cx.nested(at, &e[6], self.updated_by.as_deref());
     }
 }
 /// Filters on [`ScheduleLine`] objects (Coupa's `field[op]=value` query language).

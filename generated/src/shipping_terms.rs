@@ -31,7 +31,7 @@ pub struct ShippingTerm {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -43,7 +43,7 @@ pub struct ShippingTerm {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`ShippingTerm`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -89,10 +89,10 @@ impl coupa_runtime::Validate for ShippingTerm {
         cx.text(at, &e[2], self.code.as_deref());
         cx.nested_list(at, &e[3], self.content_groups.as_deref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
         cx.integer(at, &e[7], self.id);
         cx.value(at, &e[8], self.updated_at.is_some());
-        cx.nested(at, &e[9], self.updated_by.as_ref());
+        cx.nested(at, &e[9], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

@@ -16,7 +16,7 @@ pub struct SimDiversityCertificateArtifact {
     /// Wire name `agency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agency: Option<
-        crate::diversity_certification_agency::DiversityCertificationAgency,
+        Box<crate::diversity_certification_agency::DiversityCertificationAgency>,
     >,
     /// Wire name `agency-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -26,7 +26,7 @@ pub struct SimDiversityCertificateArtifact {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -44,7 +44,7 @@ pub struct SimDiversityCertificateArtifact {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`SimDiversityCertificateArtifact`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -82,13 +82,13 @@ impl coupa_runtime::Validate for SimDiversityCertificateArtifact {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         let e = SHAPE.elements;
-        cx.nested(at, &e[0], self.agency.as_ref());
+        cx.nested(at, &e[0], self.agency.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.text(at, &e[4], self.description.as_deref());
         cx.integer(at, &e[7], self.id);
         cx.value(at, &e[8], self.updated_at.is_some());
-        cx.nested(at, &e[9], self.updated_by.as_ref());
+        cx.nested(at, &e[9], self.updated_by.as_deref());
     }
 }
 /// Filters on [`SimDiversityCertificateArtifact`] objects (Coupa's `field[op]=value` query language).

@@ -53,7 +53,7 @@ pub struct SupplierInformation {
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `country-of-operation`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country_of_operation: Option<crate::country::Country>,
+    pub country_of_operation: Option<Box<crate::country::Country>>,
     /// Wire name `country-of-operation-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_of_operation_id: Option<i64>,
@@ -62,7 +62,7 @@ pub struct SupplierInformation {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<i64>,
@@ -95,7 +95,7 @@ pub struct SupplierInformation {
     pub cxml_url: Option<String>,
     /// Wire name `default-commodity`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_commodity: Option<crate::commodities::Commodity>,
+    pub default_commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `default-commodity-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_commodity_id: Option<i64>,
@@ -221,7 +221,7 @@ pub struct SupplierInformation {
     pub pay_group: Option<String>,
     /// Wire name `payment-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_term: Option<crate::payment_terms::PaymentTerm>,
+    pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `payment-term-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_term_id: Option<i64>,
@@ -245,13 +245,13 @@ pub struct SupplierInformation {
     pub policy_for_bribery_corruption_indicator: Option<bool>,
     /// Wire name `preferred-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preferred_currency: Option<crate::currencies::Currency>,
+    pub preferred_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `preferred-currency-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_currency_id: Option<i64>,
     /// Wire name `preferred-language`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preferred_language: Option<crate::language::Language>,
+    pub preferred_language: Option<Box<crate::language::Language>>,
     /// Wire name `preferred-language-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_language_id: Option<i64>,
@@ -292,7 +292,9 @@ pub struct SupplierInformation {
     /// Wire name `supplier-information-classification-detail`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_classification_detail: Option<
-        crate::supplier_information_classification_detail::SupplierInformationClassificationDetail,
+        Box<
+            crate::supplier_information_classification_detail::SupplierInformationClassificationDetail,
+        >,
     >,
     /// Wire name `supplier-information-contacts`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -302,22 +304,26 @@ pub struct SupplierInformation {
     /// Wire name `supplier-information-enterprise-detail`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_enterprise_detail: Option<
-        crate::supplier_information_enterprise_detail::SupplierInformationEnterpriseDetail,
+        Box<
+            crate::supplier_information_enterprise_detail::SupplierInformationEnterpriseDetail,
+        >,
     >,
     /// Wire name `supplier-information-insurance-detail`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_insurance_detail: Option<
-        crate::supplier_information_insurance_detail::SupplierInformationInsuranceDetail,
+        Box<
+            crate::supplier_information_insurance_detail::SupplierInformationInsuranceDetail,
+        >,
     >,
     /// Wire name `supplier-information-risk-detail`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_risk_detail: Option<
-        crate::supplier_information_risk_detail::SupplierInformationRiskDetail,
+        Box<crate::supplier_information_risk_detail::SupplierInformationRiskDetail>,
     >,
     /// Wire name `supplier-information-tax-detail`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_tax_detail: Option<
-        crate::supplier_information_tax_detail::SupplierInformationTaxDetail,
+        Box<crate::supplier_information_tax_detail::SupplierInformationTaxDetail>,
     >,
     /// Wire name `supplier-name`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -351,7 +357,7 @@ pub struct SupplierInformation {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
@@ -974,10 +980,10 @@ impl coupa_runtime::Validate for SupplierInformation {
         cx.text(at, &e[10], self.comment_source.as_deref());
         cx.integer(at, &e[11], self.commodity_id);
         cx.nested_list(at, &e[12], self.content_groups.as_deref());
-        cx.nested(at, &e[13], self.country_of_operation.as_ref());
+        cx.nested(at, &e[13], self.country_of_operation.as_deref());
         cx.value(at, &e[15], self.created_at.is_some());
-        cx.nested(at, &e[16], self.created_by.as_ref());
-        cx.nested(at, &e[27], self.default_commodity.as_ref());
+        cx.nested(at, &e[16], self.created_by.as_deref());
+        cx.nested(at, &e[27], self.default_commodity.as_deref());
         cx.text(at, &e[29], self.default_invoice_email.as_deref());
         cx.text(at, &e[31], self.display_name.as_deref());
         cx.nested_list(at, &e[32], self.diversities.as_deref());
@@ -1001,29 +1007,33 @@ impl coupa_runtime::Validate for SupplierInformation {
         cx.text(at, &e[64], self.name.as_deref());
         cx.choice(at, &e[66], self.organization_type.as_ref());
         cx.text(at, &e[67], self.parent_company_name.as_deref());
-        cx.nested(at, &e[69], self.payment_term.as_ref());
+        cx.nested(at, &e[69], self.payment_term.as_deref());
         cx.choice(at, &e[72], self.po_change_method.as_ref());
         cx.text(at, &e[73], self.po_email.as_deref());
         cx.choice(at, &e[74], self.po_method.as_ref());
-        cx.nested(at, &e[77], self.preferred_currency.as_ref());
-        cx.nested(at, &e[79], self.preferred_language.as_ref());
+        cx.nested(at, &e[77], self.preferred_currency.as_deref());
+        cx.nested(at, &e[79], self.preferred_language.as_deref());
         cx.decimal(at, &e[81], self.savings_pct.as_ref());
         cx.value(at, &e[83], self.send_invoices_to_approvals.is_some());
         cx.text(at, &e[86], self.social_security_number.as_deref());
         cx.text(at, &e[87], self.status.as_deref());
         cx.nested_list(at, &e[89], self.supplier_information_addresses.as_deref());
         cx.nested_list(at, &e[90], self.supplier_information_artifacts.as_deref());
-        cx.nested(at, &e[91], self.supplier_information_classification_detail.as_ref());
+        cx.nested(
+            at,
+            &e[91],
+            self.supplier_information_classification_detail.as_deref(),
+        );
         cx.nested_list(at, &e[92], self.supplier_information_contacts.as_deref());
-        cx.nested(at, &e[93], self.supplier_information_enterprise_detail.as_ref());
-        cx.nested(at, &e[94], self.supplier_information_insurance_detail.as_ref());
-        cx.nested(at, &e[95], self.supplier_information_risk_detail.as_ref());
-        cx.nested(at, &e[96], self.supplier_information_tax_detail.as_ref());
+        cx.nested(at, &e[93], self.supplier_information_enterprise_detail.as_deref());
+        cx.nested(at, &e[94], self.supplier_information_insurance_detail.as_deref());
+        cx.nested(at, &e[95], self.supplier_information_risk_detail.as_deref());
+        cx.nested(at, &e[96], self.supplier_information_tax_detail.as_deref());
         cx.text(at, &e[97], self.supplier_name.as_deref());
         cx.text(at, &e[98], self.supplier_number.as_deref());
         cx.choice(at, &e[99], self.supplier_region.as_ref());
         cx.value(at, &e[106], self.updated_at.is_some());
-        cx.nested(at, &e[107], self.updated_by.as_ref());
+        cx.nested(at, &e[107], self.updated_by.as_deref());
         cx.text(at, &e[109], self.website.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {

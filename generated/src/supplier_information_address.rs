@@ -32,7 +32,7 @@ pub struct SupplierInformationAddress {
     pub bank_code: Option<String>,
     /// Wire name `bank-country`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bank_country: Option<crate::country::Country>,
+    pub bank_country: Option<Box<crate::country::Country>>,
     /// Wire name `bank-fax-phone`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_fax_phone: Option<String>,
@@ -65,19 +65,19 @@ pub struct SupplierInformationAddress {
     pub city: Option<String>,
     /// Wire name `country`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<crate::country::Country>,
+    pub country: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `csp-rta-id`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub csp_rta_id: Option<i64>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `email`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -162,7 +162,7 @@ pub struct SupplierInformationAddress {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `virtual-card-email`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub virtual_card_email: Option<String>,
@@ -329,13 +329,13 @@ impl coupa_runtime::Validate for SupplierInformationAddress {
         let e = SHAPE.elements;
         cx.require(at, &e[29], self.kind.is_some());
         cx.text(at, &e[2], self.address_name.as_deref());
-        cx.nested(at, &e[7], self.bank_country.as_ref());
+        cx.nested(at, &e[7], self.bank_country.as_deref());
         cx.text(at, &e[17], self.city.as_deref());
-        cx.nested(at, &e[18], self.country.as_ref());
+        cx.nested(at, &e[18], self.country.as_deref());
         cx.value(at, &e[19], self.created_at.is_some());
-        cx.nested(at, &e[20], self.created_by.as_ref());
+        cx.nested(at, &e[20], self.created_by.as_deref());
         cx.integer(at, &e[21], self.csp_rta_id);
-        cx.nested(at, &e[22], self.currency.as_ref());
+        cx.nested(at, &e[22], self.currency.as_deref());
         cx.text(at, &e[23], self.email.as_deref());
         cx.integer(at, &e[25], self.id);
         cx.choice(at, &e[29], self.kind.as_ref());
@@ -354,7 +354,7 @@ impl coupa_runtime::Validate for SupplierInformationAddress {
         cx.integer(at, &e[44], self.supplier_information_id);
         cx.value(at, &e[45], self.supplier_information_tax_registrations.is_some());
         cx.value(at, &e[48], self.updated_at.is_some());
-        cx.nested(at, &e[49], self.updated_by.as_ref());
+        cx.nested(at, &e[49], self.updated_by.as_deref());
         cx.text(at, &e[50], self.virtual_card_email.as_deref());
     }
 }

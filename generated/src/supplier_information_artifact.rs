@@ -12,7 +12,7 @@ pub struct SupplierInformationArtifact {
     /// Wire name `agency`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agency: Option<
-        crate::diversity_certification_agency::DiversityCertificationAgency,
+        Box<crate::diversity_certification_agency::DiversityCertificationAgency>,
     >,
     /// Wire name `artifact-meta-type`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -28,7 +28,7 @@ pub struct SupplierInformationArtifact {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -55,7 +55,7 @@ pub struct SupplierInformationArtifact {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`SupplierInformationArtifact`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -101,19 +101,19 @@ impl coupa_runtime::Validate for SupplierInformationArtifact {
         at: &coupa_runtime::validate::Path<'_>,
     ) {
         let e = SHAPE.elements;
-        cx.nested(at, &e[0], self.agency.as_ref());
+        cx.nested(at, &e[0], self.agency.as_deref());
         cx.text(at, &e[1], self.artifact_meta_type.as_deref());
         cx.text(at, &e[2], self.artifact_type.as_deref());
         cx.nested_list(at, &e[3], self.attachments.as_deref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
         cx.text(at, &e[6], self.description.as_deref());
         cx.integer(at, &e[9], self.id);
         cx.text(at, &e[10], self.supplier_id.as_deref());
         cx.integer(at, &e[11], self.supplier_information_id);
         cx.text(at, &e[12], self.r#type.as_deref());
         cx.value(at, &e[13], self.updated_at.is_some());
-        cx.nested(at, &e[14], self.updated_by.as_ref());
+        cx.nested(at, &e[14], self.updated_by.as_deref());
     }
 }
 /// Filters on [`SupplierInformationArtifact`] objects (Coupa's `field[op]=value` query language).

@@ -17,7 +17,7 @@ pub struct SupplierInformationContact {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `email`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -50,13 +50,13 @@ pub struct SupplierInformationContact {
     pub notes: Option<String>,
     /// Wire name `phone-fax`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_fax: Option<crate::phone_number::PhoneNumber>,
+    pub phone_fax: Option<Box<crate::phone_number::PhoneNumber>>,
     /// Wire name `phone-mobile`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_mobile: Option<crate::phone_number::PhoneNumber>,
+    pub phone_mobile: Option<Box<crate::phone_number::PhoneNumber>>,
     /// Wire name `phone-work`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_work: Option<crate::phone_number::PhoneNumber>,
+    pub phone_work: Option<Box<crate::phone_number::PhoneNumber>>,
     /// Wire name `purposes`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purposes: Option<Vec<crate::purpose::Purpose>>,
@@ -68,7 +68,7 @@ pub struct SupplierInformationContact {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`SupplierInformationContact`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -152,7 +152,7 @@ impl coupa_runtime::Validate for SupplierInformationContact {
         let e = SHAPE.elements;
         cx.require(at, &e[5], self.kind.is_some());
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.text(at, &e[3], self.email.as_deref());
         cx.integer(at, &e[4], self.id);
         cx.choice(at, &e[5], self.kind.as_ref());
@@ -163,13 +163,13 @@ impl coupa_runtime::Validate for SupplierInformationContact {
         cx.text(at, &e[10], self.name_prefix.as_deref());
         cx.text(at, &e[11], self.name_suffix.as_deref());
         cx.text(at, &e[12], self.notes.as_deref());
-        cx.nested(at, &e[13], self.phone_fax.as_ref());
-        cx.nested(at, &e[14], self.phone_mobile.as_ref());
-        cx.nested(at, &e[15], self.phone_work.as_ref());
+        cx.nested(at, &e[13], self.phone_fax.as_deref());
+        cx.nested(at, &e[14], self.phone_mobile.as_deref());
+        cx.nested(at, &e[15], self.phone_work.as_deref());
         cx.nested_list(at, &e[16], self.purposes.as_deref());
         cx.integer(at, &e[17], self.supplier_information_id);
         cx.value(at, &e[18], self.updated_at.is_some());
-        cx.nested(at, &e[19], self.updated_by.as_ref());
+        cx.nested(at, &e[19], self.updated_by.as_deref());
     }
 }
 /// Filters on [`SupplierInformationContact`] objects (Coupa's `field[op]=value` query language).

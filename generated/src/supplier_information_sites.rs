@@ -42,7 +42,7 @@ pub struct SupplierInformationSite {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `cxml-domain`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_domain: Option<String>,
@@ -87,7 +87,7 @@ pub struct SupplierInformationSite {
     pub name: Option<String>,
     /// Wire name `payment-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_term: Option<crate::payment_terms::PaymentTerm>,
+    pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `po-change-method`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub po_change_method: Option<String>,
@@ -99,7 +99,7 @@ pub struct SupplierInformationSite {
     pub po_method: Option<String>,
     /// Wire name `shipping-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_term: Option<crate::shipping_terms::ShippingTerm>,
+    pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `supplier-information-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_id: Option<i64>,
@@ -108,7 +108,7 @@ pub struct SupplierInformationSite {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`SupplierInformationSite`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -176,7 +176,7 @@ impl coupa_runtime::Validate for SupplierInformationSite {
         cx.nested_list(at, &e[5], self.contacts.as_deref());
         cx.nested_list(at, &e[6], self.content_groups.as_deref());
         cx.value(at, &e[7], self.created_at.is_some());
-        cx.nested(at, &e[8], self.created_by.as_ref());
+        cx.nested(at, &e[8], self.created_by.as_deref());
         cx.text(at, &e[9], self.cxml_domain.as_deref());
         cx.text(at, &e[10], self.cxml_http_username.as_deref());
         cx.text(at, &e[11], self.cxml_identity.as_deref());
@@ -190,13 +190,13 @@ impl coupa_runtime::Validate for SupplierInformationSite {
         cx.integer(at, &e[20], self.id);
         cx.value(at, &e[21], self.last_exported_at.is_some());
         cx.text(at, &e[22], self.name.as_deref());
-        cx.nested(at, &e[23], self.payment_term.as_ref());
+        cx.nested(at, &e[23], self.payment_term.as_deref());
         cx.text(at, &e[24], self.po_change_method.as_deref());
         cx.text(at, &e[25], self.po_email.as_deref());
         cx.text(at, &e[26], self.po_method.as_deref());
-        cx.nested(at, &e[27], self.shipping_term.as_ref());
+        cx.nested(at, &e[27], self.shipping_term.as_deref());
         cx.value(at, &e[29], self.updated_at.is_some());
-        cx.nested(at, &e[30], self.updated_by.as_ref());
+        cx.nested(at, &e[30], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

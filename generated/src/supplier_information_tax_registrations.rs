@@ -21,13 +21,13 @@ pub struct SupplierInformationTaxRegistration {
     pub active: Option<bool>,
     /// Wire name `country`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<crate::country::Country>,
+    pub country: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -48,7 +48,7 @@ pub struct SupplierInformationTaxRegistration {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`SupplierInformationTaxRegistration`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -90,13 +90,13 @@ impl coupa_runtime::Validate for SupplierInformationTaxRegistration {
         let e = SHAPE.elements;
         cx.require(at, &e[1], self.country.is_some());
         cx.require(at, &e[6], self.number.is_some());
-        cx.nested(at, &e[1], self.country.as_ref());
+        cx.nested(at, &e[1], self.country.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.integer(at, &e[4], self.id);
         cx.text(at, &e[6], self.number.as_deref());
         cx.value(at, &e[9], self.updated_at.is_some());
-        cx.nested(at, &e[10], self.updated_by.as_ref());
+        cx.nested(at, &e[10], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

@@ -20,22 +20,22 @@ pub struct SupplierItem {
     pub availability_date: Option<coupa_runtime::DateTime>,
     /// Wire name `catalog`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub catalog: Option<crate::catalog::Catalog>,
+    pub catalog: Option<Box<crate::catalog::Catalog>>,
     /// Wire name `contract`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract: Option<crate::contracts::Contract>,
+    pub contract: Option<Box<crate::contracts::Contract>>,
     /// Wire name `contract-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract_term: Option<crate::contract_terms::ContractTerm>,
+    pub contract_term: Option<Box<crate::contract_terms::ContractTerm>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -47,7 +47,7 @@ pub struct SupplierItem {
     pub is_coupa_advantage: Option<bool>,
     /// Wire name `item`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<crate::items::Item>,
+    pub item: Option<Box<crate::items::Item>>,
     /// Wire name `lead-time`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_time: Option<i64>,
@@ -134,7 +134,7 @@ pub struct SupplierItem {
     pub savings_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `supplier`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier: Option<crate::suppliers::Supplier>,
+    pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-aux-part-num`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_aux_part_num: Option<String>,
@@ -149,7 +149,7 @@ pub struct SupplierItem {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`SupplierItem`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -264,16 +264,16 @@ impl coupa_runtime::Validate for SupplierItem {
         cx.require(at, &e[40], self.supplier.is_some());
         cx.require(at, &e[42], self.supplier_part_num.is_some());
         cx.choice(at, &e[0], self.availability.as_ref());
-        cx.nested(at, &e[2], self.catalog.as_ref());
-        cx.nested(at, &e[3], self.contract.as_ref());
-        cx.nested(at, &e[4], self.contract_term.as_ref());
+        cx.nested(at, &e[2], self.catalog.as_deref());
+        cx.nested(at, &e[3], self.contract.as_deref());
+        cx.nested(at, &e[4], self.contract_term.as_deref());
         cx.value(at, &e[5], self.created_at.is_some());
-        cx.nested(at, &e[6], self.created_by.as_ref());
-        cx.nested(at, &e[7], self.currency.as_ref());
+        cx.nested(at, &e[6], self.created_by.as_deref());
+        cx.nested(at, &e[7], self.currency.as_deref());
         cx.integer(at, &e[8], self.id);
         cx.nested_list(at, &e[9], self.inventory_balances.as_deref());
         cx.value(at, &e[10], self.is_coupa_advantage.is_some());
-        cx.nested(at, &e[11], self.item.as_ref());
+        cx.nested(at, &e[11], self.item.as_deref());
         cx.text(at, &e[13], self.manufacturer.as_deref());
         cx.decimal(at, &e[14], self.minimum_order_quantity.as_ref());
         cx.decimal(at, &e[15], self.order_increment.as_ref());
@@ -298,12 +298,12 @@ impl coupa_runtime::Validate for SupplierItem {
         cx.decimal(at, &e[37], self.price_tier_8.as_ref());
         cx.decimal(at, &e[38], self.price_tier_9.as_ref());
         cx.decimal(at, &e[39], self.savings_pct.as_ref());
-        cx.nested(at, &e[40], self.supplier.as_ref());
+        cx.nested(at, &e[40], self.supplier.as_deref());
         cx.text(at, &e[41], self.supplier_aux_part_num.as_deref());
         cx.text(at, &e[42], self.supplier_part_num.as_deref());
         cx.text(at, &e[43], self.unspsc_code.as_deref());
         cx.value(at, &e[44], self.updated_at.is_some());
-        cx.nested(at, &e[45], self.updated_by.as_ref());
+        cx.nested(at, &e[45], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

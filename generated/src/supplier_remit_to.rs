@@ -17,7 +17,7 @@ pub struct SupplierRemitTo {
     pub company_registration_number: Option<String>,
     /// Wire name `country`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<crate::country::Country>,
+    pub country: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
@@ -128,7 +128,7 @@ impl coupa_runtime::Validate for SupplierRemitTo {
         cx.require(at, &e[17], self.tax_number.is_some());
         cx.text(at, &e[0], self.city.as_deref());
         cx.text(at, &e[1], self.company_registration_number.as_deref());
-        cx.nested(at, &e[2], self.country.as_ref());
+        cx.nested(at, &e[2], self.country.as_deref());
         cx.value(at, &e[3], self.created_at.is_some());
         cx.text(at, &e[4], self.disclosure.as_deref());
         cx.integer(at, &e[5], self.id);

@@ -50,7 +50,7 @@ pub struct SupplierRiskAwareFeed {
     pub number_field_10: Option<coupa_runtime::Decimal>,
     /// Wire name `supplier`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier: Option<crate::suppliers::Supplier>,
+    pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-id`; sent and returned; required on create; unique.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_id: Option<i64>,
@@ -111,7 +111,7 @@ impl coupa_runtime::Validate for SupplierRiskAwareFeed {
         cx.decimal(at, &e[9], self.number_field_08.as_ref());
         cx.decimal(at, &e[10], self.number_field_09.as_ref());
         cx.decimal(at, &e[11], self.number_field_10.as_ref());
-        cx.nested(at, &e[12], self.supplier.as_ref());
+        cx.nested(at, &e[12], self.supplier.as_deref());
         cx.integer(at, &e[13], self.supplier_id);
         cx.value(at, &e[14], self.updated_at.is_some());
     }

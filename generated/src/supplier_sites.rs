@@ -44,7 +44,7 @@ pub struct SupplierSite {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `cxml-domain`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_domain: Option<String>,
@@ -89,7 +89,7 @@ pub struct SupplierSite {
     pub payment_method: Option<String>,
     /// Wire name `payment-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_term: Option<crate::payment_terms::PaymentTerm>,
+    pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `po-change-method`; sent and returned; at most 255 characters; allowed values `cxml`, `xml`, `email`, `prompt`, `mark_as_sent`, `buy_online`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub po_change_method: Option<SupplierSitePoChangeMethod>,
@@ -101,7 +101,7 @@ pub struct SupplierSite {
     pub po_method: Option<SupplierSitePoMethod>,
     /// Wire name `shipping-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_term: Option<crate::shipping_terms::ShippingTerm>,
+    pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `supplier-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_id: Option<i64>,
@@ -110,7 +110,7 @@ pub struct SupplierSite {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`SupplierSite`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -340,7 +340,7 @@ impl coupa_runtime::Validate for SupplierSite {
         cx.nested_list(at, &e[7], self.contacts.as_deref());
         cx.nested_list(at, &e[8], self.content_groups.as_deref());
         cx.value(at, &e[9], self.created_at.is_some());
-        cx.nested(at, &e[10], self.created_by.as_ref());
+        cx.nested(at, &e[10], self.created_by.as_deref());
         cx.text(at, &e[11], self.cxml_domain.as_deref());
         cx.text(at, &e[12], self.cxml_http_username.as_deref());
         cx.text(at, &e[13], self.cxml_identity.as_deref());
@@ -354,13 +354,13 @@ impl coupa_runtime::Validate for SupplierSite {
         cx.integer(at, &e[22], self.id);
         cx.text(at, &e[23], self.name.as_deref());
         cx.text(at, &e[24], self.payment_method.as_deref());
-        cx.nested(at, &e[25], self.payment_term.as_ref());
+        cx.nested(at, &e[25], self.payment_term.as_deref());
         cx.choice(at, &e[26], self.po_change_method.as_ref());
         cx.text(at, &e[27], self.po_email.as_deref());
         cx.choice(at, &e[28], self.po_method.as_ref());
-        cx.nested(at, &e[29], self.shipping_term.as_ref());
+        cx.nested(at, &e[29], self.shipping_term.as_deref());
         cx.value(at, &e[31], self.updated_at.is_some());
-        cx.nested(at, &e[32], self.updated_by.as_ref());
+        cx.nested(at, &e[32], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

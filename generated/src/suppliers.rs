@@ -53,7 +53,7 @@ pub struct Supplier {
     pub buyer_hold: Option<bool>,
     /// Wire name `commodity`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub commodity: Option<crate::commodities::Commodity>,
+    pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `confirm-by-hrs`; sent and returned; a decimal of at most 10 digits, 0 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confirm_by_hrs: Option<coupa_runtime::Decimal>,
@@ -77,7 +77,7 @@ pub struct Supplier {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `customer-support-contacts`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_support_contacts: Option<
@@ -156,7 +156,7 @@ pub struct Supplier {
     pub duns: Option<String>,
     /// Wire name `enterprise`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub enterprise: Option<crate::enterprise::Enterprise>,
+    pub enterprise: Option<Box<crate::enterprise::Enterprise>>,
     /// Wire name `hold-invoices-for-ap-review`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hold_invoices_for_ap_review: Option<bool>,
@@ -165,11 +165,13 @@ pub struct Supplier {
     pub id: Option<i64>,
     /// Wire name `integration-contacts`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub integration_contacts: Option<crate::integration_contacts::IntegrationContact>,
+    pub integration_contacts: Option<
+        Box<crate::integration_contacts::IntegrationContact>,
+    >,
     /// Wire name `inventory-organization`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_organization: Option<
-        crate::inventory_organization::InventoryOrganization,
+        Box<crate::inventory_organization::InventoryOrganization>,
     >,
     /// Wire name `invoice-emails`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -191,7 +193,7 @@ pub struct Supplier {
     pub one_time_supplier: Option<bool>,
     /// Wire name `online-store`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub online_store: Option<crate::online_store::OnlineStore>,
+    pub online_store: Option<Box<crate::online_store::OnlineStore>>,
     /// Wire name `order-confirmation-level`; sent and returned; allowed values `not_applicable`, `header`, `line`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
@@ -205,7 +207,7 @@ pub struct Supplier {
     pub payment_method: Option<SupplierPaymentMethod>,
     /// Wire name `payment-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_term: Option<crate::payment_terms::PaymentTerm>,
+    pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `payment-term-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_term_id: Option<i64>,
@@ -226,10 +228,10 @@ pub struct Supplier {
     pub preferred_commodities: Option<Vec<crate::commodities::Commodity>>,
     /// Wire name `primary-address`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_address: Option<crate::supplier_address::SupplierAddress>,
+    pub primary_address: Option<Box<crate::supplier_address::SupplierAddress>>,
     /// Wire name `primary-contact`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_contact: Option<crate::contact::Contact>,
+    pub primary_contact: Option<Box<crate::contact::Contact>>,
     /// Wire name `remit-to-addresses`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remit_to_addresses: Option<Vec<crate::remit_to_addresses::RemitToAddress>>,
@@ -253,7 +255,7 @@ pub struct Supplier {
     pub send_invoices_to_approvals: Option<bool>,
     /// Wire name `shipping-term`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_term: Option<crate::shipping_terms::ShippingTerm>,
+    pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `status`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -271,7 +273,7 @@ pub struct Supplier {
     /// Wire name `supplier-classification-detail`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_classification_detail: Option<
-        crate::supplier_classification_detail::SupplierClassificationDetail,
+        Box<crate::supplier_classification_detail::SupplierClassificationDetail>,
     >,
     /// Wire name `supplier-community-enablement`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -279,16 +281,18 @@ pub struct Supplier {
     /// Wire name `supplier-enterprise-detail`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_enterprise_detail: Option<
-        crate::supplier_enterprise_detail::SupplierEnterpriseDetail,
+        Box<crate::supplier_enterprise_detail::SupplierEnterpriseDetail>,
     >,
     /// Wire name `supplier-insurance-detail`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_insurance_detail: Option<
-        crate::supplier_insurance_detail::SupplierInsuranceDetail,
+        Box<crate::supplier_insurance_detail::SupplierInsuranceDetail>,
     >,
     /// Wire name `supplier-risk-detail`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier_risk_detail: Option<crate::supplier_risk_detail::SupplierRiskDetail>,
+    pub supplier_risk_detail: Option<
+        Box<crate::supplier_risk_detail::SupplierRiskDetail>,
+    >,
     /// Wire name `supplier-sites`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the item type; read as an open object.
@@ -296,13 +300,13 @@ pub struct Supplier {
     pub supplier_sites: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Wire name `supplier-tax-detail`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier_tax_detail: Option<crate::supplier_tax_detail::SupplierTaxDetail>,
+    pub supplier_tax_detail: Option<Box<crate::supplier_tax_detail::SupplierTaxDetail>>,
     /// Wire name `taggings`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub taggings: Option<Vec<crate::tagging::Tagging>>,
     /// Wire name `tax-code`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_code: Option<crate::tax_code::TaxCode>,
+    pub tax_code: Option<Box<crate::tax_code::TaxCode>>,
     /// Wire name `tax-id`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_id: Option<String>,
@@ -314,7 +318,7 @@ pub struct Supplier {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `website`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
@@ -710,14 +714,14 @@ impl coupa_runtime::Validate for Supplier {
         cx.require(at, &e[69], self.primary_contact.is_some());
         cx.text(at, &e[0], self.account_number.as_deref());
         cx.nested_list(at, &e[1], self.account_types.as_deref());
-        cx.nested(at, &e[13], self.commodity.as_ref());
+        cx.nested(at, &e[13], self.commodity.as_deref());
         cx.decimal(at, &e[14], self.confirm_by_hrs.as_ref());
         cx.nested_list(at, &e[15], self.contacts.as_deref());
         cx.nested_list(at, &e[16], self.content_groups.as_deref());
         cx.text(at, &e[17], self.corporate_url.as_deref());
         cx.text(at, &e[18], self.coupa_connect_secret.as_deref());
         cx.value(at, &e[20], self.created_at.is_some());
-        cx.nested(at, &e[21], self.created_by.as_ref());
+        cx.nested(at, &e[21], self.created_by.as_deref());
         cx.nested_list(at, &e[22], self.customer_support_contacts.as_deref());
         cx.text(at, &e[24], self.cxml_http_password.as_deref());
         cx.text(at, &e[31], self.cxml_invoice_supplier_identity.as_deref());
@@ -725,44 +729,44 @@ impl coupa_runtime::Validate for Supplier {
         cx.text(at, &e[41], self.display_name.as_deref());
         cx.nested_list(at, &e[42], self.diversities.as_deref());
         cx.value(at, &e[43], self.diversity_categories.is_some());
-        cx.nested(at, &e[46], self.enterprise.as_ref());
+        cx.nested(at, &e[46], self.enterprise.as_deref());
         cx.integer(at, &e[48], self.id);
-        cx.nested(at, &e[49], self.integration_contacts.as_ref());
-        cx.nested(at, &e[50], self.inventory_organization.as_ref());
+        cx.nested(at, &e[49], self.integration_contacts.as_deref());
+        cx.nested(at, &e[50], self.inventory_organization.as_deref());
         cx.nested_list(at, &e[51], self.invoice_emails.as_deref());
         cx.choice(at, &e[52], self.invoice_matching_level.as_ref());
         cx.text(at, &e[53], self.name.as_deref());
         cx.text(at, &e[54], self.number.as_deref());
-        cx.nested(at, &e[57], self.online_store.as_ref());
+        cx.nested(at, &e[57], self.online_store.as_deref());
         cx.choice(at, &e[58], self.order_confirmation_level.as_ref());
         cx.nested(at, &e[59], self.parent.as_deref());
         cx.choice(at, &e[60], self.payment_method.as_ref());
-        cx.nested(at, &e[61], self.payment_term.as_ref());
+        cx.nested(at, &e[61], self.payment_term.as_deref());
         cx.nested_list(at, &e[63], self.payment_terms.as_deref());
         cx.choice(at, &e[64], self.po_change_method.as_ref());
         cx.text(at, &e[65], self.po_email.as_deref());
         cx.choice(at, &e[66], self.po_method.as_ref());
         cx.nested_list(at, &e[67], self.preferred_commodities.as_deref());
-        cx.nested(at, &e[68], self.primary_address.as_ref());
-        cx.nested(at, &e[69], self.primary_contact.as_ref());
+        cx.nested(at, &e[68], self.primary_address.as_deref());
+        cx.nested(at, &e[69], self.primary_contact.as_deref());
         cx.nested_list(at, &e[70], self.remit_to_addresses.as_deref());
         cx.integer(at, &e[71], self.remit_to_requirement);
         cx.nested_list(at, &e[72], self.restricted_account_types.as_deref());
         cx.decimal(at, &e[73], self.savings_pct.as_ref());
-        cx.nested(at, &e[77], self.shipping_term.as_ref());
+        cx.nested(at, &e[77], self.shipping_term.as_deref());
         cx.text(at, &e[79], self.storefront_url.as_deref());
         cx.nested_list(at, &e[81], self.supplier_addresses.as_deref());
-        cx.nested(at, &e[82], self.supplier_classification_detail.as_ref());
-        cx.nested(at, &e[84], self.supplier_enterprise_detail.as_ref());
-        cx.nested(at, &e[85], self.supplier_insurance_detail.as_ref());
-        cx.nested(at, &e[86], self.supplier_risk_detail.as_ref());
-        cx.nested(at, &e[88], self.supplier_tax_detail.as_ref());
+        cx.nested(at, &e[82], self.supplier_classification_detail.as_deref());
+        cx.nested(at, &e[84], self.supplier_enterprise_detail.as_deref());
+        cx.nested(at, &e[85], self.supplier_insurance_detail.as_deref());
+        cx.nested(at, &e[86], self.supplier_risk_detail.as_deref());
+        cx.nested(at, &e[88], self.supplier_tax_detail.as_deref());
         cx.nested_list(at, &e[89], self.taggings.as_deref());
-        cx.nested(at, &e[90], self.tax_code.as_ref());
+        cx.nested(at, &e[90], self.tax_code.as_deref());
         cx.text(at, &e[91], self.tax_id.as_deref());
         cx.text(at, &e[92], self.r#type.as_deref());
         cx.value(at, &e[93], self.updated_at.is_some());
-        cx.nested(at, &e[94], self.updated_by.as_ref());
+        cx.nested(at, &e[94], self.updated_by.as_deref());
         cx.text(at, &e[95], self.website.as_deref());
     }
     fn unique_values<'s>(

@@ -17,7 +17,7 @@ pub struct Tagging {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -26,13 +26,13 @@ pub struct Tagging {
     pub id: Option<i64>,
     /// Wire name `tag`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tag: Option<crate::tag::Tag>,
+    pub tag: Option<Box<crate::tag::Tag>>,
     /// Wire name `updated-at`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`Tagging`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -69,11 +69,11 @@ impl coupa_runtime::Validate for Tagging {
     ) {
         let e = SHAPE.elements;
         cx.value(at, &e[1], self.created_at.is_some());
-        cx.nested(at, &e[2], self.created_by.as_ref());
+        cx.nested(at, &e[2], self.created_by.as_deref());
         cx.integer(at, &e[4], self.id);
-        cx.nested(at, &e[5], self.tag.as_ref());
+        cx.nested(at, &e[5], self.tag.as_deref());
         cx.text(at, &e[6], self.updated_at.as_deref());
-        cx.nested(at, &e[7], self.updated_by.as_ref());
+        cx.nested(at, &e[7], self.updated_by.as_deref());
     }
 }
 /// Filters on [`Tagging`] objects (Coupa's `field[op]=value` query language).

@@ -17,7 +17,7 @@ pub struct Task {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -41,7 +41,7 @@ pub struct Task {
     pub linkable_type: Option<String>,
     /// Wire name `owner`; returned only (not accepted in requests); required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner: Option<crate::user_simple::UserSimple>,
+    pub owner: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `owner-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<i64>,
@@ -53,7 +53,7 @@ pub struct Task {
     pub resolved_at: Option<coupa_runtime::DateTime>,
     /// Wire name `resolved-by`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub resolved_by: Option<crate::user_simple::UserSimple>,
+    pub resolved_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `start-date`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
@@ -71,7 +71,7 @@ pub struct Task {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`Task`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -126,18 +126,18 @@ impl coupa_runtime::Validate for Task {
         cx.require(at, &e[9], self.owner.is_some());
         cx.require(at, &e[17], self.title.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.integer(at, &e[5], self.id);
         cx.nested(at, &e[6], self.linkable.as_deref());
         cx.text(at, &e[8], self.linkable_type.as_deref());
-        cx.nested(at, &e[9], self.owner.as_ref());
+        cx.nested(at, &e[9], self.owner.as_deref());
         cx.value(at, &e[12], self.resolved_at.is_some());
-        cx.nested(at, &e[13], self.resolved_by.as_ref());
+        cx.nested(at, &e[13], self.resolved_by.as_deref());
         cx.text(at, &e[15], self.status.as_deref());
         cx.integer(at, &e[16], self.task_id);
         cx.text(at, &e[17], self.title.as_deref());
         cx.value(at, &e[18], self.updated_at.is_some());
-        cx.nested(at, &e[19], self.updated_by.as_ref());
+        cx.nested(at, &e[19], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

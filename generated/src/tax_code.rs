@@ -17,13 +17,13 @@ pub struct TaxCode {
     pub code: Option<String>,
     /// Wire name `country`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<crate::country::Country>,
+    pub country: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -38,13 +38,13 @@ pub struct TaxCode {
     pub percentage: Option<f64>,
     /// Wire name `tax-rate`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_rate: Option<crate::tax_rate::TaxRate>,
+    pub tax_rate: Option<Box<crate::tax_rate::TaxRate>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`TaxCode`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -90,14 +90,14 @@ impl coupa_runtime::Validate for TaxCode {
         cx.require(at, &e[2], self.country.is_some());
         cx.require(at, &e[8], self.percentage.is_some());
         cx.text(at, &e[1], self.code.as_deref());
-        cx.nested(at, &e[2], self.country.as_ref());
+        cx.nested(at, &e[2], self.country.as_deref());
         cx.value(at, &e[3], self.created_at.is_some());
-        cx.nested(at, &e[4], self.created_by.as_ref());
+        cx.nested(at, &e[4], self.created_by.as_deref());
         cx.text(at, &e[5], self.description.as_deref());
         cx.integer(at, &e[7], self.id);
-        cx.nested(at, &e[9], self.tax_rate.as_ref());
+        cx.nested(at, &e[9], self.tax_rate.as_deref());
         cx.value(at, &e[10], self.updated_at.is_some());
-        cx.nested(at, &e[11], self.updated_by.as_ref());
+        cx.nested(at, &e[11], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

@@ -35,7 +35,7 @@ pub struct TaxLine {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -62,13 +62,13 @@ pub struct TaxLine {
     pub supplier_rate: Option<coupa_runtime::Decimal>,
     /// Wire name `tax-code`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_code: Option<crate::tax_code::TaxCode>,
+    pub tax_code: Option<Box<crate::tax_code::TaxCode>>,
     /// Wire name `tax-rate`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_rate: Option<crate::tax_rate::TaxRate>,
+    pub tax_rate: Option<Box<crate::tax_rate::TaxRate>>,
     /// Wire name `tax-rate-type`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_rate_type: Option<crate::tax_rate_type::TaxRateType>,
+    pub tax_rate_type: Option<Box<crate::tax_rate_type::TaxRateType>>,
     /// Wire name `taxable-amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<coupa_runtime::Decimal>,
@@ -80,7 +80,7 @@ pub struct TaxLine {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `withholding-amount`; sent and returned; a decimal of at most 30 digits, 4 after the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub withholding_amount: Option<coupa_runtime::Decimal>,
@@ -144,20 +144,20 @@ impl coupa_runtime::Validate for TaxLine {
         cx.text(at, &e[4], self.code.as_deref());
         cx.text(at, &e[5], self.code_engine.as_deref());
         cx.value(at, &e[7], self.created_at.is_some());
-        cx.nested(at, &e[8], self.created_by.as_ref());
+        cx.nested(at, &e[8], self.created_by.as_deref());
         cx.text(at, &e[9], self.description.as_deref());
         cx.text(at, &e[11], self.kind_of_factor.as_deref());
         cx.text(at, &e[12], self.nature_of_tax.as_deref());
         cx.text(at, &e[13], self.product_tax_classification.as_deref());
         cx.decimal(at, &e[15], self.rate_engine.as_ref());
         cx.decimal(at, &e[16], self.supplier_rate.as_ref());
-        cx.nested(at, &e[17], self.tax_code.as_ref());
-        cx.nested(at, &e[18], self.tax_rate.as_ref());
-        cx.nested(at, &e[19], self.tax_rate_type.as_ref());
+        cx.nested(at, &e[17], self.tax_code.as_deref());
+        cx.nested(at, &e[18], self.tax_rate.as_deref());
+        cx.nested(at, &e[19], self.tax_rate_type.as_deref());
         cx.decimal(at, &e[20], self.taxable_amount.as_ref());
         cx.text(at, &e[21], self.r#type.as_deref());
         cx.value(at, &e[22], self.updated_at.is_some());
-        cx.nested(at, &e[23], self.updated_by.as_ref());
+        cx.nested(at, &e[23], self.updated_by.as_deref());
         cx.decimal(at, &e[24], self.withholding_amount.as_ref());
     }
 }

@@ -14,13 +14,13 @@ pub struct TaxRate {
     pub active: Option<bool>,
     /// Wire name `country`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<crate::country::Country>,
+    pub country: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `customer-accounting`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_accounting: Option<bool>,
@@ -53,13 +53,13 @@ pub struct TaxRate {
     pub tax_description: Option<String>,
     /// Wire name `tax-rate-type`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_rate_type: Option<crate::tax_rate_type::TaxRateType>,
+    pub tax_rate_type: Option<Box<crate::tax_rate_type::TaxRateType>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`TaxRate`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -110,18 +110,18 @@ impl coupa_runtime::Validate for TaxRate {
     ) {
         let e = SHAPE.elements;
         cx.require(at, &e[11], self.percentage.is_some());
-        cx.nested(at, &e[1], self.country.as_ref());
+        cx.nested(at, &e[1], self.country.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.text(at, &e[5], self.description.as_deref());
         cx.value(at, &e[7], self.exempt.is_some());
         cx.integer(at, &e[9], self.id);
         cx.decimal(at, &e[11], self.percentage.as_ref());
         cx.value(at, &e[12], self.reverse_charge.is_some());
         cx.text(at, &e[13], self.tax_description.as_deref());
-        cx.nested(at, &e[14], self.tax_rate_type.as_ref());
+        cx.nested(at, &e[14], self.tax_rate_type.as_deref());
         cx.value(at, &e[15], self.updated_at.is_some());
-        cx.nested(at, &e[16], self.updated_by.as_ref());
+        cx.nested(at, &e[16], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

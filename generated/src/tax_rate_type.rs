@@ -14,13 +14,13 @@ pub struct TaxRateType {
     pub active: Option<bool>,
     /// Wire name `country`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<crate::country::Country>,
+    pub country: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; unique; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -38,7 +38,7 @@ pub struct TaxRateType {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`TaxRateType`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -79,15 +79,15 @@ impl coupa_runtime::Validate for TaxRateType {
     ) {
         let e = SHAPE.elements;
         cx.value(at, &e[0], self.active.is_some());
-        cx.nested(at, &e[1], self.country.as_ref());
+        cx.nested(at, &e[1], self.country.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.text(at, &e[4], self.description.as_deref());
         cx.value(at, &e[5], self.effective_date.is_some());
         cx.value(at, &e[6], self.expiration_date.is_some());
         cx.integer(at, &e[7], self.id);
         cx.value(at, &e[8], self.updated_at.is_some());
-        cx.nested(at, &e[9], self.updated_by.as_ref());
+        cx.nested(at, &e[9], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

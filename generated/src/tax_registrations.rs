@@ -17,13 +17,13 @@ pub struct TaxRegistration {
     pub active: Option<bool>,
     /// Wire name `country`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<crate::country::Country>,
+    pub country: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `fiscal-representative`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fiscal_representative: Option<serde_json::Map<String, serde_json::Value>>,
@@ -47,7 +47,7 @@ pub struct TaxRegistration {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`TaxRegistration`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -92,15 +92,15 @@ impl coupa_runtime::Validate for TaxRegistration {
         let e = SHAPE.elements;
         cx.require(at, &e[1], self.country.is_some());
         cx.require(at, &e[7], self.number.is_some());
-        cx.nested(at, &e[1], self.country.as_ref());
+        cx.nested(at, &e[1], self.country.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
         cx.value(at, &e[4], self.fiscal_representative.is_some());
         cx.integer(at, &e[5], self.id);
         cx.text(at, &e[7], self.number.as_deref());
         cx.text(at, &e[9], self.owner_type.as_deref());
         cx.value(at, &e[10], self.updated_at.is_some());
-        cx.nested(at, &e[11], self.updated_by.as_ref());
+        cx.nested(at, &e[11], self.updated_by.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {
         self.id.as_ref().map(|v| ("id", coupa_runtime::UniqueValue::Int(*v)))

@@ -23,7 +23,7 @@ pub struct TravelTripBooking {
     pub budget_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `budget-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub budget_currency: Option<crate::currencies::Currency>,
+    pub budget_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `coupa-advantage-offset`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_advantage_offset: Option<bool>,
@@ -32,14 +32,14 @@ pub struct TravelTripBooking {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `end-date`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
     /// Wire name `expense-carbon-emission`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_carbon_emission: Option<
-        crate::expense_carbon_emission::ExpenseCarbonEmission,
+        Box<crate::expense_carbon_emission::ExpenseCarbonEmission>,
     >,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,7 +64,7 @@ pub struct TravelTripBooking {
     pub reporting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `requested-by`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requested_by: Option<crate::user_simple::UserSimple>,
+    pub requested_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `requested-by-id`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_by_id: Option<i64>,
@@ -79,13 +79,13 @@ pub struct TravelTripBooking {
     pub status: Option<TravelTripBookingStatus>,
     /// Wire name `travel-trip`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub travel_trip: Option<crate::travel_trip::TravelTrip>,
+    pub travel_trip: Option<Box<crate::travel_trip::TravelTrip>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `virtual-card`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub virtual_card: Option<crate::coupa_pay_virtual_card::CoupaPayVirtualCard>,
+    pub virtual_card: Option<Box<crate::coupa_pay_virtual_card::CoupaPayVirtualCard>>,
 }
 /// The elements of [`TravelTripBooking`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -347,20 +347,20 @@ impl coupa_runtime::Validate for TravelTripBooking {
         cx.require(at, &e[22], self.travel_trip.is_some());
         cx.decimal(at, &e[0], self.amount.as_ref());
         cx.decimal(at, &e[3], self.budget_amount.as_ref());
-        cx.nested(at, &e[4], self.budget_currency.as_ref());
+        cx.nested(at, &e[4], self.budget_currency.as_deref());
         cx.value(at, &e[6], self.created_at.is_some());
-        cx.nested(at, &e[7], self.currency.as_ref());
-        cx.nested(at, &e[9], self.expense_carbon_emission.as_ref());
+        cx.nested(at, &e[7], self.currency.as_deref());
+        cx.nested(at, &e[9], self.expense_carbon_emission.as_deref());
         cx.integer(at, &e[10], self.id);
         cx.text(at, &e[11], self.is_exchanged.as_deref());
         cx.choice(at, &e[12], self.payment_channel.as_ref());
         cx.decimal(at, &e[16], self.reporting_total.as_ref());
-        cx.nested(at, &e[17], self.requested_by.as_ref());
+        cx.nested(at, &e[17], self.requested_by.as_deref());
         cx.choice(at, &e[19], self.segment_type.as_ref());
         cx.choice(at, &e[21], self.status.as_ref());
-        cx.nested(at, &e[22], self.travel_trip.as_ref());
+        cx.nested(at, &e[22], self.travel_trip.as_deref());
         cx.value(at, &e[23], self.updated_at.is_some());
-        cx.nested(at, &e[24], self.virtual_card.as_ref());
+        cx.nested(at, &e[24], self.virtual_card.as_deref());
     }
 }
 /// Filters on [`TravelTripBooking`] objects (Coupa's `field[op]=value` query language).

@@ -26,7 +26,7 @@ pub struct Uom {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -38,7 +38,7 @@ pub struct Uom {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
 /// The elements of [`Uom`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -83,11 +83,11 @@ impl coupa_runtime::Validate for Uom {
         cx.require(at, &e[6], self.name.is_some());
         cx.text(at, &e[2], self.code.as_deref());
         cx.value(at, &e[3], self.created_at.is_some());
-        cx.nested(at, &e[4], self.created_by.as_ref());
+        cx.nested(at, &e[4], self.created_by.as_deref());
         cx.integer(at, &e[5], self.id);
         cx.text(at, &e[6], self.name.as_deref());
         cx.value(at, &e[7], self.updated_at.is_some());
-        cx.nested(at, &e[8], self.updated_by.as_ref());
+        cx.nested(at, &e[8], self.updated_by.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

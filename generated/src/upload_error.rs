@@ -14,7 +14,7 @@ pub struct UploadError {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `field-errors`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_errors: Option<String>,
@@ -38,7 +38,7 @@ pub struct UploadError {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `value`; returned only (not accepted in requests); at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
@@ -84,14 +84,14 @@ impl coupa_runtime::Validate for UploadError {
         let e = SHAPE.elements;
         cx.require(at, &e[2], self.field_errors.is_some());
         cx.value(at, &e[0], self.created_at.is_some());
-        cx.nested(at, &e[1], self.created_by.as_ref());
+        cx.nested(at, &e[1], self.created_by.as_deref());
         cx.text(at, &e[3], self.field_with_error.as_deref());
         cx.text(at, &e[4], self.first_column.as_deref());
         cx.integer(at, &e[5], self.id);
         cx.integer(at, &e[6], self.row);
         cx.text(at, &e[7], self.r#type.as_deref());
         cx.value(at, &e[8], self.updated_at.is_some());
-        cx.nested(at, &e[9], self.updated_by.as_ref());
+        cx.nested(at, &e[9], self.updated_by.as_deref());
         cx.text(at, &e[10], self.value.as_deref());
     }
 }

@@ -29,10 +29,10 @@ pub struct UserGroupMembership {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `user`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<crate::user_simple::UserSimple>,
+    pub user: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-group`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_group: Option<crate::user_groups::UserGroup>,
+    pub user_group: Option<Box<crate::user_groups::UserGroup>>,
     /// Wire name `user-group-id`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_group_id: Option<i64>,
@@ -81,8 +81,8 @@ impl coupa_runtime::Validate for UserGroupMembership {
         cx.value(at, &e[0], self.created_at.is_some());
         cx.integer(at, &e[1], self.id);
         cx.value(at, &e[4], self.updated_at.is_some());
-        cx.nested(at, &e[5], self.user.as_ref());
-        cx.nested(at, &e[6], self.user_group.as_ref());
+        cx.nested(at, &e[5], self.user.as_deref());
+        cx.nested(at, &e[6], self.user_group.as_deref());
         cx.text(at, &e[8], self.user_group_type.as_deref());
     }
     fn key_value(&self) -> Option<(&'static str, coupa_runtime::UniqueValue<'_>)> {

@@ -29,7 +29,7 @@ pub struct UserGroup {
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -56,7 +56,7 @@ pub struct UserGroup {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `users`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<crate::user_simple::UserSimple>>,
@@ -113,14 +113,14 @@ impl coupa_runtime::Validate for UserGroup {
         cx.text(at, &e[1], self.avatar_thumb_url.as_deref());
         cx.nested_list(at, &e[3], self.content_groups.as_deref());
         cx.value(at, &e[4], self.created_at.is_some());
-        cx.nested(at, &e[5], self.created_by.as_ref());
+        cx.nested(at, &e[5], self.created_by.as_deref());
         cx.integer(at, &e[7], self.id);
         cx.text(at, &e[8], self.mention_name.as_deref());
         cx.text(at, &e[9], self.name.as_deref());
         cx.nested(at, &e[11], self.owner.as_deref());
         cx.text(at, &e[12], self.r#type.as_deref());
         cx.value(at, &e[13], self.updated_at.is_some());
-        cx.nested(at, &e[14], self.updated_by.as_ref());
+        cx.nested(at, &e[14], self.updated_by.as_deref());
         cx.nested_list(at, &e[15], self.users.as_deref());
     }
     fn unique_values<'s>(

@@ -62,7 +62,7 @@ pub struct User {
     pub approval_groups: Option<Vec<crate::user_groups::UserGroup>>,
     /// Wire name `approval-limit`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub approval_limit: Option<crate::approval_limit::ApprovalLimit>,
+    pub approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `authentication-method`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authentication_method: Option<String>,
@@ -103,10 +103,10 @@ pub struct User {
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `contract-approval-limit`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract_approval_limit: Option<crate::approval_limit::ApprovalLimit>,
+    pub contract_approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `contract-self-approval-limit`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract_self_approval_limit: Option<crate::approval_limit::ApprovalLimit>,
+    pub contract_self_approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `contracts-user`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contracts_user: Option<bool>,
@@ -115,31 +115,31 @@ pub struct User {
     pub is_contracts_user: Option<bool>,
     /// Wire name `country-of-residence`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country_of_residence: Option<crate::country::Country>,
+    pub country_of_residence: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `default-account`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_account: Option<crate::accounts::Account>,
+    pub default_account: Option<Box<crate::accounts::Account>>,
     /// Wire name `default-account-type`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_account_type: Option<crate::account_types::AccountType>,
+    pub default_account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `default-address`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_address: Option<crate::addresses::Address>,
+    pub default_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `default-currency`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_currency: Option<crate::currencies::Currency>,
+    pub default_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `default-locale`; sent and returned; at most 10 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_locale: Option<String>,
     /// Wire name `department`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub department: Option<crate::departments::Department>,
+    pub department: Option<Box<crate::departments::Department>>,
     /// Wire name `eligible-for-virtual-cards`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eligible_for_virtual_cards: Option<bool>,
@@ -154,13 +154,13 @@ pub struct User {
     pub employee_payment_channel: Option<String>,
     /// Wire name `escalation-threshold`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub escalation_threshold: Option<crate::approval_limit::ApprovalLimit>,
+    pub escalation_threshold: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `expense-approval-limit`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expense_approval_limit: Option<crate::approval_limit::ApprovalLimit>,
+    pub expense_approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `expense-self-approval-limit`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expense_self_approval_limit: Option<crate::approval_limit::ApprovalLimit>,
+    pub expense_self_approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `expense-user`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_user: Option<bool>,
@@ -197,10 +197,10 @@ pub struct User {
     pub is_inventory_user: Option<bool>,
     /// Wire name `invoice-approval-limit`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub invoice_approval_limit: Option<crate::approval_limit::ApprovalLimit>,
+    pub invoice_approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `invoice-self-approval-limit`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub invoice_self_approval_limit: Option<crate::approval_limit::ApprovalLimit>,
+    pub invoice_self_approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `invoicing-user`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invoicing_user: Option<bool>,
@@ -212,13 +212,13 @@ pub struct User {
     pub lastname: Option<String>,
     /// Wire name `legal-entity`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub legal_entity: Option<crate::legal_entities::LegalEntity>,
+    pub legal_entity: Option<Box<crate::legal_entities::LegalEntity>>,
     /// Wire name `login`; sent and returned; required on create; unique; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login: Option<String>,
     /// Wire name `manager`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub manager: Option<crate::user_simple::UserSimple>,
+    pub manager: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `mention-name`; sent and returned; unique; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mention_name: Option<String>,
@@ -233,13 +233,13 @@ pub struct User {
     pub password: Option<String>,
     /// Wire name `pcard`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pcard: Option<crate::pcard::Pcard>,
+    pub pcard: Option<Box<crate::pcard::Pcard>>,
     /// Wire name `phone-mobile`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_mobile: Option<crate::phone_number::PhoneNumber>,
+    pub phone_mobile: Option<Box<crate::phone_number::PhoneNumber>>,
     /// Wire name `phone-work`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_work: Option<crate::phone_number::PhoneNumber>,
+    pub phone_work: Option<Box<crate::phone_number::PhoneNumber>>,
     /// Wire name `purchasing-user`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purchasing_user: Option<bool>,
@@ -248,10 +248,12 @@ pub struct User {
     pub is_purchasing_user: Option<bool>,
     /// Wire name `requisition-approval-limit`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requisition_approval_limit: Option<crate::approval_limit::ApprovalLimit>,
+    pub requisition_approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `requisition-self-approval-limit`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requisition_self_approval_limit: Option<crate::approval_limit::ApprovalLimit>,
+    pub requisition_self_approval_limit: Option<
+        Box<crate::approval_limit::ApprovalLimit>,
+    >,
     /// Wire name `risk-assess-user`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_assess_user: Option<bool>,
@@ -266,7 +268,7 @@ pub struct User {
     pub salesforce_id: Option<String>,
     /// Wire name `self-approval-limit`; sent only (not returned).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub self_approval_limit: Option<crate::approval_limit::ApprovalLimit>,
+    pub self_approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `seniority-level`; sent and returned; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seniority_level: Option<String>,
@@ -317,13 +319,15 @@ pub struct User {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-groups`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_groups: Option<Vec<crate::user_groups::UserGroup>>,
     /// Wire name `work-confirmation-approval-limit`; returned only (not accepted in requests).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub work_confirmation_approval_limit: Option<crate::approval_limit::ApprovalLimit>,
+    pub work_confirmation_approval_limit: Option<
+        Box<crate::approval_limit::ApprovalLimit>,
+    >,
     /// Wire name `working-warehouses`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub working_warehouses: Option<Vec<crate::warehouses::Warehouse>>,
@@ -537,7 +541,7 @@ impl coupa_runtime::Validate for User {
         cx.value(at, &e[11], self.api_user.is_some());
         cx.value(at, &e[12], self.is_api_user.is_some());
         cx.nested_list(at, &e[13], self.approval_groups.as_deref());
-        cx.nested(at, &e[14], self.approval_limit.as_ref());
+        cx.nested(at, &e[14], self.approval_limit.as_deref());
         cx.text(at, &e[15], self.authentication_method.as_deref());
         cx.text(at, &e[16], self.avatar_thumb_url.as_deref());
         cx.text(at, &e[17], self.business_function.as_deref());
@@ -548,25 +552,25 @@ impl coupa_runtime::Validate for User {
         cx.value(at, &e[23], self.is_ccw_user.is_some());
         cx.value(at, &e[25], self.is_clm_advanced_user.is_some());
         cx.nested_list(at, &e[26], self.content_groups.as_deref());
-        cx.nested(at, &e[27], self.contract_approval_limit.as_ref());
-        cx.nested(at, &e[28], self.contract_self_approval_limit.as_ref());
+        cx.nested(at, &e[27], self.contract_approval_limit.as_deref());
+        cx.nested(at, &e[28], self.contract_self_approval_limit.as_deref());
         cx.value(at, &e[30], self.is_contracts_user.is_some());
-        cx.nested(at, &e[31], self.country_of_residence.as_ref());
+        cx.nested(at, &e[31], self.country_of_residence.as_deref());
         cx.value(at, &e[32], self.created_at.is_some());
-        cx.nested(at, &e[33], self.created_by.as_ref());
-        cx.nested(at, &e[34], self.default_account.as_ref());
-        cx.nested(at, &e[35], self.default_account_type.as_ref());
-        cx.nested(at, &e[36], self.default_address.as_ref());
-        cx.nested(at, &e[37], self.default_currency.as_ref());
+        cx.nested(at, &e[33], self.created_by.as_deref());
+        cx.nested(at, &e[34], self.default_account.as_deref());
+        cx.nested(at, &e[35], self.default_account_type.as_deref());
+        cx.nested(at, &e[36], self.default_address.as_deref());
+        cx.nested(at, &e[37], self.default_currency.as_deref());
         cx.text(at, &e[38], self.default_locale.as_deref());
-        cx.nested(at, &e[39], self.department.as_ref());
+        cx.nested(at, &e[39], self.department.as_deref());
         cx.value(at, &e[40], self.eligible_for_virtual_cards.is_some());
         cx.text(at, &e[41], self.email.as_deref());
         cx.text(at, &e[42], self.employee_number.as_deref());
         cx.text(at, &e[43], self.employee_payment_channel.as_deref());
-        cx.nested(at, &e[44], self.escalation_threshold.as_ref());
-        cx.nested(at, &e[45], self.expense_approval_limit.as_ref());
-        cx.nested(at, &e[46], self.expense_self_approval_limit.as_ref());
+        cx.nested(at, &e[44], self.escalation_threshold.as_deref());
+        cx.nested(at, &e[45], self.expense_approval_limit.as_deref());
+        cx.nested(at, &e[46], self.expense_self_approval_limit.as_deref());
         cx.value(at, &e[48], self.is_expense_user.is_some());
         cx.nested_list(at, &e[49], self.expenses_delegated_to.as_deref());
         cx.text(at, &e[50], self.firstname.as_deref());
@@ -575,25 +579,25 @@ impl coupa_runtime::Validate for User {
         cx.integer(at, &e[53], self.id);
         cx.nested_list(at, &e[54], self.inventory_organizations.as_deref());
         cx.value(at, &e[56], self.is_inventory_user.is_some());
-        cx.nested(at, &e[57], self.invoice_approval_limit.as_ref());
-        cx.nested(at, &e[58], self.invoice_self_approval_limit.as_ref());
+        cx.nested(at, &e[57], self.invoice_approval_limit.as_deref());
+        cx.nested(at, &e[58], self.invoice_self_approval_limit.as_deref());
         cx.value(at, &e[60], self.is_invoicing_user.is_some());
         cx.text(at, &e[61], self.lastname.as_deref());
-        cx.nested(at, &e[62], self.legal_entity.as_ref());
+        cx.nested(at, &e[62], self.legal_entity.as_deref());
         cx.text(at, &e[63], self.login.as_deref());
-        cx.nested(at, &e[64], self.manager.as_ref());
+        cx.nested(at, &e[64], self.manager.as_deref());
         cx.text(at, &e[65], self.mention_name.as_deref());
         cx.text(at, &e[66], self.middlename.as_deref());
         cx.value(at, &e[67], self.msp_user.is_some());
-        cx.nested(at, &e[69], self.pcard.as_ref());
-        cx.nested(at, &e[70], self.phone_mobile.as_ref());
-        cx.nested(at, &e[71], self.phone_work.as_ref());
+        cx.nested(at, &e[69], self.pcard.as_deref());
+        cx.nested(at, &e[70], self.phone_mobile.as_deref());
+        cx.nested(at, &e[71], self.phone_work.as_deref());
         cx.value(at, &e[73], self.is_purchasing_user.is_some());
-        cx.nested(at, &e[74], self.requisition_approval_limit.as_ref());
-        cx.nested(at, &e[75], self.requisition_self_approval_limit.as_ref());
+        cx.nested(at, &e[74], self.requisition_approval_limit.as_deref());
+        cx.nested(at, &e[75], self.requisition_self_approval_limit.as_deref());
         cx.nested_list(at, &e[77], self.roles.as_deref());
         cx.text(at, &e[79], self.salesforce_id.as_deref());
-        cx.nested(at, &e[80], self.self_approval_limit.as_ref());
+        cx.nested(at, &e[80], self.self_approval_limit.as_deref());
         cx.text(at, &e[81], self.seniority_level.as_deref());
         cx.value(at, &e[83], self.is_sourcing_user.is_some());
         cx.value(at, &e[85], self.is_spend_guard_user.is_some());
@@ -605,9 +609,9 @@ impl coupa_runtime::Validate for User {
         cx.value(at, &e[93], self.is_travel_user.is_some());
         cx.value(at, &e[95], self.is_treasury_user.is_some());
         cx.value(at, &e[96], self.updated_at.is_some());
-        cx.nested(at, &e[97], self.updated_by.as_ref());
+        cx.nested(at, &e[97], self.updated_by.as_deref());
         cx.nested_list(at, &e[98], self.user_groups.as_deref());
-        cx.nested(at, &e[99], self.work_confirmation_approval_limit.as_ref());
+        cx.nested(at, &e[99], self.work_confirmation_approval_limit.as_deref());
         cx.nested_list(at, &e[100], self.working_warehouses.as_deref());
     }
     fn unique_values<'s>(

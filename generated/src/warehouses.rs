@@ -17,16 +17,16 @@ pub struct Warehouse {
     pub active_flag: Option<bool>,
     /// Wire name `address`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<crate::addresses::Address>,
+    pub address: Option<Box<crate::addresses::Address>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<crate::user_simple::UserSimple>,
+    pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::currencies::Currency>,
+    pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; sent and returned; required on create; at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -41,13 +41,13 @@ pub struct Warehouse {
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<crate::user_simple::UserSimple>,
+    pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `warehouse-locations`; sent and returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse_locations: Option<Vec<crate::warehouse_locations::WarehouseLocation>>,
     /// Wire name `warehouse-type`; sent and returned; required on create.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub warehouse_type: Option<crate::warehouse_type::WarehouseType>,
+    pub warehouse_type: Option<Box<crate::warehouse_type::WarehouseType>>,
 }
 /// The elements of [`Warehouse`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
@@ -94,17 +94,17 @@ impl coupa_runtime::Validate for Warehouse {
         cx.require(at, &e[5], self.description.is_some());
         cx.require(at, &e[7], self.name.is_some());
         cx.require(at, &e[11], self.warehouse_type.is_some());
-        cx.nested(at, &e[1], self.address.as_ref());
+        cx.nested(at, &e[1], self.address.as_deref());
         cx.value(at, &e[2], self.created_at.is_some());
-        cx.nested(at, &e[3], self.created_by.as_ref());
-        cx.nested(at, &e[4], self.currency.as_ref());
+        cx.nested(at, &e[3], self.created_by.as_deref());
+        cx.nested(at, &e[4], self.currency.as_deref());
         cx.text(at, &e[5], self.description.as_deref());
         cx.integer(at, &e[6], self.id);
         cx.text(at, &e[7], self.name.as_deref());
         cx.value(at, &e[8], self.updated_at.is_some());
-        cx.nested(at, &e[9], self.updated_by.as_ref());
+        cx.nested(at, &e[9], self.updated_by.as_deref());
         cx.nested_list(at, &e[10], self.warehouse_locations.as_deref());
-        cx.nested(at, &e[11], self.warehouse_type.as_ref());
+        cx.nested(at, &e[11], self.warehouse_type.as_deref());
     }
     fn unique_values<'s>(
         &'s self,

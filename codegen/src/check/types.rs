@@ -408,43 +408,21 @@ pub(super) fn module_type_names(
     names
 }
 
-/// Boxes the shape references that make a type contain itself (lists already break the cycle).
+/// Boxes every single nested object (a reference to a shape that is a struct; lists are on the
+/// heap already, open shapes are maps). Coupa's objects nest deep (an invoice holds a supplier,
+/// which holds addresses and users, ...): held inline, an invoice would be 85 KB, moved on every
+/// read and, in a debug build, enough to overflow a thread's stack while deserialising. Boxed,
+/// each model is a few KB at most, and a type that contains itself needs nothing more.
 pub(super) fn mark_boxed(types: &mut [TypeDef]) {
-    let edges: HashMap<String, Vec<String>> = types
+    let open: BTreeSet<String> = types
         .iter()
-        .map(|t| {
-            let refs = t
-                .fields
-                .iter()
-                .filter(|f| !f.list)
-                .filter_map(|f| match &f.ty {
-                    FieldType::Shape { name, .. } => Some(name.clone()),
-                    _ => None,
-                })
-                .collect();
-            (t.name.clone(), refs)
-        })
+        .filter(|t| t.open)
+        .map(|t| t.name.clone())
         .collect();
-    let reaches = |from: &str, to: &str| -> bool {
-        let mut stack = vec![from.to_owned()];
-        let mut seen = BTreeSet::new();
-        while let Some(n) = stack.pop() {
-            if n == to {
-                return true;
-            }
-            if seen.insert(n.clone())
-                && let Some(next) = edges.get(&n)
-            {
-                stack.extend(next.iter().cloned());
-            }
-        }
-        false
-    };
     for t in types.iter_mut() {
-        let me = t.name.clone();
         for f in &mut t.fields {
             if let (FieldType::Shape { name, .. }, false) = (&f.ty, f.list) {
-                f.boxed = reaches(name, &me);
+                f.boxed = !open.contains(name);
             }
         }
     }
