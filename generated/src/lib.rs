@@ -63,23 +63,23 @@ pub const COUPA_SOURCES: &[(&str, &str, &str)] = &[
         "1bf147717b98a93da356c653e8b3f4e378eb35b2a8f53956ce9907b5f4494e5a",
     ),
 ];
-/// The `accounts` resource ([`Account`](accounts::Account)). From Coupa's Swagger (Core Platform) and its [Accounts API (/accounts)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/accounts-api-(accounts)>) page.
+/// The `accounts` resource ([`Account`](crate::accounts::Account)). From Coupa's Swagger (Core Platform) and its [Accounts API (/accounts)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/accounts-api-(accounts)>) page.
 #[cfg(feature = "accounts")]
 #[rustfmt::skip]
 pub mod accounts;
-/// The `account-groups` resource ([`AccountGroup`](account_groups::AccountGroup)). From Coupa's Swagger (Core Platform) and its [Account Group API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/account-group-api>) page.
+/// The `account-groups` resource ([`AccountGroup`](crate::account_groups::AccountGroup)). From Coupa's Swagger (Core Platform) and its [Account Group API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/account-group-api>) page.
 #[cfg(feature = "account_groups")]
 #[rustfmt::skip]
 pub mod account_groups;
-/// The `account-types` resource ([`AccountType`](account_types::AccountType)). From Coupa's Swagger (Core Platform) and its [Account Types API (/account_types)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/account-types-api-(account_types)>) page.
+/// The `account-types` resource ([`AccountType`](crate::account_types::AccountType)). From Coupa's Swagger (Core Platform) and its [Account Types API (/account_types)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/account-types-api-(account_types)>) page.
 #[cfg(feature = "account_types")]
 #[rustfmt::skip]
 pub mod account_types;
-/// The `account-validation-rules` resource ([`AccountValidationRule`](account_validation_rules::AccountValidationRule)). From Coupa's Swagger (Core Platform) and its [Account Validation Rules API (/account_validation_rules)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/account-validation-rules-api-(account_validation_rules)>) page.
+/// The `account-validation-rules` resource ([`AccountValidationRule`](crate::account_validation_rules::AccountValidationRule)). From Coupa's Swagger (Core Platform) and its [Account Validation Rules API (/account_validation_rules)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/account-validation-rules-api-(account_validation_rules)>) page.
 #[cfg(feature = "account_validation_rules")]
 #[rustfmt::skip]
 pub mod account_validation_rules;
-/// The `addresses` resource ([`Address`](addresses::Address)). From Coupa's Swagger (Core Platform) and its [Address API (/addresses)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/address-api-(addresses)-da-5757-da-5757>) page.
+/// The `addresses` resource ([`Address`](crate::addresses::Address)). From Coupa's Swagger (Core Platform) and its [Address API (/addresses)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/address-api-(addresses)-da-5757-da-5757>) page.
 #[cfg(feature = "addresses")]
 #[rustfmt::skip]
 pub mod addresses;
@@ -91,11 +91,11 @@ pub mod adjustment_code;
 #[cfg(feature = "amount_component")]
 #[rustfmt::skip]
 pub mod amount_component;
-/// The `announcements` resource ([`Announcement`](announcements::Announcement)). From Coupa's Swagger (Core Platform) and its [Announcements API (/announcements)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/announcements-api-(announcements)>) page.
+/// The `announcements` resource ([`Announcement`](crate::announcements::Announcement)). From Coupa's Swagger (Core Platform) and its [Announcements API (/announcements)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/announcements-api-(announcements)>) page.
 #[cfg(feature = "announcements")]
 #[rustfmt::skip]
 pub mod announcements;
-/// The `approvals` resource ([`Approval`](approvals::Approval)). From Coupa's Swagger (Core Platform) and its [Approvals API (/approvals)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/approvals-api-(approvals)>) page.
+/// The `approvals` resource ([`Approval`](crate::approvals::Approval)). From Coupa's Swagger (Core Platform) and its [Approvals API (/approvals)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/approvals-api-(approvals)>) page.
 #[cfg(feature = "approvals")]
 #[rustfmt::skip]
 pub mod approvals;
@@ -111,19 +111,19 @@ pub mod approval_limit;
 #[cfg(feature = "approval_reason")]
 #[rustfmt::skip]
 pub mod approval_reason;
-/// The `asn-headers` resource ([`AsnHeader`](asn_headers::AsnHeader)). From Coupa's Swagger (Purchasing) and its [Advance Ship Notices API (/asn)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/advance-ship-notices-api-(asn)>) page.
+/// The `asn-headers` resource ([`AsnHeader`](crate::asn_headers::AsnHeader)). From Coupa's Swagger (Purchasing) and its [Advance Ship Notices API (/asn)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/advance-ship-notices-api-(asn)>) page.
 #[cfg(feature = "asn_headers")]
 #[rustfmt::skip]
 pub mod asn_headers;
-/// The `asn-lines` resource ([`AsnLine`](asn_lines::AsnLine)). From Coupa's Swagger (Purchasing) and its [ASN Lines API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/advance-ship-notices-api-(asn)/asn-lines-api>) page.
+/// The `asn-lines` resource ([`AsnLine`](crate::asn_lines::AsnLine)). From Coupa's Swagger (Purchasing) and its [ASN Lines API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/advance-ship-notices-api-(asn)/asn-lines-api>) page.
 #[cfg(feature = "asn_lines")]
 #[rustfmt::skip]
 pub mod asn_lines;
-/// The `asset-tags` resource ([`AssetTag`](asset_tags::AssetTag)). From Coupa's Swagger (Purchasing) and its [Asset Tags API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/asset-tags-api>) page.
+/// The `asset-tags` resource ([`AssetTag`](crate::asset_tags::AssetTag)). From Coupa's Swagger (Purchasing) and its [Asset Tags API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/asset-tags-api>) page.
 #[cfg(feature = "asset_tags")]
 #[rustfmt::skip]
 pub mod asset_tags;
-/// The `attachments` resource ([`Attachment`](attachments::Attachment)). From Coupa's Swagger (Core Platform) and its [Attachments API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/attachments-api>) page.
+/// The `attachments` resource ([`Attachment`](crate::attachments::Attachment)). From Coupa's Swagger (Core Platform) and its [Attachments API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/attachments-api>) page.
 #[cfg(feature = "attachments")]
 #[rustfmt::skip]
 pub mod attachments;
@@ -135,11 +135,11 @@ pub mod audit_status;
 #[cfg(feature = "bill_to_address")]
 #[rustfmt::skip]
 pub mod bill_to_address;
-/// The `budget-lines` resource ([`BudgetLine`](budget_lines::BudgetLine)). From Coupa's Swagger (Core Platform) and its [Budget Lines API (/budget lines)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/budget-lines-api-(budget-lines)>) page.
+/// The `budget-lines` resource ([`BudgetLine`](crate::budget_lines::BudgetLine)). From Coupa's Swagger (Core Platform) and its [Budget Lines API (/budget lines)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/budget-lines-api-(budget-lines)>) page.
 #[cfg(feature = "budget_lines")]
 #[rustfmt::skip]
 pub mod budget_lines;
-/// The `budget-line-adjustments` resource ([`BudgetLineAdjustment`](budget_line_adjustments::BudgetLineAdjustment)). From Coupa's Swagger (Core Platform) and its [Budget Line Adjustment API (.../budget_line_adjustments)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/budget-lines-api-(budget-lines)/budget-line-adjustment-api-(...budget_line_adjustments)>) page.
+/// The `budget-line-adjustments` resource ([`BudgetLineAdjustment`](crate::budget_line_adjustments::BudgetLineAdjustment)). From Coupa's Swagger (Core Platform) and its [Budget Line Adjustment API (.../budget_line_adjustments)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/budget-lines-api-(budget-lines)/budget-line-adjustment-api-(...budget_line_adjustments)>) page.
 #[cfg(feature = "budget_line_adjustments")]
 #[rustfmt::skip]
 pub mod budget_line_adjustments;
@@ -151,7 +151,7 @@ pub mod bulk_price;
 #[cfg(feature = "bulk_result_entry")]
 #[rustfmt::skip]
 pub mod bulk_result_entry;
-/// The `business-entities` resource ([`BusinessEntity`](business_entities::BusinessEntity)). From Coupa's Swagger (Core Platform) and its [Business Entities API (/business_entities)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/business-entities-api-(business_entities)>) page.
+/// The `business-entities` resource ([`BusinessEntity`](crate::business_entities::BusinessEntity)). From Coupa's Swagger (Core Platform) and its [Business Entities API (/business_entities)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/business-entities-api-(business_entities)>) page.
 #[cfg(feature = "business_entities")]
 #[rustfmt::skip]
 pub mod business_entities;
@@ -175,7 +175,7 @@ pub mod business_entity_external_reference;
 #[cfg(feature = "business_entity_relationship")]
 #[rustfmt::skip]
 pub mod business_entity_relationship;
-/// The `business-groups` resource ([`BusinessGroup`](business_groups::BusinessGroup)). From Coupa's Swagger (Core Platform) and its [Content Groups API (/business_groups)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/content-groups-api-(business_groups)>) page.
+/// The `business-groups` resource ([`BusinessGroup`](crate::business_groups::BusinessGroup)). From Coupa's Swagger (Core Platform) and its [Content Groups API (/business_groups)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/content-groups-api-(business_groups)>) page.
 #[cfg(feature = "business_groups")]
 #[rustfmt::skip]
 pub mod business_groups;
@@ -191,15 +191,15 @@ pub mod category;
 #[cfg(feature = "category_plan")]
 #[rustfmt::skip]
 pub mod category_plan;
-/// The `comments` resource ([`Comment`](comments::Comment)). From Coupa's Swagger (Core Platform) and its [Comments API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/comments-api>) page.
+/// The `comments` resource ([`Comment`](crate::comments::Comment)). From Coupa's Swagger (Core Platform) and its [Comments API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/comments-api>) page.
 #[cfg(feature = "comments")]
 #[rustfmt::skip]
 pub mod comments;
-/// The `commodities` resource ([`Commodity`](commodities::Commodity)). From Coupa's Swagger (Core Platform) and its [Commodities API (/commodities)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/commodities-api-(commodities)>) page.
+/// The `commodities` resource ([`Commodity`](crate::commodities::Commodity)). From Coupa's Swagger (Core Platform) and its [Commodities API (/commodities)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/commodities-api-(commodities)>) page.
 #[cfg(feature = "commodities")]
 #[rustfmt::skip]
 pub mod commodities;
-/// The `commodity-translations` resource ([`CommodityTranslation`](commodity_translations::CommodityTranslation)). From Coupa's Swagger (Core Platform); no page describes it.
+/// The `commodity-translations` resource ([`CommodityTranslation`](crate::commodity_translations::CommodityTranslation)). From Coupa's Swagger (Core Platform); no page describes it.
 #[cfg(feature = "commodity_translations")]
 #[rustfmt::skip]
 pub mod commodity_translations;
@@ -207,7 +207,7 @@ pub mod commodity_translations;
 #[cfg(feature = "contact")]
 #[rustfmt::skip]
 pub mod contact;
-/// The `contracts` resource ([`Contract`](contracts::Contract)). From Coupa's Swagger (Purchasing) and its [Contracts API (/contracts)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)>) page.
+/// The `contracts` resource ([`Contract`](crate::contracts::Contract)). From Coupa's Swagger (Purchasing) and its [Contracts API (/contracts)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)>) page.
 #[cfg(feature = "contracts")]
 #[rustfmt::skip]
 pub mod contracts;
@@ -271,7 +271,7 @@ pub mod contract_relationship_and_reporting;
 #[cfg(feature = "contract_risk")]
 #[rustfmt::skip]
 pub mod contract_risk;
-/// The `contracts-templates` resource ([`ContractTemplate`](contracts_templates::ContractTemplate)). From Coupa's Swagger (CLM Standard) and its [Contract Template API (/contracts/templates)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)/contract-template-api-(contractstemplates)>) page.
+/// The `contracts-templates` resource ([`ContractTemplate`](crate::contracts_templates::ContractTemplate)). From Coupa's Swagger (CLM Standard) and its [Contract Template API (/contracts/templates)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)/contract-template-api-(contractstemplates)>) page.
 #[cfg(feature = "contracts_templates")]
 #[rustfmt::skip]
 pub mod contracts_templates;
@@ -279,7 +279,7 @@ pub mod contracts_templates;
 #[cfg(feature = "contract_template_clause")]
 #[rustfmt::skip]
 pub mod contract_template_clause;
-/// The `contract-terms` resource ([`ContractTerm`](contract_terms::ContractTerm)). From Coupa's Swagger (Purchasing) and its [Contract Terms API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)/contract-terms-api>) page.
+/// The `contract-terms` resource ([`ContractTerm`](crate::contract_terms::ContractTerm)). From Coupa's Swagger (Purchasing) and its [Contract Terms API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)/contract-terms-api>) page.
 #[cfg(feature = "contract_terms")]
 #[rustfmt::skip]
 pub mod contract_terms;
@@ -323,11 +323,11 @@ pub mod coupa_pay_digital_check;
 #[cfg(feature = "coupa_pay_employee_payment_account_serializer")]
 #[rustfmt::skip]
 pub mod coupa_pay_employee_payment_account_serializer;
-/// The `coupa-pay-invoices` resource ([`CoupaPayInvoice`](coupa_pay_invoices::CoupaPayInvoice)). From Coupa's Swagger (Core Platform); no page describes it.
+/// The `coupa-pay-invoices` resource ([`CoupaPayInvoice`](crate::coupa_pay_invoices::CoupaPayInvoice)). From Coupa's Swagger (Core Platform); no page describes it.
 #[cfg(feature = "coupa_pay_invoices")]
 #[rustfmt::skip]
 pub mod coupa_pay_invoices;
-/// The `coupa-pay-payments` resource ([`CoupaPayPayment`](coupa_pay_payments::CoupaPayPayment)). From Coupa's Swagger (Coupa Pay Base); no page describes it.
+/// The `coupa-pay-payments` resource ([`CoupaPayPayment`](crate::coupa_pay_payments::CoupaPayPayment)). From Coupa's Swagger (Coupa Pay Base); no page describes it.
 #[cfg(feature = "coupa_pay_payments")]
 #[rustfmt::skip]
 pub mod coupa_pay_payments;
@@ -355,7 +355,7 @@ pub mod coupa_pay_virtual_card;
 #[cfg(feature = "coupa_pay_virtual_card_partner")]
 #[rustfmt::skip]
 pub mod coupa_pay_virtual_card_partner;
-/// The `currencies` resource ([`Currency`](currencies::Currency)). From Coupa's Swagger (Core Platform) and its [Currencies API (/currencies)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/currencies-api-(currencies)>) page.
+/// The `currencies` resource ([`Currency`](crate::currencies::Currency)). From Coupa's Swagger (Core Platform) and its [Currencies API (/currencies)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/currencies-api-(currencies)>) page.
 #[cfg(feature = "currencies")]
 #[rustfmt::skip]
 pub mod currencies;
@@ -363,11 +363,11 @@ pub mod currencies;
 #[cfg(feature = "customer_support_contact")]
 #[rustfmt::skip]
 pub mod customer_support_contact;
-/// The `cycle-counts` resource ([`CycleCount`](cycle_counts::CycleCount)). From Coupa's Swagger (Inventory) and its [Cycle Counts API(/cycle_counts)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/cycle-count-lines-api-(cycle_count_lines)/cycle-counts-api(cycle_counts)>) page.
+/// The `cycle-counts` resource ([`CycleCount`](crate::cycle_counts::CycleCount)). From Coupa's Swagger (Inventory) and its [Cycle Counts API(/cycle_counts)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/cycle-count-lines-api-(cycle_count_lines)/cycle-counts-api(cycle_counts)>) page.
 #[cfg(feature = "cycle_counts")]
 #[rustfmt::skip]
 pub mod cycle_counts;
-/// The `cycle-count-lines` resource ([`CycleCountLine`](cycle_count_lines::CycleCountLine)). From Coupa's Swagger (Inventory) and its [Cycle Count Lines API (/cycle_count_lines)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/cycle-count-lines-api-(cycle_count_lines)>) page.
+/// The `cycle-count-lines` resource ([`CycleCountLine`](crate::cycle_count_lines::CycleCountLine)). From Coupa's Swagger (Inventory) and its [Cycle Count Lines API (/cycle_count_lines)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/cycle-count-lines-api-(cycle_count_lines)>) page.
 #[cfg(feature = "cycle_count_lines")]
 #[rustfmt::skip]
 pub mod cycle_count_lines;
@@ -375,11 +375,11 @@ pub mod cycle_count_lines;
 #[cfg(feature = "cycle_count_line_lot")]
 #[rustfmt::skip]
 pub mod cycle_count_line_lot;
-/// The `data-file-sources` resource ([`DataFileSource`](data_file_sources::DataFileSource)). From Coupa's Swagger (Core Platform) and its [Data File Sources API (/data_file_sources)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/data-file-sources-api-(data_file_sources)>) page.
+/// The `data-file-sources` resource ([`DataFileSource`](crate::data_file_sources::DataFileSource)). From Coupa's Swagger (Core Platform) and its [Data File Sources API (/data_file_sources)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/data-file-sources-api-(data_file_sources)>) page.
 #[cfg(feature = "data_file_sources")]
 #[rustfmt::skip]
 pub mod data_file_sources;
-/// The `default-receiving-locations` resource ([`DefaultReceivingLocation`](default_receiving_locations::DefaultReceivingLocation)). From Coupa's Swagger (Inventory) and its [Default Receiving Locations API (/default_receiving_locations)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/default-receiving-locations-api(default_receiving_locations)>) page.
+/// The `default-receiving-locations` resource ([`DefaultReceivingLocation`](crate::default_receiving_locations::DefaultReceivingLocation)). From Coupa's Swagger (Inventory) and its [Default Receiving Locations API (/default_receiving_locations)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/default-receiving-locations-api(default_receiving_locations)>) page.
 #[cfg(feature = "default_receiving_locations")]
 #[rustfmt::skip]
 pub mod default_receiving_locations;
@@ -387,7 +387,7 @@ pub mod default_receiving_locations;
 #[cfg(feature = "delegations")]
 #[rustfmt::skip]
 pub mod delegations;
-/// The `departments` resource ([`Department`](departments::Department)). From Coupa's Swagger (Core Platform) and its [Departments API (/departments)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/departments-api-(departments)>) page.
+/// The `departments` resource ([`Department`](crate::departments::Department)). From Coupa's Swagger (Core Platform) and its [Departments API (/departments)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/departments-api-(departments)>) page.
 #[cfg(feature = "departments")]
 #[rustfmt::skip]
 pub mod departments;
@@ -415,7 +415,7 @@ pub mod diversity_subcategory;
 #[cfg(feature = "easy_form")]
 #[rustfmt::skip]
 pub mod easy_form;
-/// The `easy-form-responses` resource ([`EasyFormResponse`](easy_form_responses::EasyFormResponse)). From Coupa's Swagger (Core Platform) and its [Easy Form Responses API (/easy_form_responses)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/easy-form-responses-api-(easy_form_responses)>) page.
+/// The `easy-form-responses` resource ([`EasyFormResponse`](crate::easy_form_responses::EasyFormResponse)). From Coupa's Swagger (Core Platform) and its [Easy Form Responses API (/easy_form_responses)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/easy-form-responses-api-(easy_form_responses)>) page.
 #[cfg(feature = "easy_form_responses")]
 #[rustfmt::skip]
 pub mod easy_form_responses;
@@ -467,11 +467,11 @@ pub mod event_list;
 #[cfg(feature = "event_settings")]
 #[rustfmt::skip]
 pub mod event_settings;
-/// The `exchange-rates` resource ([`ExchangeRate`](exchange_rates::ExchangeRate)). From Coupa's Swagger (Core Platform) and its [Exchange Rates API (/exchange_rates)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/exchange-rates-api-(exchange_rates)>) page.
+/// The `exchange-rates` resource ([`ExchangeRate`](crate::exchange_rates::ExchangeRate)). From Coupa's Swagger (Core Platform) and its [Exchange Rates API (/exchange_rates)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/exchange-rates-api-(exchange_rates)>) page.
 #[cfg(feature = "exchange_rates")]
 #[rustfmt::skip]
 pub mod exchange_rates;
-/// The `expense-artifacts` resource ([`ExpenseArtifact`](expense_artifacts::ExpenseArtifact)). From Coupa's Swagger (Core Platform); no page describes it.
+/// The `expense-artifacts` resource ([`ExpenseArtifact`](crate::expense_artifacts::ExpenseArtifact)). From Coupa's Swagger (Core Platform); no page describes it.
 #[cfg(feature = "expense_artifacts")]
 #[rustfmt::skip]
 pub mod expense_artifacts;
@@ -495,7 +495,7 @@ pub mod expense_cash_advance;
 #[cfg(feature = "expense_category")]
 #[rustfmt::skip]
 pub mod expense_category;
-/// The `expense-lines` resource ([`ExpenseLine`](expense_lines::ExpenseLine)). From Coupa's Swagger (Expense Reporting) and its [Expense Lines API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-lines-api>) page.
+/// The `expense-lines` resource ([`ExpenseLine`](crate::expense_lines::ExpenseLine)). From Coupa's Swagger (Expense Reporting) and its [Expense Lines API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-lines-api>) page.
 #[cfg(feature = "expense_lines")]
 #[rustfmt::skip]
 pub mod expense_lines;
@@ -603,7 +603,7 @@ pub mod expense_preapproval_line;
 #[cfg(feature = "expense_reconciliation_line")]
 #[rustfmt::skip]
 pub mod expense_reconciliation_line;
-/// The `expense-reports` resource ([`ExpenseReport`](expense_reports::ExpenseReport)). From Coupa's Swagger (Expense Reporting) and its [Expense Reports API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-reports-api>) page.
+/// The `expense-reports` resource ([`ExpenseReport`](crate::expense_reports::ExpenseReport)). From Coupa's Swagger (Expense Reporting) and its [Expense Reports API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-reports-api>) page.
 #[cfg(feature = "expense_reports")]
 #[rustfmt::skip]
 pub mod expense_reports;
@@ -663,7 +663,7 @@ pub mod extra_line_attributes_quote_request_line_attribute;
 #[cfg(feature = "extra_line_attributes_requisition_line_attribute")]
 #[rustfmt::skip]
 pub mod extra_line_attributes_requisition_line_attribute;
-/// The `financial-counterparties` resource ([`FinancialCounterparty`](financial_counterparties::FinancialCounterparty)). From Coupa's Swagger (Core Platform) and its [Financial Counterparties API (/financial_counterparties)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/financial-counterparties-api-(financial_counterparties)>) page.
+/// The `financial-counterparties` resource ([`FinancialCounterparty`](crate::financial_counterparties::FinancialCounterparty)). From Coupa's Swagger (Core Platform) and its [Financial Counterparties API (/financial_counterparties)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/financial-counterparties-api-(financial_counterparties)>) page.
 #[cfg(feature = "financial_counterparties")]
 #[rustfmt::skip]
 pub mod financial_counterparties;
@@ -679,27 +679,27 @@ pub mod form;
 #[cfg(feature = "form_response")]
 #[rustfmt::skip]
 pub mod form_response;
-/// The `pick-lists` resource ([`FulfillmentReservation`](pick_lists::FulfillmentReservation)). From Coupa's Swagger (Inventory) and its [Pick Lists/Fulfillment Reservations API (/pick lists)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/pick-listsfulfillment-reservations-api-(pick-lists)>) page.
+/// The `pick-lists` resource ([`FulfillmentReservation`](crate::pick_lists::FulfillmentReservation)). From Coupa's Swagger (Inventory) and its [Pick Lists/Fulfillment Reservations API (/pick lists)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/pick-listsfulfillment-reservations-api-(pick-lists)>) page.
 #[cfg(feature = "pick_lists")]
 #[rustfmt::skip]
 pub mod pick_lists;
-/// The `inspection-codes` resource ([`InspectionCode`](inspection_codes::InspectionCode)). From Coupa's Swagger (Core Platform); no page describes it.
+/// The `inspection-codes` resource ([`InspectionCode`](crate::inspection_codes::InspectionCode)). From Coupa's Swagger (Core Platform); no page describes it.
 #[cfg(feature = "inspection_codes")]
 #[rustfmt::skip]
 pub mod inspection_codes;
-/// The `integrations` resource ([`Integration`](integrations::Integration)). From Coupa's Swagger (Core Platform) and its [Integrations API (/integrations)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)>) page.
+/// The `integrations` resource ([`Integration`](crate::integrations::Integration)). From Coupa's Swagger (Core Platform) and its [Integrations API (/integrations)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)>) page.
 #[cfg(feature = "integrations")]
 #[rustfmt::skip]
 pub mod integrations;
-/// The `integration-contacts` resource ([`IntegrationContact`](integration_contacts::IntegrationContact)). From Coupa's Swagger (Core Platform); no page describes it.
+/// The `integration-contacts` resource ([`IntegrationContact`](crate::integration_contacts::IntegrationContact)). From Coupa's Swagger (Core Platform); no page describes it.
 #[cfg(feature = "integration_contacts")]
 #[rustfmt::skip]
 pub mod integration_contacts;
-/// The `integration-errors` resource ([`IntegrationError`](integration_errors::IntegrationError)). From Coupa's Swagger (Core Platform) and its [Integration Error API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-error-api>) page.
+/// The `integration-errors` resource ([`IntegrationError`](crate::integration_errors::IntegrationError)). From Coupa's Swagger (Core Platform) and its [Integration Error API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-error-api>) page.
 #[cfg(feature = "integration_errors")]
 #[rustfmt::skip]
 pub mod integration_errors;
-/// The `integration-history-records` resource ([`IntegrationHistoryRecord`](integration_history_records::IntegrationHistoryRecord)). From Coupa's Swagger (Core Platform) and its [Integration History Record API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-history-record-api>) page.
+/// The `integration-history-records` resource ([`IntegrationHistoryRecord`](crate::integration_history_records::IntegrationHistoryRecord)). From Coupa's Swagger (Core Platform) and its [Integration History Record API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-history-record-api>) page.
 #[cfg(feature = "integration_history_records")]
 #[rustfmt::skip]
 pub mod integration_history_records;
@@ -707,7 +707,7 @@ pub mod integration_history_records;
 #[cfg(feature = "integration_record_response")]
 #[rustfmt::skip]
 pub mod integration_record_response;
-/// The `integration-runs` resource ([`IntegrationRun`](integration_runs::IntegrationRun)). From Coupa's Swagger (Core Platform) and its [Integration Runs API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-runs-api>) page.
+/// The `integration-runs` resource ([`IntegrationRun`](crate::integration_runs::IntegrationRun)). From Coupa's Swagger (Core Platform) and its [Integration Runs API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-runs-api>) page.
 #[cfg(feature = "integration_runs")]
 #[rustfmt::skip]
 pub mod integration_runs;
@@ -715,7 +715,7 @@ pub mod integration_runs;
 #[cfg(feature = "intellectual_property_and_data")]
 #[rustfmt::skip]
 pub mod intellectual_property_and_data;
-/// The `inventory` resource ([`InventoryBalance`](inventory::InventoryBalance)). From Coupa's Swagger (Core Platform) and its [Inventory Balance API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/pick-listsfulfillment-reservations-api-(pick-lists)/inventory-balance-api>) page.
+/// The `inventory` resource ([`InventoryBalance`](crate::inventory::InventoryBalance)). From Coupa's Swagger (Core Platform) and its [Inventory Balance API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/pick-listsfulfillment-reservations-api-(pick-lists)/inventory-balance-api>) page.
 #[cfg(feature = "inventory")]
 #[rustfmt::skip]
 pub mod inventory;
@@ -727,7 +727,7 @@ pub mod inventory_lot;
 #[cfg(feature = "inventory_organization")]
 #[rustfmt::skip]
 pub mod inventory_organization;
-/// The `inventory-transactions` resource ([`InventoryTransaction`](inventory_transactions::InventoryTransaction)). From Coupa's Swagger (Purchasing) and its [Receiving Transactions API (/receiving_transactions)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/receipts-api/receiving-transactions-api-(receiving_transactions)>) page.
+/// The `inventory-transactions` resource ([`InventoryTransaction`](crate::inventory_transactions::InventoryTransaction)). From Coupa's Swagger (Purchasing) and its [Receiving Transactions API (/receiving_transactions)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/receipts-api/receiving-transactions-api-(receiving_transactions)>) page.
 #[cfg(feature = "inventory_transactions")]
 #[rustfmt::skip]
 pub mod inventory_transactions;
@@ -759,7 +759,7 @@ pub mod invoice_charge;
 #[cfg(feature = "invoice_charge_allocation")]
 #[rustfmt::skip]
 pub mod invoice_charge_allocation;
-/// The `invoice-emails` resource ([`InvoiceEmail`](invoice_emails::InvoiceEmail)). From Coupa's Swagger (Invoicing); no page describes it.
+/// The `invoice-emails` resource ([`InvoiceEmail`](crate::invoice_emails::InvoiceEmail)). From Coupa's Swagger (Invoicing); no page describes it.
 #[cfg(feature = "invoice_emails")]
 #[rustfmt::skip]
 pub mod invoice_emails;
@@ -771,7 +771,7 @@ pub mod invoice_failed_tolerance;
 #[cfg(feature = "invoice_handling_charge")]
 #[rustfmt::skip]
 pub mod invoice_handling_charge;
-/// The `invoices` resource ([`InvoiceHeader`](invoices::InvoiceHeader)). From Coupa's Swagger (Invoicing) and its [Invoices API (/invoices)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/invoices-api-(invoices)-da-5926-da-5926>) page.
+/// The `invoices` resource ([`InvoiceHeader`](crate::invoices::InvoiceHeader)). From Coupa's Swagger (Invoicing) and its [Invoices API (/invoices)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/invoices-api-(invoices)-da-5926-da-5926>) page.
 #[cfg(feature = "invoices")]
 #[rustfmt::skip]
 pub mod invoices;
@@ -803,7 +803,7 @@ pub mod invoice_reconciliation_line;
 #[cfg(feature = "invoice_shipping_charge")]
 #[rustfmt::skip]
 pub mod invoice_shipping_charge;
-/// The `items` resource ([`Item`](items::Item)). From Coupa's Swagger (Core Platform) and its [Items API (/items)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/items-api-(items)>) page.
+/// The `items` resource ([`Item`](crate::items::Item)). From Coupa's Swagger (Core Platform) and its [Items API (/items)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/items-api-(items)>) page.
 #[cfg(feature = "items")]
 #[rustfmt::skip]
 pub mod items;
@@ -835,11 +835,11 @@ pub mod job_title_association;
 #[cfg(feature = "language")]
 #[rustfmt::skip]
 pub mod language;
-/// The `legal-documents` resource ([`LegalDocument`](legal_documents::LegalDocument)). From Coupa's Swagger (CLM Standard) and its [Legal Documents API (/legal_documents)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/legal-documents-api-(legal_documents)>) page.
+/// The `legal-documents` resource ([`LegalDocument`](crate::legal_documents::LegalDocument)). From Coupa's Swagger (CLM Standard) and its [Legal Documents API (/legal_documents)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/legal-documents-api-(legal_documents)>) page.
 #[cfg(feature = "legal_documents")]
 #[rustfmt::skip]
 pub mod legal_documents;
-/// The `legal-entities` resource ([`LegalEntity`](legal_entities::LegalEntity)). From Coupa's Swagger (Core Platform) and its [Legal Entity API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/legal-entity-api>) page.
+/// The `legal-entities` resource ([`LegalEntity`](crate::legal_entities::LegalEntity)). From Coupa's Swagger (Core Platform) and its [Legal Entity API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/legal-entity-api>) page.
 #[cfg(feature = "legal_entities")]
 #[rustfmt::skip]
 pub mod legal_entities;
@@ -847,15 +847,15 @@ pub mod legal_entities;
 #[cfg(feature = "legal_entity_address")]
 #[rustfmt::skip]
 pub mod legal_entity_address;
-/// The `legal-payment-receipts` resource ([`LegalPaymentReceipt`](legal_payment_receipts::LegalPaymentReceipt)). From Coupa's Swagger (Purchasing); no page describes it.
+/// The `legal-payment-receipts` resource ([`LegalPaymentReceipt`](crate::legal_payment_receipts::LegalPaymentReceipt)). From Coupa's Swagger (Purchasing); no page describes it.
 #[cfg(feature = "legal_payment_receipts")]
 #[rustfmt::skip]
 pub mod legal_payment_receipts;
-/// The `lookups` resource ([`Lookup`](lookups::Lookup)). From Coupa's Swagger (Core Platform); no page describes it.
+/// The `lookups` resource ([`Lookup`](crate::lookups::Lookup)). From Coupa's Swagger (Core Platform); no page describes it.
 #[cfg(feature = "lookups")]
 #[rustfmt::skip]
 pub mod lookups;
-/// The `lookup-values` resource ([`LookupValue`](lookup_values::LookupValue)). From Coupa's Swagger (Core Platform) and its [Lookup Values API (/lookup_values)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/lookup-values-api-(lookup_values)>) page.
+/// The `lookup-values` resource ([`LookupValue`](crate::lookup_values::LookupValue)). From Coupa's Swagger (Core Platform) and its [Lookup Values API (/lookup_values)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/lookup-values-api-(lookup_values)>) page.
 #[cfg(feature = "lookup_values")]
 #[rustfmt::skip]
 pub mod lookup_values;
@@ -863,7 +863,7 @@ pub mod lookup_values;
 #[cfg(feature = "money")]
 #[rustfmt::skip]
 pub mod money;
-/// The `object-instances` resource ([`ObjectInstance`](object_instances::ObjectInstance)). From Coupa's Swagger (Core Platform) and its [Custom Object API (/custom_objects/id)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/custom-object-api-(custom_objectsid)>) page.
+/// The `object-instances` resource ([`ObjectInstance`](crate::object_instances::ObjectInstance)). From Coupa's Swagger (Core Platform) and its [Custom Object API (/custom_objects/id)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/custom-object-api-(custom_objectsid)>) page.
 #[cfg(feature = "object_instances")]
 #[rustfmt::skip]
 pub mod object_instances;
@@ -871,7 +871,7 @@ pub mod object_instances;
 #[cfg(feature = "object_line")]
 #[rustfmt::skip]
 pub mod object_line;
-/// The `object-translations` resource ([`ObjectTranslation`](object_translations::ObjectTranslation)). From Coupa's Swagger (Core Platform) and its [Object Translation API (/uoms/uom_id/translations)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/object-translation-api-(uomsuom_idtranslations)>) page.
+/// The `object-translations` resource ([`ObjectTranslation`](crate::object_translations::ObjectTranslation)). From Coupa's Swagger (Core Platform) and its [Object Translation API (/uoms/uom_id/translations)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/object-translation-api-(uomsuom_idtranslations)>) page.
 #[cfg(feature = "object_translations")]
 #[rustfmt::skip]
 pub mod object_translations;
@@ -883,19 +883,19 @@ pub mod online_store;
 #[cfg(feature = "order_amount_line")]
 #[rustfmt::skip]
 pub mod order_amount_line;
-/// The `purchase-orders` resource ([`OrderHeader`](purchase_orders::OrderHeader)). From Coupa's Swagger (Purchasing) and its [Purchase Orders API (/purchase_orders)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/purchase-orders-api-(purchase_orders)>) page.
+/// The `purchase-orders` resource ([`OrderHeader`](crate::purchase_orders::OrderHeader)). From Coupa's Swagger (Purchasing) and its [Purchase Orders API (/purchase_orders)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/purchase-orders-api-(purchase_orders)>) page.
 #[cfg(feature = "purchase_orders")]
 #[rustfmt::skip]
 pub mod purchase_orders;
-/// The `purchase-order-changes` resource ([`OrderHeaderChange`](purchase_order_changes::OrderHeaderChange)). From Coupa's Swagger (Purchasing) and its [Purchase Order Change API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/purchase-orders-api-(purchase_orders)/purchase-order-change-api>) page.
+/// The `purchase-order-changes` resource ([`OrderHeaderChange`](crate::purchase_order_changes::OrderHeaderChange)). From Coupa's Swagger (Purchasing) and its [Purchase Order Change API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/purchase-orders-api-(purchase_orders)/purchase-order-change-api>) page.
 #[cfg(feature = "purchase_order_changes")]
 #[rustfmt::skip]
 pub mod purchase_order_changes;
-/// The `order-header-confirmations` resource ([`OrderHeaderConfirmation`](order_header_confirmations::OrderHeaderConfirmation)). From Coupa's Swagger (Supply Chain) and its [Order Confirmations API (/order_header_confirmations)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/order-confirmations-api-(order_header_confirmations)>) page.
+/// The `order-header-confirmations` resource ([`OrderHeaderConfirmation`](crate::order_header_confirmations::OrderHeaderConfirmation)). From Coupa's Swagger (Supply Chain) and its [Order Confirmations API (/order_header_confirmations)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/order-confirmations-api-(order_header_confirmations)>) page.
 #[cfg(feature = "order_header_confirmations")]
 #[rustfmt::skip]
 pub mod order_header_confirmations;
-/// The `purchase-order-lines` resource ([`OrderLine`](purchase_order_lines::OrderLine)). From Coupa's Swagger (Purchasing) and its [Purchase Order Lines API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/purchase-orders-api-(purchase_orders)/purchase-order-lines-api-da-5961-da-5961>) page.
+/// The `purchase-order-lines` resource ([`OrderLine`](crate::purchase_order_lines::OrderLine)). From Coupa's Swagger (Purchasing) and its [Purchase Order Lines API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/purchase-orders-api-(purchase_orders)/purchase-order-lines-api-da-5961-da-5961>) page.
 #[cfg(feature = "purchase_order_lines")]
 #[rustfmt::skip]
 pub mod purchase_order_lines;
@@ -923,11 +923,11 @@ pub mod order_line_confirmation;
 #[cfg(feature = "order_line_tax_detail")]
 #[rustfmt::skip]
 pub mod order_line_tax_detail;
-/// The `order-pads` resource ([`OrderPad`](order_pads::OrderPad)). From Coupa's Swagger (Purchasing) and its [Order List API (/order_pads)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/order-list-api-(order_pads)>) page.
+/// The `order-pads` resource ([`OrderPad`](crate::order_pads::OrderPad)). From Coupa's Swagger (Purchasing) and its [Order List API (/order_pads)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/order-list-api-(order_pads)>) page.
 #[cfg(feature = "order_pads")]
 #[rustfmt::skip]
 pub mod order_pads;
-/// The `order-pad-lines` resource ([`OrderPadLine`](order_pad_lines::OrderPadLine)). From Coupa's Swagger (Purchasing) and its [Order List API (/order_pads)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/order-list-api-(order_pads)>) page.
+/// The `order-pad-lines` resource ([`OrderPadLine`](crate::order_pad_lines::OrderPadLine)). From Coupa's Swagger (Purchasing) and its [Order List API (/order_pads)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/order-list-api-(order_pads)>) page.
 #[cfg(feature = "order_pad_lines")]
 #[rustfmt::skip]
 pub mod order_pad_lines;
@@ -947,11 +947,11 @@ pub mod order_quantity_line;
 #[cfg(feature = "order_window")]
 #[rustfmt::skip]
 pub mod order_window;
-/// The `payables-allocations` resource ([`PayablesAllocation`](payables_allocations::PayablesAllocation)). From Coupa's Swagger (Core Platform) and its [Payable Allocations API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/payable-allocations-api>) page.
+/// The `payables-allocations` resource ([`PayablesAllocation`](crate::payables_allocations::PayablesAllocation)). From Coupa's Swagger (Core Platform) and its [Payable Allocations API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/payable-allocations-api>) page.
 #[cfg(feature = "payables_allocations")]
 #[rustfmt::skip]
 pub mod payables_allocations;
-/// The `payables-external-payables` resource ([`PayablesExternalPayable`](payables_external_payables::PayablesExternalPayable)). From Coupa's Swagger (Core Platform) and its [External Payables API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/external-payables-api>) page.
+/// The `payables-external-payables` resource ([`PayablesExternalPayable`](crate::payables_external_payables::PayablesExternalPayable)). From Coupa's Swagger (Core Platform) and its [External Payables API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/external-payables-api>) page.
 #[cfg(feature = "payables_external_payables")]
 #[rustfmt::skip]
 pub mod payables_external_payables;
@@ -959,15 +959,15 @@ pub mod payables_external_payables;
 #[cfg(feature = "payables_external_supplier_payable")]
 #[rustfmt::skip]
 pub mod payables_external_supplier_payable;
-/// The `payables-invoices` resource ([`PayablesInvoice`](payables_invoices::PayablesInvoice)). From Coupa's Swagger (Core Platform) and its [Payables/Invoices API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/payablesinvoices-api>) page.
+/// The `payables-invoices` resource ([`PayablesInvoice`](crate::payables_invoices::PayablesInvoice)). From Coupa's Swagger (Core Platform) and its [Payables/Invoices API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/payablesinvoices-api>) page.
 #[cfg(feature = "payables_invoices")]
 #[rustfmt::skip]
 pub mod payables_invoices;
-/// The `payables-orders` resource ([`PayablesOrder`](payables_orders::PayablesOrder)). From Coupa's Swagger (Purchasing) and its [Payables/Orders API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/payablesorders-api>) page.
+/// The `payables-orders` resource ([`PayablesOrder`](crate::payables_orders::PayablesOrder)). From Coupa's Swagger (Purchasing) and its [Payables/Orders API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/payablesorders-api>) page.
 #[cfg(feature = "payables_orders")]
 #[rustfmt::skip]
 pub mod payables_orders;
-/// The `payables-order-reconciliation-lines` resource ([`PayablesOrderReconciliationLine`](payables_order_reconciliation_lines::PayablesOrderReconciliationLine)). From Coupa's Swagger (Purchasing) and its [Payables/Order Reconciliation Lines API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/payablesorder-reconciliation-lines-api>) page.
+/// The `payables-order-reconciliation-lines` resource ([`PayablesOrderReconciliationLine`](crate::payables_order_reconciliation_lines::PayablesOrderReconciliationLine)). From Coupa's Swagger (Purchasing) and its [Payables/Order Reconciliation Lines API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/payablesorder-reconciliation-lines-api>) page.
 #[cfg(feature = "payables_order_reconciliation_lines")]
 #[rustfmt::skip]
 pub mod payables_order_reconciliation_lines;
@@ -975,7 +975,7 @@ pub mod payables_order_reconciliation_lines;
 #[cfg(feature = "payment")]
 #[rustfmt::skip]
 pub mod payment;
-/// The `payment-terms` resource ([`PaymentTerm`](payment_terms::PaymentTerm)). From Coupa's Swagger (Core Platform) and its [Payment Terms API (/payment_terms)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/payment-terms-api-(payment_terms)>) page.
+/// The `payment-terms` resource ([`PaymentTerm`](crate::payment_terms::PaymentTerm)). From Coupa's Swagger (Core Platform) and its [Payment Terms API (/payment_terms)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/payment-terms-api-(payment_terms)>) page.
 #[cfg(feature = "payment_terms")]
 #[rustfmt::skip]
 pub mod payment_terms;
@@ -999,11 +999,11 @@ pub mod procurement_milestone;
 #[cfg(feature = "procurement_recurring_rule")]
 #[rustfmt::skip]
 pub mod procurement_recurring_rule;
-/// The `projects` resource ([`Project`](projects::Project)). From Coupa's Swagger (Core Platform) and its [Projects API (/projects)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/projects-api-(projects)>) page.
+/// The `projects` resource ([`Project`](crate::projects::Project)). From Coupa's Swagger (Core Platform) and its [Projects API (/projects)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/projects-api-(projects)>) page.
 #[cfg(feature = "projects")]
 #[rustfmt::skip]
 pub mod projects;
-/// The `project-memberships` resource ([`ProjectMembership`](project_memberships::ProjectMembership)). From Coupa's Swagger (Core Platform) and its [Project Memberships (/project_memberships)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/projects-api-(projects)/project-memberships-(project_memberships)>) page.
+/// The `project-memberships` resource ([`ProjectMembership`](crate::project_memberships::ProjectMembership)). From Coupa's Swagger (Core Platform) and its [Project Memberships (/project_memberships)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/projects-api-(projects)/project-memberships-(project_memberships)>) page.
 #[cfg(feature = "project_memberships")]
 #[rustfmt::skip]
 pub mod project_memberships;
@@ -1019,7 +1019,7 @@ pub mod purpose;
 #[cfg(feature = "quote_message")]
 #[rustfmt::skip]
 pub mod quote_message;
-/// The `quote-requests` resource ([`QuoteRequest`](quote_requests::QuoteRequest)). From Coupa's Swagger (Sourcing) and its [Quote Requests API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/sourcing-api-(quote_requests)/quote-requests-api>) page.
+/// The `quote-requests` resource ([`QuoteRequest`](crate::quote_requests::QuoteRequest)). From Coupa's Swagger (Sourcing) and its [Quote Requests API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/sourcing-api-(quote_requests)/quote-requests-api>) page.
 #[cfg(feature = "quote_requests")]
 #[rustfmt::skip]
 pub mod quote_requests;
@@ -1039,7 +1039,7 @@ pub mod quote_requests_lot;
 #[cfg(feature = "quote_requests_user")]
 #[rustfmt::skip]
 pub mod quote_requests_user;
-/// The `quote-responses` resource ([`QuoteResponse`](quote_responses::QuoteResponse)). From Coupa's Swagger (Sourcing) and its [Quote Responses API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/sourcing-api-(quote_requests)/quote-responses-api>) page.
+/// The `quote-responses` resource ([`QuoteResponse`](crate::quote_responses::QuoteResponse)). From Coupa's Swagger (Sourcing) and its [Quote Responses API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/sourcing-api-(quote_requests)/quote-responses-api>) page.
 #[cfg(feature = "quote_responses")]
 #[rustfmt::skip]
 pub mod quote_responses;
@@ -1047,7 +1047,7 @@ pub mod quote_responses;
 #[cfg(feature = "quote_response_line")]
 #[rustfmt::skip]
 pub mod quote_response_line;
-/// The `quote-suppliers` resource ([`QuoteSupplier`](quote_suppliers::QuoteSupplier)). From Coupa's Swagger (Sourcing) and its [Quote Suppliers API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/sourcing-api-(quote_requests)/quote-suppliers-api>) page.
+/// The `quote-suppliers` resource ([`QuoteSupplier`](crate::quote_suppliers::QuoteSupplier)). From Coupa's Swagger (Sourcing) and its [Quote Suppliers API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/sourcing-api-(quote_requests)/quote-suppliers-api>) page.
 #[cfg(feature = "quote_suppliers")]
 #[rustfmt::skip]
 pub mod quote_suppliers;
@@ -1079,7 +1079,7 @@ pub mod reason_insight_event;
 #[cfg(feature = "receipt")]
 #[rustfmt::skip]
 pub mod receipt;
-/// The `receipt-requests` resource ([`ReceiptRequest`](receipt_requests::ReceiptRequest)). From Coupa's Swagger (Core Platform) and its [Receipt Requests API (/receipt_requests)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/receipt-requests-api-(receipt_requests)>) page.
+/// The `receipt-requests` resource ([`ReceiptRequest`](crate::receipt_requests::ReceiptRequest)). From Coupa's Swagger (Core Platform) and its [Receipt Requests API (/receipt_requests)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/receipt-requests-api-(receipt_requests)>) page.
 #[cfg(feature = "receipt_requests")]
 #[rustfmt::skip]
 pub mod receipt_requests;
@@ -1087,7 +1087,7 @@ pub mod receipt_requests;
 #[cfg(feature = "receipt_request_line")]
 #[rustfmt::skip]
 pub mod receipt_request_line;
-/// The `remit-to-addresses` resource ([`RemitToAddress`](remit_to_addresses::RemitToAddress)). From Coupa's Swagger (Core Platform) and its [Remit-To Addresses API (/suppliers/addresses)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/remit-to-addresses-api-(suppliersaddresses)>) page.
+/// The `remit-to-addresses` resource ([`RemitToAddress`](crate::remit_to_addresses::RemitToAddress)). From Coupa's Swagger (Core Platform) and its [Remit-To Addresses API (/suppliers/addresses)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/remit-to-addresses-api-(suppliersaddresses)>) page.
 #[cfg(feature = "remit_to_addresses")]
 #[rustfmt::skip]
 pub mod remit_to_addresses;
@@ -1095,7 +1095,7 @@ pub mod remit_to_addresses;
 #[cfg(feature = "req_line_allocation")]
 #[rustfmt::skip]
 pub mod req_line_allocation;
-/// The `requisitions` resource ([`RequisitionHeader`](requisitions::RequisitionHeader)). From Coupa's Swagger (Purchasing) and its [Requisitions API (/requisitions)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/requisitions-api-(requisitions)>) page.
+/// The `requisitions` resource ([`RequisitionHeader`](crate::requisitions::RequisitionHeader)). From Coupa's Swagger (Purchasing) and its [Requisitions API (/requisitions)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/requisitions-api-(requisitions)>) page.
 #[cfg(feature = "requisitions")]
 #[rustfmt::skip]
 pub mod requisitions;
@@ -1111,7 +1111,7 @@ pub mod requisition_line_realtime_extension;
 #[cfg(feature = "requisition_line_tax_detail")]
 #[rustfmt::skip]
 pub mod requisition_line_tax_detail;
-/// The `return-requests` resource ([`ReturnRequest`](return_requests::ReturnRequest)). From Coupa's Swagger (Core Platform) and its [Return Requests API (/return_requests)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/receipts-api/return-requests-api-(return_requests)>) page.
+/// The `return-requests` resource ([`ReturnRequest`](crate::return_requests::ReturnRequest)). From Coupa's Swagger (Core Platform) and its [Return Requests API (/return_requests)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/receipts-api/return-requests-api-(return_requests)>) page.
 #[cfg(feature = "return_requests")]
 #[rustfmt::skip]
 pub mod return_requests;
@@ -1127,7 +1127,7 @@ pub mod role;
 #[cfg(feature = "schedule_line")]
 #[rustfmt::skip]
 pub mod schedule_line;
-/// The `shipping-terms` resource ([`ShippingTerm`](shipping_terms::ShippingTerm)). From Coupa's Swagger (Core Platform) and its [Shipping Terms API (/shipping_terms)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/shipping-terms-api-(shipping_terms)>) page.
+/// The `shipping-terms` resource ([`ShippingTerm`](crate::shipping_terms::ShippingTerm)). From Coupa's Swagger (Core Platform) and its [Shipping Terms API (/shipping_terms)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/shipping-terms-api-(shipping_terms)>) page.
 #[cfg(feature = "shipping_terms")]
 #[rustfmt::skip]
 pub mod shipping_terms;
@@ -1135,7 +1135,7 @@ pub mod shipping_terms;
 #[cfg(feature = "sim_diversity_certificate_artifact")]
 #[rustfmt::skip]
 pub mod sim_diversity_certificate_artifact;
-/// The `suppliers` resource ([`Supplier`](suppliers::Supplier)). From Coupa's Swagger (Core Platform) and its [Suppliers API (/suppliers)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)-da-5797-da-5797>) page.
+/// The `suppliers` resource ([`Supplier`](crate::suppliers::Supplier)). From Coupa's Swagger (Core Platform) and its [Suppliers API (/suppliers)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)-da-5797-da-5797>) page.
 #[cfg(feature = "suppliers")]
 #[rustfmt::skip]
 pub mod suppliers;
@@ -1151,7 +1151,7 @@ pub mod supplier_classification_detail;
 #[cfg(feature = "supplier_enterprise_detail")]
 #[rustfmt::skip]
 pub mod supplier_enterprise_detail;
-/// The `supplier-information` resource ([`SupplierInformation`](supplier_information::SupplierInformation)). From Coupa's Swagger (Core Platform) and its [Supplier Information API (/supplier_information)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/supplier-information-api-(supplier_information)-da-5810-da-5810>) page.
+/// The `supplier-information` resource ([`SupplierInformation`](crate::supplier_information::SupplierInformation)). From Coupa's Swagger (Core Platform) and its [Supplier Information API (/supplier_information)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/supplier-information-api-(supplier_information)-da-5810-da-5810>) page.
 #[cfg(feature = "supplier_information")]
 #[rustfmt::skip]
 pub mod supplier_information;
@@ -1183,7 +1183,7 @@ pub mod supplier_information_insurance_detail;
 #[cfg(feature = "supplier_information_risk_detail")]
 #[rustfmt::skip]
 pub mod supplier_information_risk_detail;
-/// The `supplier-information-sites` resource ([`SupplierInformationSite`](supplier_information_sites::SupplierInformationSite)). From Coupa's Swagger (Core Platform) and its [Supplier Information Sites API (/supplier_information_sites)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/supplier-information-sites-api-(supplier_information_sites)-da-5815-da-5815>) page.
+/// The `supplier-information-sites` resource ([`SupplierInformationSite`](crate::supplier_information_sites::SupplierInformationSite)). From Coupa's Swagger (Core Platform) and its [Supplier Information Sites API (/supplier_information_sites)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/supplier-information-sites-api-(supplier_information_sites)-da-5815-da-5815>) page.
 #[cfg(feature = "supplier_information_sites")]
 #[rustfmt::skip]
 pub mod supplier_information_sites;
@@ -1191,7 +1191,7 @@ pub mod supplier_information_sites;
 #[cfg(feature = "supplier_information_tax_detail")]
 #[rustfmt::skip]
 pub mod supplier_information_tax_detail;
-/// The `supplier-information-tax-registrations` resource ([`SupplierInformationTaxRegistration`](supplier_information_tax_registrations::SupplierInformationTaxRegistration)). From Coupa's Swagger (Core Platform) and its [Supplier Information Tax Registrations API (/supplier_information_tax_registrations)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/supplier-information-tax-registrations-api(supplier_information_tax_registrations)>) page.
+/// The `supplier-information-tax-registrations` resource ([`SupplierInformationTaxRegistration`](crate::supplier_information_tax_registrations::SupplierInformationTaxRegistration)). From Coupa's Swagger (Core Platform) and its [Supplier Information Tax Registrations API (/supplier_information_tax_registrations)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/supplier-information-tax-registrations-api(supplier_information_tax_registrations)>) page.
 #[cfg(feature = "supplier_information_tax_registrations")]
 #[rustfmt::skip]
 pub mod supplier_information_tax_registrations;
@@ -1199,7 +1199,7 @@ pub mod supplier_information_tax_registrations;
 #[cfg(feature = "supplier_insurance_detail")]
 #[rustfmt::skip]
 pub mod supplier_insurance_detail;
-/// The `supplier-items` resource ([`SupplierItem`](supplier_items::SupplierItem)). From Coupa's Swagger (Purchasing) and its [Supplier Items API (/supplier_items)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)/supplier-items-api-(supplier_items)>) page.
+/// The `supplier-items` resource ([`SupplierItem`](crate::supplier_items::SupplierItem)). From Coupa's Swagger (Purchasing) and its [Supplier Items API (/supplier_items)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)/supplier-items-api-(supplier_items)>) page.
 #[cfg(feature = "supplier_items")]
 #[rustfmt::skip]
 pub mod supplier_items;
@@ -1207,7 +1207,7 @@ pub mod supplier_items;
 #[cfg(feature = "supplier_remit_to")]
 #[rustfmt::skip]
 pub mod supplier_remit_to;
-/// The `supplier-risk-aware-feed` resource ([`SupplierRiskAwareFeed`](supplier_risk_aware_feed::SupplierRiskAwareFeed)). From Coupa's Swagger (Supplier Risk) and its [Supplier Risk Aware Feed API (/supplier_risk_aware_feed)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/supplier-risk-aware-feed-api-(supplier_risk_aware_feed)>) page.
+/// The `supplier-risk-aware-feed` resource ([`SupplierRiskAwareFeed`](crate::supplier_risk_aware_feed::SupplierRiskAwareFeed)). From Coupa's Swagger (Supplier Risk) and its [Supplier Risk Aware Feed API (/supplier_risk_aware_feed)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/supplier-risk-aware-feed-api-(supplier_risk_aware_feed)>) page.
 #[cfg(feature = "supplier_risk_aware_feed")]
 #[rustfmt::skip]
 pub mod supplier_risk_aware_feed;
@@ -1215,7 +1215,7 @@ pub mod supplier_risk_aware_feed;
 #[cfg(feature = "supplier_risk_detail")]
 #[rustfmt::skip]
 pub mod supplier_risk_detail;
-/// The `supplier-sharing-settings` resource ([`SupplierSharingSetting`](supplier_sharing_settings::SupplierSharingSetting)). From Coupa's Swagger (Core Platform); no page describes it.
+/// The `supplier-sharing-settings` resource ([`SupplierSharingSetting`](crate::supplier_sharing_settings::SupplierSharingSetting)). From Coupa's Swagger (Core Platform); no page describes it.
 #[cfg(feature = "supplier_sharing_settings")]
 #[rustfmt::skip]
 pub mod supplier_sharing_settings;
@@ -1223,7 +1223,7 @@ pub mod supplier_sharing_settings;
 #[cfg(feature = "supplier_simple_serializer")]
 #[rustfmt::skip]
 pub mod supplier_simple_serializer;
-/// The `supplier-sites` resource ([`SupplierSite`](supplier_sites::SupplierSite)). From Coupa's Swagger (Core Platform) and its [Supplier Sites API (/supplier_sites)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)/supplier-sites-api-(supplier_sites)>) page.
+/// The `supplier-sites` resource ([`SupplierSite`](crate::supplier_sites::SupplierSite)). From Coupa's Swagger (Core Platform) and its [Supplier Sites API (/supplier_sites)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)/supplier-sites-api-(supplier_sites)>) page.
 #[cfg(feature = "supplier_sites")]
 #[rustfmt::skip]
 pub mod supplier_sites;
@@ -1243,7 +1243,7 @@ pub mod tag;
 #[cfg(feature = "tagging")]
 #[rustfmt::skip]
 pub mod tagging;
-/// The `tasks` resource ([`Task`](tasks::Task)). From Coupa's Swagger (Core Platform) and its [Task API (/tasks)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/task-api-(tasks)>) page.
+/// The `tasks` resource ([`Task`](crate::tasks::Task)). From Coupa's Swagger (Core Platform) and its [Task API (/tasks)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/task-api-(tasks)>) page.
 #[cfg(feature = "tasks")]
 #[rustfmt::skip]
 pub mod tasks;
@@ -1263,7 +1263,7 @@ pub mod tax_rate;
 #[cfg(feature = "tax_rate_type")]
 #[rustfmt::skip]
 pub mod tax_rate_type;
-/// The `tax-registrations` resource ([`TaxRegistration`](tax_registrations::TaxRegistration)). From Coupa's Swagger (Core Platform) and its [Tax Registrations API (/tax_registrations)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/tax-registrations-api-(tax_registrations)>) page.
+/// The `tax-registrations` resource ([`TaxRegistration`](crate::tax_registrations::TaxRegistration)). From Coupa's Swagger (Core Platform) and its [Tax Registrations API (/tax_registrations)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/tax-registrations-api-(tax_registrations)>) page.
 #[cfg(feature = "tax_registrations")]
 #[rustfmt::skip]
 pub mod tax_registrations;
@@ -1283,7 +1283,7 @@ pub mod travel_trip;
 #[cfg(feature = "travel_trip_booking")]
 #[rustfmt::skip]
 pub mod travel_trip_booking;
-/// The `uoms` resource ([`Uom`](uoms::Uom)). From Coupa's Swagger (Core Platform) and its [Unit of Measure API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/unit-of-measure-api>) page.
+/// The `uoms` resource ([`Uom`](crate::uoms::Uom)). From Coupa's Swagger (Core Platform) and its [Unit of Measure API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/unit-of-measure-api>) page.
 #[cfg(feature = "uoms")]
 #[rustfmt::skip]
 pub mod uoms;
@@ -1291,15 +1291,15 @@ pub mod uoms;
 #[cfg(feature = "upload_error")]
 #[rustfmt::skip]
 pub mod upload_error;
-/// The `users` resource ([`User`](users::User)). From Coupa's Swagger (Core Platform) and its [Users API (/users)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/users-api-(users)>) page.
+/// The `users` resource ([`User`](crate::users::User)). From Coupa's Swagger (Core Platform) and its [Users API (/users)](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/users-api-(users)>) page.
 #[cfg(feature = "users")]
 #[rustfmt::skip]
 pub mod users;
-/// The `user-groups` resource ([`UserGroup`](user_groups::UserGroup)). From Coupa's Swagger (Core Platform) and its [User Groups API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/users-api-(users)/user-groups-api>) page.
+/// The `user-groups` resource ([`UserGroup`](crate::user_groups::UserGroup)). From Coupa's Swagger (Core Platform) and its [User Groups API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/users-api-(users)/user-groups-api>) page.
 #[cfg(feature = "user_groups")]
 #[rustfmt::skip]
 pub mod user_groups;
-/// The `user-group-memberships` resource ([`UserGroupMembership`](user_group_memberships::UserGroupMembership)). From Coupa's Swagger (Core Platform) and its [User Group Membership API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/users-api-(users)/user-group-membership-api>) page.
+/// The `user-group-memberships` resource ([`UserGroupMembership`](crate::user_group_memberships::UserGroupMembership)). From Coupa's Swagger (Core Platform) and its [User Group Membership API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/users-api-(users)/user-group-membership-api>) page.
 #[cfg(feature = "user_group_memberships")]
 #[rustfmt::skip]
 pub mod user_group_memberships;
@@ -1311,11 +1311,11 @@ pub mod user_simple;
 #[cfg(feature = "user_simple_serializer")]
 #[rustfmt::skip]
 pub mod user_simple_serializer;
-/// The `warehouses` resource ([`Warehouse`](warehouses::Warehouse)). From Coupa's Swagger (Core Platform) and its [Warehouse API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/pick-listsfulfillment-reservations-api-(pick-lists)/warehouse-api>) page.
+/// The `warehouses` resource ([`Warehouse`](crate::warehouses::Warehouse)). From Coupa's Swagger (Core Platform) and its [Warehouse API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/pick-listsfulfillment-reservations-api-(pick-lists)/warehouse-api>) page.
 #[cfg(feature = "warehouses")]
 #[rustfmt::skip]
 pub mod warehouses;
-/// The `warehouse-locations` resource ([`WarehouseLocation`](warehouse_locations::WarehouseLocation)). From Coupa's Swagger (Core Platform) and its [Warehouse Location API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/pick-listsfulfillment-reservations-api-(pick-lists)/warehouse-location-api>) page.
+/// The `warehouse-locations` resource ([`WarehouseLocation`](crate::warehouse_locations::WarehouseLocation)). From Coupa's Swagger (Core Platform) and its [Warehouse Location API](<https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/pick-listsfulfillment-reservations-api-(pick-lists)/warehouse-location-api>) page.
 #[cfg(feature = "warehouse_locations")]
 #[rustfmt::skip]
 pub mod warehouse_locations;

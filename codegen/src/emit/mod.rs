@@ -225,7 +225,7 @@ fn summary(t: &TypeDef) -> String {
     let what = match (&t.description, &t.resource) {
         (Some(d), _) => first_sentence(d).to_owned(),
         (None, Some(r)) => format!(
-            "The `{}` resource ([`{}`]({}::{})).",
+            "The `{}` resource ([`{}`](crate::{}::{})).",
             r.name,
             crate::ident::bare(&t.rust),
             crate::ident::bare(&t.module),
