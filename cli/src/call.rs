@@ -6,11 +6,11 @@ use std::path::PathBuf;
 
 use coupa_runtime::endpoint::{fill_path, http_request};
 use coupa_runtime::registry::{Resource, Route};
-use coupa_runtime::{Format, Takes, Violations};
+use coupa_runtime::{Answers, Format, Takes, Violations};
 
 use crate::connect::{self, Remote};
 use crate::payload::{self, Payload};
-use crate::{FormatArg, names, query, validate};
+use crate::{FormatArg, form, names, query, validate};
 
 /// The options of `coupa call`.
 #[derive(Debug, clap::Args)]
@@ -31,6 +31,10 @@ pub struct CallArgs {
     /// standard input (in the wire format). It is converted to the wire format when they differ.
     #[arg(long, value_name = "FILE|-")]
     pub body: Option<PathBuf>,
+    /// A field of an upload route's multipart form: `NAME=VALUE`, or `NAME=@FILE` for a file
+    /// (repeatable; `coupa describe RESOURCE` names the fields).
+    #[arg(long = "form", short = 'F', value_name = "NAME=VALUE|NAME=@FILE")]
+    pub form: Vec<String>,
     /// The wire format (default: the body file's, else the profile's, else JSON).
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
@@ -42,7 +46,8 @@ pub struct CallArgs {
 struct Prepared {
     route: &'static Route,
     path_and_query: String,
-    body: Option<Vec<u8>>,
+    /// What is sent, with its own media type when it is not the wire format's (a form).
+    body: Option<(Option<String>, Vec<u8>)>,
     format: Option<Format>,
 }
 
@@ -74,7 +79,12 @@ pub fn run(out: &mut impl Write, args: &CallArgs) -> u8 {
                 base,
                 &prepared.path_and_query,
                 format,
-                prepared.body.map(|b| (format.media_type().to_owned(), b)),
+                prepared.body.map(|(media_type, b)| {
+                    (
+                        media_type.unwrap_or_else(|| format.media_type().to_owned()),
+                        b,
+                    )
+                }),
             )
             .map_err(|e| e.to_string())
         });
@@ -87,7 +97,7 @@ pub fn run(out: &mut impl Write, args: &CallArgs) -> u8 {
         .block_on(session.client.execute(route, request))
     {
         Ok(answer) => {
-            print_body(out, answer.format, &answer.body);
+            print_body(out, route, answer.format, &answer.body);
             0
         }
         Err(e) => connect::report(&e, route, &session),
@@ -142,6 +152,27 @@ fn prepare(out: &mut impl Write, r: &'static Resource, args: &CallArgs) -> Resul
         format!("{path}?{}", query::encode(&pairs))
     };
     let asked = args.format.map(Format::from);
+    if route.takes == Takes::Multipart || !args.form.is_empty() {
+        if route.takes != Takes::Multipart {
+            return Err(usage(&format!(
+                "`{} {}` takes no multipart form (--form)",
+                r.name, route.name
+            )));
+        }
+        if args.body.is_some() {
+            return Err(usage(&format!(
+                "`{} {}` takes a multipart form, not a body: give its fields with --form",
+                r.name, route.name
+            )));
+        }
+        let (media_type, bytes) = form::build(r.name, route, &args.form).map_err(|e| usage(&e))?;
+        return Ok(Prepared {
+            route,
+            path_and_query,
+            body: Some((Some(media_type), bytes)),
+            format: asked,
+        });
+    }
     let (body, format) = match &args.body {
         None => {
             if matches!(route.takes, Takes::Object | Takes::Bulk) {
@@ -154,7 +185,7 @@ fn prepare(out: &mut impl Write, r: &'static Resource, args: &CallArgs) -> Resul
         }
         Some(file) => {
             let (bytes, format) = checked_body(out, r, route, file, asked)?;
-            (Some(bytes), Some(format))
+            (Some((None, bytes)), Some(format))
         }
     };
     Ok(Prepared {
@@ -242,9 +273,14 @@ fn checked_body(
         .map_err(|e| usage(&format!("{shown}: cannot convert to {to}: {e}")))
 }
 
-/// Writes an answer's body: JSON pretty-printed on a terminal, anything else as it came.
-fn print_body(out: &mut impl Write, format: Format, body: &[u8]) {
+/// Writes an answer's body: a file's bytes exactly as they came, JSON pretty-printed on a
+/// terminal, anything else as it came with a final newline.
+fn print_body(out: &mut impl Write, route: &Route, format: Format, body: &[u8]) {
     if body.is_empty() {
+        return;
+    }
+    if route.answers == Answers::File {
+        let _ = out.write_all(body);
         return;
     }
     if format == Format::Json

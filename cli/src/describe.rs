@@ -3,9 +3,10 @@
 
 use std::io::Write;
 
+use coupa_runtime::Takes;
 use coupa_runtime::registry::{Element, ElementKind, Resource, Shape};
 
-use crate::names;
+use crate::{form, names};
 
 /// Describes a resource, or one of its elements (a dotted path reaches nested ones).
 pub fn run(out: &mut impl Write, resource: &str, element: Option<&str>) -> u8 {
@@ -86,6 +87,26 @@ fn resource_page(out: &mut impl Write, r: &Resource) {
         ],
         &rows,
     );
+    forms(out, r);
+}
+
+/// The multipart forms of the upload routes, each distinct form once with the routes that take it.
+fn forms(out: &mut impl Write, r: &Resource) {
+    let mut forms: Vec<(String, Vec<&str>)> = Vec::new();
+    for route in r.routes.iter().filter(|a| a.takes == Takes::Multipart) {
+        let fields = form::field_list(route.form);
+        match forms.iter_mut().find(|(f, _)| *f == fields) {
+            Some((_, names)) => names.push(route.name),
+            None => forms.push((fields, vec![route.name])),
+        }
+    }
+    if forms.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nForms (--form NAME=VALUE, --form NAME=@FILE):");
+    for (fields, names) in forms {
+        let _ = writeln!(out, "  {}: {fields}", names.join(", "));
+    }
 }
 
 /// `string`, `Integration`, `list of Attachment`.

@@ -21,6 +21,7 @@ mod completions;
 mod connect;
 mod convert;
 mod describe;
+mod form;
 mod list;
 mod mock;
 mod names;

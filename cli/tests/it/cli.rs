@@ -211,3 +211,77 @@ fn mock_prints_its_address_serves_and_stops_on_ctrl_c() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "a clean stop");
 }
+
+/// `coupa describe` shows what the registry holds: every element with its facts, every route with
+/// its scope, the page, and the upload forms; `describe RESOURCE ELEMENT` one element, nested
+/// ones by their dotted path.
+#[test]
+fn describe_shows_the_registrys_facts_for_a_resource_and_an_element() {
+    let r = coupa_runtime::registry::find(coupa_api::registry::RESOURCES, "integration-runs")
+        .expect("integration-runs is in the registry");
+    let o = coupa(&["describe", "integration-runs"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains(r.page_url.expect("a page")), "{text}");
+    let row = |first: &str| {
+        text.lines()
+            .find(|l| l.split_whitespace().next() == Some(first))
+            .unwrap_or_else(|| panic!("no row for {first}:\n{text}"))
+            .to_owned()
+    };
+    for e in r.shape.elements {
+        let line = row(e.name);
+        let in_out = match (e.api_in, e.api_out) {
+            (true, true) => "in/out",
+            (false, true) => "out",
+            (true, false) => "in",
+            (false, false) => "-",
+        };
+        assert!(line.contains(in_out), "{line}");
+        if let Some(n) = e.max_len {
+            assert!(line.contains(&n.to_string()), "{line}");
+        }
+        // The REQUIRED column, by the header's offsets.
+        let header = row("ELEMENT");
+        let (from, to) = (
+            header.find("REQUIRED").unwrap(),
+            header.find("UNIQUE").unwrap(),
+        );
+        let required = line.get(from..to.min(line.len())).unwrap_or("").trim();
+        assert_eq!(required, if e.required { "yes" } else { "" }, "{line}");
+        if !e.allowed.is_empty() {
+            assert!(line.ends_with(&e.allowed.join(", ")), "{line}");
+        }
+    }
+    for route in r.routes {
+        let line = row(route.name);
+        assert!(
+            line.contains(route.path) && line.contains(route.scope.unwrap_or("")),
+            "{line}"
+        );
+    }
+    assert!(!text.contains("Forms"), "{text}");
+
+    let o = coupa(&["describe", "integration-runs", "integration.code"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    for fact in [
+        "string",
+        "required           yes",
+        "unique             yes",
+        "at most 255",
+    ] {
+        assert!(text.contains(fact), "{fact} in {text}");
+    }
+
+    // The upload routes' forms: each distinct form once, with the routes that take it.
+    let o = coupa(&["describe", "users"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    let forms = text
+        .split("Forms (--form NAME=VALUE, --form NAME=@FILE):\n")
+        .nth(1);
+    assert_eq!(
+        forms,
+        Some("  avatar-post: file (file, required)\n  avatar-put: file (file)\n"),
+        "{text}"
+    );
+}

@@ -165,6 +165,79 @@ fn every_kind_of_call_in_json() {
 }
 
 #[test]
+fn an_upload_is_a_multipart_form_and_a_download_its_bytes() {
+    let mock = Mock::start(MockConfig::unlimited());
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let call = |args: &[&str]| run(mock.coupa(d), &[&["call"], args].concat());
+    let note = file(d, "note.json", &json!({"comments": "see the scan"}));
+    let comment = json_of(&call(&[
+        "comments",
+        "create-for-user",
+        "7",
+        "--body",
+        &note,
+    ]));
+    let comment_id = comment["id"].to_string();
+    // Bytes that no text conversion leaves alone: a NUL, invalid UTF-8, no final newline.
+    let scan: Vec<u8> = b"%PDF-1.4\n\x00\xff\xfe binary".to_vec();
+    std::fs::write(d.join("scan.pdf"), &scan).unwrap();
+    let file_arg = format!("attachment[file]=@{}", d.join("scan.pdf").display());
+    let upload = |extra: &[&str]| {
+        call(
+            &[
+                &["attachments", "create-for-comment", &comment_id][..],
+                extra,
+            ]
+            .concat(),
+        )
+    };
+    // A missing field, a file given as text and a body are refused before anything is sent.
+    for (args, told) in [
+        (vec![file_arg.as_str()], "needs attachment[type]"),
+        (
+            vec!["attachment[file]=scan.pdf", "attachment[type]=file"],
+            "is a file: give it as attachment[file]=@PATH",
+        ),
+    ] {
+        let form: Vec<&str> = args.iter().flat_map(|a| ["--form", a]).collect();
+        let o = upload(&form);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+        assert!(text(&o.stderr).contains(told), "{}", text(&o.stderr));
+    }
+    let o = upload(&["--body", &note]);
+    assert!(text(&o.stderr).contains("takes a multipart form, not a body"));
+    assert!(mock.server.records("attachments").is_empty());
+    let o = call(&["integration-runs", "create", "--form", "a=b"]);
+    assert!(
+        text(&o.stderr).contains("takes no multipart form"),
+        "{}",
+        text(&o.stderr)
+    );
+    // The upload, in both formats of answer.
+    let created = json_of(&upload(&["-F", &file_arg, "-F", "attachment[type]=file"]));
+    assert_eq!(created["file-file-name"], "scan.pdf", "{created}");
+    assert_eq!(created["file-content-type"], "application/pdf", "{created}");
+    let out = ok(&upload(&[
+        "--format",
+        "xml",
+        "-F",
+        "attachment[type]=file",
+        "-F",
+        &file_arg,
+    ]));
+    assert!(
+        out.contains("<file-file-name>scan.pdf</file-file-name>"),
+        "{out}"
+    );
+    // The download is the file's bytes, exactly.
+    let id = created["id"].to_string();
+    let o = call(&["attachments", "show-for-comment", &comment_id, &id]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(o.stdout, scan);
+}
+
+#[test]
 fn every_kind_of_call_in_xml() {
     let mock = Mock::start(MockConfig::unlimited());
     let dir = tempfile::tempdir().unwrap();
