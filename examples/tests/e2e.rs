@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use coupa_api::attachments;
 use coupa_api::comments::{self, Comment};
 use coupa_api::delegations;
 use coupa_api::event_bulk_request::EventBulkRequest;
@@ -135,23 +136,17 @@ async fn every_route(format: Format) {
     }
     assert_eq!(t.send(&runs::Show::new(id)).await.total_records, Some(10));
     let patched = t
-        .send(&runs::Patch::new(
-            id,
-            IntegrationRun {
-                records_processed: Some(7),
-                ..Default::default()
-            },
-        ))
+        .send(&runs::Patch::new(id).with_body(IntegrationRun {
+            records_processed: Some(7),
+            ..Default::default()
+        }))
         .await;
     assert_eq!(patched.records_processed, Some(7));
     let updated = t
-        .send(&runs::Update::new(
-            id,
-            IntegrationRun {
-                records_processed: Some(10),
-                ..Default::default()
-            },
-        ))
+        .send(&runs::Update::new(id).with_body(IntegrationRun {
+            records_processed: Some(10),
+            ..Default::default()
+        }))
         .await;
     assert_eq!(updated.records_processed, Some(10));
     assert_eq!(t.send(&runs::Index::new()).await.len(), 1);
@@ -187,23 +182,17 @@ async fn every_route(format: Format) {
         Some("Error")
     );
     let p = t
-        .send(&errors::Patch::new(
-            eid,
-            IntegrationError {
-                external_id: Some("EXT-1".into()),
-                ..Default::default()
-            },
-        ))
+        .send(&errors::Patch::new(eid).with_body(IntegrationError {
+            external_id: Some("EXT-1".into()),
+            ..Default::default()
+        }))
         .await;
     assert_eq!(p.external_id.as_deref(), Some("EXT-1"));
     let u = t
-        .send(&errors::Update::new(
-            eid,
-            IntegrationError {
-                document_id: Some(9),
-                ..Default::default()
-            },
-        ))
+        .send(&errors::Update::new(eid).with_body(IntegrationError {
+            document_id: Some(9),
+            ..Default::default()
+        }))
         .await;
     assert_eq!(u.document_id, Some(9));
     assert_eq!(t.send(&errors::Query::new()).await.len(), 2);
@@ -349,14 +338,14 @@ async fn every_route(format: Format) {
             .id,
         c5.id
     );
-    let attachments = t.send(&comments::Attachments::new(500)).await;
+    let attachments = t.send(&attachments::IndexForComment::new(500)).await;
     assert_eq!(attachments.len(), 2);
-    let file = t.send(&comments::Attachment::new(500, 1)).await;
+    let file = t.send(&attachments::ShowForComment::new(500, 1)).await;
     assert!(!file.is_empty());
     // A URL attachment has no file: a clean, typed not-found.
     let e = t
         .client
-        .send(&comments::Attachment::new(500, 2))
+        .send(&attachments::ShowForComment::new(500, 2))
         .await
         .unwrap_err();
     assert_eq!(e.status(), Some(404));

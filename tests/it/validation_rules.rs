@@ -6,7 +6,7 @@
 //! fires twice, fires on the wrong path or stops firing shows up. Payloads are written as JSON and
 //! read through serde, as they arrive.
 
-use coupa_api::{comments, events, integration, integration_errors, integration_runs};
+use coupa_api::{comments, events, integration_errors, integration_runs, integrations};
 use coupa_runtime::validate::{Cx, Path, validate_batch, validate_with};
 use coupa_runtime::{
     Element, ElementKind, Endpoint, Mode, Rule, UniqueStore, UniqueValue, Validate, Violations,
@@ -54,11 +54,19 @@ fn required_on_create_only() {
         want(&[("/integration", Rule::Required)])
     );
     assert_eq!(
-        pairs(integration_runs::Update::new(1, empty.clone()).validate()),
+        pairs(
+            integration_runs::Update::new(1)
+                .with_body(empty.clone())
+                .validate()
+        ),
         want(&[])
     );
     assert_eq!(
-        pairs(integration_runs::Patch::new(1, empty.clone()).validate()),
+        pairs(
+            integration_runs::Patch::new(1)
+                .with_body(empty.clone())
+                .validate()
+        ),
         want(&[])
     );
     // A status action's optional body is an update: nothing is required.
@@ -121,7 +129,11 @@ fn required_alternatives_integration_run_or_its_id() {
     );
     // An update needs neither.
     assert_eq!(
-        pairs(integration_errors::Update::new(9, error(json!({}))).validate()),
+        pairs(
+            integration_errors::Update::new(9)
+                .with_body(error(json!({})))
+                .validate()
+        ),
         want(&[])
     );
 }
@@ -214,7 +226,7 @@ fn an_unknown_value_is_kept_and_written_back_unchanged() {
         .expect("direction");
     assert_eq!(
         direction,
-        integration::IntegrationDirection::Unknown("sideways".to_owned())
+        integrations::IntegrationDirection::Unknown("sideways".to_owned())
     );
     assert!(!direction.is_known() && !direction.is_allowed());
     assert_eq!(serde_json::to_value(&r).expect("writes"), payload);
@@ -341,7 +353,11 @@ fn length_counts_characters_not_bytes() {
     );
     // Length applies on update too.
     assert_eq!(
-        pairs(integration_errors::Update::new(1, with("日".repeat(256))).validate()),
+        pairs(
+            integration_errors::Update::new(1)
+                .with_body(with("日".repeat(256)))
+                .validate()
+        ),
         want(&[("/external-id", Rule::Length)])
     );
     // A combining sequence counts as its characters (Unicode scalar values), as Coupa's
@@ -566,7 +582,7 @@ fn unique_in_a_large_batch() {
 #[test]
 fn unique_in_a_batch_of_generated_integrations() {
     // `Integration` (a shape) has two unique api-in elements, code and name.
-    let items: Vec<integration::Integration> = read(json!([
+    let items: Vec<integrations::Integration> = read(json!([
         {"code": "SAP-1", "name": "SAP invoices"},
         {"code": "SAP-2", "name": "SAP invoices"},
         {"code": "SAP-1", "name": "Other"},

@@ -780,7 +780,8 @@ fn custom_fields_read_both_ways() {
 
 #[test]
 fn decimal_amounts_are_strings() {
-    // In an open object (a user's approval limit): a JSON string, `type="decimal"` in XML.
+    // A user's approval limit (an ApprovalLimit since the import; the seed transcription had it
+    // as an open object): a JSON string, `type="decimal"` in XML, never a float.
     let from_json: Delegation = wire::decode(Format::Json, &read("delegations/show.json")).unwrap();
     let from_xml: Delegation = wire::decode(Format::Xml, &read("delegations/show.xml")).unwrap();
     for d in [&from_json, &from_xml] {
@@ -790,17 +791,19 @@ fn decimal_amounts_are_strings() {
             .and_then(|u| u.requisition_approval_limit.as_ref())
             .expect("requisition-approval-limit");
         assert_eq!(
-            limit.get("amount"),
-            Some(&json!("5000.00")),
+            limit.amount.as_ref().map(Decimal::as_str),
+            Some("5000.00"),
             "never a float"
         );
     }
     let json = String::from_utf8(wire::encode(Format::Json, &from_xml).unwrap()).unwrap();
     assert!(json.contains(r#""amount":"5000.00""#), "{json}");
-    // Written as XML, the amount is text; `type="decimal"` is lost (xml_tree::XML_TYPES_LOST):
-    // the open object holds a JSON string, which says nothing of a decimal.
+    // Written as XML, the amount keeps its type: the model knows it is a decimal.
     let xml = String::from_utf8(wire::encode(Format::Xml, &from_json).unwrap()).unwrap();
-    assert!(xml.contains("<amount>5000.00</amount>"), "{xml}");
+    assert!(
+        xml.contains(r#"<amount type="decimal">5000.00</amount>"#),
+        "{xml}"
+    );
 
     // A `Decimal` element (no resource of the five has one; the runtime's type, in a model of
     // the same form as the generated ones) travels as a string in JSON and `type="decimal"` in
