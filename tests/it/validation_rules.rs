@@ -1,12 +1,16 @@
-//! One group of tests per validation rule, on the generated models of the five pages (and, for
-//! `unique`, which no api-in element of a resource has, on a hand-written `Validate` impl shaped
-//! like the generated ones and on the generated `Integration` shape).
+//! One group of tests per validation rule, on the generated models of the five seed pages, of
+//! imported resources for the rules the import brought (decimal precision, integer allowed
+//! values), and, for `unique`, on a hand-written `Validate` impl shaped like the generated ones
+//! and on the generated `Integration` shape.
 //!
 //! Every test asserts the EXACT list of (JSON pointer, rule) pairs, in order, so a rule that
 //! fires twice, fires on the wrong path or stops firing shows up. Payloads are written as JSON and
 //! read through serde, as they arrive.
 
-use coupa_api::{comments, events, integration_errors, integration_runs, integrations};
+use coupa_api::{
+    comments, events, integration_errors, integration_runs, integrations, invoices,
+    purchase_orders, users,
+};
 use coupa_runtime::validate::{Cx, Path, validate_batch, validate_with};
 use coupa_runtime::{
     Element, ElementKind, Endpoint, Mode, Rule, UniqueStore, UniqueValue, Validate, Violations,
@@ -324,6 +328,35 @@ fn case_insensitive_values_are_allowed_in_any_case() {
     assert_eq!(check("both"), want(&[]));
     assert_eq!(check("Neither"), want(&[("/alert", Rule::Allowed)]));
     assert_eq!(Alert::from_wire("bOtH").canonical(), Some(Alert::Both));
+}
+
+/// Integers may have allowed values too (a user's `business-group-security-type`, 0 or 1):
+/// another value is an `allowed` violation, in an update as in a create.
+#[test]
+fn integers_with_allowed_values() {
+    let user = |v: Value| -> users::User { read(json!({"business-group-security-type": v})) };
+    for (v, refused) in [
+        (json!(0), false),
+        (json!(1), false),
+        (json!(2), true),
+        (json!(-1), true),
+    ] {
+        let want_pairs = if refused {
+            want(&[("/business-group-security-type", Rule::Allowed)])
+        } else {
+            want(&[])
+        };
+        assert_eq!(
+            pairs(users::Update::new(1).with_body(user(v.clone())).validate()),
+            want_pairs,
+            "{v}"
+        );
+    }
+    // Absent, it is not checked.
+    assert_eq!(
+        pairs(users::User::default().validate_for(users::UserAction::Update)),
+        want(&[])
+    );
 }
 
 // ---------------------------------------------------------------- length
@@ -720,6 +753,57 @@ fn cso_ids_are_strings_of_digits() {
     assert_eq!(
         pairs(events::Create::new(b).validate()),
         want(&[("/events/0/market-id", Rule::Format)])
+    );
+}
+
+// ---------------------------------------------------------------- precision
+
+/// A decimal holds `digits - scale` digits before the point and `scale` after it (an order
+/// line's price is `decimal(30,6)`): more before is out of range, more after would be rounded;
+/// leading zeros and the sign do not count. Nested, with the item's path.
+#[test]
+fn decimals_fit_their_column() {
+    let order = |price: &str| -> purchase_orders::OrderHeader {
+        read(json!({"order-lines": [{"description": "Bolts"}, {"price": price}]}))
+    };
+    for (price, refused) in [
+        ("1.123456", false),
+        ("123456789012345678901234.123456", false),
+        ("000000000000000000000000000001.5", false),
+        ("-0.5", false),
+        ("+12", false),
+        ("1.1234567", true),
+        ("1234567890123456789012345", true),
+        ("-1234567890123456789012345.5", true),
+    ] {
+        let want_pairs = if refused {
+            want(&[("/order-lines/1/price", Rule::Precision)])
+        } else {
+            want(&[])
+        };
+        assert_eq!(
+            pairs(
+                purchase_orders::Update::new(1)
+                    .with_body(order(price))
+                    .validate()
+            ),
+            want_pairs,
+            "{price}"
+        );
+    }
+    // A decimal without a precision (an invoice's supplier-total) takes any digits.
+    let invoice: invoices::InvoiceHeader =
+        read(json!({"supplier-total": "123456789012345678901234567890.1234567890"}));
+    assert_eq!(
+        pairs(invoices::Update::new(1).with_body(invoice).validate()),
+        want(&[])
+    );
+    // An output-only decimal is refused as output-only, whatever its digits.
+    let invoice: invoices::InvoiceHeader =
+        read(json!({"amount-of-advance-payment": "1.123456789012345678901"}));
+    assert_eq!(
+        pairs(invoices::Update::new(1).with_body(invoice).validate()),
+        want(&[("/amount-of-advance-payment", Rule::OutputOnly)])
     );
 }
 
