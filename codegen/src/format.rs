@@ -556,6 +556,8 @@ transparent_json_schema!(Sp, Recover);
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)]
+// Never built: only its JSON Schema is.
+#[allow(clippy::large_enum_variant)]
 enum AnyFile {
     Schema(SchemaFile),
     Override(OverrideFile),

@@ -26,6 +26,8 @@ pub struct LoadedFile {
 }
 
 /// A file that is not a schema file: applied to the schema files by [`crate::overlay`].
+// One per override file read, moved once: boxing the large variant would save nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Overlay {
     /// Hand-written changes to an imported type.

@@ -66,7 +66,7 @@ fn what_it_does(a: &ActionDef) -> String {
     if let Some(d) = &a.description {
         return doc_escape(d);
     }
-    let s = match (a.kind, a.answers) {
+    match (a.kind, a.answers) {
         (ActionKind::Show, Answers::File) => "Downloads a file.".to_owned(),
         (ActionKind::Create, _) => "Creates one object.".to_owned(),
         (ActionKind::Index, _) => "Lists objects.".to_owned(),
@@ -79,8 +79,7 @@ fn what_it_does(a: &ActionDef) -> String {
         (ActionKind::BulkDelete, _) => "Deletes the objects an envelope names.".to_owned(),
         (ActionKind::Member, _) => format!("Coupa's `{}` action on one object.", a.name),
         (ActionKind::Collection, _) => format!("Coupa's `{}` action on the collection.", a.name),
-    };
-    s
+    }
 }
 
 fn request_doc(t: &TypeDef, a: &ActionDef) -> String {
