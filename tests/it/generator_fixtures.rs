@@ -14,10 +14,15 @@
 //! | `bulk` | CSO envelopes and bulk create, update and delete |
 //! | `unique` | unique api-in elements of every kind, so the batch uniqueness is generated |
 //! | `recursive` | a shape that refers to itself (boxed), a list of itself (not boxed), mutual recursion |
+//! | `values` | a decimal with a precision and scale (and without), an integer with allowed values, a date, a time, a float, a list of decimals |
+//! | `member-collection` | member actions (a PUT with an optional body, a PUT and a DELETE without one) and collection actions (a POST with a body, a GET with a query and a scope of its own) |
+//! | `multipart` | a create taking a multipart form with a file and a text field, a member upload with an optional file, a download |
+//! | `override` | an imported resource and shape, an override file applied to them (description, aliases, allowed values, in/out, an element added and one removed, an action made a status action, one added and one removed) and the scopes table: the snapshots show the merged output |
+//! | `scopes` | an imported resource and the scopes table with `paths` entries (nested routes under another scope, an approval sub-scope) |
 //!
 //! Besides the snapshots, [`every_fixture_compiles`] writes each fixture's crate to a temporary
-//! workspace, depending on `coupa-runtime` by path, and runs `cargo check --offline` on it with
-//! warnings denied.
+//! workspace, depending on `coupa-runtime` by path, and runs `cargo check --offline
+//! --all-features` on it (every module is behind a feature) with warnings denied.
 //!
 //! To add a fixture: create the directory, add it to [`FEATURES`] and to a test below, run
 //! `INSTA_UPDATE=always cargo test -p coupa-tests --test it -- generator_fixtures::`, and read the
@@ -36,11 +41,16 @@ const FEATURES: &[&str] = &[
     "bulk",
     "collisions",
     "enums",
+    "member-collection",
+    "multipart",
     "optional-fields",
+    "override",
     "path-params",
     "recursive",
     "references",
+    "scopes",
     "unique",
+    "values",
 ];
 
 fn fixture_dir(feature: &str) -> PathBuf {
@@ -289,6 +299,120 @@ fn fixture_recursive() {
     );
 }
 
+#[test]
+fn fixture_values() {
+    let files = snapshot("values");
+    assert_contains(
+        "meters.rs",
+        file(&files, "meters.rs"),
+        &[
+            "pub reading: Option<coupa_runtime::Decimal>",
+            "pub channel: Option<i64>",
+            "pub read_on: Option<coupa_runtime::Date>",
+            "pub read_at: Option<coupa_runtime::Time>",
+            "pub temperature: Option<f64>",
+            "pub history: Option<Vec<coupa_runtime::Decimal>>",
+            ".precision(12, 4)",
+            ".precision(10, 0)",
+            ".allowed(&[\"0\", \"1\", \"2\"])",
+            "cx.decimal(",
+            "cx.integer(",
+        ],
+    );
+}
+
+#[test]
+fn fixture_member_collection() {
+    let files = snapshot("member-collection");
+    assert_contains(
+        "invoices.rs",
+        file(&files, "invoices.rs"),
+        &[
+            "ActionKind::Member",
+            "ActionKind::Collection",
+            "pub fn with_body(mut self, body: Invoice) -> Self",
+            "Method::Delete",
+            "type Response = Vec<Invoice>;",
+            ".scope(\"core.invoice.overdue.read\")",
+            "\"/api/invoices/validate_number\"",
+        ],
+    );
+}
+
+#[test]
+fn fixture_multipart() {
+    let files = snapshot("multipart");
+    assert_contains(
+        "documents.rs",
+        file(&files, "documents.rs"),
+        &[
+            "Takes::Multipart",
+            "pub file: coupa_runtime::Upload",
+            "pub r#type: String",
+            "pub file: Option<coupa_runtime::Upload>",
+            "fn form(&self) -> Option<coupa_runtime::Form<'_>>",
+            "\"document[file]\"",
+            "\"document[type]\"",
+            "FormKind::File",
+            "FormKind::String",
+        ],
+    );
+}
+
+/// The override is applied before anything is generated: the snapshots show the merged type (no
+/// `legacy-ref`, no `legacy-export`; `custom-fields` and `retire` added; the override's
+/// description and notes in the rustdoc).
+#[test]
+fn fixture_override() {
+    let files = snapshot("override");
+    let m = file(&files, "widgets.rs");
+    assert_contains(
+        "widgets.rs",
+        m,
+        &[
+            "A widget, as the Widgets API page describes it.",
+            "The description is ours.",
+            "pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>",
+            "alias = \"widget_code\"",
+            "pub status: Option<WidgetStatus>",
+            "Element::new(\"id\", ElementKind::Integer)",
+            ".assigned(Assigned::Id)",
+            "pub struct Retire",
+            "ActionKind::Status",
+            "(\"status\", \"retired\")",
+            "(\"status\", \"active\")",
+            "The page lists three statuses and marks status returned only.",
+        ],
+    );
+    for gone in ["legacy_ref", "legacy-ref", "LegacyExport", "legacy_export"] {
+        assert!(!m.contains(gone), "widgets.rs still has `{gone}`");
+    }
+}
+
+/// The scopes table's `paths` give the nested routes and the approval their own scopes.
+#[test]
+fn fixture_scopes() {
+    let files = snapshot("scopes");
+    let m = file(&files, "parcels.rs");
+    let scope_of = |route: &str| {
+        let at = m
+            .find(&format!("\"{route}\""))
+            .unwrap_or_else(|| panic!("no route {route}"));
+        let rest = &m[at..];
+        let scope = rest
+            .split(".scope(\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap_or_else(|| panic!("{route}: no scope"));
+        scope.to_owned()
+    };
+    assert_eq!(scope_of("create"), "core.parcel.write");
+    assert_eq!(scope_of("index"), "core.parcel.read");
+    assert_eq!(scope_of("create-for-shipment"), "core.shipment.write");
+    assert_eq!(scope_of("index-for-shipment"), "core.shipment.read");
+    assert_eq!(scope_of("approve"), "core.parcel.approval");
+}
+
 /// The directory Cargo builds into (`target/`), from the test's temporary directory
 /// (`target/tmp`), so a custom target directory is honoured.
 fn target_dir() -> PathBuf {
@@ -386,7 +510,8 @@ fn write_fixture_workspace(dir: &Path) {
 }
 
 /// Every fixture's generated crate compiles, without a warning (`missing_docs` is denied by the
-/// generated `lib.rs`; `-D warnings` catches the rest).
+/// generated `lib.rs`; `-D warnings` catches the rest), with every feature: each module is
+/// behind the feature of its name, so without them only `lib.rs` would be checked.
 #[test]
 fn every_fixture_compiles() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("generator-fixtures");
@@ -400,6 +525,7 @@ fn every_fixture_compiles() {
             "--offline",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--quiet",
         ])
         .env("CARGO_TARGET_DIR", target_dir().join("fixture-check"))

@@ -560,12 +560,13 @@ fn decided_behaviours_are_pinned() {
             r#"{"flow": {"n": 9223372036854775808}}"#,
         ),
         // An array where a nested object is expected is read positionally by serde's derive
-        // (JSON only): here the first field of Integration, its id. Not an error, and no value
-        // is lost: the array's items are read, in the order of the model's fields.
+        // (JSON only): here the first field of Integration, its business-object (the import
+        // orders elements by name). Not an error, and no value is lost: the array's items are
+        // read, in the order of the model's fields.
         (
             "json_array_for_nested_object",
             Format::Json,
-            r#"{"integration": [7]}"#,
+            r#"{"integration": ["invoices"]}"#,
         ),
         // An empty element where an object is expected is an empty object.
         (

@@ -1,12 +1,16 @@
-//! One group of tests per validation rule, on the generated models of the five pages (and, for
-//! `unique`, which no api-in element of a resource has, on a hand-written `Validate` impl shaped
-//! like the generated ones and on the generated `Integration` shape).
+//! One group of tests per validation rule, on the generated models of the five seed pages, of
+//! imported resources for the rules the import brought (decimal precision, integer allowed
+//! values), and, for `unique`, on a hand-written `Validate` impl shaped like the generated ones
+//! and on the generated `Integration` shape.
 //!
 //! Every test asserts the EXACT list of (JSON pointer, rule) pairs, in order, so a rule that
 //! fires twice, fires on the wrong path or stops firing shows up. Payloads are written as JSON and
 //! read through serde, as they arrive.
 
-use coupa_api::{comments, events, integration, integration_errors, integration_runs};
+use coupa_api::{
+    comments, events, integration_errors, integration_runs, integrations, invoices,
+    purchase_orders, users,
+};
 use coupa_runtime::validate::{Cx, Path, validate_batch, validate_with};
 use coupa_runtime::{
     Element, ElementKind, Endpoint, Mode, Rule, UniqueStore, UniqueValue, Validate, Violations,
@@ -54,11 +58,19 @@ fn required_on_create_only() {
         want(&[("/integration", Rule::Required)])
     );
     assert_eq!(
-        pairs(integration_runs::Update::new(1, empty.clone()).validate()),
+        pairs(
+            integration_runs::Update::new(1)
+                .with_body(empty.clone())
+                .validate()
+        ),
         want(&[])
     );
     assert_eq!(
-        pairs(integration_runs::Patch::new(1, empty.clone()).validate()),
+        pairs(
+            integration_runs::Patch::new(1)
+                .with_body(empty.clone())
+                .validate()
+        ),
         want(&[])
     );
     // A status action's optional body is an update: nothing is required.
@@ -121,7 +133,11 @@ fn required_alternatives_integration_run_or_its_id() {
     );
     // An update needs neither.
     assert_eq!(
-        pairs(integration_errors::Update::new(9, error(json!({}))).validate()),
+        pairs(
+            integration_errors::Update::new(9)
+                .with_body(error(json!({})))
+                .validate()
+        ),
         want(&[])
     );
 }
@@ -214,7 +230,7 @@ fn an_unknown_value_is_kept_and_written_back_unchanged() {
         .expect("direction");
     assert_eq!(
         direction,
-        integration::IntegrationDirection::Unknown("sideways".to_owned())
+        integrations::IntegrationDirection::Unknown("sideways".to_owned())
     );
     assert!(!direction.is_known() && !direction.is_allowed());
     assert_eq!(serde_json::to_value(&r).expect("writes"), payload);
@@ -314,6 +330,35 @@ fn case_insensitive_values_are_allowed_in_any_case() {
     assert_eq!(Alert::from_wire("bOtH").canonical(), Some(Alert::Both));
 }
 
+/// Integers may have allowed values too (a user's `business-group-security-type`, 0 or 1):
+/// another value is an `allowed` violation, in an update as in a create.
+#[test]
+fn integers_with_allowed_values() {
+    let user = |v: Value| -> users::User { read(json!({"business-group-security-type": v})) };
+    for (v, refused) in [
+        (json!(0), false),
+        (json!(1), false),
+        (json!(2), true),
+        (json!(-1), true),
+    ] {
+        let want_pairs = if refused {
+            want(&[("/business-group-security-type", Rule::Allowed)])
+        } else {
+            want(&[])
+        };
+        assert_eq!(
+            pairs(users::Update::new(1).with_body(user(v.clone())).validate()),
+            want_pairs,
+            "{v}"
+        );
+    }
+    // Absent, it is not checked.
+    assert_eq!(
+        pairs(users::User::default().validate_for(users::UserAction::Update)),
+        want(&[])
+    );
+}
+
 // ---------------------------------------------------------------- length
 
 #[test]
@@ -341,7 +386,11 @@ fn length_counts_characters_not_bytes() {
     );
     // Length applies on update too.
     assert_eq!(
-        pairs(integration_errors::Update::new(1, with("日".repeat(256))).validate()),
+        pairs(
+            integration_errors::Update::new(1)
+                .with_body(with("日".repeat(256)))
+                .validate()
+        ),
         want(&[("/external-id", Rule::Length)])
     );
     // A combining sequence counts as its characters (Unicode scalar values), as Coupa's
@@ -565,11 +614,19 @@ fn unique_in_a_large_batch() {
 
 #[test]
 fn unique_in_a_batch_of_generated_integrations() {
-    // `Integration` (a shape) has two unique api-in elements, code and name.
-    let items: Vec<integration::Integration> = read(json!([
-        {"code": "SAP-1", "name": "SAP invoices"},
-        {"code": "SAP-2", "name": "SAP invoices"},
-        {"code": "SAP-1", "name": "Other"},
+    // `Integration` has two unique api-in elements, code and name. Created, an integration also
+    // needs its business object, direction, end system and end system type (required by the
+    // Integrations API page and the Swagger; see schema/overrides/integrations.yaml).
+    let integration = |code: &str, name: &str| {
+        json!({
+            "code": code, "name": name, "business-object": "invoices", "direction": "from_coupa",
+            "end-system": "SAP", "end-system-type": "erp",
+        })
+    };
+    let items: Vec<integrations::Integration> = read(json!([
+        integration("SAP-1", "SAP invoices"),
+        integration("SAP-2", "SAP invoices"),
+        integration("SAP-1", "Other"),
     ]));
     let root = Path::Root;
     assert_eq!(
@@ -699,6 +756,57 @@ fn cso_ids_are_strings_of_digits() {
     );
 }
 
+// ---------------------------------------------------------------- precision
+
+/// A decimal holds `digits - scale` digits before the point and `scale` after it (an order
+/// line's price is `decimal(30,6)`): more before is out of range, more after would be rounded;
+/// leading zeros and the sign do not count. Nested, with the item's path.
+#[test]
+fn decimals_fit_their_column() {
+    let order = |price: &str| -> purchase_orders::OrderHeader {
+        read(json!({"order-lines": [{"description": "Bolts"}, {"price": price}]}))
+    };
+    for (price, refused) in [
+        ("1.123456", false),
+        ("123456789012345678901234.123456", false),
+        ("000000000000000000000000000001.5", false),
+        ("-0.5", false),
+        ("+12", false),
+        ("1.1234567", true),
+        ("1234567890123456789012345", true),
+        ("-1234567890123456789012345.5", true),
+    ] {
+        let want_pairs = if refused {
+            want(&[("/order-lines/1/price", Rule::Precision)])
+        } else {
+            want(&[])
+        };
+        assert_eq!(
+            pairs(
+                purchase_orders::Update::new(1)
+                    .with_body(order(price))
+                    .validate()
+            ),
+            want_pairs,
+            "{price}"
+        );
+    }
+    // A decimal without a precision (an invoice's supplier-total) takes any digits.
+    let invoice: invoices::InvoiceHeader =
+        read(json!({"supplier-total": "123456789012345678901234567890.1234567890"}));
+    assert_eq!(
+        pairs(invoices::Update::new(1).with_body(invoice).validate()),
+        want(&[])
+    );
+    // An output-only decimal is refused as output-only, whatever its digits.
+    let invoice: invoices::InvoiceHeader =
+        read(json!({"amount-of-advance-payment": "1.123456789012345678901"}));
+    assert_eq!(
+        pairs(invoices::Update::new(1).with_body(invoice).validate()),
+        want(&[("/amount-of-advance-payment", Rule::OutputOnly)])
+    );
+}
+
 // ---------------------------------------------------------------- nested paths
 
 #[test]
@@ -721,17 +829,28 @@ fn violations_carry_the_path_of_the_value() {
         "integration": {"direction": "both_ways", "standard": false},
         "responses": [
             {"response-code": "E-1", "response-message": "fine"},
-            {"response-code": "x".repeat(256), "id": 3},
+            {"response-code": "x".repeat(256), "created-at": "2024-01-01T00:00:00Z"},
         ]
     }));
+    // In table order: Integration's elements are in the import's (alphabetical) order.
     assert_eq!(
         pairs(integration_errors::CreateAlert::new(e).validate()),
         want(&[
-            ("/integration/standard", Rule::OutputOnly),
             ("/integration/direction", Rule::Allowed),
-            ("/responses/1/id", Rule::OutputOnly),
+            ("/integration/standard", Rule::OutputOnly),
+            ("/responses/1/created-at", Rule::OutputOnly),
             ("/responses/1/response-code", Rule::Length),
         ])
+    );
+    // A nested object may name an existing one by its key (`id`), output-only elsewhere.
+    let e = error(json!({
+        "contact-alert-type": "Functional",
+        "integration-run-id": 4711,
+        "responses": [{"id": 3}],
+    }));
+    assert_eq!(
+        pairs(integration_errors::CreateAlert::new(e).validate()),
+        want(&[])
     );
 }
 

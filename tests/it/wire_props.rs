@@ -17,34 +17,26 @@
 
 use std::fmt::Debug;
 
-use coupa_api::attachments::{Attachment, AttachmentType};
-use coupa_api::bulk_result_entry::BulkResultEntry;
 use coupa_api::comments::Comment;
-use coupa_api::currencies::Currency;
 use coupa_api::delegations::Delegation;
 use coupa_api::event_bulk_request::EventBulkRequest;
 use coupa_api::event_bulk_result::EventBulkResult;
 use coupa_api::event_list::EventList;
-use coupa_api::event_settings::EventSettings;
 use coupa_api::events::{Event, EventState};
-use coupa_api::integration_errors::{
-    IntegrationError, IntegrationErrorContactAlertType, IntegrationErrorDocumentType,
-};
-use coupa_api::integration_record_response::IntegrationRecordResponse;
-use coupa_api::integration_runs::{IntegrationRun, IntegrationRunStatus};
-use coupa_api::integrations::{
-    Integration, IntegrationDirection, IntegrationEndSystemType, IntegrationIntegrationType,
-};
-use coupa_api::invoice_inbox::InvoiceInbox;
-use coupa_api::role::Role;
-use coupa_api::user_simple::UserSimple;
+use coupa_api::integration_errors::IntegrationError;
+use coupa_api::integration_runs::IntegrationRun;
+use coupa_api::registry::RESOURCES;
 use coupa_api::users::User;
-use coupa_runtime::{DateTime, Decimal, Format, WireEnum, wire};
+use coupa_runtime::registry::Resource;
+use coupa_runtime::xml::is_element_name;
+use coupa_runtime::{
+    DateTime, Decimal, Element, ElementKind, Format, Model, Shape, WireEnum, wire,
+};
 use proptest::collection::{btree_map, vec};
 use proptest::option::of as opt;
 use proptest::prelude::*;
 use proptest::sample::select;
-use proptest::test_runner::{Config, TestCaseError};
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -84,18 +76,6 @@ fn text() -> BoxedStrategy<String> {
     vec(xml_char(), 0..12).prop_map(String::from_iter).boxed()
 }
 
-fn s() -> BoxedStrategy<Option<String>> {
-    opt(text()).boxed()
-}
-
-fn int() -> BoxedStrategy<Option<i64>> {
-    opt(prop_oneof![any::<i64>(), -5i64..1000]).boxed()
-}
-
-fn boolean() -> BoxedStrategy<Option<bool>> {
-    opt(any::<bool>()).boxed()
-}
-
 /// A datetime with an offset (whole minutes, up to ±23:59, or `Z`) and 0 to 9 fraction digits.
 fn datetime() -> BoxedStrategy<DateTime> {
     (
@@ -121,24 +101,6 @@ fn datetime() -> BoxedStrategy<DateTime> {
             DateTime::parse(&text).unwrap_or_else(|e| panic!("{e}"))
         })
         .boxed()
-}
-
-fn dt() -> BoxedStrategy<Option<DateTime>> {
-    opt(datetime()).boxed()
-}
-
-/// An allowed value, or a value the schemas do not list (kept in `Unknown`).
-fn wire_enum<E: WireEnum + Clone + Debug + 'static>() -> BoxedStrategy<Option<E>> {
-    opt(prop_oneof![
-        select(E::VALUES).prop_map(E::from_wire),
-        text().prop_map(|s| E::from_wire(&s)),
-    ])
-    .boxed()
-}
-
-/// A CSO id: up to 19 digits, leading zeros included.
-fn digits() -> BoxedStrategy<Option<String>> {
-    opt(vec(proptest::char::range('0', '9'), 1..=19).prop_map(String::from_iter)).boxed()
 }
 
 fn decimal() -> BoxedStrategy<Decimal> {
@@ -217,624 +179,203 @@ fn open_object() -> BoxedStrategy<Obj> {
         .boxed()
 }
 
-fn obj() -> BoxedStrategy<Option<Obj>> {
-    opt(open_object()).boxed()
-}
-
 fn list<T: Debug + 'static>(item: BoxedStrategy<T>) -> BoxedStrategy<Option<Vec<T>>> {
     opt(vec(item, 0..3)).boxed()
 }
 
 // ---------------------------------------------------------------------------------------------
-// The shapes
+// The models: any value, from the model's shape
 // ---------------------------------------------------------------------------------------------
+//
+// A model's `SHAPE` (the table its validator reads) says every element's wire name, kind, list,
+// allowed values and nested shape, so one generator builds any value of any model: a JSON object
+// with each element absent or holding a value of its kind (a listed value or any other text for
+// an element with allowed values, which the model keeps in `Unknown`), read into the model
+// through serde. Written back, the model must give that same JSON: no element generated here is
+// dropped or changed by the model ([`model`] checks it), so every element of the model is part of
+// the round trips below. Nested objects go `depth` levels down; below that they are absent, which
+// also ends recursive types (a run's errors, each with a run).
 
-fn short_user() -> BoxedStrategy<UserSimple> {
-    (int(), s(), s(), s(), s(), s(), s(), s(), s(), obj(), obj())
-        .prop_map(
-            |(
-                id,
-                login,
-                employee_number,
-                firstname,
-                lastname,
-                fullname,
-                email,
-                salesforce_id,
-                avatar_thumb_url,
-                gpo_entity,
-                custom_fields,
-            )| UserSimple {
-                id,
-                login,
-                employee_number,
-                firstname,
-                lastname,
-                fullname,
-                email,
-                salesforce_id,
-                avatar_thumb_url,
-                gpo_entity,
-                custom_fields,
-            },
-        )
-        .boxed()
+/// A date (`2024-01-31`), or a full datetime whose date part is the date (as some instances write
+/// date columns).
+fn date() -> BoxedStrategy<String> {
+    prop_oneof![
+        3 => (1i32..=9999, 1u32..=12, 1u32..=28)
+            .prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+        1 => datetime().prop_map(|d| d.to_wire()),
+    ]
+    .boxed()
 }
 
-fn su() -> BoxedStrategy<Option<UserSimple>> {
-    opt(short_user()).boxed()
+/// A time of day: `09:30`, `09:30:15`, or a datetime on 2000-01-01 (as Rails writes time columns).
+fn time() -> BoxedStrategy<String> {
+    prop_oneof![
+        (0u32..24, 0u32..60).prop_map(|(h, m)| format!("{h:02}:{m:02}")),
+        (0u32..24, 0u32..60, 0u32..60).prop_map(|(h, m, s)| format!("{h:02}:{m:02}:{s:02}")),
+        (0u32..24, 0u32..60).prop_map(|(h, m)| format!("2000-01-01T{h:02}:{m:02}:00Z")),
+    ]
+    .boxed()
 }
 
-fn currency() -> BoxedStrategy<Currency> {
-    (int(), s(), int())
-        .prop_map(|(id, code, decimals)| Currency { id, code, decimals })
-        .boxed()
+/// A float as JSON carries it: finite, of any magnitude.
+fn float() -> BoxedStrategy<f64> {
+    prop_oneof![
+        (-1_000_000i64..1_000_000, 0i32..4).prop_map(|(n, d)| n as f64 / 10f64.powi(d)),
+        proptest::num::f64::NORMAL | proptest::num::f64::ZERO,
+    ]
+    .boxed()
 }
 
-fn role() -> BoxedStrategy<Role> {
-    (
-        int(),
-        dt(),
-        dt(),
-        s(),
-        s(),
-        boolean(),
-        boolean(),
-        su(),
-        su(),
-    )
-        .prop_map(
-            |(
-                id,
-                created_at,
-                updated_at,
-                name,
-                description,
-                omnipotent,
-                system_role,
-                created_by,
-                updated_by,
-            )| Role {
-                id,
-                created_at,
-                updated_at,
-                name,
-                description,
-                omnipotent,
-                system_role,
-                created_by,
-                updated_by,
-            },
-        )
-        .boxed()
+/// One value of a scalar element (not a nested shape), as JSON.
+fn scalar(e: &'static Element) -> BoxedStrategy<Value> {
+    let listed = |values: &'static [&'static str]| select(values.to_vec());
+    match e.kind {
+        ElementKind::String | ElementKind::Text if !e.allowed.is_empty() => prop_oneof![
+            listed(e.allowed).prop_map(|v| Value::String(v.to_owned())),
+            text().prop_map(Value::String),
+        ]
+        .boxed(),
+        ElementKind::String | ElementKind::Text => text().prop_map(Value::String).boxed(),
+        ElementKind::Integer if !e.allowed.is_empty() => prop_oneof![
+            listed(e.allowed).prop_map(|v| Value::from(v.parse::<i64>().expect("an integer"))),
+            any::<i64>().prop_map(Value::from),
+        ]
+        .boxed(),
+        ElementKind::Integer => prop_oneof![any::<i64>(), -5i64..1000]
+            .prop_map(Value::from)
+            .boxed(),
+        ElementKind::Decimal => decimal()
+            .prop_map(|d| Value::String(d.as_str().to_owned()))
+            .boxed(),
+        ElementKind::Boolean => any::<bool>().prop_map(Value::Bool).boxed(),
+        ElementKind::DateTime => datetime().prop_map(|d| Value::String(d.to_wire())).boxed(),
+        ElementKind::Date => date().prop_map(Value::String).boxed(),
+        ElementKind::Time => time().prop_map(Value::String).boxed(),
+        ElementKind::Float => float().prop_map(Value::from).boxed(),
+        ElementKind::Digits => vec(proptest::char::range('0', '9'), 1..=19)
+            .prop_map(|d| Value::String(String::from_iter(d)))
+            .boxed(),
+        ElementKind::Object => open_object().prop_map(Value::Object).boxed(),
+        ElementKind::Shape => unreachable!("`{}` is a nested shape", e.name),
+    }
 }
 
-fn invoice_inbox() -> BoxedStrategy<InvoiceInbox> {
-    (s(), s())
-        .prop_map(|(name, email_address)| InvoiceInbox {
-            name,
-            email_address,
+/// The formats a generated value is for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum For {
+    /// JSON: every element.
+    Json,
+    /// XML (and JSON): every element whose wire name can be an XML element name. The R39 import
+    /// has elements such as `active?` (Coupa's `?` twins, see schema/IMPORT.md), which the XML
+    /// writer refuses ([`elements_xml_cannot_name_are_refused_in_xml_only`]).
+    Xml,
+}
+
+/// One value of an element: a scalar, an open object, or a nested object `depth` levels deep.
+/// `None` for a nested object below the depth.
+fn element_value(e: &'static Element, depth: u32, to: For) -> Option<BoxedStrategy<Value>> {
+    match e.shape {
+        Some(shape) if shape.open => Some(open_object().prop_map(Value::Object).boxed()),
+        Some(_) if depth == 0 => None,
+        Some(shape) => Some(object(shape, depth - 1, to).prop_map(Value::Object).boxed()),
+        None => Some(scalar(e)),
+    }
+}
+
+/// Any object of `shape` as JSON: each element absent or holding a value (a list of 0 to 2 for a
+/// list element), nested objects down to `depth` levels.
+fn object(shape: &'static Shape, depth: u32, to: For) -> BoxedStrategy<Obj> {
+    if shape.open {
+        return open_object();
+    }
+    let elements: Vec<BoxedStrategy<Option<(&'static str, Value)>>> = shape
+        .elements
+        .iter()
+        .filter(|e| to == For::Json || is_element_name(e.name))
+        .filter_map(|e| {
+            let value = element_value(e, depth, to)?;
+            let value = if e.list {
+                vec(value, 0..3).prop_map(Value::Array).boxed()
+            } else {
+                value
+            };
+            Some(opt(value.prop_map(move |v| (e.name, v))).boxed())
+        })
+        .collect();
+    elements
+        .prop_map(|pairs| {
+            pairs
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect()
         })
         .boxed()
 }
 
-fn next<T>(it: &mut impl Iterator<Item = T>) -> T {
-    it.next().expect("the strategy generates enough values")
-}
-
-/// A full user: its many elements come from lists of values of each kind.
-fn user() -> BoxedStrategy<User> {
-    (
-        (
-            vec(int(), 4),
-            vec(dt(), 2),
-            vec(s(), 16),
-            vec(boolean(), 24),
-        ),
-        (vec(obj(), 21), vec(list(open_object()), 8)),
-        (
-            list(invoice_inbox()),
-            list(role()),
-            su(),
-            opt(currency()),
-            su(),
-            su(),
-        ),
-    )
-        .prop_map(
-            |(
-                (ints, dts, strs, bools),
-                (objs, lists),
-                (inboxes, roles, manager, currency, created_by, updated_by),
-            )| {
-                let (mut i, mut d, mut s, mut b) = (
-                    ints.into_iter(),
-                    dts.into_iter(),
-                    strs.into_iter(),
-                    bools.into_iter(),
-                );
-                let (mut o, mut l) = (objs.into_iter(), lists.into_iter());
-                let u = User {
-                    id: next(&mut i),
-                    created_at: next(&mut d),
-                    updated_at: next(&mut d),
-                    login: next(&mut s),
-                    email: next(&mut s),
-                    purchasing_user: next(&mut b),
-                    expense_user: next(&mut b),
-                    sourcing_user: next(&mut b),
-                    inventory_user: next(&mut b),
-                    contracts_user: next(&mut b),
-                    analytics_user: next(&mut b),
-                    spend_guard_user: next(&mut b),
-                    ccw_user: next(&mut b),
-                    clm_advanced_user: next(&mut b),
-                    supply_chain_user: next(&mut b),
-                    risk_assess_user: next(&mut b),
-                    travel_user: next(&mut b),
-                    treasury_user: next(&mut b),
-                    invoicing_user: next(&mut b),
-                    employee_number: next(&mut s),
-                    firstname: next(&mut s),
-                    lastname: next(&mut s),
-                    fullname: next(&mut s),
-                    api_user: next(&mut b),
-                    salesforce_id: next(&mut s),
-                    account_security_type: next(&mut i),
-                    authentication_method: next(&mut s),
-                    sso_identifier: next(&mut s),
-                    default_locale: next(&mut s),
-                    business_group_security_type: next(&mut i),
-                    avatar_thumb_url: next(&mut s),
-                    mention_name: next(&mut s),
-                    aic_user: next(&mut b),
-                    seniority_level: next(&mut s),
-                    business_function: next(&mut s),
-                    employee_payment_channel: next(&mut s),
-                    allow_employee_payment_account_creation: next(&mut b),
-                    middlename: next(&mut s),
-                    supplier_id: next(&mut i),
-                    category_planner_user: next(&mut b),
-                    intake_user: next(&mut b),
-                    supplier_user: next(&mut b),
-                    support_user: next(&mut b),
-                    active: next(&mut b),
-                    eligible_for_virtual_cards: next(&mut b),
-                    allowed_invoice_inboxes: inboxes,
-                    allow_user_to_upload_invoice_from_mobile: next(&mut b),
-                    gpo_entity: next(&mut o),
-                    phone_work: next(&mut o),
-                    phone_mobile: next(&mut o),
-                    country_of_residence: next(&mut o),
-                    roles,
-                    manager,
-                    default_address: next(&mut o),
-                    default_account: next(&mut o),
-                    default_account_type: next(&mut o),
-                    default_currency: currency,
-                    pcard: next(&mut o),
-                    department: next(&mut o),
-                    legal_entity: next(&mut o),
-                    requisition_approval_limit: next(&mut o),
-                    expense_approval_limit: next(&mut o),
-                    invoice_approval_limit: next(&mut o),
-                    contract_approval_limit: next(&mut o),
-                    requisition_self_approval_limit: next(&mut o),
-                    expense_self_approval_limit: next(&mut o),
-                    invoice_self_approval_limit: next(&mut o),
-                    contract_self_approval_limit: next(&mut o),
-                    work_confirmation_approval_limit: next(&mut o),
-                    escalation_threshold: next(&mut o),
-                    expenses_delegated_to: next(&mut l),
-                    can_expense_for: next(&mut l),
-                    content_groups: next(&mut l),
-                    account_groups: next(&mut l),
-                    approval_groups: next(&mut l),
-                    user_groups: next(&mut l),
-                    working_warehouses: next(&mut l),
-                    inventory_organizations: next(&mut l),
-                    created_by,
-                    updated_by,
-                    custom_fields: next(&mut o),
-                };
-                assert!(
-                    i.next().is_none()
-                        && d.next().is_none()
-                        && s.next().is_none()
-                        && b.next().is_none()
-                        && o.next().is_none()
-                        && l.next().is_none(),
-                    "every generated value is used"
-                );
-                u
-            },
-        )
+/// Any value of the model `T` for the format, nested objects down to `depth` levels.
+fn model<T: Model + Debug + 'static>(depth: u32, to: For) -> BoxedStrategy<T> {
+    object(T::SHAPE, depth, to)
+        .prop_map(|json| {
+            let json = Value::Object(json);
+            let value: T = serde_json::from_value(json.clone()).unwrap_or_else(|e| {
+                panic!(
+                    "{}: the generated JSON does not read: {e}\n{json}",
+                    T::SHAPE.name
+                )
+            });
+            let again = serde_json::to_value(&value).expect("the model writes as JSON");
+            assert_eq!(
+                again,
+                json,
+                "{}: the model does not keep every generated element as generated",
+                T::SHAPE.name
+            );
+            value
+        })
         .boxed()
 }
 
-fn integration() -> BoxedStrategy<Integration> {
-    (
-        int(),
-        s(),
-        s(),
-        s(),
-        s(),
-        boolean(),
-        wire_enum::<IntegrationDirection>(),
-        wire_enum::<IntegrationEndSystemType>(),
-        wire_enum::<IntegrationIntegrationType>(),
-    )
-        .prop_map(
-            |(
-                id,
-                code,
-                name,
-                business_object,
-                end_system,
-                standard,
-                direction,
-                end_system_type,
-                integration_type,
-            )| {
-                Integration {
-                    id,
-                    code,
-                    name,
-                    business_object,
-                    end_system,
-                    standard,
-                    direction,
-                    end_system_type,
-                    integration_type,
-                }
-            },
-        )
-        .boxed()
+/// A run, its integration and users, and its errors, each with a run (whose own errors are
+/// absent) and that run's integration.
+fn integration_run(to: For) -> BoxedStrategy<IntegrationRun> {
+    model(3, to)
 }
 
-fn record_response() -> BoxedStrategy<IntegrationRecordResponse> {
-    (int(), dt(), dt(), s(), s())
-        .prop_map(
-            |(id, created_at, updated_at, response_code, response_message)| {
-                IntegrationRecordResponse {
-                    id,
-                    created_at,
-                    updated_at,
-                    response_code,
-                    response_message,
-                }
-            },
-        )
-        .boxed()
+/// An error, its run with the run's errors, ...: as deep as [`integration_run`].
+fn integration_error(to: For) -> BoxedStrategy<IntegrationError> {
+    model(3, to)
 }
 
-/// A run; with `depth` > 0 its errors, each with a run of `depth - 1`.
-fn integration_run(depth: u32) -> BoxedStrategy<IntegrationRun> {
-    let errors = if depth == 0 {
-        Just(None).boxed()
-    } else {
-        list(integration_error(depth - 1))
-    };
-    (
-        (dt(), su(), dt(), obj(), int(), opt(integration()), errors),
-        (
-            int(),
-            dt(),
-            wire_enum::<IntegrationRunStatus>(),
-            int(),
-            dt(),
-            su(),
-        ),
-    )
-        .prop_map(
-            |(
-                (created_at, created_by, end_time, flow, id, integration, integration_errors),
-                (records_processed, start_time, status, total_records, updated_at, updated_by),
-            )| IntegrationRun {
-                created_at,
-                created_by,
-                end_time,
-                flow,
-                id,
-                integration,
-                integration_errors,
-                records_processed,
-                start_time,
-                status,
-                total_records,
-                updated_at,
-                updated_by,
-            },
-        )
-        .boxed()
+/// A run with its integration and users, no errors.
+fn shallow_run(to: For) -> BoxedStrategy<IntegrationRun> {
+    model(1, to)
 }
 
-fn integration_error(depth: u32) -> BoxedStrategy<IntegrationError> {
-    (
-        (
-            wire_enum::<IntegrationErrorContactAlertType>(),
-            dt(),
-            su(),
-            s(),
-            int(),
-            int(),
-            s(),
-            wire_enum::<IntegrationErrorDocumentType>(),
-            s(),
-            int(),
-        ),
-        (
-            opt(integration()),
-            s(),
-            opt(integration_run(depth)),
-            int(),
-            boolean(),
-            list(record_response()),
-            s(),
-            dt(),
-            su(),
-        ),
-    )
-        .prop_map(
-            |(
-                (
-                    contact_alert_type,
-                    created_at,
-                    created_by,
-                    creation_method,
-                    document_id,
-                    document_revision,
-                    document_status,
-                    document_type,
-                    external_id,
-                    id,
-                ),
-                (
-                    integration,
-                    integration_filename,
-                    integration_run,
-                    integration_run_id,
-                    resolved,
-                    responses,
-                    status,
-                    updated_at,
-                    updated_by,
-                ),
-            )| IntegrationError {
-                contact_alert_type,
-                created_at,
-                created_by,
-                creation_method,
-                document_id,
-                document_revision,
-                document_status,
-                document_type,
-                external_id,
-                id,
-                integration,
-                integration_filename,
-                integration_run,
-                integration_run_id,
-                resolved,
-                responses,
-                status,
-                updated_at,
-                updated_by,
-            },
-        )
-        .boxed()
+fn event(to: For) -> BoxedStrategy<Event> {
+    model(1, to)
 }
 
-fn event() -> BoxedStrategy<Event> {
-    (
-        digits(),
-        digits(),
-        wire_enum::<EventState>(),
-        s(),
-        s(),
-        s(),
-        int(),
-        s(),
-        opt(s().prop_map(|currency| EventSettings { currency })),
-    )
-        .prop_map(
-            |(
-                id,
-                market_id,
-                state,
-                name,
-                description,
-                reference_number,
-                event_number,
-                time_zone,
-                settings,
-            )| Event {
-                id,
-                market_id,
-                state,
-                name,
-                description,
-                reference_number,
-                event_number,
-                time_zone,
-                settings,
-            },
-        )
-        .boxed()
+fn event_list(to: For) -> BoxedStrategy<EventList> {
+    model(2, to)
 }
 
-fn event_list() -> BoxedStrategy<EventList> {
-    (int(), list(event()))
-        .prop_map(|(total, events)| EventList { total, events })
-        .boxed()
+fn event_bulk_request(to: For) -> BoxedStrategy<EventBulkRequest> {
+    model(2, to)
 }
 
-fn event_bulk_request() -> BoxedStrategy<EventBulkRequest> {
-    list(event())
-        .prop_map(|events| EventBulkRequest { events })
-        .boxed()
+fn event_bulk_result(to: For) -> BoxedStrategy<EventBulkResult> {
+    model(2, to)
 }
 
-fn event_bulk_result() -> BoxedStrategy<EventBulkResult> {
-    (
-        list(
-            (s(), s())
-                .prop_map(|(r#type, description)| BulkResultEntry {
-                    r#type,
-                    description,
-                })
-                .boxed(),
-        ),
-        int(),
-        int(),
-        int(),
-        list(event()),
-    )
-        .prop_map(
-            |(result, added, updated, deleted, events)| EventBulkResult {
-                result,
-                added,
-                updated,
-                deleted,
-                events,
-            },
-        )
-        .boxed()
+/// A delegation, its delegator and delegate full users with their roles, limits, groups, ...
+/// and the short users in those.
+fn delegation(to: For) -> BoxedStrategy<Delegation> {
+    model(3, to)
 }
 
-fn delegation() -> BoxedStrategy<Delegation> {
-    (
-        (
-            boolean(),
-            dt(),
-            su(),
-            opt(user()),
-            int(),
-            opt(user()),
-            int(),
-            dt(),
-        ),
-        (
-            int(),
-            boolean(),
-            s(),
-            boolean(),
-            boolean(),
-            dt(),
-            dt(),
-            su(),
-        ),
-    )
-        .prop_map(
-            |(
-                (
-                    approval_delegate,
-                    created_at,
-                    created_by,
-                    delegate,
-                    delegate_id,
-                    delegator,
-                    delegator_id,
-                    end_date,
-                ),
-                (
-                    id,
-                    invoice_requester_delegate,
-                    reason,
-                    receiving_delegate,
-                    review_delegate,
-                    start_date,
-                    updated_at,
-                    updated_by,
-                ),
-            )| Delegation {
-                approval_delegate,
-                created_at,
-                created_by,
-                delegate,
-                delegate_id,
-                delegator,
-                delegator_id,
-                end_date,
-                id,
-                invoice_requester_delegate,
-                reason,
-                receiving_delegate,
-                review_delegate,
-                start_date,
-                updated_at,
-                updated_by,
-            },
-        )
-        .boxed()
-}
-
-fn attachment() -> BoxedStrategy<Attachment> {
-    (
-        int(),
-        dt(),
-        dt(),
-        wire_enum::<AttachmentType>(),
-        s(),
-        s(),
-        s(),
-        s(),
-        su(),
-        su(),
-    )
-        .prop_map(
-            |(
-                id,
-                created_at,
-                updated_at,
-                r#type,
-                file,
-                url,
-                text,
-                intent,
-                created_by,
-                updated_by,
-            )| Attachment {
-                id,
-                created_at,
-                updated_at,
-                r#type,
-                file,
-                url,
-                text,
-                intent,
-                created_by,
-                updated_by,
-            },
-        )
-        .boxed()
-}
-
-fn comment() -> BoxedStrategy<Comment> {
-    (
-        (list(attachment()), int(), s(), s(), s(), dt()),
-        (su(), int(), s(), boolean(), dt(), su()),
-    )
-        .prop_map(
-            |(
-                (attachments, commentable_id, commentable_type, comment_type, comments, created_at),
-                (created_by, id, reason_code, to_supplier, updated_at, updated_by),
-            )| Comment {
-                attachments,
-                commentable_id,
-                commentable_type,
-                comment_type,
-                comments,
-                created_at,
-                created_by,
-                id,
-                reason_code,
-                to_supplier,
-                updated_at,
-                updated_by,
-            },
-        )
-        .boxed()
+fn comment(to: For) -> BoxedStrategy<Comment> {
+    model(2, to)
 }
 
 /// A model of the form the generator writes, for the runtime's `Decimal` (no element of the five
@@ -899,31 +440,31 @@ proptest! {
     #![proptest_config(config())]
 
     #[test]
-    fn json_integration_runs(v in integration_run(1)) {
+    fn json_integration_runs(v in integration_run(For::Json)) {
         round_trip(Format::Json, &v)?;
     }
 
     #[test]
-    fn xml_integration_runs(v in integration_run(1)) {
+    fn xml_integration_runs(v in integration_run(For::Xml)) {
         round_trip(Format::Xml, &v)?;
     }
 
     #[test]
-    fn json_integration_errors(v in integration_error(1)) {
+    fn json_integration_errors(v in integration_error(For::Json)) {
         round_trip(Format::Json, &v)?;
     }
 
     #[test]
-    fn xml_integration_errors(v in integration_error(1)) {
+    fn xml_integration_errors(v in integration_error(For::Xml)) {
         round_trip(Format::Xml, &v)?;
     }
 
     #[test]
     fn json_events(
-        v in event(),
-        l in event_list(),
-        r in event_bulk_request(),
-        b in event_bulk_result(),
+        v in event(For::Json),
+        l in event_list(For::Json),
+        r in event_bulk_request(For::Json),
+        b in event_bulk_result(For::Json),
     ) {
         round_trip(Format::Json, &v)?;
         round_trip(Format::Json, &l)?;
@@ -933,10 +474,10 @@ proptest! {
 
     #[test]
     fn xml_events(
-        v in event(),
-        l in event_list(),
-        r in event_bulk_request(),
-        b in event_bulk_result(),
+        v in event(For::Xml),
+        l in event_list(For::Xml),
+        r in event_bulk_request(For::Xml),
+        b in event_bulk_result(For::Xml),
     ) {
         round_trip(Format::Xml, &v)?;
         round_trip(Format::Xml, &l)?;
@@ -945,33 +486,33 @@ proptest! {
     }
 
     #[test]
-    fn json_delegations(v in delegation()) {
+    fn json_delegations(v in delegation(For::Json)) {
         round_trip(Format::Json, &v)?;
     }
 
     #[test]
-    fn xml_delegations(v in delegation()) {
+    fn xml_delegations(v in delegation(For::Xml)) {
         round_trip(Format::Xml, &v)?;
     }
 
     #[test]
-    fn json_comments(v in comment()) {
+    fn json_comments(v in comment(For::Json)) {
         round_trip(Format::Json, &v)?;
     }
 
     #[test]
-    fn xml_comments(v in comment()) {
+    fn xml_comments(v in comment(For::Xml)) {
         round_trip(Format::Xml, &v)?;
     }
 
     #[test]
-    fn json_lists(runs in vec(integration_run(0), 0..3), comments in vec(comment(), 0..3)) {
+    fn json_lists(runs in vec(shallow_run(For::Json), 0..3), comments in vec(comment(For::Json), 0..3)) {
         list_round_trip(Format::Json, "integration-runs", &runs)?;
         list_round_trip(Format::Json, "comments", &comments)?;
     }
 
     #[test]
-    fn xml_lists(runs in vec(integration_run(0), 0..3), comments in vec(comment(), 0..3)) {
+    fn xml_lists(runs in vec(shallow_run(For::Xml), 0..3), comments in vec(comment(For::Xml), 0..3)) {
         list_round_trip(Format::Xml, "integration-runs", &runs)?;
         list_round_trip(Format::Xml, "comments", &comments)?;
     }
@@ -1009,6 +550,87 @@ proptest! {
     fn xml_decimals(v in amounts()) {
         round_trip(Format::Xml, &v)?;
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every resource of the registry
+// ---------------------------------------------------------------------------------------------
+
+/// Objects of one resource round-trip through its registry codec (what `coupa convert` and the
+/// mock use): written in the format and read back, any object is the same canonical JSON.
+fn codec_round_trips(r: &'static Resource, to: For, format: Format, cases: u32) {
+    let mut runner = TestRunner::new(Config { cases, ..config() });
+    let codec = r.codec;
+    runner
+        .run(&object(r.shape, 1, to), |json| {
+            let json = Value::Object(json);
+            let canonical = (codec.canonical)(json.clone())
+                .map_err(|e| TestCaseError::fail(format!("{}: canonical: {e}", r.name)))?;
+            prop_assert_eq!(
+                &canonical,
+                &json,
+                "{}: the model does not keep every generated element",
+                r.name
+            );
+            let bytes = (codec.write)(format, &canonical)
+                .map_err(|e| TestCaseError::fail(format!("{}: write: {e}", r.name)))?;
+            let back = (codec.read)(format, &bytes).map_err(|e| {
+                TestCaseError::fail(format!(
+                    "{}: {e}\n{}",
+                    r.name,
+                    String::from_utf8_lossy(&bytes)
+                ))
+            })?;
+            prop_assert_eq!(back, canonical, "{}", String::from_utf8_lossy(&bytes));
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{} in {format}: {e}", r.name));
+}
+
+/// Every resource of Coupa's API (the five seed resources' models are tested more deeply
+/// above): a few objects each, with their nested objects one level down, in both formats.
+#[test]
+fn every_resource_round_trips() {
+    for r in RESOURCES {
+        codec_round_trips(r, For::Json, Format::Json, 4);
+        codec_round_trips(r, For::Xml, Format::Xml, 4);
+    }
+}
+
+/// Coupa's Swagger has elements named like Ruby predicates (`active?` beside `active`, the `?`
+/// twins of schema/IMPORT.md), and no XML element can have such a name: the XML writer refuses
+/// a payload that holds one (rather than write malformed XML), JSON carries it. So the XML
+/// properties above leave them out. Pinned here: which types have them, and what happens.
+#[test]
+fn elements_xml_cannot_name_are_refused_in_xml_only() {
+    let unnamed: Vec<String> = RESOURCES
+        .iter()
+        .flat_map(|r| {
+            r.elements()
+                .iter()
+                .filter(|e| !is_element_name(e.name))
+                .map(move |e| format!("{}.{}", r.type_name(), e.name))
+        })
+        .collect();
+    assert!(
+        unnamed.contains(&"User.active?".to_owned()),
+        "the `?` twins are gone: drop For::Xml and this test ({unnamed:?})"
+    );
+    let user = User {
+        is_active: Some(true),
+        ..User::default()
+    };
+    let json = wire::encode(Format::Json, &user).expect("JSON carries it");
+    assert_eq!(
+        wire::decode::<User>(Format::Json, &json).expect("and reads it"),
+        user
+    );
+    let e = wire::encode(Format::Xml, &user).expect_err("XML cannot name it");
+    assert!(
+        e.to_string()
+            .contains("`active?` cannot be an XML element name"),
+        "{e}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,11 +17,11 @@ impl Call<'_> {
     /// Create: the body, validated, with the binds, sets and what Coupa assigns; answered 201.
     pub(super) fn create(&self) -> Result<Response, Failure> {
         let r = self.r;
-        let (mut obj, file) = if self.a.takes == coupa_runtime::Takes::Multipart {
-            let (m, file) = self.form_object()?;
-            (Value::Object(m), file)
+        let (mut obj, facts, file) = if self.a.takes == coupa_runtime::Takes::Multipart {
+            let form = self.form_object()?;
+            (Value::Object(form.fields), form.facts, form.file)
         } else {
-            (self.decode()?, None)
+            (self.decode()?, Map::new(), None)
         };
         if let Some(m) = obj.as_object_mut() {
             self.apply_binds(m, true)?;
@@ -31,6 +31,7 @@ impl Call<'_> {
         (r.codec.validate)(&obj, Mode::Create, Some(&View(&store)), None)
             .map_err(|v| self.invalid(v))?;
         if let Some(m) = obj.as_object_mut() {
+            m.extend(facts);
             self.apply_binds(m, false)?;
             self.apply_sets(m)?;
             store.table_mut(r).assign_create(r, m, &stamp);
@@ -108,11 +109,11 @@ impl Call<'_> {
     pub(super) fn update(&self) -> Result<Response, Failure> {
         let r = self.r;
         let key = self.key()?;
-        let (body, file) = if self.a.takes == coupa_runtime::Takes::Multipart {
-            let (m, file) = self.form_object()?;
-            (Some(Value::Object(m)), file)
+        let (body, facts, file) = if self.a.takes == coupa_runtime::Takes::Multipart {
+            let form = self.form_object()?;
+            (Some(Value::Object(form.fields)), form.facts, form.file)
         } else {
-            (self.decode_for_takes()?, None)
+            (self.decode_for_takes()?, Map::new(), None)
         };
         let binds = self.bind_values()?;
         let stamp = self.st.stamp();
@@ -127,6 +128,7 @@ impl Call<'_> {
             if let Some(Value::Object(b)) = body {
                 merge(r, m, b);
             }
+            merge(r, m, facts);
             self.apply_sets(m)?;
             assign_update(r, m, &stamp);
         }

@@ -142,7 +142,7 @@ impl Call<'_> {
         match self.a.takes {
             Takes::Object => self.decode().map(Some),
             Takes::OptionalObject if !self.body_is_empty() => self.decode().map(Some),
-            Takes::Multipart => self.form_object().map(|(m, _)| Some(Value::Object(m))),
+            Takes::Multipart => self.form_object().map(|f| Some(Value::Object(f.fields))),
             _ => Ok(None),
         }
     }

@@ -58,6 +58,16 @@ pub(crate) async fn read_form(content_type: &str, body: Bytes) -> Result<Vec<For
     Ok(parts)
 }
 
+/// A multipart form, read into the elements of a record.
+pub(crate) struct FormObject {
+    /// The text fields, as the elements they fill: the body to validate.
+    pub(crate) fields: Map<String, Value>,
+    /// What Coupa records about the uploaded file, in the elements the shape has for it.
+    pub(crate) facts: Map<String, Value>,
+    /// The uploaded file.
+    pub(crate) file: Option<StoredFile>,
+}
+
 /// The element a form field fills: the last bracketed part of its name, dashed
 /// (`attachment[file]` → `file`).
 fn element_of(name: &str) -> String {
@@ -69,10 +79,13 @@ fn element_of(name: &str) -> String {
 }
 
 impl Call<'_> {
-    /// The form as an object of the resource's elements, and the file it carries (if any). A
-    /// required field of the route's form that is missing is a 400.
-    pub(super) fn form_object(&self) -> Result<(Map<String, Value>, Option<StoredFile>), Failure> {
+    /// The form as an object of the resource's elements (what the request sends, validated as a
+    /// body), what Coupa records about the file it carries (`file`, `file-file-name`, ...: set
+    /// by Coupa, not accepted in a body, so merged only once the body is valid), and the file
+    /// itself (if any). A required field of the route's form that is missing is a 400.
+    pub(super) fn form_object(&self) -> Result<FormObject, Failure> {
         let mut obj = Map::new();
+        let mut facts_of_file = Map::new();
         let mut stored = None;
         for part in &self.form {
             let element = element_of(&part.name);
@@ -103,7 +116,7 @@ impl Call<'_> {
                     ];
                     for (k, v) in facts {
                         if self.r.element(&k).is_some() {
-                            obj.insert(k, v);
+                            facts_of_file.insert(k, v);
                         }
                     }
                     stored = Some(StoredFile {
@@ -119,7 +132,11 @@ impl Call<'_> {
                 return Err(self.bad(format!("the form field `{name}` is required")));
             }
         }
-        Ok((obj, stored))
+        Ok(FormObject {
+            fields: obj,
+            facts: facts_of_file,
+            file: stored,
+        })
     }
 
     /// A download: the bytes of the file kept with the record the route names (404 when none

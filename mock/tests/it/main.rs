@@ -9,5 +9,6 @@ mod common;
 mod actions;
 mod attack;
 mod concurrency;
+mod routes;
 mod security;
 mod seeds;
