@@ -52,6 +52,10 @@
 //!   read); bodies slower than [`MockConfig::body_timeout`] get 408 and the connection is closed,
 //!   while other clients are served; requests over the rate limit get 429 with `Retry-After`.
 //!   Rejected requests never change the store.
+//! - Faults on request ([`MockConfig::faults`], off by default): a seeded share of answers
+//!   replaced by 500, 502 or 503 (with and without `Retry-After`), cut connections (before or in
+//!   the middle of an answer, after the request was acted on), late answers, and a 429 storm;
+//!   see [`Faults`].
 //!
 //! # Example
 //!
@@ -76,6 +80,7 @@
 
 mod auth;
 mod config;
+mod faults;
 mod handler;
 mod page;
 mod select;
@@ -102,6 +107,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{MockConfig, OAuthClient, RateLimit, load_seed, registry_scopes};
+pub use faults::{FaultKind, FaultLog, Faults, Storm};
 
 use crate::auth::{Bucket, Refusal, Tokens};
 use crate::handler::{Failure, answer_format, no_route, read_body, respond};
@@ -161,6 +167,7 @@ struct Inner {
     store: Mutex<Store>,
     tokens: Mutex<Tokens>,
     bucket: Option<Mutex<Bucket>>,
+    injector: faults::Injector,
 }
 
 /// The state of one mock: its configuration, its records, its tokens and its rate limit.
@@ -188,6 +195,9 @@ impl MockState {
     /// A state for this configuration, seeded with [`MockConfig::seed`].
     pub fn new(config: MockConfig) -> Result<MockState, Error> {
         check_api_user(&config.api_user)?;
+        if let Some(f) = &config.faults {
+            f.check().map_err(Error::Config)?;
+        }
         let routes = route_table(
             RESOURCES
                 .iter()
@@ -205,6 +215,7 @@ impl MockState {
                 store: Mutex::new(Store::new()),
                 tokens: Mutex::new(Tokens::default()),
                 bucket,
+                injector: faults::Injector::default(),
             }),
         };
         if let Some(seed) = seed {
@@ -328,6 +339,15 @@ impl MockState {
         lock(&self.inner.tokens)
             .issue(scopes, self.inner.config.token_ttl)
             .map_err(|e| Error::Io(e.into()))
+    }
+
+    /// The faults injected so far ([`MockConfig::faults`]), and the requests seen.
+    pub fn faults_injected(&self) -> FaultLog {
+        self.inner.injector.log()
+    }
+
+    pub(crate) fn injector(&self) -> &faults::Injector {
+        &self.inner.injector
     }
 
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
@@ -493,6 +513,10 @@ fn serve_routes(state: &MockState, routes: &[RoutePath]) -> Router {
     )
     .fallback(not_found)
     .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
+    .layer(middleware::from_fn_with_state(
+        state.clone(),
+        faults::inject,
+    ))
 }
 
 async fn not_found(req: Request) -> Response {

@@ -9,5 +9,6 @@ mod common;
 mod actions;
 mod attack;
 mod concurrency;
+mod faults;
 mod security;
 mod seeds;
