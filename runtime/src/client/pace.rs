@@ -2,8 +2,9 @@
 //! running into it, and slows down when Coupa answers 429 anyway.
 //!
 //! - The bucket is a GCRA limiter of `governor` at [`Pacing::per_second`] with room for
-//!   [`Pacing::burst`] requests, shared by every request of a [`Client`](super::Client) and its
-//!   clones, across tasks; every attempt (retries and token requests too) takes one token.
+//!   [`Pacing::burst`] requests less [`Pacing::headroom`], shared by every request of a
+//!   [`Client`](super::Client) and its clones, across tasks; every attempt (retries and token
+//!   requests too) takes one token.
 //! - A 429 means someone else spends the same budget (another program with the same
 //!   credentials): the rate is multiplied by [`Pacing::decrease`] (once a second at most: the
 //!   answers to the requests already in flight say the same thing), without a burst, down to
@@ -30,8 +31,15 @@ use tokio::time::Instant;
 pub struct Pacing {
     /// Requests per second, at most.
     pub per_second: f64,
-    /// Requests that may go at once after a quiet spell (at least 1).
+    /// Requests that may go at once after a quiet spell (at least 1), as the limit states it.
     pub burst: u32,
+    /// Requests of the burst the client leaves unspent. Coupa's bucket starts counting when the
+    /// first request arrives, the client's when it leaves: when a later request takes less time
+    /// to arrive than the first did (which also connected), it reaches Coupa earlier than the
+    /// client counted, and a client that spent the whole burst would run into the limit. A
+    /// token of headroom absorbs up to one interval (40 ms at 25 per second) of such
+    /// difference, for the cost of that interval once per burst.
+    pub headroom: u32,
     /// On a 429 the rate is multiplied by this (between 0 and 1).
     pub decrease: f64,
     /// Requests per second added back for each second without a 429.
@@ -41,20 +49,21 @@ pub struct Pacing {
 }
 
 impl Default for Pacing {
-    /// Coupa's limit (25 per second, burst 20); halved on a 429, 2.5 per second back each
-    /// second, never below 1 per second.
+    /// Coupa's limit (25 per second, burst 20, of which 19 are spent); halved on a 429, 2.5 per
+    /// second back each second, never below 1 per second.
     fn default() -> Self {
         Pacing::new(25.0, 20)
     }
 }
 
 impl Pacing {
-    /// A rate and a burst, with the default slow-down (halved on a 429) and recovery (a tenth of
-    /// the rate back each second).
+    /// A rate and a burst, with one token of headroom (none for a burst of 1), the default
+    /// slow-down (halved on a 429) and recovery (a tenth of the rate back each second).
     pub fn new(per_second: f64, burst: u32) -> Pacing {
         Pacing {
             per_second,
             burst,
+            headroom: u32::from(burst > 1),
             decrease: 0.5,
             recover: per_second / 10.0,
             min_per_second: per_second.min(1.0),
@@ -239,10 +248,11 @@ impl Pacer {
     }
 }
 
-/// The burst at a rate: the configured one at the configured rate, none below it.
+/// The burst at a rate: the configured one less the headroom at the configured rate, none below
+/// it.
 fn burst_at(pacing: &Pacing, rate: f64) -> NonZeroU32 {
     if rate >= pacing.per_second {
-        NonZeroU32::new(pacing.burst).unwrap_or(NonZeroU32::MIN)
+        NonZeroU32::new(pacing.burst.saturating_sub(pacing.headroom)).unwrap_or(NonZeroU32::MIN)
     } else {
         NonZeroU32::MIN
     }
@@ -280,21 +290,25 @@ mod tests {
     async fn the_bucket_lets_a_burst_through_then_paces() {
         let pacer = Pacer::new(Pacing::default());
         let t = times(&pacer, 45).await;
-        // 20 at once, then one every 40 ms.
-        assert!(t[..20].iter().all(|d| d.is_zero()), "{t:?}");
-        for (i, d) in t[20..].iter().enumerate() {
+        // 19 at once (20 less a token of headroom), then one every 40 ms.
+        assert!(t[..19].iter().all(|d| d.is_zero()), "{t:?}");
+        for (i, d) in t[19..].iter().enumerate() {
             let expected = 40.0 * (i + 1) as f64;
-            assert!((ms(*d) - expected).abs() < 1.0, "request {}: {d:?}", i + 20);
+            assert!((ms(*d) - expected).abs() < 1.0, "request {}: {d:?}", i + 19);
         }
         // After a quiet second the burst is back.
         tokio::time::sleep(Duration::from_secs(1)).await;
         let t = times(&pacer, 20).await;
-        assert!(t.iter().all(|d| d.is_zero()), "{t:?}");
+        assert!(t[..19].iter().all(|d| d.is_zero()), "{t:?}");
+        assert!(!t[19].is_zero(), "{t:?}");
     }
 
     #[tokio::test(start_paused = true)]
     async fn clones_and_tasks_share_one_bucket() {
-        let pacer = Arc::new(Pacer::new(Pacing::new(10.0, 5)));
+        let pacer = Arc::new(Pacer::new(Pacing {
+            headroom: 0,
+            ..Pacing::new(10.0, 5)
+        }));
         let start = Instant::now();
         let tasks: Vec<_> = (0..4)
             .map(|_| {
@@ -320,7 +334,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_429_halves_the_rate_and_it_recovers_gradually() {
         let pacer = Pacer::new(Pacing::default());
-        times(&pacer, 20).await;
+        times(&pacer, 19).await;
         assert_eq!(pacer.throttled(None), Some(12.5));
         // Answers to requests already in flight: no further cut within a second.
         assert_eq!(pacer.throttled(None), None);
@@ -350,7 +364,7 @@ mod tests {
         );
         assert_eq!(pacer.succeeded(), None, "at the configured rate already");
         tokio::time::sleep(Duration::from_secs(1)).await;
-        let t = times(&pacer, 20).await;
+        let t = times(&pacer, 19).await;
         assert!(t.iter().all(|d| d.is_zero()), "the burst is back: {t:?}");
     }
 
