@@ -9,8 +9,9 @@ use futures_util::stream::{self, FuturesOrdered, Stream, StreamExt};
 use super::{Client, ClientError};
 use crate::endpoint::Paginated;
 
-/// One page being fetched.
-type PageFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = Result<Vec<T>, ClientError>> + 'a>>;
+/// One page being fetched (`Send`, so that a listing can run in a spawned task).
+type PageFuture<'a, T> =
+    std::pin::Pin<Box<dyn Future<Output = Result<Vec<T>, ClientError>> + Send + 'a>>;
 
 /// The state of a listing: the pages in flight, in offset order.
 struct Pages<Fut: Future> {
@@ -122,8 +123,8 @@ impl Client {
         endpoint: E,
     ) -> impl Stream<Item = Result<E::Item, ClientError>> + 'a
     where
-        E: Paginated + 'a,
-        E::Item: 'a,
+        E: Paginated + Send + Sync + 'a,
+        E::Item: Send + 'a,
     {
         self.records(self.fetch(endpoint))
     }
@@ -131,8 +132,8 @@ impl Client {
     /// The function that fetches one page of an index endpoint.
     fn fetch<'a, E>(&'a self, endpoint: E) -> impl Fn(usize, usize) -> PageFuture<'a, E::Item> + 'a
     where
-        E: Paginated + 'a,
-        E::Item: 'a,
+        E: Paginated + Send + Sync + 'a,
+        E::Item: Send + 'a,
     {
         move |offset, limit| {
             let request = endpoint.page(offset, limit);
@@ -141,7 +142,11 @@ impl Client {
     }
 
     /// [`Client::list`], collected (page by page: the records are moved once).
-    pub async fn list_all<E: Paginated>(&self, endpoint: E) -> Result<Vec<E::Item>, ClientError> {
+    pub async fn list_all<E>(&self, endpoint: E) -> Result<Vec<E::Item>, ClientError>
+    where
+        E: Paginated + Send + Sync,
+        E::Item: Send,
+    {
         let mut out = Vec::new();
         let mut s = std::pin::pin!(self.pages(self.fetch(endpoint)));
         while let Some(page) = s.next().await {
