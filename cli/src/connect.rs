@@ -33,6 +33,16 @@ pub struct Remote {
     pub burst: Option<u32>,
 }
 
+/// The pacing and the timeout of the flags (and of the profile).
+fn pace_and_time(config: &mut Config, remote: &Remote, p: &Profile) -> Result<(), String> {
+    config.pacing = pacing(remote, p)?;
+    if remote.timeout.is_finite() && remote.timeout > 0.0 {
+        config.timeout = Duration::from_secs_f64(remote.timeout);
+        config.connect_timeout = config.connect_timeout.min(config.timeout);
+    }
+    Ok(())
+}
+
 /// The pacing of the flags over the profile's over Coupa's limit; `None` when the rate is 0.
 fn pacing(remote: &Remote, p: &Profile) -> Result<Option<Pacing>, String> {
     let default = Pacing::default();
@@ -86,11 +96,7 @@ pub fn connect(
     config.format = format.or(p.format).unwrap_or(Format::Json);
     config.cso_url = p.cso_url.clone();
     config.concurrency = concurrency.max(1);
-    config.pacing = pacing(remote, &p)?;
-    if remote.timeout.is_finite() && remote.timeout > 0.0 {
-        config.timeout = Duration::from_secs_f64(remote.timeout);
-        config.connect_timeout = config.connect_timeout.min(config.timeout);
-    }
+    pace_and_time(&mut config, remote, &p)?;
     let mut scopes = p.scopes.clone();
     match host {
         Host::Core => {

@@ -122,8 +122,8 @@ impl FaultArgs {
     }
 }
 
-/// Runs the mock; 2 when it cannot start.
-pub fn run(a: MockArgs) -> u8 {
+/// The mock's configuration from the options; the faults are told on stderr.
+fn config(a: MockArgs) -> Result<(coupa_mock::MockConfig, u16), String> {
     let MockArgs {
         port,
         seed,
@@ -142,26 +142,25 @@ pub fn run(a: MockArgs) -> u8 {
         c.client_id = client_id.clone();
         c.client_secret = client_secret.clone();
     }
-    match faults.faults() {
-        Ok(Some((f, told))) => {
-            eprintln!("{told}");
-            config.faults = Some(f);
-        }
-        Ok(None) => {}
+    if let Some((f, told)) = faults.faults()? {
+        eprintln!("{told}");
+        config.faults = Some(f);
+    }
+    if let Some(path) = seed {
+        config.seed = Some(coupa_mock::load_seed(&path).map_err(|e| e.to_string())?);
+    }
+    Ok((config, port))
+}
+
+/// Runs the mock; 2 when it cannot start.
+pub fn run(a: MockArgs) -> u8 {
+    let (config, port) = match config(a) {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
         }
-    }
-    if let Some(path) = seed {
-        match coupa_mock::load_seed(&path) {
-            Ok(v) => config.seed = Some(v),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return 2;
-            }
-        }
-    }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -93,8 +93,8 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
-use axum::extract::{Request, State};
-use axum::middleware::{self, Next};
+use axum::extract::Request;
+use axum::middleware;
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter};
 use coupa_api::registry::{self, RESOURCES};
@@ -110,7 +110,7 @@ pub use config::{MockConfig, OAuthClient, RateLimit, load_seed, registry_scopes}
 pub use faults::{FaultKind, FaultLog, Faults, Storm};
 
 use crate::auth::{Bucket, Refusal, Tokens};
-use crate::handler::{Failure, answer_format, no_route, read_body, respond};
+use crate::handler::{no_route, read_body, respond};
 use crate::store::{Key, Stamp, Store, View, key_of};
 
 /// The prefix of the CSO routes.
@@ -370,13 +370,6 @@ impl MockState {
     ) -> Result<(), Refusal> {
         lock(&self.inner.tokens).check(token, scope)
     }
-
-    fn take_rate(&self) -> Result<(), u64> {
-        match &self.inner.bucket {
-            Some(b) => lock(b).take(),
-            None => Ok(()),
-        }
-    }
 }
 
 /// The api user must be writable wherever the registry records a user.
@@ -512,7 +505,10 @@ fn serve_routes(state: &MockState, routes: &[RoutePath]) -> Router {
             .fallback(method_not_allowed),
     )
     .fallback(not_found)
-    .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
+    .layer(middleware::from_fn_with_state(
+        state.clone(),
+        auth::rate_limit,
+    ))
     .layer(middleware::from_fn_with_state(
         state.clone(),
         faults::inject,
@@ -535,23 +531,6 @@ async fn method_not_allowed(req: Request) -> Response {
         req.headers(),
         StatusCode::METHOD_NOT_ALLOWED,
     )
-}
-
-async fn rate_limit(State(st): State<MockState>, req: Request, next: Next) -> Response {
-    if let Err(wait) = st.take_rate() {
-        let limit = st.config().rate_limit.unwrap_or_default();
-        return Failure::about(
-            StatusCode::TOO_MANY_REQUESTS,
-            None,
-            vec![format!(
-                "Rate limit exceeded: at most {} requests per second (burst {}); retry after {wait} s",
-                limit.per_second, limit.burst
-            )],
-        )
-        .with_header(header::RETRY_AFTER, &wait.to_string())
-        .render(answer_format(req.headers()));
-    }
-    next.run(req).await
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
