@@ -20,13 +20,11 @@
 //! Run: `cargo build --release -p coupa-cli && cargo bench -p coupa-bench --features client
 //! --bench client` (`cargo xtask bench` does both). `COUPA_BIN` names another `coupa` binary.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use coupa_api::integration_runs::{Index, IntegrationRun};
+use coupa_bench::mock::MockProcess;
 use coupa_runtime::client::{Client, Config, OAuth};
 use divan::Bencher;
 use divan::counter::ItemsCount;
@@ -42,48 +40,7 @@ struct Setup {
     rt: tokio::runtime::Runtime,
     url: String,
     token: String,
-    mock: Child,
-    dir: PathBuf,
-}
-
-fn coupa_bin() -> PathBuf {
-    if let Ok(p) = std::env::var("COUPA_BIN") {
-        return PathBuf::from(p);
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let p = root.join("target/release/coupa");
-    assert!(
-        p.exists(),
-        "{} is missing: run `cargo build --release -p coupa-cli` first (cargo xtask bench does)",
-        p.display()
-    );
-    p
-}
-
-/// Starts `coupa mock` seeded with the runs, without the rate limit, on a free port.
-fn start_mock() -> (Child, String, PathBuf) {
-    let dir = std::env::temp_dir().join(format!("coupa-bench-client-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    let seed = dir.join("seed.json");
-    let runs = serde_json::json!({ "integration-runs": coupa_bench::data::runs(SEEDED) });
-    std::fs::write(&seed, runs.to_string()).expect("the seed is written");
-    let mut child = Command::new(coupa_bin())
-        .args(["mock", "--port", "0", "--no-rate-limit", "--seed"])
-        .arg(&seed)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("coupa mock starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("its stdout"))
-        .read_line(&mut line)
-        .expect("coupa mock prints its address");
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_owned();
-    (child, url, dir)
+    mock: MockProcess,
 }
 
 static SETUP: LazyLock<Setup> = LazyLock::new(|| {
@@ -91,14 +48,15 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| {
         .enable_all()
         .build()
         .expect("a runtime");
-    let (mock, url, dir) = start_mock();
+    // Seeded with the runs, without the rate limit.
+    let mock = MockProcess::start("client", SEEDED, &["--no-rate-limit"]);
+    let url = mock.url.clone();
     let token = rt.block_on(fixed_token(&url));
     Setup {
         rt,
         url,
         token,
         mock,
-        dir,
     }
 });
 
@@ -134,6 +92,9 @@ fn client(concurrency: usize) -> Client {
         scopes: vec!["core.integration.read".into()],
     });
     config.concurrency = concurrency;
+    // The mock has no rate limit here, and the loop no pacing: the client's own cost is measured
+    // (`benches/limits.rs` measures it under the limit).
+    config.pacing = None;
     Client::new(config).expect("a client")
 }
 
@@ -194,7 +155,7 @@ fn cpu_time(pid: u32) -> Duration {
 /// Runs a workload `n` times and prints the mock's and the bench's CPU time against the wall
 /// time.
 fn share(name: &str, n: u32, mut work: impl FnMut()) {
-    let mock = SETUP.mock.id();
+    let mock = SETUP.mock.child.id();
     let me = std::process::id();
     let (m0, b0, t0) = (cpu_time(mock), cpu_time(me), Instant::now());
     for _ in 0..n {
@@ -275,10 +236,7 @@ fn main() {
                 _ => drop(SETUP.rt.block_on(hand_loop(&http, 1))),
             }
         }
-        let _ = Command::new("kill")
-            .arg(SETUP.mock.id().to_string())
-            .status();
-        let _ = std::fs::remove_dir_all(&SETUP.dir);
+        SETUP.mock.stop();
         return;
     }
     let c = client(1);
@@ -312,10 +270,7 @@ fn main() {
     }
     divan::main();
     // The mock is a child process: stop it (by its id) and remove the seed.
-    let _ = Command::new("kill")
-        .arg(SETUP.mock.id().to_string())
-        .status();
-    let _ = std::fs::remove_dir_all(&SETUP.dir);
+    SETUP.mock.stop();
 }
 
 mod list_all {

@@ -4,7 +4,8 @@
 //! - [`data`]: the integration runs the decoding benches read, in JSON and XML;
 //! - [`baseline`]: the hand-written serde structs the generated models are measured against;
 //! - [`phases`]: the generator's stages one at a time (load, check, emit, format);
-//! - [`alloc`]: a counting global allocator for the bench binaries that count allocations.
+//! - [`alloc`]: a counting global allocator for the bench binaries that count allocations;
+//! - [`mock`]: `coupa mock` in a process of its own, for the client benches.
 //!
 //! The benches themselves are in `benches/` (divan, `harness = false`); `cargo xtask bench` runs
 //! them and writes `BENCHMARKS.md`.
@@ -12,6 +13,7 @@
 pub mod alloc;
 pub mod baseline;
 pub mod data;
+pub mod mock;
 pub mod phases;
 pub mod synth;
 

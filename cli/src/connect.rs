@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use coupa_runtime::client::{Auth, Client, ClientError, Config, OAuth, Trace, Tracer};
+use coupa_runtime::client::{
+    Auth, Client, ClientError, Config, GaveUp, OAuth, Pacing, Stop, Trace, Tracer,
+};
 use coupa_runtime::registry::Route;
 use coupa_runtime::{Format, Host};
 
@@ -21,6 +23,41 @@ pub struct Remote {
     /// Seconds to wait for an answer.
     #[arg(long, global = true, default_value_t = 60.0)]
     pub timeout: f64,
+    /// Requests per second to pace to (default: the profile's `rate`, else Coupa's limit, 25);
+    /// 0 switches pacing off.
+    #[arg(long, global = true, value_name = "PER_SECOND")]
+    pub rate: Option<f64>,
+    /// Requests that may go at once after a quiet spell (default: the profile's `burst`, else
+    /// 20).
+    #[arg(long, global = true)]
+    pub burst: Option<u32>,
+}
+
+/// The pacing and the timeout of the flags (and of the profile).
+fn pace_and_time(config: &mut Config, remote: &Remote, p: &Profile) -> Result<(), String> {
+    config.pacing = pacing(remote, p)?;
+    if remote.timeout.is_finite() && remote.timeout > 0.0 {
+        config.timeout = Duration::from_secs_f64(remote.timeout);
+        config.connect_timeout = config.connect_timeout.min(config.timeout);
+    }
+    Ok(())
+}
+
+/// The pacing of the flags over the profile's over Coupa's limit; `None` when the rate is 0.
+fn pacing(remote: &Remote, p: &Profile) -> Result<Option<Pacing>, String> {
+    let default = Pacing::default();
+    let rate = remote.rate.or(p.rate).unwrap_or(default.per_second);
+    let burst = remote.burst.or(p.burst).unwrap_or(default.burst);
+    if rate == 0.0 {
+        return Ok(None);
+    }
+    if !(rate.is_finite() && rate > 0.0) || burst == 0 {
+        return Err(format!(
+            "cannot pace to {rate} requests per second with a burst of {burst}: the rate is a \
+             positive number (0 switches pacing off) and the burst at least 1"
+        ));
+    }
+    Ok(Some(Pacing::new(rate, burst)))
 }
 
 /// A client ready for one host, and what the command needs to tell its failures.
@@ -59,10 +96,7 @@ pub fn connect(
     config.format = format.or(p.format).unwrap_or(Format::Json);
     config.cso_url = p.cso_url.clone();
     config.concurrency = concurrency.max(1);
-    if remote.timeout.is_finite() && remote.timeout > 0.0 {
-        config.timeout = Duration::from_secs_f64(remote.timeout);
-        config.connect_timeout = config.connect_timeout.min(config.timeout);
-    }
+    pace_and_time(&mut config, remote, &p)?;
     let mut scopes = p.scopes.clone();
     match host {
         Host::Core => {
@@ -156,6 +190,13 @@ fn trace_line(t: &Trace<'_>) -> String {
             format!("  retrying after {:.1} s ({reason})", wait.as_secs_f64())
         }
         Trace::Renew => "  the token was refused: renewing it once".to_owned(),
+        Trace::Paced { wait } => format!(
+            "  paced: waited {:.0} ms for the rate limit",
+            wait.as_secs_f64() * 1000.0
+        ),
+        Trace::Pace { per_second } => {
+            format!("  pacing to {per_second:.2} requests per second")
+        }
         _ => String::new(),
     }
 }
@@ -192,31 +233,34 @@ fn error_lines(errors: Option<&coupa_runtime::CoupaErrors>, body: &str) -> Vec<S
 /// Tells a failed call on stderr and answers the exit code: 2 when no answer came (network,
 /// timeout) or the request could not be made, 1 when Coupa answered with an error.
 pub fn report(e: &ClientError, route: &Route, session: &Session) -> u8 {
-    let say = |s: String| eprintln!("{}", session.redactor.clean(&s));
+    let (lines, code) = describe(e, route, session);
+    for line in lines {
+        eprintln!("{}", session.redactor.clean(&line));
+    }
+    code
+}
+
+/// The lines that tell a failure (the first starts with `error: `), and the exit code.
+fn describe(e: &ClientError, route: &Route, session: &Session) -> (Vec<String>, u8) {
     match e {
-        ClientError::Transport(m) => {
-            say(format!("error: no answer from Coupa: {m}"));
-            2
-        }
+        ClientError::Transport(m) => (vec![format!("error: no answer from Coupa: {m}")], 2),
         ClientError::Status {
             status,
             errors,
             body,
         } => {
-            say(format!(
+            let mut lines = vec![format!(
                 "error: Coupa answered {status} {} to {} {}",
                 reason(*status),
                 route.method,
                 route.path
-            ));
-            for line in error_lines(errors.as_ref(), body) {
-                say(line);
-            }
+            )];
+            lines.extend(error_lines(errors.as_ref(), body));
             if *status == 403
                 && let Some(scope) = route.scope
                 && !session.scopes.iter().any(|s| s == scope)
             {
-                say(format!(
+                lines.push(format!(
                     "  this route needs the scope `{scope}`, and the token asked for {}",
                     if session.scopes.is_empty() {
                         "none".to_owned()
@@ -225,7 +269,7 @@ pub fn report(e: &ClientError, route: &Route, session: &Session) -> u8 {
                     }
                 ));
             }
-            1
+            (lines, 1)
         }
         ClientError::Auth { status, body } => {
             let detail = serde_json::from_str::<serde_json::Value>(body)
@@ -235,26 +279,61 @@ pub fn report(e: &ClientError, route: &Route, session: &Session) -> u8 {
                     d.as_str().map(str::to_owned)
                 })
                 .unwrap_or_else(|| body.chars().take(200).collect());
-            say(format!(
-                "error: the token endpoint refused the credentials ({status} {}): {detail}",
-                reason(*status)
-            ));
-            say("  check the profile's client id, client secret and scopes".to_owned());
-            1
+            let lines = vec![
+                format!(
+                    "error: the token endpoint refused the credentials ({status} {}): {detail}",
+                    reason(*status)
+                ),
+                "  check the profile's client id, client secret and scopes".to_owned(),
+            ];
+            (lines, 1)
         }
-        ClientError::RateLimited { attempts } => {
-            say(format!(
-                "error: Coupa still answered 429 (rate limited) after {attempts} attempts"
-            ));
-            1
+        ClientError::GaveUp(g) => gave_up(g, route, session),
+        ClientError::Page {
+            offset,
+            limit,
+            error,
+        } => {
+            let (mut lines, code) = describe(error, route, session);
+            let page = format!(
+                "page {} of the listing (offset {offset}, limit {limit})",
+                offset / (*limit).max(1) + 1
+            );
+            if let Some(first) = lines.first_mut() {
+                *first = first.replacen("error: ", &format!("error: {page}: "), 1);
+            }
+            (lines, code)
         }
-        ClientError::Decode(d) => {
-            say(format!("error: cannot read Coupa's answer: {d}"));
-            1
-        }
-        other => {
-            say(format!("error: {other}"));
-            2
-        }
+        ClientError::Decode(d) => (vec![format!("error: cannot read Coupa's answer: {d}")], 1),
+        other => (vec![format!("error: {other}")], 2),
     }
+}
+
+/// A request the client gave up on: the last failure, then what was tried.
+fn gave_up(g: &GaveUp, route: &Route, session: &Session) -> (Vec<String>, u8) {
+    let attempts = match g.attempts {
+        1 => "1 attempt".to_owned(),
+        n => format!("{n} attempts"),
+    };
+    if g.stop == Stop::Exhausted && g.last.status() == Some(429) {
+        let line = format!(
+            "error: Coupa still answered 429 (rate limited) to {} {} after {attempts}",
+            g.method, g.url
+        );
+        return (vec![line], 1);
+    }
+    let (mut lines, code) = describe(&g.last, route, session);
+    let why = match g.stop {
+        Stop::Exhausted => format!("gave up on {} {} after {attempts}", g.method, g.url),
+        Stop::MayHaveActed => format!(
+            "{} {} was not sent again ({attempts}): Coupa may have acted on it, so check \
+             whether it did before sending it again",
+            g.method, g.url
+        ),
+    };
+    match lines.first_mut() {
+        Some(first) if code == 2 => first.push_str(&format!("; {why}")),
+        _ => lines.insert(1.min(lines.len()), format!("  {why}")),
+    }
+    (lines, code)
 }

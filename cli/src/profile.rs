@@ -11,7 +11,12 @@
 //! scopes = ["core.integration.read", "core.integration.write"]
 //! client_secret_env = "ACME_TEST_SECRET"          # or client_secret_file = "~/.config/coupa/acme-test.secret"
 //! cso_api_key_file = "~/.config/coupa/acme-test.cso-key"
+//! rate = 25                                         # requests per second (0: no pacing)
+//! burst = 20
 //! ```
+//!
+//! `rate` and `burst` pace the command to the instance's rate limit (Coupa's documented 25 per
+//! second with a burst of 20 by default); `--rate` and `--burst` override them.
 //!
 //! Secrets come from an environment variable, or from a file that only its owner can read
 //! (mode 0600 or stricter; looser ones are refused). They may also sit in the config file itself
@@ -47,6 +52,8 @@ struct Entry {
     cso_api_key: Option<String>,
     cso_api_key_env: Option<String>,
     cso_api_key_file: Option<PathBuf>,
+    rate: Option<f64>,
+    burst: Option<u32>,
 }
 
 /// One instance, resolved: the file's profile with the environment over it.
@@ -68,6 +75,10 @@ pub struct Profile {
     pub client_secret: Option<Secret>,
     /// The CSO API key.
     pub cso_api_key: Option<Secret>,
+    /// Requests per second to pace to (0: no pacing).
+    pub rate: Option<f64>,
+    /// The pacing's burst.
+    pub burst: Option<u32>,
 }
 
 /// Where the profiles file is: `COUPA_CONFIG`, else `$XDG_CONFIG_HOME/coupa/config.toml`, else
@@ -269,6 +280,8 @@ fn resolve(
         format,
         client_secret,
         cso_api_key,
+        rate: e.rate,
+        burst: e.burst,
     })
 }
 

@@ -8,7 +8,14 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD_PAD_INDIFFERENT, URL_SAFE_PAD_INDIFFERENT};
 
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use http::{StatusCode, header};
+
 use crate::config::RateLimit;
+use crate::handler::{Failure, answer_format};
+use crate::{MockState, lock};
 
 /// What a token grants.
 #[derive(Clone, Debug)]
@@ -157,6 +164,28 @@ impl Bucket {
         let wait = ((1.0 - self.tokens) / self.rate).ceil();
         Err((wait as u64).max(1))
     }
+}
+
+/// The middleware: 429 with `Retry-After` for a request over the rate limit.
+pub(crate) async fn rate_limit(State(st): State<MockState>, req: Request, next: Next) -> Response {
+    let taken = match &st.inner.bucket {
+        Some(b) => lock(b).take(),
+        None => Ok(()),
+    };
+    if let Err(wait) = taken {
+        let limit = st.config().rate_limit.unwrap_or_default();
+        return Failure::about(
+            StatusCode::TOO_MANY_REQUESTS,
+            None,
+            vec![format!(
+                "Rate limit exceeded: at most {} requests per second (burst {}); retry after {wait} s",
+                limit.per_second, limit.burst
+            )],
+        )
+        .with_header(header::RETRY_AFTER, &wait.to_string())
+        .render(answer_format(req.headers()));
+    }
+    next.run(req).await
 }
 
 #[cfg(test)]

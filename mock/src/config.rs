@@ -7,7 +7,7 @@ use std::time::Duration;
 use coupa_api::registry::{self, RESOURCES};
 use serde_json::{Value, json};
 
-use crate::Error;
+use crate::{Error, Faults};
 
 /// An OAuth 2.0 client the token endpoint (`POST /oauth2/token`) knows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +64,8 @@ pub struct MockConfig {
     pub api_user: Value,
     /// Records to start with: `{"<resource name>": [objects...]}` (see [`load_seed`]).
     pub seed: Option<Value>,
+    /// Faults to inject (see [`Faults`]). Default: none.
+    pub faults: Option<Faults>,
 }
 
 impl Default for MockConfig {
@@ -81,6 +83,7 @@ impl Default for MockConfig {
             body_timeout: Duration::from_secs(30),
             api_user: json!({"id": 1, "login": "api-user"}),
             seed: None,
+            faults: None,
         }
     }
 }

@@ -52,6 +52,10 @@
 //!   read); bodies slower than [`MockConfig::body_timeout`] get 408 and the connection is closed,
 //!   while other clients are served; requests over the rate limit get 429 with `Retry-After`.
 //!   Rejected requests never change the store.
+//! - Faults on request ([`MockConfig::faults`], off by default): a seeded share of answers
+//!   replaced by 500, 502 or 503 (with and without `Retry-After`), cut connections (before or in
+//!   the middle of an answer, after the request was acted on), late answers, and a 429 storm;
+//!   see [`Faults`].
 //!
 //! # Example
 //!
@@ -76,6 +80,7 @@
 
 mod auth;
 mod config;
+mod faults;
 mod handler;
 mod page;
 mod select;
@@ -88,8 +93,8 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
-use axum::extract::{Request, State};
-use axum::middleware::{self, Next};
+use axum::extract::Request;
+use axum::middleware;
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter};
 use coupa_api::registry::{self, RESOURCES};
@@ -102,9 +107,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{MockConfig, OAuthClient, RateLimit, load_seed, registry_scopes};
+pub use faults::{FaultKind, FaultLog, Faults, Storm};
 
 use crate::auth::{Bucket, Refusal, Tokens};
-use crate::handler::{Failure, answer_format, no_route, read_body, respond};
+use crate::handler::{no_route, read_body, respond};
 use crate::store::{Key, Stamp, Store, View, key_of};
 
 /// The prefix of the CSO routes.
@@ -161,6 +167,7 @@ struct Inner {
     store: Mutex<Store>,
     tokens: Mutex<Tokens>,
     bucket: Option<Mutex<Bucket>>,
+    injector: faults::Injector,
 }
 
 /// The state of one mock: its configuration, its records, its tokens and its rate limit.
@@ -188,6 +195,9 @@ impl MockState {
     /// A state for this configuration, seeded with [`MockConfig::seed`].
     pub fn new(config: MockConfig) -> Result<MockState, Error> {
         check_api_user(&config.api_user)?;
+        if let Some(f) = &config.faults {
+            f.check().map_err(Error::Config)?;
+        }
         let routes = route_table(
             RESOURCES
                 .iter()
@@ -205,6 +215,7 @@ impl MockState {
                 store: Mutex::new(Store::new()),
                 tokens: Mutex::new(Tokens::default()),
                 bucket,
+                injector: faults::Injector::default(),
             }),
         };
         if let Some(seed) = seed {
@@ -330,6 +341,15 @@ impl MockState {
             .map_err(|e| Error::Io(e.into()))
     }
 
+    /// The faults injected so far ([`MockConfig::faults`]), and the requests seen.
+    pub fn faults_injected(&self) -> FaultLog {
+        self.inner.injector.log()
+    }
+
+    pub(crate) fn injector(&self) -> &faults::Injector {
+        &self.inner.injector
+    }
+
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         lock(&self.inner.store)
     }
@@ -349,13 +369,6 @@ impl MockState {
         scope: Option<&str>,
     ) -> Result<(), Refusal> {
         lock(&self.inner.tokens).check(token, scope)
-    }
-
-    fn take_rate(&self) -> Result<(), u64> {
-        match &self.inner.bucket {
-            Some(b) => lock(b).take(),
-            None => Ok(()),
-        }
     }
 }
 
@@ -492,7 +505,14 @@ fn serve_routes(state: &MockState, routes: &[RoutePath]) -> Router {
             .fallback(method_not_allowed),
     )
     .fallback(not_found)
-    .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
+    .layer(middleware::from_fn_with_state(
+        state.clone(),
+        auth::rate_limit,
+    ))
+    .layer(middleware::from_fn_with_state(
+        state.clone(),
+        faults::inject,
+    ))
 }
 
 async fn not_found(req: Request) -> Response {
@@ -511,23 +531,6 @@ async fn method_not_allowed(req: Request) -> Response {
         req.headers(),
         StatusCode::METHOD_NOT_ALLOWED,
     )
-}
-
-async fn rate_limit(State(st): State<MockState>, req: Request, next: Next) -> Response {
-    if let Err(wait) = st.take_rate() {
-        let limit = st.config().rate_limit.unwrap_or_default();
-        return Failure::about(
-            StatusCode::TOO_MANY_REQUESTS,
-            None,
-            vec![format!(
-                "Rate limit exceeded: at most {} requests per second (burst {}); retry after {wait} s",
-                limit.per_second, limit.burst
-            )],
-        )
-        .with_header(header::RETRY_AFTER, &wait.to_string())
-        .render(answer_format(req.headers()));
-    }
-    next.run(req).await
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {

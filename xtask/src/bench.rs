@@ -6,6 +6,8 @@
 //!   validation, client), a few minutes;
 //! - `cargo xtask bench --client`: the client against the hand-written loop only (a minute or
 //!   two);
+//! - `cargo xtask bench --limits`: the client under Coupa's rate limit only (about a minute):
+//!   see [`mod@limits`];
 //! - `cargo xtask bench --compile`: the compile times only (cold builds of `coupa-api`, the
 //!   dependency tree, the per-resource slope from synthetic crates), the slow part;
 //! - `cargo xtask bench --size`: only the size of the generated code, read from git (every
@@ -23,18 +25,25 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
+mod client;
+mod limits;
+
 const REPORT: &str = "BENCHMARKS.md";
 
 /// Entry point: `args` are the words after `bench`.
 pub fn run(args: &[&str]) -> ExitCode {
-    let (in_process, compile, client_only) = match args {
-        [] => (true, true, false),
-        ["--compile"] => (false, true, false),
-        ["--no-compile"] => (true, false, false),
-        ["--client"] => (false, false, true),
-        ["--size"] => (false, false, false),
+    // In process (generator, decode, validate, client, limits), compile times, one part alone.
+    let (in_process, compile, only) = match args {
+        [] => (true, true, None),
+        ["--compile"] => (false, true, None),
+        ["--no-compile"] => (true, false, None),
+        ["--client"] => (false, false, Some("client")),
+        ["--limits"] => (false, false, Some("limits")),
+        ["--size"] => (false, false, None),
         _ => {
-            eprintln!("usage: cargo xtask bench [--compile | --no-compile | --client | --size]");
+            eprintln!(
+                "usage: cargo xtask bench [--compile | --no-compile | --client | --limits | --size]"
+            );
             return ExitCode::from(2);
         }
     };
@@ -59,10 +68,12 @@ pub fn run(args: &[&str]) -> ExitCode {
         ok &= step("generator", generator(&root, &machine));
         ok &= step("decode", decode(&root, &machine));
         ok &= step("validate", validate(&root, &machine));
-        ok &= step("client", client(&root, &machine));
     }
-    if client_only {
-        ok &= step("client", client(&root, &machine));
+    if in_process || only == Some("client") {
+        ok &= step("client", client::client(&root, &machine));
+    }
+    if in_process || only == Some("limits") {
+        ok &= step("limits", limits::limits(&root, &machine));
     }
     if compile {
         ok &= step("compile", compile_times(&root, &machine));
@@ -211,6 +222,15 @@ fn cargo_bench_args(bench: &str, features: &[&str]) -> Vec<String> {
 }
 
 fn run_bench(root: &Path, bench: &str, features: &[&str]) -> Result<BenchRun, String> {
+    let run = run_plain_bench(root, bench, features)?;
+    if run.rows.is_empty() {
+        return Err(format!("`{}` printed no divan table", run.command));
+    }
+    Ok(run)
+}
+
+/// Runs a bench that may print no divan table (its figures are `KEY k=v` lines).
+fn run_plain_bench(root: &Path, bench: &str, features: &[&str]) -> Result<BenchRun, String> {
     let args = cargo_bench_args(bench, features);
     let command = format!("cargo {}", args.join(" "));
     eprintln!("bench: running `{command}`");
@@ -226,14 +246,30 @@ fn run_bench(root: &Path, bench: &str, features: &[&str]) -> Result<BenchRun, St
         return Err(format!("`{command}` failed ({})", out.status));
     }
     let rows = parse_divan(&stdout);
-    if rows.is_empty() {
-        return Err(format!("`{command}` printed no divan table"));
-    }
     Ok(BenchRun {
         command,
         stdout,
         rows,
     })
+}
+
+/// Builds the `coupa` binary the client benches run `coupa mock` from; answers the command.
+fn build_coupa(root: &Path) -> Result<String, String> {
+    if !root.join("mock/Cargo.toml").exists() {
+        return Err("mock/ (coupa-mock) is not in the workspace".into());
+    }
+    // The mock runs as users run it: a release build of `coupa mock`, in a process of its own.
+    let build = "cargo build --release -p coupa-cli".to_owned();
+    eprintln!("bench: running `{build}`");
+    let status = Command::new(cargo())
+        .args(["build", "--release", "-p", "coupa-cli"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cannot run `{build}`: {e}"))?;
+    if !status.success() {
+        return Err(format!("`{build}` failed ({status})"));
+    }
+    Ok(build)
 }
 
 fn cargo() -> String {
@@ -922,134 +958,6 @@ fn validate(root: &Path, m: &Machine) -> Result<Section, String> {
 }
 
 // ----------------------------------------------------------------------------------------------
-// 4. The client.
-
-fn client(root: &Path, m: &Machine) -> Result<Section, String> {
-    if !root.join("mock/Cargo.toml").exists() {
-        return Err("mock/ (coupa-mock) is not in the workspace".into());
-    }
-    // The mock runs as users run it: a release build of `coupa mock`, in a process of its own.
-    let build = "cargo build --release -p coupa-cli".to_owned();
-    eprintln!("bench: running `{build}`");
-    let status = Command::new(cargo())
-        .args(["build", "--release", "-p", "coupa-cli"])
-        .current_dir(root)
-        .status()
-        .map_err(|e| format!("cannot run `{build}`: {e}"))?;
-    if !status.success() {
-        return Err(format!("`{build}` failed ({status})"));
-    }
-    let run = run_bench(root, "client", &["client"])?;
-    let mut s = section(
-        "client",
-        "4. The client against a hand-written loop",
-        m,
-        &[build, run.command.clone()],
-    );
-    let seeded = run.facts("SEEDED").into_iter().next().unwrap_or_default();
-    let _ = writeln!(
-        s,
-        "Listing {} integration runs (`coupa_bench::data`, 100 pages of 50) from a release build of `coupa mock --no-rate-limit` \
-         on loopback, in a process of its own, JSON, side by side in one run of `benches/client.rs`:\n\n\
-         - **client**: `coupa_runtime::client::Client::list_all(coupa_api::integration_runs::Index::new())` with \
-         `config.concurrency` pages in flight (its OAuth token fetched before the measurement and cached);\n\
-         - **hand-written loop**: reqwest and `serde_json::from_slice::<Vec<IntegrationRun>>` into the same generated \
-         structs, a fixed bearer token, the same pages (`offset` in steps of 50 until a short page, at most N in flight, \
-         in order).\n\n\
-         Both run on one current-thread Tokio runtime in the bench process; the mock has its own multi-threaded runtime. \
-         The machine has 2 cores, shared by the mock and the bench.\n",
-        seeded.get("runs").map_or("?", |v| v.as_str())
-    );
-    s.push_str(
-        "Paired: 30 pairs of listings, client and loop one after the other (alternating which goes first), \
-         so that a machine busy with other work slows both of a pair alike; the ratio is the median of the 30 per-pair \
-         ratios. Divan: its 20 samples of each workload, one workload after the other.\n\n",
-    );
-    s.push_str("| Pages in flight | Paired: client | Paired: loop | **Paired: client ÷ loop** | Divan: client (median) | Divan: loop (median) | Divan: client ÷ loop |\n|---|---|---|---|---|---|---|\n");
-    let paired = run.facts("PAIRED");
-    let mut targets = Vec::new();
-    for c in ["1", "10"] {
-        let cl = run.row(&format!("list_all/client/{c}"))?;
-        let hl = run.row(&format!("list_all/hand_loop/{c}"))?;
-        let p = paired
-            .iter()
-            .find(|f| f.get("in_flight").map(String::as_str) == Some(c))
-            .ok_or_else(|| format!("no PAIRED line for {c} in flight"))?;
-        let g = |k: &str| p.get(k).map_or("?".to_owned(), String::clone);
-        let ratio: f64 = g("ratio").parse().unwrap_or(f64::NAN);
-        let _ = writeln!(
-            s,
-            "| {c} | {} ms | {} ms | **{ratio:.3}×** | {} | {} | {:.3}× |",
-            g("client_ms"),
-            g("loop_ms"),
-            secs(cl.median),
-            secs(hl.median),
-            cl.median / hl.median
-        );
-        targets.push(Target {
-            name: format!("client vs hand-written loop, {c} in flight"),
-            target: format!(
-                "`list_all` of 5,000 runs within 1.15× of the loop's time, {c} page{} in flight",
-                if c == "1" { "" } else { "s" }
-            ),
-            measured: format!("{ratio:.3}× (median of 30 paired ratios)"),
-            met: ratio <= 1.15,
-        });
-    }
-    s.push_str(
-        "\nThe mock's share: over 10 listings of each workload (before divan's samples), the CPU time the mock process \
-         spent (user + system, `/proc/PID/stat`, 10 ms ticks) and the bench process's own, against the wall time.\n\n\
-         | Workload | Wall time (10 listings) | Mock CPU | Bench CPU | Mock CPU ÷ wall |\n|---|---|---|---|---|\n",
-    );
-    for f in run.facts("SHARE") {
-        let g = |k: &str| f.get(k).map_or("?".to_owned(), String::clone);
-        let share: f64 = g("mock_share").parse().unwrap_or(f64::NAN);
-        let _ = writeln!(
-            s,
-            "| {} | {} ms | {} ms | {} ms | {:.0}% |",
-            g("workload"),
-            g("wall_ms"),
-            g("mock_cpu_ms"),
-            g("bench_cpu_ms"),
-            share * 100.0
-        );
-    }
-    s.push_str(MOCK_PROFILE);
-    targets_table(&mut s, &targets);
-    raw_output(&mut s, &run);
-    Ok(Section {
-        key: "client",
-        body: s,
-    })
-}
-
-/// Where the mock's time went, and what was changed (issue 14): measured once, by hand, with
-/// callgrind; the figures above are the ones of each run.
-const MOCK_PROFILE: &str = "\n### Where the mock's time goes\n\n\
-Measured once by hand for issue 14, when the mock was the bottleneck (about 70% of the wall time of a listing went to the \
-mock process): `valgrind --tool=callgrind --instr-atstart=no target/release/coupa mock --no-rate-limit --seed FILE` \
-(`COUPA_BENCH_WRITE_SEED=FILE` writes the bench's seed), instrumentation switched on (`callgrind_control -i on`) once the \
-seed was loaded, then `coupa list integration-runs --all -c 1` (101 pages, 5,000 runs).\n\n\
-- Before: 476.6 M instructions for the listing. 45% in the allocator (`malloc`, `free`, `malloc_consolidate`): every \
-page copied its 50 records out of the store (`BTreeMap` and `String` clones), read each copy back into its generated model \
-(`serde_json::Value` into `IntegrationRun`, datetimes parsed again) and wrote the model; 5.7% collected a reference to \
-each of the 5,000 records for every page (`Vec::from_iter`), before skipping to the page's offset; 11.8% escaping JSON \
-strings (the output itself).\n\
-- Changed (`mock/src/page.rs`): in the store's order, a page is taken as the matches go by (no vector of every \
-match; the total is counted only for the list envelope, which states it), and a plain JSON page (no `fields`, no \
-`return_object`) is written straight from the stored values, which are canonical, in the model's field order \
-(`page::Ordered`): the typed writer's exact bytes (a unit test compares them for every resource), with no copy and no \
-typed read. XML pages, shaped pages and envelopes still go through the typed writer.\n\
-- After: 176.5 M instructions (2.7× fewer); a third is JSON string escaping, the rest mostly walking the stored \
-values in field order. In the bench, before and after on the same machine in one afternoon: the hand-written loop's \
-listing went from 86.8 ms to 44.8 ms (1 in flight) and from 83.1 ms to 43.9 ms (10 in flight), the mock's CPU time per \
-listing from 60 ms to 25 ms.\n\n\
-The client's own overhead against the loop is, by the same kind of profile of the bench process \
-(`COUPA_BENCH_PROFILE=client` or `hand_loop` runs 5 listings of one workload), almost all in \
-`coupa_runtime::json::check_json_depth`, the pass that refuses JSON nested deeper than 64 before serde_json reads it; \
-it was made to skip short strings byte by byte and long ones with memchr (about 3.6 instructions a byte).\n\n";
-
-// ----------------------------------------------------------------------------------------------
 // 0. Generated code size (read from git, see `crate::sizes`).
 
 fn size(root: &Path, m: &Machine) -> Result<Section, String> {
@@ -1379,12 +1287,13 @@ fn compile_times(root: &Path, m: &Machine) -> Result<Section, String> {
 // ----------------------------------------------------------------------------------------------
 // The report.
 
-const ORDER: [&str; 6] = [
+const ORDER: [&str; 7] = [
     "size",
     "generator",
     "decode",
     "validate",
     "client",
+    "limits",
     "compile",
 ];
 
@@ -1411,7 +1320,8 @@ fn write_report(root: &Path, new: &[Section]) -> Result<(), String> {
          Written by `cargo xtask bench` (code: `xtask/src/bench.rs`, benches: `bench/`); do not edit by hand. \
          `cargo xtask bench` runs everything (about 15 minutes on 2 cores); `cargo xtask bench --no-compile` only the \
          in-process benches (a few minutes), `cargo xtask bench --client` only the client against the hand-written \
-         loop, `cargo xtask bench --compile` only the compile times. Each part rewrites \
+         loop, `cargo xtask bench --limits` only the client under Coupa's rate limit, `cargo xtask bench --compile` \
+         only the compile times. Each part rewrites \
          its own sections, and each section names the machine, commit and date it was measured on. The machine is \
          shared and noisy: compare the ratios within a section (measured in one run), not absolute times across \
          sections or machines.\n\n## Targets\n\n| Part | Target | Goal | Measured | Result |\n|---|---|---|---|---|\n",

@@ -6,6 +6,7 @@
 
 mod cli;
 mod completions;
+mod faults;
 mod malformed;
 mod profiles;
 mod progress;

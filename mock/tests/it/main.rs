@@ -9,6 +9,7 @@ mod common;
 mod actions;
 mod attack;
 mod concurrency;
+mod faults;
 mod routes;
 mod security;
 mod seeds;

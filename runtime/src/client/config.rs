@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::Pacing;
 use crate::wire::Format;
 
 /// A secret (a client secret, an API key, a token) that never prints.
@@ -105,6 +106,16 @@ pub enum Trace<'a> {
     },
     /// Coupa answered 401 to a token it had accepted: the token is renewed once.
     Renew,
+    /// The request waited this long for the pacing bucket ([`Config::pacing`]) before it went.
+    Paced {
+        /// How long.
+        wait: Duration,
+    },
+    /// The client's pace changed: slower after a 429, faster as it recovers.
+    Pace {
+        /// Requests per second from now on.
+        per_second: f64,
+    },
 }
 
 /// A function that sees every [`Trace`] event of a client (the command line's `--verbose`).
@@ -141,7 +152,8 @@ pub struct Config {
     pub timeout: Duration,
     /// Connecting only.
     pub connect_timeout: Duration,
-    /// How many times a throttled (429) or failed idempotent request is tried again.
+    /// How many times a request is tried again after a fault (429, 5xx, no answer), when it
+    /// may be (see [`Client::execute`](super::Client::execute)).
     pub max_retries: u32,
     /// The first backoff; it doubles with each retry, with jitter.
     pub backoff: Duration,
@@ -153,6 +165,11 @@ pub struct Config {
     pub concurrency: usize,
     /// A token is renewed this long before it expires.
     pub token_margin: Duration,
+    /// The client's own pace: a token bucket shared by every request of the client and its
+    /// clones. Default: Coupa's documented limit ([`Pacing::default`]: 25 requests per second,
+    /// burst 20). `None` switches it off (a client against an unlimited test server, or one
+    /// with a budget of its own).
+    pub pacing: Option<Pacing>,
     /// Sees every request, answer and retry (none by default).
     pub tracer: Option<Tracer>,
 }
@@ -174,6 +191,7 @@ impl Config {
             page_size: crate::query::MAX_LIMIT,
             concurrency: 1,
             token_margin: Duration::from_secs(60),
+            pacing: Some(Pacing::default()),
             tracer: None,
         }
     }

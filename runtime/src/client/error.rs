@@ -30,13 +30,51 @@ pub enum ClientError {
         /// Its body (any occurrence of the client secret replaced by `***`).
         body: String,
     },
-    /// Coupa kept answering 429 after every retry.
-    RateLimited {
-        /// How many times the request was sent.
-        attempts: u32,
+    /// The client stopped sending a request that kept failing (429, 5xx, no answer) or that it
+    /// may not send again: which request, how many times it went, and the last failure.
+    GaveUp(Box<GaveUp>),
+    /// A page of a listing failed: which one, and why (the records before it were all
+    /// delivered, once; none after it).
+    Page {
+        /// The page's `offset`.
+        offset: usize,
+        /// Its `limit` (the page size).
+        limit: usize,
+        /// Why it failed.
+        error: Box<ClientError>,
     },
     /// The configuration cannot reach this endpoint (no CSO URL, no credentials, ...).
     Config(String),
+}
+
+/// Why the client did not send a request again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// Every retry ([`Config::max_retries`](super::Config::max_retries)) was used.
+    Exhausted,
+    /// The request changes something and is not idempotent (POST, PATCH, an action such as
+    /// `submit`), and Coupa may have acted on it (the answer was a 5xx, or the connection failed
+    /// after the request went out): sending it again could do it twice. Check whether it was
+    /// done before sending it again.
+    MayHaveActed,
+}
+
+/// A request the client gave up on ([`ClientError::GaveUp`]).
+#[derive(Debug)]
+pub struct GaveUp {
+    /// The route: resource and action (`integration-runs index`, `oauth2 token`).
+    pub route: String,
+    /// The method.
+    pub method: http::Method,
+    /// The URL (Coupa's URLs carry no credentials).
+    pub url: String,
+    /// How many times it was sent.
+    pub attempts: u32,
+    /// Why it was not sent again.
+    pub stop: Stop,
+    /// The last failure: Coupa's answer ([`ClientError::Status`]) or none
+    /// ([`ClientError::Transport`]).
+    pub last: ClientError,
 }
 
 impl ClientError {
@@ -44,8 +82,24 @@ impl ClientError {
     pub fn status(&self) -> Option<u16> {
         match self {
             ClientError::Status { status, .. } | ClientError::Auth { status, .. } => Some(*status),
-            ClientError::RateLimited { .. } => Some(429),
+            _ => self.inner().and_then(ClientError::status),
+        }
+    }
+
+    /// The failure inside a [`ClientError::GaveUp`] or a [`ClientError::Page`].
+    pub fn inner(&self) -> Option<&ClientError> {
+        match self {
+            ClientError::GaveUp(g) => Some(&g.last),
+            ClientError::Page { error, .. } => Some(error),
             _ => None,
+        }
+    }
+
+    /// The request the client gave up on, if it did (inside a page error too).
+    pub fn gave_up(&self) -> Option<&GaveUp> {
+        match self {
+            ClientError::GaveUp(g) => Some(g),
+            _ => self.inner().and_then(ClientError::gave_up),
         }
     }
 
@@ -53,7 +107,7 @@ impl ClientError {
     pub fn coupa_errors(&self) -> Option<&CoupaErrors> {
         match self {
             ClientError::Status { errors, .. } => errors.as_ref(),
-            _ => None,
+            _ => self.inner().and_then(ClientError::coupa_errors),
         }
     }
 
@@ -63,9 +117,18 @@ impl ClientError {
         matches!(self, ClientError::Status { status: 404, errors: Some(e), .. } if e.is_no_results())
     }
 
-    /// True when no answer came: the request could not be sent, or timed out.
+    /// True when Coupa kept answering 429 until the client gave up.
+    pub fn is_rate_limited(&self) -> bool {
+        self.gave_up().is_some_and(|g| g.last.status() == Some(429))
+    }
+
+    /// True when no answer came: the request could not be sent, or timed out (also when that
+    /// was the last failure of a request the client gave up on).
     pub fn is_transport(&self) -> bool {
-        matches!(self, ClientError::Transport(_))
+        match self {
+            ClientError::Transport(_) => true,
+            _ => self.inner().is_some_and(ClientError::is_transport),
+        }
     }
 }
 
@@ -90,15 +153,60 @@ impl fmt::Display for ClientError {
             ClientError::Auth { status, body } => {
                 write!(f, "the token endpoint answered {status}: {}", clipped(body))
             }
-            ClientError::RateLimited { attempts } => {
-                write!(f, "still rate limited (429) after {attempts} attempts")
-            }
+            ClientError::GaveUp(g) => write!(f, "{g}"),
+            ClientError::Page {
+                offset,
+                limit,
+                error,
+            } => write!(
+                f,
+                "page {} of the listing (offset {offset}, limit {limit}): {error}",
+                offset / (*limit).max(1) + 1
+            ),
             ClientError::Config(m) => write!(f, "configuration: {m}"),
         }
     }
 }
 
-impl std::error::Error for ClientError {}
+impl std::error::Error for ClientError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner().map(|e| e as _)
+    }
+}
+
+impl fmt::Display for GaveUp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let GaveUp {
+            route,
+            method,
+            url,
+            attempts,
+            stop,
+            last,
+        } = self;
+        let times = if *attempts == 1 { "once" } else { "times" };
+        let sent = if *attempts == 1 {
+            String::new()
+        } else {
+            format!("{attempts} ")
+        };
+        match stop {
+            Stop::Exhausted if last.status() == Some(429) => write!(
+                f,
+                "gave up on {method} {url} ({route}): still rate limited (429) after {attempts} attempts"
+            ),
+            Stop::Exhausted => write!(
+                f,
+                "gave up on {method} {url} ({route}) after {attempts} attempts: {last}"
+            ),
+            Stop::MayHaveActed => write!(
+                f,
+                "{method} {url} ({route}) was sent {sent}{times} and not again: Coupa may have acted \
+                 on it, and sending it again could do it twice ({last})"
+            ),
+        }
+    }
+}
 
 pub(super) fn transport(e: reqwest::Error, timeout: std::time::Duration) -> ClientError {
     // reqwest's messages name the URL but never headers, so no secret is printed.

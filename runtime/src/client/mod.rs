@@ -5,27 +5,41 @@
 //!   when Coupa answers 401. CSO calls carry the `X-CSO-API-KEY` header. Each endpoint goes to its
 //!   own host from one [`Config`].
 //! - JSON or XML per client; Accept and Content-Type follow.
-//! - 429 is retried a bounded number of times, after `Retry-After` when Coupa sends it and after a
-//!   jittered exponential backoff otherwise. A request that the server may have acted on is never
-//!   sent twice unless it is idempotent: POST and PATCH are retried only when Coupa refused them
-//!   (429) or when the connection was never made.
+//! - Paced to Coupa's rate limit ([`Pacing`], 25 requests per second with a burst of 20 by
+//!   default): a token bucket shared by every request of a client and its clones, which slows
+//!   down when Coupa answers 429 anyway and recovers gradually (see [`Pacing`]).
+//! - Faults are retried a bounded number of times when that is safe (see [`Client::execute`]):
+//!   429 always; 500, 502, 503, 504 and lost connections only for requests that Coupa may
+//!   repeat (GET, and PUT or DELETE of an update or a delete), never for one that it may have
+//!   acted on; after `Retry-After` when Coupa sends it, else after a jittered exponential
+//!   backoff. What the client gives up on is a [`ClientError::GaveUp`] naming the request, the
+//!   attempts and the last status.
 //! - [`Client::list`] streams every page of an index (offset steps of the page size, optionally
-//!   several pages at once) and stops at the first short page.
+//!   several pages at once) and stops at the first short page; a page that fails ends the
+//!   listing with a [`ClientError::Page`] naming it (see [`Client::pages`] for what a listing
+//!   guarantees when records are created meanwhile).
 //! - Every request goes through one place, [`Client::execute`], which takes a [`Route`] and an
-//!   `http::Request`: authentication, token renewal, retries, 429 handling and timeouts are
-//!   written once, for typed requests ([`Client::send`]) and for tools that hold a route of the
-//!   registry (the command line) alike.
+//!   `http::Request`: authentication, token renewal, pacing, retries, 429 handling and timeouts
+//!   are written once, for typed requests ([`Client::send`]), for tools that hold a route of the
+//!   registry (the command line), and for the token request itself.
 //! - Secrets never appear in `Debug` output, error messages or [`Trace`] events.
 
 mod config;
 mod error;
 mod list;
+mod pace;
+mod retry;
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub use config::{Auth, Config, OAuth, Secret, Trace, Tracer};
-pub use error::ClientError;
-use error::{status_error, transport};
+pub use error::{ClientError, GaveUp, Stop};
+use pace::Pacer;
+pub use pace::Pacing;
+use retry::{Next, Outcome, Resend};
 
 use crate::endpoint::Endpoint;
 use crate::shape::Route;
@@ -50,11 +64,29 @@ struct Token {
     renew_at: Instant,
 }
 
-/// A Coupa client. Cheap to share behind an `Arc`; every method takes `&self`.
+/// The route of the OAuth 2.0 token request (`POST /oauth2/token`), which [`Client::execute`]
+/// sends like any other: its credentials are in its form, and it is safe to send again (a
+/// second token does no harm).
+pub const TOKEN_ROUTE: Route = Route::new(
+    "oauth2",
+    "token",
+    ActionKind::Create,
+    Method::Post,
+    "/oauth2/token",
+);
+
+fn is_token_route(route: &Route) -> bool {
+    route.resource == TOKEN_ROUTE.resource && route.path == TOKEN_ROUTE.path
+}
+
+/// A Coupa client. Clones share everything (the connection pool, the token, the pacing bucket),
+/// so a clone per task paces them all together; every method takes `&self`.
+#[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
-    config: Config,
-    token: tokio::sync::Mutex<Option<Token>>,
+    config: Arc<Config>,
+    token: Arc<tokio::sync::Mutex<Option<Token>>>,
+    pacer: Option<Arc<Pacer>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -65,14 +97,6 @@ impl std::fmt::Debug for Client {
     }
 }
 
-/// What to do after one attempt that got no usable answer.
-enum Next {
-    /// Send again after this wait.
-    Retry(&'static str, Duration),
-    /// Give up with this error.
-    Fail(ClientError),
-}
-
 impl Client {
     /// A client for this configuration.
     pub fn new(config: Config) -> Result<Client, ClientError> {
@@ -81,16 +105,30 @@ impl Client {
             .connect_timeout(config.connect_timeout)
             .build()
             .map_err(|e| ClientError::Config(e.to_string()))?;
+        let pacer = match &config.pacing {
+            Some(p) => {
+                p.check().map_err(ClientError::Config)?;
+                Some(Arc::new(Pacer::new(*p)))
+            }
+            None => None,
+        };
         Ok(Client {
             http,
-            config,
-            token: tokio::sync::Mutex::new(None),
+            config: Arc::new(config),
+            token: Arc::new(tokio::sync::Mutex::new(None)),
+            pacer,
         })
     }
 
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The rate the client paces itself to now, in requests per second (lower than
+    /// [`Pacing::per_second`] after 429s); `None` when pacing is off.
+    pub fn pace(&self) -> Option<f64> {
+        self.pacer.as_ref().map(|p| p.rate())
     }
 
     /// The base URL of a host (`https://acme.coupahost.com`).
@@ -111,8 +149,19 @@ impl Client {
         }
     }
 
-    /// A bearer token for the Core API, fetched or renewed when needed.
-    async fn bearer(&self, force: bool) -> Result<Secret, ClientError> {
+    /// A bearer token for the Core API, fetched (through [`Client::execute`], with
+    /// [`TOKEN_ROUTE`]) or renewed when needed.
+    ///
+    /// `execute` calls this for Core routes and this calls `execute` for the token: the future
+    /// is boxed, with its type written out, to break the cycle.
+    fn bearer(
+        &self,
+        force: bool,
+    ) -> Pin<Box<dyn Future<Output = Result<Secret, ClientError>> + Send + '_>> {
+        Box::pin(self.fetch_bearer(force))
+    }
+
+    async fn fetch_bearer(&self, force: bool) -> Result<Secret, ClientError> {
         let mut slot = self.token.lock().await;
         if !force
             && let Some(t) = slot.as_ref()
@@ -124,53 +173,46 @@ impl Client {
             ClientError::Config("a Core endpoint needs OAuth credentials (`oauth`)".to_owned())
         })?;
         let url = format!(
-            "{}/oauth2/token",
-            self.config.core_url.trim_end_matches('/')
+            "{}{}",
+            self.config.core_url.trim_end_matches('/'),
+            TOKEN_ROUTE.path
         );
         let scope = oauth.scopes.join(" ");
-        let form = [
-            ("client_id", oauth.client_id.as_str()),
-            ("client_secret", oauth.client_secret.expose()),
-            ("grant_type", "client_credentials"),
-            ("scope", scope.as_str()),
-        ];
-        self.trace(Trace::Request {
-            method: &http::Method::POST,
-            url: &url,
-            attempt: 1,
-            auth: Auth::ClientCredentials,
-        });
-        let started = Instant::now();
-        let timeout = self.config.timeout;
-        let answer = async {
-            let resp = self.http.post(&url).form(&form).send().await?;
-            let status = resp.status().as_u16();
-            Ok((status, resp.text().await?))
-        }
-        .await;
-        let (status, body) = match answer {
-            Ok(a) => a,
-            Err(e) => {
-                let e = transport(e, timeout);
-                self.trace(Trace::Failed {
-                    error: &e.to_string(),
-                    elapsed: started.elapsed(),
-                });
-                return Err(e);
-            }
-        };
-        self.trace(Trace::Answer {
-            status,
-            bytes: body.len(),
-            elapsed: started.elapsed(),
-        });
+        let form: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("client_id", &oauth.client_id)
+            .append_pair("client_secret", oauth.client_secret.expose())
+            .append_pair("grant_type", "client_credentials")
+            .append_pair("scope", &scope)
+            .finish();
+        let request = http::Request::post(&url)
+            .header(
+                http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .header(http::header::ACCEPT, "application/json")
+            .body(form.into_bytes())
+            .map_err(|e| ClientError::Config(format!("the token request: {e}")))?;
         // A server that echoes the form must not print the secret.
         let secret = oauth.client_secret.expose();
-        let body = if secret.is_empty() {
-            body
-        } else {
-            body.replace(secret, "***")
+        let redact = |body: String| {
+            if secret.is_empty() {
+                body
+            } else {
+                body.replace(secret, "***")
+            }
         };
+        let answer = match self.execute(&TOKEN_ROUTE, request).await {
+            Ok(a) => a,
+            Err(ClientError::Status { status, body, .. }) => {
+                return Err(ClientError::Auth {
+                    status,
+                    body: redact(body),
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        let status = answer.status.as_u16();
+        let body = redact(String::from_utf8_lossy(&answer.body).into_owned());
         if status != 200 {
             return Err(ClientError::Auth { status, body });
         }
@@ -197,12 +239,20 @@ impl Client {
     /// requests are sent and retried.
     ///
     /// - Core routes get a bearer token (fetched, cached, renewed once on 401), CSO routes the
-    ///   `X-CSO-API-KEY`; the request's own headers (Accept, Content-Type) are kept.
-    /// - 429 is retried after `Retry-After` (capped at `max_backoff`) or a jittered backoff;
-    ///   502, 503, 504 and failed connections are retried when the route is idempotent (not POST
-    ///   or PATCH), and a connection that was never made is always retried; at most
-    ///   `max_retries` times.
-    /// - Any other status is a [`ClientError::Status`] with Coupa's error body.
+    ///   `X-CSO-API-KEY`; the request's own headers (Accept, Content-Type) are kept. The token
+    ///   request ([`TOKEN_ROUTE`]) carries its credentials in its form.
+    /// - Every attempt waits for the pacing bucket first ([`Config::pacing`]).
+    /// - What is tried again, at most `max_retries` times, is decided in one place (`decide`):
+    ///   429 always (Coupa refused it before doing anything), after `Retry-After` (capped at
+    ///   `max_backoff`, and holding every request of the client meanwhile) or a jittered
+    ///   backoff; 500, 502, 503, 504, a timeout or a connection lost on the way when the route
+    ///   may be repeated (GET; PUT of an update and DELETE, which Coupa documents as
+    ///   idempotent; the token request); a connection that was never made always. A POST, a
+    ///   PATCH or an action (`submit`, `approve`) that Coupa may have acted on is never sent
+    ///   again: it is reported as given up ([`Stop::MayHaveActed`]).
+    /// - When retries run out, or a request may not be sent again, the error is a
+    ///   [`ClientError::GaveUp`] with the route, the URL, the attempts and the last failure;
+    ///   any other status is a [`ClientError::Status`] with Coupa's error body.
     pub async fn execute(
         &self,
         route: &Route,
@@ -216,7 +266,12 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(Format::from_media_type)
             .unwrap_or(self.config.format);
-        let idempotent = !matches!(route.method, Method::Post | Method::Patch);
+        let token_request = is_token_route(route);
+        let resend = if token_request {
+            Resend::Safe
+        } else {
+            Resend::of(route)
+        };
         let mut attempt: u32 = 0;
         let mut renewed = false;
         loop {
@@ -228,58 +283,104 @@ impl Client {
             if !body.is_empty() {
                 req = req.body(body.clone());
             }
-            let auth = match route.host {
-                Host::Core => {
-                    let token = self.bearer(false).await?;
-                    req = req.bearer_auth(token.expose());
-                    Auth::Bearer
-                }
-                Host::Cso => {
-                    let key = self.config.cso_api_key.as_ref().ok_or_else(|| {
-                        ClientError::Config("a CSO endpoint needs `cso_api_key`".to_owned())
-                    })?;
-                    req = req.header("X-CSO-API-KEY", key.expose());
-                    Auth::CsoKey
-                }
-            };
+            let (req, auth) = self.authenticate(req, route, token_request).await?;
+            self.wait_for_pace().await;
             self.trace(Trace::Request {
                 method: &parts.method,
                 url: &url,
                 attempt,
                 auth,
             });
-            let next = match self.attempt(req, asked).await {
-                Ok(answer) if answer.status.is_success() => return Ok(answer),
+            let outcome = match self.attempt(req, asked).await {
+                Ok(answer) if answer.status.is_success() => {
+                    self.heed(&answer);
+                    return Ok(answer);
+                }
+                Ok(answer) if answer.status == 401 && auth == Auth::Bearer && !renewed => {
+                    // The token may have been revoked or expired early: renew it once.
+                    renewed = true;
+                    self.trace(Trace::Renew);
+                    self.bearer(true).await?;
+                    attempt -= 1;
+                    continue;
+                }
                 Ok(answer) => {
-                    let status = answer.status.as_u16();
-                    if status == 401 && route.host == Host::Core && !renewed {
-                        // The token may have been revoked or expired early: renew it once.
-                        renewed = true;
-                        self.trace(Trace::Renew);
-                        self.bearer(true).await?;
-                        attempt -= 1;
-                        continue;
-                    }
-                    self.after_status(attempt, idempotent, answer)
+                    self.heed(&answer);
+                    Outcome::Status(answer)
                 }
-                Err(e) => {
-                    // A connection never made cannot have been acted on.
-                    let safe = e.is_connect() || idempotent;
-                    let e = transport(e, self.config.timeout);
-                    if safe && attempt <= self.config.max_retries {
-                        Next::Retry("connection", self.backoff(attempt))
-                    } else {
-                        Next::Fail(e)
-                    }
-                }
+                Err(e) => Outcome::NoAnswer(e),
             };
-            match next {
-                Next::Retry(reason, wait) => {
+            match self.decide(attempt, resend, outcome) {
+                Next::Retry { reason, wait } => {
                     self.trace(Trace::Retry { reason, wait });
                     tokio::time::sleep(wait).await;
                 }
                 Next::Fail(e) => return Err(e),
+                Next::GiveUp(stop, last) => {
+                    return Err(ClientError::GaveUp(Box::new(GaveUp {
+                        route: format!("{} {}", route.resource, route.name),
+                        method: parts.method.clone(),
+                        url,
+                        attempts: attempt,
+                        stop,
+                        last,
+                    })));
+                }
             }
+        }
+    }
+
+    /// Adds the credentials a route needs.
+    async fn authenticate(
+        &self,
+        req: reqwest::RequestBuilder,
+        route: &Route,
+        token_request: bool,
+    ) -> Result<(reqwest::RequestBuilder, Auth), ClientError> {
+        if token_request {
+            return Ok((req, Auth::ClientCredentials));
+        }
+        match route.host {
+            Host::Core => {
+                let token = self.bearer(false).await?;
+                Ok((req.bearer_auth(token.expose()), Auth::Bearer))
+            }
+            Host::Cso => {
+                let key = self.config.cso_api_key.as_ref().ok_or_else(|| {
+                    ClientError::Config("a CSO endpoint needs `cso_api_key`".to_owned())
+                })?;
+                Ok((req.header("X-CSO-API-KEY", key.expose()), Auth::CsoKey))
+            }
+        }
+    }
+
+    /// Waits for the pacing bucket, if pacing is on.
+    async fn wait_for_pace(&self) {
+        if let Some(p) = &self.pacer {
+            let wait = p.acquire().await;
+            if wait >= Duration::from_millis(1) {
+                self.trace(Trace::Paced { wait });
+            }
+        }
+    }
+
+    /// Tells the pacer what an answer says about the rate: a 429 slows it down, any other
+    /// answer lets it recover, and a `Retry-After` holds every request.
+    fn heed(&self, answer: &Answer) {
+        let Some(p) = &self.pacer else {
+            return;
+        };
+        let after = retry::retry_after(&answer.headers).map(|d| d.min(self.config.max_backoff));
+        let changed = if answer.status == http::StatusCode::TOO_MANY_REQUESTS {
+            p.throttled(after)
+        } else {
+            if let Some(wait) = after {
+                p.pause(wait);
+            }
+            p.succeeded()
+        };
+        if let Some(per_second) = changed {
+            self.trace(Trace::Pace { per_second });
         }
     }
 
@@ -326,36 +427,6 @@ impl Client {
         })
     }
 
-    /// Whether an error status is tried again.
-    fn after_status(&self, attempt: u32, idempotent: bool, answer: Answer) -> Next {
-        let status = answer.status.as_u16();
-        let retries_left = attempt <= self.config.max_retries;
-        match status {
-            429 if retries_left => {
-                let retry_after = answer
-                    .headers
-                    .get(http::header::RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<u64>().ok());
-                let wait = match retry_after {
-                    Some(s) => Duration::from_secs(s).min(self.config.max_backoff),
-                    None => self.backoff(attempt),
-                };
-                Next::Retry("429", wait)
-            }
-            429 => Next::Fail(ClientError::RateLimited { attempts: attempt }),
-            502..=504 if idempotent && retries_left => Next::Retry(
-                match status {
-                    502 => "502",
-                    503 => "503",
-                    _ => "504",
-                },
-                self.backoff(attempt),
-            ),
-            _ => Next::Fail(status_error(status, answer.format, &answer.body)),
-        }
-    }
-
     /// Sends an endpoint and reads its typed response.
     pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response, ClientError> {
         let request = endpoint
@@ -372,18 +443,6 @@ impl Client {
             }
             Err(e) => Err(e),
         }
-    }
-
-    /// A jittered exponential backoff for the n-th retry: the doubled backoff, capped, times a
-    /// random fraction in `[0.5, 1)` (fastrand's per-thread generator, seeded at random, so
-    /// clients that failed together do not retry together).
-    fn backoff(&self, attempt: u32) -> Duration {
-        let base = self
-            .config
-            .backoff
-            .saturating_mul(1u32 << attempt.min(16).saturating_sub(1));
-        let capped = base.min(self.config.max_backoff);
-        capped.mul_f64(0.5 + fastrand::f64() / 2.0)
     }
 }
 
@@ -446,35 +505,5 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains("Secret(***)"));
-    }
-
-    #[test]
-    fn backoff_grows_with_jitter_and_a_cap() {
-        let mut c = Config::new("http://x");
-        c.backoff = Duration::from_millis(100);
-        c.max_backoff = Duration::from_millis(1000);
-        let client = Client::new(c).unwrap();
-        for attempt in 1..10 {
-            let full =
-                Duration::from_millis(100 * (1 << (attempt - 1))).min(Duration::from_millis(1000));
-            let d = client.backoff(attempt);
-            assert!(
-                d >= full / 2 && d <= full,
-                "attempt {attempt}: {d:?} not in [{:?}, {full:?}]",
-                full / 2
-            );
-        }
-        // The jitter spreads the waits over the range.
-        let waits: std::collections::BTreeSet<Duration> =
-            (0..50).map(|_| client.backoff(3)).collect();
-        assert!(waits.len() > 10, "{waits:?}");
-        assert!(
-            waits.iter().any(|d| *d < Duration::from_millis(300)),
-            "{waits:?}"
-        );
-        assert!(
-            waits.iter().any(|d| *d > Duration::from_millis(300)),
-            "{waits:?}"
-        );
     }
 }
