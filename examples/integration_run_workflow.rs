@@ -38,10 +38,10 @@ pub async fn workflow(client: &Client) -> Result<Outcome, ClientError> {
     // 1. Create the run; Coupa starts it as pending.
     let created = client
         .send(&runs::Create::new(IntegrationRun {
-            integration: Some(Integration {
+            integration: Some(Box::new(Integration {
                 code: Some("SAP-INVOICE-EXPORT".to_owned()),
                 ..Default::default()
-            }),
+            })),
             ..Default::default()
         }))
         .await?;

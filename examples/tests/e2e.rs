@@ -112,10 +112,10 @@ async fn every_route(format: Format) {
     // Integration runs: create, then every status action, show, index, update, patch.
     let run = t
         .send(&runs::Create::new(IntegrationRun {
-            integration: Some(Integration {
+            integration: Some(Box::new(Integration {
                 code: Some("INT-1".into()),
                 ..Default::default()
-            }),
+            })),
             ..Default::default()
         }))
         .await;
@@ -593,10 +593,10 @@ async fn security_failures_are_typed_errors() {
     assert!(reader.send(&runs::Index::new()).await.is_ok());
     let e = reader
         .send(&runs::Create::new(IntegrationRun {
-            integration: Some(Integration {
+            integration: Some(Box::new(Integration {
                 code: Some("X".into()),
                 ..Default::default()
-            }),
+            })),
             ..Default::default()
         }))
         .await
@@ -706,10 +706,10 @@ async fn many_clients_writing_at_once_lose_nothing() {
             for i in 0..10 {
                 let run = client
                     .send(&runs::Create::new(IntegrationRun {
-                        integration: Some(Integration {
+                        integration: Some(Box::new(Integration {
                             code: Some(format!("T{task}-{i}")),
                             ..Default::default()
-                        }),
+                        })),
                         ..Default::default()
                     }))
                     .await

@@ -164,11 +164,11 @@ fn fixture_references() {
         "orders.rs",
         file(&files, "orders.rs"),
         &[
-            "pub supplier: Option<crate::supplier::Supplier>",
+            "pub supplier: Option<Box<crate::supplier::Supplier>>",
             "pub lines: Option<Vec<crate::order_line::OrderLine>>",
             "pub flow: Option<crate::flow::Flow>",
             "Element::nested(\"supplier\", &crate::supplier::SHAPE)",
-            "cx.nested(at, &e[1], self.supplier.as_ref());",
+            "cx.nested(at, &e[1], self.supplier.as_deref());",
             "cx.nested_list(at, &e[2], self.lines.as_deref());",
         ],
     );
@@ -190,7 +190,7 @@ fn fixture_collisions() {
             "pub self_: Option<String>",
             "pub r#match: Option<i64>",
             "pub r#ref: Option<String>",
-            "pub result: Option<crate::result::CoupaResult>",
+            "pub result: Option<Box<crate::result::CoupaResult>>",
             "pub option: Option<Vec<crate::option::CoupaOption>>",
             "pub r#box: Option<bool>",
             "pub crate_: Option<String>",
@@ -283,7 +283,7 @@ fn fixture_recursive() {
         "taxonomies.rs",
         file(&files, "taxonomies.rs"),
         &[
-            "pub root: Option<crate::category::Category>",
+            "pub root: Option<Box<crate::category::Category>>",
             "pub parent: Option<Box<Taxonomy>>",
         ],
     );

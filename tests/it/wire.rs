@@ -756,7 +756,7 @@ fn custom_fields_read_both_ways() {
 
         // Modelled: a user's `custom-fields` is an open object the model keeps, nulls included.
         let delegator = d.value.delegator.clone().expect("delegator");
-        let user = Preserved::new(delegator);
+        let user = Preserved::new(*delegator);
         assert_eq!(user.custom_field("cost-center"), Some(json!("CC-100")));
         assert_eq!(
             user.custom_field("badge-number"),
@@ -866,10 +866,10 @@ fn a_user_cut_down_to_its_login() {
             wire::decode_list(f, &read(&format!("delegations/index.{ext}"))).unwrap();
         assert_eq!(
             list[0].delegate,
-            Some(User {
+            Some(Box::new(User {
                 login: Some("o'brien".to_owned()),
                 ..User::default()
-            }),
+            })),
             "{ext}"
         );
         let run: IntegrationRun =
@@ -877,7 +877,7 @@ fn a_user_cut_down_to_its_login() {
         let by = run.updated_by.clone().expect("updated-by");
         assert_eq!(by.login.as_deref(), Some("sap_connector"));
         assert_eq!(
-            by,
+            *by,
             coupa_api::user_simple::UserSimple {
                 login: by.login.clone(),
                 ..Default::default()

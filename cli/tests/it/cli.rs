@@ -142,7 +142,13 @@ fn unreadable_or_malformed_files_exit_2_with_file_and_position() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read"));
     let o = coupa(&["validate", "no-such-thing", "create", &good]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("integration-runs"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown resource `no-such-thing`"));
+    let o = coupa(&["validate", "integraton-runs", "create", &good]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("did you mean `integration-runs`?"),
+        "a near miss is named"
+    );
     let o = coupa(&["validate", "integration-runs", "show", &good]);
     assert_eq!(o.status.code(), Some(2), "show takes no body");
 }
