@@ -147,28 +147,7 @@ enum Command {
     },
 }
 
-/// The stack of the thread that runs the command and of the mock's workers. The largest models
-/// hold their nested objects inline (an inventory transaction is 355 KB), and reading one takes
-/// several times that: up to 11 MiB in a release build and about 25 MiB in a debug build, more
-/// than the 8 MiB of `main` or the 2 MiB of a tokio worker (see the README, "Debug builds need a
-/// larger stack"). A stack is reserved address space; only the pages used take memory.
-const STACK: usize = 64 << 20;
-
 fn main() -> ExitCode {
-    match std::thread::Builder::new()
-        .name("coupa".to_owned())
-        .stack_size(STACK)
-        .spawn(run)
-    {
-        Ok(t) => t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-        Err(e) => {
-            eprintln!("error: cannot start: {e}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-fn run() -> ExitCode {
     let cli = Cli::parse();
     let mut out = std::io::stdout().lock();
     let code = match cli.command {
