@@ -43,19 +43,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("amount-type", ElementKind::String)
             .required()
             .unique()
-            .allowed(
-                &[
-                    "supplier_net_paid",
-                    "supplier_net_received",
-                    "supplier_fees",
-                    "msp_net_paid",
-                    "msp_net_received",
-                    "msp_fees",
-                    "vms_net_paid",
-                    "vms_net_received",
-                    "vms_fees",
-                ],
-            )
+            .allowed(<AmountComponentAmountType as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("created-at", ElementKind::DateTime)
             .output_only()

@@ -99,22 +99,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("asn-number", ElementKind::String).required().unique().max_len(40),
         Element::new("bill-of-lading", ElementKind::String).max_len(255),
         Element::new("carrier", ElementKind::String)
-            .allowed(
-                &[
-                    "fedex",
-                    "usps",
-                    "ups",
-                    "dhl",
-                    "ontrac",
-                    "asendia",
-                    "apc",
-                    "firstmile",
-                    "newgistics",
-                    "globegistics",
-                    "rr_donnelley",
-                    "purolator_ca",
-                ],
-            )
+            .allowed(<AsnHeaderCarrier as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("container", ElementKind::String).max_len(255),
         Element::new("created-at", ElementKind::DateTime)

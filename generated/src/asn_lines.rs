@@ -104,16 +104,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("review-reason", ElementKind::String).output_only().max_len(255),
         Element::new("soft-close-for-receiving", ElementKind::Boolean),
         Element::new("status", ElementKind::String)
-            .allowed(
-                &[
-                    "draft",
-                    "pending_receipt",
-                    "partially_received",
-                    "received",
-                    "error",
-                    "cancelled",
-                ],
-            )
+            .allowed(<AsnLineStatus as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("supplier-aux-part-num", ElementKind::Text),
         Element::new("supplier-part-num", ElementKind::String).max_len(255),

@@ -96,7 +96,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("text", ElementKind::Text),
         Element::new("type", ElementKind::String)
             .required()
-            .allowed(&["file", "url", "text"])
+            .allowed(<AttachmentType as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("updated-at", ElementKind::DateTime)
             .output_only()

@@ -114,7 +114,7 @@ pub static SHAPE: Shape = Shape::new(
             .assigned(Assigned::CreatedBy),
         Element::new("display-name", ElementKind::String).max_len(100),
         Element::new("formation-type", ElementKind::String)
-            .allowed(&["Organization", "Person"])
+            .allowed(<BusinessEntityFormationType as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("id", ElementKind::Integer)
             .key()
@@ -126,7 +126,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("status", ElementKind::String).max_len(255),
         Element::nested("tax-registrations", &crate::tax_registrations::SHAPE).list(),
         Element::new("type", ElementKind::String)
-            .allowed(&["LegalBusinessEntity", "OrganizationalBusinessEntity"])
+            .allowed(<BusinessEntityType as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("updated-at", ElementKind::DateTime)
             .output_only()

@@ -55,7 +55,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("related-business-entity-id", ElementKind::Integer).unique(),
         Element::new("relationship-type", ElementKind::String)
             .required()
-            .allowed(&["parent_child"])
+            .allowed(
+                <BusinessEntityRelationshipRelationshipType as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::new("status", ElementKind::String).max_len(255),
         Element::new("updated-at", ElementKind::DateTime)

@@ -68,7 +68,7 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("active", ElementKind::Boolean),
         Element::new("category", ElementKind::String)
-            .allowed(&["goods", "services"])
+            .allowed(<CommodityCategory as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("children-count", ElementKind::Integer).output_only(),
         Element::new("created-at", ElementKind::DateTime)
@@ -78,7 +78,7 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .assigned(Assigned::CreatedBy),
         Element::new("deductibility", ElementKind::String)
-            .allowed(&["fully_deductible", "partially_deductible", "not_deductible"])
+            .allowed(<CommodityDeductibility as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("id", ElementKind::Integer)
             .key()
@@ -89,10 +89,10 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("parent", &SHAPE),
         Element::new("parent-id", ElementKind::Integer).output_only(),
         Element::new("preferred", ElementKind::String)
-            .allowed(&["Yes", "No", "Automatic", "Always", "Never"])
+            .allowed(<CommodityPreferred as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("subcategory", ElementKind::String)
-            .allowed(&["raw_materials", "investment_goods", "services_exceptions"])
+            .allowed(<CommoditySubcategory as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("translated-name", ElementKind::String).output_only(),
         Element::new("updated-at", ElementKind::DateTime)

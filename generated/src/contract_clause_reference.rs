@@ -82,7 +82,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("clause-referrer-location", ElementKind::String).max_len(255),
         Element::new("clause-risk-score", ElementKind::Integer),
         Element::new("clause-status", ElementKind::String)
-            .allowed(&["published", "inactive"])
+            .allowed(
+                <ContractClauseReferenceClauseStatus as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::new("clause-system-used", ElementKind::String).max_len(255),
         Element::new("contract-clause-id", ElementKind::Integer),

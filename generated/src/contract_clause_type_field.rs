@@ -171,67 +171,119 @@ pub static SHAPE: Shape = Shape::new(
     "contract-clause-type-field",
     &[
         Element::new("assignable", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldAssignable as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("created-at", ElementKind::DateTime)
             .output_only()
             .assigned(Assigned::CreatedAt),
         Element::new("credit-support-obligations", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldCreditSupportObligations as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("discounted-pricing", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldDiscountedPricing as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("exclusivity", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldExclusivity as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("force-majeure", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldForceMajeure as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("id", ElementKind::Integer)
             .key()
             .output_only()
             .assigned(Assigned::Id),
         Element::new("indemnification", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldIndemnification as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("information-security-requirements", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldInformationSecurityRequirements as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("insurance-obligations", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldInsuranceObligations as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("intellectual-property-ownership", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldIntellectualPropertyOwnership as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("most-favored-nation", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldMostFavoredNation as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("non-disclosure", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldNonDisclosure as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("price-adjustment", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldPriceAdjustment as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("privacy-obligations", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldPrivacyObligations as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("product-standards", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldProductStandards as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("publicity-rights", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldPublicityRights as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("remedies", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldRemedies as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("restrictive-covenants", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldRestrictiveCovenants as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("service-levels", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldServiceLevels as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("suspension-for-convenience", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldSuspensionForConvenience as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("termination-for-bankruptcy", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldTerminationForBankruptcy as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("termination-for-breach", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldTerminationForBreach as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("termination-for-cause", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldTerminationForCause as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("termination-for-change-of-control", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldTerminationForChangeOfControl as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("termination-for-convenience", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldTerminationForConvenience as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("termination-for-force-majeure", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldTerminationForForceMajeure as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("updated-at", ElementKind::DateTime)
             .output_only()
             .assigned(Assigned::UpdatedAt),
         Element::new("use-of-subcontractors", ElementKind::String)
-            .allowed(&["specified", "not_specified"]),
+            .allowed(
+                <ContractClauseTypeFieldUseOfSubcontractors as coupa_runtime::WireEnum>::VALUES,
+            ),
     ],
 );
 impl coupa_runtime::Model for ContractClauseTypeField {

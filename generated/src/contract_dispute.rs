@@ -83,7 +83,9 @@ pub static SHAPE: Shape = Shape::new(
     "contract-dispute",
     &[
         Element::new("alternative-dispute-resolution", ElementKind::String)
-            .allowed(&["mediation", "arbitration", "mediation_arbitration"]),
+            .allowed(
+                <ContractDisputeAlternativeDisputeResolution as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("contract-type-custom-field-1", ElementKind::String).max_len(255),
         Element::new("contract-type-custom-field-10", ElementKind::String).max_len(255),
         Element::new("contract-type-custom-field-2", ElementKind::String).max_len(255),
@@ -105,7 +107,9 @@ pub static SHAPE: Shape = Shape::new(
             .assigned(Assigned::Id),
         Element::nested("jurisdiction-country", &crate::country::SHAPE),
         Element::new("jurisdiction-exclusivity", ElementKind::String)
-            .allowed(&["exclusive", "non_exclusive"]),
+            .allowed(
+                <ContractDisputeJurisdictionExclusivity as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::nested("jurisdiction-subdivision", &crate::country_subdivision::SHAPE),
         Element::new("updated-at", ElementKind::DateTime)
             .output_only()

@@ -50,7 +50,9 @@ pub static SHAPE: Shape = Shape::new(
             .assigned(Assigned::Id),
         Element::new("phone", ElementKind::String).max_len(255),
         Element::new("signatory-action", ElementKind::String)
-            .allowed(&["no_action", "signer"]),
+            .allowed(
+                <ContractPartyContactSignatoryAction as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("signatory-date", ElementKind::DateTime).output_only(),
         Element::new("updated-at", ElementKind::String).output_only(),
     ],

@@ -62,7 +62,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("clause-risk-score", ElementKind::Integer).output_only(),
         Element::new("clause-status", ElementKind::String)
             .output_only()
-            .allowed(&["published", "inactive"])
+            .allowed(
+                <ContractTemplateClauseClauseStatus as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::new("created-at", ElementKind::DateTime)
             .output_only()

@@ -166,14 +166,7 @@ pub static SHAPE: Shape = Shape::new(
     "contract-term",
     &[
         Element::new("contract-term-type", ElementKind::String)
-            .allowed(
-                &[
-                    "PerOrderContractTerm",
-                    "TotalQtyContractTerm",
-                    "TotalAmtContractTerm",
-                    "PriceRangeContractTerm",
-                ],
-            ),
+            .allowed(<ContractTermContractTermType as coupa_runtime::WireEnum>::VALUES),
         Element::new("created-at", ElementKind::DateTime)
             .output_only()
             .assigned(Assigned::CreatedAt),

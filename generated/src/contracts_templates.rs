@@ -100,7 +100,9 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("active", ElementKind::Boolean),
         Element::new("authoring-method", ElementKind::String)
-            .allowed(&["msword", "msword_and_online"])
+            .allowed(
+                <ContractTemplateAuthoringMethod as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::new("ccc-id", ElementKind::String).output_only().max_len(255),
         Element::nested("content-groups", &crate::business_groups::SHAPE).list(),

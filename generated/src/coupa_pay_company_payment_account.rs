@@ -90,7 +90,9 @@ pub static SHAPE: Shape = Shape::new(
     "coupa-pay-company-payment-account",
     &[
         Element::new("account-kind", ElementKind::String)
-            .allowed(&["bank", "virtual_card", "digital_wallet"])
+            .allowed(
+                <CoupaPayCompanyPaymentAccountAccountKind as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::new("account-name", ElementKind::String).required().max_len(255),
         Element::new("account-type-ids", ElementKind::String).list(),
@@ -105,7 +107,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("currency", &crate::currencies::SHAPE),
         Element::new("digital-check-signature-viewpost-status", ElementKind::String)
             .allowed(
-                &["not_used", "send_pending", "pending_response", "active", "rejected"],
+                <CoupaPayCompanyPaymentAccountDigitalCheckSignatureViewpostStatus as coupa_runtime::WireEnum>::VALUES,
             )
             .max_len(255),
         Element::new("document-types", ElementKind::String).list(),
@@ -115,30 +117,14 @@ pub static SHAPE: Shape = Shape::new(
             .assigned(Assigned::Id),
         Element::new("payment-option", ElementKind::String)
             .allowed(
-                &[
-                    "direct_debit",
-                    "direct_bank_integration",
-                    "digital_check",
-                    "push",
-                    "paypal",
-                ],
+                <CoupaPayCompanyPaymentAccountPaymentOption as coupa_runtime::WireEnum>::VALUES,
             )
             .max_len(255),
         Element::nested("payment-partner", &crate::coupa_pay_payment_partner::SHAPE),
         Element::new("physical-check-signature-presence", ElementKind::Boolean),
         Element::new("source-name", ElementKind::String)
             .allowed(
-                &[
-                    "csp",
-                    "cpaui",
-                    "csv",
-                    "migration",
-                    "invoice",
-                    "sim",
-                    "community",
-                    "wcs",
-                    "pmx",
-                ],
+                <CoupaPayCompanyPaymentAccountSourceName as coupa_runtime::WireEnum>::VALUES,
             )
             .max_len(255),
         Element::new("source-reference", ElementKind::String).max_len(255),

@@ -164,41 +164,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("requested-by", &crate::user_simple::SHAPE),
         Element::new("requested-by-id", ElementKind::Integer).required(),
         Element::new("status", ElementKind::String)
-            .allowed(
-                &[
-                    "pending",
-                    "requested",
-                    "active",
-                    "inactive",
-                    "failed",
-                    "update_failed",
-                    "generated",
-                    "transmission_failed",
-                    "sent",
-                    "cancelled",
-                    "processed",
-                    "processing_failed",
-                ],
-            )
+            .allowed(<CoupaPayVirtualCardStatus as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("status-reason", ElementKind::String)
             .output_only()
             .allowed(
-                &[
-                    "none",
-                    "po_soft_close",
-                    "po_hard_close",
-                    "po_cancellation",
-                    "invoice_payment_cancellation",
-                    "expense_card_cancellation",
-                    "trip_booking_cancellation",
-                    "ghost_card_cancellation",
-                    "past_validity_period",
-                    "tolerance_reached",
-                    "partner_creation_failed",
-                    "connection_error",
-                    "update_failed",
-                ],
+                <CoupaPayVirtualCardStatusReason as coupa_runtime::WireEnum>::VALUES,
             )
             .max_len(255),
         Element::new("status-reason-translated", ElementKind::String).output_only(),
@@ -209,20 +180,14 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("transmission-method", ElementKind::String)
             .output_only()
             .allowed(
-                &[
-                    "csp",
-                    "cxml",
-                    "email_by_issuer",
-                    "boost",
-                    "stripe",
-                    "viewable_in_core",
-                    "travel_booking_portal",
-                ],
+                <CoupaPayVirtualCardTransmissionMethod as coupa_runtime::WireEnum>::VALUES,
             )
             .max_len(100),
         Element::new("transmission-status", ElementKind::String)
             .output_only()
-            .allowed(&["none", "send_pending", "sent", "send_failed"])
+            .allowed(
+                <CoupaPayVirtualCardTransmissionStatus as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(100),
         Element::new("updated-at", ElementKind::DateTime)
             .output_only()
@@ -233,7 +198,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("utilization-status", ElementKind::String)
             .output_only()
             .allowed(
-                &["not_charged", "partially_charged", "fully_charged", "overcharged"],
+                <CoupaPayVirtualCardUtilizationStatus as coupa_runtime::WireEnum>::VALUES,
             )
             .max_len(100),
         Element::new("valid-from", ElementKind::DateTime),

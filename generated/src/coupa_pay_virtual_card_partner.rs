@@ -92,7 +92,9 @@ pub static SHAPE: Shape = Shape::new(
             .list(),
         Element::new("card-network", ElementKind::String)
             .output_only()
-            .allowed(&["visa", "mastercard", "amex"])
+            .allowed(
+                <CoupaPayVirtualCardPartnerCardNetwork as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::new("configuration", ElementKind::Text),
         Element::new("coupa-pay-id", ElementKind::Integer),
@@ -118,7 +120,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("notes", ElementKind::Text),
         Element::new("payment-partner-type", ElementKind::String)
             .required()
-            .allowed(&["conferma", "jpmc", "amex", "mastercard"])
+            .allowed(
+                <CoupaPayVirtualCardPartnerPaymentPartnerType as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::nested("po-charge-holding-account", &crate::accounts::SHAPE),
         Element::new("product-names", ElementKind::String),

@@ -49,7 +49,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("name", ElementKind::String).required().unique().max_len(255),
         Element::new("provider", ElementKind::String)
             .required()
-            .allowed(&["docusign", "adobesign"])
+            .allowed(<EsignProviderAccountProvider as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("updated-at", ElementKind::DateTime)
             .output_only()

@@ -86,7 +86,7 @@ pub static SHAPE: Shape = Shape::new(
             .max_len(19),
         Element::new("market-id", ElementKind::Digits).immutable().max_len(19),
         Element::new("state", ElementKind::String)
-            .allowed(&["Setup", "Active", "Terminated"]),
+            .allowed(<EventState as coupa_runtime::WireEnum>::VALUES),
         Element::new("name", ElementKind::String),
         Element::new("description", ElementKind::String),
         Element::new("reference-number", ElementKind::String),

@@ -451,7 +451,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("foreign-currency-id", ElementKind::Integer),
         Element::new("frugality", ElementKind::String)
             .output_only()
-            .allowed(&["shame", "praise"]),
+            .allowed(<ExpenseLineFrugality as coupa_runtime::WireEnum>::VALUES),
         Element::new("has-preapproval", ElementKind::String).output_only(),
         Element::new("id", ElementKind::Integer).key(),
         Element::nested("integration", &crate::integrations::SHAPE).output_only(),

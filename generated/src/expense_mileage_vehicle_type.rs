@@ -36,7 +36,7 @@ pub static SHAPE: Shape = Shape::new(
             .assigned(Assigned::Id),
         Element::new("name", ElementKind::String)
             .output_only()
-            .allowed(&["virtual_card", "bank_transfer", "check"])
+            .allowed(<ExpenseMileageVehicleTypeName as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("updated-at", ElementKind::DateTime)
             .output_only()

@@ -68,28 +68,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("start-date", ElementKind::DateTime),
         Element::new("type", ElementKind::String)
             .allowed(
-                &[
-                    "ExtraLineAttributes::ResourceRequisitionLineAttribute",
-                    "ExtraLineAttributes::ResourceRequisitionLineTemplateAttribute",
-                    "ExtraLineAttributes::ResourceOrderLineAttribute",
-                    "ExtraLineAttributes::ResourceOrderLineChangeAttribute",
-                    "ExtraLineAttributes::ResourceOrderLineVersionAttribute",
-                    "ExtraLineAttributes::ResourceInvoiceLineAttribute",
-                    "ExtraLineAttributes::ResourceQuoteRequestLineAttribute",
-                    "ExtraLineAttributes::DeliverableRequisitionLineAttribute",
-                    "ExtraLineAttributes::DeliverableRequisitionLineTemplateAttribute",
-                    "ExtraLineAttributes::DeliverableOrderLineAttribute",
-                    "ExtraLineAttributes::DeliverableOrderLineChangeAttribute",
-                    "ExtraLineAttributes::DeliverableOrderLineVersionAttribute",
-                    "ExtraLineAttributes::DeliverableInvoiceLineAttribute",
-                    "ExtraLineAttributes::DeliverableQuoteRequestLineAttribute",
-                    "ExtraLineAttributes::MilestoneRequisitionLineAttribute",
-                    "ExtraLineAttributes::MilestoneOrderLineAttribute",
-                    "ExtraLineAttributes::MilestoneOrderLineChangeAttribute",
-                    "ExtraLineAttributes::MilestoneOrderLineVersionAttribute",
-                    "ExtraLineAttributes::MilestoneInvoiceLineAttribute",
-                    "ExtraLineAttributes::MilestoneQuoteRequestLineAttribute",
-                ],
+                <ExtraLineAttributesQuoteRequestLineAttributeType as coupa_runtime::WireEnum>::VALUES,
             )
             .max_len(255),
         Element::new("updated-at", ElementKind::DateTime)

@@ -52,13 +52,17 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("contact-alert-type", ElementKind::String)
             .required()
-            .allowed(&["Technical", "Functional", "Both"])
+            .allowed(
+                <IntegrationContactContactAlertType as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::new("contactable", ElementKind::Object),
         Element::new("contactable-id", ElementKind::Integer).required(),
         Element::new("contactable-type", ElementKind::String)
             .required()
-            .allowed(&["User", "UserGroup", "ApprovalGroup", "Supplier", "SupplierUser"])
+            .allowed(
+                <IntegrationContactContactableType as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::new("created-at", ElementKind::DateTime)
             .output_only()

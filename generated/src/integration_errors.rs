@@ -93,7 +93,9 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("contact-alert-type", ElementKind::String)
             .required()
-            .allowed(&["Technical", "Functional", "Both"])
+            .allowed(
+                <IntegrationErrorContactAlertType as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::new("created-at", ElementKind::DateTime).assigned(Assigned::CreatedAt),
         Element::nested("created-by", &crate::user_simple::SHAPE)
@@ -104,41 +106,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("document-revision", ElementKind::Integer),
         Element::new("document-status", ElementKind::String).max_len(255),
         Element::new("document-type", ElementKind::String)
-            .allowed(
-                &[
-                    "ContingentWorkOrderHeader",
-                    "ExternalOrderHeader",
-                    "OrderHeader",
-                    "InventoryTransaction",
-                    "InvoiceHeader",
-                    "ExpenseReport",
-                    "RequisitionHeader",
-                    "Account",
-                    "Supplier",
-                    "User",
-                    "Address",
-                    "RemitToAddress",
-                    "Contract",
-                    "ExchangeRate",
-                    "Invoice",
-                    "Requisition",
-                    "Payment",
-                    "ApprovalChain",
-                    "LookupValue",
-                    "Item",
-                    "SupplierInformation",
-                    "Asn::Header",
-                    "AccountValidationRule",
-                    "Payables::External::Payable",
-                    "Charge",
-                    "Payables::Invoice",
-                    "Payables::Expense",
-                    "CoupaPay::Payment",
-                    "CoupaPay::Statement",
-                    "ReceiptRequest",
-                    "InventoryRequestHeader",
-                ],
-            )
+            .allowed(<IntegrationErrorDocumentType as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("external-id", ElementKind::String).max_len(255),
         Element::new("id", ElementKind::Integer)

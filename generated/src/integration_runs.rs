@@ -97,7 +97,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("start-time", ElementKind::DateTime),
         Element::new("status", ElementKind::String)
             .output_only()
-            .allowed(&["pending", "running", "paused", "successful", "failed"])
+            .allowed(<IntegrationRunStatus as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("total-records", ElementKind::Integer).aliases(&["total_records"]),
         Element::new("updated-at", ElementKind::DateTime)

@@ -75,35 +75,16 @@ pub static SHAPE: Shape = Shape::new(
             .assigned(Assigned::CreatedBy),
         Element::new("direction", ElementKind::String)
             .required()
-            .allowed(&["to_coupa", "from_coupa"])
+            .allowed(<IntegrationDirection as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("end-system", ElementKind::String).required().max_len(255),
         Element::new("end-system-type", ElementKind::String)
             .required()
-            .allowed(
-                &[
-                    "payroll",
-                    "erp",
-                    "hr",
-                    "third_party_partner",
-                    "third_party_vendor",
-                    "other",
-                    "internal",
-                ],
-            )
+            .allowed(<IntegrationEndSystemType as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("id", ElementKind::Integer).key().assigned(Assigned::Id),
         Element::new("integration-type", ElementKind::String)
-            .allowed(
-                &[
-                    "flat_file",
-                    "api",
-                    "corporate_credit_card_file",
-                    "json",
-                    "xml",
-                    "original_format",
-                ],
-            )
+            .allowed(<IntegrationIntegrationType as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("name", ElementKind::String).required().unique().max_len(255),
         Element::new("standard", ElementKind::Boolean).output_only(),

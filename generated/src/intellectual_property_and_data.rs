@@ -91,7 +91,9 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .assigned(Assigned::Id),
         Element::new("non-disclosure-copying-restriction", ElementKind::String)
-            .allowed(&["limited_copying_allowed", "no_copying_allowed"]),
+            .allowed(
+                <IntellectualPropertyAndDataNonDisclosureCopyingRestriction as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("permitted-disclosees-advisers", ElementKind::Boolean),
         Element::new("permitted-disclosees-contractors", ElementKind::Boolean),
         Element::new("permitted-disclosees-directors-officers", ElementKind::Boolean),

@@ -39,7 +39,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("currency", &crate::currencies::SHAPE).required(),
         Element::new("fulfillment-type", ElementKind::String)
             .required()
-            .allowed(&["manual", "automatic"])
+            .allowed(
+                <InventoryOrganizationFulfillmentType as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::new("id", ElementKind::Integer)
             .key()

@@ -245,7 +245,9 @@ pub static SHAPE: Shape = Shape::new(
             .precision(46, 20),
         Element::nested("accounting-total-currency", &crate::currencies::SHAPE),
         Element::new("adjustment-type", ElementKind::String)
-            .allowed(&["price", "quantity", "other"])
+            .allowed(
+                <InvoiceAmountLineAdjustmentType as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::new("billing-note", ElementKind::Text),
         Element::nested("bulk-price", &crate::bulk_price::SHAPE),

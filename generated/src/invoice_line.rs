@@ -246,7 +246,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("accounting-total-currency", &crate::currencies::SHAPE)
             .output_only(),
         Element::new("adjustment-type", ElementKind::String)
-            .allowed(&["price", "quantity", "other"])
+            .allowed(<InvoiceLineAdjustmentType as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("billing-note", ElementKind::Text),
         Element::nested("bulk-price", &crate::bulk_price::SHAPE),
@@ -332,7 +332,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("tax-supply-date", ElementKind::String).output_only(),
         Element::new("total", ElementKind::Decimal).output_only().precision(46, 20),
         Element::new("type", ElementKind::String)
-            .allowed(&["InvoiceQuantityLine", "InvoiceAmountLine"])
+            .allowed(<InvoiceLineType as coupa_runtime::WireEnum>::VALUES)
             .max_len(100),
         Element::new("unspsc", ElementKind::String).max_len(255),
         Element::nested("uom", &crate::uoms::SHAPE),

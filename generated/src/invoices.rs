@@ -630,7 +630,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("correct-value-of-supply", ElementKind::Decimal).precision(46, 20),
         Element::new("coupa-accelerate-status", ElementKind::String)
             .output_only()
-            .allowed(&["accelerated"])
+            .allowed(
+                <InvoiceHeaderCoupaAccelerateStatus as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(40),
         Element::new("created-at", ElementKind::DateTime)
             .output_only()
@@ -797,26 +799,7 @@ pub static SHAPE: Shape = Shape::new(
             .max_len(255),
         Element::new("status", ElementKind::String)
             .output_only()
-            .allowed(
-                &[
-                    "new",
-                    "ap_hold",
-                    "draft",
-                    "on_hold",
-                    "pending_receipt",
-                    "rejected",
-                    "abandoned",
-                    "disputed",
-                    "pending_approval",
-                    "booking_hold",
-                    "pending_action",
-                    "approved",
-                    "voided",
-                    "processing",
-                    "invalid",
-                    "payable_adjustment",
-                ],
-            )
+            .allowed(<InvoiceHeaderStatus as coupa_runtime::WireEnum>::VALUES)
             .max_len(50),
         Element::nested("supplier", &crate::suppliers::SHAPE),
         Element::new("supplier-created", ElementKind::Boolean).output_only(),

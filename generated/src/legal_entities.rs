@@ -100,7 +100,7 @@ pub static SHAPE: Shape = Shape::new(
             .unique()
             .max_len(50),
         Element::new("accounting-method", ElementKind::String)
-            .allowed(&["ifrs", "ifrs_9", "us_gaap"])
+            .allowed(<LegalEntityAccountingMethod as coupa_runtime::WireEnum>::VALUES)
             .max_len(7),
         Element::new("active", ElementKind::Boolean),
         Element::nested("bill-to-address", &crate::bill_to_address::SHAPE).output_only(),

@@ -257,7 +257,9 @@ pub static SHAPE: Shape = Shape::new(
             .required()
             .max_len(255),
         Element::new("external-reference-type", ElementKind::String)
-            .allowed(&["staff_augmentation", "sow_project"])
+            .allowed(
+                <OrderAmountLineExternalReferenceType as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::nested(
             "extra-line-attribute",
@@ -276,7 +278,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("manufacturer-name", ElementKind::String).max_len(255),
         Element::new("manufacturer-part-number", ElementKind::String).max_len(255),
         Element::new("match-type", ElementKind::String)
-            .allowed(&["direct_matching", "3-way-fifo", "3-way", "2-way", "none"])
+            .allowed(<OrderAmountLineMatchType as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::nested("milestones", &crate::procurement_milestone::SHAPE).list(),
         Element::new("minimum-order-quantity", ElementKind::Decimal)

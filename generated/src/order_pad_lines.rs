@@ -77,7 +77,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("key-item", ElementKind::Boolean),
         Element::new("order-amount-method", ElementKind::String)
             .required()
-            .allowed(&["amount", "par"])
+            .allowed(<OrderPadLineOrderAmountMethod as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::nested("order-pad-section", &crate::order_pad_section::SHAPE),
         Element::new("par-level", ElementKind::Decimal).precision(10, 2),

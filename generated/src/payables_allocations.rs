@@ -129,11 +129,11 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .max_len(255),
         Element::new("reason-code", ElementKind::String)
-            .allowed(&["payment", "auto_payment", "epr", "epr_rejected", "manual"])
+            .allowed(<PayablesAllocationReasonCode as coupa_runtime::WireEnum>::VALUES)
             .max_len(40),
         Element::new("source", ElementKind::String)
             .output_only()
-            .allowed(&["coupa_pay", "erp", "ui", "api", "csv", "early_pay_discount"])
+            .allowed(<PayablesAllocationSource as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("source-transaction-from-id", ElementKind::String).output_only(),
         Element::new("source-transaction-from-reference", ElementKind::String)

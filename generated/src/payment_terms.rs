@@ -106,14 +106,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("net-due-month", ElementKind::Integer).required(),
         Element::new("type", ElementKind::String)
             .required()
-            .allowed(
-                &[
-                    "DaysAfterNetPaymentTerm",
-                    "SpecificDayPaymentTerm",
-                    "BaseEomToDaysPaymentTerm",
-                    "DaysToBaseEomPaymentTerm",
-                ],
-            )
+            .allowed(<PaymentTermType as coupa_runtime::WireEnum>::VALUES)
             .max_len(50),
         Element::new("updated-at", ElementKind::DateTime)
             .output_only()

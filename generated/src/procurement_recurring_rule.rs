@@ -95,7 +95,9 @@ pub static SHAPE: Shape = Shape::new(
             .assigned(Assigned::Id),
         Element::new("interval", ElementKind::String)
             .output_only()
-            .allowed(&["weekly", "monthly"]),
+            .allowed(
+                <ProcurementRecurringRuleInterval as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::new("number-of-occurrences", ElementKind::Integer).output_only(),
         Element::nested("payment-term", &crate::payment_terms::SHAPE),
         Element::new("reporting-amount-per-occurrence", ElementKind::Decimal)

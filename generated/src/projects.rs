@@ -138,7 +138,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("additional-realized-savings", ElementKind::Decimal)
             .precision(32, 4),
         Element::new("allow-users-to-view-member", ElementKind::String)
-            .allowed(&["anyone_with_access_to_this_project", "project_owners_only"]),
+            .allowed(<ProjectAllowUsersToViewMember as coupa_runtime::WireEnum>::VALUES),
         Element::nested("category", &crate::category::SHAPE).required(),
         Element::nested("category-plan", &crate::category_plan::SHAPE).required(),
         Element::nested("commodity", &crate::commodities::SHAPE),

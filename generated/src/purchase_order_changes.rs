@@ -211,7 +211,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("total", ElementKind::Decimal).output_only().precision(32, 4),
         Element::new("transmission-emails", ElementKind::Text),
         Element::new("transmission-method-override", ElementKind::String)
-            .allowed(&["supplier_default", "email", "do_not_transmit"])
+            .allowed(
+                <OrderHeaderChangeTransmissionMethodOverride as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(30),
         Element::new("updated-at", ElementKind::DateTime)
             .output_only()

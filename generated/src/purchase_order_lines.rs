@@ -260,7 +260,7 @@ pub static SHAPE: Shape = Shape::new(
             .required()
             .max_len(255),
         Element::new("external-reference-type", ElementKind::String)
-            .allowed(&["staff_augmentation", "sow_project"])
+            .allowed(<OrderLineExternalReferenceType as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::nested(
                 "extra-line-attribute",
@@ -280,7 +280,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("manufacturer-name", ElementKind::String).max_len(255),
         Element::new("manufacturer-part-number", ElementKind::String).max_len(255),
         Element::new("match-type", ElementKind::String)
-            .allowed(&["direct_matching", "3-way-fifo", "3-way", "2-way", "none"])
+            .allowed(<OrderLineMatchType as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::nested("milestones", &crate::procurement_milestone::SHAPE).list(),
         Element::new("minimum-order-quantity", ElementKind::Decimal)
@@ -312,14 +312,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("savings-pct", ElementKind::Decimal).precision(8, 2),
         Element::new("service-type", ElementKind::String)
             .output_only()
-            .allowed(
-                &[
-                    "resource",
-                    "quantity_deliverable",
-                    "amount_deliverable",
-                    "non_service",
-                ],
-            ),
+            .allowed(<OrderLineServiceType as coupa_runtime::WireEnum>::VALUES),
         Element::new("source-part-num", ElementKind::String).max_len(255),
         Element::new("status", ElementKind::String).max_len(50),
         Element::new("sub-line-num", ElementKind::Integer),

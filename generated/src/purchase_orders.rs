@@ -173,15 +173,17 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("attachments", &crate::attachments::SHAPE).list(),
         Element::new("change-type", ElementKind::String)
             .output_only()
-            .allowed(&["change", "revision", "confirmation"])
+            .allowed(<OrderHeaderChangeType as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("classification", ElementKind::String)
-            .allowed(&["msp", "supplier", "vms"])
+            .allowed(<OrderHeaderClassification as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("confirm-by-hrs", ElementKind::Integer),
         Element::new("coupa-accelerate-status", ElementKind::String)
             .output_only()
-            .allowed(&["accelerated"])
+            .allowed(
+                <OrderHeaderCoupaAccelerateStatus as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::new("created-at", ElementKind::DateTime)
             .output_only()
@@ -231,51 +233,21 @@ pub static SHAPE: Shape = Shape::new(
         Element::nested("shipping-term", &crate::shipping_terms::SHAPE),
         Element::new("status", ElementKind::String)
             .output_only()
-            .allowed(
-                &[
-                    "buyer_hold",
-                    "cancelled",
-                    "closed",
-                    "currency_hold",
-                    "draft",
-                    "error",
-                    "expensed",
-                    "issued",
-                    "supplier_hold",
-                    "supplier_window_hold",
-                    "exported",
-                ],
-            )
+            .allowed(<OrderHeaderStatus as coupa_runtime::WireEnum>::VALUES)
             .max_len(50),
         Element::nested("supplier", &crate::suppliers::SHAPE).required(),
         Element::nested("supplier-site", &crate::supplier_sites::SHAPE),
         Element::new("transmission-emails", ElementKind::Text),
         Element::new("transmission-method-override", ElementKind::String)
-            .allowed(&["supplier_default", "email", "do_not_transmit"])
+            .allowed(
+                <OrderHeaderTransmissionMethodOverride as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(30),
         Element::new("transmission-status", ElementKind::String)
             .output_only()
-            .allowed(
-                &[
-                    "created",
-                    "deferred",
-                    "deferred_processing",
-                    "pending_manual",
-                    "pending_manual_cancel",
-                    "awaiting_online_purchase",
-                    "scheduled_for_email",
-                    "sent_via_email",
-                    "scheduled_for_cxml",
-                    "scheduled_for_xml",
-                    "sent_via_cxml",
-                    "sent_via_xml",
-                    "sent_manually",
-                    "purchased_online",
-                    "transmission_failure",
-                ],
-            ),
+            .allowed(<OrderHeaderTransmissionStatus as coupa_runtime::WireEnum>::VALUES),
         Element::new("type", ElementKind::String)
-            .allowed(&["ExternalOrderHeader"])
+            .allowed(<OrderHeaderType as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("updated-at", ElementKind::DateTime)
             .output_only()

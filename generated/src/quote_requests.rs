@@ -230,11 +230,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("sealed-bids", ElementKind::Boolean),
         Element::new("sealing-stage", ElementKind::String)
             .output_only()
-            .allowed(
-                &["all_envelopes_sealed", "envelope1_unsealed", "envelope2_unsealed"],
-            ),
+            .allowed(<QuoteRequestSealingStage as coupa_runtime::WireEnum>::VALUES),
         Element::new("sealing-type", ElementKind::String)
-            .allowed(&["one_step_unsealing", "two_steps_unsealing"]),
+            .allowed(<QuoteRequestSealingType as coupa_runtime::WireEnum>::VALUES),
         Element::new("start-on-submit", ElementKind::Boolean),
         Element::new("start-time", ElementKind::DateTime),
         Element::new("state", ElementKind::String).output_only().max_len(255),

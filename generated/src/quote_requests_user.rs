@@ -32,7 +32,7 @@ pub static SHAPE: Shape = Shape::new(
     &[
         Element::new("attitude", ElementKind::String)
             .unique()
-            .allowed(&["creator", "owner", "watcher", "evaluator"])
+            .allowed(<QuoteRequestsUserAttitude as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("created-at", ElementKind::DateTime)
             .output_only()

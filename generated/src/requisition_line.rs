@@ -258,7 +258,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("line-num", ElementKind::Integer),
         Element::nested("line-owner", &crate::user_simple::SHAPE),
         Element::new("line-type", ElementKind::String)
-            .allowed(&["RequisitionQuantityLine", "RequisitionAmountLine"]),
+            .allowed(<RequisitionLineLineType as coupa_runtime::WireEnum>::VALUES),
         Element::new("manufacturer-name", ElementKind::String).max_len(255),
         Element::new("manufacturer-part-number", ElementKind::String).max_len(255),
         Element::nested("milestones", &crate::procurement_milestone::SHAPE).list(),
@@ -307,7 +307,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("total", ElementKind::Decimal).output_only().precision(32, 4),
         Element::new("transmission-emails", ElementKind::Text),
         Element::new("transmission-method-override", ElementKind::String)
-            .allowed(&["supplier_default", "email", "do_not_transmit"])
+            .allowed(
+                <RequisitionLineTransmissionMethodOverride as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(30),
         Element::new("unit-price", ElementKind::Decimal),
         Element::new("unit-price-in-usd", ElementKind::Decimal).output_only(),

@@ -61,19 +61,7 @@ pub static SHAPE: Shape = Shape::new(
             .assigned(Assigned::CreatedBy),
         Element::new("error-code", ElementKind::String)
             .allowed(
-                &[
-                    "un_authorized",
-                    "service_error",
-                    "timed_out",
-                    "out_of_stock",
-                    "item_not_found",
-                    "agent_failure",
-                    "registration_error",
-                    "has_more_options",
-                    "check_out_options_reqd",
-                    "uom_not_available",
-                    "unknown",
-                ],
+                <RequisitionLineRealtimeExtensionErrorCode as coupa_runtime::WireEnum>::VALUES,
             )
             .max_len(255),
         Element::new("id", ElementKind::Integer)

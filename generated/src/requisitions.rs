@@ -198,21 +198,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("ship-to-attention", ElementKind::String).max_len(255),
         Element::new("status", ElementKind::String)
             .output_only()
-            .allowed(
-                &[
-                    "draft",
-                    "cart",
-                    "pending_buyer_action",
-                    "pending_approval",
-                    "approved",
-                    "ordered",
-                    "partially_received",
-                    "received",
-                    "abandoned",
-                    "backgrounded",
-                    "withdrawn",
-                ],
-            )
+            .allowed(<RequisitionHeaderStatus as coupa_runtime::WireEnum>::VALUES)
             .max_len(50),
         Element::new("submitted-at", ElementKind::DateTime).output_only(),
         Element::nested("taggings", &crate::tagging::SHAPE).list(),

@@ -380,22 +380,13 @@ pub static SHAPE: Shape = Shape::new(
             .output_only(),
         Element::new("backend-system-catalog", ElementKind::String)
             .allowed(
-                &[
-                    "CatBase",
-                    "Elastic",
-                    "iPartner Product Suite",
-                    "Claritum",
-                    "Contalog",
-                    "CatalognTime",
-                    "Advizia",
-                    "Aravo",
-                    "MatrixCMX",
-                    "SigmaCommerce",
-                ],
+                <SupplierInformationBackendSystemCatalog as coupa_runtime::WireEnum>::VALUES,
             )
             .max_len(255),
         Element::new("backend-system-invoicing", ElementKind::String)
-            .allowed(&["SAP", "Oracle"])
+            .allowed(
+                <SupplierInformationBackendSystemInvoicing as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::new("buyer-hold", ElementKind::Boolean),
         Element::new("buyer-id", ElementKind::Integer),
@@ -450,22 +441,7 @@ pub static SHAPE: Shape = Shape::new(
             .output_only()
             .max_len(255),
         Element::new("inco-terms", ElementKind::String)
-            .allowed(
-                &[
-                    "EXW",
-                    "FCA",
-                    "CPT",
-                    "CIP",
-                    "DAT",
-                    "DAP",
-                    "DDP",
-                    "FAS",
-                    "FOB",
-                    "CFR",
-                    "CIF",
-                    "DPU",
-                ],
-            )
+            .allowed(<SupplierInformationIncoTerms as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("income-type", ElementKind::String),
         Element::new("industry", ElementKind::String).max_len(255),
@@ -489,14 +465,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("one-time-supplier", ElementKind::Boolean),
         Element::new("organization-type", ElementKind::String)
             .allowed(
-                &[
-                    "Corporation",
-                    "Foreign Corporation",
-                    "Individual",
-                    "Foreign Individual",
-                    "Partnership",
-                    "Foreign Partnership",
-                ],
+                <SupplierInformationOrganizationType as coupa_runtime::WireEnum>::VALUES,
             )
             .max_len(255),
         Element::new("parent-company-name", ElementKind::String).max_len(255),
@@ -505,11 +474,13 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("payment-term-id", ElementKind::Integer),
         Element::new("payment-terms-id", ElementKind::Integer),
         Element::new("po-change-method", ElementKind::String)
-            .allowed(&["cxml", "xml", "email", "prompt", "mark_as_sent", "buy_online"])
+            .allowed(
+                <SupplierInformationPoChangeMethod as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::new("po-email", ElementKind::String).max_len(255),
         Element::new("po-method", ElementKind::String)
-            .allowed(&["cxml", "xml", "email", "prompt", "mark_as_sent", "buy_online"])
+            .allowed(<SupplierInformationPoMethod as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("policy-for-bribery-corruption", ElementKind::Text),
         Element::new("policy-for-bribery-corruption-indicator", ElementKind::Boolean),
@@ -563,7 +534,9 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("supplier-name", ElementKind::String).max_len(255),
         Element::new("supplier-number", ElementKind::String).max_len(255),
         Element::new("supplier-region", ElementKind::String)
-            .allowed(&["AMER", "EMEA", "APAC", "Japan"])
+            .allowed(
+                <SupplierInformationSupplierRegion as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::new("tax-classification", ElementKind::String),
         Element::new("tax-code-id", ElementKind::Integer),

@@ -213,12 +213,14 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("international-bank-account-number", ElementKind::String),
         Element::new("kind", ElementKind::String)
             .required()
-            .allowed(&["RTA", "Primary", "Standard"])
+            .allowed(<SupplierInformationAddressKind as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("location-code", ElementKind::String).max_len(255),
         Element::new("name-on-bank-account", ElementKind::String),
         Element::new("payment-method-item", ElementKind::String)
-            .allowed(&["tran", "cash", "cred", "pcard"])
+            .allowed(
+                <SupplierInformationAddressPaymentMethodItem as coupa_runtime::WireEnum>::VALUES,
+            )
             .max_len(255),
         Element::new("po-box", ElementKind::String).max_len(255),
         Element::new("po-box-postal-code", ElementKind::String).max_len(255),

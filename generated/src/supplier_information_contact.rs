@@ -89,7 +89,7 @@ pub static SHAPE: Shape = Shape::new(
             .assigned(Assigned::Id),
         Element::new("kind", ElementKind::String)
             .required()
-            .allowed(&["Primary", "Standard"])
+            .allowed(<SupplierInformationContactKind as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("name-additional", ElementKind::String).max_len(255),
         Element::new("name-family", ElementKind::String).max_len(255),

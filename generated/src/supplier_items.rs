@@ -157,7 +157,7 @@ pub static SHAPE: Shape = Shape::new(
     "supplier-item",
     &[
         Element::new("availability", ElementKind::String)
-            .allowed(&["in_stock", "out_of_stock", "backordered"])
+            .allowed(<SupplierItemAvailability as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("availability-date", ElementKind::DateTime),
         Element::nested("catalog", &crate::catalog::SHAPE),

@@ -141,7 +141,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("cxml-protocol", ElementKind::String).required().max_len(255),
         Element::new("cxml-secret", ElementKind::String).required().max_len(255),
         Element::new("cxml-ssl-version", ElementKind::String)
-            .allowed(&["TLSv1_2", "TLSv1_1", "TLSv1"])
+            .allowed(<SupplierSiteCxmlSslVersion as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("cxml-supplier-domain", ElementKind::String)
             .required()
@@ -160,11 +160,11 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("payment-method", ElementKind::String).max_len(255),
         Element::nested("payment-term", &crate::payment_terms::SHAPE),
         Element::new("po-change-method", ElementKind::String)
-            .allowed(&["cxml", "xml", "email", "prompt", "mark_as_sent", "buy_online"])
+            .allowed(<SupplierSitePoChangeMethod as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("po-email", ElementKind::String).required().max_len(255),
         Element::new("po-method", ElementKind::String)
-            .allowed(&["cxml", "xml", "email", "prompt", "mark_as_sent", "buy_online"])
+            .allowed(<SupplierSitePoMethod as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::nested("shipping-term", &crate::shipping_terms::SHAPE),
         Element::new("supplier-id", ElementKind::Integer),

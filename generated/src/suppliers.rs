@@ -401,7 +401,7 @@ pub static SHAPE: Shape = Shape::new(
             .output_only(),
         Element::nested("invoice-emails", &crate::invoice_emails::SHAPE).list(),
         Element::new("invoice-matching-level", ElementKind::String)
-            .allowed(&["2-way", "3-way", "3-way-direct", "none"])
+            .allowed(<SupplierInvoiceMatchingLevel as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("name", ElementKind::String).required().unique().max_len(100),
         Element::new("number", ElementKind::String).unique().max_len(255),
@@ -409,11 +409,13 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("one-time-supplier", ElementKind::Boolean),
         Element::nested("online-store", &crate::online_store::SHAPE).required(),
         Element::new("order-confirmation-level", ElementKind::String)
-            .allowed(&["not_applicable", "header", "line"]),
+            .allowed(
+                <SupplierOrderConfirmationLevel as coupa_runtime::WireEnum>::VALUES,
+            ),
         Element::nested("parent", &SHAPE),
         Element::new("payment-method", ElementKind::String)
             .required()
-            .allowed(&["invoice", "pcard", "invoice_only", "pcard_only", "virtual_card"])
+            .allowed(<SupplierPaymentMethod as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::nested("payment-term", &crate::payment_terms::SHAPE),
         Element::new("payment-term-id", ElementKind::Integer),
@@ -421,11 +423,11 @@ pub static SHAPE: Shape = Shape::new(
             .list()
             .output_only(),
         Element::new("po-change-method", ElementKind::String)
-            .allowed(&["cxml", "xml", "email", "prompt", "mark_as_sent", "buy_online"])
+            .allowed(<SupplierPoChangeMethod as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("po-email", ElementKind::String).max_len(255),
         Element::new("po-method", ElementKind::String)
-            .allowed(&["cxml", "xml", "email", "prompt", "mark_as_sent", "buy_online"])
+            .allowed(<SupplierPoMethod as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::nested("preferred-commodities", &crate::commodities::SHAPE).list(),
         Element::nested("primary-address", &crate::supplier_address::SHAPE).required(),

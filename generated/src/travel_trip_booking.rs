@@ -115,13 +115,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("payment-channel", ElementKind::String)
             .required()
             .allowed(
-                &[
-                    "coupa_pay",
-                    "credit_card",
-                    "personal_card",
-                    "central_card",
-                    "corporate_card",
-                ],
+                <TravelTripBookingPaymentChannel as coupa_runtime::WireEnum>::VALUES,
             )
             .max_len(255),
         Element::new("prepaid", ElementKind::Boolean),
@@ -134,27 +128,12 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("requested-by-id", ElementKind::Integer).required(),
         Element::new("segment-type", ElementKind::String)
             .required()
-            .allowed(&["flight", "hotel", "rental_car"])
+            .allowed(<TravelTripBookingSegmentType as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::new("start-date", ElementKind::DateTime).required(),
         Element::new("status", ElementKind::String)
             .required()
-            .allowed(
-                &[
-                    "draft",
-                    "confirmed",
-                    "failed",
-                    "voided",
-                    "cancelled",
-                    "failedCardIssuance",
-                    "exchangePending",
-                    "exchanged",
-                    "rebooked",
-                    "rebookError",
-                    "rebookPending",
-                    "exchangeError",
-                ],
-            )
+            .allowed(<TravelTripBookingStatus as coupa_runtime::WireEnum>::VALUES)
             .max_len(255),
         Element::nested("travel-trip", &crate::travel_trip::SHAPE).required(),
         Element::new("updated-at", ElementKind::DateTime)

@@ -418,7 +418,7 @@ pub static SHAPE: Shape = Shape::new(
         Element::new("firstname", ElementKind::String).required().max_len(40),
         Element::new("fullname", ElementKind::String).output_only().max_len(255),
         Element::new("generate-password-and-notify", ElementKind::String)
-            .allowed(&["Yes", "No"]),
+            .allowed(<UserGeneratePasswordAndNotify as coupa_runtime::WireEnum>::VALUES),
         Element::new("id", ElementKind::Integer)
             .key()
             .output_only()

@@ -120,8 +120,9 @@ fn element(ir: &Ir, t: &TypeDef, f: &Field) -> TokenStream {
         call(quote! { assigned(#a) });
     }
     if let Some(a) = &f.allowed {
-        let values = a.values.iter().map(|v| &v.wire);
-        call(quote! { allowed(&[#(#values),*]) });
+        // The values are written once, in the enum's `WireEnum::VALUES`.
+        let e = ident(&a.rust);
+        call(quote! { allowed(<#e as coupa_runtime::WireEnum>::VALUES) });
     }
     if !f.int_allowed.is_empty() {
         let values = f.int_allowed.iter().map(|i| i.to_string());
