@@ -5,9 +5,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{
-    Machine, Section, Target, build_coupa, raw_output, run_bench, secs, section, targets_table,
-};
+use super::divan::{build_coupa, run_bench};
+use super::machine::Machine;
+use super::report::{Section, Target, raw_output, secs, section, targets_table};
 
 pub(super) fn client(root: &Path, m: &Machine) -> Result<Section, String> {
     let build = build_coupa(root)?;

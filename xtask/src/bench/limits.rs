@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{Machine, Section, Target, build_coupa, raw_output, run_plain_bench, section};
+use super::divan::{build_coupa, run_plain_bench};
+use super::machine::Machine;
+use super::report::{Section, Target, raw_output, section, targets_table};
 
 type Facts = BTreeMap<String, String>;
 
@@ -165,7 +167,7 @@ pub(super) fn limits(root: &Path, m: &Machine) -> Result<Section, String> {
         shared_row(&mut s, &mut targets, &f);
     }
     s.push('\n');
-    super::targets_table(&mut s, &targets);
+    targets_table(&mut s, &targets);
     raw_output(&mut s, &run);
     Ok(Section {
         key: "limits",
