@@ -11,7 +11,10 @@
 //! - `cargo xtask bench --compile`: the compile times only (cold builds of `coupa-api`, the
 //!   dependency tree, the per-resource slope from synthetic crates), the slow part;
 //! - `cargo xtask bench --size`: only the size of the generated code, read from git (every
-//!   run writes it).
+//!   run writes it);
+//! - `cargo xtask bench --suite`: `cargo test` from nothing built, before issue 11 and at this
+//!   commit, and `.ci/run` when `../shared` is beside the repository (about an hour on 2 cores):
+//!   see [`mod@suite`].
 //!
 //! Each part rewrites its own sections of `BENCHMARKS.md` and keeps the others, so every section
 //! says which machine, which commit and which date it was measured on. Every figure is read from
@@ -21,10 +24,10 @@
 //!
 //! Where the code is: this file runs the parts and writes the report ([`run`], [`ORDER`],
 //! [`write_report`]); one module per section ([`mod@size`], [`mod@generator`], [`mod@decode`],
-//! [`mod@validate`], [`mod@client`], [`mod@limits`], [`mod@compile`]) runs its bench and writes
-//! its section; they share [`mod@divan`] (running a bench, reading its output), [`mod@report`]
-//! (formats, headings, targets tables), [`mod@machine`] (the machine, running commands) and
-//! [`mod@profile`] (callgrind profiles of missed targets).
+//! [`mod@validate`], [`mod@client`], [`mod@limits`], [`mod@compile`], [`mod@suite`]) runs its
+//! bench and writes its section; they share [`mod@divan`] (running a bench, reading its output),
+//! [`mod@report`] (formats, headings, targets tables), [`mod@machine`] (the machine, running
+//! commands) and [`mod@profile`] (callgrind profiles of missed targets).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -42,6 +45,7 @@ mod machine;
 mod profile;
 mod report;
 mod size;
+mod suite;
 mod validate;
 
 use machine::Machine;
@@ -59,9 +63,10 @@ pub fn run(args: &[&str]) -> ExitCode {
         ["--client"] => (false, false, Some("client")),
         ["--limits"] => (false, false, Some("limits")),
         ["--size"] => (false, false, None),
+        ["--suite"] => (false, false, Some("suite")),
         _ => {
             eprintln!(
-                "usage: cargo xtask bench [--compile | --no-compile | --client | --limits | --size]"
+                "usage: cargo xtask bench [--compile | --no-compile | --client | --limits | --size | --suite]"
             );
             return ExitCode::from(2);
         }
@@ -97,6 +102,9 @@ pub fn run(args: &[&str]) -> ExitCode {
     if compile {
         ok &= step("compile", compile::compile_times(&root, &machine));
     }
+    if only == Some("suite") {
+        ok &= step("suite", suite::suite(&root, &machine));
+    }
     if let Err(e) = write_report(&root, &sections) {
         eprintln!("error: cannot write {REPORT}: {e}");
         return ExitCode::FAILURE;
@@ -114,7 +122,7 @@ pub fn run(args: &[&str]) -> ExitCode {
 }
 
 /// The sections in the order of the report, by key.
-const ORDER: [&str; 7] = [
+const ORDER: [&str; 8] = [
     "size",
     "generator",
     "decode",
@@ -122,6 +130,7 @@ const ORDER: [&str; 7] = [
     "client",
     "limits",
     "compile",
+    "suite",
 ];
 
 /// Rewrites the report with the `new` sections and the old ones kept, in [`ORDER`], after a
@@ -146,11 +155,12 @@ fn write_report(root: &Path, new: &[Section]) -> Result<(), String> {
     }
     let mut out = String::from(
         "# Benchmarks\n\n\
-         Written by `cargo xtask bench` (code: `xtask/src/bench.rs`, benches: `bench/`); do not edit by hand. \
+         Written by `cargo xtask bench` (code: `xtask/src/bench.rs` and `xtask/src/bench/`, benches: `bench/`); do not edit by hand. \
          `cargo xtask bench` runs everything (about 15 minutes on 2 cores); `cargo xtask bench --no-compile` only the \
          in-process benches (a few minutes), `cargo xtask bench --client` only the client against the hand-written \
          loop, `cargo xtask bench --limits` only the client under Coupa's rate limit, `cargo xtask bench --compile` \
-         only the compile times. Each part rewrites \
+         only the compile times, `cargo xtask bench --suite` the test suite and `.ci/run` from nothing built (not part of \
+         `cargo xtask bench`). Each part rewrites \
          its own sections, and each section names the machine, commit and date it was measured on. The machine is \
          shared and noisy: compare the ratios within a section (measured in one run), not absolute times across \
          sections or machines.\n\n## Targets\n\n| Part | Target | Goal | Measured | Result |\n|---|---|---|---|---|\n",

@@ -301,7 +301,7 @@ fn timed(root: &Path, dir: &Path, target: &Path, args: &[&str]) -> Result<f64, S
 }
 
 /// A worktree of `commit` under `work` (made when missing), to build that commit's crate.
-fn worktree_at(root: &Path, work: &Path, commit: &str) -> Result<PathBuf, String> {
+pub(super) fn worktree_at(root: &Path, work: &Path, commit: &str) -> Result<PathBuf, String> {
     let dir = work.join(format!("at-{commit}"));
     if !dir.join("Cargo.toml").exists() {
         let _ = std::fs::remove_dir_all(&dir);
@@ -316,7 +316,7 @@ fn worktree_at(root: &Path, work: &Path, commit: &str) -> Result<PathBuf, String
     Ok(dir)
 }
 
-fn remove_worktree(root: &Path, dir: &Path) {
+pub(super) fn remove_worktree(root: &Path, dir: &Path) {
     let _ = Command::new("git")
         .args(["worktree", "remove", "--force"])
         .arg(dir)
@@ -325,7 +325,7 @@ fn remove_worktree(root: &Path, dir: &Path) {
 }
 
 /// Removes `dir` if it exists.
-fn fresh(dir: &Path) -> Result<(), String> {
+pub(super) fn fresh(dir: &Path) -> Result<(), String> {
     if dir.exists() {
         std::fs::remove_dir_all(dir)
             .map_err(|e| format!("cannot remove {}: {e}", dir.display()))?;
