@@ -95,8 +95,13 @@ fn seed() -> serde_json::Value {
         }],
         "comments": [{
             "id": 500, "commentable-type": "InvoiceHeader", "commentable-id": 123456, "comments": "See the attachments"
+        }, {
+            // Seen under easy form response 9 (the route binds no element to it: the mock keeps
+            // the link beside the record).
+            "id": 501, "comments": "On the form", "@parent": {"easy-form-responses": 9}
         }],
-        "attachments": [{"id": 2, "type": "url", "url": "https://example.com/terms"}]
+        "easy-form-responses": [{"id": 9}],
+        "attachments": [{"id": 2, "type": "url", "url": "https://example.com/terms", "@parent": {"comments": 500}}]
     })
 }
 
@@ -362,7 +367,8 @@ async fn every_route(format: Format) {
         c6.id
     );
     // The sourcing approvables' and easy form responses' routes bind nothing (no source names
-    // the commentable type they stand for): they reach the comments as such.
+    // the commentable type they stand for): the mock links a comment created through one to its
+    // parent beside the record, and lists and reads under a parent only its comments.
     let c7 = t
         .send(&comments::CreateForQuoteAwardApprovable::new(7, body()))
         .await;
@@ -378,8 +384,13 @@ async fn every_route(format: Format) {
         .send(&comments::IndexForQuoteRequestApprovable::new(8))
         .await;
     assert!(has(&l, &c8));
+    assert!(!has(&l, &c7));
     let l = t.send(&comments::IndexForEasyFormResponse::new(9)).await;
-    assert!(has(&l, &c8));
+    assert_eq!(
+        l.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [Some(501)],
+        "{l:?}"
+    );
     assert_eq!(
         t.send(&comments::ShowForQuoteAwardApprovable::new(7, cid(&c7)))
             .await
@@ -422,15 +433,19 @@ async fn every_route(format: Format) {
         ))
         .await;
     assert_eq!(file, pdf);
-    // A URL attachment has no file: a clean, typed not-found. (Coupa's message, "Attachment
-    // does not have a file attached", is not the mock's since the routes moved to Attachment:
-    // see coupa-mock's ignored test `comment_attachments_belong_to_their_comment`.)
+    // A URL attachment (seeded under comment 500) has no file: a clean, typed not-found, with
+    // the message of Coupa's Comments API page.
     let e = t
         .client
         .send(&attachments::ShowForComment::new(500, 2))
         .await
         .unwrap_err();
     assert_eq!(e.status(), Some(404), "{e}");
+    assert!(
+        e.to_string()
+            .contains("Attachment does not have a file attached"),
+        "{e}"
+    );
 
     // Every route of the five resources the schemas transcribed by hand before the R39 import,
     // and the comment attachment routes, was exercised here with the typed requests. (Every

@@ -42,6 +42,11 @@
 //!   typed by element kind, `order_by`/`dir`, `offset`/`limit` (at most 50), `return_object`
 //!   and `fields`; an empty result is `[]` in JSON and a 404 with "No results match your search
 //!   criteria." in XML. CSO list routes answer the list envelope (`{"total": N, "events": [...]}`).
+//! - A route nested under a parent it does not bind (`/api/comments/{comment_id}/attachments`,
+//!   routes of Attachment) is scoped by it: a create links the record to the parent beside the
+//!   record, index, show, update and delete see only the parent's records, and a parent the
+//!   registry describes must exist (404). A seed object links itself with
+//!   `"@parent": {"comments": 40}`. See [`nested_parent`].
 //! - Bulk routes (CSO) are lenient per item and answer the bulk-result envelope; when every item
 //!   fails they answer 400. Failed items appear in `result` with the types `api.post.error`,
 //!   `api.put.error` or `api.delete.error`.
@@ -82,7 +87,9 @@ mod auth;
 mod config;
 mod faults;
 mod handler;
+mod nest;
 mod page;
+mod seed;
 mod select;
 mod store;
 
@@ -99,7 +106,7 @@ use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter};
 use coupa_api::registry::{self, RESOURCES};
 use coupa_runtime::registry::{Assigned, ElementKind, Resource, Route};
-use coupa_runtime::{Format, Host, UniqueStore};
+use coupa_runtime::{Format, Host};
 use http::{Method, StatusCode, header};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -111,7 +118,7 @@ pub use faults::{FaultKind, FaultLog, Faults, Storm};
 
 use crate::auth::{Bucket, Refusal, Tokens};
 use crate::handler::{no_route, read_body, respond};
-use crate::store::{Key, Stamp, Store, View, key_of};
+use crate::store::{Stamp, Store};
 
 /// The prefix of the CSO routes.
 pub const CSO_PREFIX: &str = "/cso";
@@ -247,8 +254,9 @@ impl MockState {
 
     /// Adds records: `{"<resource name>": [objects...]}`. Each object is read by its resource's
     /// codec; given ids and sequence numbers are kept and the counters move past them; missing
-    /// assigned elements are filled. All or nothing: on an error nothing is added. Answers how
-    /// many records were added.
+    /// assigned elements are filled. An object may name the parents it is seen under through
+    /// nested routes, `"@parent": {"comments": 40}` (the README's mock section). All or nothing:
+    /// on an error nothing is added. Answers how many records were added.
     pub fn seed(&self, seed: &Value) -> Result<usize, Error> {
         config::check_seed_names(seed).map_err(Error::Seed)?;
         let stamp = self.stamp();
@@ -266,58 +274,7 @@ impl MockState {
                 }
             };
             for (i, o) in list.into_iter().enumerate() {
-                let at = format!("{name}[{i}]");
-                let mut v = (r.codec.canonical)(o)
-                    .map_err(|e| Error::Seed(format!("{at}: {}", e.message)))?;
-                let Some(m) = v.as_object_mut() else {
-                    return Err(Error::Seed(format!("{at}: not an object")));
-                };
-                next.table_mut(r).assign_seed(r, m, &stamp);
-                let v = (r.codec.canonical)(v)
-                    .map_err(|e| Error::Seed(format!("{at}: {}", e.message)))?;
-                let key = match r.key() {
-                    Some(k) => key_of(r, &v).ok_or_else(|| {
-                        Error::Seed(format!("{at}: `{k}` is not a valid key of {name}"))
-                    })?,
-                    None => Key::Int(next.records(r).count() as i64 + 1),
-                };
-                if next.get(r, &key).is_some() {
-                    return Err(Error::Seed(format!(
-                        "{at}: another {} already has the key {key}",
-                        r.wire_name()
-                    )));
-                }
-                for e in r.elements().iter().filter(|e| e.unique && !e.list) {
-                    if Some(e.name) == r.key() {
-                        continue;
-                    }
-                    let taken = match v.get(e.name) {
-                        Some(Value::String(s)) => View(&next).is_taken(
-                            r.name,
-                            e.name,
-                            coupa_runtime::UniqueValue::Str(s),
-                            None,
-                        ),
-                        Some(Value::Number(n)) => n.as_i64().is_some_and(|i| {
-                            View(&next).is_taken(
-                                r.name,
-                                e.name,
-                                coupa_runtime::UniqueValue::Int(i),
-                                None,
-                            )
-                        }),
-                        _ => false,
-                    };
-                    if taken {
-                        return Err(Error::Seed(format!(
-                            "{at}: `{}` must be unique; another {} already has {}",
-                            e.name,
-                            r.wire_name(),
-                            v.get(e.name).map(Value::to_string).unwrap_or_default()
-                        )));
-                    }
-                }
-                next.table_mut(r).records.insert(key, v);
+                seed::add(&mut next, r, &format!("{name}[{i}]"), o, &stamp).map_err(Error::Seed)?;
                 added += 1;
             }
         }
@@ -370,6 +327,15 @@ impl MockState {
     ) -> Result<(), Refusal> {
         lock(&self.inner.tokens).check(token, scope)
     }
+}
+
+/// The parent a route of `r` is nested under without binding it, by the name a seed's
+/// `"@parent"` gives it: `Some("comments")` for the Attachment routes under
+/// `/api/comments/{comment_id}/attachments`. Such a route answers 404 when the parent is a
+/// resource of the registry with no such record, and sees (lists, reads, changes, deletes) only
+/// the records created through it or seeded under that parent; `None` for any other route.
+pub fn nested_parent(r: &Resource, a: &'static Route) -> Option<&'static str> {
+    nest::nest(r, a).map(|n| n.name())
 }
 
 /// The api user must be writable wherever the registry records a user.

@@ -3,7 +3,7 @@
 //! validation, its uniqueness checks and the insert that follows are one step.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use coupa_api::registry::{self, RESOURCES};
@@ -114,6 +114,16 @@ pub(crate) struct StoredFile {
     pub(crate) bytes: axum::body::Bytes,
 }
 
+/// One parent record of a nested route (`/api/comments/{comment_id}/attachments`): the parent
+/// resource's name (or the path segment, when the registry has no such resource) and its key.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct ParentRef {
+    /// The parent resource's name (`comments`), or the path segment.
+    pub(crate) name: &'static str,
+    /// The parent's key.
+    pub(crate) key: Key,
+}
+
 /// The records of one resource and its counters.
 #[derive(Clone, Debug)]
 pub(crate) struct Table {
@@ -121,6 +131,9 @@ pub(crate) struct Table {
     pub(crate) records: BTreeMap<Key, Value>,
     /// The file last uploaded with a record, by the record's key.
     pub(crate) files: BTreeMap<Key, StoredFile>,
+    /// The records created (or seeded) under a parent through a nested route: the parent, then
+    /// the record's key. Kept beside the records, whose wire shape names no parent.
+    links: BTreeSet<(ParentRef, Key)>,
     /// The last integer id given.
     last_int: i64,
     /// The last CSO id given.
@@ -134,6 +147,7 @@ impl Default for Table {
         Table {
             records: BTreeMap::new(),
             files: BTreeMap::new(),
+            links: BTreeSet::new(),
             last_int: 0,
             last_digits: FIRST_CSO_ID - 1,
             sequences: HashMap::new(),
@@ -148,6 +162,23 @@ impl Table {
             self.files.insert(key.clone(), f);
         }
         self.records.insert(key, rec);
+    }
+
+    /// Removes a record, with its file and its links to parents.
+    pub(crate) fn remove(&mut self, key: &Key) -> Option<Value> {
+        self.files.remove(key);
+        self.links.retain(|(_, child)| child != key);
+        self.records.remove(key)
+    }
+
+    /// Links a record to a parent.
+    pub(crate) fn link(&mut self, parent: ParentRef, child: Key) {
+        self.links.insert((parent, child));
+    }
+
+    /// Whether a record is linked to the parent.
+    pub(crate) fn is_linked(&self, parent: &ParentRef, child: &Key) -> bool {
+        self.links.contains(&(parent.clone(), child.clone()))
     }
 
     /// The next id for an element of this kind.
@@ -302,6 +333,20 @@ impl Store {
     /// The records of a resource, in key order.
     pub(crate) fn records(&self, r: &Resource) -> impl Iterator<Item = &Value> + Clone {
         self.table(r).into_iter().flat_map(|t| t.records.values())
+    }
+
+    /// The records of a resource in key order: all of them, or those linked to `parent`.
+    pub(crate) fn records_under<'s>(
+        &'s self,
+        r: &Resource,
+        parent: Option<&'s ParentRef>,
+    ) -> impl Iterator<Item = &'s Value> + Clone {
+        self.table(r).into_iter().flat_map(move |t| {
+            t.records
+                .iter()
+                .filter(move |(k, _)| parent.is_none_or(|p| t.is_linked(p, k)))
+                .map(|(_, v)| v)
+        })
     }
 }
 

@@ -150,7 +150,7 @@ impl Call<'_> {
             .ok_or_else(missing)?;
         let mut rec = store.get(r, &key).cloned().ok_or_else(missing)?;
         if what == Written::Deleted {
-            store.table_mut(r).records.remove(&key);
+            store.table_mut(r).remove(&key);
             return Ok(rec);
         }
         if let (Some(m), Value::Object(b)) = (rec.as_object_mut(), item) {

@@ -28,6 +28,7 @@ impl Call<'_> {
         }
         let stamp = self.st.stamp();
         let mut store = self.st.store();
+        let parent = self.parent(&store)?;
         (r.codec.validate)(&obj, Mode::Create, Some(&View(&store)), None)
             .map_err(|v| self.invalid(v))?;
         if let Some(m) = obj.as_object_mut() {
@@ -38,6 +39,9 @@ impl Call<'_> {
         }
         let obj = (r.codec.canonical)(obj).map_err(|e| self.internal(e))?;
         let key = self.key_of_new(&store, &obj)?;
+        if let Some(p) = parent {
+            store.table_mut(r).link(p, key.clone());
+        }
         store.table_mut(r).put(key, obj.clone(), file);
         drop(store);
         self.written(StatusCode::CREATED, Written::Created, obj)
@@ -51,10 +55,11 @@ impl Call<'_> {
         let sel = Selection::compile(self.r, &self.query).map_err(|e| self.bad(e))?;
         let binds = self.bind_values()?;
         let store = self.st.store();
+        let parent = self.scope(&store)?;
         // In the store's order, the page is taken as the matches go by (see `page`).
         let (hits, total): (Vec<&Value>, usize) = {
             let matching = store
-                .records(self.r)
+                .records_under(self.r, parent.as_ref())
                 .filter(|v| bound(v, &binds) && sel.matches(v));
             self.matching_page(&sel, matching)
         };
@@ -151,8 +156,11 @@ impl Call<'_> {
         let body = self
             .decode_for_takes()?
             .unwrap_or_else(|| Value::Object(Map::new()));
-        (self.r.codec.validate)(&body, Mode::Update, Some(&View(&self.st.store())), None)
+        let store = self.st.store();
+        self.parent(&store)?;
+        (self.r.codec.validate)(&body, Mode::Update, Some(&View(&store)), None)
             .map_err(|v| self.invalid(v))?;
+        drop(store);
         let body = (self.r.codec.canonical)(body).map_err(|e| self.internal(e))?;
         self.object(StatusCode::OK, body)
     }
@@ -163,7 +171,7 @@ impl Call<'_> {
         let binds = self.bind_values()?;
         let mut store = self.st.store();
         let rec = self.find_in(&store, &key, &binds)?;
-        store.table_mut(self.r).records.remove(&key);
+        store.table_mut(self.r).remove(&key);
         drop(store);
         self.written(StatusCode::OK, Written::Deleted, rec)
     }

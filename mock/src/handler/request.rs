@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::extract::{FromRequestParts, RawPathParams};
 use coupa_runtime::query::{ParsedQuery, ReturnObject};
 use coupa_runtime::registry::{BindTo, ElementKind, Resource, Route};
-use coupa_runtime::{Date, DateTime, Decimal, Format, Takes, Time};
+use coupa_runtime::{ActionKind, Date, DateTime, Decimal, Format, Takes, Time};
 use http::request::Parts;
 use http::{StatusCode, header};
 use serde_json::{Map, Value};
@@ -13,8 +13,9 @@ use serde_json::{Map, Value};
 use super::failure::{Failure, read_body};
 use super::{Call, check_params, clip};
 use crate::MockState;
+use crate::nest::nest;
 use crate::select::text_of;
-use crate::store::{Key, Store, is_digits, key_from_text};
+use crate::store::{Key, ParentRef, Store, is_digits, key_from_text};
 
 impl<'a> Call<'a> {
     /// Reads a call: its path parameters (each of its type), its query (`return_object=none`
@@ -209,18 +210,51 @@ impl Call<'_> {
         Ok(())
     }
 
-    /// The record the route names, if it matches the route's binds.
+    /// The record the route names, if it matches the route's binds and, under a parent, is
+    /// linked to it (404 otherwise, or when the parent does not exist).
     pub(super) fn find_in(
         &self,
         store: &Store,
         key: &Key,
         binds: &[(&str, Value)],
     ) -> Result<Value, Failure> {
+        let scope = self.scope(store)?;
+        let linked = |p: &ParentRef| store.table(self.r).is_some_and(|t| t.is_linked(p, key));
         store
             .get(self.r, key)
-            .filter(|v| bound(v, binds))
+            .filter(|v| bound(v, binds) && scope.as_ref().is_none_or(linked))
             .cloned()
             .ok_or_else(|| self.not_found(&key.to_string()))
+    }
+
+    /// The parent a nested route names (see `crate::nest`), if any. A 404 when its parameter
+    /// cannot name one, or when the parent resource is the registry's and has no such record.
+    pub(super) fn parent(&self, store: &Store) -> Result<Option<ParentRef>, Failure> {
+        let Some(n) = nest(self.r, self.a) else {
+            return Ok(None);
+        };
+        let text = self.param(n.param).unwrap_or_default();
+        let missing = || {
+            let what = n.parent.map_or(n.segment, |p| p.type_name());
+            self.fail(
+                StatusCode::NOT_FOUND,
+                format!("Couldn't find {what} with 'id'={}", clip(text)),
+            )
+        };
+        let p = n.parent_ref(text).ok_or_else(missing)?;
+        match n.parent {
+            Some(parent) if store.get(parent, &p.key).is_none() => Err(missing()),
+            _ => Ok(Some(p)),
+        }
+    }
+
+    /// The parent whose records the route sees: [`Call::parent`], but for the member and status
+    /// actions (`/api/users/{user_id}/business_groups/{id}/add`), which act on a record that
+    /// need not be the parent's yet; their parent must exist all the same.
+    pub(super) fn scope(&self, store: &Store) -> Result<Option<ParentRef>, Failure> {
+        let p = self.parent(store)?;
+        let unscoped = matches!(self.a.kind, ActionKind::Member | ActionKind::Status);
+        Ok(p.filter(|_| !unscoped))
     }
 }
 

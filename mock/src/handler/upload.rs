@@ -140,7 +140,8 @@ impl Call<'_> {
     }
 
     /// A download: the bytes of the file kept with the record the route names (404 when none
-    /// was uploaded).
+    /// was uploaded, in the words of Coupa's Comments API page: "Attachment does not have a file
+    /// attached").
     pub(super) fn download(&self) -> Result<Response, Failure> {
         let key = self.key()?;
         let binds = self.bind_values()?;
@@ -149,7 +150,7 @@ impl Call<'_> {
         let Some(f) = store.file(self.r, &key) else {
             return Err(self.fail(
                 StatusCode::NOT_FOUND,
-                format!("No file was uploaded for {} {key}", self.r.type_name()),
+                format!("{} does not have a file attached", self.r.type_name()),
             ));
         };
         let mut resp = respond(StatusCode::OK, Some(&f.content_type), f.bytes.to_vec());

@@ -456,7 +456,7 @@ async fn comment_attachments_upload_list_and_download() {
         rate_limit: None,
         seed: Some(json!({
             "comments": [{"id": 40, "comments": "With files", "commentable-type": "InvoiceHeader", "commentable-id": 5}],
-            "attachments": [{"id": 2, "type": "url", "url": "https://example.com/x"}],
+            "attachments": [{"id": 2, "type": "url", "url": "https://example.com/x", "@parent": {"comments": 40}}],
         })),
         ..MockConfig::default()
     })
@@ -541,16 +541,15 @@ async fn comment_attachments_upload_list_and_download() {
     assert_eq!(a.status, 400, "{}", a.text);
 }
 
-/// What the routes into a comment's attachments did before the R39 import moved them to the
-/// Attachment resource, and do not do since: the mock serves them as routes of Attachment
-/// records with no link to a comment (Attachment has no element naming its parent, and the
-/// routes bind none), so every comment lists every attachment, an unknown comment is not a 404,
-/// and a URL attachment's answer is the mock's "No file was uploaded for Attachment 2", not the
-/// message schema/overrides/attachments.yaml quotes from the Comments API page.
+/// The routes into a comment's attachments are the Attachment resource's since the R39 import,
+/// and Attachment has no element naming its comment (nor do the routes bind one): the mock keeps
+/// the link beside the records (a create through the comment's route makes it; a seed gives it
+/// with `"@parent"`), so each comment lists and reads only its own attachments, an unknown
+/// comment is a 404, and the record's wire shape gains nothing. A URL attachment's download is
+/// the 404 schema/overrides/attachments.yaml quotes from the Comments API page.
 #[tokio::test]
-#[ignore = "the mock does not scope nested Attachment routes by their parent (reported with the R39 test work)"]
 async fn comment_attachments_belong_to_their_comment() {
-    let m = start(MockConfig {
+    let mut m = start(MockConfig {
         rate_limit: None,
         seed: Some(json!({
             "comments": [
@@ -576,34 +575,216 @@ async fn comment_attachments_belong_to_their_comment() {
         )
         .await;
     assert_eq!(a.status, 201, "{}", a.text);
-    let id = a.json()["id"].as_i64().expect("an id");
-    // A comment without attachments: [] in JSON.
+    let made = a.json();
+    let id = made["id"].as_i64().expect("an id");
+    // The link is not in the record: what is stored is what the plain route stores.
+    let stored = m.server.state().record("attachments", &id.to_string());
+    assert_eq!(stored.as_ref(), Some(&made));
+    assert!(
+        made.as_object()
+            .expect("an object")
+            .keys()
+            .all(|k| !k.contains("comment")),
+        "{made}"
+    );
+    // An attachment created through the plain route (scope core.common.write) belongs to no
+    // comment.
+    let scopes = coupa_mock::registry_scopes();
+    let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
+    m.token = m.server.state().issue_token(&scopes).expect("a token");
+    let (content_type, body) = coupa_runtime::Form::new()
+        .file("attachment[file]", &upload)
+        .text("attachment[type]", "file")
+        .encode();
+    let a = m
+        .call_raw("POST", "/api/attachments", &content_type, JSON, body)
+        .await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    let plain = a.json()["id"].as_i64().expect("an id");
+    assert_eq!(
+        m.call("GET", &format!("/api/attachments/{plain}"), None)
+            .await
+            .status,
+        200
+    );
+    // Comment 40 lists its one attachment; comment 41 none: [] in JSON.
+    let a = m.call("GET", "/api/comments/40/attachments", None).await;
+    let ids: Vec<i64> = a
+        .json()
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|a| a["id"].as_i64())
+        .collect();
+    assert_eq!(ids, [id], "{}", a.text);
     let a = m.call("GET", "/api/comments/41/attachments", None).await;
     assert_eq!((a.status, a.text.as_str()), (200, "[]"));
     for path in [
         "/api/comments/999/attachments".to_owned(),
         "/api/comments/abc/attachments".to_owned(),
+        "/api/comments/99999999999999999999999/attachments".to_owned(),
         format!("/api/comments/999/attachments/{id}"),
         format!("/api/comments/41/attachments/{id}"),
+        format!("/api/comments/40/attachments/{plain}"),
     ] {
         let a = m.call("GET", &path, None).await;
         assert_eq!(a.status, 404, "{path}: {}", a.text);
+        assert_eq!(a.errors("attachment").len(), 1, "{path}");
     }
+    let a = m.call("GET", "/api/comments/999/attachments", None).await;
+    assert_eq!(
+        a.errors("attachment"),
+        ["Couldn't find Comment with 'id'=999"]
+    );
+    // A create under a comment that does not exist creates nothing.
+    let before = m.server.records("attachments").len();
+    let (content_type, body) = coupa_runtime::Form::new()
+        .file("attachment[file]", &upload)
+        .text("attachment[type]", "file")
+        .encode();
+    let a = m
+        .call_raw(
+            "POST",
+            "/api/comments/999/attachments",
+            &content_type,
+            JSON,
+            body,
+        )
+        .await;
+    assert_eq!(a.status, 404, "{}", a.text);
+    assert_eq!(m.server.records("attachments").len(), before);
+
+    // A seed links an attachment to its comment with "@parent".
     let m = start(MockConfig {
         rate_limit: None,
         seed: Some(json!({
-            "comments": [{"id": 40, "comments": "With a link"}],
-            "attachments": [{"id": 2, "type": "url", "url": "https://example.com/x"}],
+            "comments": [{"id": 40, "comments": "With a link"}, {"id": 41, "comments": "Without"}],
+            "attachments": [{"id": 2, "type": "url", "url": "https://example.com/x", "@parent": {"comments": 40}}],
         })),
         ..MockConfig::default()
     })
     .await;
+    assert!(m.server.records("attachments")[0].get("@parent").is_none());
+    let a = m.call("GET", "/api/comments/41/attachments/2", None).await;
+    assert_eq!(a.status, 404, "{}", a.text);
     let a = m.call("GET", "/api/comments/40/attachments/2", None).await;
     assert_eq!(a.status, 404);
     assert_eq!(
         a.errors("attachment"),
         ["Attachment does not have a file attached"]
     );
+}
+
+/// The scoping of nested routes is the registry's, not the comments': a supplier item created
+/// under item 1 (`/api/items/{item_id}/supplier_items`, routes of SupplierItem, which bind no
+/// element to `item_id`) is listed, read, changed and deleted under item 1 only, and nothing is
+/// created under an item that does not exist. Under a collection the registry does not describe
+/// (`/api/charges/{charge_id}/attachments`) the records are scoped all the same, and no charge is
+/// looked for.
+#[tokio::test]
+async fn nested_routes_are_scoped_by_their_parent() {
+    let mut m = start(MockConfig {
+        rate_limit: None,
+        seed: Some(json!({
+            "items": [{"id": 1, "name": "Pen"}, {"id": 2, "name": "Ink"}],
+            "suppliers": [{"id": 7, "name": "Acme"}],
+            "supplier-items": [{"id": 5, "supplier-part-num": "SEEDED", "supplier": {"id": 7}, "@parent": {"items": 2}}],
+            "attachments": [{"id": 3, "type": "url", "url": "https://example.com/c", "@parent": {"charges": 9}}],
+        })),
+        ..MockConfig::default()
+    })
+    .await;
+    let scopes = coupa_mock::registry_scopes();
+    let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
+    m.token = m.server.state().issue_token(&scopes).expect("a token");
+    let body = json!({"supplier-part-num": "P-1", "supplier": {"id": 7}});
+    let a = m
+        .call("POST", "/api/items/1/supplier_items", Some(body.clone()))
+        .await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    let id = a.json()["id"].as_i64().expect("an id");
+    let ids = |a: &common::Answer| -> Vec<i64> {
+        let list = a.json();
+        let list = list
+            .as_array()
+            .unwrap_or_else(|| panic!("a list: {}", a.text));
+        list.iter().filter_map(|v| v["id"].as_i64()).collect()
+    };
+    assert_eq!(
+        ids(&m.call("GET", "/api/items/1/supplier_items", None).await),
+        [id]
+    );
+    assert_eq!(
+        ids(&m.call("GET", "/api/items/2/supplier_items", None).await),
+        [5]
+    );
+    assert_eq!(
+        ids(&m.call("GET", "/api/supplier_items", None).await),
+        [5, id]
+    );
+    let mine = format!("/api/items/1/supplier_items/{id}");
+    let other = format!("/api/items/2/supplier_items/{id}");
+    assert_eq!(m.call("GET", &mine, None).await.status, 200);
+    let change = Some(json!({"supplier-part-num": "P-2"}));
+    for (method, body) in [("GET", None), ("PUT", change.clone()), ("DELETE", None)] {
+        let a = m.call(method, &other, body).await;
+        assert_eq!(a.status, 404, "{method} {other}: {}", a.text);
+    }
+    assert_eq!(m.call("PUT", &mine, change).await.status, 200);
+    for path in ["/api/items/3/supplier_items", "/api/items/x/supplier_items"] {
+        let a = m.call("POST", path, Some(body.clone())).await;
+        assert_eq!(a.status, 404, "{path}: {}", a.text);
+    }
+    assert_eq!(m.server.records("supplier-items").len(), 2);
+    assert_eq!(m.call("DELETE", &mine, None).await.status, 200);
+    assert_eq!(
+        m.call("GET", "/api/items/1/supplier_items", None)
+            .await
+            .text,
+        "[]"
+    );
+
+    // A parent the registry does not describe: scoped by its segment, never looked for.
+    assert_eq!(
+        ids(&m.call("GET", "/api/charges/9/attachments", None).await),
+        [3]
+    );
+    assert_eq!(
+        m.call("GET", "/api/charges/8/attachments", None).await.text,
+        "[]"
+    );
+    assert_eq!(
+        m.call("GET", "/api/charges/8/attachments/3", None)
+            .await
+            .status,
+        404
+    );
+}
+
+/// A seed's `"@parent"` must name a parent one of the resource's nested routes has, by a key.
+#[test]
+fn seeded_parents_are_checked() {
+    for (parent, want) in [
+        (
+            json!({"users": 1}),
+            "no route of attachments is nested under `users`",
+        ),
+        (json!({"comments": "x"}), "`x` is not a key of `comments`"),
+        (
+            json!({"comments": [1]}),
+            "the key of `comments` is not a key",
+        ),
+        (json!(40), "is an object naming parents"),
+    ] {
+        let seed = json!({"attachments": [{"id": 2, "type": "url", "@parent": parent}]});
+        let e = coupa_mock::MockState::new(MockConfig {
+            seed: Some(seed),
+            ..MockConfig::unlimited()
+        })
+        .expect_err("a bad parent");
+        let e = e.to_string();
+        assert!(e.contains("attachments[0]") && e.contains(want), "{e}");
+    }
 }
 
 #[tokio::test]

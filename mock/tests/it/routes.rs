@@ -2,7 +2,9 @@
 //! API, not only the routes a hand-written test knows.
 //!
 //! One mock is seeded with a record of every resource (and one more for each set of elements a
-//! nested route binds, so that `/api/invoices/1/comments/{id}` finds a comment of invoice 1),
+//! nested route binds, so that `/api/invoices/1/comments/{id}` finds a comment of invoice 1;
+//! each seen under parent 1 of every route nested under a parent it does not bind, so that
+//! `/api/comments/1/attachments/{id}` finds an attachment of comment 1),
 //! then every route is called once, as a client would: path parameters filled in, a body where
 //! the route takes one (a create's required elements, with unique values where they must be; an
 //! empty object for an update; a bulk envelope; a multipart form with a file), the token with
@@ -142,6 +144,18 @@ fn seed_and_keys() -> (Value, Vec<Option<Value>>) {
             }
             records.push(Value::Object(rec));
             keys.push(Some(key_of(next)));
+        }
+        // Every record is seen under every parent a nested route of its resource names.
+        let parents: Map<String, Value> = r
+            .routes
+            .iter()
+            .filter_map(|a| coupa_mock::nested_parent(r, a))
+            .map(|p| (p.to_owned(), Value::from(PARENT)))
+            .collect();
+        if !parents.is_empty() {
+            for rec in records.iter_mut().filter_map(Value::as_object_mut) {
+                rec.insert("@parent".to_owned(), Value::Object(parents.clone()));
+            }
         }
         seed.insert(r.name.to_owned(), Value::Array(records));
     }
@@ -338,7 +352,7 @@ fn check(c: &Call, format: Format, status: u16, body: &[u8]) -> Result<(), Strin
             if status == 404
                 && messages(format, body)
                     .iter()
-                    .any(|m| m.starts_with("No file was uploaded")) =>
+                    .any(|m| m.ends_with("does not have a file attached")) =>
         {
             Ok(())
         }

@@ -1,0 +1,183 @@
+//! Routes nested under a parent they do not bind: `/api/comments/{comment_id}/attachments` is a
+//! route of Attachment, whose objects have no element naming their comment. The mock keeps the
+//! link (the parent and its key, then the child's key) beside the records, not in them, so that
+//! the wire shape stays the schema's.
+//!
+//! A route is nested when its path has a parameter before the resource's own collection segment
+//! (the resource's name or plural with `_` for `-`: `attachments`) that the route does not bind
+//! to an element. The nearest such parameter names the parent, and the literal segment before it
+//! the parent's collection (`comments`); a grandparent (`/api/expense_reports/{expense_report_id}
+//! /expense_lines/{expense_line_id}/expense_artifacts`) is not checked. When the segment names a
+//! resource of the registry that has a key, the parent must exist in its store (404 otherwise);
+//! when it names none (a collection the schemas do not describe, such as `charges`), the link is
+//! kept under the segment itself. `of` routes reach into a record's own list element and are not
+//! nested in this sense.
+
+use coupa_api::registry;
+use coupa_runtime::registry::{BindTo, ParamKind, Resource, Route};
+
+use crate::store::{Key, ParentRef, key_from_text};
+
+/// The parent a nested route names.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Nest {
+    /// The literal segment before the parent's parameter (`comments`).
+    pub(crate) segment: &'static str,
+    /// The parameter that holds the parent's key (`comment_id`).
+    pub(crate) param: &'static str,
+    /// That parameter's type.
+    kind: ParamKind,
+    /// The resource the segment names, if the registry has it (with a key).
+    pub(crate) parent: Option<&'static Resource>,
+}
+
+impl Nest {
+    /// The name links are kept under: the parent resource's, else the path segment.
+    pub(crate) fn name(&self) -> &'static str {
+        self.parent.map_or(self.segment, |p| p.name)
+    }
+
+    /// The parent named by the text of its parameter (`None` when it cannot name one).
+    pub(crate) fn parent_ref(&self, text: &str) -> Option<ParentRef> {
+        let key = match self.parent {
+            Some(p) => key_from_text(p, text)?,
+            None => match self.kind {
+                ParamKind::Integer => Key::Int(text.parse().ok()?),
+                ParamKind::Digits | ParamKind::String => Key::Text(text.to_owned()),
+            },
+        };
+        Some(ParentRef {
+            name: self.name(),
+            key,
+        })
+    }
+}
+
+/// The segment `{name}` holds the parameter `name`.
+fn param_of(segment: &str) -> Option<&str> {
+    segment.strip_prefix('{')?.strip_suffix('}')
+}
+
+/// Whether a literal path segment is the resource's own collection.
+fn is_own_segment(r: &Resource, segment: &str) -> bool {
+    let own = |name: &str| segment == name.replace('-', "_");
+    own(r.name) || own(r.plural)
+}
+
+/// The parent of a route of `r` nested under one it does not bind (see the module's doc).
+pub(crate) fn nest(r: &Resource, a: &'static Route) -> Option<Nest> {
+    if a.of.is_some() {
+        return None;
+    }
+    let segments: Vec<&'static str> = a.path.split('/').collect();
+    let own = segments.iter().rposition(|s| is_own_segment(r, s))?;
+    let at = segments[..own]
+        .iter()
+        .rposition(|s| param_of(s).is_some())?;
+    let param = param_of(segments[at])?;
+    let bound = a
+        .binds
+        .iter()
+        .any(|(_, to)| matches!(to, BindTo::Param(p) if *p == param));
+    let segment = *segments[..at].last()?;
+    if bound || segment.is_empty() || param_of(segment).is_some() {
+        return None;
+    }
+    let kind = a.params.iter().find(|(p, _)| *p == param)?.1;
+    Some(Nest {
+        segment,
+        param,
+        kind,
+        parent: registry::resource(segment).filter(|p| p.key().is_some()),
+    })
+}
+
+/// The parent a seed names for a record of `r` (`"@parent": {"comments": 40}`): `name` is the
+/// parent of one of `r`'s nested routes (any of the parent resource's registry names, or the
+/// path segment), `id` its key.
+pub(crate) fn seed_parent(r: &Resource, name: &str, id: &str) -> Result<ParentRef, String> {
+    let wanted = registry::resource(name).map_or(name, |p| p.name);
+    let n = r
+        .routes
+        .iter()
+        .filter_map(|a| nest(r, a))
+        .find(|n| n.name() == wanted || n.segment == name)
+        .ok_or_else(|| format!("no route of {} is nested under `{name}`", r.name))?;
+    n.parent_ref(id)
+        .ok_or_else(|| format!("`{id}` is not a key of `{name}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(resource: &str, action: &str) -> (&'static Resource, &'static Route) {
+        let r = registry::resource(resource).expect("a resource");
+        (r, r.action(action).expect("an action"))
+    }
+
+    #[test]
+    fn a_comments_attachments_are_nested_under_it() {
+        for action in [
+            "index-for-comment",
+            "show-for-comment",
+            "create-for-comment",
+        ] {
+            let (r, a) = route("attachments", action);
+            let n = nest(r, a).expect("nested");
+            assert_eq!(
+                (n.name(), n.segment, n.param),
+                ("comments", "comments", "comment_id")
+            );
+        }
+        for action in ["index", "show", "create"] {
+            let (r, a) = route("attachments", action);
+            assert!(nest(r, a).is_none(), "{action}");
+        }
+    }
+
+    /// A parent the registry does not describe is named by its segment, and never checked.
+    #[test]
+    fn an_unknown_parent_is_named_by_its_segment() {
+        let (r, a) = route("attachments", "index-for-charge");
+        let n = nest(r, a).expect("nested");
+        assert!(n.parent.is_none());
+        assert_eq!(n.name(), "charges");
+        assert_eq!(
+            n.parent_ref("7"),
+            Some(ParentRef {
+                name: "charges",
+                key: Key::Int(7)
+            })
+        );
+        assert_eq!(n.parent_ref("x"), None);
+    }
+
+    /// A route that binds its parent's parameter to an element is scoped by the element.
+    #[test]
+    fn bound_parents_are_not_nested() {
+        let r = registry::resource("integration-errors").expect("errors");
+        for a in r.routes {
+            let binds_param = a.binds.iter().any(|(_, to)| matches!(to, BindTo::Param(_)));
+            if binds_param {
+                assert!(nest(r, a).is_none(), "{}", a.path);
+            }
+        }
+    }
+
+    #[test]
+    fn seeds_name_a_parent_by_any_name() {
+        let r = registry::resource("attachments").expect("attachments");
+        for name in ["comments", "Comment", "comment"] {
+            let p = seed_parent(r, name, "40").expect(name);
+            assert_eq!((p.name, p.key), ("comments", Key::Int(40)));
+        }
+        assert_eq!(
+            seed_parent(r, "charges", "7").map(|p| p.name),
+            Ok("charges")
+        );
+        let e = seed_parent(r, "users", "1").unwrap_err();
+        assert!(e.contains("nested under `users`"), "{e}");
+        assert!(seed_parent(r, "comments", "x").is_err());
+    }
+}
