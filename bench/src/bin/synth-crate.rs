@@ -32,17 +32,13 @@ fn write(n: usize, out: &std::path::Path) -> Result<(), String> {
     let ir =
         coupa_codegen::compile_sources(coupa_bench::synth::schemas(n)).map_err(|f| f.render())?;
     let files = coupa_codegen::emit::generate(&ir)?;
-    let runtime = root.join("runtime");
     let io = |e: std::io::Error| e.to_string();
     if out.exists() {
         std::fs::remove_dir_all(out).map_err(io)?;
     }
     std::fs::create_dir_all(out).map_err(io)?;
-    std::fs::write(
-        out.join("Cargo.toml"),
-        "[workspace]\nresolver = \"3\"\nmembers = [\"generated\"]\n\n[workspace.package]\nedition = \"2024\"\nrust-version = \"1.95\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n",
-    )
-    .map_err(io)?;
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(io)?;
+    std::fs::write(out.join("Cargo.toml"), workspace_manifest(&manifest, &root)).map_err(io)?;
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(io)?;
     let (mut lines, mut bytes) = (0, 0);
     for f in &files {
@@ -50,21 +46,37 @@ fn write(n: usize, out: &std::path::Path) -> Result<(), String> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
-        let contents = if f.path.ends_with("Cargo.toml") {
-            f.contents.replace(
-                "path = \"../runtime\"",
-                &format!("path = {:?}", runtime.display().to_string()),
-            )
-        } else {
+        if !f.path.ends_with("Cargo.toml") {
             lines += f.contents.lines().count();
             bytes += f.contents.len();
-            f.contents.clone()
-        };
-        std::fs::write(&path, contents).map_err(io)?;
+        }
+        std::fs::write(&path, &f.contents).map_err(io)?;
     }
     println!(
         "SYNTH resources={n} files={} rust_lines={lines} rust_bytes={bytes}",
         files.len()
     );
     Ok(())
+}
+
+/// This workspace's manifest for a workspace holding only `generated/`: the same package
+/// defaults, dependencies (the generated crate inherits its own from them) and profiles, with
+/// every path dependency but the generated crate's pointing back into this workspace.
+fn workspace_manifest(manifest: &str, root: &std::path::Path) -> String {
+    let mut out = String::new();
+    for line in manifest.lines() {
+        if line.starts_with("members = ") {
+            out.push_str("members = [\"generated\"]");
+        } else if let Some((head, rest)) = line.split_once("path = \"")
+            && !rest.starts_with("generated\"")
+        {
+            out.push_str(head);
+            out.push_str(&format!("path = \"{}/", root.display()));
+            out.push_str(rest);
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
 }
