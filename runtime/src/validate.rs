@@ -497,12 +497,24 @@ impl<'a> Cx<'a> {
 
     /// The rules every present element obeys whatever its type. Returns false when the value's own
     /// rules need not be checked (it was rejected outright, or the mode ignores it).
-    #[inline]
+    #[inline(always)]
     fn admit(&mut self, at: &Path<'_>, r: &Element, present: bool) -> bool {
-        self.require_key(at, r, present);
         if !present {
+            if r.key {
+                self.require_key(at, r, present);
+            }
             return false;
         }
+        // Most elements of most requests: accepted in requests, neither the key nor immutable,
+        // so no mode refuses them (a bulk delete, which ignores all but the key, aside).
+        if r.api_in && !r.key && !r.immutable && self.mode != Mode::BulkDelete {
+            return true;
+        }
+        self.admit_rules(at, r)
+    }
+
+    /// [`Self::admit`] for a present element that a mode may refuse or ignore.
+    fn admit_rules(&mut self, at: &Path<'_>, r: &Element) -> bool {
         let top = !self.nested;
         match self.mode {
             Mode::BulkDelete if top => return false,
