@@ -4,6 +4,7 @@
 //! - `cargo xtask bench`: everything (the in-process benches, then the compile times);
 //! - `cargo xtask bench --no-compile`: the in-process benches only (generator, decoding,
 //!   validation, client), a few minutes;
+//! - `cargo xtask bench --generator`, `--decode`, `--validate`: one in-process bench only;
 //! - `cargo xtask bench --client`: the client against the hand-written loop only (a minute or
 //!   two);
 //! - `cargo xtask bench --limits`: the client under Coupa's rate limit only (about a minute):
@@ -64,9 +65,12 @@ pub fn run(args: &[&str]) -> ExitCode {
         ["--limits"] => (false, false, Some("limits")),
         ["--size"] => (false, false, None),
         ["--suite"] => (false, false, Some("suite")),
+        ["--generator"] => (false, false, Some("generator")),
+        ["--decode"] => (false, false, Some("decode")),
+        ["--validate"] => (false, false, Some("validate")),
         _ => {
             eprintln!(
-                "usage: cargo xtask bench [--compile | --no-compile | --client | --limits | --size | --suite]"
+                "usage: cargo xtask bench [--compile | --no-compile | --generator | --decode | --validate | --client | --limits | --size | --suite]"
             );
             return ExitCode::from(2);
         }
@@ -88,9 +92,13 @@ pub fn run(args: &[&str]) -> ExitCode {
     };
     let mut ok = true;
     ok &= step("size", size::size(&root, &machine));
-    if in_process {
+    if in_process || only == Some("generator") {
         ok &= step("generator", generator::generator(&root, &machine));
+    }
+    if in_process || only == Some("decode") {
         ok &= step("decode", decode::decode(&root, &machine));
+    }
+    if in_process || only == Some("validate") {
         ok &= step("validate", validate::validate(&root, &machine));
     }
     if in_process || only == Some("client") {
