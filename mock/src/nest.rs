@@ -14,7 +14,7 @@
 //! nested in this sense.
 
 use coupa_api::registry;
-use coupa_runtime::registry::{BindTo, ParamKind, Resource, Route};
+use coupa_runtime::registry::{ParamKind, Resource, Route};
 
 use crate::store::{Key, ParentRef, key_from_text};
 
@@ -75,10 +75,7 @@ pub(crate) fn nest(r: &Resource, a: &'static Route) -> Option<Nest> {
         .iter()
         .rposition(|s| param_of(s).is_some())?;
     let param = param_of(segments[at])?;
-    let bound = a
-        .binds
-        .iter()
-        .any(|(_, to)| matches!(to, BindTo::Param(p) if *p == param));
+    let bound = a.binds_param(param);
     let segment = *segments[..at].last()?;
     if bound || segment.is_empty() || param_of(segment).is_some() {
         return None;
@@ -158,7 +155,10 @@ mod tests {
     fn bound_parents_are_not_nested() {
         let r = registry::resource("integration-errors").expect("errors");
         for a in r.routes {
-            let binds_param = a.binds.iter().any(|(_, to)| matches!(to, BindTo::Param(_)));
+            let binds_param = a
+                .binds
+                .iter()
+                .any(|(_, to)| matches!(to, coupa_runtime::registry::BindTo::Param(_)));
             if binds_param {
                 assert!(nest(r, a).is_none(), "{}", a.path);
             }

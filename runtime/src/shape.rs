@@ -274,6 +274,13 @@ pub struct Route {
 }
 
 impl Route {
+    /// Whether the path parameter `param` is bound to an element (rather than naming a record).
+    pub fn binds_param(&self, param: &str) -> bool {
+        self.binds
+            .iter()
+            .any(|(_, to)| matches!(to, BindTo::Param(p) if *p == param))
+    }
+
     /// A Core action that takes nothing and answers one object.
     pub const fn new(
         resource: &'static str,

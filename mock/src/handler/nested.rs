@@ -3,7 +3,6 @@
 
 use axum::response::Response;
 use coupa_runtime::error::NO_RESULTS;
-use coupa_runtime::registry::BindTo;
 use coupa_runtime::{Answers, Format};
 use http::{HeaderValue, StatusCode, header};
 use serde_json::Value;
@@ -69,22 +68,13 @@ impl Call<'_> {
     /// The id of the item a `show` `of` route names: its last path parameter that is neither
     /// the record's key nor bound to an element.
     fn item_id(&self) -> &str {
-        let bound: Vec<&str> = self
-            .a
-            .binds
-            .iter()
-            .filter_map(|(_, to)| match to {
-                BindTo::Param(p) => Some(*p),
-                BindTo::Const(_) => None,
-            })
-            .collect();
         let item_param = self
             .a
             .params
             .iter()
             .rev()
             .map(|(n, _)| *n)
-            .find(|n| Some(*n) != self.r.key() && !bound.contains(n));
+            .find(|n| Some(*n) != self.r.key() && !self.a.binds_param(n));
         item_param.and_then(|p| self.param(p)).unwrap_or_default()
     }
 

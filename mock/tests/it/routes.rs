@@ -165,20 +165,12 @@ fn seed_and_keys() -> (Value, Vec<Option<Value>>) {
 /// The path with its parameters filled: the record's key where the route names one (the last
 /// parameter that is not bound to an element), [`PARENT`] elsewhere.
 fn path_of(a: &Route, key: Option<&Value>) -> String {
-    let bound: BTreeSet<&str> = a
-        .binds
-        .iter()
-        .filter_map(|(_, to)| match to {
-            BindTo::Param(p) => Some(*p),
-            BindTo::Const(_) => None,
-        })
-        .collect();
     let key_param = a
         .params
         .iter()
         .rev()
         .map(|(p, _)| *p)
-        .find(|p| !bound.contains(p) && needs_record(a));
+        .find(|p| !a.binds_param(p) && needs_record(a));
     let mut path = a.path.to_owned();
     for (p, kind) in a.params {
         let value = match (Some(*p) == key_param, key) {
