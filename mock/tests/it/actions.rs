@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use common::{JSON, XML, start, start_default};
+use common::{Answer, JSON, Mock, XML, start, start_default};
 use coupa_mock::MockConfig;
 use coupa_runtime::CoupaErrors;
 use coupa_runtime::error::NO_RESULTS;
@@ -463,19 +463,7 @@ async fn comment_attachments_upload_list_and_download() {
     .await;
     let upload =
         coupa_runtime::Upload::new("invoice-5.pdf", "application/pdf", b"%PDF-1.7 ...".to_vec());
-    let (content_type, body) = coupa_runtime::Form::new()
-        .file("attachment[file]", &upload)
-        .text("attachment[type]", "file")
-        .encode();
-    let a = m
-        .call_raw(
-            "POST",
-            "/api/comments/40/attachments",
-            &content_type,
-            JSON,
-            body,
-        )
-        .await;
+    let a = attach_file(&m, "/api/comments/40/attachments", &upload).await;
     assert_eq!(a.status, 201, "{}", a.text);
     let made = a.json();
     assert_eq!(made["type"], "file", "{}", a.text);
@@ -561,19 +549,7 @@ async fn comment_attachments_belong_to_their_comment() {
     })
     .await;
     let upload = coupa_runtime::Upload::new("invoice-5.pdf", "application/pdf", b"%PDF".to_vec());
-    let (content_type, body) = coupa_runtime::Form::new()
-        .file("attachment[file]", &upload)
-        .text("attachment[type]", "file")
-        .encode();
-    let a = m
-        .call_raw(
-            "POST",
-            "/api/comments/40/attachments",
-            &content_type,
-            JSON,
-            body,
-        )
-        .await;
+    let a = attach_file(&m, "/api/comments/40/attachments", &upload).await;
     assert_eq!(a.status, 201, "{}", a.text);
     let made = a.json();
     let id = made["id"].as_i64().expect("an id");
@@ -592,13 +568,7 @@ async fn comment_attachments_belong_to_their_comment() {
     let scopes = coupa_mock::registry_scopes();
     let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
     m.token = m.server.state().issue_token(&scopes).expect("a token");
-    let (content_type, body) = coupa_runtime::Form::new()
-        .file("attachment[file]", &upload)
-        .text("attachment[type]", "file")
-        .encode();
-    let a = m
-        .call_raw("POST", "/api/attachments", &content_type, JSON, body)
-        .await;
+    let a = attach_file(&m, "/api/attachments", &upload).await;
     assert_eq!(a.status, 201, "{}", a.text);
     let plain = a.json()["id"].as_i64().expect("an id");
     assert_eq!(
@@ -1155,4 +1125,13 @@ async fn delegations_are_read_only_and_served_from_the_seed() {
     assert_eq!(a.json().as_array().map(Vec::len), Some(1), "{}", a.text);
     let a = m.call("POST", "/api/delegations", Some(json!({}))).await;
     assert_eq!(a.status, 405);
+}
+
+/// Posts `upload` to an attachment route as Coupa's form takes it: the file and `type` `file`.
+async fn attach_file(m: &Mock, path: &str, upload: &coupa_runtime::Upload) -> Answer {
+    let (content_type, body) = coupa_runtime::Form::new()
+        .file("attachment[file]", upload)
+        .text("attachment[type]", "file")
+        .encode();
+    m.call_raw("POST", path, &content_type, JSON, body).await
 }
