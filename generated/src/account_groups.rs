@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/account_groups.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `AccountGroup` object.
 ///
@@ -963,7 +963,8 @@ pub trait AccountGroupsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<AccountGroup, Self::Error>> + Send;
 }
 /// The account-groups resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "account-groups",
     plural: "account-groups",
     page_title: Some("Account Group API"),
@@ -971,11 +972,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/account-group-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.accounting.read"),
     write_scope: Some("core.accounting.write"),
     routes: &ROUTES,
-    codec: Codec::of::<AccountGroup>(),
+    codec: coupa_runtime::registry::Codec::of::<AccountGroup>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

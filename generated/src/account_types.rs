@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/account_types.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `AccountType` object.
 ///
@@ -398,7 +398,8 @@ pub trait AccountTypesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<AccountType, Self::Error>> + Send;
 }
 /// The account-types resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "account-types",
     plural: "account-types",
     page_title: Some("Account Types API (/account_types)"),
@@ -406,11 +407,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/account-types-api-(account_types)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.accounting.read"),
     write_scope: Some("core.accounting.write"),
     routes: &ROUTES,
-    codec: Codec::of::<AccountType>(),
+    codec: coupa_runtime::registry::Codec::of::<AccountType>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/account_validation_rules.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `AccountValidationRule` object.
 ///
@@ -985,7 +985,8 @@ pub trait AccountValidationRulesService: Send + Sync {
     > + Send;
 }
 /// The account-validation-rules resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "account-validation-rules",
     plural: "account-validation-rules",
     page_title: Some("Account Validation Rules API (/account_validation_rules)"),
@@ -993,11 +994,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/account-validation-rules-api-(account_validation_rules)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.accounting.read"),
     write_scope: Some("core.accounting.write"),
     routes: &ROUTES,
-    codec: Codec::of::<AccountValidationRule>(),
+    codec: coupa_runtime::registry::Codec::of::<AccountValidationRule>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/accounts.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `Account` object.
 ///
@@ -819,7 +819,8 @@ pub trait AccountsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Account, Self::Error>> + Send;
 }
 /// The accounts resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "accounts",
     plural: "accounts",
     page_title: Some("Accounts API (/accounts)"),
@@ -827,11 +828,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/accounts-api-(accounts)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.accounting.read"),
     write_scope: Some("core.accounting.write"),
     routes: &ROUTES,
-    codec: Codec::of::<Account>(),
+    codec: coupa_runtime::registry::Codec::of::<Account>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/addresses.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `Address` object.
 ///
@@ -862,7 +862,8 @@ pub trait AddressesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Address, Self::Error>> + Send;
 }
 /// The addresses resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "addresses",
     plural: "addresses",
     page_title: Some("Address API (/addresses)"),
@@ -870,11 +871,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/address-api-(addresses)-da-5757-da-5757",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.common.read"),
     write_scope: Some("core.common.write"),
     routes: &ROUTES,
-    codec: Codec::of::<Address>(),
+    codec: coupa_runtime::registry::Codec::of::<Address>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/announcements.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `Announcement` object.
 ///
@@ -319,7 +319,8 @@ pub trait AnnouncementsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Announcement, Self::Error>> + Send;
 }
 /// The announcements resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "announcements",
     plural: "announcements",
     page_title: Some("Announcements API (/announcements)"),
@@ -327,11 +328,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/announcements-api-(announcements)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.common.read"),
     write_scope: None,
     routes: &ROUTES,
-    codec: Codec::of::<Announcement>(),
+    codec: coupa_runtime::registry::Codec::of::<Announcement>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/approvals.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `Approval` object.
 ///
@@ -866,7 +866,8 @@ pub trait ApprovalsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Approval, Self::Error>> + Send;
 }
 /// The approvals resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "approvals",
     plural: "approvals",
     page_title: Some("Approvals API (/approvals)"),
@@ -874,11 +875,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/approvals-api-(approvals)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.approval.read"),
     write_scope: Some("core.approval.write"),
     routes: &ROUTES,
-    codec: Codec::of::<Approval>(),
+    codec: coupa_runtime::registry::Codec::of::<Approval>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/asn_headers.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `AsnHeader` object.
 ///
@@ -861,7 +861,8 @@ pub trait AsnHeadersService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<AsnHeader, Self::Error>> + Send;
 }
 /// The asn-headers resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "asn-headers",
     plural: "asn-headers",
     page_title: Some("Advance Ship Notices API (/asn)"),
@@ -869,11 +870,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/advance-ship-notices-api-(asn)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.inventory.asn.read"),
     write_scope: Some("core.inventory.asn.write"),
     routes: &ROUTES,
-    codec: Codec::of::<AsnHeader>(),
+    codec: coupa_runtime::registry::Codec::of::<AsnHeader>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/asn_lines.yaml`.
 use coupa_runtime::{
-    ActionKind, Assigned, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Assigned, Element, ElementKind, Endpoint, Method, ParamKind, Route,
+    Shape, Takes,
 };
 /// Coupa's `AsnLine` object.
 ///
@@ -553,7 +553,8 @@ pub trait AsnLinesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<AsnLine, Self::Error>> + Send;
 }
 /// The asn-lines resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "asn-lines",
     plural: "asn-lines",
     page_title: Some("ASN Lines API"),
@@ -561,11 +562,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/advance-ship-notices-api-(asn)/asn-lines-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.inventory.asn.read"),
     write_scope: Some("core.inventory.asn.write"),
     routes: &ROUTES,
-    codec: Codec::of::<AsnLine>(),
+    codec: coupa_runtime::registry::Codec::of::<AsnLine>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

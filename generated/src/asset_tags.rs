@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/asset_tags.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `AssetTag` object.
 ///
@@ -519,7 +519,8 @@ pub trait AssetTagsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<AssetTag, Self::Error>> + Send;
 }
 /// The asset-tags resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "asset-tags",
     plural: "asset-tags",
     page_title: Some("Asset Tags API"),
@@ -527,11 +528,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/asset-tags-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.inventory.common.read"),
     write_scope: Some("core.inventory.common.write"),
     routes: &ROUTES,
-    codec: Codec::of::<AssetTag>(),
+    codec: coupa_runtime::registry::Codec::of::<AssetTag>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

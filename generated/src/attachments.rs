@@ -7,8 +7,8 @@
 //!
 //! - The in/out of the elements is the import's (the Attachments API page and the Swagger): attachments are created with multipart forms. (An earlier hand transcription, which knew attachments only as the Comments API page reads them, had made every element returned only.)
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, FormKind, Host,
-    Method, ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, FormKind, Method,
+    ParamKind, Route, Shape, Takes,
 };
 /// Coupa's `Attachment` object.
 ///
@@ -4897,7 +4897,8 @@ pub trait AttachmentsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Attachment, Self::Error>> + Send;
 }
 /// The attachments resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "attachments",
     plural: "attachments",
     page_title: Some("Attachments API"),
@@ -4905,11 +4906,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/attachments-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.common.read"),
     write_scope: Some("core.common.write"),
     routes: &ROUTES,
-    codec: Codec::of::<Attachment>(),
+    codec: coupa_runtime::registry::Codec::of::<Attachment>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/budget_line_adjustments.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `BudgetLineAdjustment` object.
 ///
@@ -523,7 +523,8 @@ pub trait BudgetLineAdjustmentsService: Send + Sync {
     > + Send;
 }
 /// The budget-line-adjustments resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "budget-line-adjustments",
     plural: "budget-line-adjustments",
     page_title: Some("Budget Line Adjustment API (.../budget_line_adjustments)"),
@@ -531,11 +532,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/budget-lines-api-(budget-lines)/budget-line-adjustment-api-(...budget_line_adjustments)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.budget.read"),
     write_scope: Some("core.budget.write"),
     routes: &ROUTES,
-    codec: Codec::of::<BudgetLineAdjustment>(),
+    codec: coupa_runtime::registry::Codec::of::<BudgetLineAdjustment>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/budget_lines.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `BudgetLine` object.
 ///
@@ -759,7 +759,8 @@ pub trait BudgetLinesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<BudgetLine, Self::Error>> + Send;
 }
 /// The budget-lines resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "budget-lines",
     plural: "budget-lines",
     page_title: Some("Budget Lines API (/budget lines)"),
@@ -767,11 +768,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/budget-lines-api-(budget-lines)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.budget.read"),
     write_scope: Some("core.budget.write"),
     routes: &ROUTES,
-    codec: Codec::of::<BudgetLine>(),
+    codec: coupa_runtime::registry::Codec::of::<BudgetLine>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

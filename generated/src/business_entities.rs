@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/business_entities.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `BusinessEntity` object.
 ///
@@ -625,7 +625,8 @@ pub trait BusinessEntitiesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<BusinessEntity, Self::Error>> + Send;
 }
 /// The business-entities resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "business-entities",
     plural: "business-entities",
     page_title: Some("Business Entities API (/business_entities)"),
@@ -633,11 +634,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/business-entities-api-(business_entities)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.business_entity.read"),
     write_scope: Some("core.business_entity.write"),
     routes: &ROUTES,
-    codec: Codec::of::<BusinessEntity>(),
+    codec: coupa_runtime::registry::Codec::of::<BusinessEntity>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/business_groups.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `BusinessGroup` object.
 ///
@@ -1415,7 +1415,8 @@ pub trait BusinessGroupsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<BusinessGroup, Self::Error>> + Send;
 }
 /// The business-groups resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "business-groups",
     plural: "business-groups",
     page_title: Some("Content Groups API (/business_groups)"),
@@ -1423,11 +1424,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/content-groups-api-(business_groups)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.common.read"),
     write_scope: Some("core.common.write"),
     routes: &ROUTES,
-    codec: Codec::of::<BusinessGroup>(),
+    codec: coupa_runtime::registry::Codec::of::<BusinessGroup>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

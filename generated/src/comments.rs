@@ -7,8 +7,8 @@
 //!
 //! - The Comments API page's text (its warning) also names the routes into a comment's attachments, /api/comments/{id}/attachments and .../{attachment_id}. The Swagger files them under Attachment (index-for-comment, show-for-comment), where they stay.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource, shape::BindTo,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes, shape::BindTo,
 };
 /// Coupa's `Comment` object.
 ///
@@ -1831,7 +1831,8 @@ pub trait CommentsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Comment, Self::Error>> + Send;
 }
 /// The comments resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "comments",
     plural: "comments",
     page_title: Some("Comments API"),
@@ -1839,11 +1840,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/comments-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.comment.read"),
     write_scope: Some("core.comment.write"),
     routes: &ROUTES,
-    codec: Codec::of::<Comment>(),
+    codec: coupa_runtime::registry::Codec::of::<Comment>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/commodities.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `Commodity` object.
 ///
@@ -649,7 +649,8 @@ pub trait CommoditiesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Commodity, Self::Error>> + Send;
 }
 /// The commodities resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "commodities",
     plural: "commodities",
     page_title: Some("Commodities API (/commodities)"),
@@ -657,11 +658,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/commodities-api-(commodities)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.common.read"),
     write_scope: Some("core.common.write"),
     routes: &ROUTES,
-    codec: Codec::of::<Commodity>(),
+    codec: coupa_runtime::registry::Codec::of::<Commodity>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/commodity_translations.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `CommodityTranslation` object.
 ///
@@ -440,17 +440,18 @@ pub trait CommodityTranslationsService: Send + Sync {
     > + Send;
 }
 /// The commodity-translations resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "commodity-translations",
     plural: "commodity-translations",
     page_title: None,
     page_url: None,
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.object_translations.read"),
     write_scope: Some("core.object_translations.write"),
     routes: &ROUTES,
-    codec: Codec::of::<CommodityTranslation>(),
+    codec: coupa_runtime::registry::Codec::of::<CommodityTranslation>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/contract_terms.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `ContractTerm` object.
 ///
@@ -881,7 +881,8 @@ pub trait ContractTermsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<ContractTerm, Self::Error>> + Send;
 }
 /// The contract-terms resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "contract-terms",
     plural: "contract-terms",
     page_title: Some("Contract Terms API"),
@@ -889,11 +890,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)/contract-terms-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.contract.read"),
     write_scope: Some("core.contract.write"),
     routes: &ROUTES,
-    codec: Codec::of::<ContractTerm>(),
+    codec: coupa_runtime::registry::Codec::of::<ContractTerm>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/contracts.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, FormKind, Host,
-    Method, ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, FormKind, Method,
+    ParamKind, Route, Shape, Takes,
 };
 /// Coupa's `Contract` object.
 ///
@@ -6196,7 +6196,8 @@ pub trait ContractsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Contract, Self::Error>> + Send;
 }
 /// The contracts resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "contracts",
     plural: "contracts",
     page_title: Some("Contracts API (/contracts)"),
@@ -6204,11 +6205,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.contract.read"),
     write_scope: Some("core.contract.write"),
     routes: &ROUTES,
-    codec: Codec::of::<Contract>(),
+    codec: coupa_runtime::registry::Codec::of::<Contract>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

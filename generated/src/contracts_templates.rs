@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/clm_standard/contracts_templates.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `ContractTemplate` object.
 ///
@@ -632,7 +632,8 @@ pub trait ContractsTemplatesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<ContractTemplate, Self::Error>> + Send;
 }
 /// The contracts-templates resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "contracts-templates",
     plural: "contract-templates",
     page_title: Some("Contract Template API (/contracts/templates)"),
@@ -640,11 +641,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/contracts-api-(contracts)/contract-template-api-(contractstemplates)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.contracts_template.read"),
     write_scope: Some("core.contracts_template.write"),
     routes: &ROUTES,
-    codec: Codec::of::<ContractTemplate>(),
+    codec: coupa_runtime::registry::Codec::of::<ContractTemplate>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/coupa_pay_invoices.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `CoupaPayInvoice` object.
 ///
@@ -434,17 +434,18 @@ pub trait CoupaPayInvoicesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<CoupaPayInvoice, Self::Error>> + Send;
 }
 /// The coupa-pay-invoices resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "coupa-pay-invoices",
     plural: "coupa-pay-invoices",
     page_title: None,
     page_url: None,
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.payables.invoice.read"),
     write_scope: None,
     routes: &ROUTES,
-    codec: Codec::of::<CoupaPayInvoice>(),
+    codec: coupa_runtime::registry::Codec::of::<CoupaPayInvoice>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/coupa_pay_base/coupa_pay_payments.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `CoupaPayPayment` object.
 ///
@@ -759,17 +759,18 @@ pub trait CoupaPayPaymentsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<CoupaPayPayment, Self::Error>> + Send;
 }
 /// The coupa-pay-payments resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "coupa-pay-payments",
     plural: "coupa-pay-payments",
     page_title: None,
     page_url: None,
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.pay.payments.read"),
     write_scope: Some("core.pay.payments.write"),
     routes: &ROUTES,
-    codec: Codec::of::<CoupaPayPayment>(),
+    codec: coupa_runtime::registry::Codec::of::<CoupaPayPayment>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/currencies.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `Currency` object.
 ///
@@ -248,7 +248,8 @@ pub trait CurrenciesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Currency, Self::Error>> + Send;
 }
 /// The currencies resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "currencies",
     plural: "currencies",
     page_title: Some("Currencies API (/currencies)"),
@@ -256,11 +257,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/currencies-api-(currencies)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.common.read"),
     write_scope: None,
     routes: &ROUTES,
-    codec: Codec::of::<Currency>(),
+    codec: coupa_runtime::registry::Codec::of::<Currency>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/inventory/cycle_count_lines.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `CycleCountLine` object.
 ///
@@ -512,7 +512,8 @@ pub trait CycleCountLinesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<CycleCountLine, Self::Error>> + Send;
 }
 /// The cycle-count-lines resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "cycle-count-lines",
     plural: "cycle-count-lines",
     page_title: Some("Cycle Count Lines API (/cycle_count_lines)"),
@@ -520,11 +521,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/cycle-count-lines-api-(cycle_count_lines)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.inventory.cycle_counts.read"),
     write_scope: Some("core.inventory.cycle_counts.write"),
     routes: &ROUTES,
-    codec: Codec::of::<CycleCountLine>(),
+    codec: coupa_runtime::registry::Codec::of::<CycleCountLine>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/inventory/cycle_counts.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `CycleCount` object.
 ///
@@ -359,7 +359,8 @@ pub trait CycleCountsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<CycleCount, Self::Error>> + Send;
 }
 /// The cycle-counts resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "cycle-counts",
     plural: "cycle-counts",
     page_title: Some("Cycle Counts API(/cycle_counts)"),
@@ -367,11 +368,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/cycle-count-lines-api-(cycle_count_lines)/cycle-counts-api(cycle_counts)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.inventory.cycle_counts.read"),
     write_scope: Some("core.inventory.cycle_counts.write"),
     routes: &ROUTES,
-    codec: Codec::of::<CycleCount>(),
+    codec: coupa_runtime::registry::Codec::of::<CycleCount>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

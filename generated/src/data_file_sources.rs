@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/data_file_sources.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `DataFileSource` object.
 ///
@@ -486,7 +486,8 @@ pub trait DataFileSourcesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<DataFileSource, Self::Error>> + Send;
 }
 /// The data-file-sources resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "data-file-sources",
     plural: "data-file-sources",
     page_title: Some("Data File Sources API (/data_file_sources)"),
@@ -494,11 +495,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/data-file-sources-api-(data_file_sources)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.common.read"),
     write_scope: Some("core.common.write"),
     routes: &ROUTES,
-    codec: Codec::of::<DataFileSource>(),
+    codec: coupa_runtime::registry::Codec::of::<DataFileSource>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

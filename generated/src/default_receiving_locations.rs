@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/inventory/default_receiving_locations.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `DefaultReceivingLocation` object.
 ///
@@ -325,7 +325,8 @@ pub trait DefaultReceivingLocationsService: Send + Sync {
     > + Send;
 }
 /// The default-receiving-locations resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "default-receiving-locations",
     plural: "default-receiving-locations",
     page_title: Some("Default Receiving Locations API (/default_receiving_locations)"),
@@ -333,11 +334,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/default-receiving-locations-api(default_receiving_locations)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.inventory.common.read"),
     write_scope: Some("core.inventory.common.write"),
     routes: &ROUTES,
-    codec: Codec::of::<DefaultReceivingLocation>(),
+    codec: coupa_runtime::registry::Codec::of::<DefaultReceivingLocation>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

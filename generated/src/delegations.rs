@@ -9,8 +9,8 @@
 //! - The page names no OAuth scope. Of the scopes Coupa's R39 Swagger definitions list, none names delegations; core.user.read, which reads users, is the one that reads users' delegations.
 //! - The example response is one delegation object although the action returns every delegation; clients accept a single object where a list is expected, so the example reads as a list of one.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, Route, Shape,
+    Takes,
 };
 /// A delegation: a user (the delegator) hands approval, receiving, invoice-requesting or review duties to another user (the delegate) for a period. Read-only: third-party systems retrieve the delegations Coupa holds.
 ///
@@ -356,7 +356,8 @@ pub trait DelegationsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Vec<Delegation>, Self::Error>> + Send;
 }
 /// The delegations resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "delegations",
     plural: "delegations",
     page_title: Some("Delegates API"),
@@ -364,11 +365,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/delegates-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.user.read"),
     write_scope: None,
     routes: &ROUTES,
-    codec: Codec::of::<Delegation>(),
+    codec: coupa_runtime::registry::Codec::of::<Delegation>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/departments.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `Department` object.
 ///
@@ -407,7 +407,8 @@ pub trait DepartmentsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Department, Self::Error>> + Send;
 }
 /// The departments resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "departments",
     plural: "departments",
     page_title: Some("Departments API (/departments)"),
@@ -415,11 +416,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/departments-api-(departments)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.common.read"),
     write_scope: Some("core.common.write"),
     routes: &ROUTES,
-    codec: Codec::of::<Department>(),
+    codec: coupa_runtime::registry::Codec::of::<Department>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/easy_form_responses.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `EasyFormResponse` object.
 ///
@@ -1255,7 +1255,8 @@ pub trait EasyFormResponsesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<EasyFormResponse, Self::Error>> + Send;
 }
 /// The easy-form-responses resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "easy-form-responses",
     plural: "easy-form-responses",
     page_title: Some("Easy Form Responses API (/easy_form_responses)"),
@@ -1263,11 +1264,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/easy-form-responses-api-(easy_form_responses)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.easy_form_response.read"),
     write_scope: Some("core.easy_form_response.write"),
     routes: &ROUTES,
-    codec: Codec::of::<EasyFormResponse>(),
+    codec: coupa_runtime::registry::Codec::of::<EasyFormResponse>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -10,8 +10,7 @@
 //! - Updates are lenient: one event of a bulk update may fail while the others succeed. Update and delete need the event's id.
 use coupa_runtime::{
     ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Envelope,
-    registry::Resource,
+    ParamKind, Route, Shape, Takes,
 };
 /// A sourcing event of Coupa Sourcing Optimization (CSO). Use the API to create, update, delete or query events, one at a time or in bulk.
 ///
@@ -588,7 +587,8 @@ pub trait EventsService: Send + Sync {
     > + Send;
 }
 /// The events resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "events",
     plural: "events",
     page_title: Some("Events API"),
@@ -596,27 +596,31 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-cso-api/events-api",
     ),
     shape: &SHAPE,
-    host: Host::Cso,
+    host: coupa_runtime::Host::Cso,
     read_scope: None,
     write_scope: None,
     routes: &ROUTES,
-    codec: Codec::of::<Event>(),
-    list_envelope: Some(Envelope {
+    codec: coupa_runtime::registry::Codec::of::<Event>(),
+    list_envelope: Some(coupa_runtime::registry::Envelope {
         shape: &crate::event_list::SHAPE,
         items: "events",
         total: Some("total"),
-        codec: Codec::of::<crate::event_list::EventList>(),
+        codec: coupa_runtime::registry::Codec::of::<crate::event_list::EventList>(),
     }),
-    bulk_request: Some(Envelope {
+    bulk_request: Some(coupa_runtime::registry::Envelope {
         shape: &crate::event_bulk_request::SHAPE,
         items: "events",
         total: None,
-        codec: Codec::of::<crate::event_bulk_request::EventBulkRequest>(),
+        codec: coupa_runtime::registry::Codec::of::<
+            crate::event_bulk_request::EventBulkRequest,
+        >(),
     }),
-    bulk_result: Some(Envelope {
+    bulk_result: Some(coupa_runtime::registry::Envelope {
         shape: &crate::event_bulk_result::SHAPE,
         items: "events",
         total: Some("added"),
-        codec: Codec::of::<crate::event_bulk_result::EventBulkResult>(),
+        codec: coupa_runtime::registry::Codec::of::<
+            crate::event_bulk_result::EventBulkResult,
+        >(),
     }),
 };

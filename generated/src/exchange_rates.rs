@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/exchange_rates.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `ExchangeRate` object.
 ///
@@ -421,7 +421,8 @@ pub trait ExchangeRatesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<ExchangeRate, Self::Error>> + Send;
 }
 /// The exchange-rates resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "exchange-rates",
     plural: "exchange-rates",
     page_title: Some("Exchange Rates API (/exchange_rates)"),
@@ -429,11 +430,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/exchange-rates-api-(exchange_rates)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.common.read"),
     write_scope: Some("core.common.write"),
     routes: &ROUTES,
-    codec: Codec::of::<ExchangeRate>(),
+    codec: coupa_runtime::registry::Codec::of::<ExchangeRate>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

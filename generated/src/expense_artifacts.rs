@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/expense_artifacts.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `ExpenseArtifact` object.
 ///
@@ -1520,17 +1520,18 @@ pub trait ExpenseArtifactsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<ExpenseArtifact, Self::Error>> + Send;
 }
 /// The expense-artifacts resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "expense-artifacts",
     plural: "expense-artifacts",
     page_title: None,
     page_url: None,
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.expense.read"),
     write_scope: Some("core.expense.write"),
     routes: &ROUTES,
-    codec: Codec::of::<ExpenseArtifact>(),
+    codec: coupa_runtime::registry::Codec::of::<ExpenseArtifact>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

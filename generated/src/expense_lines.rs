@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/expense_reporting/expense_lines.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `ExpenseLine` object.
 ///
@@ -2075,7 +2075,8 @@ pub trait ExpenseLinesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<ExpenseLine, Self::Error>> + Send;
 }
 /// The expense-lines resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "expense-lines",
     plural: "expense-lines",
     page_title: Some("Expense Lines API"),
@@ -2083,11 +2084,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-lines-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.expense.read"),
     write_scope: Some("core.expense.write"),
     routes: &ROUTES,
-    codec: Codec::of::<ExpenseLine>(),
+    codec: coupa_runtime::registry::Codec::of::<ExpenseLine>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/expense_reporting/expense_reports.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `ExpenseReport` object.
 ///
@@ -1034,7 +1034,8 @@ pub trait ExpenseReportsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<ExpenseReport, Self::Error>> + Send;
 }
 /// The expense-reports resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "expense-reports",
     plural: "expense-reports",
     page_title: Some("Expense Reports API"),
@@ -1042,11 +1043,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/expense-reports-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.expense.read"),
     write_scope: Some("core.expense.write"),
     routes: &ROUTES,
-    codec: Codec::of::<ExpenseReport>(),
+    codec: coupa_runtime::registry::Codec::of::<ExpenseReport>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/financial_counterparties.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `FinancialCounterparty` object.
 ///
@@ -522,7 +522,8 @@ pub trait FinancialCounterpartiesService: Send + Sync {
     > + Send;
 }
 /// The financial-counterparties resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "financial-counterparties",
     plural: "financial-counterparties",
     page_title: Some("Financial Counterparties API (/financial_counterparties)"),
@@ -530,11 +531,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/financial-counterparties-api-(financial_counterparties)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.financial_counterparty.read"),
     write_scope: Some("core.financial_counterparty.write"),
     routes: &ROUTES,
-    codec: Codec::of::<FinancialCounterparty>(),
+    codec: coupa_runtime::registry::Codec::of::<FinancialCounterparty>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/inspection_codes.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, Route, Shape,
+    Takes,
 };
 /// Coupa's `InspectionCode` object.
 ///
@@ -217,17 +217,18 @@ pub trait InspectionCodesService: Send + Sync {
     > + Send;
 }
 /// The inspection-codes resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "inspection-codes",
     plural: "inspection-codes",
     page_title: None,
     page_url: None,
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.inventory.common.read"),
     write_scope: None,
     routes: &ROUTES,
-    codec: Codec::of::<InspectionCode>(),
+    codec: coupa_runtime::registry::Codec::of::<InspectionCode>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

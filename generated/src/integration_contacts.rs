@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/integration_contacts.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `IntegrationContact` object.
 ///
@@ -634,17 +634,18 @@ pub trait IntegrationContactsService: Send + Sync {
     > + Send;
 }
 /// The integration-contacts resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "integration-contacts",
     plural: "integration-contacts",
     page_title: None,
     page_url: None,
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.integration.read"),
     write_scope: Some("core.integration.write"),
     routes: &ROUTES,
-    codec: Codec::of::<IntegrationContact>(),
+    codec: coupa_runtime::registry::Codec::of::<IntegrationContact>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

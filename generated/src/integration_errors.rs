@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/integration_errors.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `IntegrationError` object.
 ///
@@ -898,7 +898,8 @@ pub trait IntegrationErrorsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<IntegrationError, Self::Error>> + Send;
 }
 /// The integration-errors resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "integration-errors",
     plural: "integration-errors",
     page_title: Some("Integration Error API"),
@@ -906,11 +907,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-error-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.integration.read"),
     write_scope: Some("core.integration.write"),
     routes: &ROUTES,
-    codec: Codec::of::<IntegrationError>(),
+    codec: coupa_runtime::registry::Codec::of::<IntegrationError>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/integration_history_records.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `IntegrationHistoryRecord` object.
 ///
@@ -986,7 +986,8 @@ pub trait IntegrationHistoryRecordsService: Send + Sync {
     > + Send;
 }
 /// The integration-history-records resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "integration-history-records",
     plural: "integration-history-records",
     page_title: Some("Integration History Record API"),
@@ -994,11 +995,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-history-record-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.integration.read"),
     write_scope: Some("core.integration.write"),
     routes: &ROUTES,
-    codec: Codec::of::<IntegrationHistoryRecord>(),
+    codec: coupa_runtime::registry::Codec::of::<IntegrationHistoryRecord>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

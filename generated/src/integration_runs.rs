@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/integration_runs.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `IntegrationRun` object.
 ///
@@ -890,7 +890,8 @@ pub trait IntegrationRunsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<IntegrationRun, Self::Error>> + Send;
 }
 /// The integration-runs resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "integration-runs",
     plural: "integration-runs",
     page_title: Some("Integration Runs API"),
@@ -898,11 +899,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)/integration-runs-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.integration.read"),
     write_scope: Some("core.integration.write"),
     routes: &ROUTES,
-    codec: Codec::of::<IntegrationRun>(),
+    codec: coupa_runtime::registry::Codec::of::<IntegrationRun>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

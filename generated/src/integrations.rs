@@ -7,8 +7,8 @@
 //!
 //! - The elements the Integrations API page and the Swagger mark required are required when an integration is created. Runs and errors name their integration by any one element (Coupa's guides send only the code), which is not refused: the checks of a nested reference leave required elements to the referenced object. (An earlier hand transcription had marked none required for that reason.)
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `Integration` object.
 ///
@@ -621,7 +621,8 @@ pub trait IntegrationsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Integration, Self::Error>> + Send;
 }
 /// The integrations resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "integrations",
     plural: "integrations",
     page_title: Some("Integrations API (/integrations)"),
@@ -629,11 +630,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/integrations-api-(integrations)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.integration.read"),
     write_scope: Some("core.integration.write"),
     routes: &ROUTES,
-    codec: Codec::of::<Integration>(),
+    codec: coupa_runtime::registry::Codec::of::<Integration>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

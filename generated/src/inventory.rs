@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/inventory.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `InventoryBalance` object.
 ///
@@ -344,7 +344,8 @@ pub trait InventoryService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<InventoryBalance, Self::Error>> + Send;
 }
 /// The inventory resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "inventory",
     plural: "inventory-balances",
     page_title: Some("Inventory Balance API"),
@@ -352,11 +353,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/pick-listsfulfillment-reservations-api-(pick-lists)/inventory-balance-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.inventory.balance.read"),
     write_scope: None,
     routes: &ROUTES,
-    codec: Codec::of::<InventoryBalance>(),
+    codec: coupa_runtime::registry::Codec::of::<InventoryBalance>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/inventory_transactions.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `InventoryTransaction` object.
 ///
@@ -2115,7 +2115,8 @@ pub trait InventoryTransactionsService: Send + Sync {
     > + Send;
 }
 /// The inventory-transactions resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "inventory-transactions",
     plural: "inventory-transactions",
     page_title: Some("Receiving Transactions API (/receiving_transactions)"),
@@ -2123,11 +2124,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/receipts-api/receiving-transactions-api-(receiving_transactions)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.inventory.transaction.read"),
     write_scope: Some("core.inventory.receiving.write"),
     routes: &ROUTES,
-    codec: Codec::of::<InventoryTransaction>(),
+    codec: coupa_runtime::registry::Codec::of::<InventoryTransaction>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

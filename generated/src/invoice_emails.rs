@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/invoicing/invoice_emails.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `InvoiceEmail` object.
 ///
@@ -664,17 +664,18 @@ pub trait InvoiceEmailsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<InvoiceEmail, Self::Error>> + Send;
 }
 /// The invoice-emails resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "invoice-emails",
     plural: "invoice-emails",
     page_title: None,
     page_url: None,
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.invoice.read"),
     write_scope: Some("core.invoice.write"),
     routes: &ROUTES,
-    codec: Codec::of::<InvoiceEmail>(),
+    codec: coupa_runtime::registry::Codec::of::<InvoiceEmail>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

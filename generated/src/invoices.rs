@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/invoicing/invoices.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, FormKind, Host,
-    Method, ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, FormKind, Method,
+    ParamKind, Route, Shape, Takes,
 };
 /// Coupa's `InvoiceHeader` object.
 ///
@@ -3219,7 +3219,8 @@ pub trait InvoicesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<InvoiceHeader, Self::Error>> + Send;
 }
 /// The invoices resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "invoices",
     plural: "invoice-headers",
     page_title: Some("Invoices API (/invoices)"),
@@ -3227,11 +3228,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/invoices-api-(invoices)-da-5926-da-5926",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.invoice.read"),
     write_scope: Some("core.invoice.write"),
     routes: &ROUTES,
-    codec: Codec::of::<InvoiceHeader>(),
+    codec: coupa_runtime::registry::Codec::of::<InvoiceHeader>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/items.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `Item` object.
 ///
@@ -765,7 +765,8 @@ pub trait ItemsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Item, Self::Error>> + Send;
 }
 /// The items resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "items",
     plural: "items",
     page_title: Some("Items API (/items)"),
@@ -773,11 +774,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/items-api-(items)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.catalog.read"),
     write_scope: Some("core.item.write"),
     routes: &ROUTES,
-    codec: Codec::of::<Item>(),
+    codec: coupa_runtime::registry::Codec::of::<Item>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

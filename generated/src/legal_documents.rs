@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/clm_standard/legal_documents.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `LegalDocument` object.
 ///
@@ -350,7 +350,8 @@ pub trait LegalDocumentsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<LegalDocument, Self::Error>> + Send;
 }
 /// The legal-documents resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "legal-documents",
     plural: "legal-documents",
     page_title: Some("Legal Documents API (/legal_documents)"),
@@ -358,11 +359,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/legal-documents-api-(legal_documents)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.contract.read"),
     write_scope: None,
     routes: &ROUTES,
-    codec: Codec::of::<LegalDocument>(),
+    codec: coupa_runtime::registry::Codec::of::<LegalDocument>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/legal_entities.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `LegalEntity` object.
 ///
@@ -653,7 +653,8 @@ pub trait LegalEntitiesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<LegalEntity, Self::Error>> + Send;
 }
 /// The legal-entities resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "legal-entities",
     plural: "legal-entities",
     page_title: Some("Legal Entity API"),
@@ -661,11 +662,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/expenses-api-(expense_reports)/legal-entity-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.legal_entity.read"),
     write_scope: Some("core.legal_entity.write"),
     routes: &ROUTES,
-    codec: Codec::of::<LegalEntity>(),
+    codec: coupa_runtime::registry::Codec::of::<LegalEntity>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

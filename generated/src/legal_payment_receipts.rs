@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/legal_payment_receipts.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape,
 };
 /// Coupa's `LegalPaymentReceipt` object.
 ///
@@ -279,17 +279,18 @@ pub trait LegalPaymentReceiptsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Vec<u8>, Self::Error>> + Send;
 }
 /// The legal-payment-receipts resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "legal-payment-receipts",
     plural: "legal-payment-receipts",
     page_title: None,
     page_url: None,
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.invoice.read"),
     write_scope: None,
     routes: &ROUTES,
-    codec: Codec::of::<LegalPaymentReceipt>(),
+    codec: coupa_runtime::registry::Codec::of::<LegalPaymentReceipt>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

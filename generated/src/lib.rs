@@ -3,7 +3,7 @@
 //!
 //! One module per type, each behind the Cargo feature of its name (`integration_runs`), which enables the modules its types refer to; `full` enables all 316 modules (94 resources).
 //!
-//! Every model reads and writes Coupa's JSON and XML (see [`coupa_runtime::wire`]), validates itself for an action ([`coupa_runtime::Validate`]), and every action is a request type implementing [`coupa_runtime::Endpoint`]. The [`registry`] lists every resource, element and route for tools that work on any resource.
+//! Every model reads and writes Coupa's JSON and XML (see [`coupa_runtime::wire`]), validates itself for an action ([`coupa_runtime::Validate`]), and every action is a request type implementing [`coupa_runtime::Endpoint`]. With the `registry` feature, the `registry` module lists every enabled resource, element and route for tools that work on any resource.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 pub use coupa_runtime as runtime;
@@ -1328,5 +1328,6 @@ pub mod warehouse_type;
 #[rustfmt::skip]
 pub mod withholding_tax_line;
 /// Every resource, element and route, as data.
+#[cfg(feature = "registry")]
 #[rustfmt::skip]
 pub mod registry;

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/lookup_values.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `LookupValue` object.
 ///
@@ -567,7 +567,8 @@ pub trait LookupValuesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Vec<LookupValue>, Self::Error>> + Send;
 }
 /// The lookup-values resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "lookup-values",
     plural: "lookup-values",
     page_title: Some("Lookup Values API (/lookup_values)"),
@@ -575,11 +576,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/lookup-values-api-(lookup_values)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.common.read"),
     write_scope: Some("core.common.write"),
     routes: &ROUTES,
-    codec: Codec::of::<LookupValue>(),
+    codec: coupa_runtime::registry::Codec::of::<LookupValue>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/lookups.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `Lookup` object.
 ///
@@ -527,17 +527,18 @@ pub trait LookupsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Lookup, Self::Error>> + Send;
 }
 /// The lookups resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "lookups",
     plural: "lookups",
     page_title: None,
     page_url: None,
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.common.read"),
     write_scope: Some("core.common.write"),
     routes: &ROUTES,
-    codec: Codec::of::<Lookup>(),
+    codec: coupa_runtime::registry::Codec::of::<Lookup>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

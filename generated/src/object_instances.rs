@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/object_instances.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `ObjectInstance` object.
 ///
@@ -448,7 +448,8 @@ pub trait ObjectInstancesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<ObjectInstance, Self::Error>> + Send;
 }
 /// The object-instances resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "object-instances",
     plural: "object-instances",
     page_title: Some("Custom Object API (/custom_objects/id)"),
@@ -456,11 +457,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/custom-object-api-(custom_objectsid)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.common.read"),
     write_scope: Some("core.common.write"),
     routes: &ROUTES,
-    codec: Codec::of::<ObjectInstance>(),
+    codec: coupa_runtime::registry::Codec::of::<ObjectInstance>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

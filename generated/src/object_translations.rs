@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/object_translations.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `ObjectTranslation` object.
 ///
@@ -963,7 +963,8 @@ pub trait ObjectTranslationsService: Send + Sync {
     > + Send;
 }
 /// The object-translations resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "object-translations",
     plural: "object-translations",
     page_title: Some("Object Translation API (/uoms/uom_id/translations)"),
@@ -971,11 +972,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/object-translation-api-(uomsuom_idtranslations)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.object_translations.read"),
     write_scope: Some("core.object_translations.write"),
     routes: &ROUTES,
-    codec: Codec::of::<ObjectTranslation>(),
+    codec: coupa_runtime::registry::Codec::of::<ObjectTranslation>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/supply_chain/order_header_confirmations.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `OrderHeaderConfirmation` object.
 ///
@@ -431,7 +431,8 @@ pub trait OrderHeaderConfirmationsService: Send + Sync {
     > + Send;
 }
 /// The order-header-confirmations resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "order-header-confirmations",
     plural: "order-header-confirmations",
     page_title: Some("Order Confirmations API (/order_header_confirmations)"),
@@ -439,11 +440,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/order-confirmations-api-(order_header_confirmations)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.order_header_confirmations.read"),
     write_scope: Some("core.order_header_confirmations.write"),
     routes: &ROUTES,
-    codec: Codec::of::<OrderHeaderConfirmation>(),
+    codec: coupa_runtime::registry::Codec::of::<OrderHeaderConfirmation>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/order_pads.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `OrderPad` object.
 ///
@@ -549,7 +549,8 @@ pub trait OrderPadsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<OrderPad, Self::Error>> + Send;
 }
 /// The order-pads resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "order-pads",
     plural: "order-pads",
     page_title: Some("Order List API (/order_pads)"),
@@ -557,11 +558,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/order-list-api-(order_pads)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.order_pad.read"),
     write_scope: Some("core.order_pad.write"),
     routes: &ROUTES,
-    codec: Codec::of::<OrderPad>(),
+    codec: coupa_runtime::registry::Codec::of::<OrderPad>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

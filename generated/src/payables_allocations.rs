@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/payables_allocations.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `PayablesAllocation` object.
 ///
@@ -943,7 +943,8 @@ pub trait PayablesAllocationsService: Send + Sync {
     > + Send;
 }
 /// The payables-allocations resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "payables-allocations",
     plural: "payables-allocations",
     page_title: Some("Payable Allocations API"),
@@ -951,11 +952,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/payable-allocations-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.payables.allocations.read"),
     write_scope: Some("core.payables.allocations.write"),
     routes: &ROUTES,
-    codec: Codec::of::<PayablesAllocation>(),
+    codec: coupa_runtime::registry::Codec::of::<PayablesAllocation>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/payables_external_payables.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `PayablesExternalPayable` object.
 ///
@@ -675,7 +675,8 @@ pub trait PayablesExternalPayablesService: Send + Sync {
     > + Send;
 }
 /// The payables-external-payables resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "payables-external-payables",
     plural: "payables-external-payables",
     page_title: Some("External Payables API"),
@@ -683,11 +684,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/external-payables-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.payables.external.read"),
     write_scope: Some("core.payables.external.write"),
     routes: &ROUTES,
-    codec: Codec::of::<PayablesExternalPayable>(),
+    codec: coupa_runtime::registry::Codec::of::<PayablesExternalPayable>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

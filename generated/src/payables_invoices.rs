@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/payables_invoices.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `PayablesInvoice` object.
 ///
@@ -880,7 +880,8 @@ pub trait PayablesInvoicesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<PayablesInvoice, Self::Error>> + Send;
 }
 /// The payables-invoices resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "payables-invoices",
     plural: "payables-invoices",
     page_title: Some("Payables/Invoices API"),
@@ -888,11 +889,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/payablesinvoices-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.payables.invoice.read"),
     write_scope: Some("core.payables.invoice.write"),
     routes: &ROUTES,
-    codec: Codec::of::<PayablesInvoice>(),
+    codec: coupa_runtime::registry::Codec::of::<PayablesInvoice>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/payables_order_reconciliation_lines.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `PayablesOrderReconciliationLine` object.
 ///
@@ -364,7 +364,8 @@ pub trait PayablesOrderReconciliationLinesService: Send + Sync {
     > + Send;
 }
 /// The payables-order-reconciliation-lines resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "payables-order-reconciliation-lines",
     plural: "payables-order-reconciliation-lines",
     page_title: Some("Payables/Order Reconciliation Lines API"),
@@ -372,11 +373,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/payablesorder-reconciliation-lines-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.payables.order.read"),
     write_scope: Some("core.payables.order.write"),
     routes: &ROUTES,
-    codec: Codec::of::<PayablesOrderReconciliationLine>(),
+    codec: coupa_runtime::registry::Codec::of::<PayablesOrderReconciliationLine>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

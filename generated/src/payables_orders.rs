@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/payables_orders.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `PayablesOrder` object.
 ///
@@ -607,7 +607,8 @@ pub trait PayablesOrdersService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<PayablesOrder, Self::Error>> + Send;
 }
 /// The payables-orders resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "payables-orders",
     plural: "payables-orders",
     page_title: Some("Payables/Orders API"),
@@ -615,11 +616,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/payables-api-(payables)/payablesorders-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.payables.order.read"),
     write_scope: Some("core.payables.order.write"),
     routes: &ROUTES,
-    codec: Codec::of::<PayablesOrder>(),
+    codec: coupa_runtime::registry::Codec::of::<PayablesOrder>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

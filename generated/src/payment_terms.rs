@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/payment_terms.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `PaymentTerm` object.
 ///
@@ -581,7 +581,8 @@ pub trait PaymentTermsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<PaymentTerm, Self::Error>> + Send;
 }
 /// The payment-terms resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "payment-terms",
     plural: "payment-terms",
     page_title: Some("Payment Terms API (/payment_terms)"),
@@ -589,11 +590,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/payment-terms-api-(payment_terms)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.common.read"),
     write_scope: Some("core.common.write"),
     routes: &ROUTES,
-    codec: Codec::of::<PaymentTerm>(),
+    codec: coupa_runtime::registry::Codec::of::<PaymentTerm>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/inventory/pick_lists.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, Route, Shape,
+    Takes,
 };
 /// Coupa's `FulfillmentReservation` object.
 ///
@@ -312,7 +312,8 @@ pub trait PickListsService: Send + Sync {
     > + Send;
 }
 /// The pick-lists resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "pick-lists",
     plural: "fulfillment-reservations",
     page_title: Some("Pick Lists/Fulfillment Reservations API (/pick lists)"),
@@ -320,11 +321,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/pick-listsfulfillment-reservations-api-(pick-lists)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.inventory.pick_list.read"),
     write_scope: Some("core.inventory.pick_list.write"),
     routes: &ROUTES,
-    codec: Codec::of::<FulfillmentReservation>(),
+    codec: coupa_runtime::registry::Codec::of::<FulfillmentReservation>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/project_memberships.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `ProjectMembership` object.
 ///
@@ -460,7 +460,8 @@ pub trait ProjectMembershipsService: Send + Sync {
     > + Send;
 }
 /// The project-memberships resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "project-memberships",
     plural: "project-memberships",
     page_title: Some("Project Memberships (/project_memberships)"),
@@ -468,11 +469,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/projects-api-(projects)/project-memberships-(project_memberships)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.project.read"),
     write_scope: Some("core.project.write"),
     routes: &ROUTES,
-    codec: Codec::of::<ProjectMembership>(),
+    codec: coupa_runtime::registry::Codec::of::<ProjectMembership>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/projects.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `Project` object.
 ///
@@ -955,7 +955,8 @@ pub trait ProjectsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Project, Self::Error>> + Send;
 }
 /// The projects resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "projects",
     plural: "projects",
     page_title: Some("Projects API (/projects)"),
@@ -963,11 +964,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/projects-api-(projects)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.project.read"),
     write_scope: Some("core.project.write"),
     routes: &ROUTES,
-    codec: Codec::of::<Project>(),
+    codec: coupa_runtime::registry::Codec::of::<Project>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/purchase_order_changes.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `OrderHeaderChange` object.
 ///
@@ -984,7 +984,8 @@ pub trait PurchaseOrderChangesService: Send + Sync {
     > + Send;
 }
 /// The purchase-order-changes resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "purchase-order-changes",
     plural: "order-header-changes",
     page_title: Some("Purchase Order Change API"),
@@ -992,11 +993,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/purchase-orders-api-(purchase_orders)/purchase-order-change-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.purchase_order.read"),
     write_scope: Some("core.purchase_order.write"),
     routes: &ROUTES,
-    codec: Codec::of::<OrderHeaderChange>(),
+    codec: coupa_runtime::registry::Codec::of::<OrderHeaderChange>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

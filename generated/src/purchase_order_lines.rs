@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/purchase_order_lines.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `OrderLine` object.
 ///
@@ -1349,7 +1349,8 @@ pub trait PurchaseOrderLinesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<OrderLine, Self::Error>> + Send;
 }
 /// The purchase-order-lines resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "purchase-order-lines",
     plural: "order-lines",
     page_title: Some("Purchase Order Lines API"),
@@ -1357,11 +1358,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/purchase-orders-api-(purchase_orders)/purchase-order-lines-api-da-5961-da-5961",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.purchase_order.read"),
     write_scope: Some("core.purchase_order.write"),
     routes: &ROUTES,
-    codec: Codec::of::<OrderLine>(),
+    codec: coupa_runtime::registry::Codec::of::<OrderLine>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/purchase_orders.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `OrderHeader` object.
 ///
@@ -1504,7 +1504,8 @@ pub trait PurchaseOrdersService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<OrderHeader, Self::Error>> + Send;
 }
 /// The purchase-orders resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "purchase-orders",
     plural: "order-headers",
     page_title: Some("Purchase Orders API (/purchase_orders)"),
@@ -1512,11 +1513,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/purchase-orders-api-(purchase_orders)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.purchase_order.read"),
     write_scope: Some("core.purchase_order.write"),
     routes: &ROUTES,
-    codec: Codec::of::<OrderHeader>(),
+    codec: coupa_runtime::registry::Codec::of::<OrderHeader>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/sourcing/quote_requests.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `QuoteRequest` object.
 ///
@@ -1086,7 +1086,8 @@ pub trait QuoteRequestsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<QuoteRequest, Self::Error>> + Send;
 }
 /// The quote-requests resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "quote-requests",
     plural: "quote-requests",
     page_title: Some("Quote Requests API"),
@@ -1094,11 +1095,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/sourcing-api-(quote_requests)/quote-requests-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.sourcing.read"),
     write_scope: Some("core.sourcing.write"),
     routes: &ROUTES,
-    codec: Codec::of::<QuoteRequest>(),
+    codec: coupa_runtime::registry::Codec::of::<QuoteRequest>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

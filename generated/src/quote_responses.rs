@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/sourcing/quote_responses.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `QuoteResponse` object.
 ///
@@ -739,7 +739,8 @@ pub trait QuoteResponsesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<QuoteResponse, Self::Error>> + Send;
 }
 /// The quote-responses resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "quote-responses",
     plural: "quote-responses",
     page_title: Some("Quote Responses API"),
@@ -747,11 +748,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/sourcing-api-(quote_requests)/quote-responses-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.sourcing.response.read"),
     write_scope: Some("core.sourcing.response.write"),
     routes: &ROUTES,
-    codec: Codec::of::<QuoteResponse>(),
+    codec: coupa_runtime::registry::Codec::of::<QuoteResponse>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/sourcing/quote_suppliers.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `QuoteSupplier` object.
 ///
@@ -357,7 +357,8 @@ pub trait QuoteSuppliersService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<QuoteSupplier, Self::Error>> + Send;
 }
 /// The quote-suppliers resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "quote-suppliers",
     plural: "quote-suppliers",
     page_title: Some("Quote Suppliers API"),
@@ -365,11 +366,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/sourcing-api-(quote_requests)/quote-suppliers-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.sourcing.pending_supplier.read"),
     write_scope: Some("core.sourcing.pending_supplier.write"),
     routes: &ROUTES,
-    codec: Codec::of::<QuoteSupplier>(),
+    codec: coupa_runtime::registry::Codec::of::<QuoteSupplier>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/receipt_requests.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `ReceiptRequest` object.
 ///
@@ -563,7 +563,8 @@ pub trait ReceiptRequestsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<ReceiptRequest, Self::Error>> + Send;
 }
 /// The receipt-requests resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "receipt-requests",
     plural: "receipt-requests",
     page_title: Some("Receipt Requests API (/receipt_requests)"),
@@ -571,11 +572,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/receipt-requests-api-(receipt_requests)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.inventory.receiving.read"),
     write_scope: Some("core.inventory.receiving.write"),
     routes: &ROUTES,
-    codec: Codec::of::<ReceiptRequest>(),
+    codec: coupa_runtime::registry::Codec::of::<ReceiptRequest>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

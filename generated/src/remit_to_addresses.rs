@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/remit_to_addresses.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `RemitToAddress` object.
 ///
@@ -921,7 +921,8 @@ pub trait RemitToAddressesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<RemitToAddress, Self::Error>> + Send;
 }
 /// The remit-to-addresses resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "remit-to-addresses",
     plural: "remit-to-addresses",
     page_title: Some("Remit-To Addresses API (/suppliers/addresses)"),
@@ -929,11 +930,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/remit-to-addresses-api-(suppliersaddresses)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.supplier.read"),
     write_scope: Some("core.supplier.write"),
     routes: &ROUTES,
-    codec: Codec::of::<RemitToAddress>(),
+    codec: coupa_runtime::registry::Codec::of::<RemitToAddress>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/requisitions.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `RequisitionHeader` object.
 ///
@@ -1371,7 +1371,8 @@ pub trait RequisitionsService: Send + Sync {
     > + Send;
 }
 /// The requisitions resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "requisitions",
     plural: "requisition-headers",
     page_title: Some("Requisitions API (/requisitions)"),
@@ -1379,11 +1380,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/requisitions-api-(requisitions)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.requisition.read"),
     write_scope: Some("core.requisition.write"),
     routes: &ROUTES,
-    codec: Codec::of::<RequisitionHeader>(),
+    codec: coupa_runtime::registry::Codec::of::<RequisitionHeader>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

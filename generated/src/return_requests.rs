@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/return_requests.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `ReturnRequest` object.
 ///
@@ -517,7 +517,8 @@ pub trait ReturnRequestsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<ReturnRequest, Self::Error>> + Send;
 }
 /// The return-requests resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "return-requests",
     plural: "return-requests",
     page_title: Some("Return Requests API (/return_requests)"),
@@ -525,11 +526,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/receipts-api/return-requests-api-(return_requests)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.inventory.return_to_supplier.read"),
     write_scope: Some("core.inventory.return_to_supplier.write"),
     routes: &ROUTES,
-    codec: Codec::of::<ReturnRequest>(),
+    codec: coupa_runtime::registry::Codec::of::<ReturnRequest>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/shipping_terms.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `ShippingTerm` object.
 ///
@@ -440,7 +440,8 @@ pub trait ShippingTermsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<ShippingTerm, Self::Error>> + Send;
 }
 /// The shipping-terms resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "shipping-terms",
     plural: "shipping-terms",
     page_title: Some("Shipping Terms API (/shipping_terms)"),
@@ -448,11 +449,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/shipping-terms-api-(shipping_terms)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.common.read"),
     write_scope: Some("core.common.write"),
     routes: &ROUTES,
-    codec: Codec::of::<ShippingTerm>(),
+    codec: coupa_runtime::registry::Codec::of::<ShippingTerm>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

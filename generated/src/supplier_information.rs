@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/supplier_information.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `SupplierInformation` object.
 ///
@@ -1881,7 +1881,8 @@ pub trait SupplierInformationService: Send + Sync {
     > + Send;
 }
 /// The supplier-information resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "supplier-information",
     plural: "supplier-information",
     page_title: Some("Supplier Information API (/supplier_information)"),
@@ -1889,11 +1890,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/supplier-information-api-(supplier_information)-da-5810-da-5810",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.supplier.read"),
     write_scope: Some("core.supplier.write"),
     routes: &ROUTES,
-    codec: Codec::of::<SupplierInformation>(),
+    codec: coupa_runtime::registry::Codec::of::<SupplierInformation>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/supplier_information_sites.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `SupplierInformationSite` object.
 ///
@@ -1056,7 +1056,8 @@ pub trait SupplierInformationSitesService: Send + Sync {
     > + Send;
 }
 /// The supplier-information-sites resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "supplier-information-sites",
     plural: "supplier-information-sites",
     page_title: Some("Supplier Information Sites API (/supplier_information_sites)"),
@@ -1064,11 +1065,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/supplier-information-sites-api-(supplier_information_sites)-da-5815-da-5815",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.supplier_information_sites.read"),
     write_scope: Some("core.supplier_information_sites.write"),
     routes: &ROUTES,
-    codec: Codec::of::<SupplierInformationSite>(),
+    codec: coupa_runtime::registry::Codec::of::<SupplierInformationSite>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/supplier_information_tax_registrations.yaml`.
 use coupa_runtime::{
-    ActionKind, Assigned, Element, ElementKind, Endpoint, Host, Method, ParamKind, Route,
-    Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Assigned, Element, ElementKind, Endpoint, Method, ParamKind, Route,
+    Shape, Takes,
 };
 /// Coupa's `SupplierInformationTaxRegistration` object.
 ///
@@ -433,7 +433,8 @@ pub trait SupplierInformationTaxRegistrationsService: Send + Sync {
     > + Send;
 }
 /// The supplier-information-tax-registrations resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "supplier-information-tax-registrations",
     plural: "supplier-information-tax-registrations",
     page_title: Some(
@@ -443,11 +444,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/supplier-information-tax-registrations-api(supplier_information_tax_registrations)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.supplier_information_tax_registrations.read"),
     write_scope: Some("core.supplier_information_tax_registrations.write"),
     routes: &ROUTES,
-    codec: Codec::of::<SupplierInformationTaxRegistration>(),
+    codec: coupa_runtime::registry::Codec::of::<SupplierInformationTaxRegistration>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

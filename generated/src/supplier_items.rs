@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/purchasing/supplier_items.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `SupplierItem` object.
 ///
@@ -1260,7 +1260,8 @@ pub trait SupplierItemsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<SupplierItem, Self::Error>> + Send;
 }
 /// The supplier-items resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "supplier-items",
     plural: "supplier-items",
     page_title: Some("Supplier Items API (/supplier_items)"),
@@ -1268,11 +1269,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)/supplier-items-api-(supplier_items)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.catalog.read"),
     write_scope: Some("core.catalog.write"),
     routes: &ROUTES,
-    codec: Codec::of::<SupplierItem>(),
+    codec: coupa_runtime::registry::Codec::of::<SupplierItem>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

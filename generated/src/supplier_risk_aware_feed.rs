@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/supplier_risk/supplier_risk_aware_feed.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `SupplierRiskAwareFeed` object.
 ///
@@ -486,7 +486,8 @@ pub trait SupplierRiskAwareFeedService: Send + Sync {
     > + Send;
 }
 /// The supplier-risk-aware-feed resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "supplier-risk-aware-feed",
     plural: "supplier-risk-aware-feeds",
     page_title: Some("Supplier Risk Aware Feed API (/supplier_risk_aware_feed)"),
@@ -494,11 +495,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/supplier-risk-aware-feed-api-(supplier_risk_aware_feed)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.supplier.risk_aware.read"),
     write_scope: Some("core.supplier.risk_aware.write"),
     routes: &ROUTES,
-    codec: Codec::of::<SupplierRiskAwareFeed>(),
+    codec: coupa_runtime::registry::Codec::of::<SupplierRiskAwareFeed>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/supplier_sharing_settings.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `SupplierSharingSetting` object.
 ///
@@ -447,17 +447,18 @@ pub trait SupplierSharingSettingsService: Send + Sync {
     > + Send;
 }
 /// The supplier-sharing-settings resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "supplier-sharing-settings",
     plural: "supplier-sharing-settings",
     page_title: None,
     page_url: None,
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.supplier_sharing_settings.read"),
     write_scope: Some("core.supplier_sharing_settings.write"),
     routes: &ROUTES,
-    codec: Codec::of::<SupplierSharingSetting>(),
+    codec: coupa_runtime::registry::Codec::of::<SupplierSharingSetting>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

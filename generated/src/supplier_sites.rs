@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/supplier_sites.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `SupplierSite` object.
 ///
@@ -1075,7 +1075,8 @@ pub trait SupplierSitesService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<SupplierSite, Self::Error>> + Send;
 }
 /// The supplier-sites resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "supplier-sites",
     plural: "supplier-sites",
     page_title: Some("Supplier Sites API (/supplier_sites)"),
@@ -1083,11 +1084,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)/supplier-sites-api-(supplier_sites)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.supplier.read"),
     write_scope: Some("core.supplier.write"),
     routes: &ROUTES,
-    codec: Codec::of::<SupplierSite>(),
+    codec: coupa_runtime::registry::Codec::of::<SupplierSite>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/suppliers.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `Supplier` object.
 ///
@@ -1768,7 +1768,8 @@ pub trait SuppliersService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Supplier, Self::Error>> + Send;
 }
 /// The suppliers resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "suppliers",
     plural: "suppliers",
     page_title: Some("Suppliers API (/suppliers)"),
@@ -1776,11 +1777,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/suppliers-api-(suppliers)-da-5797-da-5797",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.supplier.read"),
     write_scope: Some("core.supplier.write"),
     routes: &ROUTES,
-    codec: Codec::of::<Supplier>(),
+    codec: coupa_runtime::registry::Codec::of::<Supplier>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

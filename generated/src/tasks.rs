@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/tasks.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `Task` object.
 ///
@@ -1106,7 +1106,8 @@ pub trait TasksService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Task, Self::Error>> + Send;
 }
 /// The tasks resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "tasks",
     plural: "tasks",
     page_title: Some("Task API (/tasks)"),
@@ -1114,11 +1115,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/task-api-(tasks)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.common.read"),
     write_scope: Some("core.common.write"),
     routes: &ROUTES,
-    codec: Codec::of::<Task>(),
+    codec: coupa_runtime::registry::Codec::of::<Task>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

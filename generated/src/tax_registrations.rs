@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/tax_registrations.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `TaxRegistration` object.
 ///
@@ -441,7 +441,8 @@ pub trait TaxRegistrationsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<TaxRegistration, Self::Error>> + Send;
 }
 /// The tax-registrations resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "tax-registrations",
     plural: "tax-registrations",
     page_title: Some("Tax Registrations API (/tax_registrations)"),
@@ -449,11 +450,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/tax-registrations-api-(tax_registrations)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.common.read"),
     write_scope: Some("core.common.write"),
     routes: &ROUTES,
-    codec: Codec::of::<TaxRegistration>(),
+    codec: coupa_runtime::registry::Codec::of::<TaxRegistration>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

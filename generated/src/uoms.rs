@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/uoms.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `Uom` object.
 ///
@@ -284,7 +284,8 @@ pub trait UomsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Uom, Self::Error>> + Send;
 }
 /// The uoms resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "uoms",
     plural: "uoms",
     page_title: Some("Unit of Measure API"),
@@ -292,11 +293,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/shared-resources/unit-of-measure-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.common.read"),
     write_scope: None,
     routes: &ROUTES,
-    codec: Codec::of::<Uom>(),
+    codec: coupa_runtime::registry::Codec::of::<Uom>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

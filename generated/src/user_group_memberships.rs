@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/user_group_memberships.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `UserGroupMembership` object.
 ///
@@ -469,7 +469,8 @@ pub trait UserGroupMembershipsService: Send + Sync {
     > + Send;
 }
 /// The user-group-memberships resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "user-group-memberships",
     plural: "user-group-memberships",
     page_title: Some("User Group Membership API"),
@@ -477,11 +478,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/users-api-(users)/user-group-membership-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.user_group.read"),
     write_scope: Some("core.user_group.write"),
     routes: &ROUTES,
-    codec: Codec::of::<UserGroupMembership>(),
+    codec: coupa_runtime::registry::Codec::of::<UserGroupMembership>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/user_groups.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `UserGroup` object.
 ///
@@ -491,7 +491,8 @@ pub trait UserGroupsService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<UserGroup, Self::Error>> + Send;
 }
 /// The user-groups resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "user-groups",
     plural: "user-groups",
     page_title: Some("User Groups API"),
@@ -499,11 +500,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/users-api-(users)/user-groups-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.user_group.read"),
     write_scope: Some("core.user_group.write"),
     routes: &ROUTES,
-    codec: Codec::of::<UserGroup>(),
+    codec: coupa_runtime::registry::Codec::of::<UserGroup>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -7,8 +7,8 @@
 //!
 //! - api-user, supplier-id, category-planner-user, supplier-user, support-user and eligible-for-virtual-cards are returned only, as the Swagger marks them read-only and the import follows it (IMPORT.md lists where the Users API (/users) page disagrees); work-confirmation-approval-limit too, as that page marks it. (An earlier hand transcription from the Delegates API page's example had accepted them in requests, from a loose reading of the Users page.)
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, FormKind, Host,
-    Method, ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, FormKind, Method,
+    ParamKind, Route, Shape, Takes,
 };
 /// Coupa's `User` object.
 ///
@@ -1632,7 +1632,8 @@ pub trait UsersService: Send + Sync {
     ) -> impl std::future::Future<Output = Result<User, Self::Error>> + Send;
 }
 /// The users resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "users",
     plural: "users",
     page_title: Some("Users API (/users)"),
@@ -1640,11 +1641,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/reference-data-resources/users-api-(users)",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.user.read"),
     write_scope: Some("core.user.write"),
     routes: &ROUTES,
-    codec: Codec::of::<User>(),
+    codec: coupa_runtime::registry::Codec::of::<User>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -3,8 +3,8 @@
 //!
 //! The schema: `schema/imported/core_platform/warehouse_locations.yaml`.
 use coupa_runtime::{
-    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Host, Method,
-    ParamKind, Route, Shape, Takes, registry::Codec, registry::Resource,
+    ActionKind, Answers, Assigned, Element, ElementKind, Endpoint, Method, ParamKind,
+    Route, Shape, Takes,
 };
 /// Coupa's `WarehouseLocation` object.
 ///
@@ -528,7 +528,8 @@ pub trait WarehouseLocationsService: Send + Sync {
     > + Send;
 }
 /// The warehouse-locations resource, for tools that work on any resource (see [`crate::registry`]).
-pub static RESOURCE: Resource = Resource {
+#[cfg(feature = "registry")]
+pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
     name: "warehouse-locations",
     plural: "warehouse-locations",
     page_title: Some("Warehouse Location API"),
@@ -536,11 +537,11 @@ pub static RESOURCE: Resource = Resource {
         "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/resources/transactional-resources/pick-listsfulfillment-reservations-api-(pick-lists)/warehouse-location-api",
     ),
     shape: &SHAPE,
-    host: Host::Core,
+    host: coupa_runtime::Host::Core,
     read_scope: Some("core.inventory.common.read"),
     write_scope: Some("core.inventory.common.write"),
     routes: &ROUTES,
-    codec: Codec::of::<WarehouseLocation>(),
+    codec: coupa_runtime::registry::Codec::of::<WarehouseLocation>(),
     list_envelope: None,
     bulk_request: None,
     bulk_result: None,

@@ -1,6 +1,7 @@
 //! The registry: per resource a `RESOURCE` entry beside its routes (its shape, routes, scopes,
 //! envelopes and codecs), and the `registry` module listing them, for tools that work on any
-//! resource.
+//! resource. All of it is behind the generated crate's `registry` feature: its codecs instantiate
+//! every reader and writer of every type, which a user of the models alone should not compile.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -54,17 +55,18 @@ pub fn resource(ir: &Ir, t: &TypeDef, r: &ResourceDef) -> TokenStream {
     ));
     quote! {
         #doc
-        pub static RESOURCE: Resource = Resource {
+        #[cfg(feature = "registry")]
+        pub static RESOURCE: coupa_runtime::registry::Resource = coupa_runtime::registry::Resource {
             name: #name,
             plural: #plural,
             page_title: #page_title,
             page_url: #page_url,
             shape: &SHAPE,
-            host: #host,
+            host: coupa_runtime::#host,
             read_scope: #read_scope,
             write_scope: #write_scope,
             routes: &ROUTES,
-            codec: Codec::of::<#model>(),
+            codec: coupa_runtime::registry::Codec::of::<#model>(),
             list_envelope: #list,
             bulk_request: #bulk_request,
             bulk_result: #bulk_result,
@@ -95,6 +97,11 @@ fn envelope(ir: &Ir, t: &TypeDef, name: Option<&str>) -> TokenStream {
     let shape = type_ref(ir, t, &env.name, "SHAPE");
     let model = type_ref(ir, t, &env.name, &env.rust);
     quote! {
-        Some(Envelope { shape: &#shape, items: #items, total: #total, codec: Codec::of::<#model>() })
+        Some(coupa_runtime::registry::Envelope {
+            shape: &#shape,
+            items: #items,
+            total: #total,
+            codec: coupa_runtime::registry::Codec::of::<#model>(),
+        })
     }
 }
