@@ -235,13 +235,6 @@ pub fn form_field(name: &str) -> String {
     snake(inner)
 }
 
-/// True when serde's `rename_all = "kebab-case"` does not already turn the Rust field name into
-/// the wire name, so the field needs its own `rename` (`custom_field_1` for `custom_field_1`,
-/// `r#type` needs none for `type`).
-pub fn needs_rename(field_rust: &str, wire: &str) -> bool {
-    bare(field_rust).replace('_', "-") != wire
-}
-
 /// Splits on every character that cannot be part of an identifier, so `Asn::Header`,
 /// `api.post.added` and `to-coupa` all become words heck can case.
 fn words(name: &str) -> String {
@@ -305,14 +298,6 @@ mod tests {
         assert_eq!(form_field("attachment[type]"), "r#type");
         assert_eq!(form_field("file"), "file");
         assert_eq!(form_field("a[]"), "a");
-    }
-
-    #[test]
-    fn renames_only_where_kebab_case_is_not_the_wire_name() {
-        assert!(!needs_rename("created_at", "created-at"));
-        assert!(!needs_rename("r#type", "type"));
-        assert!(needs_rename("total_records", "total_records"));
-        assert!(needs_rename("_3_way", "3-way"));
     }
 
     #[test]

@@ -9,214 +9,217 @@ use coupa_runtime::{
 /// Coupa's `AccountGroup` object.
 ///
 /// On the wire: `account-group`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "account-group", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountGroup {
     /// Wire name `account-group-type`; sent and returned; required on create; allowed values `1`, `2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_group_type: Option<i64>,
     /// Wire name `account-type`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 80 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `segment-1-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_1_col: Option<String>,
     /// Wire name `segment-1-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_1_op: Option<String>,
     /// Wire name `segment-1-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_1_val: Option<String>,
     /// Wire name `segment-10-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_10_col: Option<String>,
     /// Wire name `segment-10-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_10_op: Option<String>,
     /// Wire name `segment-10-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_10_val: Option<String>,
     /// Wire name `segment-11-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_11_col: Option<String>,
     /// Wire name `segment-11-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_11_op: Option<String>,
     /// Wire name `segment-11-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_11_val: Option<String>,
     /// Wire name `segment-12-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_12_col: Option<String>,
     /// Wire name `segment-12-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_12_op: Option<String>,
     /// Wire name `segment-12-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_12_val: Option<String>,
     /// Wire name `segment-13-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_13_col: Option<String>,
     /// Wire name `segment-13-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_13_op: Option<String>,
     /// Wire name `segment-13-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_13_val: Option<String>,
     /// Wire name `segment-14-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_14_col: Option<String>,
     /// Wire name `segment-14-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_14_op: Option<String>,
     /// Wire name `segment-14-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_14_val: Option<String>,
     /// Wire name `segment-15-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_15_col: Option<String>,
     /// Wire name `segment-15-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_15_op: Option<String>,
     /// Wire name `segment-15-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_15_val: Option<String>,
     /// Wire name `segment-16-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_16_col: Option<String>,
     /// Wire name `segment-16-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_16_op: Option<String>,
     /// Wire name `segment-16-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_16_val: Option<String>,
     /// Wire name `segment-17-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_17_col: Option<String>,
     /// Wire name `segment-17-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_17_op: Option<String>,
     /// Wire name `segment-17-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_17_val: Option<String>,
     /// Wire name `segment-18-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_18_col: Option<String>,
     /// Wire name `segment-18-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_18_op: Option<String>,
     /// Wire name `segment-18-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_18_val: Option<String>,
     /// Wire name `segment-19-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_19_col: Option<String>,
     /// Wire name `segment-19-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_19_op: Option<String>,
     /// Wire name `segment-19-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_19_val: Option<String>,
     /// Wire name `segment-2-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_2_col: Option<String>,
     /// Wire name `segment-2-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_2_op: Option<String>,
     /// Wire name `segment-2-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_2_val: Option<String>,
     /// Wire name `segment-20-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_20_col: Option<String>,
     /// Wire name `segment-20-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_20_op: Option<String>,
     /// Wire name `segment-20-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_20_val: Option<String>,
     /// Wire name `segment-3-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_3_col: Option<String>,
     /// Wire name `segment-3-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_3_op: Option<String>,
     /// Wire name `segment-3-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_3_val: Option<String>,
     /// Wire name `segment-4-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_4_col: Option<String>,
     /// Wire name `segment-4-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_4_op: Option<String>,
     /// Wire name `segment-4-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_4_val: Option<String>,
     /// Wire name `segment-5-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_5_col: Option<String>,
     /// Wire name `segment-5-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_5_op: Option<String>,
     /// Wire name `segment-5-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_5_val: Option<String>,
     /// Wire name `segment-6-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_6_col: Option<String>,
     /// Wire name `segment-6-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_6_op: Option<String>,
     /// Wire name `segment-6-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_6_val: Option<String>,
     /// Wire name `segment-7-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_7_col: Option<String>,
     /// Wire name `segment-7-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_7_op: Option<String>,
     /// Wire name `segment-7-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_7_val: Option<String>,
     /// Wire name `segment-8-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_8_col: Option<String>,
     /// Wire name `segment-8-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_8_op: Option<String>,
     /// Wire name `segment-8-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_8_val: Option<String>,
     /// Wire name `segment-9-col`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_9_col: Option<String>,
     /// Wire name `segment-9-op`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_9_op: Option<String>,
     /// Wire name `segment-9-val`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_9_val: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    AccountGroup,
+    "account-group",
+    account_group_type = "account-group-type",
+    account_type = "account-type",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    name = "name",
+    segment_1_col = "segment-1-col",
+    segment_1_op = "segment-1-op",
+    segment_1_val = "segment-1-val",
+    segment_10_col = "segment-10-col",
+    segment_10_op = "segment-10-op",
+    segment_10_val = "segment-10-val",
+    segment_11_col = "segment-11-col",
+    segment_11_op = "segment-11-op",
+    segment_11_val = "segment-11-val",
+    segment_12_col = "segment-12-col",
+    segment_12_op = "segment-12-op",
+    segment_12_val = "segment-12-val",
+    segment_13_col = "segment-13-col",
+    segment_13_op = "segment-13-op",
+    segment_13_val = "segment-13-val",
+    segment_14_col = "segment-14-col",
+    segment_14_op = "segment-14-op",
+    segment_14_val = "segment-14-val",
+    segment_15_col = "segment-15-col",
+    segment_15_op = "segment-15-op",
+    segment_15_val = "segment-15-val",
+    segment_16_col = "segment-16-col",
+    segment_16_op = "segment-16-op",
+    segment_16_val = "segment-16-val",
+    segment_17_col = "segment-17-col",
+    segment_17_op = "segment-17-op",
+    segment_17_val = "segment-17-val",
+    segment_18_col = "segment-18-col",
+    segment_18_op = "segment-18-op",
+    segment_18_val = "segment-18-val",
+    segment_19_col = "segment-19-col",
+    segment_19_op = "segment-19-op",
+    segment_19_val = "segment-19-val",
+    segment_2_col = "segment-2-col",
+    segment_2_op = "segment-2-op",
+    segment_2_val = "segment-2-val",
+    segment_20_col = "segment-20-col",
+    segment_20_op = "segment-20-op",
+    segment_20_val = "segment-20-val",
+    segment_3_col = "segment-3-col",
+    segment_3_op = "segment-3-op",
+    segment_3_val = "segment-3-val",
+    segment_4_col = "segment-4-col",
+    segment_4_op = "segment-4-op",
+    segment_4_val = "segment-4-val",
+    segment_5_col = "segment-5-col",
+    segment_5_op = "segment-5-op",
+    segment_5_val = "segment-5-val",
+    segment_6_col = "segment-6-col",
+    segment_6_op = "segment-6-op",
+    segment_6_val = "segment-6-val",
+    segment_7_col = "segment-7-col",
+    segment_7_op = "segment-7-op",
+    segment_7_val = "segment-7-val",
+    segment_8_col = "segment-8-col",
+    segment_8_op = "segment-8-op",
+    segment_8_val = "segment-8-val",
+    segment_9_col = "segment-9-col",
+    segment_9_op = "segment-9-op",
+    segment_9_val = "segment-9-val",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`AccountGroup`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "AccountGroup",

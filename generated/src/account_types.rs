@@ -9,46 +9,49 @@ use coupa_runtime::{
 /// Coupa's `AccountType` object.
 ///
 /// On the wire: `account-type`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "account-type", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountType {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `dynamic-flag`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_flag: Option<bool>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `legal-entity-name`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub legal_entity_name: Option<String>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `primary-address`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `primary-contact`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_contact: Option<Box<crate::contact::Contact>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    AccountType,
+    "account-type",
+    active = "active",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    dynamic_flag = "dynamic-flag",
+    id = "id",
+    legal_entity_name = "legal-entity-name",
+    name = "name",
+    primary_address = "primary-address",
+    primary_contact = "primary-contact",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`AccountType`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "AccountType",

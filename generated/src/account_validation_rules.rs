@@ -9,220 +9,223 @@ use coupa_runtime::{
 /// Coupa's `AccountValidationRule` object.
 ///
 /// On the wire: `account-validation-rule`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "account-validation-rule", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountValidationRule {
     /// Wire name `account-type`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `error-message`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `segment-1-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_1_condition: Option<String>,
     /// Wire name `segment-1-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_1_max: Option<String>,
     /// Wire name `segment-1-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_1_min: Option<String>,
     /// Wire name `segment-10-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_10_condition: Option<String>,
     /// Wire name `segment-10-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_10_max: Option<String>,
     /// Wire name `segment-10-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_10_min: Option<String>,
     /// Wire name `segment-11-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_11_condition: Option<String>,
     /// Wire name `segment-11-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_11_max: Option<String>,
     /// Wire name `segment-11-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_11_min: Option<String>,
     /// Wire name `segment-12-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_12_condition: Option<String>,
     /// Wire name `segment-12-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_12_max: Option<String>,
     /// Wire name `segment-12-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_12_min: Option<String>,
     /// Wire name `segment-13-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_13_condition: Option<String>,
     /// Wire name `segment-13-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_13_max: Option<String>,
     /// Wire name `segment-13-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_13_min: Option<String>,
     /// Wire name `segment-14-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_14_condition: Option<String>,
     /// Wire name `segment-14-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_14_max: Option<String>,
     /// Wire name `segment-14-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_14_min: Option<String>,
     /// Wire name `segment-15-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_15_condition: Option<String>,
     /// Wire name `segment-15-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_15_max: Option<String>,
     /// Wire name `segment-15-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_15_min: Option<String>,
     /// Wire name `segment-16-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_16_condition: Option<String>,
     /// Wire name `segment-16-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_16_max: Option<String>,
     /// Wire name `segment-16-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_16_min: Option<String>,
     /// Wire name `segment-17-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_17_condition: Option<String>,
     /// Wire name `segment-17-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_17_max: Option<String>,
     /// Wire name `segment-17-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_17_min: Option<String>,
     /// Wire name `segment-18-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_18_condition: Option<String>,
     /// Wire name `segment-18-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_18_max: Option<String>,
     /// Wire name `segment-18-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_18_min: Option<String>,
     /// Wire name `segment-19-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_19_condition: Option<String>,
     /// Wire name `segment-19-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_19_max: Option<String>,
     /// Wire name `segment-19-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_19_min: Option<String>,
     /// Wire name `segment-2-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_2_condition: Option<String>,
     /// Wire name `segment-2-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_2_max: Option<String>,
     /// Wire name `segment-2-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_2_min: Option<String>,
     /// Wire name `segment-20-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_20_condition: Option<String>,
     /// Wire name `segment-20-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_20_max: Option<String>,
     /// Wire name `segment-20-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_20_min: Option<String>,
     /// Wire name `segment-3-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_3_condition: Option<String>,
     /// Wire name `segment-3-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_3_max: Option<String>,
     /// Wire name `segment-3-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_3_min: Option<String>,
     /// Wire name `segment-4-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_4_condition: Option<String>,
     /// Wire name `segment-4-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_4_max: Option<String>,
     /// Wire name `segment-4-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_4_min: Option<String>,
     /// Wire name `segment-5-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_5_condition: Option<String>,
     /// Wire name `segment-5-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_5_max: Option<String>,
     /// Wire name `segment-5-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_5_min: Option<String>,
     /// Wire name `segment-6-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_6_condition: Option<String>,
     /// Wire name `segment-6-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_6_max: Option<String>,
     /// Wire name `segment-6-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_6_min: Option<String>,
     /// Wire name `segment-7-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_7_condition: Option<String>,
     /// Wire name `segment-7-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_7_max: Option<String>,
     /// Wire name `segment-7-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_7_min: Option<String>,
     /// Wire name `segment-8-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_8_condition: Option<String>,
     /// Wire name `segment-8-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_8_max: Option<String>,
     /// Wire name `segment-8-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_8_min: Option<String>,
     /// Wire name `segment-9-condition`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_9_condition: Option<String>,
     /// Wire name `segment-9-max`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_9_max: Option<String>,
     /// Wire name `segment-9-min`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_9_min: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    AccountValidationRule,
+    "account-validation-rule",
+    account_type = "account-type",
+    active = "active",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    error_message = "error-message",
+    id = "id",
+    name = "name",
+    segment_1_condition = "segment-1-condition",
+    segment_1_max = "segment-1-max",
+    segment_1_min = "segment-1-min",
+    segment_10_condition = "segment-10-condition",
+    segment_10_max = "segment-10-max",
+    segment_10_min = "segment-10-min",
+    segment_11_condition = "segment-11-condition",
+    segment_11_max = "segment-11-max",
+    segment_11_min = "segment-11-min",
+    segment_12_condition = "segment-12-condition",
+    segment_12_max = "segment-12-max",
+    segment_12_min = "segment-12-min",
+    segment_13_condition = "segment-13-condition",
+    segment_13_max = "segment-13-max",
+    segment_13_min = "segment-13-min",
+    segment_14_condition = "segment-14-condition",
+    segment_14_max = "segment-14-max",
+    segment_14_min = "segment-14-min",
+    segment_15_condition = "segment-15-condition",
+    segment_15_max = "segment-15-max",
+    segment_15_min = "segment-15-min",
+    segment_16_condition = "segment-16-condition",
+    segment_16_max = "segment-16-max",
+    segment_16_min = "segment-16-min",
+    segment_17_condition = "segment-17-condition",
+    segment_17_max = "segment-17-max",
+    segment_17_min = "segment-17-min",
+    segment_18_condition = "segment-18-condition",
+    segment_18_max = "segment-18-max",
+    segment_18_min = "segment-18-min",
+    segment_19_condition = "segment-19-condition",
+    segment_19_max = "segment-19-max",
+    segment_19_min = "segment-19-min",
+    segment_2_condition = "segment-2-condition",
+    segment_2_max = "segment-2-max",
+    segment_2_min = "segment-2-min",
+    segment_20_condition = "segment-20-condition",
+    segment_20_max = "segment-20-max",
+    segment_20_min = "segment-20-min",
+    segment_3_condition = "segment-3-condition",
+    segment_3_max = "segment-3-max",
+    segment_3_min = "segment-3-min",
+    segment_4_condition = "segment-4-condition",
+    segment_4_max = "segment-4-max",
+    segment_4_min = "segment-4-min",
+    segment_5_condition = "segment-5-condition",
+    segment_5_max = "segment-5-max",
+    segment_5_min = "segment-5-min",
+    segment_6_condition = "segment-6-condition",
+    segment_6_max = "segment-6-max",
+    segment_6_min = "segment-6-min",
+    segment_7_condition = "segment-7-condition",
+    segment_7_max = "segment-7-max",
+    segment_7_min = "segment-7-min",
+    segment_8_condition = "segment-8-condition",
+    segment_8_max = "segment-8-max",
+    segment_8_min = "segment-8-min",
+    segment_9_condition = "segment-9-condition",
+    segment_9_max = "segment-9-max",
+    segment_9_min = "segment-9-min",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`AccountValidationRule`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "AccountValidationRule",

@@ -6,28 +6,31 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `AdjustmentCode` object.
 ///
 /// On the wire: `adjustment-code`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "adjustment-code", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdjustmentCode {
     /// Wire name `code`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    AdjustmentCode,
+    "adjustment-code",
+    code = "code",
+    created_at = "created-at",
+    id = "id",
+    name = "name",
+    r#type = "type",
+    updated_at = "updated-at",
+);
 /// The elements of [`AdjustmentCode`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "AdjustmentCode",

@@ -6,34 +6,37 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `AmountComponent` object.
 ///
 /// On the wire: `amount-component`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "amount-component", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AmountComponent {
     /// Wire name `amount`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
     /// Wire name `amount-type`; sent and returned; required on create; unique; at most 255 characters; allowed values `supplier_net_paid`, `supplier_net_received`, `supplier_fees`, `msp_net_paid`, `msp_net_received`, `msp_fees`, `vms_net_paid`, `vms_net_received`, `vms_fees`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_type: Option<AmountComponentAmountType>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `source-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_id: Option<i64>,
     /// Wire name `source-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    AmountComponent,
+    "amount-component",
+    amount = "amount",
+    amount_type = "amount-type",
+    created_at = "created-at",
+    currency = "currency",
+    id = "id",
+    source_id = "source-id",
+    source_type = "source-type",
+    updated_at = "updated-at",
+);
 /// The elements of [`AmountComponent`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "AmountComponent",

@@ -9,52 +9,55 @@ use coupa_runtime::{
 /// Coupa's `Announcement` object.
 ///
 /// On the wire: `announcement`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "announcement", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Announcement {
     /// Wire name `announceable-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub announceable_id: Option<i64>,
     /// Wire name `announceable-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub announceable_type: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `important`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub important: Option<bool>,
     /// Wire name `message`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Wire name `new`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new: Option<bool>,
     /// Wire name `short-description`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub short_description: Option<String>,
     /// Wire name `start-at`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_at: Option<coupa_runtime::DateTime>,
     /// Wire name `subject`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Wire name `summary`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    Announcement,
+    "announcement",
+    announceable_id = "announceable-id",
+    announceable_type = "announceable-type",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    important = "important",
+    message = "message",
+    new = "new",
+    short_description = "short-description",
+    start_at = "start-at",
+    subject = "subject",
+    summary = "summary",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`Announcement`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Announcement",

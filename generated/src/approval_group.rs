@@ -6,39 +6,42 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ApprovalGroup` object.
 ///
 /// On the wire: `approval-group`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "approval-group", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApprovalGroup {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `owner`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `users`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ApprovalGroup,
+    "approval-group",
+    active = "active",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    name = "name",
+    owner = "owner",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    users = "users",
+);
 /// The elements of [`ApprovalGroup`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ApprovalGroup",

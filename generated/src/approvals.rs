@@ -9,81 +9,84 @@ use coupa_runtime::{
 /// Coupa's `Approval` object.
 ///
 /// On the wire: `approval`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "approval", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Approval {
     /// Wire name `approvable-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approvable_id: Option<i64>,
     /// Wire name `approvable-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approvable_type: Option<String>,
     /// Wire name `approval-chain-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_chain_id: Option<i64>,
     /// Wire name `approval-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_date: Option<coupa_runtime::DateTime>,
     /// Wire name `approved-by`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `approver`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approver: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `approver-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approver_id: Option<i64>,
     /// Wire name `approver-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approver_type: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `delegate`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delegate: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `delegate-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delegate_id: Option<String>,
     /// Wire name `delegates`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the item type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delegates: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Wire name `holdable`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub holdable: Option<bool>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `note`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Wire name `parallel-group-name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parallel_group_name: Option<String>,
     /// Wire name `position`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Wire name `reasons`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reasons: Option<Vec<crate::approval_reason::ApprovalReason>>,
     /// Wire name `status`; returned only (not accepted in requests); at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    Approval,
+    "approval",
+    approvable_id = "approvable-id",
+    approvable_type = "approvable-type",
+    approval_chain_id = "approval-chain-id",
+    approval_date = "approval-date",
+    approved_by = "approved-by",
+    approver = "approver",
+    approver_id = "approver-id",
+    approver_type = "approver-type",
+    created_at = "created-at",
+    created_by = "created-by",
+    delegate = "delegate",
+    delegate_id = "delegate-id",
+    delegates = "delegates",
+    holdable = "holdable",
+    id = "id",
+    note = "note",
+    parallel_group_name = "parallel-group-name",
+    position = "position",
+    reasons = "reasons",
+    status = "status",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`Approval`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Approval",

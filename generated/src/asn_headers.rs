@@ -9,88 +9,91 @@ use coupa_runtime::{
 /// Coupa's `AsnHeader` object.
 ///
 /// On the wire: `asn-header`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "asn-header", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AsnHeader {
     /// Wire name `asn-number`; sent and returned; required on create; unique; at most 40 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub asn_number: Option<String>,
     /// Wire name `bill-of-lading`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_of_lading: Option<String>,
     /// Wire name `carrier`; sent and returned; at most 255 characters; allowed values `fedex`, `usps`, `ups`, `dhl`, `ontrac`, `asendia`, `apc`, `firstmile`, `newgistics`, `globegistics`, `rr_donnelley`, `purolator_ca`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier: Option<AsnHeaderCarrier>,
     /// Wire name `container`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `delivery-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_date: Option<coupa_runtime::DateTime>,
     /// Wire name `export-flag`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_flag: Option<bool>,
     /// Wire name `gross-weight`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gross_weight: Option<coupa_runtime::Decimal>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `lines`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lines: Option<Vec<crate::asn_lines::AsnLine>>,
     /// Wire name `packing-slip`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub packing_slip: Option<String>,
     /// Wire name `ship-date`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_date: Option<coupa_runtime::DateTime>,
     /// Wire name `ship-method`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_method: Option<String>,
     /// Wire name `ship-note`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_note: Option<String>,
     /// Wire name `ship-to-address`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `ship-to-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_user: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `ship-to-warehouse`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_warehouse: Option<Box<crate::warehouses::Warehouse>>,
     /// Wire name `standard-carrier-alpha-code`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub standard_carrier_alpha_code: Option<String>,
     /// Wire name `status`; returned only (not accepted in requests); at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `supplier`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `tracking-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<String>,
     /// Wire name `trailer`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trailer: Option<String>,
     /// Wire name `uom`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    AsnHeader,
+    "asn-header",
+    asn_number = "asn-number",
+    bill_of_lading = "bill-of-lading",
+    carrier = "carrier",
+    container = "container",
+    created_at = "created-at",
+    created_by = "created-by",
+    delivery_date = "delivery-date",
+    export_flag = "export-flag",
+    gross_weight = "gross-weight",
+    id = "id",
+    lines = "lines",
+    packing_slip = "packing-slip",
+    ship_date = "ship-date",
+    ship_method = "ship-method",
+    ship_note = "ship-note",
+    ship_to_address = "ship-to-address",
+    ship_to_user = "ship-to-user",
+    ship_to_warehouse = "ship-to-warehouse",
+    standard_carrier_alpha_code = "standard-carrier-alpha-code",
+    status = "status",
+    supplier = "supplier",
+    tracking_number = "tracking-number",
+    trailer = "trailer",
+    uom = "uom",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`AsnHeader`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "AsnHeader",

@@ -9,73 +9,76 @@ use coupa_runtime::{
 /// Coupa's `AsnLine` object.
 ///
 /// On the wire: `asn-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "asn-line", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AsnLine {
     /// Wire name `comments`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// Wire name `container`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `invoice-line`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_line: Option<Box<crate::invoice_line::InvoiceLine>>,
     /// Wire name `item`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<Box<crate::items::Item>>,
     /// Wire name `line-num`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_num: Option<String>,
     /// Wire name `match-reference`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub match_reference: Option<String>,
     /// Wire name `order-line`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line: Option<Box<crate::purchase_order_lines::OrderLine>>,
     /// Wire name `quantity`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `received-qty`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_qty: Option<coupa_runtime::Decimal>,
     /// Wire name `review-reason`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub review_reason: Option<String>,
     /// Wire name `soft-close-for-receiving`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_close_for_receiving: Option<bool>,
     /// Wire name `status`; sent and returned; at most 255 characters; allowed values `draft`, `pending_receipt`, `partially_received`, `received`, `error`, `cancelled`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AsnLineStatus>,
     /// Wire name `supplier-aux-part-num`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_aux_part_num: Option<String>,
     /// Wire name `supplier-part-num`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_part_num: Option<String>,
     /// Wire name `uom`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    AsnLine,
+    "asn-line",
+    comments = "comments",
+    container = "container",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    id = "id",
+    invoice_line = "invoice-line",
+    item = "item",
+    line_num = "line-num",
+    match_reference = "match-reference",
+    order_line = "order-line",
+    quantity = "quantity",
+    received_qty = "received-qty",
+    review_reason = "review-reason",
+    soft_close_for_receiving = "soft-close-for-receiving",
+    status = "status",
+    supplier_aux_part_num = "supplier-aux-part-num",
+    supplier_part_num = "supplier-part-num",
+    uom = "uom",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`AsnLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "AsnLine",

@@ -9,54 +9,57 @@ use coupa_runtime::{
 /// Coupa's `AssetTag` object.
 ///
 /// On the wire: `asset-tag`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "asset-tag", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetTag {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-balance`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_balance: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `inventory-balance-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_balance_id: Option<i64>,
     /// Wire name `note`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Wire name `order-line-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line_id: Option<i64>,
     /// Wire name `owner`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Wire name `received`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received: Option<bool>,
     /// Wire name `requisition-line-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_line_id: Option<i64>,
     /// Wire name `serial-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
     /// Wire name `tag`; sent and returned; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    AssetTag,
+    "asset-tag",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    inventory_balance = "inventory-balance",
+    inventory_balance_id = "inventory-balance-id",
+    note = "note",
+    order_line_id = "order-line-id",
+    owner = "owner",
+    received = "received",
+    requisition_line_id = "requisition-line-id",
+    serial_number = "serial-number",
+    tag = "tag",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`AssetTag`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "AssetTag",

@@ -13,61 +13,64 @@ use coupa_runtime::{
 /// Coupa's `Attachment` object.
 ///
 /// On the wire: `attachment`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "attachment", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Attachment {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     ///
     /// Schema note: The user Coupa records as having attached the file. The Swagger cannot mark a reference read-only and the Attachments API page has no row for it; Coupa fills it in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `file`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     /// Wire name `file-content-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_content_type: Option<String>,
     /// Wire name `file-file-name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_file_name: Option<String>,
     /// Wire name `file-file-size`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_file_size: Option<String>,
     /// Wire name `file-url`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_url: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); unique; assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `intent`; sent and returned; at most 40 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub intent: Option<String>,
     /// Wire name `linked-to`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub linked_to: Option<String>,
     /// Wire name `text`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Wire name `type`; sent and returned; required on create; at most 255 characters; allowed values `file`, `url`, `text`.
     ///
     /// Schema note: The Attachments API page marks type required (the Swagger does not) and lists no values. An attachment holds a file, an address or a text (its file, url and text elements), and the page's sourcing example sends type file; the three are listed as its values (a new one is kept, not refused). Required: the forms of the multipart creates require attachment\[type\] too.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AttachmentType>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     ///
     /// Schema note: The user Coupa records as having last changed the attachment; like created-by, returned only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `url`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    Attachment,
+    "attachment",
+    created_at = "created-at",
+    created_by = "created-by",
+    file = "file",
+    file_content_type = "file-content-type",
+    file_file_name = "file-file-name",
+    file_file_size = "file-file-size",
+    file_url = "file-url",
+    id = "id",
+    intent = "intent",
+    linked_to = "linked-to",
+    text = "text",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    url = "url",
+);
 /// The elements of [`Attachment`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Attachment",

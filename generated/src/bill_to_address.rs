@@ -6,94 +6,97 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `BillToAddress` object.
 ///
 /// On the wire: `bill-to-address`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "bill-to-address", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BillToAddress {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `attention`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attention: Option<String>,
     /// Wire name `business-group-name`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_group_name: Option<String>,
     /// Wire name `city`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Wire name `content-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `country`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `external-src-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_src_name: Option<String>,
     /// Wire name `external-src-ref`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_src_ref: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `local-tax-number`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_tax_number: Option<String>,
     /// Wire name `location-code`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_code: Option<String>,
     /// Wire name `name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `postal-code`; sent and returned; required on create; at most 10 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// Wire name `purposes`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purposes: Option<Vec<crate::purpose::Purpose>>,
     /// Wire name `state`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Wire name `state-iso-code`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_iso_code: Option<String>,
     /// Wire name `street1`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street1: Option<String>,
     /// Wire name `street2`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street2: Option<String>,
     /// Wire name `street3`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street3: Option<String>,
     /// Wire name `street4`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street4: Option<String>,
     /// Wire name `tax-registrations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_registrations: Option<Vec<crate::addresses::Address>>,
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `vat-country`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vat_country: Option<Box<crate::country::Country>>,
     /// Wire name `vat-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    BillToAddress,
+    "bill-to-address",
+    active = "active",
+    attention = "attention",
+    business_group_name = "business-group-name",
+    city = "city",
+    content_groups = "content-groups",
+    country = "country",
+    created_at = "created-at",
+    created_by = "created-by",
+    external_src_name = "external-src-name",
+    external_src_ref = "external-src-ref",
+    id = "id",
+    local_tax_number = "local-tax-number",
+    location_code = "location-code",
+    name = "name",
+    postal_code = "postal-code",
+    purposes = "purposes",
+    state = "state",
+    state_iso_code = "state-iso-code",
+    street1 = "street1",
+    street2 = "street2",
+    street3 = "street3",
+    street4 = "street4",
+    tax_registrations = "tax-registrations",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    vat_country = "vat-country",
+    vat_number = "vat-number",
+);
 /// The elements of [`BillToAddress`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "BillToAddress",

@@ -9,52 +9,55 @@ use coupa_runtime::{
 /// Coupa's `BudgetLineAdjustment` object.
 ///
 /// On the wire: `budget-line-adjustment`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "budget-line-adjustment", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BudgetLineAdjustment {
     /// Wire name `accounting-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `adjuster`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adjuster: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `adjustment-amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustment_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `amount`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
     /// Wire name `budget-line`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_line: Option<Box<crate::budget_lines::BudgetLine>>,
     /// Wire name `budget-remaining`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_remaining: Option<coupa_runtime::Decimal>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `price`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<coupa_runtime::Decimal>,
     /// Wire name `quantity`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `reason`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    BudgetLineAdjustment,
+    "budget-line-adjustment",
+    accounting_total = "accounting-total",
+    adjuster = "adjuster",
+    adjustment_amount = "adjustment-amount",
+    amount = "amount",
+    budget_line = "budget-line",
+    budget_remaining = "budget-remaining",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    description = "description",
+    id = "id",
+    price = "price",
+    quantity = "quantity",
+    reason = "reason",
+);
 /// The elements of [`BudgetLineAdjustment`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "BudgetLineAdjustment",

@@ -9,121 +9,124 @@ use coupa_runtime::{
 /// Coupa's `BudgetLine` object.
 ///
 /// On the wire: `budget-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "budget-line", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BudgetLine {
     /// Wire name `amount`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `error-on-overrun`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_on_overrun: Option<bool>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `notes`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Wire name `overrun-calculation`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overrun_calculation: Option<i64>,
     /// Wire name `owner`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `owner-is-approver`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_is_approver: Option<i64>,
     /// Wire name `pending-requisitions-amount`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_requisitions_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `period`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<Box<crate::period::Period>>,
     /// Wire name `remaining`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining: Option<coupa_runtime::Decimal>,
     /// Wire name `remaining-budget`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining_budget: Option<coupa_runtime::Decimal>,
     /// Wire name `segment-1`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_1: Option<String>,
     /// Wire name `segment-10`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_10: Option<String>,
     /// Wire name `segment-11`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_11: Option<String>,
     /// Wire name `segment-12`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_12: Option<String>,
     /// Wire name `segment-13`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_13: Option<String>,
     /// Wire name `segment-14`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_14: Option<String>,
     /// Wire name `segment-15`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_15: Option<String>,
     /// Wire name `segment-16`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_16: Option<String>,
     /// Wire name `segment-17`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_17: Option<String>,
     /// Wire name `segment-18`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_18: Option<String>,
     /// Wire name `segment-19`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_19: Option<String>,
     /// Wire name `segment-2`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_2: Option<String>,
     /// Wire name `segment-20`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_20: Option<String>,
     /// Wire name `segment-3`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_3: Option<String>,
     /// Wire name `segment-4`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_4: Option<String>,
     /// Wire name `segment-5`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_5: Option<String>,
     /// Wire name `segment-6`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_6: Option<String>,
     /// Wire name `segment-7`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_7: Option<String>,
     /// Wire name `segment-8`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_8: Option<String>,
     /// Wire name `segment-9`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_9: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    BudgetLine,
+    "budget-line",
+    amount = "amount",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    description = "description",
+    error_on_overrun = "error-on-overrun",
+    id = "id",
+    notes = "notes",
+    overrun_calculation = "overrun-calculation",
+    owner = "owner",
+    owner_is_approver = "owner-is-approver",
+    pending_requisitions_amount = "pending-requisitions-amount",
+    period = "period",
+    remaining = "remaining",
+    remaining_budget = "remaining-budget",
+    segment_1 = "segment-1",
+    segment_10 = "segment-10",
+    segment_11 = "segment-11",
+    segment_12 = "segment-12",
+    segment_13 = "segment-13",
+    segment_14 = "segment-14",
+    segment_15 = "segment-15",
+    segment_16 = "segment-16",
+    segment_17 = "segment-17",
+    segment_18 = "segment-18",
+    segment_19 = "segment-19",
+    segment_2 = "segment-2",
+    segment_20 = "segment-20",
+    segment_3 = "segment-3",
+    segment_4 = "segment-4",
+    segment_5 = "segment-5",
+    segment_6 = "segment-6",
+    segment_7 = "segment-7",
+    segment_8 = "segment-8",
+    segment_9 = "segment-9",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`BudgetLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "BudgetLine",

@@ -6,34 +6,37 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `BulkPrice` object.
 ///
 /// On the wire: `bulk-price`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "bulk-price", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkPrice {
     /// Wire name `conversion-denominator`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversion_denominator: Option<coupa_runtime::Decimal>,
     /// Wire name `conversion-numerator`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversion_numerator: Option<coupa_runtime::Decimal>,
     /// Wire name `created-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); unique; assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `price`; sent and returned; a decimal of at most 46 digits, 20 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<coupa_runtime::Decimal>,
     /// Wire name `qty`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qty: Option<coupa_runtime::Decimal>,
     /// Wire name `uom`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    BulkPrice,
+    "bulk-price",
+    conversion_denominator = "conversion-denominator",
+    conversion_numerator = "conversion-numerator",
+    created_at = "created-at",
+    id = "id",
+    price = "price",
+    qty = "qty",
+    uom = "uom",
+    updated_at = "updated-at",
+);
 /// The elements of [`BulkPrice`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "BulkPrice",

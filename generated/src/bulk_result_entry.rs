@@ -10,20 +10,23 @@ use coupa_runtime::{Element, ElementKind, Shape};
 /// One message of a CSO write result.
 ///
 /// On the wire: `result`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "result", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkResultEntry {
     /// The kind of message (api.post.added, api.put.updated, event.deleted.logMsg).
     ///
     /// Wire name `type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The message (2 objects created.).
     ///
     /// Wire name `description`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    BulkResultEntry,
+    "result",
+    r#type = "type",
+    description = "description",
+);
 /// The elements of [`BulkResultEntry`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "BulkResultEntry",

@@ -9,77 +9,80 @@ use coupa_runtime::{
 /// Coupa's `BusinessEntity` object.
 ///
 /// On the wire: `business-entity`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "business-entity", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessEntity {
     /// Wire name `addresses`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<crate::addresses::Address>>,
     /// Wire name `business-entity-account-owners`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_entity_account_owners: Option<
         Vec<crate::business_entity_account_owner::BusinessEntityAccountOwner>,
     >,
     /// Wire name `business-entity-alternate-names`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_entity_alternate_names: Option<
         Vec<crate::business_entity_alternate_name::BusinessEntityAlternateName>,
     >,
     /// Wire name `business-entity-external-references`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_entity_external_references: Option<
         Vec<crate::business_entity_external_reference::BusinessEntityExternalReference>,
     >,
     /// Wire name `business-entity-relationships`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_entity_relationships: Option<
         Vec<crate::business_entity_relationship::BusinessEntityRelationship>,
     >,
     /// Wire name `country-of-origin`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_of_origin: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `display-name`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Wire name `formation-type`; sent and returned; at most 255 characters; allowed values `Organization`, `Person`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formation_type: Option<BusinessEntityFormationType>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `primary-address`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_address: Option<
         Box<crate::business_entity_address::BusinessEntityAddress>,
     >,
     /// Wire name `primary-contact`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_contact: Option<Box<crate::contact::Contact>>,
     /// Wire name `status`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `tax-registrations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_registrations: Option<Vec<crate::tax_registrations::TaxRegistration>>,
     /// Wire name `type`; sent and returned; at most 255 characters; allowed values `LegalBusinessEntity`, `OrganizationalBusinessEntity`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<BusinessEntityType>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    BusinessEntity,
+    "business-entity",
+    addresses = "addresses",
+    business_entity_account_owners = "business-entity-account-owners",
+    business_entity_alternate_names = "business-entity-alternate-names",
+    business_entity_external_references = "business-entity-external-references",
+    business_entity_relationships = "business-entity-relationships",
+    country_of_origin = "country-of-origin",
+    created_at = "created-at",
+    created_by = "created-by",
+    display_name = "display-name",
+    formation_type = "formation-type",
+    id = "id",
+    name = "name",
+    primary_address = "primary-address",
+    primary_contact = "primary-contact",
+    status = "status",
+    tax_registrations = "tax-registrations",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`BusinessEntity`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "BusinessEntity",

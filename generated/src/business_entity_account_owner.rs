@@ -6,37 +6,40 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `BusinessEntityAccountOwner` object.
 ///
 /// On the wire: `business-entity-account-owner`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "business-entity-account-owner", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessEntityAccountOwner {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `email`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Wire name `fullname`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fullname: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `purposes`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purposes: Option<Vec<crate::purpose::Purpose>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-id`; sent and returned; required on create; unique.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
 }
+coupa_runtime::wire_struct!(
+    BusinessEntityAccountOwner,
+    "business-entity-account-owner",
+    created_at = "created-at",
+    created_by = "created-by",
+    email = "email",
+    fullname = "fullname",
+    id = "id",
+    purposes = "purposes",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    user_id = "user-id",
+);
 /// The elements of [`BusinessEntityAccountOwner`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "BusinessEntityAccountOwner",

@@ -6,25 +6,28 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `BusinessEntityAlternateName` object.
 ///
 /// On the wire: `business-entity-alternate-name`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "business-entity-alternate-name", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessEntityAlternateName {
     /// Wire name `business-entity-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    BusinessEntityAlternateName,
+    "business-entity-alternate-name",
+    business_entity_id = "business-entity-id",
+    created_at = "created-at",
+    id = "id",
+    name = "name",
+    updated_at = "updated-at",
+);
 /// The elements of [`BusinessEntityAlternateName`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "BusinessEntityAlternateName",

@@ -6,35 +6,34 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `BusinessEntityExternalReference` object.
 ///
 /// On the wire: `business-entity-external-reference`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(
-    rename = "business-entity-external-reference",
-    rename_all = "kebab-case",
-    default
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessEntityExternalReference {
     /// Wire name `business-entity-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Wire name `value`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    BusinessEntityExternalReference,
+    "business-entity-external-reference",
+    business_entity_id = "business-entity-id",
+    created_at = "created-at",
+    id = "id",
+    name = "name",
+    r#type = "type",
+    updated_at = "updated-at",
+    value = "value",
+);
 /// The elements of [`BusinessEntityExternalReference`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "BusinessEntityExternalReference",

@@ -6,37 +6,40 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `BusinessEntityRelationship` object.
 ///
 /// On the wire: `business-entity-relationship`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "business-entity-relationship", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessEntityRelationship {
     /// Wire name `business-entity-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `related-business-entity-id`; sent and returned; unique.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub related_business_entity_id: Option<i64>,
     /// Wire name `relationship-type`; sent and returned; required on create; at most 255 characters; allowed values `parent_child`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub relationship_type: Option<BusinessEntityRelationshipRelationshipType>,
     /// Wire name `status`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    BusinessEntityRelationship,
+    "business-entity-relationship",
+    business_entity_id = "business-entity-id",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    related_business_entity_id = "related-business-entity-id",
+    relationship_type = "relationship-type",
+    status = "status",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`BusinessEntityRelationship`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "BusinessEntityRelationship",

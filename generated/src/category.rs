@@ -6,46 +6,49 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `Category` object.
 ///
 /// On the wire: `category`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "category", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Category {
     /// Wire name `active`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `commodities`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commodities: Option<Vec<crate::commodities::Commodity>>,
     /// Wire name `coupa-commodity`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_commodity: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `suppliers`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suppliers: Option<Vec<crate::suppliers::Supplier>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `users`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    Category,
+    "category",
+    active = "active",
+    commodities = "commodities",
+    coupa_commodity = "coupa-commodity",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    id = "id",
+    name = "name",
+    suppliers = "suppliers",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    users = "users",
+);
 /// The elements of [`Category`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Category",

@@ -6,37 +6,40 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `CategoryPlan` object.
 ///
 /// On the wire: `category-plan`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "category-plan", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CategoryPlan {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `percentage-of-plan-completion`; returned only (not accepted in requests); a decimal of at most 10 digits, 0 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage_of_plan_completion: Option<coupa_runtime::Decimal>,
     /// Wire name `status`; sent and returned; required on create; at most 25 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    CategoryPlan,
+    "category-plan",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    id = "id",
+    name = "name",
+    percentage_of_plan_completion = "percentage-of-plan-completion",
+    status = "status",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`CategoryPlan`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "CategoryPlan",

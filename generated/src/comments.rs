@@ -13,78 +13,81 @@ use coupa_runtime::{
 /// Coupa's `Comment` object.
 ///
 /// On the wire: `comment`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "comment", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Comment {
     /// Wire name `attachments`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the item type; read as an open object. The Swagger gives Comment itself as the item type (read by the import as an open object); the page types it N/A. A comment's attachments are Attachment objects, the ones the Attachment routes under /api/comments/{comment_id}/attachments answer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
     /// Wire name `comment-type`; returned only (not accepted in requests); at most 255 characters.
     ///
     /// Schema note: The Comments API page marks it neither accepted nor returned and says Coupa uses it internally; the Swagger does not mark it read-only. It is not accepted; it stays returned, as the Swagger's definition (the object Coupa answers) holds it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment_type: Option<String>,
     /// Wire name `commentable-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commentable_id: Option<i64>,
     /// Coupa's type name of the document the comment is on (seen: InvoiceHeader, OrderHeader, RequisitionHeader, ExpenseReport, User, Contract).
     ///
     /// Wire name `commentable-type`; sent and returned; at most 255 characters.
     ///
     /// Schema note: The page lists no allowable values, so no closed list: the values are kept in the description. InvoiceHeader is the one of the page's POST example; the others are Coupa's type names of the parents of the nested routes (the same names the Integration Error API page lists as document types).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commentable_type: Option<String>,
     /// The text of the comment. Mention a user by writing `@[User:{id}]` in it.
     ///
     /// Wire name `comments`; sent and returned.
     ///
     /// Schema note: The description is ours; the Comments API page explains mentions that way.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// Wire name `comments-with-mentions-uniq-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments_with_mentions_uniq_id: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     ///
     /// Schema note: Coupa sets it when the comment is created (the page marks it returned only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     ///
     /// Schema note: The user Coupa records as having written the comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     ///
     /// Schema note: Coupa assigns the id (the page marks it returned only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `mentionees`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mentionees: Option<String>,
     /// Wire name `reason-code`; returned only (not accepted in requests); at most 255 characters.
     ///
     /// Schema note: The Comments API page types it string(255); the Swagger gives no length.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<String>,
     /// Wire name `to-supplier`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as boolean (see IMPORT.md). The Comments API page marks it returned only (its in cell is empty), and neither of its POST examples sends it; the Swagger does not mark it read-only (the import keeps the Swagger). The page is followed: a request that carries it is refused.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to_supplier: Option<bool>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     ///
     /// Schema note: Coupa sets it on every change (the page marks it returned only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     ///
     /// Schema note: The user Coupa records as having last changed the comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    Comment,
+    "comment",
+    attachments = "attachments",
+    comment_type = "comment-type",
+    commentable_id = "commentable-id",
+    commentable_type = "commentable-type",
+    comments = "comments",
+    comments_with_mentions_uniq_id = "comments-with-mentions-uniq-id",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    mentionees = "mentionees",
+    reason_code = "reason-code",
+    to_supplier = "to-supplier",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`Comment`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Comment",

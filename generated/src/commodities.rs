@@ -9,58 +9,61 @@ use coupa_runtime::{
 /// Coupa's `Commodity` object.
 ///
 /// On the wire: `commodity`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "commodity", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Commodity {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `category`; sent and returned; at most 255 characters; allowed values `goods`, `services`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<CommodityCategory>,
     /// Wire name `children-count`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub children_count: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `deductibility`; sent and returned; at most 255 characters; allowed values `fully_deductible`, `partially_deductible`, `not_deductible`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deductibility: Option<CommodityDeductibility>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `imported-from-taxonomy`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub imported_from_taxonomy: Option<bool>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `parent`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Commodity>>,
     /// Wire name `parent-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// Wire name `preferred`; sent and returned; at most 255 characters; allowed values `Yes`, `No`, `Automatic`, `Always`, `Never`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred: Option<CommodityPreferred>,
     /// Wire name `subcategory`; sent and returned; at most 255 characters; allowed values `raw_materials`, `investment_goods`, `services_exceptions`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subcategory: Option<CommoditySubcategory>,
     /// Wire name `translated-name`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated_name: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    Commodity,
+    "commodity",
+    active = "active",
+    category = "category",
+    children_count = "children-count",
+    created_at = "created-at",
+    created_by = "created-by",
+    deductibility = "deductibility",
+    id = "id",
+    imported_from_taxonomy = "imported-from-taxonomy",
+    name = "name",
+    parent = "parent",
+    parent_id = "parent-id",
+    preferred = "preferred",
+    subcategory = "subcategory",
+    translated_name = "translated-name",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`Commodity`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Commodity",

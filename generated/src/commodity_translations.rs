@@ -9,28 +9,31 @@ use coupa_runtime::{
 /// Coupa's `CommodityTranslation` object.
 ///
 /// On the wire: `commodity-translation`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "commodity-translation", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommodityTranslation {
     /// Wire name `commodity`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `locale`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    CommodityTranslation,
+    "commodity-translation",
+    commodity = "commodity",
+    created_at = "created-at",
+    id = "id",
+    locale = "locale",
+    name = "name",
+    updated_at = "updated-at",
+);
 /// The elements of [`CommodityTranslation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "CommodityTranslation",

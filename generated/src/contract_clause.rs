@@ -6,33 +6,36 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ContractClause` object.
 ///
 /// On the wire: `contract-clause`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "contract-clause", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContractClause {
     /// Wire name `clause-type-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_type_id: Option<i64>,
     /// Wire name `clause-type-name`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_type_name: Option<String>,
     /// Wire name `contract-clause-reference`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_clause_reference: Option<
         Box<crate::contract_clause_reference::ContractClauseReference>,
     >,
     /// Wire name `contract-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_id: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ContractClause,
+    "contract-clause",
+    clause_type_id = "clause-type-id",
+    clause_type_name = "clause-type-name",
+    contract_clause_reference = "contract-clause-reference",
+    contract_id = "contract-id",
+    created_at = "created-at",
+    id = "id",
+    updated_at = "updated-at",
+);
 /// The elements of [`ContractClause`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ContractClause",

@@ -6,64 +6,67 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ContractClauseReference` object.
 ///
 /// On the wire: `contract-clause-reference`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "contract-clause-reference", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContractClauseReference {
     /// Wire name `clause-classification`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_classification: Option<i64>,
     /// Wire name `clause-content-checksum`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_content_checksum: Option<String>,
     /// Wire name `clause-description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_description: Option<String>,
     /// Wire name `clause-effective-from`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_effective_from: Option<coupa_runtime::DateTime>,
     /// Wire name `clause-effective-to`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_effective_to: Option<coupa_runtime::DateTime>,
     /// Wire name `clause-is-modified`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_is_modified: Option<i64>,
     /// Wire name `clause-key`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_key: Option<i64>,
     /// Wire name `clause-name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_name: Option<String>,
     /// Wire name `clause-referrer-location`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_referrer_location: Option<String>,
     /// Wire name `clause-risk-score`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_risk_score: Option<i64>,
     /// Wire name `clause-status`; sent and returned; at most 255 characters; allowed values `published`, `inactive`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_status: Option<ContractClauseReferenceClauseStatus>,
     /// Wire name `clause-system-used`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_system_used: Option<String>,
     /// Wire name `contract-clause-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_clause_id: Option<i64>,
     /// Wire name `contract-document-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_document_id: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `current-content-checksum`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_content_checksum: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ContractClauseReference,
+    "contract-clause-reference",
+    clause_classification = "clause-classification",
+    clause_content_checksum = "clause-content-checksum",
+    clause_description = "clause-description",
+    clause_effective_from = "clause-effective-from",
+    clause_effective_to = "clause-effective-to",
+    clause_is_modified = "clause-is-modified",
+    clause_key = "clause-key",
+    clause_name = "clause-name",
+    clause_referrer_location = "clause-referrer-location",
+    clause_risk_score = "clause-risk-score",
+    clause_status = "clause-status",
+    clause_system_used = "clause-system-used",
+    contract_clause_id = "contract-clause-id",
+    contract_document_id = "contract-document-id",
+    created_at = "created-at",
+    current_content_checksum = "current-content-checksum",
+    id = "id",
+    updated_at = "updated-at",
+);
 /// The elements of [`ContractClauseReference`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ContractClauseReference",

@@ -6,165 +6,168 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ContractClauseTypeField` object.
 ///
 /// On the wire: `contract-clause-type-field`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "contract-clause-type-field", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContractClauseTypeField {
     /// Wire name `assignable`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignable: Option<ContractClauseTypeFieldAssignable>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `credit-support-obligations`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_support_obligations: Option<
         ContractClauseTypeFieldCreditSupportObligations,
     >,
     /// Wire name `discounted-pricing`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discounted_pricing: Option<ContractClauseTypeFieldDiscountedPricing>,
     /// Wire name `exclusivity`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusivity: Option<ContractClauseTypeFieldExclusivity>,
     /// Wire name `force-majeure`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_majeure: Option<ContractClauseTypeFieldForceMajeure>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `indemnification`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indemnification: Option<ContractClauseTypeFieldIndemnification>,
     /// Wire name `information-security-requirements`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub information_security_requirements: Option<
         ContractClauseTypeFieldInformationSecurityRequirements,
     >,
     /// Wire name `insurance-obligations`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub insurance_obligations: Option<ContractClauseTypeFieldInsuranceObligations>,
     /// Wire name `intellectual-property-ownership`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub intellectual_property_ownership: Option<
         ContractClauseTypeFieldIntellectualPropertyOwnership,
     >,
     /// Wire name `most-favored-nation`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub most_favored_nation: Option<ContractClauseTypeFieldMostFavoredNation>,
     /// Wire name `non-disclosure`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_disclosure: Option<ContractClauseTypeFieldNonDisclosure>,
     /// Wire name `price-adjustment`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_adjustment: Option<ContractClauseTypeFieldPriceAdjustment>,
     /// Wire name `privacy-obligations`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub privacy_obligations: Option<ContractClauseTypeFieldPrivacyObligations>,
     /// Wire name `product-standards`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_standards: Option<ContractClauseTypeFieldProductStandards>,
     /// Wire name `publicity-rights`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub publicity_rights: Option<ContractClauseTypeFieldPublicityRights>,
     /// Wire name `remedies`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remedies: Option<ContractClauseTypeFieldRemedies>,
     /// Wire name `restrictive-covenants`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restrictive_covenants: Option<ContractClauseTypeFieldRestrictiveCovenants>,
     /// Wire name `service-levels`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_levels: Option<ContractClauseTypeFieldServiceLevels>,
     /// Wire name `suspension-for-convenience`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suspension_for_convenience: Option<
         ContractClauseTypeFieldSuspensionForConvenience,
     >,
     /// Wire name `termination-for-bankruptcy`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_for_bankruptcy: Option<
         ContractClauseTypeFieldTerminationForBankruptcy,
     >,
     /// Wire name `termination-for-breach`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_for_breach: Option<ContractClauseTypeFieldTerminationForBreach>,
     /// Wire name `termination-for-cause`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_for_cause: Option<ContractClauseTypeFieldTerminationForCause>,
     /// Wire name `termination-for-change-of-control`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_for_change_of_control: Option<
         ContractClauseTypeFieldTerminationForChangeOfControl,
     >,
     /// Wire name `termination-for-convenience`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_for_convenience: Option<
         ContractClauseTypeFieldTerminationForConvenience,
     >,
     /// Wire name `termination-for-force-majeure`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_for_force_majeure: Option<
         ContractClauseTypeFieldTerminationForForceMajeure,
     >,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `use-of-subcontractors`; sent and returned; allowed values `specified`, `not_specified`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_of_subcontractors: Option<ContractClauseTypeFieldUseOfSubcontractors>,
 }
+coupa_runtime::wire_struct!(
+    ContractClauseTypeField,
+    "contract-clause-type-field",
+    assignable = "assignable",
+    created_at = "created-at",
+    credit_support_obligations = "credit-support-obligations",
+    discounted_pricing = "discounted-pricing",
+    exclusivity = "exclusivity",
+    force_majeure = "force-majeure",
+    id = "id",
+    indemnification = "indemnification",
+    information_security_requirements = "information-security-requirements",
+    insurance_obligations = "insurance-obligations",
+    intellectual_property_ownership = "intellectual-property-ownership",
+    most_favored_nation = "most-favored-nation",
+    non_disclosure = "non-disclosure",
+    price_adjustment = "price-adjustment",
+    privacy_obligations = "privacy-obligations",
+    product_standards = "product-standards",
+    publicity_rights = "publicity-rights",
+    remedies = "remedies",
+    restrictive_covenants = "restrictive-covenants",
+    service_levels = "service-levels",
+    suspension_for_convenience = "suspension-for-convenience",
+    termination_for_bankruptcy = "termination-for-bankruptcy",
+    termination_for_breach = "termination-for-breach",
+    termination_for_cause = "termination-for-cause",
+    termination_for_change_of_control = "termination-for-change-of-control",
+    termination_for_convenience = "termination-for-convenience",
+    termination_for_force_majeure = "termination-for-force-majeure",
+    updated_at = "updated-at",
+    use_of_subcontractors = "use-of-subcontractors",
+);
 /// The elements of [`ContractClauseTypeField`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ContractClauseTypeField",

@@ -6,72 +6,75 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ContractParty` object.
 ///
 /// On the wire: `contract-party`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "contract-party", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContractParty {
     /// Wire name `bill-to-address`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_to_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `business-entity`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_entity: Option<Box<crate::business_entities::BusinessEntity>>,
     /// Wire name `business-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_name: Option<String>,
     /// Wire name `clma-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clma_id: Option<i64>,
     /// Wire name `contact-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_name: Option<String>,
     /// Wire name `contact-title`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_title: Option<String>,
     /// Wire name `contract-party-contacts`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_party_contacts: Option<
         Vec<crate::contract_party_contact::ContractPartyContact>,
     >,
     /// Wire name `contract-party-role`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_party_role: Option<Box<crate::contract_party_role::ContractPartyRole>>,
     /// Wire name `counterparty-role`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub counterparty_role: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `email`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Wire name `entity-name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_name: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `legal-entity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub legal_entity: Option<Box<crate::legal_entities::LegalEntity>>,
     /// Wire name `mail-to-address`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mail_to_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `party-alias`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_alias: Option<String>,
     /// Wire name `party-directionality`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_directionality: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ContractParty,
+    "contract-party",
+    bill_to_address = "bill-to-address",
+    business_entity = "business-entity",
+    business_name = "business-name",
+    clma_id = "clma-id",
+    contact_name = "contact-name",
+    contact_title = "contact-title",
+    contract_party_contacts = "contract-party-contacts",
+    contract_party_role = "contract-party-role",
+    counterparty_role = "counterparty-role",
+    created_at = "created-at",
+    created_by = "created-by",
+    email = "email",
+    entity_name = "entity-name",
+    id = "id",
+    legal_entity = "legal-entity",
+    mail_to_address = "mail-to-address",
+    party_alias = "party-alias",
+    party_directionality = "party-directionality",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`ContractParty`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ContractParty",

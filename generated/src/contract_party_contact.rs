@@ -6,36 +6,39 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ContractPartyContact` object.
 ///
 /// On the wire: `contract-party-contact`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "contract-party-contact", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContractPartyContact {
     /// Wire name `created-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Wire name `email`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Wire name `fullname`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fullname: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `phone`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Wire name `signatory-action`; sent and returned; allowed values `no_action`, `signer`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signatory_action: Option<ContractPartyContactSignatoryAction>,
     /// Wire name `signatory-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signatory_date: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    ContractPartyContact,
+    "contract-party-contact",
+    created_at = "created-at",
+    email = "email",
+    fullname = "fullname",
+    id = "id",
+    phone = "phone",
+    signatory_action = "signatory-action",
+    signatory_date = "signatory-date",
+    updated_at = "updated-at",
+);
 /// The elements of [`ContractPartyContact`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ContractPartyContact",

@@ -6,47 +6,50 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ContractPartyRole` object.
 ///
 /// On the wire: `contract-party-role`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "contract-party-role", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContractPartyRole {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `contract-classification-ids`; sent and returned.
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as a list of string (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_classification_ids: Option<Vec<String>>,
     /// Wire name `contract-classifications`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_classifications: Option<
         Vec<crate::contract_classification::ContractClassification>,
     >,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 500 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `role-directionality`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_directionality: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ContractPartyRole,
+    "contract-party-role",
+    active = "active",
+    contract_classification_ids = "contract-classification-ids",
+    contract_classifications = "contract-classifications",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    id = "id",
+    name = "name",
+    role_directionality = "role-directionality",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`ContractPartyRole`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ContractPartyRole",

@@ -6,49 +6,52 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ContractRisk` object.
 ///
 /// On the wire: `contract-risk`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "contract-risk", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContractRisk {
     /// Wire name `contract-type-custom-field-1`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_1: Option<String>,
     /// Wire name `contract-type-custom-field-10`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_10: Option<String>,
     /// Wire name `contract-type-custom-field-2`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_2: Option<String>,
     /// Wire name `contract-type-custom-field-3`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_3: Option<String>,
     /// Wire name `contract-type-custom-field-4`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_4: Option<String>,
     /// Wire name `contract-type-custom-field-5`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_5: Option<String>,
     /// Wire name `contract-type-custom-field-6`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_6: Option<String>,
     /// Wire name `contract-type-custom-field-7`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_7: Option<String>,
     /// Wire name `contract-type-custom-field-8`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_8: Option<String>,
     /// Wire name `contract-type-custom-field-9`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_9: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ContractRisk,
+    "contract-risk",
+    contract_type_custom_field_1 = "contract-type-custom-field-1",
+    contract_type_custom_field_10 = "contract-type-custom-field-10",
+    contract_type_custom_field_2 = "contract-type-custom-field-2",
+    contract_type_custom_field_3 = "contract-type-custom-field-3",
+    contract_type_custom_field_4 = "contract-type-custom-field-4",
+    contract_type_custom_field_5 = "contract-type-custom-field-5",
+    contract_type_custom_field_6 = "contract-type-custom-field-6",
+    contract_type_custom_field_7 = "contract-type-custom-field-7",
+    contract_type_custom_field_8 = "contract-type-custom-field-8",
+    contract_type_custom_field_9 = "contract-type-custom-field-9",
+    created_at = "created-at",
+    id = "id",
+    updated_at = "updated-at",
+);
 /// The elements of [`ContractRisk`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ContractRisk",

@@ -6,46 +6,49 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ContractTemplateClause` object.
 ///
 /// On the wire: `contract-template-clause`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "contract-template-clause", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContractTemplateClause {
     /// Wire name `clause-classification`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_classification: Option<i64>,
     /// Wire name `clause-description`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_description: Option<String>,
     /// Wire name `clause-effective-from`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_effective_from: Option<coupa_runtime::DateTime>,
     /// Wire name `clause-effective-to`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_effective_to: Option<coupa_runtime::DateTime>,
     /// Wire name `clause-key`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_key: Option<i64>,
     /// Wire name `clause-name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_name: Option<String>,
     /// Wire name `clause-risk-score`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_risk_score: Option<i64>,
     /// Wire name `clause-status`; returned only (not accepted in requests); at most 255 characters; allowed values `published`, `inactive`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clause_status: Option<ContractTemplateClauseClauseStatus>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `obsolete`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub obsolete: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ContractTemplateClause,
+    "contract-template-clause",
+    clause_classification = "clause-classification",
+    clause_description = "clause-description",
+    clause_effective_from = "clause-effective-from",
+    clause_effective_to = "clause-effective-to",
+    clause_key = "clause-key",
+    clause_name = "clause-name",
+    clause_risk_score = "clause-risk-score",
+    clause_status = "clause-status",
+    created_at = "created-at",
+    id = "id",
+    obsolete = "obsolete",
+    updated_at = "updated-at",
+);
 /// The elements of [`ContractTemplateClause`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ContractTemplateClause",

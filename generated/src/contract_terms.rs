@@ -9,157 +9,160 @@ use coupa_runtime::{
 /// Coupa's `ContractTerm` object.
 ///
 /// On the wire: `contract-term`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "contract-term", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContractTerm {
     /// Wire name `contract-term-type`; sent and returned; allowed values `PerOrderContractTerm`, `TotalQtyContractTerm`, `TotalAmtContractTerm`, `PriceRangeContractTerm`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_term_type: Option<ContractTermContractTermType>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `tier-1-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_1_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-1-upper-bound`; sent and returned; required on create; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_1_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-10-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_10_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-10-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_10_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-11-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_11_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-11-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_11_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-12-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_12_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-12-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_12_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-13-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_13_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-13-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_13_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-14-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_14_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-14-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_14_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-15-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_15_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-15-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_15_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-16-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_16_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-16-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_16_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-17-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_17_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-17-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_17_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-18-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_18_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-18-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_18_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-19-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_19_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-19-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_19_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-2-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_2_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-2-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_2_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-20-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_20_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-20-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_20_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-3-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_3_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-3-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_3_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-4-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_4_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-4-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_4_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-5-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_5_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-5-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_5_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-6-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_6_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-6-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_6_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-7-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_7_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-7-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_7_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-8-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_8_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-8-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_8_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-9-disc-pct`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_9_disc_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `tier-9-upper-bound`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_9_upper_bound: Option<coupa_runtime::Decimal>,
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `use-pct-discounts`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_pct_discounts: Option<bool>,
 }
+coupa_runtime::wire_struct!(
+    ContractTerm,
+    "contract-term",
+    contract_term_type = "contract-term-type",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    name = "name",
+    tier_1_disc_pct = "tier-1-disc-pct",
+    tier_1_upper_bound = "tier-1-upper-bound",
+    tier_10_disc_pct = "tier-10-disc-pct",
+    tier_10_upper_bound = "tier-10-upper-bound",
+    tier_11_disc_pct = "tier-11-disc-pct",
+    tier_11_upper_bound = "tier-11-upper-bound",
+    tier_12_disc_pct = "tier-12-disc-pct",
+    tier_12_upper_bound = "tier-12-upper-bound",
+    tier_13_disc_pct = "tier-13-disc-pct",
+    tier_13_upper_bound = "tier-13-upper-bound",
+    tier_14_disc_pct = "tier-14-disc-pct",
+    tier_14_upper_bound = "tier-14-upper-bound",
+    tier_15_disc_pct = "tier-15-disc-pct",
+    tier_15_upper_bound = "tier-15-upper-bound",
+    tier_16_disc_pct = "tier-16-disc-pct",
+    tier_16_upper_bound = "tier-16-upper-bound",
+    tier_17_disc_pct = "tier-17-disc-pct",
+    tier_17_upper_bound = "tier-17-upper-bound",
+    tier_18_disc_pct = "tier-18-disc-pct",
+    tier_18_upper_bound = "tier-18-upper-bound",
+    tier_19_disc_pct = "tier-19-disc-pct",
+    tier_19_upper_bound = "tier-19-upper-bound",
+    tier_2_disc_pct = "tier-2-disc-pct",
+    tier_2_upper_bound = "tier-2-upper-bound",
+    tier_20_disc_pct = "tier-20-disc-pct",
+    tier_20_upper_bound = "tier-20-upper-bound",
+    tier_3_disc_pct = "tier-3-disc-pct",
+    tier_3_upper_bound = "tier-3-upper-bound",
+    tier_4_disc_pct = "tier-4-disc-pct",
+    tier_4_upper_bound = "tier-4-upper-bound",
+    tier_5_disc_pct = "tier-5-disc-pct",
+    tier_5_upper_bound = "tier-5-upper-bound",
+    tier_6_disc_pct = "tier-6-disc-pct",
+    tier_6_upper_bound = "tier-6-upper-bound",
+    tier_7_disc_pct = "tier-7-disc-pct",
+    tier_7_upper_bound = "tier-7-upper-bound",
+    tier_8_disc_pct = "tier-8-disc-pct",
+    tier_8_upper_bound = "tier-8-upper-bound",
+    tier_9_disc_pct = "tier-9-disc-pct",
+    tier_9_upper_bound = "tier-9-upper-bound",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    use_pct_discounts = "use-pct-discounts",
+);
 /// The elements of [`ContractTerm`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ContractTerm",

@@ -6,42 +6,45 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ContractType` object.
 ///
 /// On the wire: `contract-type`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "contract-type", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContractType {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `contract-classifications`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_classifications: Option<
         Vec<crate::contract_classification::ContractClassification>,
     >,
     /// Wire name `coupa-contract-type`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_contract_type: Option<Box<crate::coupa_contract_type::CoupaContractType>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ContractType,
+    "contract-type",
+    active = "active",
+    contract_classifications = "contract-classifications",
+    coupa_contract_type = "coupa-contract-type",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    id = "id",
+    name = "name",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`ContractType`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ContractType",

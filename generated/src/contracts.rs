@@ -9,358 +9,361 @@ use coupa_runtime::{
 /// Coupa's `Contract` object.
 ///
 /// On the wire: `contract`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "contract", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Contract {
     /// Wire name `amended-contract-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amended_contract_type: Option<String>,
     /// Wire name `auto-extend-end-date-for-renewal`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_extend_end_date_for_renewal: Option<bool>,
     /// Wire name `clma-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clma_id: Option<i64>,
     /// Wire name `consent`; sent and returned; at most 255 characters; allowed values `notice`, `consent`, `not_required`, `not_assignable`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub consent: Option<ContractConsent>,
     /// Wire name `content-groups`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `contract-classification`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_classification: Option<
         Box<crate::contract_classification::ContractClassification>,
     >,
     /// Wire name `contract-clause-type-field`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_clause_type_field: Option<
         Box<crate::contract_clause_type_field::ContractClauseTypeField>,
     >,
     /// Wire name `contract-clauses`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_clauses: Option<Vec<crate::contract_clause::ContractClause>>,
     /// Wire name `contract-detail`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_detail: Option<Box<crate::contract_detail::ContractDetail>>,
     /// Wire name `contract-dispute`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_dispute: Option<Box<crate::contract_dispute::ContractDispute>>,
     /// Wire name `contract-owner`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_owner: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `contract-parties`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_parties: Option<Vec<crate::contract_party::ContractParty>>,
     /// Wire name `contract-parties-field-container`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_parties_field_container: Option<
         Box<crate::contract_parties_field_container::ContractPartiesFieldContainer>,
     >,
     /// Wire name `contract-performance`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_performance: Option<
         Box<crate::contract_performance::ContractPerformance>,
     >,
     /// Wire name `contract-price-and-payment`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_price_and_payment: Option<
         Box<crate::contract_price_and_payment::ContractPriceAndPayment>,
     >,
     /// Wire name `contract-relationship-and-reporting`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_relationship_and_reporting: Option<
         Box<crate::contract_relationship_and_reporting::ContractRelationshipAndReporting>,
     >,
     /// Wire name `contract-risk`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_risk: Option<Box<crate::contract_risk::ContractRisk>>,
     /// Wire name `contract-termination`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_termination: Option<
         Box<crate::contract_termination::ContractTermination>,
     >,
     /// Wire name `contract-terms`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_terms: Option<Vec<crate::contract_terms::ContractTerm>>,
     /// Wire name `contract-terms-and-renewal`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_terms_and_renewal: Option<
         Box<crate::contract_terms_and_renewal::ContractTermsAndRenewal>,
     >,
     /// Wire name `contract-type`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type: Option<Box<crate::contract_type::ContractType>>,
     /// Wire name `contract-type-custom-field-1`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_1: Option<String>,
     /// Wire name `contract-type-custom-field-10`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_10: Option<String>,
     /// Wire name `contract-type-custom-field-2`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_2: Option<String>,
     /// Wire name `contract-type-custom-field-3`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_3: Option<String>,
     /// Wire name `contract-type-custom-field-4`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_4: Option<String>,
     /// Wire name `contract-type-custom-field-5`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_5: Option<String>,
     /// Wire name `contract-type-custom-field-6`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_6: Option<String>,
     /// Wire name `contract-type-custom-field-7`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_7: Option<String>,
     /// Wire name `contract-type-custom-field-8`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_8: Option<String>,
     /// Wire name `contract-type-custom-field-9`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_9: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `current-approval`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_approval: Option<Box<crate::approvals::Approval>>,
     /// Wire name `current-parallel-approvals`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_parallel_approvals: Option<Vec<crate::approvals::Approval>>,
     /// Wire name `default-account`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_account: Option<Box<crate::accounts::Account>>,
     /// Wire name `department`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<Box<crate::departments::Department>>,
     /// Wire name `description`; sent and returned; at most 1024 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `diversity-categories`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diversity_categories: Option<Vec<crate::diversity_category::DiversityCategory>>,
     /// Wire name `end-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
     /// Wire name `esign-provider-account`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub esign_provider_account: Option<
         Box<crate::esign_provider_account::EsignProviderAccount>,
     >,
     /// Wire name `execution-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_date: Option<coupa_runtime::DateTime>,
     /// Wire name `external-contract-id`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_contract_id: Option<String>,
     /// Wire name `fill-with-counterparty`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fill_with_counterparty: Option<bool>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `intellectual-property-and-data`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub intellectual_property_and_data: Option<
         Box<crate::intellectual_property_and_data::IntellectualPropertyAndData>,
     >,
     /// Wire name `is-default`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// Wire name `is-default?`; returned only (not accepted in requests).
-    #[serde(rename = "is-default?", skip_serializing_if = "Option::is_none")]
     pub is_is_default: Option<bool>,
     /// Wire name `legal-agreement-url`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub legal_agreement_url: Option<String>,
     /// Wire name `length-of-notice-unit`; sent and returned; at most 255 characters; allowed values `days`, `months`, `years`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub length_of_notice_unit: Option<ContractLengthOfNoticeUnit>,
     /// Wire name `length-of-notice-value`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub length_of_notice_value: Option<String>,
     /// Wire name `master-contract`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub master_contract: Option<Box<Contract>>,
     /// Wire name `max-commit`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_commit: Option<coupa_runtime::Decimal>,
     /// Wire name `maximum-value`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_value: Option<coupa_runtime::Decimal>,
     /// Wire name `min-commit`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_commit: Option<coupa_runtime::Decimal>,
     /// Wire name `minimum-value`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_value: Option<coupa_runtime::Decimal>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `no-of-renewals`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_of_renewals: Option<i64>,
     /// Wire name `number`; sent and returned; required on create; unique; at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Wire name `object-lines`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lines: Option<Vec<crate::object_line::ObjectLine>>,
     /// Wire name `order-window-tz`; sent and returned; at most 255 characters; allowed values `Africa/Abidjan`, `Africa/Accra`, `Africa/Addis_Ababa`, `Africa/Algiers`, `Africa/Asmara`, `Africa/Asmera`, `Africa/Bamako`, `Africa/Bangui`, `Africa/Banjul`, `Africa/Bissau`, `Africa/Blantyre`, `Africa/Brazzaville`, `Africa/Bujumbura`, `Africa/Cairo`, `Africa/Casablanca`, `Africa/Ceuta`, `Africa/Conakry`, `Africa/Dakar`, `Africa/Dar_es_Salaam`, `Africa/Djibouti`, `Africa/Douala`, `Africa/El_Aaiun`, `Africa/Freetown`, `Africa/Gaborone`, `Africa/Harare`, `Africa/Johannesburg`, `Africa/Juba`, `Africa/Kampala`, `Africa/Khartoum`, `Africa/Kigali`, `Africa/Kinshasa`, `Africa/Lagos`, `Africa/Libreville`, `Africa/Lome`, `Africa/Luanda`, `Africa/Lubumbashi`, `Africa/Lusaka`, `Africa/Malabo`, `Africa/Maputo`, `Africa/Maseru`, `Africa/Mbabane`, `Africa/Mogadishu`, `Africa/Monrovia`, `Africa/Nairobi`, `Africa/Ndjamena`, `Africa/Niamey`, `Africa/Nouakchott`, `Africa/Ouagadougou`, `Africa/Porto-Novo`, `Africa/Sao_Tome`, `Africa/Timbuktu`, `Africa/Tripoli`, `Africa/Tunis`, `Africa/Windhoek`, `America/Adak`, `America/Anchorage`, `America/Anguilla`, `America/Antigua`, `America/Araguaina`, `America/Argentina/Buenos_Aires`, `America/Argentina/Catamarca`, `America/Argentina/ComodRivadavia`, `America/Argentina/Cordoba`, `America/Argentina/Jujuy`, `America/Argentina/La_Rioja`, `America/Argentina/Mendoza`, `America/Argentina/Rio_Gallegos`, `America/Argentina/Salta`, `America/Argentina/San_Juan`, `America/Argentina/San_Luis`, `America/Argentina/Tucuman`, `America/Argentina/Ushuaia`, `America/Aruba`, `America/Asuncion`, `America/Atikokan`, `America/Atka`, `America/Bahia`, `America/Bahia_Banderas`, `America/Barbados`, `America/Belem`, `America/Belize`, `America/Blanc-Sablon`, `America/Boa_Vista`, `America/Bogota`, `America/Boise`, `America/Buenos_Aires`, `America/Cambridge_Bay`, `America/Campo_Grande`, `America/Cancun`, `America/Caracas`, `America/Catamarca`, `America/Cayenne`, `America/Cayman`, `America/Chicago`, `America/Chihuahua`, `America/Coral_Harbour`, `America/Cordoba`, `America/Costa_Rica`, `America/Creston`, `America/Cuiaba`, `America/Curacao`, `America/Danmarkshavn`, `America/Dawson`, `America/Dawson_Creek`, `America/Denver`, `America/Detroit`, `America/Dominica`, `America/Edmonton`, `America/Eirunepe`, `America/El_Salvador`, `America/Ensenada`, `America/Fort_Nelson`, `America/Fort_Wayne`, `America/Fortaleza`, `America/Glace_Bay`, `America/Godthab`, `America/Goose_Bay`, `America/Grand_Turk`, `America/Grenada`, `America/Guadeloupe`, `America/Guatemala`, `America/Guayaquil`, `America/Guyana`, `America/Halifax`, `America/Havana`, `America/Hermosillo`, `America/Indiana/Indianapolis`, `America/Indiana/Knox`, `America/Indiana/Marengo`, `America/Indiana/Petersburg`, `America/Indiana/Tell_City`, `America/Indiana/Vevay`, `America/Indiana/Vincennes`, `America/Indiana/Winamac`, `America/Indianapolis`, `America/Inuvik`, `America/Iqaluit`, `America/Jamaica`, `America/Jujuy`, `America/Juneau`, `America/Kentucky/Louisville`, `America/Kentucky/Monticello`, `America/Knox_IN`, `America/Kralendijk`, `America/La_Paz`, `America/Lima`, `America/Los_Angeles`, `America/Louisville`, `America/Lower_Princes`, `America/Maceio`, `America/Managua`, `America/Manaus`, `America/Marigot`, `America/Martinique`, `America/Matamoros`, `America/Mazatlan`, `America/Mendoza`, `America/Menominee`, `America/Merida`, `America/Metlakatla`, `America/Mexico_City`, `America/Miquelon`, `America/Moncton`, `America/Monterrey`, `America/Montevideo`, `America/Montreal`, `America/Montserrat`, `America/Nassau`, `America/New_York`, `America/Nipigon`, `America/Nome`, `America/Noronha`, `America/North_Dakota/Beulah`, `America/North_Dakota/Center`, `America/North_Dakota/New_Salem`, `America/Nuuk`, `America/Ojinaga`, `America/Panama`, `America/Pangnirtung`, `America/Paramaribo`, `America/Phoenix`, `America/Port-au-Prince`, `America/Port_of_Spain`, `America/Porto_Acre`, `America/Porto_Velho`, `America/Puerto_Rico`, `America/Punta_Arenas`, `America/Rainy_River`, `America/Rankin_Inlet`, `America/Recife`, `America/Regina`, `America/Resolute`, `America/Rio_Branco`, `America/Rosario`, `America/Santa_Isabel`, `America/Santarem`, `America/Santiago`, `America/Santo_Domingo`, `America/Sao_Paulo`, `America/Scoresbysund`, `America/Shiprock`, `America/Sitka`, `America/St_Barthelemy`, `America/St_Johns`, `America/St_Kitts`, `America/St_Lucia`, `America/St_Thomas`, `America/St_Vincent`, `America/Swift_Current`, `America/Tegucigalpa`, `America/Thule`, `America/Thunder_Bay`, `America/Tijuana`, `America/Toronto`, `America/Tortola`, `America/Vancouver`, `America/Virgin`, `America/Whitehorse`, `America/Winnipeg`, `America/Yakutat`, `America/Yellowknife`, `Antarctica/Casey`, `Antarctica/Davis`, `Antarctica/DumontDUrville`, `Antarctica/Macquarie`, `Antarctica/Mawson`, `Antarctica/McMurdo`, `Antarctica/Palmer`, `Antarctica/Rothera`, `Antarctica/South_Pole`, `Antarctica/Syowa`, `Antarctica/Troll`, `Antarctica/Vostok`, `Arctic/Longyearbyen`, `Asia/Aden`, `Asia/Almaty`, `Asia/Amman`, `Asia/Anadyr`, `Asia/Aqtau`, `Asia/Aqtobe`, `Asia/Ashgabat`, `Asia/Ashkhabad`, `Asia/Atyrau`, `Asia/Baghdad`, `Asia/Bahrain`, `Asia/Baku`, `Asia/Bangkok`, `Asia/Barnaul`, `Asia/Beirut`, `Asia/Bishkek`, `Asia/Brunei`, `Asia/Calcutta`, `Asia/Chita`, `Asia/Choibalsan`, `Asia/Chongqing`, `Asia/Chungking`, `Asia/Colombo`, `Asia/Dacca`, `Asia/Damascus`, `Asia/Dhaka`, `Asia/Dili`, `Asia/Dubai`, `Asia/Dushanbe`, `Asia/Famagusta`, `Asia/Gaza`, `Asia/Harbin`, `Asia/Hebron`, `Asia/Ho_Chi_Minh`, `Asia/Hong_Kong`, `Asia/Hovd`, `Asia/Irkutsk`, `Asia/Istanbul`, `Asia/Jakarta`, `Asia/Jayapura`, `Asia/Jerusalem`, `Asia/Kabul`, `Asia/Kamchatka`, `Asia/Karachi`, `Asia/Kashgar`, `Asia/Kathmandu`, `Asia/Katmandu`, `Asia/Khandyga`, `Asia/Kolkata`, `Asia/Krasnoyarsk`, `Asia/Kuala_Lumpur`, `Asia/Kuching`, `Asia/Kuwait`, `Asia/Macao`, `Asia/Macau`, `Asia/Magadan`, `Asia/Makassar`, `Asia/Manila`, `Asia/Muscat`, `Asia/Nicosia`, `Asia/Novokuznetsk`, `Asia/Novosibirsk`, `Asia/Omsk`, `Asia/Oral`, `Asia/Phnom_Penh`, `Asia/Pontianak`, `Asia/Pyongyang`, `Asia/Qatar`, `Asia/Qostanay`, `Asia/Qyzylorda`, `Asia/Rangoon`, `Asia/Riyadh`, `Asia/Saigon`, `Asia/Sakhalin`, `Asia/Samarkand`, `Asia/Seoul`, `Asia/Shanghai`, `Asia/Singapore`, `Asia/Srednekolymsk`, `Asia/Taipei`, `Asia/Tashkent`, `Asia/Tbilisi`, `Asia/Tehran`, `Asia/Tel_Aviv`, `Asia/Thimbu`, `Asia/Thimphu`, `Asia/Tokyo`, `Asia/Tomsk`, `Asia/Ujung_Pandang`, `Asia/Ulaanbaatar`, `Asia/Ulan_Bator`, `Asia/Urumqi`, `Asia/Ust-Nera`, `Asia/Vientiane`, `Asia/Vladivostok`, `Asia/Yakutsk`, `Asia/Yangon`, `Asia/Yekaterinburg`, `Asia/Yerevan`, `Atlantic/Azores`, `Atlantic/Bermuda`, `Atlantic/Canary`, `Atlantic/Cape_Verde`, `Atlantic/Faeroe`, `Atlantic/Faroe`, `Atlantic/Jan_Mayen`, `Atlantic/Madeira`, `Atlantic/Reykjavik`, `Atlantic/South_Georgia`, `Atlantic/St_Helena`, `Atlantic/Stanley`, `Australia/ACT`, `Australia/Adelaide`, `Australia/Brisbane`, `Australia/Broken_Hill`, `Australia/Canberra`, `Australia/Currie`, `Australia/Darwin`, `Australia/Eucla`, `Australia/Hobart`, `Australia/LHI`, `Australia/Lindeman`, `Australia/Lord_Howe`, `Australia/Melbourne`, `Australia/NSW`, `Australia/North`, `Australia/Perth`, `Australia/Queensland`, `Australia/South`, `Australia/Sydney`, `Australia/Tasmania`, `Australia/Victoria`, `Australia/West`, `Australia/Yancowinna`, `Brazil/Acre`, `Brazil/DeNoronha`, `Brazil/East`, `Brazil/West`, `CET`, `CST6CDT`, `Canada/Atlantic`, `Canada/Central`, `Canada/Eastern`, `Canada/Mountain`, `Canada/Newfoundland`, `Canada/Pacific`, `Canada/Saskatchewan`, `Canada/Yukon`, `Chile/Continental`, `Chile/EasterIsland`, `Cuba`, `EET`, `EST`, `EST5EDT`, `Egypt`, `Eire`, `Etc/GMT`, `Etc/GMT+0`, `Etc/GMT+1`, `Etc/GMT+10`, `Etc/GMT+11`, `Etc/GMT+12`, `Etc/GMT+2`, `Etc/GMT+3`, `Etc/GMT+4`, `Etc/GMT+5`, `Etc/GMT+6`, `Etc/GMT+7`, `Etc/GMT+8`, `Etc/GMT+9`, `Etc/GMT-0`, `Etc/GMT-1`, `Etc/GMT-10`, `Etc/GMT-11`, `Etc/GMT-12`, `Etc/GMT-13`, `Etc/GMT-14`, `Etc/GMT-2`, `Etc/GMT-3`, `Etc/GMT-4`, `Etc/GMT-5`, `Etc/GMT-6`, `Etc/GMT-7`, `Etc/GMT-8`, `Etc/GMT-9`, `Etc/GMT0`, `Etc/Greenwich`, `Etc/UCT`, `Etc/UTC`, `Etc/Universal`, `Etc/Zulu`, `Europe/Amsterdam`, `Europe/Andorra`, `Europe/Astrakhan`, `Europe/Athens`, `Europe/Belfast`, `Europe/Belgrade`, `Europe/Berlin`, `Europe/Bratislava`, `Europe/Brussels`, `Europe/Bucharest`, `Europe/Budapest`, `Europe/Busingen`, `Europe/Chisinau`, `Europe/Copenhagen`, `Europe/Dublin`, `Europe/Gibraltar`, `Europe/Guernsey`, `Europe/Helsinki`, `Europe/Isle_of_Man`, `Europe/Istanbul`, `Europe/Jersey`, `Europe/Kaliningrad`, `Europe/Kiev`, `Europe/Kirov`, `Europe/Lisbon`, `Europe/Ljubljana`, `Europe/London`, `Europe/Luxembourg`, `Europe/Madrid`, `Europe/Malta`, `Europe/Mariehamn`, `Europe/Minsk`, `Europe/Monaco`, `Europe/Moscow`, `Europe/Nicosia`, `Europe/Oslo`, `Europe/Paris`, `Europe/Podgorica`, `Europe/Prague`, `Europe/Riga`, `Europe/Rome`, `Europe/Samara`, `Europe/San_Marino`, `Europe/Sarajevo`, `Europe/Saratov`, `Europe/Simferopol`, `Europe/Skopje`, `Europe/Sofia`, `Europe/Stockholm`, `Europe/Tallinn`, `Europe/Tirane`, `Europe/Tiraspol`, `Europe/Ulyanovsk`, `Europe/Uzhgorod`, `Europe/Vaduz`, `Europe/Vatican`, `Europe/Vienna`, `Europe/Vilnius`, `Europe/Volgograd`, `Europe/Warsaw`, `Europe/Zagreb`, `Europe/Zaporozhye`, `Europe/Zurich`, `Factory`, `GB`, `GB-Eire`, `GMT`, `GMT+0`, `GMT-0`, `GMT0`, `Greenwich`, `HST`, `Hongkong`, `Iceland`, `Indian/Antananarivo`, `Indian/Chagos`, `Indian/Christmas`, `Indian/Cocos`, `Indian/Comoro`, `Indian/Kerguelen`, `Indian/Mahe`, `Indian/Maldives`, `Indian/Mauritius`, `Indian/Mayotte`, `Indian/Reunion`, `Iran`, `Israel`, `Jamaica`, `Japan`, `Kwajalein`, `Libya`, `MET`, `MST`, `MST7MDT`, `Mexico/BajaNorte`, `Mexico/BajaSur`, `Mexico/General`, `NZ`, `NZ-CHAT`, `Navajo`, `PRC`, `PST8PDT`, `Pacific/Apia`, `Pacific/Auckland`, `Pacific/Bougainville`, `Pacific/Chatham`, `Pacific/Chuuk`, `Pacific/Easter`, `Pacific/Efate`, `Pacific/Enderbury`, `Pacific/Fakaofo`, `Pacific/Fiji`, `Pacific/Funafuti`, `Pacific/Galapagos`, `Pacific/Gambier`, `Pacific/Guadalcanal`, `Pacific/Guam`, `Pacific/Honolulu`, `Pacific/Johnston`, `Pacific/Kiritimati`, `Pacific/Kosrae`, `Pacific/Kwajalein`, `Pacific/Majuro`, `Pacific/Marquesas`, `Pacific/Midway`, `Pacific/Nauru`, `Pacific/Niue`, `Pacific/Norfolk`, `Pacific/Noumea`, `Pacific/Pago_Pago`, `Pacific/Palau`, `Pacific/Pitcairn`, `Pacific/Pohnpei`, `Pacific/Ponape`, `Pacific/Port_Moresby`, `Pacific/Rarotonga`, `Pacific/Saipan`, `Pacific/Samoa`, `Pacific/Tahiti`, `Pacific/Tarawa`, `Pacific/Tongatapu`, `Pacific/Truk`, `Pacific/Wake`, `Pacific/Wallis`, `Pacific/Yap`, `Poland`, `Portugal`, `ROC`, `ROK`, `Singapore`, `SystemV/AST4`, `SystemV/AST4ADT`, `SystemV/CST6`, `SystemV/CST6CDT`, `SystemV/EST5`, `SystemV/EST5EDT`, `SystemV/HST10`, `SystemV/MST7`, `SystemV/MST7MDT`, `SystemV/PST8`, `SystemV/PST8PDT`, `SystemV/YST9`, `SystemV/YST9YDT`, `Turkey`, `UCT`, `US/Alaska`, `US/Aleutian`, `US/Arizona`, `US/Central`, `US/East-Indiana`, `US/Eastern`, `US/Hawaii`, `US/Indiana-Starke`, `US/Michigan`, `US/Mountain`, `US/Pacific`, `US/Samoa`, `UTC`, `Universal`, `W-SU`, `WET`, `Zulu`, `International Date Line West`, `American Samoa`, `Midway Island`, `Hawaii`, `Alaska`, `Pacific Time (US & Canada)`, `Tijuana`, `Arizona`, `Chihuahua`, `Mazatlan`, `Mountain Time (US & Canada)`, `Central America`, `Central Time (US & Canada)`, `Guadalajara`, `Mexico City`, `Monterrey`, `Saskatchewan`, `Bogota`, `Eastern Time (US & Canada)`, `Indiana (East)`, `Lima`, `Quito`, `Atlantic Time (Canada)`, `Caracas`, `Georgetown`, `La Paz`, `Puerto Rico`, `Santiago`, `Newfoundland`, `Brasilia`, `Buenos Aires`, `Greenland`, `Montevideo`, `Mid-Atlantic`, `Azores`, `Cape Verde Is.`, `Edinburgh`, `Lisbon`, `London`, `Monrovia`, `Amsterdam`, `Belgrade`, `Berlin`, `Bern`, `Bratislava`, `Brussels`, `Budapest`, `Casablanca`, `Copenhagen`, `Dublin`, `Ljubljana`, `Madrid`, `Paris`, `Prague`, `Rome`, `Sarajevo`, `Skopje`, `Stockholm`, `Vienna`, `Warsaw`, `West Central Africa`, `Zagreb`, `Zurich`, `Athens`, `Bucharest`, `Cairo`, `Harare`, `Helsinki`, `Jerusalem`, `Kaliningrad`, `Kyiv`, `Pretoria`, `Riga`, `Sofia`, `Tallinn`, `Vilnius`, `Baghdad`, `Istanbul`, `Kuwait`, `Minsk`, `Moscow`, `Nairobi`, `Riyadh`, `St. Petersburg`, `Volgograd`, `Tehran`, `Abu Dhabi`, `Baku`, `Muscat`, `Samara`, `Tbilisi`, `Yerevan`, `Kabul`, `Ekaterinburg`, `Islamabad`, `Karachi`, `Tashkent`, `Chennai`, `Kolkata`, `Mumbai`, `New Delhi`, `Sri Jayawardenepura`, `Kathmandu`, `Almaty`, `Astana`, `Dhaka`, `Urumqi`, `Rangoon`, `Bangkok`, `Hanoi`, `Jakarta`, `Krasnoyarsk`, `Novosibirsk`, `Beijing`, `Chongqing`, `Hong Kong`, `Irkutsk`, `Kuala Lumpur`, `Perth`, `Taipei`, `Ulaanbaatar`, `Osaka`, `Sapporo`, `Seoul`, `Tokyo`, `Yakutsk`, `Adelaide`, `Darwin`, `Brisbane`, `Canberra`, `Guam`, `Hobart`, `Melbourne`, `Port Moresby`, `Sydney`, `Vladivostok`, `Magadan`, `New Caledonia`, `Solomon Is.`, `Srednekolymsk`, `Auckland`, `Fiji`, `Kamchatka`, `Marshall Is.`, `Wellington`, `Chatham Is.`, `Nuku'alofa`, `Samoa`, `Tokelau Is.`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_window_tz: Option<ContractOrderWindowTz>,
     /// Wire name `parent`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Contract>>,
     /// Wire name `payment-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `po-message`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_message: Option<String>,
     /// Wire name `preferred`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred: Option<bool>,
     /// Wire name `proxy-supplier-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_supplier_id: Option<i64>,
     /// Wire name `published-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub published_date: Option<coupa_runtime::DateTime>,
     /// Wire name `quote-response-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_response_id: Option<i64>,
     /// Wire name `ra-risk-request`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ra_risk_request: Option<Box<crate::ra_risk_request::RaRiskRequest>>,
     /// Wire name `rate-card`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_card: Option<Box<crate::rate_card::RateCard>>,
     /// Wire name `reason-insight-code`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_insight_code: Option<String>,
     /// Wire name `reason-insight-comment`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_insight_comment: Option<String>,
     /// Wire name `reason-insight-events`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_insight_events: Option<
         Vec<crate::reason_insight_event::ReasonInsightEvent>,
     >,
     /// Wire name `renewal-length-unit`; sent and returned; required on create; at most 255 characters; allowed values `days`, `months`, `years`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub renewal_length_unit: Option<ContractRenewalLengthUnit>,
     /// Wire name `renewal-length-value`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub renewal_length_value: Option<i64>,
     /// Wire name `requisition-message`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_message: Option<String>,
     /// Wire name `savings-pct`; sent and returned; a decimal of at most 20 digits, 2 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub savings_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `schedule`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Box<crate::order_window::OrderWindow>>,
     /// Wire name `shipping-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `source`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Wire name `source-id`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
     /// Wire name `source-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_type: Option<String>,
     /// Wire name `start-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
     /// Wire name `status`; sent and returned; required on create; at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `stop-spend-based-on-max-value`; sent and returned; at most 255 characters; allowed values `yes`, `no`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stop_spend_based_on_max_value: Option<ContractStopSpendBasedOnMaxValue>,
     /// Wire name `strict-invoicing-rules`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict_invoicing_rules: Option<bool>,
     /// Wire name `submitter`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitter: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `supplier`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-account`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_account: Option<String>,
     /// Wire name `supplier-invoiceable`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_invoiceable: Option<bool>,
     /// Wire name `supplier-invoiceable?`; returned only (not accepted in requests).
-    #[serde(rename = "supplier-invoiceable?", skip_serializing_if = "Option::is_none")]
     pub is_supplier_invoiceable: Option<bool>,
     /// Wire name `taggings`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taggings: Option<Vec<crate::tagging::Tagging>>,
     /// Wire name `tags`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<crate::tag::Tag>>,
     /// Wire name `term-type`; sent and returned; at most 255 characters; allowed values `fixed`, `auto_renew`, `perpetual`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub term_type: Option<ContractTermType>,
     /// Wire name `terminated`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terminated: Option<bool>,
     /// Wire name `termination-notice`; sent and returned; at most 255 characters; allowed values `yes`, `no`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_notice: Option<ContractTerminationNotice>,
     /// Wire name `termination-notice-length-unit`; sent and returned; at most 255 characters; allowed values `days`, `months`, `years`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_notice_length_unit: Option<ContractTerminationNoticeLengthUnit>,
     /// Wire name `termination-notice-length-value`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_notice_length_value: Option<i64>,
     /// Wire name `terms`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terms: Option<String>,
     /// Wire name `type`; returned only (not accepted in requests); allowed values `MasterContract`, `AmendmentContract`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ContractType>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `use-online-signing`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_online_signing: Option<bool>,
     /// Wire name `use-order-windows`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_order_windows: Option<bool>,
     /// Wire name `used-for-buying`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub used_for_buying: Option<bool>,
     /// Wire name `version`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// Wire name `whose-paper`; sent and returned; allowed values `not_specified`, `our_paper`, `counterparty_paper`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub whose_paper: Option<ContractWhosePaper>,
 }
+coupa_runtime::wire_struct!(
+    Contract,
+    "contract",
+    amended_contract_type = "amended-contract-type",
+    auto_extend_end_date_for_renewal = "auto-extend-end-date-for-renewal",
+    clma_id = "clma-id",
+    consent = "consent",
+    content_groups = "content-groups",
+    contract_classification = "contract-classification",
+    contract_clause_type_field = "contract-clause-type-field",
+    contract_clauses = "contract-clauses",
+    contract_detail = "contract-detail",
+    contract_dispute = "contract-dispute",
+    contract_owner = "contract-owner",
+    contract_parties = "contract-parties",
+    contract_parties_field_container = "contract-parties-field-container",
+    contract_performance = "contract-performance",
+    contract_price_and_payment = "contract-price-and-payment",
+    contract_relationship_and_reporting = "contract-relationship-and-reporting",
+    contract_risk = "contract-risk",
+    contract_termination = "contract-termination",
+    contract_terms = "contract-terms",
+    contract_terms_and_renewal = "contract-terms-and-renewal",
+    contract_type = "contract-type",
+    contract_type_custom_field_1 = "contract-type-custom-field-1",
+    contract_type_custom_field_10 = "contract-type-custom-field-10",
+    contract_type_custom_field_2 = "contract-type-custom-field-2",
+    contract_type_custom_field_3 = "contract-type-custom-field-3",
+    contract_type_custom_field_4 = "contract-type-custom-field-4",
+    contract_type_custom_field_5 = "contract-type-custom-field-5",
+    contract_type_custom_field_6 = "contract-type-custom-field-6",
+    contract_type_custom_field_7 = "contract-type-custom-field-7",
+    contract_type_custom_field_8 = "contract-type-custom-field-8",
+    contract_type_custom_field_9 = "contract-type-custom-field-9",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    current_approval = "current-approval",
+    current_parallel_approvals = "current-parallel-approvals",
+    default_account = "default-account",
+    department = "department",
+    description = "description",
+    diversity_categories = "diversity-categories",
+    end_date = "end-date",
+    esign_provider_account = "esign-provider-account",
+    execution_date = "execution-date",
+    external_contract_id = "external-contract-id",
+    fill_with_counterparty = "fill-with-counterparty",
+    id = "id",
+    intellectual_property_and_data = "intellectual-property-and-data",
+    is_default = "is-default",
+    is_is_default = "is-default?",
+    legal_agreement_url = "legal-agreement-url",
+    length_of_notice_unit = "length-of-notice-unit",
+    length_of_notice_value = "length-of-notice-value",
+    master_contract = "master-contract",
+    max_commit = "max-commit",
+    maximum_value = "maximum-value",
+    min_commit = "min-commit",
+    minimum_value = "minimum-value",
+    name = "name",
+    no_of_renewals = "no-of-renewals",
+    number = "number",
+    object_lines = "object-lines",
+    order_window_tz = "order-window-tz",
+    parent = "parent",
+    payment_term = "payment-term",
+    po_message = "po-message",
+    preferred = "preferred",
+    proxy_supplier_id = "proxy-supplier-id",
+    published_date = "published-date",
+    quote_response_id = "quote-response-id",
+    ra_risk_request = "ra-risk-request",
+    rate_card = "rate-card",
+    reason_insight_code = "reason-insight-code",
+    reason_insight_comment = "reason-insight-comment",
+    reason_insight_events = "reason-insight-events",
+    renewal_length_unit = "renewal-length-unit",
+    renewal_length_value = "renewal-length-value",
+    requisition_message = "requisition-message",
+    savings_pct = "savings-pct",
+    schedule = "schedule",
+    shipping_term = "shipping-term",
+    source = "source",
+    source_id = "source-id",
+    source_type = "source-type",
+    start_date = "start-date",
+    status = "status",
+    stop_spend_based_on_max_value = "stop-spend-based-on-max-value",
+    strict_invoicing_rules = "strict-invoicing-rules",
+    submitter = "submitter",
+    supplier = "supplier",
+    supplier_account = "supplier-account",
+    supplier_invoiceable = "supplier-invoiceable",
+    is_supplier_invoiceable = "supplier-invoiceable?",
+    taggings = "taggings",
+    tags = "tags",
+    term_type = "term-type",
+    terminated = "terminated",
+    termination_notice = "termination-notice",
+    termination_notice_length_unit = "termination-notice-length-unit",
+    termination_notice_length_value = "termination-notice-length-value",
+    terms = "terms",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    use_online_signing = "use-online-signing",
+    use_order_windows = "use-order-windows",
+    used_for_buying = "used-for-buying",
+    version = "version",
+    whose_paper = "whose-paper",
+);
 /// The elements of [`Contract`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Contract",

@@ -9,90 +9,93 @@ use coupa_runtime::{
 /// Coupa's `ContractTemplate` object.
 ///
 /// On the wire: `contract-template`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "contract-template", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContractTemplate {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `authoring-method`; sent and returned; at most 255 characters; allowed values `msword`, `msword_and_online`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authoring_method: Option<ContractTemplateAuthoringMethod>,
     /// Wire name `ccc-id`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ccc_id: Option<String>,
     /// Wire name `content-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `contract-classification`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_classification: Option<
         Box<crate::contract_classification::ContractClassification>,
     >,
     /// Wire name `contract-hierarchy-types`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_hierarchy_types: Option<
         Vec<crate::contract_hierarchy_type::ContractHierarchyType>,
     >,
     /// Wire name `contract-template-clauses`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_template_clauses: Option<
         Vec<crate::contract_template_clause::ContractTemplateClause>,
     >,
     /// Wire name `contract-types`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_types: Option<Vec<crate::contract_type::ContractType>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `custom-parameters`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_parameters: Option<String>,
     /// Wire name `description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `fill-with-counterparty`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fill_with_counterparty: Option<bool>,
     /// Wire name `hierarchy-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hierarchy_type: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `obsolete-clauses-count`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub obsolete_clauses_count: Option<i64>,
     /// Wire name `source`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Wire name `supporting-document`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supporting_document: Option<bool>,
     /// Wire name `template-generator-id`; sent and returned; required on create; at most 1024 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_generator_id: Option<String>,
     /// Wire name `template-generator-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_generator_type: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `workflow-process`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as object (or the type a page row names) (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_process: Option<serde_json::Map<String, serde_json::Value>>,
 }
+coupa_runtime::wire_struct!(
+    ContractTemplate,
+    "contract-template",
+    active = "active",
+    authoring_method = "authoring-method",
+    ccc_id = "ccc-id",
+    content_groups = "content-groups",
+    contract_classification = "contract-classification",
+    contract_hierarchy_types = "contract-hierarchy-types",
+    contract_template_clauses = "contract-template-clauses",
+    contract_types = "contract-types",
+    created_at = "created-at",
+    created_by = "created-by",
+    custom_parameters = "custom-parameters",
+    description = "description",
+    fill_with_counterparty = "fill-with-counterparty",
+    hierarchy_type = "hierarchy-type",
+    id = "id",
+    name = "name",
+    obsolete_clauses_count = "obsolete-clauses-count",
+    source = "source",
+    supporting_document = "supporting-document",
+    template_generator_id = "template-generator-id",
+    template_generator_type = "template-generator-type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    workflow_process = "workflow-process",
+);
 /// The elements of [`ContractTemplate`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ContractTemplate",

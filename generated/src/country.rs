@@ -6,28 +6,31 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `Country` object.
 ///
 /// On the wire: `country`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "country", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Country {
     /// Wire name `code`; sent and returned; required on create; at most 4 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `translated-name`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated_name: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    Country,
+    "country",
+    code = "code",
+    created_at = "created-at",
+    id = "id",
+    name = "name",
+    translated_name = "translated-name",
+    updated_at = "updated-at",
+);
 /// The elements of [`Country`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Country",

@@ -6,28 +6,31 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `CoupaContractType` object.
 ///
 /// On the wire: `coupa-contract-type`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "coupa-contract-type", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CoupaContractType {
     /// Wire name `active`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `description`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    CoupaContractType,
+    "coupa-contract-type",
+    active = "active",
+    created_at = "created-at",
+    description = "description",
+    id = "id",
+    name = "name",
+    updated_at = "updated-at",
+);
 /// The elements of [`CoupaContractType`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "CoupaContractType",

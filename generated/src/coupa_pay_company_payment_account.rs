@@ -6,84 +6,83 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `CoupaPayCompanyPaymentAccount` object.
 ///
 /// On the wire: `coupa-pay-company-payment-account`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(
-    rename = "coupa-pay-company-payment-account",
-    rename_all = "kebab-case",
-    default
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CoupaPayCompanyPaymentAccount {
     /// Wire name `account-kind`; sent and returned; at most 255 characters; allowed values `bank`, `virtual_card`, `digital_wallet`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_kind: Option<CoupaPayCompanyPaymentAccountAccountKind>,
     /// Wire name `account-name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// Wire name `account-type-ids`; sent and returned.
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as a list of string (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type_ids: Option<Vec<String>>,
     /// Wire name `account-types`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_types: Option<Vec<crate::account_types::AccountType>>,
     /// Wire name `coupa-pay-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_pay_id: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `digital-check-signature-viewpost-status`; sent and returned; at most 255 characters; allowed values `not_used`, `send_pending`, `pending_response`, `active`, `rejected`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub digital_check_signature_viewpost_status: Option<
         CoupaPayCompanyPaymentAccountDigitalCheckSignatureViewpostStatus,
     >,
     /// Wire name `document-types`; sent and returned.
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as a list of string (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_types: Option<Vec<String>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `payment-option`; sent and returned; at most 255 characters; allowed values `direct_debit`, `direct_bank_integration`, `digital_check`, `push`, `paypal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_option: Option<CoupaPayCompanyPaymentAccountPaymentOption>,
     /// Wire name `payment-partner`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_partner: Option<
         Box<crate::coupa_pay_payment_partner::CoupaPayPaymentPartner>,
     >,
     /// Wire name `physical-check-signature-presence`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub physical_check_signature_presence: Option<bool>,
     /// Wire name `source-name`; sent and returned; at most 255 characters; allowed values `csp`, `cpaui`, `csv`, `migration`, `invoice`, `sim`, `community`, `wcs`, `pmx`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_name: Option<CoupaPayCompanyPaymentAccountSourceName>,
     /// Wire name `source-reference`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_reference: Option<String>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `supported-transfer-types`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as a list of string (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_transfer_types: Option<Vec<String>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    CoupaPayCompanyPaymentAccount,
+    "coupa-pay-company-payment-account",
+    account_kind = "account-kind",
+    account_name = "account-name",
+    account_type_ids = "account-type-ids",
+    account_types = "account-types",
+    coupa_pay_id = "coupa-pay-id",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    digital_check_signature_viewpost_status = "digital-check-signature-viewpost-status",
+    document_types = "document-types",
+    id = "id",
+    payment_option = "payment-option",
+    payment_partner = "payment-partner",
+    physical_check_signature_presence = "physical-check-signature-presence",
+    source_name = "source-name",
+    source_reference = "source-reference",
+    status = "status",
+    supported_transfer_types = "supported-transfer-types",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`CoupaPayCompanyPaymentAccount`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "CoupaPayCompanyPaymentAccount",

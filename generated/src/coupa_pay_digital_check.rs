@@ -6,37 +6,40 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `CoupaPayDigitalCheck` object.
 ///
 /// On the wire: `coupa-pay-digital-check`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "coupa-pay-digital-check", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CoupaPayDigitalCheck {
     /// Wire name `beneficary-name`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub beneficary_name: Option<String>,
     /// Wire name `check-number`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_number: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `payment-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<i64>,
     /// Wire name `status`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    CoupaPayDigitalCheck,
+    "coupa-pay-digital-check",
+    beneficary_name = "beneficary-name",
+    check_number = "check-number",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    payment_id = "payment-id",
+    status = "status",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`CoupaPayDigitalCheck`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "CoupaPayDigitalCheck",

@@ -9,86 +9,89 @@ use coupa_runtime::{
 /// Coupa's `CoupaPayInvoice` object.
 ///
 /// On the wire: `coupa-pay-invoice`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "coupa-pay-invoice", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CoupaPayInvoice {
     /// Wire name `accounting-amount`; returned only (not accepted in requests); a decimal of at most 46 digits, 20 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `accounting-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `discount-due-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_due_date: Option<coupa_runtime::DateTime>,
     /// Wire name `document-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
     /// Wire name `document-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_type: Option<String>,
     /// Wire name `exported-to-tradefin-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exported_to_tradefin_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `last-exported-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_exported_at: Option<coupa_runtime::DateTime>,
     /// Wire name `maturity-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maturity_date: Option<coupa_runtime::DateTime>,
     /// Wire name `paid-amount`; returned only (not accepted in requests); a decimal of at most 46 digits, 20 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `paid-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_date: Option<coupa_runtime::DateTime>,
     /// Wire name `payable-amount`; returned only (not accepted in requests); a decimal of at most 46 digits, 20 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `payment-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `received-allocations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_allocations: Option<
         Vec<crate::payables_allocations::PayablesAllocation>,
     >,
     /// Wire name `reconciliation-lines`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reconciliation_lines: Option<
         Vec<crate::invoice_reconciliation_line::InvoiceReconciliationLine>,
     >,
     /// Wire name `remaining-amount`; returned only (not accepted in requests); a decimal of at most 46 digits, 20 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `remittance-amount`; returned only (not accepted in requests); a decimal of at most 46 digits, 20 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remittance_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `reporting-total`; returned only (not accepted in requests); a decimal of at most 46 digits, 20 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `sent-allocations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_allocations: Option<Vec<crate::payables_allocations::PayablesAllocation>>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `wc-eligibility`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wc_eligibility: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    CoupaPayInvoice,
+    "coupa-pay-invoice",
+    accounting_amount = "accounting-amount",
+    accounting_currency = "accounting-currency",
+    created_at = "created-at",
+    currency = "currency",
+    discount_due_date = "discount-due-date",
+    document_id = "document-id",
+    document_type = "document-type",
+    exported_to_tradefin_at = "exported-to-tradefin-at",
+    id = "id",
+    last_exported_at = "last-exported-at",
+    maturity_date = "maturity-date",
+    paid_amount = "paid-amount",
+    paid_date = "paid-date",
+    payable_amount = "payable-amount",
+    payment_term = "payment-term",
+    received_allocations = "received-allocations",
+    reconciliation_lines = "reconciliation-lines",
+    remaining_amount = "remaining-amount",
+    remittance_amount = "remittance-amount",
+    reporting_total = "reporting-total",
+    sent_allocations = "sent-allocations",
+    status = "status",
+    updated_at = "updated-at",
+    wc_eligibility = "wc-eligibility",
+);
 /// The elements of [`CoupaPayInvoice`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "CoupaPayInvoice",

@@ -6,71 +6,74 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `CoupaPayPaymentDetail` object.
 ///
 /// On the wire: `coupa-pay-payment-detail`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "coupa-pay-payment-detail", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CoupaPayPaymentDetail {
     /// Wire name `adjustment-total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustment_total: Option<coupa_runtime::Decimal>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `discount-total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_total: Option<coupa_runtime::Decimal>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `payable-allocations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_allocations: Option<
         Vec<crate::payables_allocations::PayablesAllocation>,
     >,
     /// Wire name `payable-document-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_document_type: Option<String>,
     /// Wire name `payable-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_id: Option<i64>,
     /// Wire name `payable-type`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_type: Option<String>,
     /// Wire name `payment-id`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// Wire name `payment-total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_total: Option<coupa_runtime::Decimal>,
     /// Wire name `source-transaction-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_transaction_id: Option<String>,
     /// Wire name `source-transaction-reference`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_transaction_reference: Option<String>,
     /// Wire name `source-transaction-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_transaction_type: Option<String>,
     /// Wire name `supplier-site`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_site: Option<String>,
     /// Wire name `transaction-total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_total: Option<coupa_runtime::Decimal>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    CoupaPayPaymentDetail,
+    "coupa-pay-payment-detail",
+    adjustment_total = "adjustment-total",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    discount_total = "discount-total",
+    id = "id",
+    payable_allocations = "payable-allocations",
+    payable_document_type = "payable-document-type",
+    payable_id = "payable-id",
+    payable_type = "payable-type",
+    payment_id = "payment-id",
+    payment_total = "payment-total",
+    source_transaction_id = "source-transaction-id",
+    source_transaction_reference = "source-transaction-reference",
+    source_transaction_type = "source-transaction-type",
+    supplier_site = "supplier-site",
+    transaction_total = "transaction-total",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`CoupaPayPaymentDetail`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "CoupaPayPaymentDetail",

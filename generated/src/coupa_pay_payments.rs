@@ -9,140 +9,143 @@ use coupa_runtime::{
 /// Coupa's `CoupaPayPayment` object.
 ///
 /// On the wire: `coupa-pay-payment`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "coupa-pay-payment", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CoupaPayPayment {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `digital-check`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub digital_check: Option<Box<crate::coupa_pay_digital_check::CoupaPayDigitalCheck>>,
     /// Wire name `error-text`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_text: Option<String>,
     /// Wire name `estimated-pay-from-total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_pay_from_total: Option<coupa_runtime::Decimal>,
     /// Wire name `exchange-rate`; returned only (not accepted in requests); a decimal of at most 30 digits, 9 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<coupa_runtime::Decimal>,
     /// Wire name `exported`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
     /// Wire name `exported?`; returned only (not accepted in requests).
-    #[serde(rename = "exported?", skip_serializing_if = "Option::is_none")]
     pub is_exported: Option<bool>,
     /// Wire name `external-ref-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ref_id: Option<i64>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `last-exported-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_exported_at: Option<coupa_runtime::DateTime>,
     /// Wire name `legal-entity-name`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub legal_entity_name: Option<String>,
     /// Wire name `line-num`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_num: Option<i64>,
     /// Wire name `pay-from-account`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_from_account: Option<
         Box<crate::coupa_pay_company_payment_account::CoupaPayCompanyPaymentAccount>,
     >,
     /// Wire name `pay-from-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_from_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `pay-from-external-gl-account`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_from_external_gl_account: Option<
         Box<crate::external_gl_account::ExternalGlAccount>,
     >,
     /// Wire name `pay-from-total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_from_total: Option<coupa_runtime::Decimal>,
     /// Wire name `pay-to-account`; sent and returned; required on create.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_to_account: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `pay-to-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_to_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `pay-to-external-gl-account`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_to_external_gl_account: Option<
         Box<crate::external_gl_account::ExternalGlAccount>,
     >,
     /// Wire name `pay-to-total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_to_total: Option<coupa_runtime::Decimal>,
     /// Wire name `payee`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payee: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `payment-batch`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_batch: Option<Box<crate::coupa_pay_payment_batch::CoupaPayPaymentBatch>>,
     /// Wire name `payment-batch-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_batch_id: Option<i64>,
     /// Wire name `payment-details`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_details: Option<
         Vec<crate::coupa_pay_payment_detail::CoupaPayPaymentDetail>,
     >,
     /// Wire name `payment-identifier`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_identifier: Option<String>,
     /// Wire name `released-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub released_at: Option<coupa_runtime::DateTime>,
     /// Wire name `reporting-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `reporting-pay-from-total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_pay_from_total: Option<coupa_runtime::Decimal>,
     /// Wire name `reporting-pay-to-total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_pay_to_total: Option<coupa_runtime::Decimal>,
     /// Wire name `requested-execution-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_execution_date: Option<coupa_runtime::Date>,
     /// Wire name `source-name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_name: Option<String>,
     /// Wire name `source-reference`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_reference: Option<String>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `supplier-site`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_site: Option<Box<crate::supplier_sites::SupplierSite>>,
     /// Wire name `transfer-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_type: Option<String>,
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    CoupaPayPayment,
+    "coupa-pay-payment",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    digital_check = "digital-check",
+    error_text = "error-text",
+    estimated_pay_from_total = "estimated-pay-from-total",
+    exchange_rate = "exchange-rate",
+    exported = "exported",
+    is_exported = "exported?",
+    external_ref_id = "external-ref-id",
+    id = "id",
+    last_exported_at = "last-exported-at",
+    legal_entity_name = "legal-entity-name",
+    line_num = "line-num",
+    pay_from_account = "pay-from-account",
+    pay_from_currency = "pay-from-currency",
+    pay_from_external_gl_account = "pay-from-external-gl-account",
+    pay_from_total = "pay-from-total",
+    pay_to_account = "pay-to-account",
+    pay_to_currency = "pay-to-currency",
+    pay_to_external_gl_account = "pay-to-external-gl-account",
+    pay_to_total = "pay-to-total",
+    payee = "payee",
+    payment_batch = "payment-batch",
+    payment_batch_id = "payment-batch-id",
+    payment_details = "payment-details",
+    payment_identifier = "payment-identifier",
+    released_at = "released-at",
+    reporting_currency = "reporting-currency",
+    reporting_pay_from_total = "reporting-pay-from-total",
+    reporting_pay_to_total = "reporting-pay-to-total",
+    requested_execution_date = "requested-execution-date",
+    source_name = "source-name",
+    source_reference = "source-reference",
+    status = "status",
+    supplier_site = "supplier-site",
+    transfer_type = "transfer-type",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`CoupaPayPayment`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "CoupaPayPayment",

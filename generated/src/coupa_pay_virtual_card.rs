@@ -6,123 +6,126 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `CoupaPayVirtualCard` object.
 ///
 /// On the wire: `coupa-pay-virtual-card`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "coupa-pay-virtual-card", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CoupaPayVirtualCard {
     /// Wire name `card-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_number: Option<String>,
     /// Wire name `card-preview`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_preview: Option<String>,
     /// Wire name `card-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_type: Option<String>,
     /// Wire name `card-url`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_url: Option<bool>,
     /// Wire name `coupa-pay-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_pay_id: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `credit-account`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_account: Option<String>,
     /// Wire name `currency`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `document-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_id: Option<i64>,
     /// Wire name `document-title`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_title: Option<String>,
     /// Wire name `document-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_type: Option<String>,
     /// Wire name `expiry-month`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
     /// Wire name `expiry-year`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
     /// Wire name `external-ref-id`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ref_id: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `missing-receipt`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub missing_receipt: Option<bool>,
     /// Wire name `name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `order-header-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_header_id: Option<i64>,
     /// Wire name `payment-partner`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_partner: Option<
         Box<crate::coupa_pay_virtual_card_partner::CoupaPayVirtualCardPartner>,
     >,
     /// Wire name `payment-tolerance`; returned only (not accepted in requests); a decimal of at most 7 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_tolerance: Option<coupa_runtime::Decimal>,
     /// Wire name `requested-by`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `requested-by-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_by_id: Option<i64>,
     /// Wire name `status`; sent and returned; at most 255 characters; allowed values `pending`, `requested`, `active`, `inactive`, `failed`, `update_failed`, `generated`, `transmission_failed`, `sent`, `cancelled`, `processed`, `processing_failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CoupaPayVirtualCardStatus>,
     /// Wire name `status-reason`; returned only (not accepted in requests); at most 255 characters; allowed values `none`, `po_soft_close`, `po_hard_close`, `po_cancellation`, `invoice_payment_cancellation`, `expense_card_cancellation`, `trip_booking_cancellation`, `ghost_card_cancellation`, `past_validity_period`, `tolerance_reached`, `partner_creation_failed`, `connection_error`, `update_failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<CoupaPayVirtualCardStatusReason>,
     /// Wire name `status-reason-translated`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_reason_translated: Option<String>,
     /// Wire name `status-translated`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_translated: Option<String>,
     /// Wire name `total-booked`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_booked: Option<coupa_runtime::Decimal>,
     /// Wire name `total-charged`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_charged: Option<coupa_runtime::Decimal>,
     /// Wire name `total-remaining`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_remaining: Option<coupa_runtime::Decimal>,
     /// Wire name `transmission-method`; returned only (not accepted in requests); at most 100 characters; allowed values `csp`, `cxml`, `email_by_issuer`, `boost`, `stripe`, `viewable_in_core`, `travel_booking_portal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transmission_method: Option<CoupaPayVirtualCardTransmissionMethod>,
     /// Wire name `transmission-status`; returned only (not accepted in requests); at most 100 characters; allowed values `none`, `send_pending`, `sent`, `send_failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transmission_status: Option<CoupaPayVirtualCardTransmissionStatus>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `utilization-status`; returned only (not accepted in requests); at most 100 characters; allowed values `not_charged`, `partially_charged`, `fully_charged`, `overcharged`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub utilization_status: Option<CoupaPayVirtualCardUtilizationStatus>,
     /// Wire name `valid-from`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<coupa_runtime::DateTime>,
     /// Wire name `valid-to`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub valid_to: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    CoupaPayVirtualCard,
+    "coupa-pay-virtual-card",
+    card_number = "card-number",
+    card_preview = "card-preview",
+    card_type = "card-type",
+    card_url = "card-url",
+    coupa_pay_id = "coupa-pay-id",
+    created_at = "created-at",
+    created_by = "created-by",
+    credit_account = "credit-account",
+    currency = "currency",
+    document_id = "document-id",
+    document_title = "document-title",
+    document_type = "document-type",
+    expiry_month = "expiry-month",
+    expiry_year = "expiry-year",
+    external_ref_id = "external-ref-id",
+    id = "id",
+    missing_receipt = "missing-receipt",
+    name = "name",
+    order_header_id = "order-header-id",
+    payment_partner = "payment-partner",
+    payment_tolerance = "payment-tolerance",
+    requested_by = "requested-by",
+    requested_by_id = "requested-by-id",
+    status = "status",
+    status_reason = "status-reason",
+    status_reason_translated = "status-reason-translated",
+    status_translated = "status-translated",
+    total_booked = "total-booked",
+    total_charged = "total-charged",
+    total_remaining = "total-remaining",
+    transmission_method = "transmission-method",
+    transmission_status = "transmission-status",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    utilization_status = "utilization-status",
+    valid_from = "valid-from",
+    valid_to = "valid-to",
+);
 /// The elements of [`CoupaPayVirtualCard`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "CoupaPayVirtualCard",

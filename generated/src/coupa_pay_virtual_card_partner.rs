@@ -6,83 +6,86 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `CoupaPayVirtualCardPartner` object.
 ///
 /// On the wire: `coupa-pay-virtual-card-partner`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "coupa-pay-virtual-card-partner", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CoupaPayVirtualCardPartner {
     /// Wire name `account-types`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_types: Option<
         Vec<crate::coupa_pay_payment_partner::CoupaPayPaymentPartner>,
     >,
     /// Wire name `card-network`; returned only (not accepted in requests); at most 255 characters; allowed values `visa`, `mastercard`, `amex`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_network: Option<CoupaPayVirtualCardPartnerCardNetwork>,
     /// Wire name `configuration`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration: Option<String>,
     /// Wire name `coupa-pay-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_pay_id: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `currency-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<i64>,
     /// Wire name `financial-counterparty`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub financial_counterparty: Option<
         Box<crate::financial_counterparties::FinancialCounterparty>,
     >,
     /// Wire name `financial-counterparty-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub financial_counterparty_id: Option<i64>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `issuing-bank`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issuing_bank: Option<String>,
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `notes`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Wire name `payment-partner-type`; sent and returned; required on create; at most 255 characters; allowed values `conferma`, `jpmc`, `amex`, `mastercard`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_partner_type: Option<CoupaPayVirtualCardPartnerPaymentPartnerType>,
     /// Wire name `po-charge-holding-account`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_charge_holding_account: Option<Box<crate::accounts::Account>>,
     /// Wire name `product-names`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_names: Option<String>,
     /// Wire name `products`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<crate::coupa_pay_payment_partner::CoupaPayPaymentPartner>>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `support-contact`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_contact: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `type`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    CoupaPayVirtualCardPartner,
+    "coupa-pay-virtual-card-partner",
+    account_types = "account-types",
+    card_network = "card-network",
+    configuration = "configuration",
+    coupa_pay_id = "coupa-pay-id",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    currency_id = "currency-id",
+    financial_counterparty = "financial-counterparty",
+    financial_counterparty_id = "financial-counterparty-id",
+    id = "id",
+    issuing_bank = "issuing-bank",
+    name = "name",
+    notes = "notes",
+    payment_partner_type = "payment-partner-type",
+    po_charge_holding_account = "po-charge-holding-account",
+    product_names = "product-names",
+    products = "products",
+    status = "status",
+    support_contact = "support-contact",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`CoupaPayVirtualCardPartner`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "CoupaPayVirtualCardPartner",

@@ -9,30 +9,33 @@ use coupa_runtime::{
 /// Coupa's `Currency` object.
 ///
 /// On the wire: `currency`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "currency", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Currency {
     /// Wire name `code`; sent and returned; required on create; unique; at most 6 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Wire name `decimals`; returned only (not accepted in requests).
     ///
     /// Schema note: Returned only, as the Currencies API (/currencies) page and the Swagger both say. (An earlier hand transcription from the Delegates API page's example had accepted it in requests, a guess.)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decimals: Option<i64>,
     /// Wire name `enabled`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `symbol`; sent and returned; at most 10 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub symbol: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    Currency,
+    "currency",
+    code = "code",
+    decimals = "decimals",
+    enabled = "enabled",
+    id = "id",
+    name = "name",
+    symbol = "symbol",
+);
 /// The elements of [`Currency`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Currency",

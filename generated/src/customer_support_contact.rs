@@ -6,43 +6,46 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `CustomerSupportContact` object.
 ///
 /// On the wire: `customer-support-contact`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "customer-support-contact", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerSupportContact {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `email`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Wire name `fullname`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fullname: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `purposes`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purposes: Option<Vec<crate::purpose::Purpose>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-id`; sent and returned; required on create; unique.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
 }
+coupa_runtime::wire_struct!(
+    CustomerSupportContact,
+    "customer-support-contact",
+    active = "active",
+    created_at = "created-at",
+    created_by = "created-by",
+    email = "email",
+    fullname = "fullname",
+    id = "id",
+    purposes = "purposes",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    user = "user",
+    user_id = "user-id",
+);
 /// The elements of [`CustomerSupportContact`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "CustomerSupportContact",

@@ -6,49 +6,52 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `CycleCountLineLot` object.
 ///
 /// On the wire: `cycle-count-line-lot`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "cycle-count-line-lot", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CycleCountLineLot {
     /// Wire name `balance-quantity`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance_quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `consumption-quantity`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub consumption_quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `cycle-count-line-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_count_line_id: Option<i64>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-lot`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_lot: Option<Box<crate::inventory_lot::InventoryLot>>,
     /// Wire name `inventory-lot-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_lot_id: Option<i64>,
     /// Wire name `inventory-lot-number`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_lot_number: Option<String>,
     /// Wire name `order-quantity`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `quantity`; sent and returned; required on create; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `uom`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `uom-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom_id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    CycleCountLineLot,
+    "cycle-count-line-lot",
+    balance_quantity = "balance-quantity",
+    consumption_quantity = "consumption-quantity",
+    created_at = "created-at",
+    cycle_count_line_id = "cycle-count-line-id",
+    id = "id",
+    inventory_lot = "inventory-lot",
+    inventory_lot_id = "inventory-lot-id",
+    inventory_lot_number = "inventory-lot-number",
+    order_quantity = "order-quantity",
+    quantity = "quantity",
+    uom = "uom",
+    uom_id = "uom-id",
+    updated_at = "updated-at",
+);
 /// The elements of [`CycleCountLineLot`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "CycleCountLineLot",

@@ -9,72 +9,75 @@ use coupa_runtime::{
 /// Coupa's `CycleCountLine` object.
 ///
 /// On the wire: `cycle-count-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "cycle-count-line", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CycleCountLine {
     /// Wire name `balance-quantity`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance_quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `consumption-quantity`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub consumption_quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `cycle-count-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_count_id: Option<i64>,
     /// Wire name `cycle-count-line-adjustments`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the item type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_count_line_adjustments: Option<
         Vec<serde_json::Map<String, serde_json::Value>>,
     >,
     /// Wire name `cycle-count-line-lots`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_count_line_lots: Option<
         Vec<crate::cycle_count_line_lot::CycleCountLineLot>,
     >,
     /// Wire name `discrepancy`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discrepancy: Option<String>,
     /// Wire name `discrepancy-value`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discrepancy_value: Option<coupa_runtime::Decimal>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-balance`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_balance: Option<Box<crate::inventory::InventoryBalance>>,
     /// Wire name `item`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<Box<crate::items::Item>>,
     /// Wire name `non-voided-inventory-transactions`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_voided_inventory_transactions: Option<
         Vec<crate::inventory_transactions::InventoryTransaction>,
     >,
     /// Wire name `on-hand-balance`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_hand_balance: Option<String>,
     /// Wire name `order-quantity`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `quantity`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `uom`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    CycleCountLine,
+    "cycle-count-line",
+    balance_quantity = "balance-quantity",
+    consumption_quantity = "consumption-quantity",
+    created_at = "created-at",
+    cycle_count_id = "cycle-count-id",
+    cycle_count_line_adjustments = "cycle-count-line-adjustments",
+    cycle_count_line_lots = "cycle-count-line-lots",
+    discrepancy = "discrepancy",
+    discrepancy_value = "discrepancy-value",
+    id = "id",
+    inventory_balance = "inventory-balance",
+    item = "item",
+    non_voided_inventory_transactions = "non-voided-inventory-transactions",
+    on_hand_balance = "on-hand-balance",
+    order_quantity = "order-quantity",
+    quantity = "quantity",
+    status = "status",
+    uom = "uom",
+    updated_at = "updated-at",
+);
 /// The elements of [`CycleCountLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "CycleCountLine",

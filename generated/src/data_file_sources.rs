@@ -9,76 +9,79 @@ use coupa_runtime::{
 /// Coupa's `DataFileSource` object.
 ///
 /// On the wire: `data-file-source`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "data-file-source", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataFileSource {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `end-time`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<coupa_runtime::DateTime>,
     /// Wire name `file-content-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_content_type: Option<String>,
     /// Wire name `file-file-name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_file_name: Option<String>,
     /// Wire name `file-file-size`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_file_size: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `integration-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<i64>,
     /// Wire name `integration-run-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_run_id: Option<i64>,
     /// Wire name `progress`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<i64>,
     /// Wire name `records-count`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub records_count: Option<i64>,
     /// Wire name `records-created`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub records_created: Option<i64>,
     /// Wire name `records-updated`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub records_updated: Option<i64>,
     /// Wire name `result-text`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub result_text: Option<String>,
     /// Wire name `source-for`; sent and returned; required on create; at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_for: Option<String>,
     /// Wire name `start-time`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<coupa_runtime::DateTime>,
     /// Wire name `status`; returned only (not accepted in requests); at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `type`; returned only (not accepted in requests); at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `upload-errors`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_errors: Option<Vec<crate::upload_error::UploadError>>,
     /// Wire name `upload-errors-count`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_errors_count: Option<i64>,
 }
+coupa_runtime::wire_struct!(
+    DataFileSource,
+    "data-file-source",
+    created_at = "created-at",
+    created_by = "created-by",
+    end_time = "end-time",
+    file_content_type = "file-content-type",
+    file_file_name = "file-file-name",
+    file_file_size = "file-file-size",
+    id = "id",
+    integration_id = "integration-id",
+    integration_run_id = "integration-run-id",
+    progress = "progress",
+    records_count = "records-count",
+    records_created = "records-created",
+    records_updated = "records-updated",
+    result_text = "result-text",
+    source_for = "source-for",
+    start_time = "start-time",
+    status = "status",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    upload_errors = "upload-errors",
+    upload_errors_count = "upload-errors-count",
+);
 /// The elements of [`DataFileSource`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "DataFileSource",

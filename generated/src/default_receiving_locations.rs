@@ -9,43 +9,46 @@ use coupa_runtime::{
 /// Coupa's `DefaultReceivingLocation` object.
 ///
 /// On the wire: `default-receiving-location`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "default-receiving-location", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DefaultReceivingLocation {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item`; returned only (not accepted in requests); required on create.
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (Item).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<Box<crate::items::Item>>,
     /// Wire name `item-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `warehouse`; returned only (not accepted in requests); required on create.
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (Warehouse).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse: Option<Box<crate::warehouses::Warehouse>>,
     /// Wire name `warehouse-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse_id: Option<i64>,
     /// Wire name `warehouse-location`; returned only (not accepted in requests); required on create.
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (WarehouseLocation).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse_location: Option<Box<crate::warehouse_locations::WarehouseLocation>>,
     /// Wire name `warehouse-location-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse_location_id: Option<i64>,
 }
+coupa_runtime::wire_struct!(
+    DefaultReceivingLocation,
+    "default-receiving-location",
+    created_at = "created-at",
+    id = "id",
+    item = "item",
+    item_id = "item-id",
+    updated_at = "updated-at",
+    warehouse = "warehouse",
+    warehouse_id = "warehouse-id",
+    warehouse_location = "warehouse-location",
+    warehouse_location_id = "warehouse-location-id",
+);
 /// The elements of [`DefaultReceivingLocation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "DefaultReceivingLocation",

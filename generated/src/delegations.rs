@@ -15,100 +15,103 @@ use coupa_runtime::{
 /// A delegation: a user (the delegator) hands approval, receiving, invoice-requesting or review duties to another user (the delegate) for a period. Read-only: third-party systems retrieve the delegations Coupa holds.
 ///
 /// On the wire: `delegation`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "delegation", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Delegation {
     /// The delegate approves on the delegator's behalf.
     ///
     /// Wire name `approval-delegate`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_delegate: Option<bool>,
     /// When Coupa created the delegation, as YYYY-MM-DDTHH:MM:SS+HH:MM (date, time and UTC offset).
     ///
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     ///
     /// Schema note: The page gives the format as YYYY-MM-DDTHH:MM:SS+HH:MMZ. The Z after the offset is left out here: the value ends in its UTC offset, as the values of the page's example response do (2021-03-18T11:20:50-07:00).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// The user who created the delegation.
     ///
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     ///
     /// Schema note: The page's type links the Users API page; its example response shows the short user object, which Coupa's Swagger calls UserSimple.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// The user who acts for the delegator.
     ///
     /// Wire name `delegate`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delegate: Option<Box<crate::users::User>>,
     /// The delegate's user id.
     ///
     /// Wire name `delegate-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delegate_id: Option<i64>,
     /// The user whose duties are delegated.
     ///
     /// Wire name `delegator`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delegator: Option<Box<crate::users::User>>,
     /// The delegator's user id.
     ///
     /// Wire name `delegator-id`; returned only (not accepted in requests).
     ///
     /// Schema note: The page's data type cell is empty; its example response sends an integer (272).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delegator_id: Option<i64>,
     /// When the delegation ends.
     ///
     /// Wire name `end-date`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
     /// Coupa's unique identifier.
     ///
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The delegate requests invoices on the delegator's behalf.
     ///
     /// Wire name `invoice-requester-delegate`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_requester_delegate: Option<bool>,
     /// Why the duties are delegated.
     ///
     /// Wire name `reason`; returned only (not accepted in requests); required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The delegate receives goods on the delegator's behalf.
     ///
     /// Wire name `receiving-delegate`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiving_delegate: Option<bool>,
     /// The delegate reviews on the delegator's behalf.
     ///
     /// Wire name `review-delegate`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub review_delegate: Option<bool>,
     /// When the delegation starts.
     ///
     /// Wire name `start-date`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
     /// When the delegation last changed, set by Coupa, as YYYY-MM-DDTHH:MM:SS+HH:MM (date, time and UTC offset).
     ///
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     ///
     /// Schema note: The page gives the format as YYYY-MM-DDTHH:MM:SS+HH:MMZ. The Z after the offset is left out here: the value ends in its UTC offset, as the values of the page's example response do (2021-03-18T11:20:50-07:00).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// The user who last updated the delegation.
     ///
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     ///
     /// Schema note: The page's type links the Users API page; its example response shows the short user object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    Delegation,
+    "delegation",
+    approval_delegate = "approval-delegate",
+    created_at = "created-at",
+    created_by = "created-by",
+    delegate = "delegate",
+    delegate_id = "delegate-id",
+    delegator = "delegator",
+    delegator_id = "delegator-id",
+    end_date = "end-date",
+    id = "id",
+    invoice_requester_delegate = "invoice-requester-delegate",
+    reason = "reason",
+    receiving_delegate = "receiving-delegate",
+    review_delegate = "review-delegate",
+    start_date = "start-date",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`Delegation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Delegation",

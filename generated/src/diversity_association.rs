@@ -6,50 +6,53 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `DiversityAssociation` object.
 ///
 /// On the wire: `diversity-association`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "diversity-association", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiversityAssociation {
     /// Wire name `country`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<Box<crate::country::Country>>,
     /// Wire name `country-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_id: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `diversity-category`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diversity_category: Option<Box<crate::diversity_category::DiversityCategory>>,
     /// Wire name `diversity-category-id`; sent and returned; required on create; unique.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diversity_category_id: Option<i64>,
     /// Wire name `diversity-subcategory`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diversity_subcategory: Option<
         Box<crate::diversity_subcategory::DiversitySubcategory>,
     >,
     /// Wire name `diversity-subcategory-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diversity_subcategory_id: Option<i64>,
     /// Wire name `id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `sim-diversity-certificate-artifacts`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sim_diversity_certificate_artifacts: Option<
         Vec<crate::sim_diversity_certificate_artifact::SimDiversityCertificateArtifact>,
     >,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    DiversityAssociation,
+    "diversity-association",
+    country = "country",
+    country_id = "country-id",
+    created_at = "created-at",
+    created_by = "created-by",
+    diversity_category = "diversity-category",
+    diversity_category_id = "diversity-category-id",
+    diversity_subcategory = "diversity-subcategory",
+    diversity_subcategory_id = "diversity-subcategory-id",
+    id = "id",
+    sim_diversity_certificate_artifacts = "sim-diversity-certificate-artifacts",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`DiversityAssociation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "DiversityAssociation",

@@ -6,42 +6,45 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `DiversityCategory` object.
 ///
 /// On the wire: `diversity-category`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "diversity-category", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiversityCategory {
     /// Wire name `active`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `category`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Wire name `code`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `diversity-subcategories`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diversity_subcategories: Option<
         Vec<crate::diversity_subcategory::DiversitySubcategory>,
     >,
     /// Wire name `id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `parent-category`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_category: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    DiversityCategory,
+    "diversity-category",
+    active = "active",
+    category = "category",
+    code = "code",
+    created_at = "created-at",
+    created_by = "created-by",
+    diversity_subcategories = "diversity-subcategories",
+    id = "id",
+    parent_category = "parent-category",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`DiversityCategory`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "DiversityCategory",

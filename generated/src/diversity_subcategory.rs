@@ -6,33 +6,36 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `DiversitySubcategory` object.
 ///
 /// On the wire: `diversity-subcategory`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "diversity-subcategory", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiversitySubcategory {
     /// Wire name `active`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `category`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as string (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Wire name `code`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `designation`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub designation: Option<String>,
     /// Wire name `id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    DiversitySubcategory,
+    "diversity-subcategory",
+    active = "active",
+    category = "category",
+    code = "code",
+    created_at = "created-at",
+    designation = "designation",
+    id = "id",
+    updated_at = "updated-at",
+);
 /// The elements of [`DiversitySubcategory`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "DiversitySubcategory",

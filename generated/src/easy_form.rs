@@ -6,101 +6,104 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `EasyForm` object.
 ///
 /// On the wire: `easy-form`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "easy-form", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EasyForm {
     /// Wire name `auto-apply`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_apply: Option<bool>,
     /// Wire name `auto-approve`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_approve: Option<bool>,
     /// Wire name `banner`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as string (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub banner: Option<String>,
     /// Wire name `content-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `easy-form-widgets`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form_widgets: Option<Vec<crate::easy_form_widget::EasyFormWidget>>,
     /// Wire name `hide-from-search`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_from_search: Option<bool>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `image`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as string (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Wire name `links`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as string (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<String>,
     /// Wire name `model`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Wire name `model-scope`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_scope: Option<String>,
     /// Wire name `model-subtype`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_subtype: Option<String>,
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `owner`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `preferred`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred: Option<String>,
     /// Wire name `scheduler-configuration`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler_configuration: Option<
         Box<crate::easy_form_scheduler_configuration::EasyFormSchedulerConfiguration>,
     >,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `taggings`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the item type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taggings: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Wire name `tags`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the item type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `warnings`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as string (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warnings: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    EasyForm,
+    "easy-form",
+    auto_apply = "auto-apply",
+    auto_approve = "auto-approve",
+    banner = "banner",
+    content_groups = "content-groups",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    easy_form_widgets = "easy-form-widgets",
+    hide_from_search = "hide-from-search",
+    id = "id",
+    image = "image",
+    links = "links",
+    model = "model",
+    model_scope = "model-scope",
+    model_subtype = "model-subtype",
+    name = "name",
+    owner = "owner",
+    preferred = "preferred",
+    scheduler_configuration = "scheduler-configuration",
+    status = "status",
+    taggings = "taggings",
+    tags = "tags",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    warnings = "warnings",
+);
 /// The elements of [`EasyForm`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "EasyForm",

@@ -9,57 +9,60 @@ use coupa_runtime::{
 /// Coupa's `EasyFormResponse` object.
 ///
 /// On the wire: `easy-form-response`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "easy-form-response", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EasyFormResponse {
     /// Wire name `approvals`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approvals: Option<Vec<crate::approvals::Approval>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `current-approval`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_approval: Option<Box<crate::approvals::Approval>>,
     /// Wire name `current-parallel-approvals`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_parallel_approvals: Option<Vec<crate::approvals::Approval>>,
     /// Wire name `easy-form-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form_id: Option<i64>,
     /// Wire name `easy-form-widget-responses`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form_widget_responses: Option<
         Vec<crate::easy_form_widget_response::EasyFormWidgetResponse>,
     >,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `requested-by`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `subject`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `submitted-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    EasyFormResponse,
+    "easy-form-response",
+    approvals = "approvals",
+    created_at = "created-at",
+    created_by = "created-by",
+    current_approval = "current-approval",
+    current_parallel_approvals = "current-parallel-approvals",
+    easy_form_id = "easy-form-id",
+    easy_form_widget_responses = "easy-form-widget-responses",
+    id = "id",
+    name = "name",
+    requested_by = "requested-by",
+    status = "status",
+    subject = "subject",
+    submitted_at = "submitted-at",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`EasyFormResponse`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "EasyFormResponse",

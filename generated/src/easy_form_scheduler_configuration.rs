@@ -6,53 +6,52 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `EasyFormSchedulerConfiguration` object.
 ///
 /// On the wire: `easy-form-scheduler-configuration`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(
-    rename = "easy-form-scheduler-configuration",
-    rename_all = "kebab-case",
-    default
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EasyFormSchedulerConfiguration {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `easy-form-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form_id: Option<i64>,
     /// Wire name `first-reminder-day`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_reminder_day: Option<i64>,
     /// Wire name `form-cancellation-day`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_cancellation_day: Option<i64>,
     /// Wire name `fourth-reminder-day`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fourth_reminder_day: Option<i64>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `remind-cancellation-requester`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remind_cancellation_requester: Option<bool>,
     /// Wire name `remind-cancellation-responder`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remind_cancellation_responder: Option<bool>,
     /// Wire name `remind-requester`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remind_requester: Option<bool>,
     /// Wire name `remind-responder`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remind_responder: Option<bool>,
     /// Wire name `second-reminder-day`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub second_reminder_day: Option<i64>,
     /// Wire name `third-reminder-day`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub third_reminder_day: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    EasyFormSchedulerConfiguration,
+    "easy-form-scheduler-configuration",
+    created_at = "created-at",
+    easy_form_id = "easy-form-id",
+    first_reminder_day = "first-reminder-day",
+    form_cancellation_day = "form-cancellation-day",
+    fourth_reminder_day = "fourth-reminder-day",
+    id = "id",
+    remind_cancellation_requester = "remind-cancellation-requester",
+    remind_cancellation_responder = "remind-cancellation-responder",
+    remind_requester = "remind-requester",
+    remind_responder = "remind-responder",
+    second_reminder_day = "second-reminder-day",
+    third_reminder_day = "third-reminder-day",
+    updated_at = "updated-at",
+);
 /// The elements of [`EasyFormSchedulerConfiguration`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "EasyFormSchedulerConfiguration",

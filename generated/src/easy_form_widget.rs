@@ -6,93 +6,96 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `EasyFormWidget` object.
 ///
 /// On the wire: `easy-form-widget`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "easy-form-widget", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EasyFormWidget {
     /// Wire name `backing-attribute`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backing_attribute: Option<String>,
     /// Wire name `condition`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<
         Box<crate::easy_form_widget_simple_condition::EasyFormWidgetSimpleCondition>,
     >,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `date-value`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_value: Option<coupa_runtime::DateTime>,
     /// Wire name `default-value`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
     /// Wire name `deletable`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deletable: Option<bool>,
     /// Wire name `easy-form-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form_id: Option<i64>,
     /// Wire name `editability`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub editability: Option<String>,
     /// Wire name `encrypted`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted: Option<bool>,
     /// Wire name `field-name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// Wire name `field-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_type: Option<String>,
     /// Wire name `hint`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `input-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_type: Option<String>,
     /// Wire name `is-internal`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
     /// Wire name `page-break-widget-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_break_widget_id: Option<i64>,
     /// Wire name `position`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Wire name `prompt`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// Wire name `required`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// Wire name `rules`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<crate::easy_form_widget_rule::EasyFormWidgetRule>>,
     /// Wire name `selected-options`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_options: Option<String>,
     /// Wire name `supplier-visible-attachment`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_visible_attachment: Option<bool>,
     /// Wire name `type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `value`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    EasyFormWidget,
+    "easy-form-widget",
+    backing_attribute = "backing-attribute",
+    condition = "condition",
+    created_at = "created-at",
+    created_by = "created-by",
+    date_value = "date-value",
+    default_value = "default-value",
+    deletable = "deletable",
+    easy_form_id = "easy-form-id",
+    editability = "editability",
+    encrypted = "encrypted",
+    field_name = "field-name",
+    field_type = "field-type",
+    hint = "hint",
+    id = "id",
+    input_type = "input-type",
+    is_internal = "is-internal",
+    page_break_widget_id = "page-break-widget-id",
+    position = "position",
+    prompt = "prompt",
+    required = "required",
+    rules = "rules",
+    selected_options = "selected-options",
+    supplier_visible_attachment = "supplier-visible-attachment",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    value = "value",
+);
 /// The elements of [`EasyFormWidget`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "EasyFormWidget",

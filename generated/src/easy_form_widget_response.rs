@@ -6,52 +6,55 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `EasyFormWidgetResponse` object.
 ///
 /// On the wire: `easy-form-widget-response`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "easy-form-widget-response", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EasyFormWidgetResponse {
     /// Wire name `answer`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `easy-form-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form_id: Option<i64>,
     /// Wire name `easy-form-response-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form_response_id: Option<i64>,
     /// Wire name `easy-form-widget-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form_widget_id: Option<i64>,
     /// Wire name `encrypted-answer`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_answer: Option<String>,
     /// Wire name `field-name`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `widget-label`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub widget_label: Option<String>,
     /// Wire name `widget-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub widget_type: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    EasyFormWidgetResponse,
+    "easy-form-widget-response",
+    answer = "answer",
+    created_at = "created-at",
+    created_by = "created-by",
+    easy_form_id = "easy-form-id",
+    easy_form_response_id = "easy-form-response-id",
+    easy_form_widget_id = "easy-form-widget-id",
+    encrypted_answer = "encrypted-answer",
+    field_name = "field-name",
+    id = "id",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    widget_label = "widget-label",
+    widget_type = "widget-type",
+);
 /// The elements of [`EasyFormWidgetResponse`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "EasyFormWidgetResponse",

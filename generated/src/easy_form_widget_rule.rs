@@ -6,37 +6,40 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `EasyFormWidgetRule` object.
 ///
 /// On the wire: `easy-form-widget-rule`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "easy-form-widget-rule", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EasyFormWidgetRule {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `easy-form-widget-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form_widget_id: Option<i64>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `parameters`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<String>,
     /// Wire name `type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `value`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    EasyFormWidgetRule,
+    "easy-form-widget-rule",
+    created_at = "created-at",
+    created_by = "created-by",
+    easy_form_widget_id = "easy-form-widget-id",
+    id = "id",
+    parameters = "parameters",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    value = "value",
+);
 /// The elements of [`EasyFormWidgetRule`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "EasyFormWidgetRule",

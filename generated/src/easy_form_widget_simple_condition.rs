@@ -6,38 +6,37 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `EasyFormWidgetSimpleCondition` object.
 ///
 /// On the wire: `easy-form-widget-simple-condition`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(
-    rename = "easy-form-widget-simple-condition",
-    rename_all = "kebab-case",
-    default
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EasyFormWidgetSimpleCondition {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `lhs-field-name`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lhs_field_name: Option<String>,
     /// Wire name `lhs-widget-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lhs_widget_id: Option<i64>,
     /// Wire name `rhs`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rhs: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    EasyFormWidgetSimpleCondition,
+    "easy-form-widget-simple-condition",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    lhs_field_name = "lhs-field-name",
+    lhs_widget_id = "lhs-widget-id",
+    rhs = "rhs",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`EasyFormWidgetSimpleCondition`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "EasyFormWidgetSimpleCondition",

@@ -6,46 +6,49 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `Enterprise` object.
 ///
 /// On the wire: `enterprise`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "enterprise", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Enterprise {
     /// Wire name `active-flag`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_flag: Option<bool>,
     /// Wire name `code`; sent and returned; required on create; at most 6 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `system-flag`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_flag: Option<bool>,
     /// Wire name `tax-coding-enabled`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_coding_enabled: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `vendor-remit-to-required`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_remit_to_required: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    Enterprise,
+    "enterprise",
+    active_flag = "active-flag",
+    code = "code",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    id = "id",
+    name = "name",
+    system_flag = "system-flag",
+    tax_coding_enabled = "tax-coding-enabled",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    vendor_remit_to_required = "vendor-remit-to-required",
+);
 /// The elements of [`Enterprise`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Enterprise",

@@ -10,15 +10,14 @@ use coupa_runtime::{Element, Shape};
 /// What a bulk create, update or delete of CSO events sends.
 ///
 /// On the wire: `event-bulk-request`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "event-bulk-request", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventBulkRequest {
     /// The events to create, update or delete.
     ///
     /// Wire name `events`; sent only (not returned); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<crate::events::Event>>,
 }
+coupa_runtime::wire_struct!(EventBulkRequest, "event-bulk-request", events = "events");
 /// The elements of [`EventBulkRequest`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "EventBulkRequest",

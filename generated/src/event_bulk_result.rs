@@ -10,35 +10,38 @@ use coupa_runtime::{Element, ElementKind, Shape};
 /// What CSO answers to a write of events.
 ///
 /// On the wire: `event-bulk-result`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "event-bulk-result", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventBulkResult {
     /// What happened, one entry per message.
     ///
     /// Wire name `result`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<crate::bulk_result_entry::BulkResultEntry>>,
     /// How many events were created.
     ///
     /// Wire name `added`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub added: Option<i64>,
     /// How many events were updated.
     ///
     /// Wire name `updated`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<i64>,
     /// How many events were deleted.
     ///
     /// Wire name `deleted`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<i64>,
     /// The created events, carrying their new ids.
     ///
     /// Wire name `events`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<crate::events::Event>>,
 }
+coupa_runtime::wire_struct!(
+    EventBulkResult,
+    "event-bulk-result",
+    result = "result",
+    added = "added",
+    updated = "updated",
+    deleted = "deleted",
+    events = "events",
+);
 /// The elements of [`EventBulkResult`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "EventBulkResult",

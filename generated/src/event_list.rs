@@ -10,20 +10,18 @@ use coupa_runtime::{Element, ElementKind, Shape};
 /// What GET /api/events answers (CSO): how many events there are, and the events.
 ///
 /// On the wire: `event-list`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "event-list", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventList {
     /// How many events there are.
     ///
     /// Wire name `total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// The events.
     ///
     /// Wire name `events`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<crate::events::Event>>,
 }
+coupa_runtime::wire_struct!(EventList, "event-list", total = "total", events = "events");
 /// The elements of [`EventList`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "EventList",

@@ -10,15 +10,14 @@ use coupa_runtime::{Element, ElementKind, Shape};
 /// The settings of a CSO event, such as its currency.
 ///
 /// On the wire: `settings`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "settings", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventSettings {
     /// The currency of the event's bids (an ISO 4217 code such as USD).
     ///
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
+coupa_runtime::wire_struct!(EventSettings, "settings", currency = "currency");
 /// The elements of [`EventSettings`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "EventSettings",

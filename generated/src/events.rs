@@ -15,63 +15,66 @@ use coupa_runtime::{
 /// A sourcing event of Coupa Sourcing Optimization (CSO). Use the API to create, update, delete or query events, one at a time or in bulk.
 ///
 /// On the wire: `event`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "event", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Event {
     /// The event's id.
     ///
     /// Wire name `id`; returned only (not accepted in requests); unique; at most 19 characters; a string of digits; assigned by Coupa on create.
     ///
     /// Schema note: The page's type is integer, but every example on the page sends the id as a string of digits ("9219595375673293031", beyond JavaScript's safe integers), so it is a string of digits here, at most 19 long (the digits of a 64-bit integer, as long as the examples' ids). Bulk updates and deletes name events by id (the resource's key).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The market the event belongs to, by id. It cannot change once it is set.
     ///
     /// Wire name `market-id`; sent and returned; cannot change once set; at most 19 characters; a string of digits.
     ///
     /// Schema note: The page marks market-id unique, yet its own list example (events 9219592828238410706 and 9219594228963465852) and create example carry two events with the same market-id. The examples win: market-id is not unique here. The page types it string; its values are strings of digits like id's, so it is typed like id. The page says it cannot be modified once set: it is immutable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub market_id: Option<String>,
     /// The status or current phase of the event.
     ///
     /// Wire name `state`; sent and returned; allowed values `Setup`, `Active`, `Terminated`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<EventState>,
     /// The name of the event.
     ///
     /// Wire name `name`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A short description of the event.
     ///
     /// Wire name `description`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A reference number that identifies the event.
     ///
     /// Wire name `reference-number`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// The event's unique number, assigned by Coupa in increasing order.
     ///
     /// Wire name `event-number`; returned only (not accepted in requests); unique; cannot change once set; assigned by Coupa in increasing order.
     ///
     /// Schema note: The page marks it unique and api-out only, and describes it as an incremental value: Coupa assigns it in sequence, and it is immutable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_number: Option<i64>,
     /// The event's time zone, an IANA zone name (Europe/Stockholm).
     ///
     /// Wire name `time-zone`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// The event's settings, such as its currency.
     ///
     /// Wire name `settings`; sent and returned.
     ///
     /// Schema note: The page's type is string, but every example on the page sends an object ({"currency": "USD"}); the examples win.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<Box<crate::event_settings::EventSettings>>,
 }
+coupa_runtime::wire_struct!(
+    Event,
+    "event",
+    id = "id",
+    market_id = "market-id",
+    state = "state",
+    name = "name",
+    description = "description",
+    reference_number = "reference-number",
+    event_number = "event-number",
+    time_zone = "time-zone",
+    settings = "settings",
+);
 /// The elements of [`Event`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Event",

@@ -9,37 +9,40 @@ use coupa_runtime::{
 /// Coupa's `ExchangeRate` object.
 ///
 /// On the wire: `exchange-rate`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "exchange-rate", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExchangeRate {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `from-currency`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `rate`; sent and returned; a decimal of at most 30 digits, 9 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<coupa_runtime::Decimal>,
     /// Wire name `rate-date`; sent and returned; unique.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_date: Option<coupa_runtime::DateTime>,
     /// Wire name `to-currency`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ExchangeRate,
+    "exchange-rate",
+    created_at = "created-at",
+    created_by = "created-by",
+    from_currency = "from-currency",
+    id = "id",
+    rate = "rate",
+    rate_date = "rate-date",
+    to_currency = "to-currency",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`ExchangeRate`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExchangeRate",

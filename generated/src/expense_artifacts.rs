@@ -9,73 +9,76 @@ use coupa_runtime::{
 /// Coupa's `ExpenseArtifact` object.
 ///
 /// On the wire: `expense-artifact`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-artifact", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseArtifact {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `digitization-error`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub digitization_error: Option<String>,
     /// Wire name `digitization-status`; returned only (not accepted in requests); at most 25 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub digitization_status: Option<String>,
     /// Wire name `digitized-receipt-content-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub digitized_receipt_content_type: Option<String>,
     /// Wire name `digitized-receipt-file-name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub digitized_receipt_file_name: Option<String>,
     /// Wire name `digitized-receipt-file-size`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub digitized_receipt_file_size: Option<i64>,
     /// Wire name `external-src-ref`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_src_ref: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `image-content-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_content_type: Option<String>,
     /// Wire name `image-file-name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_file_name: Option<String>,
     /// Wire name `image-file-size`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_file_size: Option<String>,
     /// Wire name `image-rotation`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_rotation: Option<i64>,
     /// Wire name `ocr-status`; sent and returned; at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ocr_status: Option<String>,
     /// Wire name `placeholder`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<bool>,
     /// Wire name `source-content-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_content_type: Option<String>,
     /// Wire name `source-file-name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_file_name: Option<String>,
     /// Wire name `source-file-size`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_file_size: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `url`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseArtifact,
+    "expense-artifact",
+    created_at = "created-at",
+    created_by = "created-by",
+    digitization_error = "digitization-error",
+    digitization_status = "digitization-status",
+    digitized_receipt_content_type = "digitized-receipt-content-type",
+    digitized_receipt_file_name = "digitized-receipt-file-name",
+    digitized_receipt_file_size = "digitized-receipt-file-size",
+    external_src_ref = "external-src-ref",
+    id = "id",
+    image_content_type = "image-content-type",
+    image_file_name = "image-file-name",
+    image_file_size = "image-file-size",
+    image_rotation = "image-rotation",
+    ocr_status = "ocr-status",
+    placeholder = "placeholder",
+    source_content_type = "source-content-type",
+    source_file_name = "source-file-name",
+    source_file_size = "source-file-size",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    url = "url",
+);
 /// The elements of [`ExpenseArtifact`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseArtifact",

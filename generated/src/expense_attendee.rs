@@ -6,91 +6,94 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseAttendee` object.
 ///
 /// On the wire: `expense-attendee`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-attendee", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseAttendee {
     /// Wire name `active`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `avatar-thumb-url`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_thumb_url: Option<String>,
     /// Wire name `company`; sent and returned; at most 308 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Wire name `company-active`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_active: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `email`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Wire name `expense-attendee-type-custom-field-1`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_attendee_type_custom_field_1: Option<String>,
     /// Wire name `expense-attendee-type-custom-field-10`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_attendee_type_custom_field_10: Option<String>,
     /// Wire name `expense-attendee-type-custom-field-2`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_attendee_type_custom_field_2: Option<String>,
     /// Wire name `expense-attendee-type-custom-field-3`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_attendee_type_custom_field_3: Option<String>,
     /// Wire name `expense-attendee-type-custom-field-4`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_attendee_type_custom_field_4: Option<String>,
     /// Wire name `expense-attendee-type-custom-field-5`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_attendee_type_custom_field_5: Option<String>,
     /// Wire name `expense-attendee-type-custom-field-6`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_attendee_type_custom_field_6: Option<String>,
     /// Wire name `expense-attendee-type-custom-field-7`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_attendee_type_custom_field_7: Option<String>,
     /// Wire name `expense-attendee-type-custom-field-8`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_attendee_type_custom_field_8: Option<String>,
     /// Wire name `expense-attendee-type-custom-field-9`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_attendee_type_custom_field_9: Option<String>,
     /// Wire name `expense-attendee-type-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_attendee_type_id: Option<i64>,
     /// Wire name `expense-attendee-type-name`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_attendee_type_name: Option<String>,
     /// Wire name `first-name`; sent and returned; required on create; at most 308 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `last-name`; sent and returned; required on create; at most 308 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Wire name `title`; sent and returned; at most 308 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Wire name `title-active`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title_active: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseAttendee,
+    "expense-attendee",
+    active = "active",
+    avatar_thumb_url = "avatar-thumb-url",
+    company = "company",
+    company_active = "company-active",
+    created_at = "created-at",
+    created_by = "created-by",
+    email = "email",
+    expense_attendee_type_custom_field_1 = "expense-attendee-type-custom-field-1",
+    expense_attendee_type_custom_field_10 = "expense-attendee-type-custom-field-10",
+    expense_attendee_type_custom_field_2 = "expense-attendee-type-custom-field-2",
+    expense_attendee_type_custom_field_3 = "expense-attendee-type-custom-field-3",
+    expense_attendee_type_custom_field_4 = "expense-attendee-type-custom-field-4",
+    expense_attendee_type_custom_field_5 = "expense-attendee-type-custom-field-5",
+    expense_attendee_type_custom_field_6 = "expense-attendee-type-custom-field-6",
+    expense_attendee_type_custom_field_7 = "expense-attendee-type-custom-field-7",
+    expense_attendee_type_custom_field_8 = "expense-attendee-type-custom-field-8",
+    expense_attendee_type_custom_field_9 = "expense-attendee-type-custom-field-9",
+    expense_attendee_type_id = "expense-attendee-type-id",
+    expense_attendee_type_name = "expense-attendee-type-name",
+    first_name = "first-name",
+    id = "id",
+    last_name = "last-name",
+    title = "title",
+    title_active = "title-active",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    user_id = "user-id",
+);
 /// The elements of [`ExpenseAttendee`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseAttendee",

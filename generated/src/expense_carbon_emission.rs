@@ -6,22 +6,25 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseCarbonEmission` object.
 ///
 /// On the wire: `expense-carbon-emission`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-carbon-emission", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseCarbonEmission {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `scope-3-emission`; sent and returned; a decimal of at most 38 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_3_emission: Option<coupa_runtime::Decimal>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseCarbonEmission,
+    "expense-carbon-emission",
+    created_at = "created-at",
+    id = "id",
+    scope_3_emission = "scope-3-emission",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpenseCarbonEmission`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseCarbonEmission",

@@ -6,81 +6,84 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseCategory` object.
 ///
 /// On the wire: `expense-category`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-category", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseCategory {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `attendee-tracking-enabled`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attendee_tracking_enabled: Option<bool>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `dynamic-category-limit-enabled`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_category_limit_enabled: Option<bool>,
     /// Wire name `expense-attendee-types`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_attendee_types: Option<
         Vec<crate::expense_attendee_type::ExpenseAttendeeType>,
     >,
     /// Wire name `expense-mileage-config`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_config: Option<
         Box<crate::expense_mileage_config::ExpenseMileageConfig>,
     >,
     /// Wire name `expense-per-diem-config`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_per_diem_config: Option<
         Box<crate::expense_per_diem_config::ExpensePerDiemConfig>,
     >,
     /// Wire name `expense-policy`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_policy: Option<Box<crate::expense_policy::ExpensePolicy>>,
     /// Wire name `external-key`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_key: Option<String>,
     /// Wire name `group`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `localized-group`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub localized_group: Option<String>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `scope`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// Wire name `tax-currencies`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as a list of string (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_currencies: Option<Vec<String>>,
     /// Wire name `tax-enabled`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_enabled: Option<bool>,
     /// Wire name `translated-name`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated_name: Option<String>,
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseCategory,
+    "expense-category",
+    active = "active",
+    attendee_tracking_enabled = "attendee-tracking-enabled",
+    created_at = "created-at",
+    created_by = "created-by",
+    dynamic_category_limit_enabled = "dynamic-category-limit-enabled",
+    expense_attendee_types = "expense-attendee-types",
+    expense_mileage_config = "expense-mileage-config",
+    expense_per_diem_config = "expense-per-diem-config",
+    expense_policy = "expense-policy",
+    external_key = "external-key",
+    group = "group",
+    id = "id",
+    localized_group = "localized-group",
+    name = "name",
+    scope = "scope",
+    tax_currencies = "tax-currencies",
+    tax_enabled = "tax-enabled",
+    translated_name = "translated-name",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`ExpenseCategory`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseCategory",

@@ -6,54 +6,57 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseLineDailyPerDiem` object.
 ///
 /// On the wire: `expense-line-daily-per-diem`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-line-daily-per-diem", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseLineDailyPerDiem {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `expense-line-per-diem-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_line_per_diem_id: Option<i64>,
     /// Wire name `expense-per-diem-rate-type-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_per_diem_rate_type_id: Option<i64>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `locations`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as a list of string (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<String>>,
     /// Wire name `max-rate`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_rate: Option<coupa_runtime::Decimal>,
     /// Wire name `per-diem-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_diem_date: Option<String>,
     /// Wire name `per-diem-deductions`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_diem_deductions: Option<
         Vec<
             crate::expense_line_daily_per_diem_deduction::ExpenseLineDailyPerDiemDeduction,
         >,
     >,
     /// Wire name `rate-applied`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_applied: Option<coupa_runtime::Decimal>,
     /// Wire name `rate-destination`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_destination: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseLineDailyPerDiem,
+    "expense-line-daily-per-diem",
+    created_at = "created-at",
+    currency = "currency",
+    expense_line_per_diem_id = "expense-line-per-diem-id",
+    expense_per_diem_rate_type_id = "expense-per-diem-rate-type-id",
+    id = "id",
+    locations = "locations",
+    max_rate = "max-rate",
+    per_diem_date = "per-diem-date",
+    per_diem_deductions = "per-diem-deductions",
+    rate_applied = "rate-applied",
+    rate_destination = "rate-destination",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpenseLineDailyPerDiem`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseLineDailyPerDiem",

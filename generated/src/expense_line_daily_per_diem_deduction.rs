@@ -6,40 +6,39 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseLineDailyPerDiemDeduction` object.
 ///
 /// On the wire: `expense-line-daily-per-diem-deduction`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(
-    rename = "expense-line-daily-per-diem-deduction",
-    rename_all = "kebab-case",
-    default
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseLineDailyPerDiemDeduction {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `deduction-applied`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deduction_applied: Option<coupa_runtime::Decimal>,
     /// Wire name `deduction-label`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deduction_label: Option<String>,
     /// Wire name `expense-line-daily-per-diem-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_line_daily_per_diem_id: Option<i64>,
     /// Wire name `expense-per-diem-deduction-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_per_diem_deduction_id: Option<i64>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseLineDailyPerDiemDeduction,
+    "expense-line-daily-per-diem-deduction",
+    created_at = "created-at",
+    currency = "currency",
+    deduction_applied = "deduction-applied",
+    deduction_label = "deduction-label",
+    expense_line_daily_per_diem_id = "expense-line-daily-per-diem-id",
+    expense_per_diem_deduction_id = "expense-per-diem-deduction-id",
+    id = "id",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpenseLineDailyPerDiemDeduction`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseLineDailyPerDiemDeduction",

@@ -6,34 +6,37 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseLineImportedData` object.
 ///
 /// On the wire: `expense-line-imported-data`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-line-imported-data", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseLineImportedData {
     /// Wire name `amount`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
     /// Wire name `created-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Wire name `description`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `local-amount`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `local-amount-currency`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_amount_currency: Option<String>,
     /// Wire name `local-amount-different?`; returned only (not accepted in requests).
-    #[serde(rename = "local-amount-different?", skip_serializing_if = "Option::is_none")]
     pub local_amount_different: Option<bool>,
     /// Wire name `updated-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseLineImportedData,
+    "expense-line-imported-data",
+    amount = "amount",
+    created_at = "created-at",
+    description = "description",
+    id = "id",
+    local_amount = "local-amount",
+    local_amount_currency = "local-amount-currency",
+    local_amount_different = "local-amount-different?",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpenseLineImportedData`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseLineImportedData",

@@ -6,58 +6,61 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseLineMileage` object.
 ///
 /// On the wire: `expense-line-mileage`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-line-mileage", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseLineMileage {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `distance`; sent and returned; required on create; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distance: Option<coupa_runtime::Decimal>,
     /// Wire name `distance-unit`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_unit: Option<String>,
     /// Wire name `end-address`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_address: Option<String>,
     /// Wire name `expense-line-mileage-allocations`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_line_mileage_allocations: Option<
         Vec<crate::expense_line_mileage_allocation::ExpenseLineMileageAllocation>,
     >,
     /// Wire name `expense-mileage-region`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_region: Option<
         Box<crate::expense_mileage_region::ExpenseMileageRegion>,
     >,
     /// Wire name `expense-mileage-region-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_region_id: Option<i64>,
     /// Wire name `expense-mileage-vehicle-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_vehicle_type: Option<
         Box<crate::expense_mileage_vehicle_type::ExpenseMileageVehicleType>,
     >,
     /// Wire name `expense-mileage-vehicle-type-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_vehicle_type_id: Option<i64>,
     /// Wire name `id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `passenger-count`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub passenger_count: Option<i64>,
     /// Wire name `round-trip`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub round_trip: Option<bool>,
     /// Wire name `start-address`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_address: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseLineMileage,
+    "expense-line-mileage",
+    created_at = "created-at",
+    distance = "distance",
+    distance_unit = "distance-unit",
+    end_address = "end-address",
+    expense_line_mileage_allocations = "expense-line-mileage-allocations",
+    expense_mileage_region = "expense-mileage-region",
+    expense_mileage_region_id = "expense-mileage-region-id",
+    expense_mileage_vehicle_type = "expense-mileage-vehicle-type",
+    expense_mileage_vehicle_type_id = "expense-mileage-vehicle-type-id",
+    id = "id",
+    passenger_count = "passenger-count",
+    round_trip = "round-trip",
+    start_address = "start-address",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpenseLineMileage`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseLineMileage",

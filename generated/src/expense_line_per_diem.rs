@@ -6,39 +6,42 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseLinePerDiem` object.
 ///
 /// On the wire: `expense-line-per-diem`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-line-per-diem", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseLinePerDiem {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `daily-per-diems`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_per_diems: Option<
         Vec<crate::expense_line_daily_per_diem::ExpenseLineDailyPerDiem>,
     >,
     /// Wire name `destination`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
     /// Wire name `end-at`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_at: Option<coupa_runtime::DateTime>,
     /// Wire name `end-at-timezone`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_at_timezone: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `start-at`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_at: Option<coupa_runtime::DateTime>,
     /// Wire name `start-at-timezone`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_at_timezone: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseLinePerDiem,
+    "expense-line-per-diem",
+    created_at = "created-at",
+    daily_per_diems = "daily-per-diems",
+    destination = "destination",
+    end_at = "end-at",
+    end_at_timezone = "end-at-timezone",
+    id = "id",
+    start_at = "start-at",
+    start_at_timezone = "start-at-timezone",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpenseLinePerDiem`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseLinePerDiem",

@@ -6,32 +6,35 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseLinePreapproval` object.
 ///
 /// On the wire: `expense-line-preapproval`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-line-preapproval", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseLinePreapproval {
     /// Wire name `amount`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `expense-report-preapproval`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_report_preapproval: Option<
         Box<crate::expense_report_preapproval::ExpenseReportPreapproval>,
     >,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseLinePreapproval,
+    "expense-line-preapproval",
+    amount = "amount",
+    created_at = "created-at",
+    currency = "currency",
+    expense_report_preapproval = "expense-report-preapproval",
+    id = "id",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpenseLinePreapproval`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseLinePreapproval",

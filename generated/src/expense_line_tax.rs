@@ -6,60 +6,63 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseLineTax` object.
 ///
 /// On the wire: `expense-line-tax`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-line-tax", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseLineTax {
     /// Wire name `amount`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
     /// Wire name `country`; returned only (not accepted in requests); required on create.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<i64>,
     /// Wire name `entry-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entry_type: Option<i64>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `line-num`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_num: Option<String>,
     /// Wire name `std-amount`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub std_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `tax-code`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (TaxCode).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<Box<crate::tax_code::TaxCode>>,
     /// Wire name `tax-rate`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (TaxRate).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<Box<crate::tax_rate::TaxRate>>,
     /// Wire name `tax-rate-type`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (TaxRateType).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate_type: Option<Box<crate::tax_rate_type::TaxRateType>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseLineTax,
+    "expense-line-tax",
+    amount = "amount",
+    country = "country",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency_id = "currency-id",
+    entry_type = "entry-type",
+    id = "id",
+    line_num = "line-num",
+    std_amount = "std-amount",
+    tax_code = "tax-code",
+    tax_rate = "tax-rate",
+    tax_rate_type = "tax-rate-type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`ExpenseLineTax`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseLineTax",

@@ -9,333 +9,336 @@ use coupa_runtime::{
 /// Coupa's `ExpenseLine` object.
 ///
 /// On the wire: `expense-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-line", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseLine {
     /// Wire name `account`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<Box<crate::accounts::Account>>,
     /// Wire name `account-allocations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_allocations: Option<
         Vec<crate::expense_line_allocation::ExpenseLineAllocation>,
     >,
     /// Wire name `accounting-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `accounting-total-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_total_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `allow-attach-preapproval`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_attach_preapproval: Option<bool>,
     /// Wire name `amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
     /// Wire name `approved-amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approved_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `attach-preapproval`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attach_preapproval: Option<String>,
     /// Wire name `audit-status`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audit_status: Option<Box<crate::audit_status::AuditStatus>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `custom-field-1`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_1: Option<String>,
     /// Wire name `custom-field-10`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_10: Option<String>,
     /// Wire name `custom-field-11`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_11: Option<String>,
     /// Wire name `custom-field-12`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_12: Option<String>,
     /// Wire name `custom-field-13`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_13: Option<String>,
     /// Wire name `custom-field-14`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_14: Option<String>,
     /// Wire name `custom-field-15`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_15: Option<String>,
     /// Wire name `custom-field-16`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_16: Option<String>,
     /// Wire name `custom-field-17`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_17: Option<String>,
     /// Wire name `custom-field-18`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_18: Option<String>,
     /// Wire name `custom-field-19`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_19: Option<String>,
     /// Wire name `custom-field-2`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_2: Option<String>,
     /// Wire name `custom-field-20`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_20: Option<String>,
     /// Wire name `custom-field-3`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_3: Option<String>,
     /// Wire name `custom-field-4`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_4: Option<String>,
     /// Wire name `custom-field-5`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_5: Option<String>,
     /// Wire name `custom-field-6`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_6: Option<String>,
     /// Wire name `custom-field-7`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_7: Option<String>,
     /// Wire name `custom-field-8`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_8: Option<String>,
     /// Wire name `custom-field-9`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_9: Option<String>,
     /// Wire name `description`; sent and returned; at most 1550 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `divisor`; sent and returned; a decimal of at most 30 digits, 2 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub divisor: Option<coupa_runtime::Decimal>,
     /// Wire name `employee-reimbursable`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_reimbursable: Option<bool>,
     /// Wire name `employee-reimbursable-editable`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_reimbursable_editable: Option<bool>,
     /// Wire name `employee-reimbursable-overridden`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_reimbursable_overridden: Option<bool>,
     /// Wire name `end-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
     /// Wire name `exchange-rate`; sent and returned; a decimal of at most 30 digits, 9 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<coupa_runtime::Decimal>,
     /// Wire name `expense-artifacts`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_artifacts: Option<Vec<crate::expense_artifacts::ExpenseArtifact>>,
     /// Wire name `expense-attendees`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_attendees: Option<Vec<crate::expense_attendee::ExpenseAttendee>>,
     /// Wire name `expense-category`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_category: Option<Box<crate::expense_category::ExpenseCategory>>,
     /// Wire name `expense-category-custom-field-1`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_category_custom_field_1: Option<String>,
     /// Wire name `expense-category-custom-field-10`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_category_custom_field_10: Option<String>,
     /// Wire name `expense-category-custom-field-2`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_category_custom_field_2: Option<String>,
     /// Wire name `expense-category-custom-field-3`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_category_custom_field_3: Option<String>,
     /// Wire name `expense-category-custom-field-4`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_category_custom_field_4: Option<String>,
     /// Wire name `expense-category-custom-field-5`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_category_custom_field_5: Option<String>,
     /// Wire name `expense-category-custom-field-6`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_category_custom_field_6: Option<String>,
     /// Wire name `expense-category-custom-field-7`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_category_custom_field_7: Option<String>,
     /// Wire name `expense-category-custom-field-8`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_category_custom_field_8: Option<String>,
     /// Wire name `expense-category-custom-field-9`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_category_custom_field_9: Option<String>,
     /// Wire name `expense-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_date: Option<coupa_runtime::DateTime>,
     /// Wire name `expense-line-cash-advance`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_line_cash_advance: Option<
         Box<crate::expense_line_cash_advance::ExpenseLineCashAdvance>,
     >,
     /// Wire name `expense-line-daily-per-diems`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_line_daily_per_diems: Option<
         Vec<crate::expense_line_daily_per_diem::ExpenseLineDailyPerDiem>,
     >,
     /// Wire name `expense-line-imported-data`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_line_imported_data: Option<
         Box<crate::expense_line_imported_data::ExpenseLineImportedData>,
     >,
     /// Wire name `expense-line-mileage`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_line_mileage: Option<
         Box<crate::expense_line_mileage::ExpenseLineMileage>,
     >,
     /// Wire name `expense-line-per-diem`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_line_per_diem: Option<
         Box<crate::expense_line_per_diem::ExpenseLinePerDiem>,
     >,
     /// Wire name `expense-line-preapproval`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_line_preapproval: Option<
         Box<crate::expense_line_preapproval::ExpenseLinePreapproval>,
     >,
     /// Wire name `expense-line-taxes`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_line_taxes: Option<Vec<crate::expense_line_tax::ExpenseLineTax>>,
     /// Wire name `expense-line-virtual-card`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_line_virtual_card: Option<
         Box<crate::expense_line_virtual_card::ExpenseLineVirtualCard>,
     >,
     /// Wire name `expense-report-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_report_id: Option<i64>,
     /// Wire name `expense-trip`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_trip: Option<Box<crate::expense_trip::ExpenseTrip>>,
     /// Wire name `expensed-by`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expensed_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `external-src-data`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_src_data: Option<String>,
     /// Wire name `external-src-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_src_name: Option<String>,
     /// Wire name `external-src-ref`; sent and returned; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_src_ref: Option<String>,
     /// Wire name `foreign-currency`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `foreign-currency-amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_currency_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `foreign-currency-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_currency_id: Option<i64>,
     /// Wire name `frugality`; returned only (not accepted in requests); allowed values `shame`, `praise`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frugality: Option<ExpenseLineFrugality>,
     /// Wire name `has-preapproval`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_preapproval: Option<String>,
     /// Wire name `id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `integration`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (Integration).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<Box<crate::integrations::Integration>>,
     /// Wire name `itemized-expense-lines`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub itemized_expense_lines: Option<
         Vec<crate::itemized_expense_line::ItemizedExpenseLine>,
     >,
     /// Wire name `last-send-back-comment`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; the type is from the page's row (Comment).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_send_back_comment: Option<Box<crate::comments::Comment>>,
     /// Wire name `last-send-back-reason`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; the type is from the page's row (ReasonInsightEvent).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_send_back_reason: Option<
         Box<crate::reason_insight_event::ReasonInsightEvent>,
     >,
     /// Wire name `line-number`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_number: Option<i64>,
     /// Wire name `merchant`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merchant: Option<String>,
     /// Wire name `order-line-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line_id: Option<i64>,
     /// Wire name `over-limit`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub over_limit: Option<bool>,
     /// Wire name `parent-expense-line-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_expense_line_id: Option<i64>,
     /// Wire name `parent-external-src-data`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_external_src_data: Option<String>,
     /// Wire name `parent-external-src-name`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_external_src_name: Option<String>,
     /// Wire name `parent-external-src-ref`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_external_src_ref: Option<String>,
     /// Wire name `per-diem-trip`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_diem_trip: Option<String>,
     /// Wire name `period`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<Box<crate::period::Period>>,
     /// Wire name `reason`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Wire name `receipt-total-amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_total_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `receipt-total-currency-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_total_currency_id: Option<i64>,
     /// Wire name `reporting-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `requires-receipt`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_receipt: Option<bool>,
     /// Wire name `start-date`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `suggested-exchange-rate`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_exchange_rate: Option<Box<crate::exchange_rates::ExchangeRate>>,
     /// Wire name `travel-trip-booking`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub travel_trip_booking: Option<Box<crate::travel_trip_booking::TravelTripBooking>>,
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseLine,
+    "expense-line",
+    account = "account",
+    account_allocations = "account-allocations",
+    accounting_total = "accounting-total",
+    accounting_total_currency = "accounting-total-currency",
+    allow_attach_preapproval = "allow-attach-preapproval",
+    amount = "amount",
+    approved_amount = "approved-amount",
+    attach_preapproval = "attach-preapproval",
+    audit_status = "audit-status",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    custom_field_1 = "custom-field-1",
+    custom_field_10 = "custom-field-10",
+    custom_field_11 = "custom-field-11",
+    custom_field_12 = "custom-field-12",
+    custom_field_13 = "custom-field-13",
+    custom_field_14 = "custom-field-14",
+    custom_field_15 = "custom-field-15",
+    custom_field_16 = "custom-field-16",
+    custom_field_17 = "custom-field-17",
+    custom_field_18 = "custom-field-18",
+    custom_field_19 = "custom-field-19",
+    custom_field_2 = "custom-field-2",
+    custom_field_20 = "custom-field-20",
+    custom_field_3 = "custom-field-3",
+    custom_field_4 = "custom-field-4",
+    custom_field_5 = "custom-field-5",
+    custom_field_6 = "custom-field-6",
+    custom_field_7 = "custom-field-7",
+    custom_field_8 = "custom-field-8",
+    custom_field_9 = "custom-field-9",
+    description = "description",
+    divisor = "divisor",
+    employee_reimbursable = "employee-reimbursable",
+    employee_reimbursable_editable = "employee-reimbursable-editable",
+    employee_reimbursable_overridden = "employee-reimbursable-overridden",
+    end_date = "end-date",
+    exchange_rate = "exchange-rate",
+    expense_artifacts = "expense-artifacts",
+    expense_attendees = "expense-attendees",
+    expense_category = "expense-category",
+    expense_category_custom_field_1 = "expense-category-custom-field-1",
+    expense_category_custom_field_10 = "expense-category-custom-field-10",
+    expense_category_custom_field_2 = "expense-category-custom-field-2",
+    expense_category_custom_field_3 = "expense-category-custom-field-3",
+    expense_category_custom_field_4 = "expense-category-custom-field-4",
+    expense_category_custom_field_5 = "expense-category-custom-field-5",
+    expense_category_custom_field_6 = "expense-category-custom-field-6",
+    expense_category_custom_field_7 = "expense-category-custom-field-7",
+    expense_category_custom_field_8 = "expense-category-custom-field-8",
+    expense_category_custom_field_9 = "expense-category-custom-field-9",
+    expense_date = "expense-date",
+    expense_line_cash_advance = "expense-line-cash-advance",
+    expense_line_daily_per_diems = "expense-line-daily-per-diems",
+    expense_line_imported_data = "expense-line-imported-data",
+    expense_line_mileage = "expense-line-mileage",
+    expense_line_per_diem = "expense-line-per-diem",
+    expense_line_preapproval = "expense-line-preapproval",
+    expense_line_taxes = "expense-line-taxes",
+    expense_line_virtual_card = "expense-line-virtual-card",
+    expense_report_id = "expense-report-id",
+    expense_trip = "expense-trip",
+    expensed_by = "expensed-by",
+    external_src_data = "external-src-data",
+    external_src_name = "external-src-name",
+    external_src_ref = "external-src-ref",
+    foreign_currency = "foreign-currency",
+    foreign_currency_amount = "foreign-currency-amount",
+    foreign_currency_id = "foreign-currency-id",
+    frugality = "frugality",
+    has_preapproval = "has-preapproval",
+    id = "id",
+    integration = "integration",
+    itemized_expense_lines = "itemized-expense-lines",
+    last_send_back_comment = "last-send-back-comment",
+    last_send_back_reason = "last-send-back-reason",
+    line_number = "line-number",
+    merchant = "merchant",
+    order_line_id = "order-line-id",
+    over_limit = "over-limit",
+    parent_expense_line_id = "parent-expense-line-id",
+    parent_external_src_data = "parent-external-src-data",
+    parent_external_src_name = "parent-external-src-name",
+    parent_external_src_ref = "parent-external-src-ref",
+    per_diem_trip = "per-diem-trip",
+    period = "period",
+    reason = "reason",
+    receipt_total_amount = "receipt-total-amount",
+    receipt_total_currency_id = "receipt-total-currency-id",
+    reporting_total = "reporting-total",
+    requires_receipt = "requires-receipt",
+    start_date = "start-date",
+    status = "status",
+    suggested_exchange_rate = "suggested-exchange-rate",
+    travel_trip_booking = "travel-trip-booking",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`ExpenseLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseLine",

@@ -6,71 +6,74 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseMileageConfig` object.
 ///
 /// On the wire: `expense-mileage-config`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-mileage-config", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseMileageConfig {
     /// Wire name `accumulation-period-start-day-month`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accumulation_period_start_day_month: Option<coupa_runtime::Date>,
     /// Wire name `country`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `distance-unit`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_unit: Option<String>,
     /// Wire name `expense-mileage-tier-rules`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_tier_rules: Option<
         Vec<crate::expense_mileage_tier_rule::ExpenseMileageTierRule>,
     >,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `mileage-accumulation-rule-enabled`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mileage_accumulation_rule_enabled: Option<bool>,
     /// Wire name `passenger-count-prompt`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub passenger_count_prompt: Option<String>,
     /// Wire name `passenger-count-rule-enabled`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub passenger_count_rule_enabled: Option<bool>,
     /// Wire name `region-prompt`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_prompt: Option<String>,
     /// Wire name `region-rule-enabled`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_rule_enabled: Option<bool>,
     /// Wire name `require-address`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_address: Option<bool>,
     /// Wire name `show-map`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_map: Option<bool>,
     /// Wire name `simple-fixed-rate-amount`; sent and returned; required on create; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub simple_fixed_rate_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `simple-fixed-rate-currency-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub simple_fixed_rate_currency_id: Option<i64>,
     /// Wire name `simple-fixed-rate-enabled`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub simple_fixed_rate_enabled: Option<bool>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `vehicle-type-prompt`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vehicle_type_prompt: Option<String>,
     /// Wire name `vehicle-type-rule-enabled`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vehicle_type_rule_enabled: Option<bool>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseMileageConfig,
+    "expense-mileage-config",
+    accumulation_period_start_day_month = "accumulation-period-start-day-month",
+    country = "country",
+    created_at = "created-at",
+    distance_unit = "distance-unit",
+    expense_mileage_tier_rules = "expense-mileage-tier-rules",
+    id = "id",
+    mileage_accumulation_rule_enabled = "mileage-accumulation-rule-enabled",
+    passenger_count_prompt = "passenger-count-prompt",
+    passenger_count_rule_enabled = "passenger-count-rule-enabled",
+    region_prompt = "region-prompt",
+    region_rule_enabled = "region-rule-enabled",
+    require_address = "require-address",
+    show_map = "show-map",
+    simple_fixed_rate_amount = "simple-fixed-rate-amount",
+    simple_fixed_rate_currency_id = "simple-fixed-rate-currency-id",
+    simple_fixed_rate_enabled = "simple-fixed-rate-enabled",
+    updated_at = "updated-at",
+    vehicle_type_prompt = "vehicle-type-prompt",
+    vehicle_type_rule_enabled = "vehicle-type-rule-enabled",
+);
 /// The elements of [`ExpenseMileageConfig`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseMileageConfig",

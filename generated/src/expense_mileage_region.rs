@@ -6,30 +6,33 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseMileageRegion` object.
 ///
 /// On the wire: `expense-mileage-region`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-mileage-region", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseMileageRegion {
     /// Wire name `country`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `location-id`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Wire name `name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseMileageRegion,
+    "expense-mileage-region",
+    country = "country",
+    created_at = "created-at",
+    id = "id",
+    location_id = "location-id",
+    name = "name",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpenseMileageRegion`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseMileageRegion",

@@ -6,27 +6,30 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseMileageTierRule` object.
 ///
 /// On the wire: `expense-mileage-tier-rule`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-mileage-tier-rule", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseMileageTierRule {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `distance-range-start`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_range_start: Option<i64>,
     /// Wire name `expense-mileage-rate-type`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_rate_type: Option<
         Box<crate::expense_mileage_rate_type::ExpenseMileageRateType>,
     >,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseMileageTierRule,
+    "expense-mileage-tier-rule",
+    created_at = "created-at",
+    distance_range_start = "distance-range-start",
+    expense_mileage_rate_type = "expense-mileage-rate-type",
+    id = "id",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpenseMileageTierRule`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseMileageTierRule",

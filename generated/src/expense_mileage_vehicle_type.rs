@@ -6,22 +6,25 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseMileageVehicleType` object.
 ///
 /// On the wire: `expense-mileage-vehicle-type`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-mileage-vehicle-type", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseMileageVehicleType {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; returned only (not accepted in requests); at most 255 characters; allowed values `virtual_card`, `bank_transfer`, `check`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<ExpenseMileageVehicleTypeName>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseMileageVehicleType,
+    "expense-mileage-vehicle-type",
+    created_at = "created-at",
+    id = "id",
+    name = "name",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpenseMileageVehicleType`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseMileageVehicleType",

@@ -6,47 +6,50 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpensePerDiemConfig` object.
 ///
 /// On the wire: `expense-per-diem-config`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-per-diem-config", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpensePerDiemConfig {
     /// Wire name `country-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_id: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `deductions-section-label`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deductions_section_label: Option<String>,
     /// Wire name `expense-per-diem-deductions`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_per_diem_deductions: Option<
         Vec<crate::expense_per_diem_deduction::ExpensePerDiemDeduction>,
     >,
     /// Wire name `expense-per-diem-rules`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_per_diem_rules: Option<
         Vec<crate::expense_per_diem_rule::ExpensePerDiemRule>,
     >,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `policy-description`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_description: Option<String>,
     /// Wire name `policy-title`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_title: Option<String>,
     /// Wire name `rule-set-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_set_type: Option<String>,
     /// Wire name `scope`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpensePerDiemConfig,
+    "expense-per-diem-config",
+    country_id = "country-id",
+    created_at = "created-at",
+    deductions_section_label = "deductions-section-label",
+    expense_per_diem_deductions = "expense-per-diem-deductions",
+    expense_per_diem_rules = "expense-per-diem-rules",
+    id = "id",
+    policy_description = "policy-description",
+    policy_title = "policy-title",
+    rule_set_type = "rule-set-type",
+    scope = "scope",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpensePerDiemConfig`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpensePerDiemConfig",

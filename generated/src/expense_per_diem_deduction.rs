@@ -6,31 +6,34 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpensePerDiemDeduction` object.
 ///
 /// On the wire: `expense-per-diem-deduction`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-per-diem-deduction", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpensePerDiemDeduction {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `effective-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_date: Option<coupa_runtime::DateTime>,
     /// Wire name `enabled`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Wire name `expense-per-diem-deduction-type-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_per_diem_deduction_type_id: Option<i64>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `label`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpensePerDiemDeduction,
+    "expense-per-diem-deduction",
+    created_at = "created-at",
+    effective_date = "effective-date",
+    enabled = "enabled",
+    expense_per_diem_deduction_type_id = "expense-per-diem-deduction-type-id",
+    id = "id",
+    label = "label",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpensePerDiemDeduction`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpensePerDiemDeduction",

@@ -6,76 +6,79 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpensePerDiemRule` object.
 ///
 /// On the wire: `expense-per-diem-rule`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-per-diem-rule", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpensePerDiemRule {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `effective-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_date: Option<coupa_runtime::DateTime>,
     /// Wire name `enabled`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Wire name `end-after`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_after: Option<coupa_runtime::Time>,
     /// Wire name `end-before`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_before: Option<coupa_runtime::Time>,
     /// Wire name `expense-per-diem-rate-type-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_per_diem_rate_type_id: Option<i64>,
     /// Wire name `expense-per-diem-rule-conditions`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_per_diem_rule_conditions: Option<
         Vec<crate::expense_per_diem_rule_condition::ExpensePerDiemRuleCondition>,
     >,
     /// Wire name `expense-per-diem-time-range-condition`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_per_diem_time_range_condition: Option<
         Box<
             crate::expense_per_diem_time_range_condition::ExpensePerDiemTimeRangeCondition,
         >,
     >,
     /// Wire name `hours`; sent and returned; required on create; a decimal of at most 8 digits, 2 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours: Option<coupa_runtime::Decimal>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `label`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Wire name `rank`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rank: Option<i64>,
     /// Wire name `rate-frequency`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_frequency: Option<String>,
     /// Wire name `rate-location-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_location_type: Option<String>,
     /// Wire name `rate-logic`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_logic: Option<i64>,
     /// Wire name `rate-percentage`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_percentage: Option<coupa_runtime::Decimal>,
     /// Wire name `rule-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
     /// Wire name `start-after`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_after: Option<coupa_runtime::Time>,
     /// Wire name `start-before`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_before: Option<coupa_runtime::Time>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpensePerDiemRule,
+    "expense-per-diem-rule",
+    created_at = "created-at",
+    effective_date = "effective-date",
+    enabled = "enabled",
+    end_after = "end-after",
+    end_before = "end-before",
+    expense_per_diem_rate_type_id = "expense-per-diem-rate-type-id",
+    expense_per_diem_rule_conditions = "expense-per-diem-rule-conditions",
+    expense_per_diem_time_range_condition = "expense-per-diem-time-range-condition",
+    hours = "hours",
+    id = "id",
+    label = "label",
+    rank = "rank",
+    rate_frequency = "rate-frequency",
+    rate_location_type = "rate-location-type",
+    rate_logic = "rate-logic",
+    rate_percentage = "rate-percentage",
+    rule_type = "rule-type",
+    start_after = "start-after",
+    start_before = "start-before",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpensePerDiemRule`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpensePerDiemRule",

@@ -6,28 +6,31 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpensePerDiemRuleCondition` object.
 ///
 /// On the wire: `expense-per-diem-rule-condition`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-per-diem-rule-condition", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpensePerDiemRuleCondition {
     /// Wire name `comparator`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comparator: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `lhs`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lhs: Option<String>,
     /// Wire name `rhs`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rhs: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpensePerDiemRuleCondition,
+    "expense-per-diem-rule-condition",
+    comparator = "comparator",
+    created_at = "created-at",
+    id = "id",
+    lhs = "lhs",
+    rhs = "rhs",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpensePerDiemRuleCondition`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpensePerDiemRuleCondition",

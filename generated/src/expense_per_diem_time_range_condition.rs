@@ -6,38 +6,37 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpensePerDiemTimeRangeCondition` object.
 ///
 /// On the wire: `expense-per-diem-time-range-condition`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(
-    rename = "expense-per-diem-time-range-condition",
-    rename_all = "kebab-case",
-    default
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpensePerDiemTimeRangeCondition {
     /// Wire name `conjunction`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conjunction: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `end-after`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_after: Option<coupa_runtime::Time>,
     /// Wire name `end-before`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_before: Option<coupa_runtime::Time>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `start-after`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_after: Option<coupa_runtime::Time>,
     /// Wire name `start-before`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_before: Option<coupa_runtime::Time>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpensePerDiemTimeRangeCondition,
+    "expense-per-diem-time-range-condition",
+    conjunction = "conjunction",
+    created_at = "created-at",
+    end_after = "end-after",
+    end_before = "end-before",
+    id = "id",
+    start_after = "start-after",
+    start_before = "start-before",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpensePerDiemTimeRangeCondition`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpensePerDiemTimeRangeCondition",

@@ -6,69 +6,72 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpensePolicy` object.
 ///
 /// On the wire: `expense-policy`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-policy", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpensePolicy {
     /// Wire name `active`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `allow-divisor`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_divisor: Option<bool>,
     /// Wire name `allow-divisor-end-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_divisor_end_date: Option<bool>,
     /// Wire name `allow-itemization`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_itemization: Option<bool>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `divisor-end-name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub divisor_end_name: Option<String>,
     /// Wire name `divisor-start-name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub divisor_start_name: Option<String>,
     /// Wire name `divisor-uom-name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub divisor_uom_name: Option<String>,
     /// Wire name `expense-category-ids`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as a list of string (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_category_ids: Option<Vec<String>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `limit-amount`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `limit-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit_type: Option<String>,
     /// Wire name `requires-receipt`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_receipt: Option<bool>,
     /// Wire name `restrict-itemization-categories`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restrict_itemization_categories: Option<bool>,
     /// Wire name `summary`; returned only (not accepted in requests); at most 140 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Wire name `text`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ExpensePolicy,
+    "expense-policy",
+    active = "active",
+    allow_divisor = "allow-divisor",
+    allow_divisor_end_date = "allow-divisor-end-date",
+    allow_itemization = "allow-itemization",
+    created_at = "created-at",
+    created_by = "created-by",
+    divisor_end_name = "divisor-end-name",
+    divisor_start_name = "divisor-start-name",
+    divisor_uom_name = "divisor-uom-name",
+    expense_category_ids = "expense-category-ids",
+    id = "id",
+    limit_amount = "limit-amount",
+    limit_type = "limit-type",
+    requires_receipt = "requires-receipt",
+    restrict_itemization_categories = "restrict-itemization-categories",
+    summary = "summary",
+    text = "text",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`ExpensePolicy`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpensePolicy",

@@ -6,77 +6,80 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpensePreapproval` object.
 ///
 /// On the wire: `expense-preapproval`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-preapproval", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpensePreapproval {
     /// Wire name `amount`; sent and returned; required on create; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
     /// Wire name `available`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub available: Option<bool>,
     /// Wire name `available-amount`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `available-amount-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_amount_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `description`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `easy-form-widget-responses`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form_widget_responses: Option<
         Vec<crate::easy_form_widget_response::EasyFormWidgetResponse>,
     >,
     /// Wire name `end-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
     /// Wire name `expense-cash-advance`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_cash_advance: Option<
         Box<crate::expense_cash_advance::ExpenseCashAdvance>,
     >,
     /// Wire name `expense-preapproval-lines`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_preapproval_lines: Option<
         Vec<crate::expense_preapproval_line::ExpensePreapprovalLine>,
     >,
     /// Wire name `expense-virtual-card`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_virtual_card: Option<
         Box<crate::expense_virtual_card::ExpenseVirtualCard>,
     >,
     /// Wire name `for-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub for_user: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `start-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ExpensePreapproval,
+    "expense-preapproval",
+    amount = "amount",
+    available = "available",
+    available_amount = "available-amount",
+    available_amount_currency = "available-amount-currency",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    description = "description",
+    easy_form_widget_responses = "easy-form-widget-responses",
+    end_date = "end-date",
+    expense_cash_advance = "expense-cash-advance",
+    expense_preapproval_lines = "expense-preapproval-lines",
+    expense_virtual_card = "expense-virtual-card",
+    for_user = "for-user",
+    id = "id",
+    start_date = "start-date",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`ExpensePreapproval`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpensePreapproval",

@@ -6,65 +6,68 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpensePreapprovalLine` object.
 ///
 /// On the wire: `expense-preapproval-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-preapproval-line", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpensePreapprovalLine {
     /// Wire name `account`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `account-type`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `accounting-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `accounting-total-currency`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_total_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `estimated-amount`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `estimated-amount-currency`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_amount_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `estimated-reporting-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_reporting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `notes`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Wire name `requested-amount`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `requested-amount-currency`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_amount_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `requested-reporting-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_reporting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ExpensePreapprovalLine,
+    "expense-preapproval-line",
+    account = "account",
+    account_type = "account-type",
+    accounting_total = "accounting-total",
+    accounting_total_currency = "accounting-total-currency",
+    created_at = "created-at",
+    created_by = "created-by",
+    estimated_amount = "estimated-amount",
+    estimated_amount_currency = "estimated-amount-currency",
+    estimated_reporting_total = "estimated-reporting-total",
+    id = "id",
+    notes = "notes",
+    requested_amount = "requested-amount",
+    requested_amount_currency = "requested-amount-currency",
+    requested_reporting_total = "requested-reporting-total",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`ExpensePreapprovalLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpensePreapprovalLine",

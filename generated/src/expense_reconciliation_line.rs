@@ -6,40 +6,43 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseReconciliationLine` object.
 ///
 /// On the wire: `expense-reconciliation-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-reconciliation-line", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseReconciliationLine {
     /// Wire name `amount-paid`; returned only (not accepted in requests); a decimal of at most 46 digits, 20 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_paid: Option<coupa_runtime::Decimal>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `notes`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Wire name `payable-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_id: Option<String>,
     /// Wire name `payable-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_type: Option<String>,
     /// Wire name `payment-date`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_date: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseReconciliationLine,
+    "expense-reconciliation-line",
+    amount_paid = "amount-paid",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    notes = "notes",
+    payable_id = "payable-id",
+    payable_type = "payable-type",
+    payment_date = "payment-date",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`ExpenseReconciliationLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseReconciliationLine",

@@ -6,36 +6,39 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseReportPreapproval` object.
 ///
 /// On the wire: `expense-report-preapproval`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-report-preapproval", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseReportPreapproval {
     /// Wire name `amount`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
     /// Wire name `available-amount`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_amount: Option<String>,
     /// Wire name `available-amount-currency`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_amount_currency: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `expense-preapproval`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_preapproval: Option<Box<crate::expense_preapproval::ExpensePreapproval>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseReportPreapproval,
+    "expense-report-preapproval",
+    amount = "amount",
+    available_amount = "available-amount",
+    available_amount_currency = "available-amount-currency",
+    created_at = "created-at",
+    currency = "currency",
+    expense_preapproval = "expense-preapproval",
+    id = "id",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpenseReportPreapproval`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseReportPreapproval",

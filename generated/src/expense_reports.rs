@@ -9,147 +9,150 @@ use coupa_runtime::{
 /// Coupa's `ExpenseReport` object.
 ///
 /// On the wire: `expense-report`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-report", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseReport {
     /// Wire name `approvals`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the item type; the type is from the page's row (Approval).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approvals: Option<Vec<crate::approvals::Approval>>,
     /// Wire name `audit-score`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audit_score: Option<i64>,
     /// Wire name `auditor-note`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auditor_note: Option<String>,
     /// Wire name `comments`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the item type; the type is from the page's row (Comment).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<Vec<crate::comments::Comment>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (Currency).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `end-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::Date>,
     /// Wire name `erp-document-id`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub erp_document_id: Option<String>,
     /// Wire name `erp-document-status`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub erp_document_status: Option<String>,
     /// Wire name `events`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<
         Vec<crate::expense_report_event_history::ExpenseReportEventHistory>,
     >,
     /// Wire name `expense-lines`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_lines: Option<Vec<crate::expense_lines::ExpenseLine>>,
     /// Wire name `expense-policy-violations`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_policy_violations: Option<
         Vec<crate::expense_policy_violation::ExpensePolicyViolation>,
     >,
     /// Wire name `expense-report-preapprovals`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_report_preapprovals: Option<
         Vec<crate::expense_report_preapproval::ExpenseReportPreapproval>,
     >,
     /// Wire name `expense-violations`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_violations: Option<Vec<crate::expense_violation::ExpenseViolation>>,
     /// Wire name `expensed-by`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expensed_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `exported`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
     /// Wire name `external-src-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_src_name: Option<String>,
     /// Wire name `external-src-ref`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_src_ref: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `is-trip`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_trip: Option<bool>,
     /// Wire name `last-exported-at`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_exported_at: Option<coupa_runtime::DateTime>,
     /// Wire name `paid`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid: Option<bool>,
     /// Wire name `past-due`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub past_due: Option<bool>,
     /// Wire name `payment`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment: Option<Box<crate::payment::Payment>>,
     /// Wire name `payment-channel`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_channel: Option<String>,
     /// Wire name `reconciliation-lines`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reconciliation_lines: Option<
         Vec<crate::expense_reconciliation_line::ExpenseReconciliationLine>,
     >,
     /// Wire name `reimbursable-total-amount`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reimbursable_total_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `reimbursable-total-currency`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reimbursable_total_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `reject-reason`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reject_reason: Option<String>,
     /// Wire name `report-due-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub report_due_date: Option<coupa_runtime::DateTime>,
     /// Wire name `report-warnings`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub report_warnings: Option<String>,
     /// Wire name `start-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::Date>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `submitted-at`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<coupa_runtime::DateTime>,
     /// Wire name `submitted-by`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `title`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Wire name `total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<coupa_runtime::Decimal>,
     /// Wire name `travel-trip`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub travel_trip: Option<Box<crate::travel_trip::TravelTrip>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseReport,
+    "expense-report",
+    approvals = "approvals",
+    audit_score = "audit-score",
+    auditor_note = "auditor-note",
+    comments = "comments",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    end_date = "end-date",
+    erp_document_id = "erp-document-id",
+    erp_document_status = "erp-document-status",
+    events = "events",
+    expense_lines = "expense-lines",
+    expense_policy_violations = "expense-policy-violations",
+    expense_report_preapprovals = "expense-report-preapprovals",
+    expense_violations = "expense-violations",
+    expensed_by = "expensed-by",
+    exported = "exported",
+    external_src_name = "external-src-name",
+    external_src_ref = "external-src-ref",
+    id = "id",
+    is_trip = "is-trip",
+    last_exported_at = "last-exported-at",
+    paid = "paid",
+    past_due = "past-due",
+    payment = "payment",
+    payment_channel = "payment-channel",
+    reconciliation_lines = "reconciliation-lines",
+    reimbursable_total_amount = "reimbursable-total-amount",
+    reimbursable_total_currency = "reimbursable-total-currency",
+    reject_reason = "reject-reason",
+    report_due_date = "report-due-date",
+    report_warnings = "report-warnings",
+    start_date = "start-date",
+    status = "status",
+    submitted_at = "submitted-at",
+    submitted_by = "submitted-by",
+    title = "title",
+    total = "total",
+    travel_trip = "travel-trip",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`ExpenseReport`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseReport",

@@ -6,29 +6,32 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseTrip` object.
 ///
 /// On the wire: `expense-trip`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-trip", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseTrip {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `expense-trip-mileage`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_trip_mileage: Option<
         Box<crate::expense_trip_mileage::ExpenseTripMileage>,
     >,
     /// Wire name `expense-trip-segments`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_trip_segments: Option<
         Vec<crate::expense_trip_segment::ExpenseTripSegment>,
     >,
     /// Wire name `id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseTrip,
+    "expense-trip",
+    created_at = "created-at",
+    expense_trip_mileage = "expense-trip-mileage",
+    expense_trip_segments = "expense-trip-segments",
+    id = "id",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpenseTrip`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseTrip",

@@ -6,52 +6,55 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseTripMileage` object.
 ///
 /// On the wire: `expense-trip-mileage`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-trip-mileage", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseTripMileage {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `expense-mileage-region`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_region: Option<
         Box<crate::expense_mileage_region::ExpenseMileageRegion>,
     >,
     /// Wire name `expense-mileage-region-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_region_id: Option<i64>,
     /// Wire name `expense-mileage-vehicle-type`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_vehicle_type: Option<
         Box<crate::expense_mileage_vehicle_type::ExpenseMileageVehicleType>,
     >,
     /// Wire name `expense-mileage-vehicle-type-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_vehicle_type_id: Option<i64>,
     /// Wire name `expense-trip-mileage-allocations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_trip_mileage_allocations: Option<
         Vec<crate::expense_trip_mileage_allocation::ExpenseTripMileageAllocation>,
     >,
     /// Wire name `id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `original-distance`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_distance: Option<coupa_runtime::Decimal>,
     /// Wire name `passenger-count`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub passenger_count: Option<i64>,
     /// Wire name `total-distance`; sent and returned; required on create; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_distance: Option<coupa_runtime::Decimal>,
     /// Wire name `total-distance-unit`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_distance_unit: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseTripMileage,
+    "expense-trip-mileage",
+    created_at = "created-at",
+    expense_mileage_region = "expense-mileage-region",
+    expense_mileage_region_id = "expense-mileage-region-id",
+    expense_mileage_vehicle_type = "expense-mileage-vehicle-type",
+    expense_mileage_vehicle_type_id = "expense-mileage-vehicle-type-id",
+    expense_trip_mileage_allocations = "expense-trip-mileage-allocations",
+    id = "id",
+    original_distance = "original-distance",
+    passenger_count = "passenger-count",
+    total_distance = "total-distance",
+    total_distance_unit = "total-distance-unit",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpenseTripMileage`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseTripMileage",

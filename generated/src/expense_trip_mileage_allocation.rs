@@ -6,28 +6,31 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseTripMileageAllocation` object.
 ///
 /// On the wire: `expense-trip-mileage-allocation`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-trip-mileage-allocation", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseTripMileageAllocation {
     /// Wire name `applied-distance`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_distance: Option<crate::distance::Distance>,
     /// Wire name `applied-rate`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_rate: Option<crate::money::Money>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `expense-mileage-rate-type-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_mileage_rate_type_id: Option<i64>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseTripMileageAllocation,
+    "expense-trip-mileage-allocation",
+    applied_distance = "applied-distance",
+    applied_rate = "applied-rate",
+    created_at = "created-at",
+    expense_mileage_rate_type_id = "expense-mileage-rate-type-id",
+    id = "id",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpenseTripMileageAllocation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseTripMileageAllocation",

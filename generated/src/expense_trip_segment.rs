@@ -6,51 +6,54 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExpenseTripSegment` object.
 ///
 /// On the wire: `expense-trip-segment`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "expense-trip-segment", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenseTripSegment {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `end-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_at: Option<String>,
     /// Wire name `end-location`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_location: Option<String>,
     /// Wire name `end-location-id`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_location_id: Option<String>,
     /// Wire name `expense-trip-segment-mileage`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_trip_segment_mileage: Option<
         Box<crate::expense_trip_segment_mileage::ExpenseTripSegmentMileage>,
     >,
     /// Wire name `id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `is-travel-segment`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_travel_segment: Option<bool>,
     /// Wire name `segment-num`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_num: Option<i64>,
     /// Wire name `segment-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_type: Option<String>,
     /// Wire name `start-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_at: Option<String>,
     /// Wire name `start-location`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_location: Option<String>,
     /// Wire name `start-location-id`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_location_id: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    ExpenseTripSegment,
+    "expense-trip-segment",
+    created_at = "created-at",
+    end_at = "end-at",
+    end_location = "end-location",
+    end_location_id = "end-location-id",
+    expense_trip_segment_mileage = "expense-trip-segment-mileage",
+    id = "id",
+    is_travel_segment = "is-travel-segment",
+    segment_num = "segment-num",
+    segment_type = "segment-type",
+    start_at = "start-at",
+    start_location = "start-location",
+    start_location_id = "start-location-id",
+    updated_at = "updated-at",
+);
 /// The elements of [`ExpenseTripSegment`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExpenseTripSegment",

@@ -6,49 +6,48 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExtraLineAttributesOrderLineAttribute` object.
 ///
 /// On the wire: `extra-line-attributes-order-line-attribute`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(
-    rename = "extra-line-attributes-order-line-attribute",
-    rename_all = "kebab-case",
-    default
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExtraLineAttributesOrderLineAttribute {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `end-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `job-title-associations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title_associations: Option<
         Vec<crate::job_title_association::JobTitleAssociation>,
     >,
     /// Wire name `manager`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manager: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `rate-card`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_card: Option<Box<crate::rate_card::RateCard>>,
     /// Wire name `start-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `work-confirmer-email`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_confirmer_email: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    ExtraLineAttributesOrderLineAttribute,
+    "extra-line-attributes-order-line-attribute",
+    created_at = "created-at",
+    created_by = "created-by",
+    end_date = "end-date",
+    id = "id",
+    job_title_associations = "job-title-associations",
+    manager = "manager",
+    rate_card = "rate-card",
+    start_date = "start-date",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    work_confirmer_email = "work-confirmer-email",
+);
 /// The elements of [`ExtraLineAttributesOrderLineAttribute`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExtraLineAttributesOrderLineAttribute",

@@ -6,47 +6,46 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ExtraLineAttributesQuoteRequestLineAttribute` object.
 ///
 /// On the wire: `extra-line-attributes-quote-request-line-attribute`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(
-    rename = "extra-line-attributes-quote-request-line-attribute",
-    rename_all = "kebab-case",
-    default
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExtraLineAttributesQuoteRequestLineAttribute {
     /// Wire name `completed`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed: Option<bool>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `end-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `manager-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manager_id: Option<i64>,
     /// Wire name `start-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
     /// Wire name `type`; sent and returned; at most 255 characters; allowed values `ExtraLineAttributes::ResourceRequisitionLineAttribute`, `ExtraLineAttributes::ResourceRequisitionLineTemplateAttribute`, `ExtraLineAttributes::ResourceOrderLineAttribute`, `ExtraLineAttributes::ResourceOrderLineChangeAttribute`, `ExtraLineAttributes::ResourceOrderLineVersionAttribute`, `ExtraLineAttributes::ResourceInvoiceLineAttribute`, `ExtraLineAttributes::ResourceQuoteRequestLineAttribute`, `ExtraLineAttributes::DeliverableRequisitionLineAttribute`, `ExtraLineAttributes::DeliverableRequisitionLineTemplateAttribute`, `ExtraLineAttributes::DeliverableOrderLineAttribute`, `ExtraLineAttributes::DeliverableOrderLineChangeAttribute`, `ExtraLineAttributes::DeliverableOrderLineVersionAttribute`, `ExtraLineAttributes::DeliverableInvoiceLineAttribute`, `ExtraLineAttributes::DeliverableQuoteRequestLineAttribute`, `ExtraLineAttributes::MilestoneRequisitionLineAttribute`, `ExtraLineAttributes::MilestoneOrderLineAttribute`, `ExtraLineAttributes::MilestoneOrderLineChangeAttribute`, `ExtraLineAttributes::MilestoneOrderLineVersionAttribute`, `ExtraLineAttributes::MilestoneInvoiceLineAttribute`, `ExtraLineAttributes::MilestoneQuoteRequestLineAttribute`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ExtraLineAttributesQuoteRequestLineAttributeType>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `work-confirmer-email`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_confirmer_email: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    ExtraLineAttributesQuoteRequestLineAttribute,
+    "extra-line-attributes-quote-request-line-attribute",
+    completed = "completed",
+    created_at = "created-at",
+    created_by = "created-by",
+    end_date = "end-date",
+    id = "id",
+    manager_id = "manager-id",
+    start_date = "start-date",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    work_confirmer_email = "work-confirmer-email",
+);
 /// The elements of [`ExtraLineAttributesQuoteRequestLineAttribute`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ExtraLineAttributesQuoteRequestLineAttribute",

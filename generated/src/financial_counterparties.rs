@@ -9,63 +9,66 @@ use coupa_runtime::{
 /// Coupa's `FinancialCounterparty` object.
 ///
 /// On the wire: `financial-counterparty`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "financial-counterparty", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FinancialCounterparty {
     /// Wire name `abbreviation`; sent and returned; required on create; unique; at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abbreviation: Option<String>,
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `bank-code`; sent and returned; at most 16 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_code: Option<String>,
     /// Wire name `branch-code`; sent and returned; at most 10 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub branch_code: Option<String>,
     /// Wire name `counterparty-address`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub counterparty_address: Option<
         Box<crate::counterparty_address::CounterpartyAddress>,
     >,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 500 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `external-identification-lei`; sent and returned; at most 20 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_identification_lei: Option<String>,
     /// Wire name `external-identification-name`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_identification_name: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `payment-usage`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_usage: Option<String>,
     /// Wire name `swift-code`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub swift_code: Option<String>,
     /// Wire name `treasury-usage`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub treasury_usage: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    FinancialCounterparty,
+    "financial-counterparty",
+    abbreviation = "abbreviation",
+    active = "active",
+    bank_code = "bank-code",
+    branch_code = "branch-code",
+    counterparty_address = "counterparty-address",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    external_identification_lei = "external-identification-lei",
+    external_identification_name = "external-identification-name",
+    id = "id",
+    name = "name",
+    payment_usage = "payment-usage",
+    swift_code = "swift-code",
+    treasury_usage = "treasury-usage",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`FinancialCounterparty`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "FinancialCounterparty",

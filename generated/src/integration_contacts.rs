@@ -9,42 +9,45 @@ use coupa_runtime::{
 /// Coupa's `IntegrationContact` object.
 ///
 /// On the wire: `integration-contact`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "integration-contact", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IntegrationContact {
     /// Wire name `contact-alert-type`; sent and returned; required on create; at most 255 characters; allowed values `Technical`, `Functional`, `Both`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_alert_type: Option<IntegrationContactContactAlertType>,
     /// Wire name `contactable`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contactable: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `contactable-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contactable_id: Option<i64>,
     /// Wire name `contactable-type`; sent and returned; required on create; at most 255 characters; allowed values `User`, `UserGroup`, `ApprovalGroup`, `Supplier`, `SupplierUser`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contactable_type: Option<IntegrationContactContactableType>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `integration`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<Box<crate::integrations::Integration>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    IntegrationContact,
+    "integration-contact",
+    contact_alert_type = "contact-alert-type",
+    contactable = "contactable",
+    contactable_id = "contactable-id",
+    contactable_type = "contactable-type",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    integration = "integration",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`IntegrationContact`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "IntegrationContact",

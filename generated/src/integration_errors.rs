@@ -9,83 +9,86 @@ use coupa_runtime::{
 /// Coupa's `IntegrationError` object.
 ///
 /// On the wire: `integration-error`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "integration-error", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IntegrationError {
     /// Wire name `contact-alert-type`; sent and returned; required on create; at most 255 characters; allowed values `Technical`, `Functional`, `Both`.
     ///
     /// Schema note: The Integration Error API page marks it required and leaves its allowable values empty, and the Swagger gives none here. The element picks which contacts of the integration are alerted, and Technical, Functional and Both are the values the Swagger gives for contact-alert-type of an integration contact (IntegrationContact).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_alert_type: Option<IntegrationErrorContactAlertType>,
     /// Wire name `created-at`; sent and returned; set by Coupa when the object is created.
     ///
     /// Schema note: Coupa sets it when the error is created. The Integration Error API page marks it accepted as well as returned, so it stays accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     ///
     /// Schema note: The user Coupa records as having created the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `creation-method`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_method: Option<String>,
     /// Wire name `document-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_id: Option<i64>,
     /// Wire name `document-revision`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_revision: Option<i64>,
     /// Wire name `document-status`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_status: Option<String>,
     /// Wire name `document-type`; sent and returned; at most 255 characters; allowed values `ContingentWorkOrderHeader`, `ExternalOrderHeader`, `OrderHeader`, `InventoryTransaction`, `InvoiceHeader`, `ExpenseReport`, `RequisitionHeader`, `Account`, `Supplier`, `User`, `Address`, `RemitToAddress`, `Contract`, `ExchangeRate`, `Invoice`, `Requisition`, `Payment`, `ApprovalChain`, `LookupValue`, `Item`, `SupplierInformation`, `Asn::Header`, `AccountValidationRule`, `Payables::External::Payable`, `Charge`, `Payables::Invoice`, `Payables::Expense`, `CoupaPay::Payment`, `CoupaPay::Statement`, `ReceiptRequest`, `InventoryRequestHeader`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_type: Option<IntegrationErrorDocumentType>,
     /// Wire name `external-id`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     ///
     /// Schema note: Coupa assigns the id (the Integration Error API page marks it returned only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `integration`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<Box<crate::integrations::Integration>>,
     /// Wire name `integration-filename`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_filename: Option<String>,
     /// Wire name `integration-run`; sent only (not returned); required on create (or `integration-run-id`).
     ///
     /// Schema note: Required by the page and the Swagger. The "Create Integration Error and alert to Integration Contact" step of Coupa's guide Invoices Integration into your ERP names the run by integration-run-id instead, so that element also meets the requirement: the documented body must not be refused.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_run: Option<Box<crate::integration_runs::IntegrationRun>>,
     /// Wire name `integration-run-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_run_id: Option<i64>,
     /// Wire name `resolved`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<bool>,
     /// Wire name `responses`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responses: Option<
         Vec<crate::integration_record_response::IntegrationRecordResponse>,
     >,
     /// Wire name `status`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `updated-at`; sent and returned; set by Coupa on every write.
     ///
     /// Schema note: Coupa sets it on every change. The Integration Error API page marks it accepted as well as returned, so it stays accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     ///
     /// Schema note: The user Coupa records as having last changed the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    IntegrationError,
+    "integration-error",
+    contact_alert_type = "contact-alert-type",
+    created_at = "created-at",
+    created_by = "created-by",
+    creation_method = "creation-method",
+    document_id = "document-id",
+    document_revision = "document-revision",
+    document_status = "document-status",
+    document_type = "document-type",
+    external_id = "external-id",
+    id = "id",
+    integration = "integration",
+    integration_filename = "integration-filename",
+    integration_run = "integration-run",
+    integration_run_id = "integration-run-id",
+    resolved = "resolved",
+    responses = "responses",
+    status = "status",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`IntegrationError`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "IntegrationError",

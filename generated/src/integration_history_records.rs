@@ -9,69 +9,72 @@ use coupa_runtime::{
 /// Coupa's `IntegrationHistoryRecord` object.
 ///
 /// On the wire: `integration-history-record`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "integration-history-record", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IntegrationHistoryRecord {
     /// Wire name `contact-alert-type`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_alert_type: Option<String>,
     /// Wire name `created-at`; sent and returned; set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `creation-method`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_method: Option<String>,
     /// Wire name `document-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_id: Option<i64>,
     /// Wire name `document-revision`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_revision: Option<i64>,
     /// Wire name `document-status`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_status: Option<String>,
     /// Wire name `document-type`; sent and returned; required on create; at most 255 characters; allowed values `ContingentWorkOrderHeader`, `ExternalOrderHeader`, `OrderHeader`, `InventoryTransaction`, `InvoiceHeader`, `ExpenseReport`, `RequisitionHeader`, `Account`, `Supplier`, `User`, `Address`, `RemitToAddress`, `Contract`, `ExchangeRate`, `Invoice`, `Requisition`, `Payment`, `ApprovalChain`, `LookupValue`, `Item`, `SupplierInformation`, `Asn::Header`, `AccountValidationRule`, `Payables::External::Payable`, `Charge`, `Payables::Invoice`, `Payables::Expense`, `CoupaPay::Payment`, `CoupaPay::Statement`, `ReceiptRequest`, `InventoryRequestHeader`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_type: Option<IntegrationHistoryRecordDocumentType>,
     /// Wire name `external-id`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `integration`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<Box<crate::integrations::Integration>>,
     /// Wire name `integration-filename`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_filename: Option<String>,
     /// Wire name `integration-run`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_run: Option<Box<crate::integration_runs::IntegrationRun>>,
     /// Wire name `integration-run-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_run_id: Option<i64>,
     /// Wire name `resolved`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<bool>,
     /// Wire name `responses`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responses: Option<
         Vec<crate::integration_record_response::IntegrationRecordResponse>,
     >,
     /// Wire name `status`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    IntegrationHistoryRecord,
+    "integration-history-record",
+    contact_alert_type = "contact-alert-type",
+    created_at = "created-at",
+    created_by = "created-by",
+    creation_method = "creation-method",
+    document_id = "document-id",
+    document_revision = "document-revision",
+    document_status = "document-status",
+    document_type = "document-type",
+    external_id = "external-id",
+    id = "id",
+    integration = "integration",
+    integration_filename = "integration-filename",
+    integration_run = "integration-run",
+    integration_run_id = "integration-run-id",
+    resolved = "resolved",
+    responses = "responses",
+    status = "status",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`IntegrationHistoryRecord`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "IntegrationHistoryRecord",

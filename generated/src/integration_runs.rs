@@ -9,69 +9,72 @@ use coupa_runtime::{
 /// Coupa's `IntegrationRun` object.
 ///
 /// On the wire: `integration-run`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "integration-run", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IntegrationRun {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
     ///
     /// Schema note: Coupa sets it when the run is created (the Integration Runs API page marks it returned only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     ///
     /// Schema note: The user Coupa records as having created the run. The Swagger cannot mark a reference read-only and the Integration Runs API page has no row for it, so the import reads it as sent and returned; Coupa fills it in, so it is returned only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `end-time`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<coupa_runtime::DateTime>,
     /// Wire name `flow`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow: Option<crate::flow::Flow>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
     ///
     /// Schema note: Coupa assigns the id (the Integration Runs API page marks it returned only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The integration the run executes. Coupa's integration guides name it by its code alone (`{"integration": {"code": "..."}}`).
     ///
     /// Wire name `integration`; sent and returned; required on create.
     ///
     /// Schema note: The description is ours: the "Create Integration Run" step of Coupa's guide Invoices Integration into your ERP creates a run that way.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<Box<crate::integrations::Integration>>,
     /// Wire name `integration-errors`; returned only (not accepted in requests).
     ///
     /// Schema note: The Integration Runs API page's row for it (whose cells are shifted, so the import could not read it) marks it returned only. A run's errors are created through the Integration Error API, not sent with the run.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_errors: Option<Vec<crate::integration_errors::IntegrationError>>,
     /// Wire name `records-processed`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub records_processed: Option<i64>,
     /// Wire name `start-time`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<coupa_runtime::DateTime>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters; allowed values `pending`, `running`, `paused`, `successful`, `failed`.
     ///
     /// Schema note: The Swagger gives no values and does not mark it read-only. The Integration Runs API page's action table names five statuses (create starts a run pending; run, pause, pending, success and fail set running, paused, pending, successful and failed), and its row marks status returned only: a run changes status through those actions. The guide Invoices Integration into your ERP speaks of pending, started, errored, successful and failed in prose about the integration's state; those words are not the API's values (`Unknown` would keep them).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<IntegrationRunStatus>,
     /// Wire name `total-records`; also read as `total_records`; sent and returned.
     ///
     /// Schema note: The "Start Integration Run" step of Coupa's guide Invoices Integration into your ERP sends `{"total_records": N}` with PUT .../run, so the snake_case key is read as this element.
-    #[serde(alias = "total_records", skip_serializing_if = "Option::is_none")]
     pub total_records: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
     ///
     /// Schema note: Coupa sets it on every change (the Integration Runs API page marks it returned only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     ///
     /// Schema note: The user Coupa records as having last changed the run; returned only, like created-by (the Swagger cannot mark a reference read-only, and the page has no row for it).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    IntegrationRun,
+    "integration-run",
+    created_at = "created-at",
+    created_by = "created-by",
+    end_time = "end-time",
+    flow = "flow",
+    id = "id",
+    integration = "integration",
+    integration_errors = "integration-errors",
+    records_processed = "records-processed",
+    start_time = "start-time",
+    status = "status",
+    total_records = "total-records" | "total_records",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`IntegrationRun`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "IntegrationRun",

@@ -13,53 +13,56 @@ use coupa_runtime::{
 /// Coupa's `Integration` object.
 ///
 /// On the wire: `integration`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "integration", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Integration {
     /// Wire name `business-object`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_object: Option<String>,
     /// Wire name `code`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `direction`; sent and returned; required on create; at most 255 characters; allowed values `to_coupa`, `from_coupa`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<IntegrationDirection>,
     /// Wire name `end-system`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_system: Option<String>,
     /// Wire name `end-system-type`; sent and returned; required on create; at most 255 characters; allowed values `payroll`, `erp`, `hr`, `third_party_partner`, `third_party_vendor`, `other`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_system_type: Option<IntegrationEndSystemType>,
     /// Wire name `id`; sent and returned; assigned by Coupa on create.
     ///
     /// Schema note: The page and the Swagger mark id returned only. A run or an error may name its integration by id, and the checks of a nested object refuse an element that is not accepted, so id is accepted here.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `integration-type`; sent and returned; at most 255 characters; allowed values `flat_file`, `api`, `corporate_credit_card_file`, `json`, `xml`, `original_format`.
     ///
     /// Schema note: The Integrations API page lists five values (flat_file, api, corporate_credit_card_file, json, xml); the Swagger's enum adds original_format. The Swagger's six are kept: a value Coupa's own definition gives must not be refused on input. (An earlier hand transcription had the page's five.)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_type: Option<IntegrationIntegrationType>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `standard`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub standard: Option<bool>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    Integration,
+    "integration",
+    business_object = "business-object",
+    code = "code",
+    created_at = "created-at",
+    created_by = "created-by",
+    direction = "direction",
+    end_system = "end-system",
+    end_system_type = "end-system-type",
+    id = "id",
+    integration_type = "integration-type",
+    name = "name",
+    standard = "standard",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`Integration`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Integration",

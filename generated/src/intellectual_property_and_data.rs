@@ -6,68 +6,71 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `IntellectualPropertyAndData` object.
 ///
 /// On the wire: `intellectual-property-and-data`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "intellectual-property-and-data", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IntellectualPropertyAndData {
     /// Wire name `contract-type-custom-field-1`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_1: Option<String>,
     /// Wire name `contract-type-custom-field-10`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_10: Option<String>,
     /// Wire name `contract-type-custom-field-2`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_2: Option<String>,
     /// Wire name `contract-type-custom-field-3`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_3: Option<String>,
     /// Wire name `contract-type-custom-field-4`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_4: Option<String>,
     /// Wire name `contract-type-custom-field-5`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_5: Option<String>,
     /// Wire name `contract-type-custom-field-6`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_6: Option<String>,
     /// Wire name `contract-type-custom-field-7`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_7: Option<String>,
     /// Wire name `contract-type-custom-field-8`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_8: Option<String>,
     /// Wire name `contract-type-custom-field-9`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type_custom_field_9: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `non-disclosure-copying-restriction`; sent and returned; allowed values `limited_copying_allowed`, `no_copying_allowed`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_disclosure_copying_restriction: Option<
         IntellectualPropertyAndDataNonDisclosureCopyingRestriction,
     >,
     /// Wire name `permitted-disclosees-advisers`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permitted_disclosees_advisers: Option<bool>,
     /// Wire name `permitted-disclosees-contractors`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permitted_disclosees_contractors: Option<bool>,
     /// Wire name `permitted-disclosees-directors-officers`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permitted_disclosees_directors_officers: Option<bool>,
     /// Wire name `permitted-disclosees-employees`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permitted_disclosees_employees: Option<bool>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    IntellectualPropertyAndData,
+    "intellectual-property-and-data",
+    contract_type_custom_field_1 = "contract-type-custom-field-1",
+    contract_type_custom_field_10 = "contract-type-custom-field-10",
+    contract_type_custom_field_2 = "contract-type-custom-field-2",
+    contract_type_custom_field_3 = "contract-type-custom-field-3",
+    contract_type_custom_field_4 = "contract-type-custom-field-4",
+    contract_type_custom_field_5 = "contract-type-custom-field-5",
+    contract_type_custom_field_6 = "contract-type-custom-field-6",
+    contract_type_custom_field_7 = "contract-type-custom-field-7",
+    contract_type_custom_field_8 = "contract-type-custom-field-8",
+    contract_type_custom_field_9 = "contract-type-custom-field-9",
+    created_at = "created-at",
+    id = "id",
+    non_disclosure_copying_restriction = "non-disclosure-copying-restriction",
+    permitted_disclosees_advisers = "permitted-disclosees-advisers",
+    permitted_disclosees_contractors = "permitted-disclosees-contractors",
+    permitted_disclosees_directors_officers = "permitted-disclosees-directors-officers",
+    permitted_disclosees_employees = "permitted-disclosees-employees",
+    updated_at = "updated-at",
+);
 /// The elements of [`IntellectualPropertyAndData`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "IntellectualPropertyAndData",

@@ -9,61 +9,64 @@ use coupa_runtime::{
 /// Coupa's `InventoryBalance` object.
 ///
 /// On the wire: `inventory-balance`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "inventory-balance", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryBalance {
     /// Wire name `adjustment-price`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustment_price: Option<String>,
     /// Wire name `allocated`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as decimal (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allocated: Option<coupa_runtime::Decimal>,
     /// Wire name `available`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as decimal (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub available: Option<coupa_runtime::Decimal>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-valuations`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_valuations: Option<
         Vec<crate::inventory_valuation::InventoryValuation>,
     >,
     /// Wire name `item`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<Box<crate::items::Item>>,
     /// Wire name `quantity`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Wire name `uom`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `warehouse`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse: Option<Box<crate::warehouses::Warehouse>>,
     /// Wire name `warehouse-location`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse_location: Option<Box<crate::warehouse_locations::WarehouseLocation>>,
 }
+coupa_runtime::wire_struct!(
+    InventoryBalance,
+    "inventory-balance",
+    adjustment_price = "adjustment-price",
+    allocated = "allocated",
+    available = "available",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    id = "id",
+    inventory_valuations = "inventory-valuations",
+    item = "item",
+    quantity = "quantity",
+    uom = "uom",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    warehouse = "warehouse",
+    warehouse_location = "warehouse-location",
+);
 /// The elements of [`InventoryBalance`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "InventoryBalance",

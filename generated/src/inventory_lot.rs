@@ -6,28 +6,31 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `InventoryLot` object.
 ///
 /// On the wire: `inventory-lot`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "inventory-lot", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryLot {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `expiration-date`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<coupa_runtime::Date>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_id: Option<i64>,
     /// Wire name `number`; sent and returned; required on create; at most 256 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    InventoryLot,
+    "inventory-lot",
+    created_at = "created-at",
+    expiration_date = "expiration-date",
+    id = "id",
+    item_id = "item-id",
+    number = "number",
+    updated_at = "updated-at",
+);
 /// The elements of [`InventoryLot`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "InventoryLot",

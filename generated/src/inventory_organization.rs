@@ -6,28 +6,31 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `InventoryOrganization` object.
 ///
 /// On the wire: `inventory-organization`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "inventory-organization", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryOrganization {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `fulfillment-type`; sent and returned; required on create; at most 255 characters; allowed values `manual`, `automatic`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillment_type: Option<InventoryOrganizationFulfillmentType>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `warehouses`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouses: Option<Vec<crate::warehouses::Warehouse>>,
 }
+coupa_runtime::wire_struct!(
+    InventoryOrganization,
+    "inventory-organization",
+    created_at = "created-at",
+    currency = "currency",
+    fulfillment_type = "fulfillment-type",
+    id = "id",
+    updated_at = "updated-at",
+    warehouses = "warehouses",
+);
 /// The elements of [`InventoryOrganization`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "InventoryOrganization",

@@ -6,37 +6,40 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `InventoryTransactionLot` object.
 ///
 /// On the wire: `inventory-transaction-lot`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "inventory-transaction-lot", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryTransactionLot {
     /// Wire name `adjustment-code`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustment_code: Option<Box<crate::adjustment_code::AdjustmentCode>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-lot`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_lot: Option<Box<crate::inventory_lot::InventoryLot>>,
     /// Wire name `inventory-lot-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_lot_id: Option<i64>,
     /// Wire name `quantity`; sent and returned; required on create; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `uom`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `uom-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom_id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    InventoryTransactionLot,
+    "inventory-transaction-lot",
+    adjustment_code = "adjustment-code",
+    created_at = "created-at",
+    id = "id",
+    inventory_lot = "inventory-lot",
+    inventory_lot_id = "inventory-lot-id",
+    quantity = "quantity",
+    uom = "uom",
+    uom_id = "uom-id",
+    updated_at = "updated-at",
+);
 /// The elements of [`InventoryTransactionLot`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "InventoryTransactionLot",

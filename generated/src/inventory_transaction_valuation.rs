@@ -6,36 +6,39 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `InventoryTransactionValuation` object.
 ///
 /// On the wire: `inventory-transaction-valuation`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "inventory-transaction-valuation", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryTransactionValuation {
     /// Wire name `created-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Wire name `currency`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-transaction-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_transaction_id: Option<i64>,
     /// Wire name `price`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<coupa_runtime::Decimal>,
     /// Wire name `quantity`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `uom`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    InventoryTransactionValuation,
+    "inventory-transaction-valuation",
+    created_at = "created-at",
+    currency = "currency",
+    id = "id",
+    inventory_transaction_id = "inventory-transaction-id",
+    price = "price",
+    quantity = "quantity",
+    uom = "uom",
+    updated_at = "updated-at",
+);
 /// The elements of [`InventoryTransactionValuation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "InventoryTransactionValuation",

@@ -9,157 +9,160 @@ use coupa_runtime::{
 /// Coupa's `InventoryTransaction` object.
 ///
 /// On the wire: `inventory-transaction`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "inventory-transaction", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryTransaction {
     /// Wire name `account`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<Box<crate::accounts::Account>>,
     /// Wire name `account-allocations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_allocations: Option<
         Vec<crate::inventory_txn_allocation::InventoryTxnAllocation>,
     >,
     /// Wire name `asn-header`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub asn_header: Option<Box<crate::asn_headers::AsnHeader>>,
     /// Wire name `asn-line`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub asn_line: Option<Box<crate::asn_lines::AsnLine>>,
     /// Wire name `asset-tags`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub asset_tags: Option<Vec<crate::asset_tags::AssetTag>>,
     /// Wire name `attachments`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
     /// Wire name `barcode`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub barcode: Option<String>,
     /// Wire name `comments`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `current-integration-history-records`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_integration_history_records: Option<
         Vec<crate::integration_history_records::IntegrationHistoryRecord>,
     >,
     /// Wire name `exported`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
     /// Wire name `from-warehouse`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_warehouse: Option<Box<crate::warehouses::Warehouse>>,
     /// Wire name `from-warehouse-location`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_warehouse_location: Option<
         Box<crate::warehouse_locations::WarehouseLocation>,
     >,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inspection-code`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inspection_code: Option<Box<crate::inspection_codes::InspectionCode>>,
     /// Wire name `inventory-transaction-lots`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_transaction_lots: Option<
         Vec<crate::inventory_transaction_lot::InventoryTransactionLot>,
     >,
     /// Wire name `inventory-transaction-valuations`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_transaction_valuations: Option<
         Vec<crate::inventory_transaction_valuation::InventoryTransactionValuation>,
     >,
     /// Wire name `item`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<Box<crate::items::Item>>,
     /// Wire name `last-exported-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_exported_at: Option<coupa_runtime::DateTime>,
     /// Wire name `match-reference`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub match_reference: Option<String>,
     /// Wire name `notes`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Wire name `order-line`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line: Option<Box<crate::purchase_order_lines::OrderLine>>,
     /// Wire name `original-transaction`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_transaction: Option<Box<InventoryTransaction>>,
     /// Wire name `original-transaction-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_transaction_id: Option<i64>,
     /// Wire name `price`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<coupa_runtime::Decimal>,
     /// Wire name `quantity`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `reason-insight`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_insight: Option<Box<crate::reason_insight::ReasonInsight>>,
     /// Wire name `receipt`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt: Option<Box<crate::receipt::Receipt>>,
     /// Wire name `receipts-batch-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipts_batch_id: Option<i64>,
     /// Wire name `received-weight`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_weight: Option<coupa_runtime::Decimal>,
     /// Wire name `receiving-form-response`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiving_form_response: Option<Box<crate::form_response::FormResponse>>,
     /// Wire name `rfid-tag`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rfid_tag: Option<String>,
     /// Wire name `soft-close-for-receiving`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_close_for_receiving: Option<bool>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `to-warehouse`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to_warehouse: Option<Box<crate::warehouses::Warehouse>>,
     /// Wire name `to-warehouse-location`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to_warehouse_location: Option<
         Box<crate::warehouse_locations::WarehouseLocation>,
     >,
     /// Wire name `total`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<coupa_runtime::Decimal>,
     /// Wire name `transaction-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_date: Option<coupa_runtime::DateTime>,
     /// Wire name `type`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `uom`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `voided-value`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voided_value: Option<coupa_runtime::Decimal>,
 }
+coupa_runtime::wire_struct!(
+    InventoryTransaction,
+    "inventory-transaction",
+    account = "account",
+    account_allocations = "account-allocations",
+    asn_header = "asn-header",
+    asn_line = "asn-line",
+    asset_tags = "asset-tags",
+    attachments = "attachments",
+    barcode = "barcode",
+    comments = "comments",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    current_integration_history_records = "current-integration-history-records",
+    exported = "exported",
+    from_warehouse = "from-warehouse",
+    from_warehouse_location = "from-warehouse-location",
+    id = "id",
+    inspection_code = "inspection-code",
+    inventory_transaction_lots = "inventory-transaction-lots",
+    inventory_transaction_valuations = "inventory-transaction-valuations",
+    item = "item",
+    last_exported_at = "last-exported-at",
+    match_reference = "match-reference",
+    notes = "notes",
+    order_line = "order-line",
+    original_transaction = "original-transaction",
+    original_transaction_id = "original-transaction-id",
+    price = "price",
+    quantity = "quantity",
+    reason_insight = "reason-insight",
+    receipt = "receipt",
+    receipts_batch_id = "receipts-batch-id",
+    received_weight = "received-weight",
+    receiving_form_response = "receiving-form-response",
+    rfid_tag = "rfid-tag",
+    soft_close_for_receiving = "soft-close-for-receiving",
+    status = "status",
+    to_warehouse = "to-warehouse",
+    to_warehouse_location = "to-warehouse-location",
+    total = "total",
+    transaction_date = "transaction-date",
+    r#type = "type",
+    uom = "uom",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    voided_value = "voided-value",
+);
 /// The elements of [`InventoryTransaction`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "InventoryTransaction",

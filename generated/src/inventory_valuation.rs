@@ -6,28 +6,31 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `InventoryValuation` object.
 ///
 /// On the wire: `inventory-valuation`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "inventory-valuation", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryValuation {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<String>,
     /// Wire name `unit-price`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<coupa_runtime::Decimal>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    InventoryValuation,
+    "inventory-valuation",
+    created_at = "created-at",
+    currency = "currency",
+    id = "id",
+    total = "total",
+    unit_price = "unit-price",
+    updated_at = "updated-at",
+);
 /// The elements of [`InventoryValuation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "InventoryValuation",

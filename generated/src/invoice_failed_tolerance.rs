@@ -6,55 +6,58 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `InvoiceFailedTolerance` object.
 ///
 /// On the wire: `invoice-failed-tolerance`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "invoice-failed-tolerance", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvoiceFailedTolerance {
     /// Wire name `account-type-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type_id: Option<i64>,
     /// Wire name `breach-amount`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub breach_amount: Option<String>,
     /// Wire name `breach-detail-1`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub breach_detail_1: Option<String>,
     /// Wire name `breach-detail-2`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub breach_detail_2: Option<String>,
     /// Wire name `breach-detail-3`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub breach_detail_3: Option<String>,
     /// Wire name `breach-detail-4`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub breach_detail_4: Option<String>,
     /// Wire name `breach-limit`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub breach_limit: Option<String>,
     /// Wire name `code`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `failable-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failable_id: Option<i64>,
     /// Wire name `failable-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failable_type: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `resolution-strategy`; returned only (not accepted in requests); at most 25 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution_strategy: Option<String>,
     /// Wire name `resolved`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<bool>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    InvoiceFailedTolerance,
+    "invoice-failed-tolerance",
+    account_type_id = "account-type-id",
+    breach_amount = "breach-amount",
+    breach_detail_1 = "breach-detail-1",
+    breach_detail_2 = "breach-detail-2",
+    breach_detail_3 = "breach-detail-3",
+    breach_detail_4 = "breach-detail-4",
+    breach_limit = "breach-limit",
+    code = "code",
+    created_at = "created-at",
+    failable_id = "failable-id",
+    failable_type = "failable-type",
+    id = "id",
+    resolution_strategy = "resolution-strategy",
+    resolved = "resolved",
+    updated_at = "updated-at",
+);
 /// The elements of [`InvoiceFailedTolerance`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "InvoiceFailedTolerance",

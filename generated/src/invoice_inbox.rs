@@ -10,20 +10,23 @@ use coupa_runtime::{Element, ElementKind, Shape};
 /// An invoice inbox a user may use.
 ///
 /// On the wire: `allowed-invoice-inbox`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "allowed-invoice-inbox", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvoiceInbox {
     /// The inbox's name.
     ///
     /// Wire name `name`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The inbox's email address.
     ///
     /// Wire name `email-address`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    InvoiceInbox,
+    "allowed-invoice-inbox",
+    name = "name",
+    email_address = "email-address",
+);
 /// The elements of [`InvoiceInbox`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "InvoiceInbox",

@@ -6,52 +6,55 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `InvoiceLineAllocation` object.
 ///
 /// On the wire: `invoice-line-allocation`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "invoice-line-allocation", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvoiceLineAllocation {
     /// Wire name `account`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<Box<crate::accounts::Account>>,
     /// Wire name `amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
     /// Wire name `billing-note`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_note: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `handling-distribution-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub handling_distribution_total: Option<coupa_runtime::Decimal>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `misc-distribution-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub misc_distribution_total: Option<coupa_runtime::Decimal>,
     /// Wire name `pct`; sent and returned; required on create; a decimal of at most 16 digits, 10 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pct: Option<coupa_runtime::Decimal>,
     /// Wire name `period`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<Box<crate::period::Period>>,
     /// Wire name `shipping-distribution-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_distribution_total: Option<coupa_runtime::Decimal>,
     /// Wire name `tax-distribution-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_distribution_total: Option<coupa_runtime::Decimal>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    InvoiceLineAllocation,
+    "invoice-line-allocation",
+    account = "account",
+    amount = "amount",
+    billing_note = "billing-note",
+    created_at = "created-at",
+    created_by = "created-by",
+    handling_distribution_total = "handling-distribution-total",
+    id = "id",
+    misc_distribution_total = "misc-distribution-total",
+    pct = "pct",
+    period = "period",
+    shipping_distribution_total = "shipping-distribution-total",
+    tax_distribution_total = "tax-distribution-total",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`InvoiceLineAllocation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "InvoiceLineAllocation",

@@ -6,69 +6,72 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `InvoiceMiscCharge` object.
 ///
 /// On the wire: `invoice-misc-charge`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "invoice-misc-charge", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvoiceMiscCharge {
     /// Wire name `account`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<Box<crate::accounts::Account>>,
     /// Wire name `account-allocations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_allocations: Option<
         Vec<crate::invoice_charge_allocation::InvoiceChargeAllocation>,
     >,
     /// Wire name `accounting-total`; returned only (not accepted in requests); a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `accounting-total-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_total_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `billing-note`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_note: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; sent and returned; at most 1550 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `distributed`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distributed: Option<bool>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `line-num`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_num: Option<i64>,
     /// Wire name `pct`; sent and returned; a decimal of at most 16 digits, 10 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pct: Option<coupa_runtime::Decimal>,
     /// Wire name `period`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<Box<crate::period::Period>>,
     /// Wire name `tax-lines`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_lines: Option<Vec<crate::tax_line::TaxLine>>,
     /// Wire name `total`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<coupa_runtime::Decimal>,
     /// Wire name `type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    InvoiceMiscCharge,
+    "invoice-misc-charge",
+    account = "account",
+    account_allocations = "account-allocations",
+    accounting_total = "accounting-total",
+    accounting_total_currency = "accounting-total-currency",
+    billing_note = "billing-note",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    description = "description",
+    distributed = "distributed",
+    id = "id",
+    line_num = "line-num",
+    pct = "pct",
+    period = "period",
+    tax_lines = "tax-lines",
+    total = "total",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`InvoiceMiscCharge`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "InvoiceMiscCharge",

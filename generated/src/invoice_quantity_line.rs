@@ -6,232 +6,235 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `InvoiceQuantityLine` object.
 ///
 /// On the wire: `invoice-quantity-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "invoice-quantity-line", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvoiceQuantityLine {
     /// Wire name `account`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<Box<crate::accounts::Account>>,
     /// Wire name `account-allocations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_allocations: Option<
         Vec<crate::invoice_line_allocation::InvoiceLineAllocation>,
     >,
     /// Wire name `accounting-total`; returned only (not accepted in requests); a decimal of at most 46 digits, 20 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `accounting-total-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_total_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `adjustment-type`; sent and returned; at most 255 characters; allowed values `price`, `quantity`, `other`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustment_type: Option<InvoiceQuantityLineAdjustmentType>,
     /// Wire name `billing-note`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_note: Option<String>,
     /// Wire name `bulk-price`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_price: Option<Box<crate::bulk_price::BulkPrice>>,
     /// Wire name `category`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Wire name `classification-of-goods`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub classification_of_goods: Option<String>,
     /// Wire name `commodity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `company-uom`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_uom: Option<String>,
     /// Wire name `contract`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract: Option<Box<crate::contracts::Contract>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `customs-declaration-number`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customs_declaration_number: Option<String>,
     /// Wire name `deductibility`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deductibility: Option<String>,
     /// Wire name `delivery-note-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_note_number: Option<String>,
     /// Wire name `description`; sent and returned; required on create; at most 1550 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `discount-amount`; returned only (not accepted in requests); a decimal of at most 30 digits, 3 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `failed-tolerances`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_tolerances: Option<
         Vec<crate::invoice_failed_tolerance::InvoiceFailedTolerance>,
     >,
     /// Wire name `fiscal-code`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fiscal_code: Option<String>,
     /// Wire name `handling-distribution-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub handling_distribution_total: Option<coupa_runtime::Decimal>,
     /// Wire name `hsn-sac-code`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hsn_sac_code: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<Box<crate::items::Item>>,
     /// Wire name `item-barcode`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_barcode: Option<String>,
     /// Wire name `line-num`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_num: Option<i64>,
     /// Wire name `line-type`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_type: Option<String>,
     /// Wire name `match-reference`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub match_reference: Option<String>,
     /// Wire name `misc-distribution-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub misc_distribution_total: Option<coupa_runtime::Decimal>,
     /// Wire name `municipality-taxation-code`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub municipality_taxation_code: Option<String>,
     /// Wire name `net-weight`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_weight: Option<coupa_runtime::Decimal>,
     /// Wire name `order-header-num`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_header_num: Option<String>,
     /// Wire name `order-line-commodity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line_commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `order-line-custom-fields`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line_custom_fields: Option<String>,
     /// Wire name `order-line-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line_id: Option<i64>,
     /// Wire name `order-line-num`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line_num: Option<String>,
     /// Wire name `order-line-source-part-num`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line_source_part_num: Option<String>,
     /// Wire name `original-date-of-supply`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_date_of_supply: Option<coupa_runtime::DateTime>,
     /// Wire name `period`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<Box<crate::period::Period>>,
     /// Wire name `po-number`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// Wire name `price`; sent and returned; required on create; a decimal of at most 46 digits, 20 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<coupa_runtime::Decimal>,
     /// Wire name `price-per-uom`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_per_uom: Option<coupa_runtime::Decimal>,
     /// Wire name `property-tax-account`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub property_tax_account: Option<String>,
     /// Wire name `quantity`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `shipping-distribution-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_distribution_total: Option<coupa_runtime::Decimal>,
     /// Wire name `source-part-num`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_part_num: Option<String>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `subcategory`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subcategory: Option<String>,
     /// Wire name `supp-aux-part-num`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supp_aux_part_num: Option<String>,
     /// Wire name `taggings`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taggings: Option<Vec<crate::tagging::Tagging>>,
     /// Wire name `tags`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<crate::tag::Tag>>,
     /// Wire name `tax-amount`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<String>,
     /// Wire name `tax-amount-engine`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_amount_engine: Option<String>,
     /// Wire name `tax-code`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<Box<crate::tax_code::TaxCode>>,
     /// Wire name `tax-code-engine`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_engine: Option<String>,
     /// Wire name `tax-description`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_description: Option<String>,
     /// Wire name `tax-distribution-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_distribution_total: Option<coupa_runtime::Decimal>,
     /// Wire name `tax-lines`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_lines: Option<Vec<crate::tax_line::TaxLine>>,
     /// Wire name `tax-location`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_location: Option<String>,
     /// Wire name `tax-rate`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<String>,
     /// Wire name `tax-rate-engine`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate_engine: Option<String>,
     /// Wire name `tax-supply-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_supply_date: Option<String>,
     /// Wire name `total`; returned only (not accepted in requests); a decimal of at most 46 digits, 20 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<coupa_runtime::Decimal>,
     /// Wire name `type`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `unspsc`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unspsc: Option<String>,
     /// Wire name `uom`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `weight-uom`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight_uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `withholding-tax-lines`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub withholding_tax_lines: Option<
         Vec<crate::withholding_tax_line::WithholdingTaxLine>,
     >,
 }
+coupa_runtime::wire_struct!(
+    InvoiceQuantityLine,
+    "invoice-quantity-line",
+    account = "account",
+    account_allocations = "account-allocations",
+    accounting_total = "accounting-total",
+    accounting_total_currency = "accounting-total-currency",
+    adjustment_type = "adjustment-type",
+    billing_note = "billing-note",
+    bulk_price = "bulk-price",
+    category = "category",
+    classification_of_goods = "classification-of-goods",
+    commodity = "commodity",
+    company_uom = "company-uom",
+    contract = "contract",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    customs_declaration_number = "customs-declaration-number",
+    deductibility = "deductibility",
+    delivery_note_number = "delivery-note-number",
+    description = "description",
+    discount_amount = "discount-amount",
+    failed_tolerances = "failed-tolerances",
+    fiscal_code = "fiscal-code",
+    handling_distribution_total = "handling-distribution-total",
+    hsn_sac_code = "hsn-sac-code",
+    id = "id",
+    item = "item",
+    item_barcode = "item-barcode",
+    line_num = "line-num",
+    line_type = "line-type",
+    match_reference = "match-reference",
+    misc_distribution_total = "misc-distribution-total",
+    municipality_taxation_code = "municipality-taxation-code",
+    net_weight = "net-weight",
+    order_header_num = "order-header-num",
+    order_line_commodity = "order-line-commodity",
+    order_line_custom_fields = "order-line-custom-fields",
+    order_line_id = "order-line-id",
+    order_line_num = "order-line-num",
+    order_line_source_part_num = "order-line-source-part-num",
+    original_date_of_supply = "original-date-of-supply",
+    period = "period",
+    po_number = "po-number",
+    price = "price",
+    price_per_uom = "price-per-uom",
+    property_tax_account = "property-tax-account",
+    quantity = "quantity",
+    shipping_distribution_total = "shipping-distribution-total",
+    source_part_num = "source-part-num",
+    status = "status",
+    subcategory = "subcategory",
+    supp_aux_part_num = "supp-aux-part-num",
+    taggings = "taggings",
+    tags = "tags",
+    tax_amount = "tax-amount",
+    tax_amount_engine = "tax-amount-engine",
+    tax_code = "tax-code",
+    tax_code_engine = "tax-code-engine",
+    tax_description = "tax-description",
+    tax_distribution_total = "tax-distribution-total",
+    tax_lines = "tax-lines",
+    tax_location = "tax-location",
+    tax_rate = "tax-rate",
+    tax_rate_engine = "tax-rate-engine",
+    tax_supply_date = "tax-supply-date",
+    total = "total",
+    r#type = "type",
+    unspsc = "unspsc",
+    uom = "uom",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    weight_uom = "weight-uom",
+    withholding_tax_lines = "withholding-tax-lines",
+);
 /// The elements of [`InvoiceQuantityLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "InvoiceQuantityLine",

@@ -9,592 +9,595 @@ use coupa_runtime::{
 /// Coupa's `InvoiceHeader` object.
 ///
 /// On the wire: `invoice-header`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "invoice-header", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvoiceHeader {
     /// Wire name `abandon-reason`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abandon_reason: Option<Box<crate::reason_insight::ReasonInsight>>,
     /// Wire name `account-type`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `advance-payment-received-amount`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub advance_payment_received_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `amount-due`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_due: Option<coupa_runtime::Decimal>,
     /// Wire name `amount-due-less-discount`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_due_less_discount: Option<coupa_runtime::Decimal>,
     /// Wire name `amount-of-advance-payment`; returned only (not accepted in requests); a decimal of at most 46 digits, 20 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_of_advance_payment: Option<coupa_runtime::Decimal>,
     /// Wire name `approvals`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approvals: Option<Vec<crate::approvals::Approval>>,
     /// Wire name `archive-entity-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archive_entity_id: Option<i64>,
     /// Wire name `attachments`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the item type; the type is from the page's row (Attachment).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
     /// Wire name `bill-to-address`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_to_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `buyer-representative-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_representative_name: Option<String>,
     /// Wire name `buyer-tax-registration`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_tax_registration: Option<Box<crate::tax_registrations::TaxRegistration>>,
     /// Wire name `canceled`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled: Option<bool>,
     /// Wire name `cash-accounting-scheme-reference`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cash_accounting_scheme_reference: Option<String>,
     /// Wire name `cash-register-operator`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cash_register_operator: Option<String>,
     /// Wire name `channel`; returned only (not accepted in requests); at most 80 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// Wire name `clearance-document`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clearance_document: Option<String>,
     /// Wire name `comments`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// Wire name `compliant`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compliant: Option<bool>,
     /// Wire name `confirmation`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirmation: Option<String>,
     /// Wire name `content-validation`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_validation: Option<bool>,
     /// Wire name `contract`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract: Option<Box<crate::contracts::Contract>>,
     /// Wire name `correct-value-of-supply`; sent and returned; a decimal of at most 46 digits, 20 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub correct_value_of_supply: Option<coupa_runtime::Decimal>,
     /// Wire name `coupa-accelerate-status`; returned only (not accepted in requests); at most 40 characters; allowed values `accelerated`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_accelerate_status: Option<InvoiceHeaderCoupaAccelerateStatus>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `credit-note-differences-with-original-invoice`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_note_differences_with_original_invoice: Option<coupa_runtime::Decimal>,
     /// Wire name `credit-reason`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_reason: Option<String>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `currency-id`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as integer (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<i64>,
     /// Wire name `currency-tax-rounding-mode`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_tax_rounding_mode: Option<String>,
     /// Wire name `current-integration-history-records`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_integration_history_records: Option<
         Vec<crate::integration_history_records::IntegrationHistoryRecord>,
     >,
     /// Wire name `customer-accounting-tax`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_accounting_tax: Option<coupa_runtime::Decimal>,
     /// Wire name `customer-accounting-tax-less-discount`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_accounting_tax_less_discount: Option<coupa_runtime::Decimal>,
     /// Wire name `customs-declaration-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customs_declaration_date: Option<coupa_runtime::DateTime>,
     /// Wire name `customs-declaration-number`; sent and returned; at most 60 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customs_declaration_number: Option<String>,
     /// Wire name `customs-office`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customs_office: Option<String>,
     /// Wire name `date-of-discovery-of-facts-decisive-for-correction`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_of_discovery_of_facts_decisive_for_correction: Option<
         coupa_runtime::DateTime,
     >,
     /// Wire name `date-received`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_received: Option<coupa_runtime::DateTime>,
     /// Wire name `delivery-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_date: Option<coupa_runtime::DateTime>,
     /// Wire name `delivery-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_number: Option<String>,
     /// Wire name `destination-country`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_country: Option<Box<crate::country::Country>>,
     /// Wire name `discount-amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `discount-due-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_due_date: Option<coupa_runtime::DateTime>,
     /// Wire name `discount-percent`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_percent: Option<f64>,
     /// Wire name `dispute-method`; returned only (not accepted in requests); at most 10 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dispute_method: Option<String>,
     /// Wire name `dispute-reasons`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the item type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dispute_reasons: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Wire name `document-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_type: Option<String>,
     /// Wire name `early-payment-provisions`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub early_payment_provisions: Option<String>,
     /// Wire name `endorsement-on-invoices`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endorsement_on_invoices: Option<String>,
     /// Wire name `exchange-rate`; sent and returned; a decimal of at most 30 digits, 9 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<coupa_runtime::Decimal>,
     /// Wire name `exported`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
     /// Wire name `failed-tolerances`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_tolerances: Option<
         Vec<crate::invoice_failed_tolerance::InvoiceFailedTolerance>,
     >,
     /// Wire name `folio-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub folio_number: Option<String>,
     /// Wire name `form-of-payment`; returned only (not accepted in requests); at most 10 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_of_payment: Option<String>,
     /// Wire name `freight-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub freight_type: Option<String>,
     /// Wire name `gross-total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gross_total: Option<coupa_runtime::Decimal>,
     /// Wire name `gross-total-less-discount`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gross_total_less_discount: Option<coupa_runtime::Decimal>,
     /// Wire name `handling-amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub handling_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `image-scan`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_scan: Option<String>,
     /// Wire name `image-scan-content-type`; returned only (not accepted in requests); at most 191 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_scan_content_type: Option<String>,
     /// Wire name `image-scan-file-name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_scan_file_name: Option<String>,
     /// Wire name `image-scan-file-size`; returned only (not accepted in requests); at most 12 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_scan_file_size: Option<String>,
     /// Wire name `image-scan-url`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_scan_url: Option<String>,
     /// Wire name `inbound-invoice`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inbound_invoice: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `inbox-name`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inbox_name: Option<String>,
     /// Wire name `internal-note`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_note: Option<String>,
     /// Wire name `invoice-charges`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_charges: Option<Vec<crate::invoice_charge::InvoiceCharge>>,
     /// Wire name `invoice-date`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<coupa_runtime::DateTime>,
     /// Wire name `invoice-from-address`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_from_address: Option<Box<crate::supplier_remit_to::SupplierRemitTo>>,
     /// Wire name `invoice-issuance-time`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_issuance_time: Option<String>,
     /// Wire name `invoice-lines`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_lines: Option<Vec<crate::invoice_line::InvoiceLine>>,
     /// Wire name `invoice-number`; sent and returned; required on create; at most 40 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Wire name `invoice-payment-receipts`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the item type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_payment_receipts: Option<
         Vec<serde_json::Map<String, serde_json::Value>>,
     >,
     /// Wire name `invoice-reference-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_reference_number: Option<String>,
     /// Wire name `is-credit-note`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_credit_note: Option<bool>,
     /// Wire name `issuance-place`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issuance_place: Option<String>,
     /// Wire name `last-exported-at`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_exported_at: Option<coupa_runtime::DateTime>,
     /// Wire name `late-payment-penalties`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub late_payment_penalties: Option<String>,
     /// Wire name `legal-destination-country`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub legal_destination_country: Option<Box<crate::country::Country>>,
     /// Wire name `line-count`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as integer (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_count: Option<i64>,
     /// Wire name `line-level-taxation`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_level_taxation: Option<bool>,
     /// Wire name `lock-version-key`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lock_version_key: Option<i64>,
     /// Wire name `margin-scheme`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub margin_scheme: Option<String>,
     /// Wire name `means-of-payment`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub means_of_payment: Option<String>,
     /// Wire name `misc-amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub misc_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `municipal-tax-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub municipal_tax_number: Option<String>,
     /// Wire name `national-enrollment-of-conveyor`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub national_enrollment_of_conveyor: Option<String>,
     /// Wire name `nature-of-operation`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nature_of_operation: Option<String>,
     /// Wire name `net-due-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_due_date: Option<coupa_runtime::DateTime>,
     /// Wire name `net-total-less-discount`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_total_less_discount: Option<coupa_runtime::Decimal>,
     /// Wire name `new-means-of-transport`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_means_of_transport: Option<String>,
     /// Wire name `origin-country`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_country: Option<Box<crate::country::Country>>,
     /// Wire name `origin-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `origin-currency-gross`; sent and returned; required on create; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_currency_gross: Option<coupa_runtime::Decimal>,
     /// Wire name `origin-currency-net`; sent and returned; required on create; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_currency_net: Option<coupa_runtime::Decimal>,
     /// Wire name `original-invoice-date`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_invoice_date: Option<coupa_runtime::DateTime>,
     /// Wire name `original-invoice-number`; sent and returned; required on create; at most 40 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_invoice_number: Option<String>,
     /// Wire name `original-value-of-supply`; sent and returned; a decimal of at most 46 digits, 20 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_value_of_supply: Option<coupa_runtime::Decimal>,
     /// Wire name `paid`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid: Option<bool>,
     /// Wire name `pay-invoice`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_invoice: Option<Box<crate::payables_invoices::PayablesInvoice>>,
     /// Wire name `payment-agreement-notes`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_agreement_notes: Option<Vec<crate::reason_insight::ReasonInsight>>,
     /// Wire name `payment-channel`; returned only (not accepted in requests); at most 40 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_channel: Option<String>,
     /// Wire name `payment-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_date: Option<coupa_runtime::DateTime>,
     /// Wire name `payment-method`; returned only (not accepted in requests); at most 10 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,
     /// Wire name `payment-notes`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notes: Option<String>,
     /// Wire name `payment-order-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_order_number: Option<String>,
     /// Wire name `payment-order-reference`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_order_reference: Option<String>,
     /// Wire name `payment-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `payments`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payments: Option<Vec<crate::payment::Payment>>,
     /// Wire name `place-of-issuance`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub place_of_issuance: Option<String>,
     /// Wire name `place-of-supply`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub place_of_supply: Option<String>,
     /// Wire name `pre-payment-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_payment_date: Option<coupa_runtime::DateTime>,
     /// Wire name `protocol-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol_number: Option<String>,
     /// Wire name `reconciliation-lines`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reconciliation_lines: Option<
         Vec<crate::invoice_reconciliation_line::InvoiceReconciliationLine>,
     >,
     /// Wire name `remit-to-address`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remit_to_address: Option<Box<crate::remit_to_addresses::RemitToAddress>>,
     /// Wire name `requested-by`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `requester-email`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requester_email: Option<String>,
     /// Wire name `requester-lookup-name`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requester_lookup_name: Option<String>,
     /// Wire name `requester-name`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requester_name: Option<String>,
     /// Wire name `resolution-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution_number: Option<String>,
     /// Wire name `reverse-charge-reference`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reverse_charge_reference: Option<String>,
     /// Wire name `security-code-of-issuer`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_code_of_issuer: Option<String>,
     /// Wire name `self-billing-reference`; sent and returned; at most 191 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_billing_reference: Option<String>,
     /// Wire name `sender-email`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_email: Option<String>,
     /// Wire name `serial-code-of-fiscal-invoice`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial_code_of_fiscal_invoice: Option<String>,
     /// Wire name `series`; sent and returned; at most 30 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub series: Option<String>,
     /// Wire name `ship-from-address`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_from_address: Option<Box<crate::supplier_remit_to::SupplierRemitTo>>,
     /// Wire name `ship-to-address`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `shipping-amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `shipping-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `show-tax-information?`; returned only (not accepted in requests).
-    #[serde(rename = "show-tax-information?", skip_serializing_if = "Option::is_none")]
     pub show_tax_information: Option<bool>,
     /// Wire name `signed-qr-code`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_qr_code: Option<String>,
     /// Wire name `split-payment-mechanism`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub split_payment_mechanism: Option<bool>,
     /// Wire name `state-tax-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_tax_number: Option<String>,
     /// Wire name `state-tax-number-for-substitute-taxpayer`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_tax_number_for_substitute_taxpayer: Option<String>,
     /// Wire name `status`; returned only (not accepted in requests); at most 50 characters; allowed values `new`, `ap_hold`, `draft`, `on_hold`, `pending_receipt`, `rejected`, `abandoned`, `disputed`, `pending_approval`, `booking_hold`, `pending_action`, `approved`, `voided`, `processing`, `invalid`, `payable_adjustment`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<InvoiceHeaderStatus>,
     /// Wire name `supplier`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-created`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as boolean (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_created: Option<bool>,
     /// Wire name `supplier-invoice-issuer-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_invoice_issuer_name: Option<String>,
     /// Wire name `supplier-invoice-reviewer-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_invoice_reviewer_name: Option<String>,
     /// Wire name `supplier-note`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_note: Option<String>,
     /// Wire name `supplier-payment-collector-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_payment_collector_name: Option<String>,
     /// Wire name `supplier-remit-to`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_remit_to: Option<Box<crate::supplier_remit_to::SupplierRemitTo>>,
     /// Wire name `supplier-representative-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_representative_name: Option<String>,
     /// Wire name `supplier-site`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_site: Option<Box<crate::supplier_sites::SupplierSite>>,
     /// Wire name `supplier-tax-registration`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_tax_registration: Option<
         Box<crate::tax_registrations::TaxRegistration>,
     >,
     /// Wire name `supplier-total`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_total: Option<coupa_runtime::Decimal>,
     /// Wire name `taggings`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taggings: Option<Vec<crate::tagging::Tagging>>,
     /// Wire name `tags`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the item type; the type is from the page's row (Tag).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<crate::tag::Tag>>,
     /// Wire name `tax-amount`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `tax-amount-engine`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_amount_engine: Option<coupa_runtime::Decimal>,
     /// Wire name `tax-code`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<Box<crate::tax_code::TaxCode>>,
     /// Wire name `tax-code-engine`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_engine: Option<String>,
     /// Wire name `tax-due-to-supplier`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_due_to_supplier: Option<coupa_runtime::Decimal>,
     /// Wire name `tax-lines`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_lines: Option<Vec<crate::tax_line::TaxLine>>,
     /// Wire name `tax-rate`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
     /// Wire name `tax-rate-engine`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate_engine: Option<coupa_runtime::Decimal>,
     /// Wire name `taxes-in-origin-country-currency`; sent and returned; required on create; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxes_in_origin_country_currency: Option<coupa_runtime::Decimal>,
     /// Wire name `tcs-tax-lines`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tcs_tax_lines: Option<Vec<crate::tcs_tax_line::TcsTaxLine>>,
     /// Wire name `tolerance-failures`; returned only (not accepted in requests); at most 512 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tolerance_failures: Option<String>,
     /// Wire name `total-taxes-less-discount`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_taxes_less_discount: Option<coupa_runtime::Decimal>,
     /// Wire name `total-with-taxes`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_with_taxes: Option<coupa_runtime::Decimal>,
     /// Wire name `transaction-notification-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_notification_date: Option<coupa_runtime::DateTime>,
     /// Wire name `transaction-uuid`; sent and returned; at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_uuid: Option<String>,
     /// Wire name `type-of-document`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_of_document: Option<String>,
     /// Wire name `type-of-operation`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_of_operation: Option<String>,
     /// Wire name `type-of-receipt`; returned only (not accepted in requests); at most 10 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_of_receipt: Option<String>,
     /// Wire name `type-of-relationship`; sent and returned; at most 10 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_of_relationship: Option<String>,
     /// Wire name `unique-identification-code-of-cash-receipt`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unique_identification_code_of_cash_receipt: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `use-of-invoice`; returned only (not accepted in requests); at most 10 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_of_invoice: Option<String>,
     /// Wire name `vehicle-license-plate`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vehicle_license_plate: Option<String>,
     /// Wire name `verification-code`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_code: Option<String>,
     /// Wire name `volume-amount`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_amount: Option<String>,
     /// Wire name `volume-brand`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_brand: Option<String>,
     /// Wire name `volume-gross-weight`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_gross_weight: Option<String>,
     /// Wire name `volume-liquid-weight`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_liquid_weight: Option<String>,
     /// Wire name `volume-numbering`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_numbering: Option<String>,
     /// Wire name `volume-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// Wire name `withholding-tax-lines`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub withholding_tax_lines: Option<
         Vec<crate::withholding_tax_line::WithholdingTaxLine>,
     >,
     /// Wire name `withholding-tax-override`; returned only (not accepted in requests); a decimal of at most 30 digits, 3 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub withholding_tax_override: Option<coupa_runtime::Decimal>,
 }
+coupa_runtime::wire_struct!(
+    InvoiceHeader,
+    "invoice-header",
+    abandon_reason = "abandon-reason",
+    account_type = "account-type",
+    advance_payment_received_amount = "advance-payment-received-amount",
+    amount_due = "amount-due",
+    amount_due_less_discount = "amount-due-less-discount",
+    amount_of_advance_payment = "amount-of-advance-payment",
+    approvals = "approvals",
+    archive_entity_id = "archive-entity-id",
+    attachments = "attachments",
+    bill_to_address = "bill-to-address",
+    buyer_representative_name = "buyer-representative-name",
+    buyer_tax_registration = "buyer-tax-registration",
+    canceled = "canceled",
+    cash_accounting_scheme_reference = "cash-accounting-scheme-reference",
+    cash_register_operator = "cash-register-operator",
+    channel = "channel",
+    clearance_document = "clearance-document",
+    comments = "comments",
+    compliant = "compliant",
+    confirmation = "confirmation",
+    content_validation = "content-validation",
+    contract = "contract",
+    correct_value_of_supply = "correct-value-of-supply",
+    coupa_accelerate_status = "coupa-accelerate-status",
+    created_at = "created-at",
+    created_by = "created-by",
+    credit_note_differences_with_original_invoice = "credit-note-differences-with-original-invoice",
+    credit_reason = "credit-reason",
+    currency = "currency",
+    currency_id = "currency-id",
+    currency_tax_rounding_mode = "currency-tax-rounding-mode",
+    current_integration_history_records = "current-integration-history-records",
+    customer_accounting_tax = "customer-accounting-tax",
+    customer_accounting_tax_less_discount = "customer-accounting-tax-less-discount",
+    customs_declaration_date = "customs-declaration-date",
+    customs_declaration_number = "customs-declaration-number",
+    customs_office = "customs-office",
+    date_of_discovery_of_facts_decisive_for_correction = "date-of-discovery-of-facts-decisive-for-correction",
+    date_received = "date-received",
+    delivery_date = "delivery-date",
+    delivery_number = "delivery-number",
+    destination_country = "destination-country",
+    discount_amount = "discount-amount",
+    discount_due_date = "discount-due-date",
+    discount_percent = "discount-percent",
+    dispute_method = "dispute-method",
+    dispute_reasons = "dispute-reasons",
+    document_type = "document-type",
+    early_payment_provisions = "early-payment-provisions",
+    endorsement_on_invoices = "endorsement-on-invoices",
+    exchange_rate = "exchange-rate",
+    exported = "exported",
+    failed_tolerances = "failed-tolerances",
+    folio_number = "folio-number",
+    form_of_payment = "form-of-payment",
+    freight_type = "freight-type",
+    gross_total = "gross-total",
+    gross_total_less_discount = "gross-total-less-discount",
+    handling_amount = "handling-amount",
+    id = "id",
+    image_scan = "image-scan",
+    image_scan_content_type = "image-scan-content-type",
+    image_scan_file_name = "image-scan-file-name",
+    image_scan_file_size = "image-scan-file-size",
+    image_scan_url = "image-scan-url",
+    inbound_invoice = "inbound-invoice",
+    inbox_name = "inbox-name",
+    internal_note = "internal-note",
+    invoice_charges = "invoice-charges",
+    invoice_date = "invoice-date",
+    invoice_from_address = "invoice-from-address",
+    invoice_issuance_time = "invoice-issuance-time",
+    invoice_lines = "invoice-lines",
+    invoice_number = "invoice-number",
+    invoice_payment_receipts = "invoice-payment-receipts",
+    invoice_reference_number = "invoice-reference-number",
+    is_credit_note = "is-credit-note",
+    issuance_place = "issuance-place",
+    last_exported_at = "last-exported-at",
+    late_payment_penalties = "late-payment-penalties",
+    legal_destination_country = "legal-destination-country",
+    line_count = "line-count",
+    line_level_taxation = "line-level-taxation",
+    lock_version_key = "lock-version-key",
+    margin_scheme = "margin-scheme",
+    means_of_payment = "means-of-payment",
+    misc_amount = "misc-amount",
+    municipal_tax_number = "municipal-tax-number",
+    national_enrollment_of_conveyor = "national-enrollment-of-conveyor",
+    nature_of_operation = "nature-of-operation",
+    net_due_date = "net-due-date",
+    net_total_less_discount = "net-total-less-discount",
+    new_means_of_transport = "new-means-of-transport",
+    origin_country = "origin-country",
+    origin_currency = "origin-currency",
+    origin_currency_gross = "origin-currency-gross",
+    origin_currency_net = "origin-currency-net",
+    original_invoice_date = "original-invoice-date",
+    original_invoice_number = "original-invoice-number",
+    original_value_of_supply = "original-value-of-supply",
+    paid = "paid",
+    pay_invoice = "pay-invoice",
+    payment_agreement_notes = "payment-agreement-notes",
+    payment_channel = "payment-channel",
+    payment_date = "payment-date",
+    payment_method = "payment-method",
+    payment_notes = "payment-notes",
+    payment_order_number = "payment-order-number",
+    payment_order_reference = "payment-order-reference",
+    payment_term = "payment-term",
+    payments = "payments",
+    place_of_issuance = "place-of-issuance",
+    place_of_supply = "place-of-supply",
+    pre_payment_date = "pre-payment-date",
+    protocol_number = "protocol-number",
+    reconciliation_lines = "reconciliation-lines",
+    remit_to_address = "remit-to-address",
+    requested_by = "requested-by",
+    requester_email = "requester-email",
+    requester_lookup_name = "requester-lookup-name",
+    requester_name = "requester-name",
+    resolution_number = "resolution-number",
+    reverse_charge_reference = "reverse-charge-reference",
+    security_code_of_issuer = "security-code-of-issuer",
+    self_billing_reference = "self-billing-reference",
+    sender_email = "sender-email",
+    serial_code_of_fiscal_invoice = "serial-code-of-fiscal-invoice",
+    series = "series",
+    ship_from_address = "ship-from-address",
+    ship_to_address = "ship-to-address",
+    shipping_amount = "shipping-amount",
+    shipping_term = "shipping-term",
+    show_tax_information = "show-tax-information?",
+    signed_qr_code = "signed-qr-code",
+    split_payment_mechanism = "split-payment-mechanism",
+    state_tax_number = "state-tax-number",
+    state_tax_number_for_substitute_taxpayer = "state-tax-number-for-substitute-taxpayer",
+    status = "status",
+    supplier = "supplier",
+    supplier_created = "supplier-created",
+    supplier_invoice_issuer_name = "supplier-invoice-issuer-name",
+    supplier_invoice_reviewer_name = "supplier-invoice-reviewer-name",
+    supplier_note = "supplier-note",
+    supplier_payment_collector_name = "supplier-payment-collector-name",
+    supplier_remit_to = "supplier-remit-to",
+    supplier_representative_name = "supplier-representative-name",
+    supplier_site = "supplier-site",
+    supplier_tax_registration = "supplier-tax-registration",
+    supplier_total = "supplier-total",
+    taggings = "taggings",
+    tags = "tags",
+    tax_amount = "tax-amount",
+    tax_amount_engine = "tax-amount-engine",
+    tax_code = "tax-code",
+    tax_code_engine = "tax-code-engine",
+    tax_due_to_supplier = "tax-due-to-supplier",
+    tax_lines = "tax-lines",
+    tax_rate = "tax-rate",
+    tax_rate_engine = "tax-rate-engine",
+    taxes_in_origin_country_currency = "taxes-in-origin-country-currency",
+    tcs_tax_lines = "tcs-tax-lines",
+    tolerance_failures = "tolerance-failures",
+    total_taxes_less_discount = "total-taxes-less-discount",
+    total_with_taxes = "total-with-taxes",
+    transaction_notification_date = "transaction-notification-date",
+    transaction_uuid = "transaction-uuid",
+    type_of_document = "type-of-document",
+    type_of_operation = "type-of-operation",
+    type_of_receipt = "type-of-receipt",
+    type_of_relationship = "type-of-relationship",
+    unique_identification_code_of_cash_receipt = "unique-identification-code-of-cash-receipt",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    use_of_invoice = "use-of-invoice",
+    vehicle_license_plate = "vehicle-license-plate",
+    verification_code = "verification-code",
+    volume_amount = "volume-amount",
+    volume_brand = "volume-brand",
+    volume_gross_weight = "volume-gross-weight",
+    volume_liquid_weight = "volume-liquid-weight",
+    volume_numbering = "volume-numbering",
+    volume_type = "volume-type",
+    withholding_tax_lines = "withholding-tax-lines",
+    withholding_tax_override = "withholding-tax-override",
+);
 /// The elements of [`InvoiceHeader`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "InvoiceHeader",

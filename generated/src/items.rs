@@ -9,132 +9,135 @@ use coupa_runtime::{
 /// Coupa's `Item` object.
 ///
 /// On the wire: `item`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "item", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Item {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `allow-partial-quantity`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_partial_quantity: Option<bool>,
     /// Wire name `commodity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `connect-item-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connect_item_id: Option<i64>,
     /// Wire name `consumption-quantity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub consumption_quantity: Option<i64>,
     /// Wire name `consumption-uom`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub consumption_uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `dual-uom-allowed`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dual_uom_allowed: Option<bool>,
     /// Wire name `external-image-url`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_image_url: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `image-url`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Wire name `inventory-lot-expiration-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_lot_expiration_type: Option<String>,
     /// Wire name `inventory-lot-tracking-enabled`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_lot_tracking_enabled: Option<bool>,
     /// Wire name `item-number`; sent and returned; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_number: Option<String>,
     /// Wire name `item-type`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_type: Option<String>,
     /// Wire name `manufacturer-name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manufacturer_name: Option<String>,
     /// Wire name `manufacturer-part-number`; sent and returned; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manufacturer_part_number: Option<String>,
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `net-weight`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_weight: Option<coupa_runtime::Decimal>,
     /// Wire name `net-weight-uom`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_weight_uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `pack-qty`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pack_qty: Option<coupa_runtime::Decimal>,
     /// Wire name `pack-uom`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pack_uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `pack-uom-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pack_uom_id: Option<i64>,
     /// Wire name `pack-weight`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pack_weight: Option<coupa_runtime::Decimal>,
     /// Wire name `receive-catch-weight`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_catch_weight: Option<bool>,
     /// Wire name `receiving-form`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiving_form: Option<Box<crate::form::Form>>,
     /// Wire name `reorder-alerts`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reorder_alerts: Option<String>,
     /// Wire name `reorder-point`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reorder_point: Option<f64>,
     /// Wire name `require-asset-tag`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_asset_tag: Option<bool>,
     /// Wire name `require-inspection`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_inspection: Option<bool>,
     /// Wire name `storage-quantity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_quantity: Option<i64>,
     /// Wire name `storage-uom`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `sustainability-detail`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sustainability_detail: Option<
         Box<crate::sustainability_detail::SustainabilityDetail>,
     >,
     /// Wire name `tax-detail`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_detail: Option<Box<crate::item_tax_detail::ItemTaxDetail>>,
     /// Wire name `uom`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `use-pack-weight`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_pack_weight: Option<bool>,
 }
+coupa_runtime::wire_struct!(
+    Item,
+    "item",
+    active = "active",
+    allow_partial_quantity = "allow-partial-quantity",
+    commodity = "commodity",
+    connect_item_id = "connect-item-id",
+    consumption_quantity = "consumption-quantity",
+    consumption_uom = "consumption-uom",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    dual_uom_allowed = "dual-uom-allowed",
+    external_image_url = "external-image-url",
+    id = "id",
+    image_url = "image-url",
+    inventory_lot_expiration_type = "inventory-lot-expiration-type",
+    inventory_lot_tracking_enabled = "inventory-lot-tracking-enabled",
+    item_number = "item-number",
+    item_type = "item-type",
+    manufacturer_name = "manufacturer-name",
+    manufacturer_part_number = "manufacturer-part-number",
+    name = "name",
+    net_weight = "net-weight",
+    net_weight_uom = "net-weight-uom",
+    pack_qty = "pack-qty",
+    pack_uom = "pack-uom",
+    pack_uom_id = "pack-uom-id",
+    pack_weight = "pack-weight",
+    receive_catch_weight = "receive-catch-weight",
+    receiving_form = "receiving-form",
+    reorder_alerts = "reorder-alerts",
+    reorder_point = "reorder-point",
+    require_asset_tag = "require-asset-tag",
+    require_inspection = "require-inspection",
+    storage_quantity = "storage-quantity",
+    storage_uom = "storage-uom",
+    sustainability_detail = "sustainability-detail",
+    tax_detail = "tax-detail",
+    uom = "uom",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    use_pack_weight = "use-pack-weight",
+);
 /// The elements of [`Item`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Item",

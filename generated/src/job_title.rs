@@ -6,49 +6,52 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `JobTitle` object.
 ///
 /// On the wire: `job-title`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "job-title", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobTitle {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `code`; sent and returned; at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Wire name `content-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `coupa-standard-job-title-taxonomy-id`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_standard_job_title_taxonomy_id: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `job-category`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_category: Option<Box<crate::job_category::JobCategory>>,
     /// Wire name `job-level`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_level: Option<Box<crate::job_level::JobLevel>>,
     /// Wire name `title`; sent and returned; required on create; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    JobTitle,
+    "job-title",
+    active = "active",
+    code = "code",
+    content_groups = "content-groups",
+    coupa_standard_job_title_taxonomy_id = "coupa-standard-job-title-taxonomy-id",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    id = "id",
+    job_category = "job-category",
+    job_level = "job-level",
+    title = "title",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`JobTitle`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "JobTitle",

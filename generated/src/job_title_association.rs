@@ -6,37 +6,40 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `JobTitleAssociation` object.
 ///
 /// On the wire: `job-title-association`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "job-title-association", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobTitleAssociation {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `job-title`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<Box<crate::job_title::JobTitle>>,
     /// Wire name `lineable-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lineable_type: Option<String>,
     /// Wire name `no-of-workers`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_of_workers: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `work-location`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_location: Option<Box<crate::addresses::Address>>,
 }
+coupa_runtime::wire_struct!(
+    JobTitleAssociation,
+    "job-title-association",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    job_title = "job-title",
+    lineable_type = "lineable-type",
+    no_of_workers = "no-of-workers",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    work_location = "work-location",
+);
 /// The elements of [`JobTitleAssociation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "JobTitleAssociation",

@@ -9,64 +9,67 @@ use coupa_runtime::{
 /// Coupa's `LegalDocument` object.
 ///
 /// On the wire: `legal-document`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "legal-document", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LegalDocument {
     /// Wire name `ccc-exec-summary-timestamp`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ccc_exec_summary_timestamp: Option<coupa_runtime::DateTime>,
     /// Wire name `ccc-file-timestamp`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ccc_file_timestamp: Option<coupa_runtime::DateTime>,
     /// Wire name `clm-id`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clm_id: Option<String>,
     /// Wire name `contract`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract: Option<Box<crate::contracts::Contract>>,
     /// Wire name `contract-template-id`; sent and returned.
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as integer (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_template_id: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `external-file-upload`; sent and returned.
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as boolean (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_file_upload: Option<bool>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `locked-by-other-party`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locked_by_other_party: Option<String>,
     /// Wire name `locked-by-user-id`; sent and returned.
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as integer (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locked_by_user_id: Option<i64>,
     /// Wire name `negotiation-rounds`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub negotiation_rounds: Option<i64>,
     /// Wire name `reviewer-user-ids`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reviewer_user_ids: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `url`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    LegalDocument,
+    "legal-document",
+    ccc_exec_summary_timestamp = "ccc-exec-summary-timestamp",
+    ccc_file_timestamp = "ccc-file-timestamp",
+    clm_id = "clm-id",
+    contract = "contract",
+    contract_template_id = "contract-template-id",
+    created_at = "created-at",
+    created_by = "created-by",
+    external_file_upload = "external-file-upload",
+    id = "id",
+    locked_by_other_party = "locked-by-other-party",
+    locked_by_user_id = "locked-by-user-id",
+    negotiation_rounds = "negotiation-rounds",
+    reviewer_user_ids = "reviewer-user-ids",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    url = "url",
+);
 /// The elements of [`LegalDocument`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "LegalDocument",

@@ -9,87 +9,90 @@ use coupa_runtime::{
 /// Coupa's `LegalEntity` object.
 ///
 /// On the wire: `legal-entity`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "legal-entity", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LegalEntity {
     /// Wire name `abbreviation`; sent and returned; required on create; unique; at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abbreviation: Option<String>,
     /// Wire name `accounting-method`; sent and returned; at most 7 characters; allowed values `ifrs`, `ifrs_9`, `us_gaap`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_method: Option<LegalEntityAccountingMethod>,
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `bill-to-address`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_to_address: Option<Box<crate::bill_to_address::BillToAddress>>,
     /// Wire name `bill-to-addresses`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_to_addresses: Option<Vec<crate::bill_to_address::BillToAddress>>,
     /// Wire name `corporate-sector`; sent and returned; at most 16 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub corporate_sector: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; sent and returned; at most 500 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `external-identification-company-code`; sent and returned; at most 11 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_identification_company_code: Option<String>,
     /// Wire name `external-identification-creditor-id`; sent and returned; at most 35 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_identification_creditor_id: Option<String>,
     /// Wire name `external-identification-ic-identifier-gl`; sent and returned; at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_identification_ic_identifier_gl: Option<String>,
     /// Wire name `external-identification-lei`; sent and returned; at most 20 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_identification_lei: Option<String>,
     /// Wire name `external-identification-name-matching`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_identification_name_matching: Option<String>,
     /// Wire name `external-identification-name-trading`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_identification_name_trading: Option<String>,
     /// Wire name `external-identification-swift`; sent and returned; at most 11 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_identification_swift: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `legal-entity-address`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub legal_entity_address: Option<
         Box<crate::legal_entity_address::LegalEntityAddress>,
     >,
     /// Wire name `name`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `parent`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<LegalEntity>>,
     /// Wire name `swift-code`; sent and returned; at most 11 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub swift_code: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `use-fx-rates-reciprocal`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_fx_rates_reciprocal: Option<bool>,
 }
+coupa_runtime::wire_struct!(
+    LegalEntity,
+    "legal-entity",
+    abbreviation = "abbreviation",
+    accounting_method = "accounting-method",
+    active = "active",
+    bill_to_address = "bill-to-address",
+    bill_to_addresses = "bill-to-addresses",
+    corporate_sector = "corporate-sector",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    description = "description",
+    external_identification_company_code = "external-identification-company-code",
+    external_identification_creditor_id = "external-identification-creditor-id",
+    external_identification_ic_identifier_gl = "external-identification-ic-identifier-gl",
+    external_identification_lei = "external-identification-lei",
+    external_identification_name_matching = "external-identification-name-matching",
+    external_identification_name_trading = "external-identification-name-trading",
+    external_identification_swift = "external-identification-swift",
+    id = "id",
+    legal_entity_address = "legal-entity-address",
+    name = "name",
+    parent = "parent",
+    swift_code = "swift-code",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    use_fx_rates_reciprocal = "use-fx-rates-reciprocal",
+);
 /// The elements of [`LegalEntity`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "LegalEntity",

@@ -9,57 +9,60 @@ use coupa_runtime::{
 /// Coupa's `LegalPaymentReceipt` object.
 ///
 /// On the wire: `legal-payment-receipt`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "legal-payment-receipt", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LegalPaymentReceipt {
     /// Wire name `amount`; returned only (not accepted in requests); a decimal of at most 32 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
     /// Wire name `buyer-bank-name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_bank_name: Option<String>,
     /// Wire name `buyer-bank-reference`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_bank_reference: Option<String>,
     /// Wire name `buyer-tax-number`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_tax_number: Option<String>,
     /// Wire name `check-number`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_number: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `document-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_date: Option<coupa_runtime::DateTime>,
     /// Wire name `form-of-payment`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_of_payment: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `payment-received-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_received_date: Option<coupa_runtime::DateTime>,
     /// Wire name `supplier-bank-reference`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_bank_reference: Option<String>,
     /// Wire name `supplier-tax-number`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_tax_number: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `uuid`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    LegalPaymentReceipt,
+    "legal-payment-receipt",
+    amount = "amount",
+    buyer_bank_name = "buyer-bank-name",
+    buyer_bank_reference = "buyer-bank-reference",
+    buyer_tax_number = "buyer-tax-number",
+    check_number = "check-number",
+    created_at = "created-at",
+    currency = "currency",
+    document_date = "document-date",
+    form_of_payment = "form-of-payment",
+    id = "id",
+    payment_received_date = "payment-received-date",
+    supplier_bank_reference = "supplier-bank-reference",
+    supplier_tax_number = "supplier-tax-number",
+    updated_at = "updated-at",
+    uuid = "uuid",
+);
 /// The elements of [`LegalPaymentReceipt`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "LegalPaymentReceipt",

@@ -9,64 +9,67 @@ use coupa_runtime::{
 /// Coupa's `LookupValue` object.
 ///
 /// On the wire: `lookup-value`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "lookup-value", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LookupValue {
     /// Wire name `account-type`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `children-count`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub children_count: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `depth`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub depth: Option<i64>,
     /// Wire name `description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `external-ref-code`; returned only (not accepted in requests); unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ref_code: Option<String>,
     /// Wire name `external-ref-num`; sent and returned; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ref_num: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `is-default`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// Wire name `lookup`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lookup: Option<Box<crate::lookups::Lookup>>,
     /// Wire name `lookup-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lookup_id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `parent`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<LookupValue>>,
     /// Wire name `parent-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    LookupValue,
+    "lookup-value",
+    account_type = "account-type",
+    active = "active",
+    children_count = "children-count",
+    created_at = "created-at",
+    created_by = "created-by",
+    depth = "depth",
+    description = "description",
+    external_ref_code = "external-ref-code",
+    external_ref_num = "external-ref-num",
+    id = "id",
+    is_default = "is-default",
+    lookup = "lookup",
+    lookup_id = "lookup-id",
+    name = "name",
+    parent = "parent",
+    parent_id = "parent-id",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`LookupValue`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "LookupValue",

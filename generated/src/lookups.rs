@@ -9,73 +9,76 @@ use coupa_runtime::{
 /// Coupa's `Lookup` object.
 ///
 /// On the wire: `lookup`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "lookup", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Lookup {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `content-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `fixed-depth`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_depth: Option<bool>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `level-1-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level_1_name: Option<String>,
     /// Wire name `level-10-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level_10_name: Option<String>,
     /// Wire name `level-2-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level_2_name: Option<String>,
     /// Wire name `level-3-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level_3_name: Option<String>,
     /// Wire name `level-4-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level_4_name: Option<String>,
     /// Wire name `level-5-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level_5_name: Option<String>,
     /// Wire name `level-6-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level_6_name: Option<String>,
     /// Wire name `level-7-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level_7_name: Option<String>,
     /// Wire name `level-8-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level_8_name: Option<String>,
     /// Wire name `level-9-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level_9_name: Option<String>,
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `values-count`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values_count: Option<i64>,
 }
+coupa_runtime::wire_struct!(
+    Lookup,
+    "lookup",
+    active = "active",
+    content_groups = "content-groups",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    fixed_depth = "fixed-depth",
+    id = "id",
+    level_1_name = "level-1-name",
+    level_10_name = "level-10-name",
+    level_2_name = "level-2-name",
+    level_3_name = "level-3-name",
+    level_4_name = "level-4-name",
+    level_5_name = "level-5-name",
+    level_6_name = "level-6-name",
+    level_7_name = "level-7-name",
+    level_8_name = "level-8-name",
+    level_9_name = "level-9-name",
+    name = "name",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    values_count = "values-count",
+);
 /// The elements of [`Lookup`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Lookup",

@@ -9,34 +9,37 @@ use coupa_runtime::{
 /// Coupa's `ObjectInstance` object.
 ///
 /// On the wire: `object-instance`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "object-instance", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectInstance {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `custom-object-code`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_object_code: Option<String>,
     /// Wire name `custom-object-name`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_object_name: Option<String>,
     /// Wire name `form-response-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_response_id: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ObjectInstance,
+    "object-instance",
+    created_at = "created-at",
+    created_by = "created-by",
+    custom_object_code = "custom-object-code",
+    custom_object_name = "custom-object-name",
+    form_response_id = "form-response-id",
+    id = "id",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`ObjectInstance`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ObjectInstance",

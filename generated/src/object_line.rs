@@ -6,109 +6,112 @@ use coupa_runtime::{Element, ElementKind, Shape};
 /// Coupa's `ObjectLine` object.
 ///
 /// On the wire: `object-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "object-line", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectLine {
     /// Wire name `object-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_id: Option<i64>,
     /// Wire name `object-line-configuration-custom-field-1`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_1: Option<String>,
     /// Wire name `object-line-configuration-custom-field-10`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_10: Option<String>,
     /// Wire name `object-line-configuration-custom-field-11`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_11: Option<String>,
     /// Wire name `object-line-configuration-custom-field-12`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_12: Option<String>,
     /// Wire name `object-line-configuration-custom-field-13`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_13: Option<String>,
     /// Wire name `object-line-configuration-custom-field-14`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_14: Option<String>,
     /// Wire name `object-line-configuration-custom-field-15`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_15: Option<String>,
     /// Wire name `object-line-configuration-custom-field-16`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_16: Option<String>,
     /// Wire name `object-line-configuration-custom-field-17`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_17: Option<String>,
     /// Wire name `object-line-configuration-custom-field-18`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_18: Option<String>,
     /// Wire name `object-line-configuration-custom-field-19`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_19: Option<String>,
     /// Wire name `object-line-configuration-custom-field-2`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_2: Option<String>,
     /// Wire name `object-line-configuration-custom-field-20`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_20: Option<String>,
     /// Wire name `object-line-configuration-custom-field-21`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_21: Option<String>,
     /// Wire name `object-line-configuration-custom-field-22`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_22: Option<String>,
     /// Wire name `object-line-configuration-custom-field-23`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_23: Option<String>,
     /// Wire name `object-line-configuration-custom-field-24`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_24: Option<String>,
     /// Wire name `object-line-configuration-custom-field-25`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_25: Option<String>,
     /// Wire name `object-line-configuration-custom-field-26`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_26: Option<String>,
     /// Wire name `object-line-configuration-custom-field-27`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_27: Option<String>,
     /// Wire name `object-line-configuration-custom-field-28`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_28: Option<String>,
     /// Wire name `object-line-configuration-custom-field-29`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_29: Option<String>,
     /// Wire name `object-line-configuration-custom-field-3`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_3: Option<String>,
     /// Wire name `object-line-configuration-custom-field-30`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_30: Option<String>,
     /// Wire name `object-line-configuration-custom-field-4`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_4: Option<String>,
     /// Wire name `object-line-configuration-custom-field-5`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_5: Option<String>,
     /// Wire name `object-line-configuration-custom-field-6`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_6: Option<String>,
     /// Wire name `object-line-configuration-custom-field-7`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_7: Option<String>,
     /// Wire name `object-line-configuration-custom-field-8`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_8: Option<String>,
     /// Wire name `object-line-configuration-custom-field-9`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_custom_field_9: Option<String>,
     /// Wire name `object-line-configuration-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_line_configuration_id: Option<i64>,
     /// Wire name `object-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_type: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    ObjectLine,
+    "object-line",
+    object_id = "object-id",
+    object_line_configuration_custom_field_1 = "object-line-configuration-custom-field-1",
+    object_line_configuration_custom_field_10 = "object-line-configuration-custom-field-10",
+    object_line_configuration_custom_field_11 = "object-line-configuration-custom-field-11",
+    object_line_configuration_custom_field_12 = "object-line-configuration-custom-field-12",
+    object_line_configuration_custom_field_13 = "object-line-configuration-custom-field-13",
+    object_line_configuration_custom_field_14 = "object-line-configuration-custom-field-14",
+    object_line_configuration_custom_field_15 = "object-line-configuration-custom-field-15",
+    object_line_configuration_custom_field_16 = "object-line-configuration-custom-field-16",
+    object_line_configuration_custom_field_17 = "object-line-configuration-custom-field-17",
+    object_line_configuration_custom_field_18 = "object-line-configuration-custom-field-18",
+    object_line_configuration_custom_field_19 = "object-line-configuration-custom-field-19",
+    object_line_configuration_custom_field_2 = "object-line-configuration-custom-field-2",
+    object_line_configuration_custom_field_20 = "object-line-configuration-custom-field-20",
+    object_line_configuration_custom_field_21 = "object-line-configuration-custom-field-21",
+    object_line_configuration_custom_field_22 = "object-line-configuration-custom-field-22",
+    object_line_configuration_custom_field_23 = "object-line-configuration-custom-field-23",
+    object_line_configuration_custom_field_24 = "object-line-configuration-custom-field-24",
+    object_line_configuration_custom_field_25 = "object-line-configuration-custom-field-25",
+    object_line_configuration_custom_field_26 = "object-line-configuration-custom-field-26",
+    object_line_configuration_custom_field_27 = "object-line-configuration-custom-field-27",
+    object_line_configuration_custom_field_28 = "object-line-configuration-custom-field-28",
+    object_line_configuration_custom_field_29 = "object-line-configuration-custom-field-29",
+    object_line_configuration_custom_field_3 = "object-line-configuration-custom-field-3",
+    object_line_configuration_custom_field_30 = "object-line-configuration-custom-field-30",
+    object_line_configuration_custom_field_4 = "object-line-configuration-custom-field-4",
+    object_line_configuration_custom_field_5 = "object-line-configuration-custom-field-5",
+    object_line_configuration_custom_field_6 = "object-line-configuration-custom-field-6",
+    object_line_configuration_custom_field_7 = "object-line-configuration-custom-field-7",
+    object_line_configuration_custom_field_8 = "object-line-configuration-custom-field-8",
+    object_line_configuration_custom_field_9 = "object-line-configuration-custom-field-9",
+    object_line_configuration_id = "object-line-configuration-id",
+    object_type = "object-type",
+);
 /// The elements of [`ObjectLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ObjectLine",

@@ -9,34 +9,37 @@ use coupa_runtime::{
 /// Coupa's `ObjectTranslation` object.
 ///
 /// On the wire: `object-translation`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "object-translation", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectTranslation {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `key`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Wire name `locale`; sent and returned; at most 255 characters; allowed values `en`, `tr`, `ja`, `ar`, `bg`, `cs`, `da`, `de-AT`, `de-CH`, `de`, `el`, `en-AU`, `en-CA`, `en-GB`, `en-IE`, `en-IN`, `en-NZ`, `en-ZA`, `es-CO`, `es-MX`, `es`, `et`, `fi`, `fr-CA`, `fr-CH`, `fr`, `hr`, `hu`, `it-CH`, `it`, `ko`, `lt`, `lv`, `nl`, `pl`, `pt-BR`, `pt`, `ro`, `ru`, `sk`, `sl`, `sr`, `sv`, `th`, `vi`, `zh-CN`, `zh-HK`, `zh-TW`, `no`, `en-AE`, `en-BD`, `en-BH`, `en-CN`, `en-CO`, `en-HK`, `en-MM`, `en-MT`, `en-MY`, `en-NA`, `en-PK`, `en-SG`, `es-IC`, `fr-BE`, `fr-LU`, `mt`, `nl-BE`, `sr-ME`, `ar-AE`, `ar-BH`, `ar-EG`, `ar-IQ`, `ar-JO`, `ar-KW`, `ar-MA`, `ar-TN`, `de-BE`, `de-LU`, `en-DE`, `en-DK`, `en-FI`, `en-ME`, `en-NL`, `en-NO`, `en-PH`, `en-SE`, `en-TW`, `en-UA`, `es-PR`, `ru-KZ`, `ru-UA`, `sv-FI`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<ObjectTranslationLocale>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `value`; sent and returned; required on create; at most 1024 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    ObjectTranslation,
+    "object-translation",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    key = "key",
+    locale = "locale",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    value = "value",
+);
 /// The elements of [`ObjectTranslation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ObjectTranslation",

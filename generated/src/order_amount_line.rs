@@ -6,226 +6,229 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `OrderAmountLine` object.
 ///
 /// On the wire: `order-amount-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "order-amount-line", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderAmountLine {
     /// Wire name `account`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<Box<crate::accounts::Account>>,
     /// Wire name `account-allocations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_allocations: Option<
         Vec<crate::order_line_allocation::OrderLineAllocation>,
     >,
     /// Wire name `account-type`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `accounting-total`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `accounting-total-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_total_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `amount-components`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_components: Option<Vec<crate::amount_component::AmountComponent>>,
     /// Wire name `asset-tags`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub asset_tags: Option<Vec<crate::asset_tags::AssetTag>>,
     /// Wire name `attachments`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
     /// Wire name `bulk-price`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_price: Option<Box<crate::bulk_price::BulkPrice>>,
     /// Wire name `commodity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `contract`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract: Option<Box<crate::contracts::Contract>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `department`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<Box<crate::departments::Department>>,
     /// Wire name `description`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `easy-form-response-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form_response_id: Option<i64>,
     /// Wire name `external-reference-number`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_reference_number: Option<String>,
     /// Wire name `external-reference-type`; sent and returned; at most 255 characters; allowed values `staff_augmentation`, `sow_project`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_reference_type: Option<OrderAmountLineExternalReferenceType>,
     /// Wire name `extra-line-attribute`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_line_attribute: Option<
         Box<
             crate::extra_line_attributes_order_line_attribute::ExtraLineAttributesOrderLineAttribute,
         >,
     >,
     /// Wire name `form-response`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_response: Option<Box<crate::form_response::FormResponse>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `invoice-stop`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_stop: Option<bool>,
     /// Wire name `invoiced`; sent and returned; a decimal of at most 32 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoiced: Option<coupa_runtime::Decimal>,
     /// Wire name `item`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<Box<crate::items::Item>>,
     /// Wire name `line-num`; sent and returned; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_num: Option<String>,
     /// Wire name `line-owner`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_owner: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `manufacturer-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manufacturer_name: Option<String>,
     /// Wire name `manufacturer-part-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manufacturer_part_number: Option<String>,
     /// Wire name `match-type`; sent and returned; at most 255 characters; allowed values `direct_matching`, `3-way-fifo`, `3-way`, `2-way`, `none`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub match_type: Option<OrderAmountLineMatchType>,
     /// Wire name `milestones`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub milestones: Option<Vec<crate::procurement_milestone::ProcurementMilestone>>,
     /// Wire name `minimum-order-quantity`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_order_quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `need-by-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_by_date: Option<coupa_runtime::DateTime>,
     /// Wire name `order-header-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_header_id: Option<i64>,
     /// Wire name `order-header-number`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_header_number: Option<String>,
     /// Wire name `order-increment`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_increment: Option<coupa_runtime::Decimal>,
     /// Wire name `order-line-tax-detail`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line_tax_detail: Option<
         Box<crate::order_line_tax_detail::OrderLineTaxDetail>,
     >,
     /// Wire name `period`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<Box<crate::period::Period>>,
     /// Wire name `price`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<coupa_runtime::Decimal>,
     /// Wire name `quantity`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `receipt-approval-required`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_approval_required: Option<bool>,
     /// Wire name `receipt-required`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_required: Option<bool>,
     /// Wire name `received`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received: Option<coupa_runtime::Decimal>,
     /// Wire name `receiving-warehouse`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiving_warehouse: Option<Box<crate::warehouses::Warehouse>>,
     /// Wire name `recurring-rules`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_rules: Option<
         Vec<crate::procurement_recurring_rule::ProcurementRecurringRule>,
     >,
     /// Wire name `reporting-total`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `requester`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requester: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `requisition-line-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_line_id: Option<String>,
     /// Wire name `rfq-easy-form-response-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rfq_easy_form_response_id: Option<
         Box<crate::easy_form_responses::EasyFormResponse>,
     >,
     /// Wire name `rfq-form-response`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rfq_form_response: Option<String>,
     /// Wire name `savings-pct`; sent and returned; a decimal of at most 8 digits, 2 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub savings_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `service-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// Wire name `source-part-num`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_part_num: Option<String>,
     /// Wire name `status`; sent and returned; at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `sub-line-num`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_line_num: Option<i64>,
     /// Wire name `supp-aux-part-num`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supp_aux_part_num: Option<String>,
     /// Wire name `supplier`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-order-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_order_number: Option<String>,
     /// Wire name `supplier-schedule-lines`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_schedule_lines: Option<Vec<crate::schedule_line::ScheduleLine>>,
     /// Wire name `supplier-site-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_site_id: Option<i64>,
     /// Wire name `third-party-supplier`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub third_party_supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `total`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<coupa_runtime::Decimal>,
     /// Wire name `total-invoiced`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_invoiced: Option<String>,
     /// Wire name `type`; sent and returned; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `uom`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `version`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
 }
+coupa_runtime::wire_struct!(
+    OrderAmountLine,
+    "order-amount-line",
+    account = "account",
+    account_allocations = "account-allocations",
+    account_type = "account-type",
+    accounting_total = "accounting-total",
+    accounting_total_currency = "accounting-total-currency",
+    amount_components = "amount-components",
+    asset_tags = "asset-tags",
+    attachments = "attachments",
+    bulk_price = "bulk-price",
+    commodity = "commodity",
+    contract = "contract",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    department = "department",
+    description = "description",
+    easy_form_response_id = "easy-form-response-id",
+    external_reference_number = "external-reference-number",
+    external_reference_type = "external-reference-type",
+    extra_line_attribute = "extra-line-attribute",
+    form_response = "form-response",
+    id = "id",
+    invoice_stop = "invoice-stop",
+    invoiced = "invoiced",
+    item = "item",
+    line_num = "line-num",
+    line_owner = "line-owner",
+    manufacturer_name = "manufacturer-name",
+    manufacturer_part_number = "manufacturer-part-number",
+    match_type = "match-type",
+    milestones = "milestones",
+    minimum_order_quantity = "minimum-order-quantity",
+    need_by_date = "need-by-date",
+    order_header_id = "order-header-id",
+    order_header_number = "order-header-number",
+    order_increment = "order-increment",
+    order_line_tax_detail = "order-line-tax-detail",
+    period = "period",
+    price = "price",
+    quantity = "quantity",
+    receipt_approval_required = "receipt-approval-required",
+    receipt_required = "receipt-required",
+    received = "received",
+    receiving_warehouse = "receiving-warehouse",
+    recurring_rules = "recurring-rules",
+    reporting_total = "reporting-total",
+    requester = "requester",
+    requisition_line_id = "requisition-line-id",
+    rfq_easy_form_response_id = "rfq-easy-form-response-id",
+    rfq_form_response = "rfq-form-response",
+    savings_pct = "savings-pct",
+    service_type = "service-type",
+    source_part_num = "source-part-num",
+    status = "status",
+    sub_line_num = "sub-line-num",
+    supp_aux_part_num = "supp-aux-part-num",
+    supplier = "supplier",
+    supplier_order_number = "supplier-order-number",
+    supplier_schedule_lines = "supplier-schedule-lines",
+    supplier_site_id = "supplier-site-id",
+    third_party_supplier = "third-party-supplier",
+    total = "total",
+    total_invoiced = "total-invoiced",
+    r#type = "type",
+    uom = "uom",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    version = "version",
+);
 /// The elements of [`OrderAmountLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "OrderAmountLine",

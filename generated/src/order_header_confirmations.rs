@@ -9,53 +9,56 @@ use coupa_runtime::{
 /// Coupa's `OrderHeaderConfirmation` object.
 ///
 /// On the wire: `order-header-confirmation`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "order-header-confirmation", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderHeaderConfirmation {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `exported`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
     /// Wire name `external-reference-number`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_reference_number: Option<String>,
     /// Wire name `id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `integration-message`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_message: Option<String>,
     /// Wire name `last-exported-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_exported_at: Option<coupa_runtime::DateTime>,
     /// Wire name `order-header`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_header: Option<Box<OrderHeaderConfirmation>>,
     /// Wire name `order-line-confirmations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line_confirmations: Option<
         Vec<crate::order_line_confirmation::OrderLineConfirmation>,
     >,
     /// Wire name `reason-insight-events`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_insight_events: Option<
         Vec<crate::reason_insight_event::ReasonInsightEvent>,
     >,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    OrderHeaderConfirmation,
+    "order-header-confirmation",
+    created_at = "created-at",
+    created_by = "created-by",
+    exported = "exported",
+    external_reference_number = "external-reference-number",
+    id = "id",
+    integration_message = "integration-message",
+    last_exported_at = "last-exported-at",
+    order_header = "order-header",
+    order_line_confirmations = "order-line-confirmations",
+    reason_insight_events = "reason-insight-events",
+    status = "status",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`OrderHeaderConfirmation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "OrderHeaderConfirmation",

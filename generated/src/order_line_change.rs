@@ -6,142 +6,145 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `OrderLineChange` object.
 ///
 /// On the wire: `order-line-change`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "order-line-change", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderLineChange {
     /// Wire name `account`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<Box<crate::accounts::Account>>,
     /// Wire name `account-allocations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_allocations: Option<
         Vec<crate::order_line_change_allocation::OrderLineChangeAllocation>,
     >,
     /// Wire name `asset-tags`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub asset_tags: Option<Vec<crate::asset_tags::AssetTag>>,
     /// Wire name `attachments`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the item type; the type is from the page's row (Attachment).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
     /// Wire name `commodity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `contract`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract: Option<Box<crate::contracts::Contract>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; returned only (not accepted in requests); required on create.
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (Currency).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `department`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (Department).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<Box<crate::departments::Department>>,
     /// Wire name `description`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `easy-form-response-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form_response_id: Option<String>,
     /// Wire name `extra-line-attribute`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_line_attribute: Option<
         Box<
             crate::extra_line_attributes_order_line_change_attribute::ExtraLineAttributesOrderLineChangeAttribute,
         >,
     >,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<Box<crate::items::Item>>,
     /// Wire name `line-num`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_num: Option<String>,
     /// Wire name `line-owner`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_owner: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `manufacturer-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manufacturer_name: Option<String>,
     /// Wire name `manufacturer-part-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manufacturer_part_number: Option<String>,
     /// Wire name `milestones`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub milestones: Option<Vec<crate::procurement_milestone::ProcurementMilestone>>,
     /// Wire name `minimum-order-quantity`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_order_quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `need-by-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_by_date: Option<coupa_runtime::DateTime>,
     /// Wire name `order-header-change-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_header_change_id: Option<i64>,
     /// Wire name `order-increment`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_increment: Option<coupa_runtime::Decimal>,
     /// Wire name `order-line-change-tax-detail`; sent only (not returned); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line_change_tax_detail: Option<
         Box<crate::order_line_change_tax_detail::OrderLineChangeTaxDetail>,
     >,
     /// Wire name `order-line-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line_id: Option<i64>,
     /// Wire name `pending-delete`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_delete: Option<bool>,
     /// Wire name `period`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<Box<crate::period::Period>>,
     /// Wire name `price`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<coupa_runtime::Decimal>,
     /// Wire name `quantity`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `recurring-rules`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_rules: Option<
         Vec<crate::procurement_recurring_rule::ProcurementRecurringRule>,
     >,
     /// Wire name `savings-pct`; sent and returned; a decimal of at most 8 digits, 2 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub savings_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `service-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// Wire name `source-part-num`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_part_num: Option<String>,
     /// Wire name `supp-aux-part-num`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supp_aux_part_num: Option<String>,
     /// Wire name `supplier`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (Supplier).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `total`; sent and returned; required on create; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<coupa_runtime::Decimal>,
     /// Wire name `uom`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    OrderLineChange,
+    "order-line-change",
+    account = "account",
+    account_allocations = "account-allocations",
+    asset_tags = "asset-tags",
+    attachments = "attachments",
+    commodity = "commodity",
+    contract = "contract",
+    created_at = "created-at",
+    currency = "currency",
+    department = "department",
+    description = "description",
+    easy_form_response_id = "easy-form-response-id",
+    extra_line_attribute = "extra-line-attribute",
+    id = "id",
+    item = "item",
+    line_num = "line-num",
+    line_owner = "line-owner",
+    manufacturer_name = "manufacturer-name",
+    manufacturer_part_number = "manufacturer-part-number",
+    milestones = "milestones",
+    minimum_order_quantity = "minimum-order-quantity",
+    need_by_date = "need-by-date",
+    order_header_change_id = "order-header-change-id",
+    order_increment = "order-increment",
+    order_line_change_tax_detail = "order-line-change-tax-detail",
+    order_line_id = "order-line-id",
+    pending_delete = "pending-delete",
+    period = "period",
+    price = "price",
+    quantity = "quantity",
+    recurring_rules = "recurring-rules",
+    savings_pct = "savings-pct",
+    service_type = "service-type",
+    source_part_num = "source-part-num",
+    supp_aux_part_num = "supp-aux-part-num",
+    supplier = "supplier",
+    total = "total",
+    uom = "uom",
+    updated_at = "updated-at",
+);
 /// The elements of [`OrderLineChange`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "OrderLineChange",

@@ -6,95 +6,98 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `OrderLineConfirmation` object.
 ///
 /// On the wire: `order-line-confirmation`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "order-line-confirmation", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderLineConfirmation {
     /// Wire name `acted-on-behalf-of-supplier`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acted_on_behalf_of_supplier: Option<bool>,
     /// Wire name `action`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Wire name `can-fulfill`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_fulfill: Option<i64>,
     /// Wire name `confirm-by-hrs`; returned only (not accepted in requests); a decimal of at most 10 digits, 0 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirm_by_hrs: Option<coupa_runtime::Decimal>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<OrderLineConfirmation>>,
     /// Wire name `description`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item-change`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_change: Option<bool>,
     /// Wire name `item-record-match-found`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_record_match_found: Option<String>,
     /// Wire name `line-num`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_num: Option<String>,
     /// Wire name `manufacturer-name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manufacturer_name: Option<String>,
     /// Wire name `manufacturer-part-number`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manufacturer_part_number: Option<String>,
     /// Wire name `order-line`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line: Option<Box<OrderLineConfirmation>>,
     /// Wire name `price`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<coupa_runtime::Decimal>,
     /// Wire name `promised-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub promised_date: Option<coupa_runtime::DateTime>,
     /// Wire name `promised-deliveries`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub promised_deliveries: Option<i64>,
     /// Wire name `quantity`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `reason-insight-events`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_insight_events: Option<
         Vec<crate::reason_insight_event::ReasonInsightEvent>,
     >,
     /// Wire name `schedule-lines`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_lines: Option<Vec<OrderLineConfirmation>>,
     /// Wire name `source-part-num`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_part_num: Option<String>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `supp-aux-part-num`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supp_aux_part_num: Option<String>,
     /// Wire name `uom`; sent and returned; required on create.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    OrderLineConfirmation,
+    "order-line-confirmation",
+    acted_on_behalf_of_supplier = "acted-on-behalf-of-supplier",
+    action = "action",
+    can_fulfill = "can-fulfill",
+    confirm_by_hrs = "confirm-by-hrs",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    description = "description",
+    id = "id",
+    item_change = "item-change",
+    item_record_match_found = "item-record-match-found",
+    line_num = "line-num",
+    manufacturer_name = "manufacturer-name",
+    manufacturer_part_number = "manufacturer-part-number",
+    order_line = "order-line",
+    price = "price",
+    promised_date = "promised-date",
+    promised_deliveries = "promised-deliveries",
+    quantity = "quantity",
+    reason_insight_events = "reason-insight-events",
+    schedule_lines = "schedule-lines",
+    source_part_num = "source-part-num",
+    status = "status",
+    supp_aux_part_num = "supp-aux-part-num",
+    uom = "uom",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`OrderLineConfirmation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "OrderLineConfirmation",

@@ -9,54 +9,57 @@ use coupa_runtime::{
 /// Coupa's `OrderPadLine` object.
 ///
 /// On the wire: `order-pad-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "order-pad-line", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderPadLine {
     /// Wire name `amount`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<Box<crate::items::Item>>,
     /// Wire name `key-item`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_item: Option<bool>,
     /// Wire name `order-amount-method`; sent and returned; required on create; at most 255 characters; allowed values `amount`, `par`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_amount_method: Option<OrderPadLineOrderAmountMethod>,
     /// Wire name `order-pad-section`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_pad_section: Option<Box<crate::order_pad_section::OrderPadSection>>,
     /// Wire name `par-level`; sent and returned; a decimal of at most 10 digits, 2 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub par_level: Option<coupa_runtime::Decimal>,
     /// Wire name `position`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Wire name `supplier`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `supplier-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    OrderPadLine,
+    "order-pad-line",
+    amount = "amount",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    item = "item",
+    key_item = "key-item",
+    order_amount_method = "order-amount-method",
+    order_pad_section = "order-pad-section",
+    par_level = "par-level",
+    position = "position",
+    supplier = "supplier",
+    supplier_id = "supplier-id",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`OrderPadLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "OrderPadLine",

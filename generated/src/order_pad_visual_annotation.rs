@@ -6,37 +6,40 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `OrderPadVisualAnnotation` object.
 ///
 /// On the wire: `order-pad-visual-annotation`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "order-pad-visual-annotation", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderPadVisualAnnotation {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item-description`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_description: Option<String>,
     /// Wire name `item-name`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_name: Option<String>,
     /// Wire name `order-pad-line-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_pad_line_id: Option<i64>,
     /// Wire name `title`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `x`; returned only (not accepted in requests); a decimal of at most 6 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<coupa_runtime::Decimal>,
     /// Wire name `y`; returned only (not accepted in requests); a decimal of at most 6 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<coupa_runtime::Decimal>,
 }
+coupa_runtime::wire_struct!(
+    OrderPadVisualAnnotation,
+    "order-pad-visual-annotation",
+    created_at = "created-at",
+    id = "id",
+    item_description = "item-description",
+    item_name = "item-name",
+    order_pad_line_id = "order-pad-line-id",
+    title = "title",
+    updated_at = "updated-at",
+    x = "x",
+    y = "y",
+);
 /// The elements of [`OrderPadVisualAnnotation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "OrderPadVisualAnnotation",

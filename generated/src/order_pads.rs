@@ -9,63 +9,66 @@ use coupa_runtime::{
 /// Coupa's `OrderPad` object.
 ///
 /// On the wire: `order-pad`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "order-pad", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderPad {
     /// Wire name `add-all-items`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_all_items: Option<bool>,
     /// Wire name `any-supplier`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub any_supplier: Option<bool>,
     /// Wire name `base-value`; sent and returned; required on create; a decimal of at most 10 digits, 0 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_value: Option<coupa_runtime::Decimal>,
     /// Wire name `base-value-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_value_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `business-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `locked`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `order-pad-lines`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_pad_lines: Option<Vec<crate::order_pad_lines::OrderPadLine>>,
     /// Wire name `order-pad-sections`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_pad_sections: Option<Vec<crate::order_pad_section::OrderPadSection>>,
     /// Wire name `suppliers`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suppliers: Option<Vec<crate::suppliers::Supplier>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `use-base-value`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_base_value: Option<bool>,
     /// Wire name `visual-annotations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visual_annotations: Option<
         Vec<crate::order_pad_visual_annotation::OrderPadVisualAnnotation>,
     >,
 }
+coupa_runtime::wire_struct!(
+    OrderPad,
+    "order-pad",
+    add_all_items = "add-all-items",
+    any_supplier = "any-supplier",
+    base_value = "base-value",
+    base_value_currency = "base-value-currency",
+    business_groups = "business-groups",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    locked = "locked",
+    name = "name",
+    order_pad_lines = "order-pad-lines",
+    order_pad_sections = "order-pad-sections",
+    suppliers = "suppliers",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    use_base_value = "use-base-value",
+    visual_annotations = "visual-annotations",
+);
 /// The elements of [`OrderPad`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "OrderPad",

@@ -6,40 +6,43 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `OrderWindow` object.
 ///
 /// On the wire: `order-window`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "order-window", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderWindow {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `day0`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub day0: Option<String>,
     /// Wire name `day1`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub day1: Option<String>,
     /// Wire name `day2`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub day2: Option<String>,
     /// Wire name `day3`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub day3: Option<String>,
     /// Wire name `day4`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub day4: Option<String>,
     /// Wire name `day5`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub day5: Option<String>,
     /// Wire name `day6`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub day6: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    OrderWindow,
+    "order-window",
+    created_at = "created-at",
+    day0 = "day0",
+    day1 = "day1",
+    day2 = "day2",
+    day3 = "day3",
+    day4 = "day4",
+    day5 = "day5",
+    day6 = "day6",
+    id = "id",
+    updated_at = "updated-at",
+);
 /// The elements of [`OrderWindow`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "OrderWindow",

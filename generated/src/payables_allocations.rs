@@ -9,91 +9,94 @@ use coupa_runtime::{
 /// Coupa's `PayablesAllocation` object.
 ///
 /// On the wire: `payables-allocation`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "payables-allocation", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayablesAllocation {
     /// Wire name `bypass-strict-validations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bypass_strict_validations: Option<bool>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `exported?`; returned only (not accepted in requests).
-    #[serde(rename = "exported?", skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `last-exported-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_exported_at: Option<coupa_runtime::DateTime>,
     /// Wire name `payable-from-amount`; sent and returned; required on create; a decimal of at most 46 digits, 20 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_from_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `payable-from-currency`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_from_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `payable-from-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_from_id: Option<i64>,
     /// Wire name `payable-from-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_from_type: Option<String>,
     /// Wire name `payable-to-amount`; sent and returned; required on create; a decimal of at most 46 digits, 20 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_to_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `payable-to-currency`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_to_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `payable-to-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_to_id: Option<i64>,
     /// Wire name `payable-to-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_to_type: Option<String>,
     /// Wire name `payment-reference-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_reference_id: Option<i64>,
     /// Wire name `payment-reference-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_reference_type: Option<String>,
     /// Wire name `reason-code`; sent and returned; at most 40 characters; allowed values `payment`, `auto_payment`, `epr`, `epr_rejected`, `manual`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<PayablesAllocationReasonCode>,
     /// Wire name `source`; returned only (not accepted in requests); at most 255 characters; allowed values `coupa_pay`, `erp`, `ui`, `api`, `csv`, `early_pay_discount`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<PayablesAllocationSource>,
     /// Wire name `source-transaction-from-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_transaction_from_id: Option<String>,
     /// Wire name `source-transaction-from-reference`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_transaction_from_reference: Option<String>,
     /// Wire name `source-transaction-from-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_transaction_from_type: Option<String>,
     /// Wire name `source-transaction-to-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_transaction_to_id: Option<String>,
     /// Wire name `source-transaction-to-reference`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_transaction_to_reference: Option<String>,
     /// Wire name `source-transaction-to-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_transaction_to_type: Option<String>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    PayablesAllocation,
+    "payables-allocation",
+    bypass_strict_validations = "bypass-strict-validations",
+    created_at = "created-at",
+    created_by = "created-by",
+    exported = "exported?",
+    id = "id",
+    last_exported_at = "last-exported-at",
+    payable_from_amount = "payable-from-amount",
+    payable_from_currency = "payable-from-currency",
+    payable_from_id = "payable-from-id",
+    payable_from_type = "payable-from-type",
+    payable_to_amount = "payable-to-amount",
+    payable_to_currency = "payable-to-currency",
+    payable_to_id = "payable-to-id",
+    payable_to_type = "payable-to-type",
+    payment_reference_id = "payment-reference-id",
+    payment_reference_type = "payment-reference-type",
+    reason_code = "reason-code",
+    source = "source",
+    source_transaction_from_id = "source-transaction-from-id",
+    source_transaction_from_reference = "source-transaction-from-reference",
+    source_transaction_from_type = "source-transaction-from-type",
+    source_transaction_to_id = "source-transaction-to-id",
+    source_transaction_to_reference = "source-transaction-to-reference",
+    source_transaction_to_type = "source-transaction-to-type",
+    status = "status",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`PayablesAllocation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "PayablesAllocation",

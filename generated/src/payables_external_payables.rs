@@ -9,81 +9,84 @@ use coupa_runtime::{
 /// Coupa's `PayablesExternalPayable` object.
 ///
 /// On the wire: `payables-external-payable`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "payables-external-payable", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayablesExternalPayable {
     /// Wire name `account-type`; sent only (not returned); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent only (not returned); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `currency-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<i64>,
     /// Wire name `document-amount`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `document-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_date: Option<coupa_runtime::DateTime>,
     /// Wire name `document-number`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_number: Option<String>,
     /// Wire name `document-type`; sent and returned; required on create; at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_type: Option<String>,
     /// Wire name `due-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `legal-entity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub legal_entity: Option<Box<crate::legal_entities::LegalEntity>>,
     /// Wire name `paid-amount`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `paid-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_date: Option<coupa_runtime::DateTime>,
     /// Wire name `payable-amount`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `payable-detail`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_detail: Option<
         Box<crate::payables_external_supplier_payable::PayablesExternalSupplierPayable>,
     >,
     /// Wire name `remaining-amount`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `remittance-amount`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remittance_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `source-name`; sent and returned; required on create; at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_name: Option<String>,
     /// Wire name `source-reference`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_reference: Option<String>,
     /// Wire name `status`; returned only (not accepted in requests); at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    PayablesExternalPayable,
+    "payables-external-payable",
+    account_type = "account-type",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    currency_id = "currency-id",
+    document_amount = "document-amount",
+    document_date = "document-date",
+    document_number = "document-number",
+    document_type = "document-type",
+    due_date = "due-date",
+    id = "id",
+    legal_entity = "legal-entity",
+    paid_amount = "paid-amount",
+    paid_date = "paid-date",
+    payable_amount = "payable-amount",
+    payable_detail = "payable-detail",
+    remaining_amount = "remaining-amount",
+    remittance_amount = "remittance-amount",
+    source_name = "source-name",
+    source_reference = "source-reference",
+    status = "status",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`PayablesExternalPayable`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "PayablesExternalPayable",

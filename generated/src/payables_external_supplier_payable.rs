@@ -6,41 +6,40 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `PayablesExternalSupplierPayable` object.
 ///
 /// On the wire: `payables-external-supplier-payable`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(
-    rename = "payables-external-supplier-payable",
-    rename_all = "kebab-case",
-    default
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayablesExternalSupplierPayable {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `discount-amount`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `discount-due-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_due_date: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `payment-term-descr`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_term_descr: Option<String>,
     /// Wire name `supplier-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    PayablesExternalSupplierPayable,
+    "payables-external-supplier-payable",
+    created_at = "created-at",
+    created_by = "created-by",
+    discount_amount = "discount-amount",
+    discount_due_date = "discount-due-date",
+    id = "id",
+    payment_term_descr = "payment-term-descr",
+    supplier_id = "supplier-id",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`PayablesExternalSupplierPayable`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "PayablesExternalSupplierPayable",

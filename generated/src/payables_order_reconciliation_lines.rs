@@ -9,56 +9,55 @@ use coupa_runtime::{
 /// Coupa's `PayablesOrderReconciliationLine` object.
 ///
 /// On the wire: `payables-order-reconciliation-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(
-    rename = "payables-order-reconciliation-line",
-    rename_all = "kebab-case",
-    default
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayablesOrderReconciliationLine {
     /// Wire name `adjustment-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustment_date: Option<coupa_runtime::DateTime>,
     /// Wire name `amount`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
     /// Wire name `amount-paid`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_paid: Option<coupa_runtime::Decimal>,
     /// Wire name `category`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `note`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Wire name `notes`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Wire name `payable-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_id: Option<i64>,
     /// Wire name `payable-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payable_type: Option<String>,
     /// Wire name `payment-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_date: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    PayablesOrderReconciliationLine,
+    "payables-order-reconciliation-line",
+    adjustment_date = "adjustment-date",
+    amount = "amount",
+    amount_paid = "amount-paid",
+    category = "category",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    note = "note",
+    notes = "notes",
+    payable_id = "payable-id",
+    payable_type = "payable-type",
+    payment_date = "payment-date",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`PayablesOrderReconciliationLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "PayablesOrderReconciliationLine",

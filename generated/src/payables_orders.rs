@@ -9,78 +9,81 @@ use coupa_runtime::{
 /// Coupa's `PayablesOrder` object.
 ///
 /// On the wire: `payables-order`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "payables-order", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayablesOrder {
     /// Wire name `account-type`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `accounting-total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `due-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// Wire name `exported`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `last-exported-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_exported_at: Option<coupa_runtime::DateTime>,
     /// Wire name `milestone-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub milestone_id: Option<i64>,
     /// Wire name `order-header`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_header: Option<Box<crate::purchase_orders::OrderHeader>>,
     /// Wire name `order-line`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line: Option<Box<crate::purchase_order_lines::OrderLine>>,
     /// Wire name `paid-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_date: Option<coupa_runtime::DateTime>,
     /// Wire name `paid-total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_total: Option<coupa_runtime::Decimal>,
     /// Wire name `payment-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `reconciliation-lines`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reconciliation_lines: Option<
         Vec<crate::payables_order_reconciliation_lines::PayablesOrderReconciliationLine>,
     >,
     /// Wire name `remaining-total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining_total: Option<coupa_runtime::Decimal>,
     /// Wire name `remittance-total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remittance_total: Option<coupa_runtime::Decimal>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `supplier`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    PayablesOrder,
+    "payables-order",
+    account_type = "account-type",
+    accounting_total = "accounting-total",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    due_date = "due-date",
+    exported = "exported",
+    id = "id",
+    last_exported_at = "last-exported-at",
+    milestone_id = "milestone-id",
+    order_header = "order-header",
+    order_line = "order-line",
+    paid_date = "paid-date",
+    paid_total = "paid-total",
+    payment_term = "payment-term",
+    reconciliation_lines = "reconciliation-lines",
+    remaining_total = "remaining-total",
+    remittance_total = "remittance-total",
+    status = "status",
+    supplier = "supplier",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`PayablesOrder`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "PayablesOrder",

@@ -9,72 +9,75 @@ use coupa_runtime::{
 /// Coupa's `PaymentTerm` object.
 ///
 /// On the wire: `payment-term`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "payment-term", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentTerm {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `active?`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as boolean (see IMPORT.md).
-    #[serde(rename = "active?", skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// Wire name `code`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Wire name `content-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `days-for-discount-payment`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub days_for_discount_payment: Option<i64>,
     /// Wire name `days-for-net-payment`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub days_for_net_payment: Option<i64>,
     /// Wire name `description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `discount-cutoff-day`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_cutoff_day: Option<i64>,
     /// Wire name `discount-due-day`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_due_day: Option<i64>,
     /// Wire name `discount-due-month`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_due_month: Option<i64>,
     /// Wire name `discount-rate`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_rate: Option<f64>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `net-cutoff-day`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_cutoff_day: Option<i64>,
     /// Wire name `net-due-day`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_due_day: Option<i64>,
     /// Wire name `net-due-month`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_due_month: Option<i64>,
     /// Wire name `type`; sent and returned; required on create; at most 50 characters; allowed values `DaysAfterNetPaymentTerm`, `SpecificDayPaymentTerm`, `BaseEomToDaysPaymentTerm`, `DaysToBaseEomPaymentTerm`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PaymentTermType>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    PaymentTerm,
+    "payment-term",
+    active = "active",
+    is_active = "active?",
+    code = "code",
+    content_groups = "content-groups",
+    created_at = "created-at",
+    created_by = "created-by",
+    days_for_discount_payment = "days-for-discount-payment",
+    days_for_net_payment = "days-for-net-payment",
+    description = "description",
+    discount_cutoff_day = "discount-cutoff-day",
+    discount_due_day = "discount-due-day",
+    discount_due_month = "discount-due-month",
+    discount_rate = "discount-rate",
+    id = "id",
+    net_cutoff_day = "net-cutoff-day",
+    net_due_day = "net-due-day",
+    net_due_month = "net-due-month",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`PaymentTerm`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "PaymentTerm",

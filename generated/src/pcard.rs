@@ -6,46 +6,49 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `Pcard` object.
 ///
 /// On the wire: `pcard`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "pcard", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Pcard {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `cvv`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
     /// Wire name `expiry`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `nickname`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Wire name `number`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Wire name `shared`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shared: Option<bool>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    Pcard,
+    "pcard",
+    active = "active",
+    created_at = "created-at",
+    created_by = "created-by",
+    cvv = "cvv",
+    expiry = "expiry",
+    id = "id",
+    name = "name",
+    nickname = "nickname",
+    number = "number",
+    shared = "shared",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`Pcard`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Pcard",

@@ -6,100 +6,103 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `Period` object.
 ///
 /// On the wire: `period`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "period", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Period {
     /// Wire name `account-type`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `created-at`; sent and returned; set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `end-date`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `is-open`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_open: Option<bool>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `segment-1`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_1: Option<bool>,
     /// Wire name `segment-10`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_10: Option<bool>,
     /// Wire name `segment-11`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_11: Option<bool>,
     /// Wire name `segment-12`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_12: Option<bool>,
     /// Wire name `segment-13`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_13: Option<bool>,
     /// Wire name `segment-14`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_14: Option<bool>,
     /// Wire name `segment-15`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_15: Option<bool>,
     /// Wire name `segment-16`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_16: Option<bool>,
     /// Wire name `segment-17`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_17: Option<bool>,
     /// Wire name `segment-18`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_18: Option<bool>,
     /// Wire name `segment-19`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_19: Option<bool>,
     /// Wire name `segment-2`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_2: Option<bool>,
     /// Wire name `segment-20`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_20: Option<bool>,
     /// Wire name `segment-3`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_3: Option<bool>,
     /// Wire name `segment-4`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_4: Option<bool>,
     /// Wire name `segment-5`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_5: Option<bool>,
     /// Wire name `segment-6`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_6: Option<bool>,
     /// Wire name `segment-7`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_7: Option<bool>,
     /// Wire name `segment-8`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_8: Option<bool>,
     /// Wire name `segment-9`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_9: Option<bool>,
     /// Wire name `start-date`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-at`; sent and returned; set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    Period,
+    "period",
+    account_type = "account-type",
+    created_at = "created-at",
+    created_by = "created-by",
+    end_date = "end-date",
+    id = "id",
+    is_open = "is-open",
+    name = "name",
+    segment_1 = "segment-1",
+    segment_10 = "segment-10",
+    segment_11 = "segment-11",
+    segment_12 = "segment-12",
+    segment_13 = "segment-13",
+    segment_14 = "segment-14",
+    segment_15 = "segment-15",
+    segment_16 = "segment-16",
+    segment_17 = "segment-17",
+    segment_18 = "segment-18",
+    segment_19 = "segment-19",
+    segment_2 = "segment-2",
+    segment_20 = "segment-20",
+    segment_3 = "segment-3",
+    segment_4 = "segment-4",
+    segment_5 = "segment-5",
+    segment_6 = "segment-6",
+    segment_7 = "segment-7",
+    segment_8 = "segment-8",
+    segment_9 = "segment-9",
+    start_date = "start-date",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`Period`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Period",

@@ -9,46 +9,49 @@ use coupa_runtime::{
 /// Coupa's `FulfillmentReservation` object.
 ///
 /// On the wire: `fulfillment-reservation`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "fulfillment-reservation", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FulfillmentReservation {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-balance`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_balance: Option<Box<crate::inventory::InventoryBalance>>,
     /// Wire name `item`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<Box<crate::items::Item>>,
     /// Wire name `order-line`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line: Option<Box<crate::purchase_order_lines::OrderLine>>,
     /// Wire name `qty-fulfilled`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qty_fulfilled: Option<coupa_runtime::Decimal>,
     /// Wire name `qty-ordered`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qty_ordered: Option<coupa_runtime::Decimal>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `warehouse`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse: Option<Box<crate::warehouses::Warehouse>>,
     /// Wire name `warehouse-location`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse_location: Option<Box<crate::warehouse_locations::WarehouseLocation>>,
 }
+coupa_runtime::wire_struct!(
+    FulfillmentReservation,
+    "fulfillment-reservation",
+    created_at = "created-at",
+    id = "id",
+    inventory_balance = "inventory-balance",
+    item = "item",
+    order_line = "order-line",
+    qty_fulfilled = "qty-fulfilled",
+    qty_ordered = "qty-ordered",
+    status = "status",
+    r#type = "type",
+    updated_at = "updated-at",
+    warehouse = "warehouse",
+    warehouse_location = "warehouse-location",
+);
 /// The elements of [`FulfillmentReservation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "FulfillmentReservation",

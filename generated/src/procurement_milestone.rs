@@ -6,70 +6,73 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ProcurementMilestone` object.
 ///
 /// On the wire: `procurement-milestone`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "procurement-milestone", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcurementMilestone {
     /// Wire name `amount`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
     /// Wire name `amount-type`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_type: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `due-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<coupa_runtime::Date>,
     /// Wire name `external-reference-code`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_reference_code: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `last-exported-at`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_exported_at: Option<coupa_runtime::DateTime>,
     /// Wire name `parent-milestone-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_milestone_id: Option<i64>,
     /// Wire name `pay-order`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_order: Option<Box<crate::payables_orders::PayablesOrder>>,
     /// Wire name `payment-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `pending-delete`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_delete: Option<bool>,
     /// Wire name `percent`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percent: Option<coupa_runtime::Decimal>,
     /// Wire name `recurring-rule-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_rule_id: Option<i64>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ProcurementMilestone,
+    "procurement-milestone",
+    amount = "amount",
+    amount_type = "amount-type",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    description = "description",
+    due_date = "due-date",
+    external_reference_code = "external-reference-code",
+    id = "id",
+    last_exported_at = "last-exported-at",
+    parent_milestone_id = "parent-milestone-id",
+    pay_order = "pay-order",
+    payment_term = "payment-term",
+    pending_delete = "pending-delete",
+    percent = "percent",
+    recurring_rule_id = "recurring-rule-id",
+    status = "status",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`ProcurementMilestone`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ProcurementMilestone",

@@ -6,66 +6,69 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ProcurementRecurringRule` object.
 ///
 /// On the wire: `procurement-recurring-rule`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "procurement-recurring-rule", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcurementRecurringRule {
     /// Wire name `accounting-amount-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_amount_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `accounting-amount-per-occurrence`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_amount_per_occurrence: Option<coupa_runtime::Decimal>,
     /// Wire name `amount-per-occurrence`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_per_occurrence: Option<coupa_runtime::Decimal>,
     /// Wire name `amount-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_type: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `end-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
     /// Wire name `frequency`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<i64>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `interval`; returned only (not accepted in requests); allowed values `weekly`, `monthly`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<ProcurementRecurringRuleInterval>,
     /// Wire name `number-of-occurrences`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_occurrences: Option<i64>,
     /// Wire name `payment-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `reporting-amount-per-occurrence`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_amount_per_occurrence: Option<coupa_runtime::Decimal>,
     /// Wire name `start-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ProcurementRecurringRule,
+    "procurement-recurring-rule",
+    accounting_amount_currency = "accounting-amount-currency",
+    accounting_amount_per_occurrence = "accounting-amount-per-occurrence",
+    amount_per_occurrence = "amount-per-occurrence",
+    amount_type = "amount-type",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    description = "description",
+    end_date = "end-date",
+    frequency = "frequency",
+    id = "id",
+    interval = "interval",
+    number_of_occurrences = "number-of-occurrences",
+    payment_term = "payment-term",
+    reporting_amount_per_occurrence = "reporting-amount-per-occurrence",
+    start_date = "start-date",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`ProcurementRecurringRule`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ProcurementRecurringRule",

@@ -9,37 +9,40 @@ use coupa_runtime::{
 /// Coupa's `ProjectMembership` object.
 ///
 /// On the wire: `project-membership`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "project-membership", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectMembership {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `owner`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<bool>,
     /// Wire name `participant`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant: Option<bool>,
     /// Wire name `project`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<Box<crate::projects::Project>>,
     /// Wire name `project-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
 }
+coupa_runtime::wire_struct!(
+    ProjectMembership,
+    "project-membership",
+    created_at = "created-at",
+    id = "id",
+    owner = "owner",
+    participant = "participant",
+    project = "project",
+    project_id = "project-id",
+    updated_at = "updated-at",
+    user = "user",
+    user_id = "user-id",
+);
 /// The elements of [`ProjectMembership`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ProjectMembership",

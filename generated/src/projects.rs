@@ -9,122 +9,125 @@ use coupa_runtime::{
 /// Coupa's `Project` object.
 ///
 /// On the wire: `project`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "project", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Project {
     /// Wire name `active`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `additional-negotiated-savings`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_negotiated_savings: Option<coupa_runtime::Decimal>,
     /// Wire name `additional-planned-savings`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_planned_savings: Option<coupa_runtime::Decimal>,
     /// Wire name `additional-realized-savings`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_realized_savings: Option<coupa_runtime::Decimal>,
     /// Wire name `allow-users-to-view-member`; sent and returned; allowed values `anyone_with_access_to_this_project`, `project_owners_only`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_users_to_view_member: Option<ProjectAllowUsersToViewMember>,
     /// Wire name `category`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Box<crate::category::Category>>,
     /// Wire name `category-plan`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_plan: Option<Box<crate::category_plan::CategoryPlan>>,
     /// Wire name `commodity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `commodity-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commodity_id: Option<i64>,
     /// Wire name `completion-percentage`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub completion_percentage: Option<i64>,
     /// Wire name `content-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `copy-project-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_project_id: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `department`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<Box<crate::departments::Department>>,
     /// Wire name `description`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `display-date-range-warning`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_date_range_warning: Option<bool>,
     /// Wire name `enabled-tabs`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled_tabs: Option<String>,
     /// Wire name `end-date`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
     /// Wire name `external-reference-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_reference_number: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `mention-name`; returned only (not accepted in requests); unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mention_name: Option<String>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `open`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
     /// Wire name `project-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Wire name `show-contracts-rollup-fields`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_contracts_rollup_fields: Option<bool>,
     /// Wire name `show-sourcing-rollup-fields`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_sourcing_rollup_fields: Option<bool>,
     /// Wire name `show-suppliers-rollup-fields`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_suppliers_rollup_fields: Option<bool>,
     /// Wire name `start-date`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
     /// Wire name `status`; returned only (not accepted in requests); at most 25 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `taggings`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taggings: Option<Vec<crate::tagging::Tagging>>,
     /// Wire name `template-group`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_group: Option<crate::template_group::TemplateGroup>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `users`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    Project,
+    "project",
+    active = "active",
+    additional_negotiated_savings = "additional-negotiated-savings",
+    additional_planned_savings = "additional-planned-savings",
+    additional_realized_savings = "additional-realized-savings",
+    allow_users_to_view_member = "allow-users-to-view-member",
+    category = "category",
+    category_plan = "category-plan",
+    commodity = "commodity",
+    commodity_id = "commodity-id",
+    completion_percentage = "completion-percentage",
+    content_groups = "content-groups",
+    copy_project_id = "copy-project-id",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    department = "department",
+    description = "description",
+    display_date_range_warning = "display-date-range-warning",
+    enabled_tabs = "enabled-tabs",
+    end_date = "end-date",
+    external_reference_number = "external-reference-number",
+    id = "id",
+    mention_name = "mention-name",
+    name = "name",
+    open = "open",
+    project_id = "project-id",
+    show_contracts_rollup_fields = "show-contracts-rollup-fields",
+    show_sourcing_rollup_fields = "show-sourcing-rollup-fields",
+    show_suppliers_rollup_fields = "show-suppliers-rollup-fields",
+    start_date = "start-date",
+    status = "status",
+    taggings = "taggings",
+    template_group = "template-group",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    users = "users",
+);
 /// The elements of [`Project`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Project",

@@ -6,111 +6,114 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `PunchoutSite` object.
 ///
 /// On the wire: `punchout-site`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "punchout-site", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PunchoutSite {
     /// Wire name `agent-auth-key`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_auth_key: Option<String>,
     /// Wire name `agent-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_type: Option<String>,
     /// Wire name `contract-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_id: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `disable-cert-verify`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_cert_verify: Option<bool>,
     /// Wire name `diversity-categories`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diversity_categories: Option<Vec<crate::diversity_category::DiversityCategory>>,
     /// Wire name `domain`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `identity`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<String>,
     /// Wire name `is-coupa-advantage`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_coupa_advantage: Option<String>,
     /// Wire name `is-from-coupa-checkout`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_from_coupa_checkout: Option<bool>,
     /// Wire name `is-user-preferred`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_user_preferred: Option<String>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `protocol`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Wire name `realtime-agent-key`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub realtime_agent_key: Option<String>,
     /// Wire name `related-commodities`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub related_commodities: Option<Vec<crate::commodities::Commodity>>,
     /// Wire name `search-mode`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_mode: Option<i64>,
     /// Wire name `secret`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Wire name `sender-domain`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_domain: Option<String>,
     /// Wire name `sender-identity`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_identity: Option<String>,
     /// Wire name `ssl-version`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_version: Option<String>,
     /// Wire name `supplier`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_id: Option<i64>,
     /// Wire name `supports-edit`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_edit: Option<bool>,
     /// Wire name `supports-inspect`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_inspect: Option<bool>,
     /// Wire name `tags`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the item type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Wire name `title`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `url`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Wire name `use-api`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_api: Option<bool>,
 }
+coupa_runtime::wire_struct!(
+    PunchoutSite,
+    "punchout-site",
+    agent_auth_key = "agent-auth-key",
+    agent_type = "agent-type",
+    contract_id = "contract-id",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    disable_cert_verify = "disable-cert-verify",
+    diversity_categories = "diversity-categories",
+    domain = "domain",
+    id = "id",
+    identity = "identity",
+    is_coupa_advantage = "is-coupa-advantage",
+    is_from_coupa_checkout = "is-from-coupa-checkout",
+    is_user_preferred = "is-user-preferred",
+    name = "name",
+    protocol = "protocol",
+    realtime_agent_key = "realtime-agent-key",
+    related_commodities = "related-commodities",
+    search_mode = "search-mode",
+    secret = "secret",
+    sender_domain = "sender-domain",
+    sender_identity = "sender-identity",
+    ssl_version = "ssl-version",
+    supplier = "supplier",
+    supplier_id = "supplier-id",
+    supports_edit = "supports-edit",
+    supports_inspect = "supports-inspect",
+    tags = "tags",
+    title = "title",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    url = "url",
+    use_api = "use-api",
+);
 /// The elements of [`PunchoutSite`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "PunchoutSite",

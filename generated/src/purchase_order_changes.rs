@@ -9,152 +9,155 @@ use coupa_runtime::{
 /// Coupa's `OrderHeaderChange` object.
 ///
 /// On the wire: `order-header-change`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "order-header-change", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderHeaderChange {
     /// Wire name `acknowledged-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acknowledged_at: Option<coupa_runtime::Date>,
     /// Wire name `approvals`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the item type; the type is from the page's row (Approval).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approvals: Option<Vec<crate::approvals::Approval>>,
     /// Wire name `attachments`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the item type; the type is from the page's row (Attachment).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `current-approval`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_approval: Option<Box<crate::approvals::Approval>>,
     /// Wire name `current-parallel-approvals`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_parallel_approvals: Option<Vec<crate::approvals::Approval>>,
     /// Wire name `department`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<Box<crate::departments::Department>>,
     /// Wire name `exported`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
     /// Wire name `hide-price`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_price: Option<Box<OrderHeaderChange>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `justification`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
     /// Wire name `lines-count`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lines_count: Option<i64>,
     /// Wire name `lines-pending-add-count`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lines_pending_add_count: Option<i64>,
     /// Wire name `lines-pending-delete-count`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lines_pending_delete_count: Option<i64>,
     /// Wire name `milestones`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub milestones: Option<Vec<crate::procurement_milestone::ProcurementMilestone>>,
     /// Wire name `order-header-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_header_id: Option<i64>,
     /// Wire name `order-line-changes`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line_changes: Option<Vec<crate::order_line_change::OrderLineChange>>,
     /// Wire name `payment-method`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,
     /// Wire name `payment-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `pcard`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pcard: Option<Box<crate::pcard::Pcard>>,
     /// Wire name `pending-cancel`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_cancel: Option<bool>,
     /// Wire name `po-number`; returned only (not accepted in requests); at most 20 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// Wire name `price-hidden`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_hidden: Option<bool>,
     /// Wire name `reason-insight-event`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_insight_event: Option<
         Box<crate::reason_insight_event::ReasonInsightEvent>,
     >,
     /// Wire name `recurring-rules`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_rules: Option<
         Vec<crate::procurement_recurring_rule::ProcurementRecurringRule>,
     >,
     /// Wire name `reject-reason`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reject_reason: Option<String>,
     /// Wire name `requester`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requester: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `requisition-header-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_header_id: Option<i64>,
     /// Wire name `ship-to-address`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `ship-to-attention`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_attention: Option<String>,
     /// Wire name `ship-to-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_user: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `shipping-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `supplier`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-initiated`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_initiated: Option<bool>,
     /// Wire name `supplier-site`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_site: Option<Box<crate::supplier_sites::SupplierSite>>,
     /// Wire name `total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<coupa_runtime::Decimal>,
     /// Wire name `transmission-emails`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transmission_emails: Option<String>,
     /// Wire name `transmission-method-override`; sent and returned; at most 30 characters; allowed values `supplier_default`, `email`, `do_not_transmit`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transmission_method_override: Option<
         OrderHeaderChangeTransmissionMethodOverride,
     >,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `version`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
 }
+coupa_runtime::wire_struct!(
+    OrderHeaderChange,
+    "order-header-change",
+    acknowledged_at = "acknowledged-at",
+    approvals = "approvals",
+    attachments = "attachments",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    current_approval = "current-approval",
+    current_parallel_approvals = "current-parallel-approvals",
+    department = "department",
+    exported = "exported",
+    hide_price = "hide-price",
+    id = "id",
+    justification = "justification",
+    lines_count = "lines-count",
+    lines_pending_add_count = "lines-pending-add-count",
+    lines_pending_delete_count = "lines-pending-delete-count",
+    milestones = "milestones",
+    order_header_id = "order-header-id",
+    order_line_changes = "order-line-changes",
+    payment_method = "payment-method",
+    payment_term = "payment-term",
+    pcard = "pcard",
+    pending_cancel = "pending-cancel",
+    po_number = "po-number",
+    price_hidden = "price-hidden",
+    reason_insight_event = "reason-insight-event",
+    recurring_rules = "recurring-rules",
+    reject_reason = "reject-reason",
+    requester = "requester",
+    requisition_header_id = "requisition-header-id",
+    ship_to_address = "ship-to-address",
+    ship_to_attention = "ship-to-attention",
+    ship_to_user = "ship-to-user",
+    shipping_term = "shipping-term",
+    status = "status",
+    supplier = "supplier",
+    supplier_initiated = "supplier-initiated",
+    supplier_site = "supplier-site",
+    total = "total",
+    transmission_emails = "transmission-emails",
+    transmission_method_override = "transmission-method-override",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    version = "version",
+);
 /// The elements of [`OrderHeaderChange`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "OrderHeaderChange",

@@ -9,160 +9,163 @@ use coupa_runtime::{
 /// Coupa's `OrderHeader` object.
 ///
 /// On the wire: `order-header`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "order-header", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderHeader {
     /// Wire name `acknowledged-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acknowledged_at: Option<coupa_runtime::DateTime>,
     /// Wire name `acknowledged-flag`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acknowledged_flag: Option<bool>,
     /// Wire name `attachments`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
     /// Wire name `change-type`; returned only (not accepted in requests); at most 255 characters; allowed values `change`, `revision`, `confirmation`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_type: Option<OrderHeaderChangeType>,
     /// Wire name `classification`; sent and returned; at most 255 characters; allowed values `msp`, `supplier`, `vms`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub classification: Option<OrderHeaderClassification>,
     /// Wire name `confirm-by-hrs`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirm_by_hrs: Option<i64>,
     /// Wire name `coupa-accelerate-status`; returned only (not accepted in requests); at most 255 characters; allowed values `accelerated`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_accelerate_status: Option<OrderHeaderCoupaAccelerateStatus>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `current-integration-history-records`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_integration_history_records: Option<
         Vec<crate::integration_history_records::IntegrationHistoryRecord>,
     >,
     /// Wire name `exported`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
     /// Wire name `hide-price`; sent only (not returned).
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_price: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `internal-revision`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_revision: Option<i64>,
     /// Wire name `invoice-stop`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_stop: Option<bool>,
     /// Wire name `last-exported-at`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_exported_at: Option<coupa_runtime::DateTime>,
     /// Wire name `milestones`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub milestones: Option<Vec<crate::procurement_milestone::ProcurementMilestone>>,
     /// Wire name `order-confirmation-level`; sent and returned.
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as integer (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_confirmation_level: Option<i64>,
     /// Wire name `order-header-confirmations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_header_confirmations: Option<
         Vec<crate::order_header_confirmations::OrderHeaderConfirmation>,
     >,
     /// Wire name `order-lines`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_lines: Option<Vec<crate::purchase_order_lines::OrderLine>>,
     /// Wire name `payment-method`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,
     /// Wire name `payment-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `pcard`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pcard: Option<Box<crate::pcard::Pcard>>,
     /// Wire name `po-number`; sent and returned; required on create; unique; at most 20 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// Wire name `price-hidden`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_hidden: Option<bool>,
     /// Wire name `reason-insight-events`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the item type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_insight_events: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Wire name `recurring-rules`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_rules: Option<
         Vec<crate::procurement_recurring_rule::ProcurementRecurringRule>,
     >,
     /// Wire name `requester`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requester: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `requisition-header`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_header: Option<Box<crate::requisitions::RequisitionHeader>>,
     /// Wire name `ship-to-address`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `ship-to-attention`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_attention: Option<String>,
     /// Wire name `ship-to-user`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_user: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `shipping-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `status`; returned only (not accepted in requests); at most 50 characters; allowed values `buyer_hold`, `cancelled`, `closed`, `currency_hold`, `draft`, `error`, `expensed`, `issued`, `supplier_hold`, `supplier_window_hold`, `exported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<OrderHeaderStatus>,
     /// Wire name `supplier`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-site`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_site: Option<Box<crate::supplier_sites::SupplierSite>>,
     /// Wire name `transmission-emails`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transmission_emails: Option<String>,
     /// Wire name `transmission-method-override`; sent and returned; at most 30 characters; allowed values `supplier_default`, `email`, `do_not_transmit`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transmission_method_override: Option<OrderHeaderTransmissionMethodOverride>,
     /// Wire name `transmission-status`; returned only (not accepted in requests); allowed values `created`, `deferred`, `deferred_processing`, `pending_manual`, `pending_manual_cancel`, `awaiting_online_purchase`, `scheduled_for_email`, `sent_via_email`, `scheduled_for_cxml`, `scheduled_for_xml`, `sent_via_cxml`, `sent_via_xml`, `sent_manually`, `purchased_online`, `transmission_failure`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transmission_status: Option<OrderHeaderTransmissionStatus>,
     /// Wire name `type`; sent and returned; at most 255 characters; allowed values `ExternalOrderHeader`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<OrderHeaderType>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-group-members`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_group_members: Option<Vec<crate::user_groups::UserGroup>>,
     /// Wire name `user-members`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_members: Option<Vec<crate::user_simple::UserSimple>>,
     /// Wire name `version`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
 }
+coupa_runtime::wire_struct!(
+    OrderHeader,
+    "order-header",
+    acknowledged_at = "acknowledged-at",
+    acknowledged_flag = "acknowledged-flag",
+    attachments = "attachments",
+    change_type = "change-type",
+    classification = "classification",
+    confirm_by_hrs = "confirm-by-hrs",
+    coupa_accelerate_status = "coupa-accelerate-status",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    current_integration_history_records = "current-integration-history-records",
+    exported = "exported",
+    hide_price = "hide-price",
+    id = "id",
+    internal_revision = "internal-revision",
+    invoice_stop = "invoice-stop",
+    last_exported_at = "last-exported-at",
+    milestones = "milestones",
+    order_confirmation_level = "order-confirmation-level",
+    order_header_confirmations = "order-header-confirmations",
+    order_lines = "order-lines",
+    payment_method = "payment-method",
+    payment_term = "payment-term",
+    pcard = "pcard",
+    po_number = "po-number",
+    price_hidden = "price-hidden",
+    reason_insight_events = "reason-insight-events",
+    recurring_rules = "recurring-rules",
+    requester = "requester",
+    requisition_header = "requisition-header",
+    ship_to_address = "ship-to-address",
+    ship_to_attention = "ship-to-attention",
+    ship_to_user = "ship-to-user",
+    shipping_term = "shipping-term",
+    status = "status",
+    supplier = "supplier",
+    supplier_site = "supplier-site",
+    transmission_emails = "transmission-emails",
+    transmission_method_override = "transmission-method-override",
+    transmission_status = "transmission-status",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    user_group_members = "user-group-members",
+    user_members = "user-members",
+    version = "version",
+);
 /// The elements of [`OrderHeader`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "OrderHeader",

@@ -6,28 +6,31 @@ use coupa_runtime::{Element, ElementKind, Shape};
 /// Coupa's `QuoteRequestAttachment` object.
 ///
 /// On the wire: `quote-request-attachment`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "quote-request-attachment", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuoteRequestAttachment {
     /// Wire name `allow-to-respond`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_to_respond: Option<bool>,
     /// Wire name `attachments`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
     /// Wire name `id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `instruction`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
     /// Wire name `name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `response-required`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_required: Option<bool>,
 }
+coupa_runtime::wire_struct!(
+    QuoteRequestAttachment,
+    "quote-request-attachment",
+    allow_to_respond = "allow-to-respond",
+    attachments = "attachments",
+    id = "id",
+    instruction = "instruction",
+    name = "name",
+    response_required = "response-required",
+);
 /// The elements of [`QuoteRequestAttachment`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "QuoteRequestAttachment",

@@ -6,95 +6,98 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `QuoteRequestLine` object.
 ///
 /// On the wire: `quote-request-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "quote-request-line", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuoteRequestLine {
     /// Wire name `classification-of-goods`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub classification_of_goods: Option<String>,
     /// Wire name `commodity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `creatable-from-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creatable_from_id: Option<i64>,
     /// Wire name `creatable-from-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creatable_from_type: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `easy-form`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form: Option<Box<crate::easy_form::EasyForm>>,
     /// Wire name `extended-description`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_description: Option<String>,
     /// Wire name `extra-line-attribute`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_line_attribute: Option<
         Box<
             crate::extra_line_attributes_quote_request_line_attribute::ExtraLineAttributesQuoteRequestLineAttribute,
         >,
     >,
     /// Wire name `fiscal-code`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fiscal_code: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `manually-entered-base-price`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manually_entered_base_price: Option<bool>,
     /// Wire name `manufacturer-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manufacturer_name: Option<String>,
     /// Wire name `manufacturer-part-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manufacturer_part_number: Option<String>,
     /// Wire name `need-by-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_by_date: Option<coupa_runtime::DateTime>,
     /// Wire name `price-amount`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `price-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `quantity`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `reporting-price-amount`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_price_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `request-details`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_details: Option<String>,
     /// Wire name `shipping-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `type`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `uom`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `weight`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
+coupa_runtime::wire_struct!(
+    QuoteRequestLine,
+    "quote-request-line",
+    classification_of_goods = "classification-of-goods",
+    commodity = "commodity",
+    creatable_from_id = "creatable-from-id",
+    creatable_from_type = "creatable-from-type",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    easy_form = "easy-form",
+    extended_description = "extended-description",
+    extra_line_attribute = "extra-line-attribute",
+    fiscal_code = "fiscal-code",
+    id = "id",
+    manually_entered_base_price = "manually-entered-base-price",
+    manufacturer_name = "manufacturer-name",
+    manufacturer_part_number = "manufacturer-part-number",
+    need_by_date = "need-by-date",
+    price_amount = "price-amount",
+    price_currency = "price-currency",
+    quantity = "quantity",
+    reporting_price_amount = "reporting-price-amount",
+    request_details = "request-details",
+    shipping_term = "shipping-term",
+    r#type = "type",
+    uom = "uom",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    weight = "weight",
+);
 /// The elements of [`QuoteRequestLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "QuoteRequestLine",

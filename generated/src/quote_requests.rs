@@ -9,168 +9,171 @@ use coupa_runtime::{
 /// Coupa's `QuoteRequest` object.
 ///
 /// On the wire: `quote-request`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "quote-request", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuoteRequest {
     /// Wire name `allow-award-individual-line-items`; sent and returned.
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as boolean (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_award_individual_line_items: Option<bool>,
     /// Wire name `allow-multiple-response`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_multiple_response: Option<bool>,
     /// Wire name `allow-supplier-to-send-attachments`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_supplier_to_send_attachments: Option<bool>,
     /// Wire name `attachments`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
     /// Wire name `automatic-bid-unsealing`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub automatic_bid_unsealing: Option<bool>,
     /// Wire name `base-price-calculation-method`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_price_calculation_method: Option<i64>,
     /// Wire name `business-partners`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_partners: Option<Vec<crate::quote_requests_user::QuoteRequestsUser>>,
     /// Wire name `comments`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// Wire name `commodity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `content-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `cost-avoidance`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_avoidance: Option<coupa_runtime::Decimal>,
     /// Wire name `cost-avoidance-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_avoidance_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `creatable-from-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creatable_from_id: Option<i64>,
     /// Wire name `creatable-from-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creatable_from_type: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `easy-forms`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_forms: Option<Vec<crate::easy_form::EasyForm>>,
     /// Wire name `end-time`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<coupa_runtime::DateTime>,
     /// Wire name `event-type`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
     /// Wire name `exported`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
     /// Wire name `exported?`; returned only (not accepted in requests).
-    #[serde(rename = "exported?", skip_serializing_if = "Option::is_none")]
     pub is_exported: Option<bool>,
     /// Wire name `forms`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub forms: Option<Vec<crate::form::Form>>,
     /// Wire name `hidden`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `lines`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lines: Option<Vec<crate::quote_request_line::QuoteRequestLine>>,
     /// Wire name `lots`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lots: Option<Vec<crate::quote_requests_lot::QuoteRequestsLot>>,
     /// Wire name `negotiated-savings`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub negotiated_savings: Option<coupa_runtime::Decimal>,
     /// Wire name `negotiated-savings-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub negotiated_savings_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `original-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_id: Option<i64>,
     /// Wire name `planned-savings`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub planned_savings: Option<coupa_runtime::Decimal>,
     /// Wire name `planned-savings-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub planned_savings_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `public`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Wire name `quote-messages`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_messages: Option<Vec<crate::quote_message::QuoteMessage>>,
     /// Wire name `quote-request-attachments`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_request_attachments: Option<
         Vec<crate::quote_request_attachment::QuoteRequestAttachment>,
     >,
     /// Wire name `quote-suppliers`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_suppliers: Option<Vec<crate::quote_suppliers::QuoteSupplier>>,
     /// Wire name `revision`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// Wire name `sealed-bids`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sealed_bids: Option<bool>,
     /// Wire name `sealing-stage`; returned only (not accepted in requests); allowed values `all_envelopes_sealed`, `envelope1_unsealed`, `envelope2_unsealed`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sealing_stage: Option<QuoteRequestSealingStage>,
     /// Wire name `sealing-type`; sent and returned; allowed values `one_step_unsealing`, `two_steps_unsealing`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sealing_type: Option<QuoteRequestSealingType>,
     /// Wire name `start-on-submit`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_on_submit: Option<bool>,
     /// Wire name `start-time`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<coupa_runtime::DateTime>,
     /// Wire name `state`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Wire name `submit-time`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submit_time: Option<coupa_runtime::DateTime>,
     /// Wire name `tags`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<crate::tag::Tag>>,
     /// Wire name `template-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<i64>,
     /// Wire name `timezone`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    QuoteRequest,
+    "quote-request",
+    allow_award_individual_line_items = "allow-award-individual-line-items",
+    allow_multiple_response = "allow-multiple-response",
+    allow_supplier_to_send_attachments = "allow-supplier-to-send-attachments",
+    attachments = "attachments",
+    automatic_bid_unsealing = "automatic-bid-unsealing",
+    base_price_calculation_method = "base-price-calculation-method",
+    business_partners = "business-partners",
+    comments = "comments",
+    commodity = "commodity",
+    content_groups = "content-groups",
+    cost_avoidance = "cost-avoidance",
+    cost_avoidance_currency = "cost-avoidance-currency",
+    creatable_from_id = "creatable-from-id",
+    creatable_from_type = "creatable-from-type",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    description = "description",
+    easy_forms = "easy-forms",
+    end_time = "end-time",
+    event_type = "event-type",
+    exported = "exported",
+    is_exported = "exported?",
+    forms = "forms",
+    hidden = "hidden",
+    id = "id",
+    lines = "lines",
+    lots = "lots",
+    negotiated_savings = "negotiated-savings",
+    negotiated_savings_currency = "negotiated-savings-currency",
+    original_id = "original-id",
+    planned_savings = "planned-savings",
+    planned_savings_currency = "planned-savings-currency",
+    public = "public",
+    quote_messages = "quote-messages",
+    quote_request_attachments = "quote-request-attachments",
+    quote_suppliers = "quote-suppliers",
+    revision = "revision",
+    sealed_bids = "sealed-bids",
+    sealing_stage = "sealing-stage",
+    sealing_type = "sealing-type",
+    start_on_submit = "start-on-submit",
+    start_time = "start-time",
+    state = "state",
+    submit_time = "submit-time",
+    tags = "tags",
+    template_id = "template-id",
+    timezone = "timezone",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`QuoteRequest`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "QuoteRequest",

@@ -6,22 +6,25 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `QuoteRequestsLot` object.
 ///
 /// On the wire: `quote-requests-lot`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "quote-requests-lot", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuoteRequestsLot {
     /// Wire name `expected-quantity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_quantity: Option<i64>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `lines`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lines: Option<Vec<crate::quote_request_line::QuoteRequestLine>>,
     /// Wire name `name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    QuoteRequestsLot,
+    "quote-requests-lot",
+    expected_quantity = "expected-quantity",
+    id = "id",
+    lines = "lines",
+    name = "name",
+);
 /// The elements of [`QuoteRequestsLot`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "QuoteRequestsLot",

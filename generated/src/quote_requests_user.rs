@@ -6,25 +6,28 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `QuoteRequestsUser` object.
 ///
 /// On the wire: `quote-requests-user`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "quote-requests-user", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuoteRequestsUser {
     /// Wire name `attitude`; sent and returned; unique; at most 255 characters; allowed values `creator`, `owner`, `watcher`, `evaluator`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attitude: Option<QuoteRequestsUserAttitude>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `user-id`; sent and returned; unique.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
 }
+coupa_runtime::wire_struct!(
+    QuoteRequestsUser,
+    "quote-requests-user",
+    attitude = "attitude",
+    created_at = "created-at",
+    id = "id",
+    updated_at = "updated-at",
+    user_id = "user-id",
+);
 /// The elements of [`QuoteRequestsUser`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "QuoteRequestsUser",

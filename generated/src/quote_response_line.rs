@@ -6,67 +6,70 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `QuoteResponseLine` object.
 ///
 /// On the wire: `quote-response-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "quote-response-line", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuoteResponseLine {
     /// Wire name `awarded`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub awarded: Option<bool>,
     /// Wire name `cost-element-values`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_element_values: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `easy-form-response`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form_response: Option<Box<crate::easy_form_responses::EasyFormResponse>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `item-description`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_description: Option<String>,
     /// Wire name `item-part-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_part_number: Option<String>,
     /// Wire name `lead-time`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_time: Option<i64>,
     /// Wire name `lot-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lot_id: Option<i64>,
     /// Wire name `price-amount`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `price-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `quantity`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `quote-request-line-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_request_line_id: Option<i64>,
     /// Wire name `reporting-price-amount`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_price_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `shipping-term`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `supplier-item-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_item_name: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    QuoteResponseLine,
+    "quote-response-line",
+    awarded = "awarded",
+    cost_element_values = "cost-element-values",
+    created_at = "created-at",
+    created_by = "created-by",
+    easy_form_response = "easy-form-response",
+    id = "id",
+    item_description = "item-description",
+    item_part_number = "item-part-number",
+    lead_time = "lead-time",
+    lot_id = "lot-id",
+    price_amount = "price-amount",
+    price_currency = "price-currency",
+    quantity = "quantity",
+    quote_request_line_id = "quote-request-line-id",
+    reporting_price_amount = "reporting-price-amount",
+    shipping_term = "shipping-term",
+    supplier_item_name = "supplier-item-name",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`QuoteResponseLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "QuoteResponseLine",

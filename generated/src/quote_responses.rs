@@ -9,61 +9,64 @@ use coupa_runtime::{
 /// Coupa's `QuoteResponse` object.
 ///
 /// On the wire: `quote-response`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "quote-response", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuoteResponse {
     /// Wire name `awarded`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub awarded: Option<bool>,
     /// Wire name `comments`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `exported`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `lines`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lines: Option<Vec<crate::quote_response_line::QuoteResponseLine>>,
     /// Wire name `position`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Wire name `promoted`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub promoted: Option<bool>,
     /// Wire name `quote-request-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_request_id: Option<i64>,
     /// Wire name `quote-request-original-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_request_original_id: Option<String>,
     /// Wire name `quote-request-revision`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_request_revision: Option<String>,
     /// Wire name `quote-supplier`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_supplier: Option<Box<crate::quote_suppliers::QuoteSupplier>>,
     /// Wire name `state`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Wire name `submitted-at`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    QuoteResponse,
+    "quote-response",
+    awarded = "awarded",
+    comments = "comments",
+    created_at = "created-at",
+    created_by = "created-by",
+    exported = "exported",
+    id = "id",
+    lines = "lines",
+    position = "position",
+    promoted = "promoted",
+    quote_request_id = "quote-request-id",
+    quote_request_original_id = "quote-request-original-id",
+    quote_request_revision = "quote-request-revision",
+    quote_supplier = "quote-supplier",
+    state = "state",
+    submitted_at = "submitted-at",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`QuoteResponse`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "QuoteResponse",

@@ -6,42 +6,45 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `RaRiskRequest` object.
 ///
 /// On the wire: `ra-risk-request`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "ra-risk-request", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RaRiskRequest {
     /// Wire name `active`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `cra-risk-id`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cra_risk_id: Option<String>,
     /// Wire name `cra-risk-type`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cra_risk_type: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `ra-risk-request-scores`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ra_risk_request_scores: Option<
         Vec<crate::ra_risk_request_score::RaRiskRequestScore>,
     >,
     /// Wire name `state`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    RaRiskRequest,
+    "ra-risk-request",
+    active = "active",
+    cra_risk_id = "cra-risk-id",
+    cra_risk_type = "cra-risk-type",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    ra_risk_request_scores = "ra-risk-request-scores",
+    state = "state",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`RaRiskRequest`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "RaRiskRequest",

@@ -6,37 +6,40 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `RaRiskRequestScore` object.
 ///
 /// On the wire: `ra-risk-request-score`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "ra-risk-request-score", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RaRiskRequestScore {
     /// Wire name `cra-score-risk-type`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cra_score_risk_type: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `ra-risk-request-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ra_risk_request_id: Option<i64>,
     /// Wire name `risk-score`; returned only (not accepted in requests); a decimal of at most 5 digits, 2 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_score: Option<coupa_runtime::Decimal>,
     /// Wire name `risk-value`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_value: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    RaRiskRequestScore,
+    "ra-risk-request-score",
+    cra_score_risk_type = "cra-score-risk-type",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    ra_risk_request_id = "ra-risk-request-id",
+    risk_score = "risk-score",
+    risk_value = "risk-value",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`RaRiskRequestScore`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "RaRiskRequestScore",

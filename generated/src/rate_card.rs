@@ -6,34 +6,37 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `RateCard` object.
 ///
 /// On the wire: `rate-card`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "rate-card", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RateCard {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `rate-card-lines`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_card_lines: Option<Vec<crate::rate_card_line::RateCardLine>>,
     /// Wire name `rateable-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rateable_type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    RateCard,
+    "rate-card",
+    active = "active",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    rate_card_lines = "rate-card-lines",
+    rateable_type = "rateable-type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`RateCard`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "RateCard",

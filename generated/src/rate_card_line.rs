@@ -6,115 +6,118 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `RateCardLine` object.
 ///
 /// On the wire: `rate-card-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "rate-card-line", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RateCardLine {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `code`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Wire name `commodity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `custom-field-1`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_1: Option<String>,
     /// Wire name `custom-field-10`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_10: Option<String>,
     /// Wire name `custom-field-11`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_11: Option<String>,
     /// Wire name `custom-field-12`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_12: Option<String>,
     /// Wire name `custom-field-13`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_13: Option<String>,
     /// Wire name `custom-field-14`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_14: Option<String>,
     /// Wire name `custom-field-15`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_15: Option<String>,
     /// Wire name `custom-field-16`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_16: Option<String>,
     /// Wire name `custom-field-17`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_17: Option<String>,
     /// Wire name `custom-field-18`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_18: Option<String>,
     /// Wire name `custom-field-19`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_19: Option<String>,
     /// Wire name `custom-field-2`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_2: Option<String>,
     /// Wire name `custom-field-20`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_20: Option<String>,
     /// Wire name `custom-field-3`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_3: Option<String>,
     /// Wire name `custom-field-4`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_4: Option<String>,
     /// Wire name `custom-field-5`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_5: Option<String>,
     /// Wire name `custom-field-6`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_6: Option<String>,
     /// Wire name `custom-field-7`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_7: Option<String>,
     /// Wire name `custom-field-8`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_8: Option<String>,
     /// Wire name `custom-field-9`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_9: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `price`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<coupa_runtime::Decimal>,
     /// Wire name `rate-card-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_card_id: Option<i64>,
     /// Wire name `rate-card-line-type`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_card_line_type: Option<i64>,
     /// Wire name `rate-card-type`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_card_type: Option<i64>,
     /// Wire name `uom`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    RateCardLine,
+    "rate-card-line",
+    active = "active",
+    code = "code",
+    commodity = "commodity",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    custom_field_1 = "custom-field-1",
+    custom_field_10 = "custom-field-10",
+    custom_field_11 = "custom-field-11",
+    custom_field_12 = "custom-field-12",
+    custom_field_13 = "custom-field-13",
+    custom_field_14 = "custom-field-14",
+    custom_field_15 = "custom-field-15",
+    custom_field_16 = "custom-field-16",
+    custom_field_17 = "custom-field-17",
+    custom_field_18 = "custom-field-18",
+    custom_field_19 = "custom-field-19",
+    custom_field_2 = "custom-field-2",
+    custom_field_20 = "custom-field-20",
+    custom_field_3 = "custom-field-3",
+    custom_field_4 = "custom-field-4",
+    custom_field_5 = "custom-field-5",
+    custom_field_6 = "custom-field-6",
+    custom_field_7 = "custom-field-7",
+    custom_field_8 = "custom-field-8",
+    custom_field_9 = "custom-field-9",
+    id = "id",
+    name = "name",
+    price = "price",
+    rate_card_id = "rate-card-id",
+    rate_card_line_type = "rate-card-line-type",
+    rate_card_type = "rate-card-type",
+    uom = "uom",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`RateCardLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "RateCardLine",

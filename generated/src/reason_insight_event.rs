@@ -6,43 +6,46 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ReasonInsightEvent` object.
 ///
 /// On the wire: `reason-insight-event`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "reason-insight-event", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReasonInsightEvent {
     /// Wire name `comment`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `eventable-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eventable_id: Option<i64>,
     /// Wire name `eventable-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eventable_type: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `reason-insight`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_insight: Option<Box<crate::reason_insight::ReasonInsight>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-avatar-url`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_avatar_url: Option<String>,
     /// Wire name `user-full-name`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_full_name: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    ReasonInsightEvent,
+    "reason-insight-event",
+    comment = "comment",
+    created_at = "created-at",
+    created_by = "created-by",
+    eventable_id = "eventable-id",
+    eventable_type = "eventable-type",
+    id = "id",
+    reason_insight = "reason-insight",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    user_avatar_url = "user-avatar-url",
+    user_full_name = "user-full-name",
+);
 /// The elements of [`ReasonInsightEvent`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ReasonInsightEvent",

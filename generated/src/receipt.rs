@@ -6,62 +6,65 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `Receipt` object.
 ///
 /// On the wire: `receipt`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "receipt", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Receipt {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `exported`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-transaction`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_transaction: Option<
         Box<crate::inventory_transactions::InventoryTransaction>,
     >,
     /// Wire name `quantity`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `receipt-date`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_date: Option<coupa_runtime::DateTime>,
     /// Wire name `receivable`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receivable: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `receivable-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receivable_id: Option<i64>,
     /// Wire name `receivable-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receivable_type: Option<String>,
     /// Wire name `total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<coupa_runtime::Decimal>,
     /// Wire name `unit-price`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<coupa_runtime::Decimal>,
     /// Wire name `uom`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    Receipt,
+    "receipt",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    exported = "exported",
+    id = "id",
+    inventory_transaction = "inventory-transaction",
+    quantity = "quantity",
+    receipt_date = "receipt-date",
+    receivable = "receivable",
+    receivable_id = "receivable-id",
+    receivable_type = "receivable-type",
+    total = "total",
+    unit_price = "unit-price",
+    uom = "uom",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`Receipt`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Receipt",

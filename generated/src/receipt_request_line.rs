@@ -6,67 +6,70 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ReceiptRequestLine` object.
 ///
 /// On the wire: `receipt-request-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "receipt-request-line", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReceiptRequestLine {
     /// Wire name `asn-line-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub asn_line_id: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-transaction-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_transaction_id: Option<i64>,
     /// Wire name `item`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<Box<crate::items::Item>>,
     /// Wire name `on-behalf-of`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `order-line-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line_id: Option<i64>,
     /// Wire name `price`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<coupa_runtime::Decimal>,
     /// Wire name `quantity`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `receipt-date`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_date: Option<coupa_runtime::DateTime>,
     /// Wire name `receipt-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_type: Option<String>,
     /// Wire name `soft-close-for-receiving`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_close_for_receiving: Option<bool>,
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `uom`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `warehouse-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse_id: Option<i64>,
     /// Wire name `warehouse-location-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse_location_id: Option<i64>,
     /// Wire name `weight`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<coupa_runtime::Decimal>,
 }
+coupa_runtime::wire_struct!(
+    ReceiptRequestLine,
+    "receipt-request-line",
+    asn_line_id = "asn-line-id",
+    created_at = "created-at",
+    currency = "currency",
+    id = "id",
+    inventory_transaction_id = "inventory-transaction-id",
+    item = "item",
+    on_behalf_of = "on-behalf-of",
+    order_line_id = "order-line-id",
+    price = "price",
+    quantity = "quantity",
+    receipt_date = "receipt-date",
+    receipt_type = "receipt-type",
+    soft_close_for_receiving = "soft-close-for-receiving",
+    r#type = "type",
+    uom = "uom",
+    updated_at = "updated-at",
+    warehouse_id = "warehouse-id",
+    warehouse_location_id = "warehouse-location-id",
+    weight = "weight",
+);
 /// The elements of [`ReceiptRequestLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ReceiptRequestLine",

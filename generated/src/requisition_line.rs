@@ -6,219 +6,222 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `RequisitionLine` object.
 ///
 /// On the wire: `requisition-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "requisition-line", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequisitionLine {
     /// Wire name `account`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<Box<crate::accounts::Account>>,
     /// Wire name `account-allocations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_allocations: Option<Vec<crate::req_line_allocation::ReqLineAllocation>>,
     /// Wire name `alternate-status`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alternate_status: Option<String>,
     /// Wire name `alternates`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the item type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alternates: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Wire name `asset-tags`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub asset_tags: Option<Vec<crate::asset_tags::AssetTag>>,
     /// Wire name `attachments`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the item type; the type is from the page's row (Attachment).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
     /// Wire name `commodity`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `confirm-by-hrs`; sent and returned; a decimal of at most 10 digits, 0 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirm_by_hrs: Option<coupa_runtime::Decimal>,
     /// Wire name `contract`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract: Option<Box<crate::contracts::Contract>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `easy-form-response-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easy_form_response_id: Option<String>,
     /// Wire name `extra-line-attribute`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_line_attribute: Option<
         Box<
             crate::extra_line_attributes_requisition_line_attribute::ExtraLineAttributesRequisitionLineAttribute,
         >,
     >,
     /// Wire name `form-response`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_response: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `image-url`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Wire name `item`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<Box<crate::items::Item>>,
     /// Wire name `line-num`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_num: Option<i64>,
     /// Wire name `line-owner`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_owner: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `line-type`; sent and returned; allowed values `RequisitionQuantityLine`, `RequisitionAmountLine`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_type: Option<RequisitionLineLineType>,
     /// Wire name `manufacturer-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manufacturer_name: Option<String>,
     /// Wire name `manufacturer-part-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manufacturer_part_number: Option<String>,
     /// Wire name `milestones`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub milestones: Option<Vec<crate::procurement_milestone::ProcurementMilestone>>,
     /// Wire name `minimum-order-quantity`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_order_quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `need-by-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_by_date: Option<coupa_runtime::DateTime>,
     /// Wire name `order-confirmation-level`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_confirmation_level: Option<i64>,
     /// Wire name `order-increment`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_increment: Option<coupa_runtime::Decimal>,
     /// Wire name `order-line-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_line_id: Option<i64>,
     /// Wire name `order-pad-line`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (OrderPadLine).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_pad_line: Option<Box<crate::order_pad_lines::OrderPadLine>>,
     /// Wire name `payment-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `period`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; the type is from the page's row (Period).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<Box<crate::period::Period>>,
     /// Wire name `punchout-site`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub punchout_site: Option<Box<crate::punchout_site::PunchoutSite>>,
     /// Wire name `quantity`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `realtime-extension`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub realtime_extension: Option<
         Box<crate::requisition_line_realtime_extension::RequisitionLineRealtimeExtension>,
     >,
     /// Wire name `receipt-required`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_required: Option<bool>,
     /// Wire name `recurring-rules`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_rules: Option<
         Vec<crate::procurement_recurring_rule::ProcurementRecurringRule>,
     >,
     /// Wire name `requisition-line-tax-detail`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_line_tax_detail: Option<
         Box<crate::requisition_line_tax_detail::RequisitionLineTaxDetail>,
     >,
     /// Wire name `service-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// Wire name `shipping-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `source`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Wire name `source-details`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_details: Option<String>,
     /// Wire name `source-part-num`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_part_num: Option<String>,
     /// Wire name `source-type`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_type: Option<String>,
     /// Wire name `status`; returned only (not accepted in requests); at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `sub-line-num`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_line_num: Option<i64>,
     /// Wire name `supp-aux-part-num`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supp_aux_part_num: Option<String>,
     /// Wire name `supplier`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-site`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_site: Option<Box<crate::supplier_sites::SupplierSite>>,
     /// Wire name `supplier-site-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_site_id: Option<i64>,
     /// Wire name `sustainability-detail`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sustainability_detail: Option<
         Box<crate::sustainability_detail::SustainabilityDetail>,
     >,
     /// Wire name `taggings`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taggings: Option<Vec<crate::tagging::Tagging>>,
     /// Wire name `tags`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<crate::tag::Tag>>,
     /// Wire name `total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<coupa_runtime::Decimal>,
     /// Wire name `transmission-emails`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transmission_emails: Option<String>,
     /// Wire name `transmission-method-override`; sent and returned; at most 30 characters; allowed values `supplier_default`, `email`, `do_not_transmit`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transmission_method_override: Option<RequisitionLineTransmissionMethodOverride>,
     /// Wire name `unit-price`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<coupa_runtime::Decimal>,
     /// Wire name `unit-price-in-usd`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_price_in_usd: Option<coupa_runtime::Decimal>,
     /// Wire name `unspsc-code`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unspsc_code: Option<String>,
     /// Wire name `uom`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<Box<crate::uoms::Uom>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    RequisitionLine,
+    "requisition-line",
+    account = "account",
+    account_allocations = "account-allocations",
+    alternate_status = "alternate-status",
+    alternates = "alternates",
+    asset_tags = "asset-tags",
+    attachments = "attachments",
+    commodity = "commodity",
+    confirm_by_hrs = "confirm-by-hrs",
+    contract = "contract",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    description = "description",
+    easy_form_response_id = "easy-form-response-id",
+    extra_line_attribute = "extra-line-attribute",
+    form_response = "form-response",
+    id = "id",
+    image_url = "image-url",
+    item = "item",
+    line_num = "line-num",
+    line_owner = "line-owner",
+    line_type = "line-type",
+    manufacturer_name = "manufacturer-name",
+    manufacturer_part_number = "manufacturer-part-number",
+    milestones = "milestones",
+    minimum_order_quantity = "minimum-order-quantity",
+    need_by_date = "need-by-date",
+    order_confirmation_level = "order-confirmation-level",
+    order_increment = "order-increment",
+    order_line_id = "order-line-id",
+    order_pad_line = "order-pad-line",
+    payment_term = "payment-term",
+    period = "period",
+    punchout_site = "punchout-site",
+    quantity = "quantity",
+    realtime_extension = "realtime-extension",
+    receipt_required = "receipt-required",
+    recurring_rules = "recurring-rules",
+    requisition_line_tax_detail = "requisition-line-tax-detail",
+    service_type = "service-type",
+    shipping_term = "shipping-term",
+    source = "source",
+    source_details = "source-details",
+    source_part_num = "source-part-num",
+    source_type = "source-type",
+    status = "status",
+    sub_line_num = "sub-line-num",
+    supp_aux_part_num = "supp-aux-part-num",
+    supplier = "supplier",
+    supplier_site = "supplier-site",
+    supplier_site_id = "supplier-site-id",
+    sustainability_detail = "sustainability-detail",
+    taggings = "taggings",
+    tags = "tags",
+    total = "total",
+    transmission_emails = "transmission-emails",
+    transmission_method_override = "transmission-method-override",
+    unit_price = "unit-price",
+    unit_price_in_usd = "unit-price-in-usd",
+    unspsc_code = "unspsc-code",
+    uom = "uom",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`RequisitionLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "RequisitionLine",

@@ -6,47 +6,46 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `RequisitionLineRealtimeExtension` object.
 ///
 /// On the wire: `requisition-line-realtime-extension`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(
-    rename = "requisition-line-realtime-extension",
-    rename_all = "kebab-case",
-    default
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequisitionLineRealtimeExtension {
     /// Wire name `async-status`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub async_status: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `error-code`; sent and returned; at most 255 characters; allowed values `un_authorized`, `service_error`, `timed_out`, `out_of_stock`, `item_not_found`, `agent_failure`, `registration_error`, `has_more_options`, `check_out_options_reqd`, `uom_not_available`, `unknown`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<RequisitionLineRealtimeExtensionErrorCode>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `realtime-item-key`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub realtime_item_key: Option<String>,
     /// Wire name `requisition-line-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_line_id: Option<i64>,
     /// Wire name `show-error-warning`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_error_warning: Option<bool>,
     /// Wire name `translated-error-message`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated_error_message: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    RequisitionLineRealtimeExtension,
+    "requisition-line-realtime-extension",
+    async_status = "async-status",
+    created_at = "created-at",
+    created_by = "created-by",
+    error_code = "error-code",
+    id = "id",
+    realtime_item_key = "realtime-item-key",
+    requisition_line_id = "requisition-line-id",
+    show_error_warning = "show-error-warning",
+    translated_error_message = "translated-error-message",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`RequisitionLineRealtimeExtension`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "RequisitionLineRealtimeExtension",

@@ -6,25 +6,28 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `RequisitionLineTaxDetail` object.
 ///
 /// On the wire: `requisition-line-tax-detail`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "requisition-line-tax-detail", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequisitionLineTaxDetail {
     /// Wire name `cfop`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cfop: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `ncm`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ncm: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    RequisitionLineTaxDetail,
+    "requisition-line-tax-detail",
+    cfop = "cfop",
+    created_at = "created-at",
+    id = "id",
+    ncm = "ncm",
+    updated_at = "updated-at",
+);
 /// The elements of [`RequisitionLineTaxDetail`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "RequisitionLineTaxDetail",

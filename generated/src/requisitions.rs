@@ -9,141 +9,144 @@ use coupa_runtime::{
 /// Coupa's `RequisitionHeader` object.
 ///
 /// On the wire: `requisition-header`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "requisition-header", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequisitionHeader {
     /// Wire name `approvals`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approvals: Option<Vec<crate::approvals::Approval>>,
     /// Wire name `approver`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approver: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `attachments`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the item type; the type is from the page's row (Attachment).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
     /// Wire name `buyer-note`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_note: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; required on create; the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as string (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Wire name `current-approval`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_approval: Option<Box<crate::approvals::Approval>>,
     /// Wire name `current-parallel-approvals`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_parallel_approvals: Option<Vec<crate::approvals::Approval>>,
     /// Wire name `department`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<Box<crate::departments::Department>>,
     /// Wire name `exported`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exported: Option<bool>,
     /// Wire name `external-po-reference`; sent and returned; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_po_reference: Option<String>,
     /// Wire name `hide-price`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_price: Option<Box<RequisitionHeader>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `justification`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
     /// Wire name `last-exported-at`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_exported_at: Option<coupa_runtime::DateTime>,
     /// Wire name `line-count`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_count: Option<i64>,
     /// Wire name `milestones`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub milestones: Option<Vec<crate::procurement_milestone::ProcurementMilestone>>,
     /// Wire name `mobile-currency`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as string (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_currency: Option<String>,
     /// Wire name `mobile-total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_total: Option<coupa_runtime::Decimal>,
     /// Wire name `need-by-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_by_date: Option<coupa_runtime::DateTime>,
     /// Wire name `pcard`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pcard: Option<Box<crate::pcard::Pcard>>,
     /// Wire name `price-hidden`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_hidden: Option<bool>,
     /// Wire name `receiving-warehouse-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiving_warehouse_id: Option<i64>,
     /// Wire name `recurring-rules`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_rules: Option<
         Vec<crate::procurement_recurring_rule::ProcurementRecurringRule>,
     >,
     /// Wire name `reject-reason-comment`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reject_reason_comment: Option<String>,
     /// Wire name `req-title`; sent and returned; at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub req_title: Option<String>,
     /// Wire name `requested-by`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `requester`; sent only (not returned); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requester: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `requisition-lines`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_lines: Option<Vec<crate::requisition_line::RequisitionLine>>,
     /// Wire name `ship-to-address`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `ship-to-attention`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_attention: Option<String>,
     /// Wire name `status`; returned only (not accepted in requests); at most 50 characters; allowed values `draft`, `cart`, `pending_buyer_action`, `pending_approval`, `approved`, `ordered`, `partially_received`, `received`, `abandoned`, `backgrounded`, `withdrawn`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RequisitionHeaderStatus>,
     /// Wire name `submitted-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<coupa_runtime::DateTime>,
     /// Wire name `taggings`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taggings: Option<Vec<crate::tagging::Tagging>>,
     /// Wire name `tags`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<crate::tag::Tag>>,
     /// Wire name `total`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<coupa_runtime::Decimal>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-group-members`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_group_members: Option<Vec<crate::user_groups::UserGroup>>,
     /// Wire name `user-members`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_members: Option<Vec<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    RequisitionHeader,
+    "requisition-header",
+    approvals = "approvals",
+    approver = "approver",
+    attachments = "attachments",
+    buyer_note = "buyer-note",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    current_approval = "current-approval",
+    current_parallel_approvals = "current-parallel-approvals",
+    department = "department",
+    exported = "exported",
+    external_po_reference = "external-po-reference",
+    hide_price = "hide-price",
+    id = "id",
+    justification = "justification",
+    last_exported_at = "last-exported-at",
+    line_count = "line-count",
+    milestones = "milestones",
+    mobile_currency = "mobile-currency",
+    mobile_total = "mobile-total",
+    need_by_date = "need-by-date",
+    pcard = "pcard",
+    price_hidden = "price-hidden",
+    receiving_warehouse_id = "receiving-warehouse-id",
+    recurring_rules = "recurring-rules",
+    reject_reason_comment = "reject-reason-comment",
+    req_title = "req-title",
+    requested_by = "requested-by",
+    requester = "requester",
+    requisition_lines = "requisition-lines",
+    ship_to_address = "ship-to-address",
+    ship_to_attention = "ship-to-attention",
+    status = "status",
+    submitted_at = "submitted-at",
+    taggings = "taggings",
+    tags = "tags",
+    total = "total",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    user_group_members = "user-group-members",
+    user_members = "user-members",
+);
 /// The elements of [`RequisitionHeader`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "RequisitionHeader",

@@ -6,43 +6,46 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `ReturnRequestLine` object.
 ///
 /// On the wire: `return-request-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "return-request-line", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReturnRequestLine {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-transaction-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_transaction_id: Option<i64>,
     /// Wire name `price`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<coupa_runtime::Decimal>,
     /// Wire name `quantity`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `reason-insight`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_insight: Option<Box<crate::reason_insight::ReasonInsight>>,
     /// Wire name `source-transaction-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_transaction_id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `warehouse`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse: Option<Box<crate::warehouses::Warehouse>>,
     /// Wire name `warehouse-location`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse_location: Option<Box<crate::warehouse_locations::WarehouseLocation>>,
     /// Wire name `weight`; sent and returned; required on create; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<coupa_runtime::Decimal>,
 }
+coupa_runtime::wire_struct!(
+    ReturnRequestLine,
+    "return-request-line",
+    created_at = "created-at",
+    id = "id",
+    inventory_transaction_id = "inventory-transaction-id",
+    price = "price",
+    quantity = "quantity",
+    reason_insight = "reason-insight",
+    source_transaction_id = "source-transaction-id",
+    updated_at = "updated-at",
+    warehouse = "warehouse",
+    warehouse_location = "warehouse-location",
+    weight = "weight",
+);
 /// The elements of [`ReturnRequestLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ReturnRequestLine",

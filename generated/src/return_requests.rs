@@ -9,40 +9,43 @@ use coupa_runtime::{
 /// Coupa's `ReturnRequest` object.
 ///
 /// On the wire: `return-request`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "return-request", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReturnRequest {
     /// Wire name `address`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<Box<crate::addresses::Address>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `lines`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lines: Option<Vec<crate::return_request_line::ReturnRequestLine>>,
     /// Wire name `number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Wire name `rma`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rma: Option<String>,
     /// Wire name `status`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ReturnRequest,
+    "return-request",
+    address = "address",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    lines = "lines",
+    number = "number",
+    rma = "rma",
+    status = "status",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`ReturnRequest`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ReturnRequest",

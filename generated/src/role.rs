@@ -6,41 +6,44 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `Role` object.
 ///
 /// On the wire: `role`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "role", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Role {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
     ///
     /// Schema note: The user Coupa records as having created the role. The Swagger cannot mark a reference read-only; Coupa fills it in, so it is returned only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `omnipotent`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub omnipotent: Option<bool>,
     /// Wire name `system-role`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_role: Option<bool>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
     ///
     /// Schema note: The user Coupa records as having last changed the role; returned only, like created-by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    Role,
+    "role",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    id = "id",
+    name = "name",
+    omnipotent = "omnipotent",
+    system_role = "system-role",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`Role`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Role",

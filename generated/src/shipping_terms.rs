@@ -9,42 +9,45 @@ use coupa_runtime::{
 /// Coupa's `ShippingTerm` object.
 ///
 /// On the wire: `shipping-term`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "shipping-term", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShippingTerm {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `active?`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as boolean (see IMPORT.md).
-    #[serde(rename = "active?", skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// Wire name `code`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Wire name `content-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    ShippingTerm,
+    "shipping-term",
+    active = "active",
+    is_active = "active?",
+    code = "code",
+    content_groups = "content-groups",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    id = "id",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`ShippingTerm`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "ShippingTerm",

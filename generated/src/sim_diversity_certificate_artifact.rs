@@ -6,46 +6,45 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `SimDiversityCertificateArtifact` object.
 ///
 /// On the wire: `sim-diversity-certificate-artifact`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(
-    rename = "sim-diversity-certificate-artifact",
-    rename_all = "kebab-case",
-    default
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SimDiversityCertificateArtifact {
     /// Wire name `agency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agency: Option<
         Box<crate::diversity_certification_agency::DiversityCertificationAgency>,
     >,
     /// Wire name `agency-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agency_id: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `effective-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_date: Option<coupa_runtime::DateTime>,
     /// Wire name `expiry-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_date: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    SimDiversityCertificateArtifact,
+    "sim-diversity-certificate-artifact",
+    agency = "agency",
+    agency_id = "agency-id",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    effective_date = "effective-date",
+    expiry_date = "expiry-date",
+    id = "id",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`SimDiversityCertificateArtifact`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "SimDiversityCertificateArtifact",

@@ -9,362 +9,365 @@ use coupa_runtime::{
 /// Coupa's `SupplierInformation` object.
 ///
 /// On the wire: `supplier-information`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "supplier-information", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SupplierInformation {
     /// Wire name `allow-cxml-invoicing`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_cxml_invoicing: Option<bool>,
     /// Wire name `allow-inv-choose-billing-account`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_inv_choose_billing_account: Option<bool>,
     /// Wire name `allow-inv-from-connect`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_inv_from_connect: Option<bool>,
     /// Wire name `allow-inv-no-backing-doc-from-connect`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_inv_no_backing_doc_from_connect: Option<bool>,
     /// Wire name `allow-inv-unbacked-lines-from-connect`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_inv_unbacked_lines_from_connect: Option<bool>,
     /// Wire name `backend-system-catalog`; sent and returned; at most 255 characters; allowed values `CatBase`, `Elastic`, `iPartner Product Suite`, `Claritum`, `Contalog`, `CatalognTime`, `Advizia`, `Aravo`, `MatrixCMX`, `SigmaCommerce`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backend_system_catalog: Option<SupplierInformationBackendSystemCatalog>,
     /// Wire name `backend-system-invoicing`; sent and returned; at most 255 characters; allowed values `SAP`, `Oracle`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backend_system_invoicing: Option<SupplierInformationBackendSystemInvoicing>,
     /// Wire name `buyer-hold`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_hold: Option<bool>,
     /// Wire name `buyer-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_id: Option<i64>,
     /// Wire name `comment`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Wire name `comment-source`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment_source: Option<String>,
     /// Wire name `commodity-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commodity_id: Option<i64>,
     /// Wire name `content-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `country-of-operation`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_of_operation: Option<Box<crate::country::Country>>,
     /// Wire name `country-of-operation-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_of_operation_id: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<i64>,
     /// Wire name `cxml-domain`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_domain: Option<String>,
     /// Wire name `cxml-http-username`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_http_username: Option<String>,
     /// Wire name `cxml-identity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_identity: Option<String>,
     /// Wire name `cxml-protocol`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_protocol: Option<String>,
     /// Wire name `cxml-secret`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_secret: Option<String>,
     /// Wire name `cxml-ssl-version`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_ssl_version: Option<String>,
     /// Wire name `cxml-supplier-domain`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_supplier_domain: Option<String>,
     /// Wire name `cxml-supplier-identity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_supplier_identity: Option<String>,
     /// Wire name `cxml-url`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_url: Option<String>,
     /// Wire name `default-commodity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `default-commodity-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_commodity_id: Option<i64>,
     /// Wire name `default-invoice-email`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_invoice_email: Option<String>,
     /// Wire name `disable-cert-verify`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_cert_verify: Option<bool>,
     /// Wire name `display-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Wire name `diversities`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diversities: Option<Vec<crate::diversity_association::DiversityAssociation>>,
     /// Wire name `duns-number`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duns_number: Option<String>,
     /// Wire name `duplicate-exists`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate_exists: Option<bool>,
     /// Wire name `estimated-spend-amount`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_spend_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `fed-reportable`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fed_reportable: Option<bool>,
     /// Wire name `federal-tax-num`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub federal_tax_num: Option<String>,
     /// Wire name `goods-services-provided`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub goods_services_provided: Option<String>,
     /// Wire name `govt-agency-interaction`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub govt_agency_interaction: Option<String>,
     /// Wire name `govt-agency-interaction-indicator`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub govt_agency_interaction_indicator: Option<bool>,
     /// Wire name `govt-allegation-fraud-bribery`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub govt_allegation_fraud_bribery: Option<String>,
     /// Wire name `govt-allegation-fraud-bribery-indicator`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub govt_allegation_fraud_bribery_indicator: Option<bool>,
     /// Wire name `hold-invoices-for-ap-review`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hold_invoices_for_ap_review: Option<bool>,
     /// Wire name `hold-payment`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hold_payment: Option<String>,
     /// Wire name `hold-payment-indicator`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hold_payment_indicator: Option<bool>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inbound-invoice-domain`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inbound_invoice_domain: Option<String>,
     /// Wire name `inco-terms`; sent and returned; at most 255 characters; allowed values `EXW`, `FCA`, `CPT`, `CIP`, `DAT`, `DAP`, `DDP`, `FAS`, `FOB`, `CFR`, `CIF`, `DPU`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inco_terms: Option<SupplierInformationIncoTerms>,
     /// Wire name `income-type`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub income_type: Option<String>,
     /// Wire name `industry`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub industry: Option<String>,
     /// Wire name `intl-other-explanation`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub intl_other_explanation: Option<String>,
     /// Wire name `intl-tax-classification`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub intl_tax_classification: Option<String>,
     /// Wire name `intl-tax-num`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub intl_tax_num: Option<String>,
     /// Wire name `invoice-amount-limit`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_amount_limit: Option<String>,
     /// Wire name `invoice-inbound-emails`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_inbound_emails: Option<String>,
     /// Wire name `invoice-matching-level`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_matching_level: Option<String>,
     /// Wire name `last-exported-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_exported_at: Option<coupa_runtime::DateTime>,
     /// Wire name `logo-content-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_content_type: Option<String>,
     /// Wire name `logo-file-name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_file_name: Option<String>,
     /// Wire name `logo-file-size`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_file_size: Option<i64>,
     /// Wire name `logo-updated-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `minority-indicator`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minority_indicator: Option<bool>,
     /// Wire name `minority-type-id`; sent and returned; allowed values `1`, `2`, `3`, `4`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minority_type_id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `one-time-supplier`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub one_time_supplier: Option<bool>,
     /// Wire name `organization-type`; sent and returned; at most 255 characters; allowed values `Corporation`, `Foreign Corporation`, `Individual`, `Foreign Individual`, `Partnership`, `Foreign Partnership`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_type: Option<SupplierInformationOrganizationType>,
     /// Wire name `parent-company-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_company_name: Option<String>,
     /// Wire name `pay-group`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_group: Option<String>,
     /// Wire name `payment-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `payment-term-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_term_id: Option<i64>,
     /// Wire name `payment-terms-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_terms_id: Option<i64>,
     /// Wire name `po-change-method`; sent and returned; at most 255 characters; allowed values `cxml`, `xml`, `email`, `prompt`, `mark_as_sent`, `buy_online`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_change_method: Option<SupplierInformationPoChangeMethod>,
     /// Wire name `po-email`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_email: Option<String>,
     /// Wire name `po-method`; sent and returned; at most 255 characters; allowed values `cxml`, `xml`, `email`, `prompt`, `mark_as_sent`, `buy_online`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_method: Option<SupplierInformationPoMethod>,
     /// Wire name `policy-for-bribery-corruption`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_for_bribery_corruption: Option<String>,
     /// Wire name `policy-for-bribery-corruption-indicator`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_for_bribery_corruption_indicator: Option<bool>,
     /// Wire name `preferred-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `preferred-currency-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_currency_id: Option<i64>,
     /// Wire name `preferred-language`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_language: Option<Box<crate::language::Language>>,
     /// Wire name `preferred-language-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_language_id: Option<i64>,
     /// Wire name `savings-pct`; returned only (not accepted in requests); a decimal of at most 8 digits, 2 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub savings_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `scope-three-emissions`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_three_emissions: Option<bool>,
     /// Wire name `send-invoices-to-approvals`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_invoices_to_approvals: Option<bool>,
     /// Wire name `separate-remit-to`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub separate_remit_to: Option<bool>,
     /// Wire name `shipping-term-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_term_id: Option<i64>,
     /// Wire name `social-security-number`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub social_security_number: Option<String>,
     /// Wire name `status`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `supplier-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_id: Option<i64>,
     /// Wire name `supplier-information-addresses`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_addresses: Option<
         Vec<crate::supplier_information_address::SupplierInformationAddress>,
     >,
     /// Wire name `supplier-information-artifacts`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_artifacts: Option<
         Vec<crate::supplier_information_artifact::SupplierInformationArtifact>,
     >,
     /// Wire name `supplier-information-classification-detail`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_classification_detail: Option<
         Box<
             crate::supplier_information_classification_detail::SupplierInformationClassificationDetail,
         >,
     >,
     /// Wire name `supplier-information-contacts`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_contacts: Option<
         Vec<crate::supplier_information_contact::SupplierInformationContact>,
     >,
     /// Wire name `supplier-information-enterprise-detail`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_enterprise_detail: Option<
         Box<
             crate::supplier_information_enterprise_detail::SupplierInformationEnterpriseDetail,
         >,
     >,
     /// Wire name `supplier-information-insurance-detail`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_insurance_detail: Option<
         Box<
             crate::supplier_information_insurance_detail::SupplierInformationInsuranceDetail,
         >,
     >,
     /// Wire name `supplier-information-risk-detail`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_risk_detail: Option<
         Box<crate::supplier_information_risk_detail::SupplierInformationRiskDetail>,
     >,
     /// Wire name `supplier-information-tax-detail`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_tax_detail: Option<
         Box<crate::supplier_information_tax_detail::SupplierInformationTaxDetail>,
     >,
     /// Wire name `supplier-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_name: Option<String>,
     /// Wire name `supplier-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_number: Option<String>,
     /// Wire name `supplier-region`; sent and returned; at most 255 characters; allowed values `AMER`, `EMEA`, `APAC`, `Japan`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_region: Option<SupplierInformationSupplierRegion>,
     /// Wire name `tax-classification`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_classification: Option<String>,
     /// Wire name `tax-code-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_id: Option<i64>,
     /// Wire name `tax-exempt-other-explanation`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_exempt_other_explanation: Option<String>,
     /// Wire name `tax-region`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_region: Option<String>,
     /// Wire name `third-party-interaction`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub third_party_interaction: Option<String>,
     /// Wire name `third-party-interaction-indicator`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub third_party_interaction_indicator: Option<bool>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// Wire name `website`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    SupplierInformation,
+    "supplier-information",
+    allow_cxml_invoicing = "allow-cxml-invoicing",
+    allow_inv_choose_billing_account = "allow-inv-choose-billing-account",
+    allow_inv_from_connect = "allow-inv-from-connect",
+    allow_inv_no_backing_doc_from_connect = "allow-inv-no-backing-doc-from-connect",
+    allow_inv_unbacked_lines_from_connect = "allow-inv-unbacked-lines-from-connect",
+    backend_system_catalog = "backend-system-catalog",
+    backend_system_invoicing = "backend-system-invoicing",
+    buyer_hold = "buyer-hold",
+    buyer_id = "buyer-id",
+    comment = "comment",
+    comment_source = "comment-source",
+    commodity_id = "commodity-id",
+    content_groups = "content-groups",
+    country_of_operation = "country-of-operation",
+    country_of_operation_id = "country-of-operation-id",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency_id = "currency-id",
+    cxml_domain = "cxml-domain",
+    cxml_http_username = "cxml-http-username",
+    cxml_identity = "cxml-identity",
+    cxml_protocol = "cxml-protocol",
+    cxml_secret = "cxml-secret",
+    cxml_ssl_version = "cxml-ssl-version",
+    cxml_supplier_domain = "cxml-supplier-domain",
+    cxml_supplier_identity = "cxml-supplier-identity",
+    cxml_url = "cxml-url",
+    default_commodity = "default-commodity",
+    default_commodity_id = "default-commodity-id",
+    default_invoice_email = "default-invoice-email",
+    disable_cert_verify = "disable-cert-verify",
+    display_name = "display-name",
+    diversities = "diversities",
+    duns_number = "duns-number",
+    duplicate_exists = "duplicate-exists",
+    estimated_spend_amount = "estimated-spend-amount",
+    fed_reportable = "fed-reportable",
+    federal_tax_num = "federal-tax-num",
+    goods_services_provided = "goods-services-provided",
+    govt_agency_interaction = "govt-agency-interaction",
+    govt_agency_interaction_indicator = "govt-agency-interaction-indicator",
+    govt_allegation_fraud_bribery = "govt-allegation-fraud-bribery",
+    govt_allegation_fraud_bribery_indicator = "govt-allegation-fraud-bribery-indicator",
+    hold_invoices_for_ap_review = "hold-invoices-for-ap-review",
+    hold_payment = "hold-payment",
+    hold_payment_indicator = "hold-payment-indicator",
+    id = "id",
+    inbound_invoice_domain = "inbound-invoice-domain",
+    inco_terms = "inco-terms",
+    income_type = "income-type",
+    industry = "industry",
+    intl_other_explanation = "intl-other-explanation",
+    intl_tax_classification = "intl-tax-classification",
+    intl_tax_num = "intl-tax-num",
+    invoice_amount_limit = "invoice-amount-limit",
+    invoice_inbound_emails = "invoice-inbound-emails",
+    invoice_matching_level = "invoice-matching-level",
+    last_exported_at = "last-exported-at",
+    logo_content_type = "logo-content-type",
+    logo_file_name = "logo-file-name",
+    logo_file_size = "logo-file-size",
+    logo_updated_at = "logo-updated-at",
+    minority_indicator = "minority-indicator",
+    minority_type_id = "minority-type-id",
+    name = "name",
+    one_time_supplier = "one-time-supplier",
+    organization_type = "organization-type",
+    parent_company_name = "parent-company-name",
+    pay_group = "pay-group",
+    payment_term = "payment-term",
+    payment_term_id = "payment-term-id",
+    payment_terms_id = "payment-terms-id",
+    po_change_method = "po-change-method",
+    po_email = "po-email",
+    po_method = "po-method",
+    policy_for_bribery_corruption = "policy-for-bribery-corruption",
+    policy_for_bribery_corruption_indicator = "policy-for-bribery-corruption-indicator",
+    preferred_currency = "preferred-currency",
+    preferred_currency_id = "preferred-currency-id",
+    preferred_language = "preferred-language",
+    preferred_language_id = "preferred-language-id",
+    savings_pct = "savings-pct",
+    scope_three_emissions = "scope-three-emissions",
+    send_invoices_to_approvals = "send-invoices-to-approvals",
+    separate_remit_to = "separate-remit-to",
+    shipping_term_id = "shipping-term-id",
+    social_security_number = "social-security-number",
+    status = "status",
+    supplier_id = "supplier-id",
+    supplier_information_addresses = "supplier-information-addresses",
+    supplier_information_artifacts = "supplier-information-artifacts",
+    supplier_information_classification_detail = "supplier-information-classification-detail",
+    supplier_information_contacts = "supplier-information-contacts",
+    supplier_information_enterprise_detail = "supplier-information-enterprise-detail",
+    supplier_information_insurance_detail = "supplier-information-insurance-detail",
+    supplier_information_risk_detail = "supplier-information-risk-detail",
+    supplier_information_tax_detail = "supplier-information-tax-detail",
+    supplier_name = "supplier-name",
+    supplier_number = "supplier-number",
+    supplier_region = "supplier-region",
+    tax_classification = "tax-classification",
+    tax_code_id = "tax-code-id",
+    tax_exempt_other_explanation = "tax-exempt-other-explanation",
+    tax_region = "tax-region",
+    third_party_interaction = "third-party-interaction",
+    third_party_interaction_indicator = "third-party-interaction-indicator",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    user_id = "user-id",
+    website = "website",
+);
 /// The elements of [`SupplierInformation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "SupplierInformation",

@@ -6,170 +6,173 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `SupplierInformationAddress` object.
 ///
 /// On the wire: `supplier-information-address`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "supplier-information-address", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SupplierInformationAddress {
     /// Wire name `account-type-item`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type_item: Option<String>,
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `address-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_name: Option<String>,
     /// Wire name `bank-account-number`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_account_number: Option<String>,
     /// Wire name `bank-address`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_address: Option<String>,
     /// Wire name `bank-city`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_city: Option<String>,
     /// Wire name `bank-code`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_code: Option<String>,
     /// Wire name `bank-country`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_country: Option<Box<crate::country::Country>>,
     /// Wire name `bank-fax-phone`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_fax_phone: Option<String>,
     /// Wire name `bank-name`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// Wire name `bank-postal-code`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_postal_code: Option<String>,
     /// Wire name `bank-routing-number`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_routing_number: Option<String>,
     /// Wire name `bank-state-region`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_state_region: Option<String>,
     /// Wire name `bank-work-phone`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_work_phone: Option<String>,
     /// Wire name `bic`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bic: Option<String>,
     /// Wire name `bic-routing-code`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bic_routing_code: Option<String>,
     /// Wire name `bsb-number`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bsb_number: Option<String>,
     /// Wire name `city`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Wire name `country`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `csp-rta-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub csp_rta_id: Option<i64>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `email`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Wire name `iban-number`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iban_number: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `ifsc`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ifsc: Option<String>,
     /// Wire name `intermediary-bank-name`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub intermediary_bank_name: Option<String>,
     /// Wire name `international-bank-account-number`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub international_bank_account_number: Option<String>,
     /// Wire name `kind`; sent and returned; required on create; at most 255 characters; allowed values `RTA`, `Primary`, `Standard`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<SupplierInformationAddressKind>,
     /// Wire name `location-code`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_code: Option<String>,
     /// Wire name `name-on-bank-account`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_on_bank_account: Option<String>,
     /// Wire name `payment-method-item`; sent and returned; at most 255 characters; allowed values `tran`, `cash`, `cred`, `pcard`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_item: Option<SupplierInformationAddressPaymentMethodItem>,
     /// Wire name `po-box`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_box: Option<String>,
     /// Wire name `po-box-postal-code`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_box_postal_code: Option<String>,
     /// Wire name `postal-code`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// Wire name `purposes`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purposes: Option<Vec<crate::purpose::Purpose>>,
     /// Wire name `sort-code`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_code: Option<String>,
     /// Wire name `state-iso-code`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_iso_code: Option<String>,
     /// Wire name `state-region`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_region: Option<String>,
     /// Wire name `street-address`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street_address: Option<String>,
     /// Wire name `street-address2`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street_address2: Option<String>,
     /// Wire name `street-address3`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street_address3: Option<String>,
     /// Wire name `street-address4`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street_address4: Option<String>,
     /// Wire name `supplier-information-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_id: Option<i64>,
     /// Wire name `supplier-information-tax-registrations`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the item type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_tax_registrations: Option<
         Vec<serde_json::Map<String, serde_json::Value>>,
     >,
     /// Wire name `swift-code`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub swift_code: Option<String>,
     /// Wire name `transit-number-and-institution-number`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transit_number_and_institution_number: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `virtual-card-email`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub virtual_card_email: Option<String>,
     /// Wire name `wire-routing-number`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wire_routing_number: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    SupplierInformationAddress,
+    "supplier-information-address",
+    account_type_item = "account-type-item",
+    active = "active",
+    address_name = "address-name",
+    bank_account_number = "bank-account-number",
+    bank_address = "bank-address",
+    bank_city = "bank-city",
+    bank_code = "bank-code",
+    bank_country = "bank-country",
+    bank_fax_phone = "bank-fax-phone",
+    bank_name = "bank-name",
+    bank_postal_code = "bank-postal-code",
+    bank_routing_number = "bank-routing-number",
+    bank_state_region = "bank-state-region",
+    bank_work_phone = "bank-work-phone",
+    bic = "bic",
+    bic_routing_code = "bic-routing-code",
+    bsb_number = "bsb-number",
+    city = "city",
+    country = "country",
+    created_at = "created-at",
+    created_by = "created-by",
+    csp_rta_id = "csp-rta-id",
+    currency = "currency",
+    email = "email",
+    iban_number = "iban-number",
+    id = "id",
+    ifsc = "ifsc",
+    intermediary_bank_name = "intermediary-bank-name",
+    international_bank_account_number = "international-bank-account-number",
+    kind = "kind",
+    location_code = "location-code",
+    name_on_bank_account = "name-on-bank-account",
+    payment_method_item = "payment-method-item",
+    po_box = "po-box",
+    po_box_postal_code = "po-box-postal-code",
+    postal_code = "postal-code",
+    purposes = "purposes",
+    sort_code = "sort-code",
+    state_iso_code = "state-iso-code",
+    state_region = "state-region",
+    street_address = "street-address",
+    street_address2 = "street-address2",
+    street_address3 = "street-address3",
+    street_address4 = "street-address4",
+    supplier_information_id = "supplier-information-id",
+    supplier_information_tax_registrations = "supplier-information-tax-registrations",
+    swift_code = "swift-code",
+    transit_number_and_institution_number = "transit-number-and-institution-number",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    virtual_card_email = "virtual-card-email",
+    wire_routing_number = "wire-routing-number",
+);
 /// The elements of [`SupplierInformationAddress`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "SupplierInformationAddress",

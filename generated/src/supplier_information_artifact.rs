@@ -6,57 +6,60 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `SupplierInformationArtifact` object.
 ///
 /// On the wire: `supplier-information-artifact`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "supplier-information-artifact", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SupplierInformationArtifact {
     /// Wire name `agency`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agency: Option<
         Box<crate::diversity_certification_agency::DiversityCertificationAgency>,
     >,
     /// Wire name `artifact-meta-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_meta_type: Option<String>,
     /// Wire name `artifact-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_type: Option<String>,
     /// Wire name `attachments`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::attachments::Attachment>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `effective-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_date: Option<coupa_runtime::DateTime>,
     /// Wire name `expiry-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_date: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `supplier-id`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_id: Option<String>,
     /// Wire name `supplier-information-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_id: Option<i64>,
     /// Wire name `type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    SupplierInformationArtifact,
+    "supplier-information-artifact",
+    agency = "agency",
+    artifact_meta_type = "artifact-meta-type",
+    artifact_type = "artifact-type",
+    attachments = "attachments",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    effective_date = "effective-date",
+    expiry_date = "expiry-date",
+    id = "id",
+    supplier_id = "supplier-id",
+    supplier_information_id = "supplier-information-id",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`SupplierInformationArtifact`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "SupplierInformationArtifact",

@@ -6,70 +6,73 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `SupplierInformationContact` object.
 ///
 /// On the wire: `supplier-information-contact`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "supplier-information-contact", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SupplierInformationContact {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `email`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `kind`; sent and returned; required on create; at most 255 characters; allowed values `Primary`, `Standard`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<SupplierInformationContactKind>,
     /// Wire name `name-additional`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_additional: Option<String>,
     /// Wire name `name-family`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_family: Option<String>,
     /// Wire name `name-fullname`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_fullname: Option<String>,
     /// Wire name `name-given`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_given: Option<String>,
     /// Wire name `name-prefix`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_prefix: Option<String>,
     /// Wire name `name-suffix`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_suffix: Option<String>,
     /// Wire name `notes`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Wire name `phone-fax`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_fax: Option<Box<crate::phone_number::PhoneNumber>>,
     /// Wire name `phone-mobile`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_mobile: Option<Box<crate::phone_number::PhoneNumber>>,
     /// Wire name `phone-work`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_work: Option<Box<crate::phone_number::PhoneNumber>>,
     /// Wire name `purposes`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purposes: Option<Vec<crate::purpose::Purpose>>,
     /// Wire name `supplier-information-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    SupplierInformationContact,
+    "supplier-information-contact",
+    active = "active",
+    created_at = "created-at",
+    created_by = "created-by",
+    email = "email",
+    id = "id",
+    kind = "kind",
+    name_additional = "name-additional",
+    name_family = "name-family",
+    name_fullname = "name-fullname",
+    name_given = "name-given",
+    name_prefix = "name-prefix",
+    name_suffix = "name-suffix",
+    notes = "notes",
+    phone_fax = "phone-fax",
+    phone_mobile = "phone-mobile",
+    phone_work = "phone-work",
+    purposes = "purposes",
+    supplier_information_id = "supplier-information-id",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`SupplierInformationContact`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "SupplierInformationContact",

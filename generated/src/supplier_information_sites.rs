@@ -9,107 +9,110 @@ use coupa_runtime::{
 /// Coupa's `SupplierInformationSite` object.
 ///
 /// On the wire: `supplier-information-site`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "supplier-information-site", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SupplierInformationSite {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `addresses`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses: Option<
         Vec<crate::supplier_information_address::SupplierInformationAddress>,
     >,
     /// Wire name `allow-change-requests`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_change_requests: Option<i64>,
     /// Wire name `buyer-hold`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_hold: Option<bool>,
     /// Wire name `code`; sent and returned; required on create; unique; at most 20 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Wire name `contacts`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<
         Vec<crate::supplier_information_contact::SupplierInformationContact>,
     >,
     /// Wire name `content-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `cxml-domain`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_domain: Option<String>,
     /// Wire name `cxml-http-username`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_http_username: Option<String>,
     /// Wire name `cxml-identity`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_identity: Option<String>,
     /// Wire name `cxml-protocol`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_protocol: Option<String>,
     /// Wire name `cxml-secret`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_secret: Option<String>,
     /// Wire name `cxml-ssl-version`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_ssl_version: Option<String>,
     /// Wire name `cxml-supplier-domain`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_supplier_domain: Option<String>,
     /// Wire name `cxml-supplier-identity`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_supplier_identity: Option<String>,
     /// Wire name `cxml-url`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_url: Option<String>,
     /// Wire name `default-locale`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_locale: Option<String>,
     /// Wire name `disable-cert-verify`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_cert_verify: Option<bool>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `last-exported-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_exported_at: Option<coupa_runtime::DateTime>,
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `payment-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `po-change-method`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_change_method: Option<String>,
     /// Wire name `po-email`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_email: Option<String>,
     /// Wire name `po-method`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_method: Option<String>,
     /// Wire name `shipping-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `supplier-information-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    SupplierInformationSite,
+    "supplier-information-site",
+    active = "active",
+    addresses = "addresses",
+    allow_change_requests = "allow-change-requests",
+    buyer_hold = "buyer-hold",
+    code = "code",
+    contacts = "contacts",
+    content_groups = "content-groups",
+    created_at = "created-at",
+    created_by = "created-by",
+    cxml_domain = "cxml-domain",
+    cxml_http_username = "cxml-http-username",
+    cxml_identity = "cxml-identity",
+    cxml_protocol = "cxml-protocol",
+    cxml_secret = "cxml-secret",
+    cxml_ssl_version = "cxml-ssl-version",
+    cxml_supplier_domain = "cxml-supplier-domain",
+    cxml_supplier_identity = "cxml-supplier-identity",
+    cxml_url = "cxml-url",
+    default_locale = "default-locale",
+    disable_cert_verify = "disable-cert-verify",
+    id = "id",
+    last_exported_at = "last-exported-at",
+    name = "name",
+    payment_term = "payment-term",
+    po_change_method = "po-change-method",
+    po_email = "po-email",
+    po_method = "po-method",
+    shipping_term = "shipping-term",
+    supplier_information_id = "supplier-information-id",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`SupplierInformationSite`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "SupplierInformationSite",

@@ -9,47 +9,46 @@ use coupa_runtime::{
 /// Coupa's `SupplierInformationTaxRegistration` object.
 ///
 /// On the wire: `supplier-information-tax-registration`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(
-    rename = "supplier-information-tax-registration",
-    rename_all = "kebab-case",
-    default
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SupplierInformationTaxRegistration {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `country`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `local`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub local: Option<bool>,
     /// Wire name `number`; sent and returned; required on create; at most 940 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Wire name `supplier-information-address-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_address_id: Option<i64>,
     /// Wire name `supplier-information-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_information_id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    SupplierInformationTaxRegistration,
+    "supplier-information-tax-registration",
+    active = "active",
+    country = "country",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    local = "local",
+    number = "number",
+    supplier_information_address_id = "supplier-information-address-id",
+    supplier_information_id = "supplier-information-id",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`SupplierInformationTaxRegistration`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "SupplierInformationTaxRegistration",

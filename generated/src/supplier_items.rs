@@ -9,148 +9,151 @@ use coupa_runtime::{
 /// Coupa's `SupplierItem` object.
 ///
 /// On the wire: `supplier-item`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "supplier-item", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SupplierItem {
     /// Wire name `availability`; sent and returned; at most 255 characters; allowed values `in_stock`, `out_of_stock`, `backordered`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability: Option<SupplierItemAvailability>,
     /// Wire name `availability-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_date: Option<coupa_runtime::DateTime>,
     /// Wire name `catalog`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog: Option<Box<crate::catalog::Catalog>>,
     /// Wire name `contract`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract: Option<Box<crate::contracts::Contract>>,
     /// Wire name `contract-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<Box<crate::contract_terms::ContractTerm>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-balances`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_balances: Option<Vec<crate::inventory::InventoryBalance>>,
     /// Wire name `is-coupa-advantage`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_coupa_advantage: Option<bool>,
     /// Wire name `item`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<Box<crate::items::Item>>,
     /// Wire name `lead-time`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_time: Option<i64>,
     /// Wire name `manufacturer`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manufacturer: Option<String>,
     /// Wire name `minimum-order-quantity`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_order_quantity: Option<coupa_runtime::Decimal>,
     /// Wire name `order-increment`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_increment: Option<coupa_runtime::Decimal>,
     /// Wire name `preferred`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred: Option<bool>,
     /// Wire name `price`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<coupa_runtime::Decimal>,
     /// Wire name `price-change`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_change: Option<f64>,
     /// Wire name `price-tier-1`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_1: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-10`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_10: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-11`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_11: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-12`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_12: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-13`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_13: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-14`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_14: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-15`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_15: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-16`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_16: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-17`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_17: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-18`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_18: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-19`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_19: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-2`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_2: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-20`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_20: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-3`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_3: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-4`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_4: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-5`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_5: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-6`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_6: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-7`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_7: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-8`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_8: Option<coupa_runtime::Decimal>,
     /// Wire name `price-tier-9`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_tier_9: Option<coupa_runtime::Decimal>,
     /// Wire name `savings-pct`; sent and returned; a decimal of at most 8 digits, 2 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub savings_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `supplier`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-aux-part-num`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_aux_part_num: Option<String>,
     /// Wire name `supplier-part-num`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_part_num: Option<String>,
     /// Wire name `unspsc-code`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unspsc_code: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    SupplierItem,
+    "supplier-item",
+    availability = "availability",
+    availability_date = "availability-date",
+    catalog = "catalog",
+    contract = "contract",
+    contract_term = "contract-term",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    id = "id",
+    inventory_balances = "inventory-balances",
+    is_coupa_advantage = "is-coupa-advantage",
+    item = "item",
+    lead_time = "lead-time",
+    manufacturer = "manufacturer",
+    minimum_order_quantity = "minimum-order-quantity",
+    order_increment = "order-increment",
+    preferred = "preferred",
+    price = "price",
+    price_change = "price-change",
+    price_tier_1 = "price-tier-1",
+    price_tier_10 = "price-tier-10",
+    price_tier_11 = "price-tier-11",
+    price_tier_12 = "price-tier-12",
+    price_tier_13 = "price-tier-13",
+    price_tier_14 = "price-tier-14",
+    price_tier_15 = "price-tier-15",
+    price_tier_16 = "price-tier-16",
+    price_tier_17 = "price-tier-17",
+    price_tier_18 = "price-tier-18",
+    price_tier_19 = "price-tier-19",
+    price_tier_2 = "price-tier-2",
+    price_tier_20 = "price-tier-20",
+    price_tier_3 = "price-tier-3",
+    price_tier_4 = "price-tier-4",
+    price_tier_5 = "price-tier-5",
+    price_tier_6 = "price-tier-6",
+    price_tier_7 = "price-tier-7",
+    price_tier_8 = "price-tier-8",
+    price_tier_9 = "price-tier-9",
+    savings_pct = "savings-pct",
+    supplier = "supplier",
+    supplier_aux_part_num = "supplier-aux-part-num",
+    supplier_part_num = "supplier-part-num",
+    unspsc_code = "unspsc-code",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`SupplierItem`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "SupplierItem",

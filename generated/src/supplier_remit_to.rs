@@ -6,75 +6,78 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `SupplierRemitTo` object.
 ///
 /// On the wire: `supplier-remit-to`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "supplier-remit-to", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SupplierRemitTo {
     /// Wire name `city`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Wire name `company-registration-number`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_registration_number: Option<String>,
     /// Wire name `country`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `disclosure`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disclosure: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `postal-code`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// Wire name `preferred-language`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_language: Option<String>,
     /// Wire name `registered-company`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub registered_company: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `remit-to-code`; sent and returned; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remit_to_code: Option<String>,
     /// Wire name `state`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Wire name `street1`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street1: Option<String>,
     /// Wire name `street2`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street2: Option<String>,
     /// Wire name `street3`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street3: Option<String>,
     /// Wire name `street4`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street4: Option<String>,
     /// Wire name `supplier-name`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_name: Option<String>,
     /// Wire name `tax-number`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_number: Option<String>,
     /// Wire name `tax-prefix`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_prefix: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `validated-source`; returned only (not accepted in requests); at most 50 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub validated_source: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    SupplierRemitTo,
+    "supplier-remit-to",
+    city = "city",
+    company_registration_number = "company-registration-number",
+    country = "country",
+    created_at = "created-at",
+    disclosure = "disclosure",
+    id = "id",
+    name = "name",
+    postal_code = "postal-code",
+    preferred_language = "preferred-language",
+    registered_company = "registered-company",
+    remit_to_code = "remit-to-code",
+    state = "state",
+    street1 = "street1",
+    street2 = "street2",
+    street3 = "street3",
+    street4 = "street4",
+    supplier_name = "supplier-name",
+    tax_number = "tax-number",
+    tax_prefix = "tax-prefix",
+    updated_at = "updated-at",
+    validated_source = "validated-source",
+);
 /// The elements of [`SupplierRemitTo`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "SupplierRemitTo",

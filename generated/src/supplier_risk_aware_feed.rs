@@ -9,55 +9,58 @@ use coupa_runtime::{
 /// Coupa's `SupplierRiskAwareFeed` object.
 ///
 /// On the wire: `supplier-risk-aware-feed`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "supplier-risk-aware-feed", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SupplierRiskAwareFeed {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `number-field-01`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_field_01: Option<coupa_runtime::Decimal>,
     /// Wire name `number-field-02`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_field_02: Option<coupa_runtime::Decimal>,
     /// Wire name `number-field-03`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_field_03: Option<coupa_runtime::Decimal>,
     /// Wire name `number-field-04`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_field_04: Option<coupa_runtime::Decimal>,
     /// Wire name `number-field-05`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_field_05: Option<coupa_runtime::Decimal>,
     /// Wire name `number-field-06`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_field_06: Option<coupa_runtime::Decimal>,
     /// Wire name `number-field-07`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_field_07: Option<coupa_runtime::Decimal>,
     /// Wire name `number-field-08`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_field_08: Option<coupa_runtime::Decimal>,
     /// Wire name `number-field-09`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_field_09: Option<coupa_runtime::Decimal>,
     /// Wire name `number-field-10`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_field_10: Option<coupa_runtime::Decimal>,
     /// Wire name `supplier`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<Box<crate::suppliers::Supplier>>,
     /// Wire name `supplier-id`; sent and returned; required on create; unique.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_id: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    SupplierRiskAwareFeed,
+    "supplier-risk-aware-feed",
+    created_at = "created-at",
+    id = "id",
+    number_field_01 = "number-field-01",
+    number_field_02 = "number-field-02",
+    number_field_03 = "number-field-03",
+    number_field_04 = "number-field-04",
+    number_field_05 = "number-field-05",
+    number_field_06 = "number-field-06",
+    number_field_07 = "number-field-07",
+    number_field_08 = "number-field-08",
+    number_field_09 = "number-field-09",
+    number_field_10 = "number-field-10",
+    supplier = "supplier",
+    supplier_id = "supplier-id",
+    updated_at = "updated-at",
+);
 /// The elements of [`SupplierRiskAwareFeed`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "SupplierRiskAwareFeed",

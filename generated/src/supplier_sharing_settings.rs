@@ -9,31 +9,34 @@ use coupa_runtime::{
 /// Coupa's `SupplierSharingSetting` object.
 ///
 /// On the wire: `supplier-sharing-setting`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "supplier-sharing-setting", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SupplierSharingSetting {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `sharable-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sharable_id: Option<i64>,
     /// Wire name `sharable-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sharable_type: Option<String>,
     /// Wire name `share-with-children`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub share_with_children: Option<i64>,
     /// Wire name `shared-category`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_category: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
 }
+coupa_runtime::wire_struct!(
+    SupplierSharingSetting,
+    "supplier-sharing-setting",
+    created_at = "created-at",
+    id = "id",
+    sharable_id = "sharable-id",
+    sharable_type = "sharable-type",
+    share_with_children = "share-with-children",
+    shared_category = "shared-category",
+    updated_at = "updated-at",
+);
 /// The elements of [`SupplierSharingSetting`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "SupplierSharingSetting",

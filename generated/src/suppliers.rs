@@ -9,323 +9,326 @@ use coupa_runtime::{
 /// Coupa's `Supplier` object.
 ///
 /// On the wire: `supplier`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "supplier", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Supplier {
     /// Wire name `account-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
     /// Wire name `account-types`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_types: Option<Vec<crate::account_types::AccountType>>,
     /// Wire name `allow-change-requests`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_change_requests: Option<bool>,
     /// Wire name `allow-cn-no-backing-doc-from-connect`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_cn_no_backing_doc_from_connect: Option<bool>,
     /// Wire name `allow-csp-access-without-two-factor`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_csp_access_without_two_factor: Option<bool>,
     /// Wire name `allow-cxml-invoicing`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_cxml_invoicing: Option<bool>,
     /// Wire name `allow-inv-choose-billing-account`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_inv_choose_billing_account: Option<bool>,
     /// Wire name `allow-inv-from-connect`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_inv_from_connect: Option<bool>,
     /// Wire name `allow-inv-no-backing-doc-from-connect`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_inv_no_backing_doc_from_connect: Option<bool>,
     /// Wire name `allow-inv-unbacked-lines-from-connect`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_inv_unbacked_lines_from_connect: Option<bool>,
     /// Wire name `allow-order-confirmation-item-substitutions`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_order_confirmation_item_substitutions: Option<bool>,
     /// Wire name `business-entity-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<i64>,
     /// Wire name `buyer-hold`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_hold: Option<bool>,
     /// Wire name `commodity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commodity: Option<Box<crate::commodities::Commodity>>,
     /// Wire name `confirm-by-hrs`; sent and returned; a decimal of at most 10 digits, 0 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirm_by_hrs: Option<coupa_runtime::Decimal>,
     /// Wire name `contacts`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<crate::contact::Contact>>,
     /// Wire name `content-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `corporate-url`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub corporate_url: Option<String>,
     /// Wire name `coupa-connect-secret`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_connect_secret: Option<String>,
     /// Wire name `coupa-pay-financing-only`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_pay_financing_only: Option<bool>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `customer-support-contacts`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_support_contacts: Option<
         Vec<crate::customer_support_contact::CustomerSupportContact>,
     >,
     /// Wire name `cxml-domain`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_domain: Option<String>,
     /// Wire name `cxml-http-password`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_http_password: Option<String>,
     /// Wire name `cxml-http-username`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_http_username: Option<String>,
     /// Wire name `cxml-identity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_identity: Option<String>,
     /// Wire name `cxml-invoice-buyer-domain`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_invoice_buyer_domain: Option<String>,
     /// Wire name `cxml-invoice-buyer-identity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_invoice_buyer_identity: Option<String>,
     /// Wire name `cxml-invoice-secret`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_invoice_secret: Option<String>,
     /// Wire name `cxml-invoice-supplier-domain`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_invoice_supplier_domain: Option<String>,
     /// Wire name `cxml-invoice-supplier-identity`; sent and returned; unique.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_invoice_supplier_identity: Option<String>,
     /// Wire name `cxml-protocol`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_protocol: Option<String>,
     /// Wire name `cxml-secret`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_secret: Option<String>,
     /// Wire name `cxml-ssl-version`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_ssl_version: Option<String>,
     /// Wire name `cxml-supplier-domain`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_supplier_domain: Option<String>,
     /// Wire name `cxml-supplier-identity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_supplier_identity: Option<String>,
     /// Wire name `cxml-url`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cxml_url: Option<String>,
     /// Wire name `dd-settings`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dd_settings: Option<String>,
     /// Wire name `default-locale`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_locale: Option<String>,
     /// Wire name `disable-cert-verify`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_cert_verify: Option<bool>,
     /// Wire name `display-name`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Wire name `diversities`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diversities: Option<Vec<crate::diversity_association::DiversityAssociation>>,
     /// Wire name `diversity-categories`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives the containing object as the item type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diversity_categories: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Wire name `do-not-accelerate`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub do_not_accelerate: Option<bool>,
     /// Wire name `duns`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duns: Option<String>,
     /// Wire name `enterprise`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise: Option<Box<crate::enterprise::Enterprise>>,
     /// Wire name `hold-invoices-for-ap-review`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hold_invoices_for_ap_review: Option<bool>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `integration-contacts`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_contacts: Option<
         Box<crate::integration_contacts::IntegrationContact>,
     >,
     /// Wire name `inventory-organization`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_organization: Option<
         Box<crate::inventory_organization::InventoryOrganization>,
     >,
     /// Wire name `invoice-emails`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_emails: Option<Vec<crate::invoice_emails::InvoiceEmail>>,
     /// Wire name `invoice-matching-level`; sent and returned; at most 255 characters; allowed values `2-way`, `3-way`, `3-way-direct`, `none`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_matching_level: Option<SupplierInvoiceMatchingLevel>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `number`; sent and returned; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Wire name `on-hold`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_hold: Option<bool>,
     /// Wire name `one-time-supplier`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub one_time_supplier: Option<bool>,
     /// Wire name `online-store`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub online_store: Option<Box<crate::online_store::OnlineStore>>,
     /// Wire name `order-confirmation-level`; sent and returned; allowed values `not_applicable`, `header`, `line`.
     ///
     /// Schema note: The Swagger types this element integer but its enum lists names; read as a string with those values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_confirmation_level: Option<SupplierOrderConfirmationLevel>,
     /// Wire name `parent`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Supplier>>,
     /// Wire name `payment-method`; sent and returned; required on create; at most 255 characters; allowed values `invoice`, `pcard`, `invoice_only`, `pcard_only`, `virtual_card`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<SupplierPaymentMethod>,
     /// Wire name `payment-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_term: Option<Box<crate::payment_terms::PaymentTerm>>,
     /// Wire name `payment-term-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_term_id: Option<i64>,
     /// Wire name `payment-terms`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_terms: Option<Vec<crate::payment_terms::PaymentTerm>>,
     /// Wire name `po-change-method`; sent and returned; at most 255 characters; allowed values `cxml`, `xml`, `email`, `prompt`, `mark_as_sent`, `buy_online`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_change_method: Option<SupplierPoChangeMethod>,
     /// Wire name `po-email`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_email: Option<String>,
     /// Wire name `po-method`; sent and returned; at most 255 characters; allowed values `cxml`, `xml`, `email`, `prompt`, `mark_as_sent`, `buy_online`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub po_method: Option<SupplierPoMethod>,
     /// Wire name `preferred-commodities`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_commodities: Option<Vec<crate::commodities::Commodity>>,
     /// Wire name `primary-address`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_address: Option<Box<crate::supplier_address::SupplierAddress>>,
     /// Wire name `primary-contact`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_contact: Option<Box<crate::contact::Contact>>,
     /// Wire name `remit-to-addresses`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remit_to_addresses: Option<Vec<crate::remit_to_addresses::RemitToAddress>>,
     /// Wire name `remit-to-requirement`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remit_to_requirement: Option<i64>,
     /// Wire name `restricted-account-types`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restricted_account_types: Option<Vec<crate::account_types::AccountType>>,
     /// Wire name `savings-pct`; sent and returned; a decimal of at most 8 digits, 2 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub savings_pct: Option<coupa_runtime::Decimal>,
     /// Wire name `scf-configs`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scf_configs: Option<String>,
     /// Wire name `scope-three-emissions`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_three_emissions: Option<bool>,
     /// Wire name `send-invoices-to-approvals`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_invoices_to_approvals: Option<bool>,
     /// Wire name `shipping-term`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_term: Option<Box<crate::shipping_terms::ShippingTerm>>,
     /// Wire name `status`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `storefront-url`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub storefront_url: Option<String>,
     /// Wire name `supplier-account-types`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the item type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_account_types: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Wire name `supplier-addresses`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_addresses: Option<Vec<crate::supplier_address::SupplierAddress>>,
     /// Wire name `supplier-classification-detail`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_classification_detail: Option<
         Box<crate::supplier_classification_detail::SupplierClassificationDetail>,
     >,
     /// Wire name `supplier-community-enablement`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_community_enablement: Option<i64>,
     /// Wire name `supplier-enterprise-detail`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_enterprise_detail: Option<
         Box<crate::supplier_enterprise_detail::SupplierEnterpriseDetail>,
     >,
     /// Wire name `supplier-insurance-detail`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_insurance_detail: Option<
         Box<crate::supplier_insurance_detail::SupplierInsuranceDetail>,
     >,
     /// Wire name `supplier-risk-detail`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_risk_detail: Option<
         Box<crate::supplier_risk_detail::SupplierRiskDetail>,
     >,
     /// Wire name `supplier-sites`; sent and returned.
     ///
     /// Schema note: The Swagger gives the containing object as the item type; read as an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_sites: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Wire name `supplier-tax-detail`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_tax_detail: Option<Box<crate::supplier_tax_detail::SupplierTaxDetail>>,
     /// Wire name `taggings`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taggings: Option<Vec<crate::tagging::Tagging>>,
     /// Wire name `tax-code`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<Box<crate::tax_code::TaxCode>>,
     /// Wire name `tax-id`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_id: Option<String>,
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `website`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// Wire name `whitelist-dd`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub whitelist_dd: Option<bool>,
 }
+coupa_runtime::wire_struct!(
+    Supplier,
+    "supplier",
+    account_number = "account-number",
+    account_types = "account-types",
+    allow_change_requests = "allow-change-requests",
+    allow_cn_no_backing_doc_from_connect = "allow-cn-no-backing-doc-from-connect",
+    allow_csp_access_without_two_factor = "allow-csp-access-without-two-factor",
+    allow_cxml_invoicing = "allow-cxml-invoicing",
+    allow_inv_choose_billing_account = "allow-inv-choose-billing-account",
+    allow_inv_from_connect = "allow-inv-from-connect",
+    allow_inv_no_backing_doc_from_connect = "allow-inv-no-backing-doc-from-connect",
+    allow_inv_unbacked_lines_from_connect = "allow-inv-unbacked-lines-from-connect",
+    allow_order_confirmation_item_substitutions = "allow-order-confirmation-item-substitutions",
+    business_entity_id = "business-entity-id",
+    buyer_hold = "buyer-hold",
+    commodity = "commodity",
+    confirm_by_hrs = "confirm-by-hrs",
+    contacts = "contacts",
+    content_groups = "content-groups",
+    corporate_url = "corporate-url",
+    coupa_connect_secret = "coupa-connect-secret",
+    coupa_pay_financing_only = "coupa-pay-financing-only",
+    created_at = "created-at",
+    created_by = "created-by",
+    customer_support_contacts = "customer-support-contacts",
+    cxml_domain = "cxml-domain",
+    cxml_http_password = "cxml-http-password",
+    cxml_http_username = "cxml-http-username",
+    cxml_identity = "cxml-identity",
+    cxml_invoice_buyer_domain = "cxml-invoice-buyer-domain",
+    cxml_invoice_buyer_identity = "cxml-invoice-buyer-identity",
+    cxml_invoice_secret = "cxml-invoice-secret",
+    cxml_invoice_supplier_domain = "cxml-invoice-supplier-domain",
+    cxml_invoice_supplier_identity = "cxml-invoice-supplier-identity",
+    cxml_protocol = "cxml-protocol",
+    cxml_secret = "cxml-secret",
+    cxml_ssl_version = "cxml-ssl-version",
+    cxml_supplier_domain = "cxml-supplier-domain",
+    cxml_supplier_identity = "cxml-supplier-identity",
+    cxml_url = "cxml-url",
+    dd_settings = "dd-settings",
+    default_locale = "default-locale",
+    disable_cert_verify = "disable-cert-verify",
+    display_name = "display-name",
+    diversities = "diversities",
+    diversity_categories = "diversity-categories",
+    do_not_accelerate = "do-not-accelerate",
+    duns = "duns",
+    enterprise = "enterprise",
+    hold_invoices_for_ap_review = "hold-invoices-for-ap-review",
+    id = "id",
+    integration_contacts = "integration-contacts",
+    inventory_organization = "inventory-organization",
+    invoice_emails = "invoice-emails",
+    invoice_matching_level = "invoice-matching-level",
+    name = "name",
+    number = "number",
+    on_hold = "on-hold",
+    one_time_supplier = "one-time-supplier",
+    online_store = "online-store",
+    order_confirmation_level = "order-confirmation-level",
+    parent = "parent",
+    payment_method = "payment-method",
+    payment_term = "payment-term",
+    payment_term_id = "payment-term-id",
+    payment_terms = "payment-terms",
+    po_change_method = "po-change-method",
+    po_email = "po-email",
+    po_method = "po-method",
+    preferred_commodities = "preferred-commodities",
+    primary_address = "primary-address",
+    primary_contact = "primary-contact",
+    remit_to_addresses = "remit-to-addresses",
+    remit_to_requirement = "remit-to-requirement",
+    restricted_account_types = "restricted-account-types",
+    savings_pct = "savings-pct",
+    scf_configs = "scf-configs",
+    scope_three_emissions = "scope-three-emissions",
+    send_invoices_to_approvals = "send-invoices-to-approvals",
+    shipping_term = "shipping-term",
+    status = "status",
+    storefront_url = "storefront-url",
+    supplier_account_types = "supplier-account-types",
+    supplier_addresses = "supplier-addresses",
+    supplier_classification_detail = "supplier-classification-detail",
+    supplier_community_enablement = "supplier-community-enablement",
+    supplier_enterprise_detail = "supplier-enterprise-detail",
+    supplier_insurance_detail = "supplier-insurance-detail",
+    supplier_risk_detail = "supplier-risk-detail",
+    supplier_sites = "supplier-sites",
+    supplier_tax_detail = "supplier-tax-detail",
+    taggings = "taggings",
+    tax_code = "tax-code",
+    tax_id = "tax-id",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    website = "website",
+    whitelist_dd = "whitelist-dd",
+);
 /// The elements of [`Supplier`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Supplier",

@@ -6,28 +6,31 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `SustainabilityDetail` object.
 ///
 /// On the wire: `sustainability-detail`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "sustainability-detail", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SustainabilityDetail {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `level`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<i64>,
     /// Wire name `title`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `url`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    SustainabilityDetail,
+    "sustainability-detail",
+    created_at = "created-at",
+    id = "id",
+    level = "level",
+    title = "title",
+    updated_at = "updated-at",
+    url = "url",
+);
 /// The elements of [`SustainabilityDetail`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "SustainabilityDetail",

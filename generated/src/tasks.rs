@@ -9,70 +9,73 @@ use coupa_runtime::{
 /// Coupa's `Task` object.
 ///
 /// On the wire: `task`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "task", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Task {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `due-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<coupa_runtime::DateTime>,
     /// Wire name `duration`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `linkable`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub linkable: Option<Box<Task>>,
     /// Wire name `linkable-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub linkable_id: Option<i64>,
     /// Wire name `linkable-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub linkable_type: Option<String>,
     /// Wire name `owner`; returned only (not accepted in requests); required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `owner-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<i64>,
     /// Wire name `percentage`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<i64>,
     /// Wire name `resolved-at`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_at: Option<coupa_runtime::DateTime>,
     /// Wire name `resolved-by`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `start-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
     /// Wire name `status`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Wire name `task-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<i64>,
     /// Wire name `title`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    Task,
+    "task",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    due_date = "due-date",
+    duration = "duration",
+    id = "id",
+    linkable = "linkable",
+    linkable_id = "linkable-id",
+    linkable_type = "linkable-type",
+    owner = "owner",
+    owner_id = "owner-id",
+    percentage = "percentage",
+    resolved_at = "resolved-at",
+    resolved_by = "resolved-by",
+    start_date = "start-date",
+    status = "status",
+    task_id = "task-id",
+    title = "title",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`Task`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Task",

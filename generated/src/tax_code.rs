@@ -6,46 +6,49 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `TaxCode` object.
 ///
 /// On the wire: `tax-code`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "tax-code", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxCode {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `code`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Wire name `country`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `effective-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_date: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `percentage`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
     /// Wire name `tax-rate`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<Box<crate::tax_rate::TaxRate>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    TaxCode,
+    "tax-code",
+    active = "active",
+    code = "code",
+    country = "country",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    effective_date = "effective-date",
+    id = "id",
+    percentage = "percentage",
+    tax_rate = "tax-rate",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`TaxCode`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "TaxCode",

@@ -6,85 +6,88 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `TaxLine` object.
 ///
 /// On the wire: `tax-line`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "tax-line", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxLine {
     /// Wire name `amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
     /// Wire name `amount-engine`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_engine: Option<coupa_runtime::Decimal>,
     /// Wire name `base`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<coupa_runtime::Decimal>,
     /// Wire name `basis`; sent and returned; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub basis: Option<coupa_runtime::Decimal>,
     /// Wire name `code`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Wire name `code-engine`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_engine: Option<String>,
     /// Wire name `code-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_id: Option<i64>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `kind-of-factor`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind_of_factor: Option<String>,
     /// Wire name `nature-of-tax`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nature_of_tax: Option<String>,
     /// Wire name `product-tax-classification`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_tax_classification: Option<String>,
     /// Wire name `rate`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<f64>,
     /// Wire name `rate-engine`; returned only (not accepted in requests); a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_engine: Option<coupa_runtime::Decimal>,
     /// Wire name `supplier-rate`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_rate: Option<coupa_runtime::Decimal>,
     /// Wire name `tax-code`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<Box<crate::tax_code::TaxCode>>,
     /// Wire name `tax-rate`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<Box<crate::tax_rate::TaxRate>>,
     /// Wire name `tax-rate-type`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate_type: Option<Box<crate::tax_rate_type::TaxRateType>>,
     /// Wire name `taxable-amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `withholding-amount`; sent and returned; a decimal of at most 30 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub withholding_amount: Option<coupa_runtime::Decimal>,
 }
+coupa_runtime::wire_struct!(
+    TaxLine,
+    "tax-line",
+    amount = "amount",
+    amount_engine = "amount-engine",
+    base = "base",
+    basis = "basis",
+    code = "code",
+    code_engine = "code-engine",
+    code_id = "code-id",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    id = "id",
+    kind_of_factor = "kind-of-factor",
+    nature_of_tax = "nature-of-tax",
+    product_tax_classification = "product-tax-classification",
+    rate = "rate",
+    rate_engine = "rate-engine",
+    supplier_rate = "supplier-rate",
+    tax_code = "tax-code",
+    tax_rate = "tax-rate",
+    tax_rate_type = "tax-rate-type",
+    taxable_amount = "taxable-amount",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    withholding_amount = "withholding-amount",
+);
 /// The elements of [`TaxLine`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "TaxLine",

@@ -6,61 +6,64 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `TaxRate` object.
 ///
 /// On the wire: `tax-rate`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "tax-rate", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxRate {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `country`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `customer-accounting`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_accounting: Option<bool>,
     /// Wire name `description`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `effective-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_date: Option<coupa_runtime::DateTime>,
     /// Wire name `exempt`; sent and returned; unique.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exempt: Option<bool>,
     /// Wire name `expiration-date`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `out-of-scope`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out_of_scope: Option<bool>,
     /// Wire name `percentage`; sent and returned; required on create; unique; a decimal of at most 30 digits, 6 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<coupa_runtime::Decimal>,
     /// Wire name `reverse-charge`; sent and returned; unique.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reverse_charge: Option<bool>,
     /// Wire name `tax-description`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_description: Option<String>,
     /// Wire name `tax-rate-type`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate_type: Option<Box<crate::tax_rate_type::TaxRateType>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    TaxRate,
+    "tax-rate",
+    active = "active",
+    country = "country",
+    created_at = "created-at",
+    created_by = "created-by",
+    customer_accounting = "customer-accounting",
+    description = "description",
+    effective_date = "effective-date",
+    exempt = "exempt",
+    expiration_date = "expiration-date",
+    id = "id",
+    out_of_scope = "out-of-scope",
+    percentage = "percentage",
+    reverse_charge = "reverse-charge",
+    tax_description = "tax-description",
+    tax_rate_type = "tax-rate-type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`TaxRate`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "TaxRate",

@@ -9,46 +9,49 @@ use coupa_runtime::{
 /// Coupa's `TaxRegistration` object.
 ///
 /// On the wire: `tax-registration`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "tax-registration", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxRegistration {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `country`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `fiscal-representative`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fiscal_representative: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `local`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub local: Option<bool>,
     /// Wire name `number`; sent and returned; required on create; at most 47 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Wire name `owner-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<i64>,
     /// Wire name `owner-type`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    TaxRegistration,
+    "tax-registration",
+    active = "active",
+    country = "country",
+    created_at = "created-at",
+    created_by = "created-by",
+    fiscal_representative = "fiscal-representative",
+    id = "id",
+    local = "local",
+    number = "number",
+    owner_id = "owner-id",
+    owner_type = "owner-type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+);
 /// The elements of [`TaxRegistration`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "TaxRegistration",

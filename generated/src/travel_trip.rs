@@ -6,39 +6,42 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `TravelTrip` object.
 ///
 /// On the wire: `travel-trip`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "travel-trip", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TravelTrip {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `end-date`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `image-ref`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ref: Option<String>,
     /// Wire name `name`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `start-date`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
     /// Wire name `trip-reference`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trip_reference: Option<i64>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `viewable`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger's format for this element is not a type; read as boolean (see IMPORT.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub viewable: Option<bool>,
 }
+coupa_runtime::wire_struct!(
+    TravelTrip,
+    "travel-trip",
+    created_at = "created-at",
+    end_date = "end-date",
+    id = "id",
+    image_ref = "image-ref",
+    name = "name",
+    start_date = "start-date",
+    trip_reference = "trip-reference",
+    updated_at = "updated-at",
+    viewable = "viewable",
+);
 /// The elements of [`TravelTrip`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "TravelTrip",

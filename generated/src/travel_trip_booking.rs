@@ -6,87 +6,90 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `TravelTripBooking` object.
 ///
 /// On the wire: `travel-trip-booking`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "travel-trip-booking", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TravelTripBooking {
     /// Wire name `amount`; sent and returned; required on create; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<coupa_runtime::Decimal>,
     /// Wire name `booking-date`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_date: Option<coupa_runtime::DateTime>,
     /// Wire name `booking-tool-reference`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_tool_reference: Option<i64>,
     /// Wire name `budget-amount`; sent and returned; a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_amount: Option<coupa_runtime::Decimal>,
     /// Wire name `budget-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `coupa-advantage-offset`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupa_advantage_offset: Option<bool>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `end-date`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<coupa_runtime::DateTime>,
     /// Wire name `expense-carbon-emission`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_carbon_emission: Option<
         Box<crate::expense_carbon_emission::ExpenseCarbonEmission>,
     >,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `is-exchanged`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_exchanged: Option<String>,
     /// Wire name `payment-channel`; sent and returned; required on create; at most 255 characters; allowed values `coupa_pay`, `credit_card`, `personal_card`, `central_card`, `corporate_card`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_channel: Option<TravelTripBookingPaymentChannel>,
     /// Wire name `prepaid`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prepaid: Option<bool>,
     /// Wire name `prev-booking-reference`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prev_booking_reference: Option<i64>,
     /// Wire name `refundable`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refundable: Option<bool>,
     /// Wire name `reporting-total`; returned only (not accepted in requests); a decimal of at most 32 digits, 4 after the point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_total: Option<coupa_runtime::Decimal>,
     /// Wire name `requested-by`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `requested-by-id`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_by_id: Option<i64>,
     /// Wire name `segment-type`; sent and returned; required on create; at most 255 characters; allowed values `flight`, `hotel`, `rental_car`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_type: Option<TravelTripBookingSegmentType>,
     /// Wire name `start-date`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<coupa_runtime::DateTime>,
     /// Wire name `status`; sent and returned; required on create; at most 255 characters; allowed values `draft`, `confirmed`, `failed`, `voided`, `cancelled`, `failedCardIssuance`, `exchangePending`, `exchanged`, `rebooked`, `rebookError`, `rebookPending`, `exchangeError`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TravelTripBookingStatus>,
     /// Wire name `travel-trip`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub travel_trip: Option<Box<crate::travel_trip::TravelTrip>>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `virtual-card`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub virtual_card: Option<Box<crate::coupa_pay_virtual_card::CoupaPayVirtualCard>>,
 }
+coupa_runtime::wire_struct!(
+    TravelTripBooking,
+    "travel-trip-booking",
+    amount = "amount",
+    booking_date = "booking-date",
+    booking_tool_reference = "booking-tool-reference",
+    budget_amount = "budget-amount",
+    budget_currency = "budget-currency",
+    coupa_advantage_offset = "coupa-advantage-offset",
+    created_at = "created-at",
+    currency = "currency",
+    end_date = "end-date",
+    expense_carbon_emission = "expense-carbon-emission",
+    id = "id",
+    is_exchanged = "is-exchanged",
+    payment_channel = "payment-channel",
+    prepaid = "prepaid",
+    prev_booking_reference = "prev-booking-reference",
+    refundable = "refundable",
+    reporting_total = "reporting-total",
+    requested_by = "requested-by",
+    requested_by_id = "requested-by-id",
+    segment_type = "segment-type",
+    start_date = "start-date",
+    status = "status",
+    travel_trip = "travel-trip",
+    updated_at = "updated-at",
+    virtual_card = "virtual-card",
+);
 /// The elements of [`TravelTripBooking`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "TravelTripBooking",

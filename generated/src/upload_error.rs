@@ -6,43 +6,46 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `UploadError` object.
 ///
 /// On the wire: `upload-error`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "upload-error", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UploadError {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `field-errors`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_errors: Option<String>,
     /// Wire name `field-with-error`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_with_error: Option<String>,
     /// Wire name `first-column`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_column: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `row`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<i64>,
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `value`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    UploadError,
+    "upload-error",
+    created_at = "created-at",
+    created_by = "created-by",
+    field_errors = "field-errors",
+    field_with_error = "field-with-error",
+    first_column = "first-column",
+    id = "id",
+    row = "row",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    value = "value",
+);
 /// The elements of [`UploadError`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "UploadError",

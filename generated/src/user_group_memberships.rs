@@ -9,40 +9,43 @@ use coupa_runtime::{
 /// Coupa's `UserGroupMembership` object.
 ///
 /// On the wire: `user-group-membership`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "user-group-membership", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserGroupMembership {
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `owner`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<bool>,
     /// Wire name `participant`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant: Option<bool>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-group`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_group: Option<Box<crate::user_groups::UserGroup>>,
     /// Wire name `user-group-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_group_id: Option<i64>,
     /// Wire name `user-group-type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_group_type: Option<String>,
     /// Wire name `user-id`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
 }
+coupa_runtime::wire_struct!(
+    UserGroupMembership,
+    "user-group-membership",
+    created_at = "created-at",
+    id = "id",
+    owner = "owner",
+    participant = "participant",
+    updated_at = "updated-at",
+    user = "user",
+    user_group = "user-group",
+    user_group_id = "user-group-id",
+    user_group_type = "user-group-type",
+    user_id = "user-id",
+);
 /// The elements of [`UserGroupMembership`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "UserGroupMembership",

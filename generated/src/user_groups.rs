@@ -9,58 +9,61 @@ use coupa_runtime::{
 /// Coupa's `UserGroup` object.
 ///
 /// On the wire: `user-group`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "user-group", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserGroup {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `avatar-thumb-url`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_thumb_url: Option<String>,
     /// Wire name `can-approve`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_approve: Option<bool>,
     /// Wire name `content-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `description`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `mention-name`; returned only (not accepted in requests); unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mention_name: Option<String>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `open`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
     /// Wire name `owner`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Box<UserGroup>>,
     /// Wire name `type`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `users`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<crate::user_simple::UserSimple>>,
 }
+coupa_runtime::wire_struct!(
+    UserGroup,
+    "user-group",
+    active = "active",
+    avatar_thumb_url = "avatar-thumb-url",
+    can_approve = "can-approve",
+    content_groups = "content-groups",
+    created_at = "created-at",
+    created_by = "created-by",
+    description = "description",
+    id = "id",
+    mention_name = "mention-name",
+    name = "name",
+    open = "open",
+    owner = "owner",
+    r#type = "type",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    users = "users",
+);
 /// The elements of [`UserGroup`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "UserGroup",

@@ -10,53 +10,56 @@ use coupa_runtime::{Assigned, Element, ElementKind, Shape};
 /// Coupa's `UserSimple` object.
 ///
 /// On the wire: `user`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "user", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserSimple {
     /// Wire name `avatar-thumb-url`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_thumb_url: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `email`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Wire name `employee-number`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_number: Option<String>,
     /// Wire name `firstname`; sent and returned; required on create; at most 40 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub firstname: Option<String>,
     /// Wire name `fullname`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fullname: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `lastname`; sent and returned; required on create; at most 40 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lastname: Option<String>,
     /// Wire name `login`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login: Option<String>,
     /// Wire name `salesforce-id`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub salesforce_id: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `custom-fields`; sent and returned.
     ///
     /// Schema note: Not in the Swagger; the Delegates API page's example sends it (null) in every created-by and updated-by. Left open, as on User.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `gpo-entity`; sent and returned.
     ///
     /// Schema note: Not in the Swagger; the Delegates API page's example sends it (null) in every created-by and updated-by. Left open, as on User.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpo_entity: Option<serde_json::Map<String, serde_json::Value>>,
 }
+coupa_runtime::wire_struct!(
+    UserSimple,
+    "user",
+    avatar_thumb_url = "avatar-thumb-url",
+    created_at = "created-at",
+    email = "email",
+    employee_number = "employee-number",
+    firstname = "firstname",
+    fullname = "fullname",
+    id = "id",
+    lastname = "lastname",
+    login = "login",
+    salesforce_id = "salesforce-id",
+    updated_at = "updated-at",
+    custom_fields = "custom-fields",
+    gpo_entity = "gpo-entity",
+);
 /// The elements of [`UserSimple`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "UserSimple",

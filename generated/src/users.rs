@@ -13,342 +13,345 @@ use coupa_runtime::{
 /// Coupa's `User` object.
 ///
 /// On the wire: `user`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "user", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct User {
     /// Wire name `account-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_groups: Option<Vec<crate::account_groups::AccountGroup>>,
     /// Wire name `account-security-type`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_security_type: Option<i64>,
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `active?`; returned only (not accepted in requests).
-    #[serde(rename = "active?", skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// Wire name `aic-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aic_user: Option<bool>,
     /// Wire name `aic-user?`; returned only (not accepted in requests).
-    #[serde(rename = "aic-user?", skip_serializing_if = "Option::is_none")]
     pub is_aic_user: Option<bool>,
     /// Wire name `allow-employee-payment-account-creation`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_employee_payment_account_creation: Option<bool>,
     /// Wire name `allow-user-to-upload-invoice-from-mobile`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_user_to_upload_invoice_from_mobile: Option<bool>,
     /// Wire name `allowed-invoice-inboxes`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger types it text. The Delegates API page's example sends a list of objects (name, email-address), so it is a list of InvoiceInbox (examples win over the types).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_invoice_inboxes: Option<Vec<crate::invoice_inbox::InvoiceInbox>>,
     /// Wire name `analytics-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub analytics_user: Option<bool>,
     /// Wire name `analytics-user?`; returned only (not accepted in requests).
-    #[serde(rename = "analytics-user?", skip_serializing_if = "Option::is_none")]
     pub is_analytics_user: Option<bool>,
     /// Wire name `api-user`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_user: Option<bool>,
     /// Wire name `api-user?`; returned only (not accepted in requests).
-    #[serde(rename = "api-user?", skip_serializing_if = "Option::is_none")]
     pub is_api_user: Option<bool>,
     /// Wire name `approval-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_groups: Option<Vec<crate::user_groups::UserGroup>>,
     /// Wire name `approval-limit`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `authentication-method`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authentication_method: Option<String>,
     /// Wire name `avatar-thumb-url`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_thumb_url: Option<String>,
     /// Wire name `business-function`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_function: Option<String>,
     /// Wire name `business-group-security-type`; sent and returned; allowed values `0`, `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_group_security_type: Option<i64>,
     /// Wire name `can-expense-for`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives one user; the Delegates API page's example sends a list (\[\]). A list of users it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_expense_for: Option<Vec<crate::user_simple::UserSimple>>,
     /// Wire name `category-planner-user`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_planner_user: Option<bool>,
     /// Wire name `category-planner-user?`; returned only (not accepted in requests).
-    #[serde(rename = "category-planner-user?", skip_serializing_if = "Option::is_none")]
     pub is_category_planner_user: Option<bool>,
     /// Wire name `ccw-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ccw_user: Option<bool>,
     /// Wire name `ccw-user?`; returned only (not accepted in requests).
-    #[serde(rename = "ccw-user?", skip_serializing_if = "Option::is_none")]
     pub is_ccw_user: Option<bool>,
     /// Wire name `clm-advanced-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clm_advanced_user: Option<bool>,
     /// Wire name `clm-advanced-user?`; returned only (not accepted in requests).
-    #[serde(rename = "clm-advanced-user?", skip_serializing_if = "Option::is_none")]
     pub is_clm_advanced_user: Option<bool>,
     /// Wire name `content-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_groups: Option<Vec<crate::business_groups::BusinessGroup>>,
     /// Wire name `contract-approval-limit`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `contract-self-approval-limit`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_self_approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `contracts-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contracts_user: Option<bool>,
     /// Wire name `contracts-user?`; returned only (not accepted in requests).
-    #[serde(rename = "contracts-user?", skip_serializing_if = "Option::is_none")]
     pub is_contracts_user: Option<bool>,
     /// Wire name `country-of-residence`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_of_residence: Option<Box<crate::country::Country>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `default-account`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_account: Option<Box<crate::accounts::Account>>,
     /// Wire name `default-account-type`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_account_type: Option<Box<crate::account_types::AccountType>>,
     /// Wire name `default-address`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_address: Option<Box<crate::addresses::Address>>,
     /// Wire name `default-currency`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `default-locale`; sent and returned; at most 10 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_locale: Option<String>,
     /// Wire name `department`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<Box<crate::departments::Department>>,
     /// Wire name `eligible-for-virtual-cards`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eligible_for_virtual_cards: Option<bool>,
     /// Wire name `email`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Wire name `employee-number`; sent and returned; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_number: Option<String>,
     /// Wire name `employee-payment-channel`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_payment_channel: Option<String>,
     /// Wire name `escalation-threshold`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub escalation_threshold: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `expense-approval-limit`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `expense-self-approval-limit`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_self_approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `expense-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expense_user: Option<bool>,
     /// Wire name `expense-user?`; returned only (not accepted in requests).
-    #[serde(rename = "expense-user?", skip_serializing_if = "Option::is_none")]
     pub is_expense_user: Option<bool>,
     /// Wire name `expenses-delegated-to`; returned only (not accepted in requests).
     ///
     /// Schema note: The Swagger gives one user; the Delegates API page's example sends a list (\[\]). A list of users it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expenses_delegated_to: Option<Vec<crate::user_simple::UserSimple>>,
     /// Wire name `firstname`; sent and returned; required on create; at most 40 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub firstname: Option<String>,
     /// Wire name `fullname`; returned only (not accepted in requests); at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fullname: Option<String>,
     /// Wire name `generate-password-and-notify`; sent and returned; allowed values `Yes`, `No`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_password_and_notify: Option<UserGeneratePasswordAndNotify>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `inventory-organizations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_organizations: Option<
         Vec<crate::inventory_organization::InventoryOrganization>,
     >,
     /// Wire name `inventory-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_user: Option<bool>,
     /// Wire name `inventory-user?`; returned only (not accepted in requests).
-    #[serde(rename = "inventory-user?", skip_serializing_if = "Option::is_none")]
     pub is_inventory_user: Option<bool>,
     /// Wire name `invoice-approval-limit`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `invoice-self-approval-limit`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_self_approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `invoicing-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoicing_user: Option<bool>,
     /// Wire name `invoicing-user?`; returned only (not accepted in requests).
-    #[serde(rename = "invoicing-user?", skip_serializing_if = "Option::is_none")]
     pub is_invoicing_user: Option<bool>,
     /// Wire name `lastname`; sent and returned; required on create; at most 40 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lastname: Option<String>,
     /// Wire name `legal-entity`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub legal_entity: Option<Box<crate::legal_entities::LegalEntity>>,
     /// Wire name `login`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login: Option<String>,
     /// Wire name `manager`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manager: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `mention-name`; sent and returned; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mention_name: Option<String>,
     /// Wire name `middlename`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub middlename: Option<String>,
     /// Wire name `msp-user`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub msp_user: Option<bool>,
     /// Wire name `password`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Wire name `pcard`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pcard: Option<Box<crate::pcard::Pcard>>,
     /// Wire name `phone-mobile`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_mobile: Option<Box<crate::phone_number::PhoneNumber>>,
     /// Wire name `phone-work`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_work: Option<Box<crate::phone_number::PhoneNumber>>,
     /// Wire name `purchasing-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchasing_user: Option<bool>,
     /// Wire name `purchasing-user?`; returned only (not accepted in requests).
-    #[serde(rename = "purchasing-user?", skip_serializing_if = "Option::is_none")]
     pub is_purchasing_user: Option<bool>,
     /// Wire name `requisition-approval-limit`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `requisition-self-approval-limit`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_self_approval_limit: Option<
         Box<crate::approval_limit::ApprovalLimit>,
     >,
     /// Wire name `risk-assess-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_assess_user: Option<bool>,
     /// Wire name `roles`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<crate::role::Role>>,
     /// Wire name `salesforce-enabled`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub salesforce_enabled: Option<bool>,
     /// Wire name `salesforce-id`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub salesforce_id: Option<String>,
     /// Wire name `self-approval-limit`; sent only (not returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_approval_limit: Option<Box<crate::approval_limit::ApprovalLimit>>,
     /// Wire name `seniority-level`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seniority_level: Option<String>,
     /// Wire name `sourcing-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sourcing_user: Option<bool>,
     /// Wire name `sourcing-user?`; returned only (not accepted in requests).
-    #[serde(rename = "sourcing-user?", skip_serializing_if = "Option::is_none")]
     pub is_sourcing_user: Option<bool>,
     /// Wire name `spend-guard-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spend_guard_user: Option<bool>,
     /// Wire name `spend-guard-user?`; returned only (not accepted in requests).
-    #[serde(rename = "spend-guard-user?", skip_serializing_if = "Option::is_none")]
     pub is_spend_guard_user: Option<bool>,
     /// Wire name `sso-identifier`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_identifier: Option<String>,
     /// Wire name `supplier-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_id: Option<i64>,
     /// Wire name `supplier-user`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier_user: Option<bool>,
     /// Wire name `supply-chain-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supply_chain_user: Option<bool>,
     /// Wire name `supply-chain-user?`; returned only (not accepted in requests).
-    #[serde(rename = "supply-chain-user?", skip_serializing_if = "Option::is_none")]
     pub is_supply_chain_user: Option<bool>,
     /// Wire name `support-user`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_user: Option<bool>,
     /// Wire name `travel-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub travel_user: Option<bool>,
     /// Wire name `travel-user?`; returned only (not accepted in requests).
-    #[serde(rename = "travel-user?", skip_serializing_if = "Option::is_none")]
     pub is_travel_user: Option<bool>,
     /// Wire name `treasury-user`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub treasury_user: Option<bool>,
     /// Wire name `treasury-user?`; returned only (not accepted in requests).
-    #[serde(rename = "treasury-user?", skip_serializing_if = "Option::is_none")]
     pub is_treasury_user: Option<bool>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `user-groups`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_groups: Option<Vec<crate::user_groups::UserGroup>>,
     /// Wire name `work-confirmation-approval-limit`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_confirmation_approval_limit: Option<
         Box<crate::approval_limit::ApprovalLimit>,
     >,
     /// Wire name `working-warehouses`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub working_warehouses: Option<Vec<crate::warehouses::Warehouse>>,
     /// The user's custom fields, by name.
     ///
     /// Wire name `custom-fields`; sent and returned.
     ///
     /// Schema note: Not in the Swagger or the Users API (/users) page; the Delegates API page's example sends it (an object of custom field names). Coupa's custom fields differ per instance, so it is left open.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `gpo-entity`; sent and returned.
     ///
     /// Schema note: Not in the Swagger; the Delegates API page's example sends it (null). What it holds is not described anywhere, so it is an open object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpo_entity: Option<serde_json::Map<String, serde_json::Value>>,
     /// Wire name `intake-user`; sent and returned.
     ///
     /// Schema note: Not in the Swagger; the Delegates API page's example sends it beside the other licence flags (purchasing-user, ...), like which it is read.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub intake_user: Option<bool>,
 }
+coupa_runtime::wire_struct!(
+    User,
+    "user",
+    account_groups = "account-groups",
+    account_security_type = "account-security-type",
+    active = "active",
+    is_active = "active?",
+    aic_user = "aic-user",
+    is_aic_user = "aic-user?",
+    allow_employee_payment_account_creation = "allow-employee-payment-account-creation",
+    allow_user_to_upload_invoice_from_mobile = "allow-user-to-upload-invoice-from-mobile",
+    allowed_invoice_inboxes = "allowed-invoice-inboxes",
+    analytics_user = "analytics-user",
+    is_analytics_user = "analytics-user?",
+    api_user = "api-user",
+    is_api_user = "api-user?",
+    approval_groups = "approval-groups",
+    approval_limit = "approval-limit",
+    authentication_method = "authentication-method",
+    avatar_thumb_url = "avatar-thumb-url",
+    business_function = "business-function",
+    business_group_security_type = "business-group-security-type",
+    can_expense_for = "can-expense-for",
+    category_planner_user = "category-planner-user",
+    is_category_planner_user = "category-planner-user?",
+    ccw_user = "ccw-user",
+    is_ccw_user = "ccw-user?",
+    clm_advanced_user = "clm-advanced-user",
+    is_clm_advanced_user = "clm-advanced-user?",
+    content_groups = "content-groups",
+    contract_approval_limit = "contract-approval-limit",
+    contract_self_approval_limit = "contract-self-approval-limit",
+    contracts_user = "contracts-user",
+    is_contracts_user = "contracts-user?",
+    country_of_residence = "country-of-residence",
+    created_at = "created-at",
+    created_by = "created-by",
+    default_account = "default-account",
+    default_account_type = "default-account-type",
+    default_address = "default-address",
+    default_currency = "default-currency",
+    default_locale = "default-locale",
+    department = "department",
+    eligible_for_virtual_cards = "eligible-for-virtual-cards",
+    email = "email",
+    employee_number = "employee-number",
+    employee_payment_channel = "employee-payment-channel",
+    escalation_threshold = "escalation-threshold",
+    expense_approval_limit = "expense-approval-limit",
+    expense_self_approval_limit = "expense-self-approval-limit",
+    expense_user = "expense-user",
+    is_expense_user = "expense-user?",
+    expenses_delegated_to = "expenses-delegated-to",
+    firstname = "firstname",
+    fullname = "fullname",
+    generate_password_and_notify = "generate-password-and-notify",
+    id = "id",
+    inventory_organizations = "inventory-organizations",
+    inventory_user = "inventory-user",
+    is_inventory_user = "inventory-user?",
+    invoice_approval_limit = "invoice-approval-limit",
+    invoice_self_approval_limit = "invoice-self-approval-limit",
+    invoicing_user = "invoicing-user",
+    is_invoicing_user = "invoicing-user?",
+    lastname = "lastname",
+    legal_entity = "legal-entity",
+    login = "login",
+    manager = "manager",
+    mention_name = "mention-name",
+    middlename = "middlename",
+    msp_user = "msp-user",
+    password = "password",
+    pcard = "pcard",
+    phone_mobile = "phone-mobile",
+    phone_work = "phone-work",
+    purchasing_user = "purchasing-user",
+    is_purchasing_user = "purchasing-user?",
+    requisition_approval_limit = "requisition-approval-limit",
+    requisition_self_approval_limit = "requisition-self-approval-limit",
+    risk_assess_user = "risk-assess-user",
+    roles = "roles",
+    salesforce_enabled = "salesforce-enabled",
+    salesforce_id = "salesforce-id",
+    self_approval_limit = "self-approval-limit",
+    seniority_level = "seniority-level",
+    sourcing_user = "sourcing-user",
+    is_sourcing_user = "sourcing-user?",
+    spend_guard_user = "spend-guard-user",
+    is_spend_guard_user = "spend-guard-user?",
+    sso_identifier = "sso-identifier",
+    supplier_id = "supplier-id",
+    supplier_user = "supplier-user",
+    supply_chain_user = "supply-chain-user",
+    is_supply_chain_user = "supply-chain-user?",
+    support_user = "support-user",
+    travel_user = "travel-user",
+    is_travel_user = "travel-user?",
+    treasury_user = "treasury-user",
+    is_treasury_user = "treasury-user?",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    user_groups = "user-groups",
+    work_confirmation_approval_limit = "work-confirmation-approval-limit",
+    working_warehouses = "working-warehouses",
+    custom_fields = "custom-fields",
+    gpo_entity = "gpo-entity",
+    intake_user = "intake-user",
+);
 /// The elements of [`User`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "User",

@@ -9,46 +9,49 @@ use coupa_runtime::{
 /// Coupa's `WarehouseLocation` object.
 ///
 /// On the wire: `warehouse-location`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "warehouse-location", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WarehouseLocation {
     /// Wire name `active`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Wire name `aisle`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aisle: Option<String>,
     /// Wire name `bin`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bin: Option<String>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; returned only (not accepted in requests); the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `label`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Wire name `level`; sent and returned; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; returned only (not accepted in requests); the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `warehouse-id`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse_id: Option<i64>,
     /// Wire name `warehouse-name`; returned only (not accepted in requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse_name: Option<String>,
 }
+coupa_runtime::wire_struct!(
+    WarehouseLocation,
+    "warehouse-location",
+    active = "active",
+    aisle = "aisle",
+    bin = "bin",
+    created_at = "created-at",
+    created_by = "created-by",
+    id = "id",
+    label = "label",
+    level = "level",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    warehouse_id = "warehouse-id",
+    warehouse_name = "warehouse-name",
+);
 /// The elements of [`WarehouseLocation`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "WarehouseLocation",

@@ -9,46 +9,49 @@ use coupa_runtime::{
 /// Coupa's `Warehouse` object.
 ///
 /// On the wire: `warehouse`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename = "warehouse", rename_all = "kebab-case", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Warehouse {
     /// Wire name `active-flag`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_flag: Option<bool>,
     /// Wire name `address`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<Box<crate::addresses::Address>>,
     /// Wire name `created-at`; returned only (not accepted in requests); set by Coupa when the object is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<coupa_runtime::DateTime>,
     /// Wire name `created-by`; sent and returned; the user who created the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `currency`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<crate::currencies::Currency>>,
     /// Wire name `description`; sent and returned; required on create; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Wire name `id`; returned only (not accepted in requests); assigned by Coupa on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Wire name `name`; sent and returned; required on create; unique; at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Wire name `updated-at`; returned only (not accepted in requests); set by Coupa on every write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<coupa_runtime::DateTime>,
     /// Wire name `updated-by`; sent and returned; the user who last wrote the object, set by Coupa.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Box<crate::user_simple::UserSimple>>,
     /// Wire name `warehouse-locations`; sent and returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse_locations: Option<Vec<crate::warehouse_locations::WarehouseLocation>>,
     /// Wire name `warehouse-type`; sent and returned; required on create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse_type: Option<Box<crate::warehouse_type::WarehouseType>>,
 }
+coupa_runtime::wire_struct!(
+    Warehouse,
+    "warehouse",
+    active_flag = "active-flag",
+    address = "address",
+    created_at = "created-at",
+    created_by = "created-by",
+    currency = "currency",
+    description = "description",
+    id = "id",
+    name = "name",
+    updated_at = "updated-at",
+    updated_by = "updated-by",
+    warehouse_locations = "warehouse-locations",
+    warehouse_type = "warehouse-type",
+);
 /// The elements of [`Warehouse`] and their rules, in the order of the page's table.
 pub static SHAPE: Shape = Shape::new(
     "Warehouse",

@@ -7,6 +7,8 @@
 //! - [`shape`]: the static tables the generated code states its facts in (a [`Shape`] per model,
 //!   a [`Route`] per action);
 //! - [`value`]: datetimes with their offset, decimals as text, enums that keep unknown values;
+//! - [`wire_struct`](mod@wire_struct): serde for the generated models, by a `macro_rules!`
+//!   rather than a derive, so that nothing compiles a proc-macro;
 //! - [`form`]: multipart forms, for file uploads;
 //! - [`format`](mod@format): JSON or XML, the errors of reading and writing, and the limits on hostile input;
 //! - [`json`] and [`xml`]: the two codecs (Coupa's XML conventions on top of quick-xml);
@@ -40,6 +42,7 @@ pub mod validate;
 pub mod value;
 pub mod vocab;
 pub mod wire;
+pub mod wire_struct;
 pub mod xml;
 
 pub use endpoint::{Actions, Endpoint};

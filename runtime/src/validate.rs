@@ -17,10 +17,7 @@ use crate::vocab::ActionKind;
 pub use crate::vocab::Mode;
 
 /// The rule a value broke.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Rule {
     /// A required element is missing.
     Required,
@@ -41,18 +38,33 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Every rule, in declaration order.
+    pub const ALL: &'static [Rule] = &[
+        Rule::Required,
+        Rule::Allowed,
+        Rule::Length,
+        Rule::Format,
+        Rule::OutputOnly,
+        Rule::Immutable,
+        Rule::Unique,
+        Rule::Precision,
+    ];
+
+    /// The kebab-case names of [`Rule::ALL`], in the same order.
+    pub const NAMES: &'static [&'static str] = &[
+        "required",
+        "allowed",
+        "length",
+        "format",
+        "output-only",
+        "immutable",
+        "unique",
+        "precision",
+    ];
+
     /// The rule's kebab-case name, as printed by `coupa validate`.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Rule::Required => "required",
-            Rule::Allowed => "allowed",
-            Rule::Length => "length",
-            Rule::Format => "format",
-            Rule::OutputOnly => "output-only",
-            Rule::Immutable => "immutable",
-            Rule::Unique => "unique",
-            Rule::Precision => "precision",
-        }
+        Rule::NAMES[*self as usize]
     }
 }
 
@@ -62,18 +74,81 @@ impl std::fmt::Display for Rule {
     }
 }
 
+/// The rule's kebab-case name.
+impl serde::Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A rule by its kebab-case name.
+impl<'de> serde::Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Rule::ALL
+            .iter()
+            .copied()
+            .find(|r| r.as_str() == name)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&name, Rule::NAMES))
+    }
+}
+
 /// One broken rule, with the place of the bad value.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
     /// JSON pointer (RFC 6901) to the value, relative to the validated payload (`/integration/code`).
     pub path: String,
     /// The rule broken.
     pub rule: Rule,
     /// The offending value, for scalars (absent for a missing element or a nested object).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// A sentence saying what is wrong.
     pub message: String,
+}
+
+/// An object of `path`, `rule`, `value` (when there is one) and `message`.
+impl serde::Serialize for Violation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut o = s.serialize_struct("Violation", 3 + usize::from(self.value.is_some()))?;
+        o.serialize_field("path", &self.path)?;
+        o.serialize_field("rule", &self.rule)?;
+        match &self.value {
+            Some(v) => o.serialize_field("value", v)?,
+            None => o.skip_field("value")?,
+        }
+        o.serialize_field("message", &self.message)?;
+        o.end()
+    }
+}
+
+/// Reads what [`Violation`]'s `Serialize` writes; `path`, `rule` and `message` are required.
+impl<'de> serde::Deserialize<'de> for Violation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct ViolationFields {
+            path: Option<String>,
+            rule: Option<Rule>,
+            value: Option<String>,
+            message: Option<String>,
+        }
+        crate::wire_struct!(
+            ViolationFields,
+            "Violation",
+            path = "path",
+            rule = "rule",
+            value = "value",
+            message = "message",
+        );
+        let r = ViolationFields::deserialize(d)?;
+        let missing = serde::de::Error::missing_field;
+        Ok(Violation {
+            path: r.path.ok_or_else(|| missing("path"))?,
+            rule: r.rule.ok_or_else(|| missing("rule"))?,
+            value: r.value,
+            message: r.message.ok_or_else(|| missing("message"))?,
+        })
+    }
 }
 
 impl std::fmt::Display for Violation {

@@ -54,35 +54,57 @@ fn route(expr: &syn::Expr) -> Vec<String> {
     vec![method, host, scope]
 }
 
+/// The wire name of each field of a struct, from its `coupa_runtime::wire_struct!(Type, "wire",
+/// field = "name" | "alias", ...)` invocation.
+fn wire_names(file: &syn::File, ty: &syn::Ident) -> Vec<(String, String)> {
+    use syn::punctuated::Punctuated;
+    let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+    let args = file.items.iter().find_map(|item| match item {
+        syn::Item::Macro(m)
+            if m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "wire_struct") =>
+        {
+            let args = m.mac.parse_body_with(parser).ok()?;
+            let first = args.first().map(tokens);
+            (first.as_deref() == Some(ty.to_string().as_str())).then_some(args)
+        }
+        _ => None,
+    });
+    let mut names = Vec::new();
+    for arg in args.iter().flatten() {
+        let syn::Expr::Assign(a) = arg else { continue };
+        let mut name = &*a.right;
+        // `"name" | "alias"`: the wire name is the leftmost.
+        while let syn::Expr::Binary(b) = name {
+            name = &b.left;
+        }
+        if let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(w),
+            ..
+        }) = name
+        {
+            names.push((tokens(&a.left), w.value()));
+        }
+    }
+    names
+}
+
 fn surface(module: &str, file: &syn::File, out: &mut Vec<String>) {
     for item in &file.items {
         match item {
             syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
                 out.push(format!("struct {module}::{}", s.ident));
-                // serde's `rename_all = "kebab-case"`: a field's wire name unless it says another.
-                let kebab = s
-                    .attrs
-                    .iter()
-                    .filter(|a| a.path().is_ident("serde"))
-                    .any(|a| tokens(a).contains("rename_all = \"kebab-case\""));
+                let wires = wire_names(file, &s.ident);
                 for f in &s.fields {
                     let name = f
                         .ident
                         .as_ref()
                         .map(ToString::to_string)
                         .unwrap_or_default();
-                    let wire = f
-                        .attrs
-                        .iter()
-                        .filter(|a| a.path().is_ident("serde"))
-                        .map(tokens)
-                        .find_map(|a| {
-                            a.split("rename = \"")
-                                .nth(1)
-                                .and_then(|r| r.split('"').next())
-                                .map(str::to_owned)
-                        })
-                        .or_else(|| kebab.then(|| name.trim_start_matches("r#").replace('_', "-")));
+                    let wire = wires.iter().find(|(n, _)| *n == name).map(|(_, w)| w);
                     match wire {
                         Some(w) => out.push(format!("    {name}: {}  // \"{w}\"", tokens(&f.ty))),
                         None => out.push(format!("    {name}: {}", tokens(&f.ty))),

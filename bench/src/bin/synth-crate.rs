@@ -1,7 +1,9 @@
 //! Writes a synthetic `coupa-api` crate of N resources (`coupa_bench::synth`) into its own
 //! workspace, for the compile-time measurements of `cargo xtask bench --compile`.
 //!
-//! Usage: `synth-crate N OUT_DIR`. `OUT_DIR/Cargo.toml` is a workspace holding `generated/`,
+//! Usage: `synth-crate N OUT_DIR`, or `synth-crate SCHEMA_DIR OUT_DIR` for the crate this
+//! commit's generator writes from the schemas in a directory (an older commit's `schema/`, say).
+//! `OUT_DIR/Cargo.toml` is a workspace holding `generated/`,
 //! whose `coupa-runtime` dependency points at this workspace's `runtime/`; the workspace's
 //! `Cargo.lock` is copied so the same dependency versions are built.
 
@@ -10,15 +12,28 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [n, out] = args.as_slice() else {
-        eprintln!("usage: synth-crate N OUT_DIR");
+    let [from, out] = args.as_slice() else {
+        eprintln!("usage: synth-crate N|SCHEMA_DIR OUT_DIR");
         return ExitCode::from(2);
     };
-    let Ok(n) = n.parse::<usize>() else {
-        eprintln!("N must be a number of resources");
-        return ExitCode::from(2);
+    let ir = match from.parse::<usize>() {
+        Ok(n) => coupa_codegen::compile_sources(coupa_bench::synth::schemas(n)),
+        Err(_) if std::path::Path::new(from).is_dir() => {
+            coupa_codegen::compile_dir(std::path::Path::new(from))
+        }
+        Err(_) => {
+            eprintln!("{from}: neither a number of resources nor a directory of schemas");
+            return ExitCode::from(2);
+        }
     };
-    match write(n, &PathBuf::from(out)) {
+    let ir = match ir {
+        Ok(ir) => ir,
+        Err(f) => {
+            eprintln!("{}", f.render());
+            return ExitCode::FAILURE;
+        }
+    };
+    match write(&ir, &PathBuf::from(out)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -27,11 +42,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn write(n: usize, out: &std::path::Path) -> Result<(), String> {
+fn write(ir: &coupa_codegen::ir::Ir, out: &std::path::Path) -> Result<(), String> {
     let root = coupa_bench::root();
-    let ir =
-        coupa_codegen::compile_sources(coupa_bench::synth::schemas(n)).map_err(|f| f.render())?;
-    let files = coupa_codegen::emit::generate(&ir)?;
+    let files = coupa_codegen::emit::generate(ir)?;
     let io = |e: std::io::Error| e.to_string();
     if out.exists() {
         std::fs::remove_dir_all(out).map_err(io)?;
@@ -53,7 +66,8 @@ fn write(n: usize, out: &std::path::Path) -> Result<(), String> {
         std::fs::write(&path, &f.contents).map_err(io)?;
     }
     println!(
-        "SYNTH resources={n} files={} rust_lines={lines} rust_bytes={bytes}",
+        "SYNTH resources={} files={} rust_lines={lines} rust_bytes={bytes}",
+        ir.resources().count(),
         files.len()
     );
     Ok(())

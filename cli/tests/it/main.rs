@@ -8,6 +8,7 @@ mod cli;
 mod completions;
 mod faults;
 mod malformed;
+mod mock_process;
 mod profiles;
 mod progress;
 mod remote;

@@ -586,42 +586,16 @@ fn secrets_never_appear_in_output_errors_or_traces() {
 
 #[test]
 fn against_the_coupa_mock_command() {
-    use std::io::{BufRead, BufReader};
     let dir = tempfile::tempdir().unwrap();
-    let seed = file(
-        dir.path(),
-        "seed.json",
-        &json!({"integration-runs": (0..120).map(|i| json!({"integration": {"code": format!("S{i}")}})).collect::<Vec<_>>()}),
+    let mock = crate::mock_process::MockProcess::start(dir.path(), 120, &[]);
+    let listed = run(
+        mock.coupa(dir.path()),
+        &["list", "integration-runs", "--all"],
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_coupa"))
-        .args(["mock", "--port", "0", "--no-rate-limit", "--seed", &seed])
-        .args(["--client-secret", SECRET, "--cso-key", CSO_KEY])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("{line}"))
-        .to_owned();
-    let cmd = || {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_coupa"));
-        clean_env(&mut c, dir.path());
-        c.env("COUPA_BASE_URL", &url)
-            .env("COUPA_CLIENT_ID", "mock-client")
-            .env("COUPA_CLIENT_SECRET", SECRET);
-        c
-    };
-    let listed = run(cmd(), &["list", "integration-runs", "--all"]);
-    let n = ids(&listed).len();
-    let shown = run(cmd(), &["call", "integration-runs", "success", "120"]);
-    let _ = child.kill();
-    let _ = child.wait();
-    assert_eq!(n, 120);
+    let shown = run(
+        mock.coupa(dir.path()),
+        &["call", "integration-runs", "success", "120"],
+    );
+    assert_eq!(ids(&listed).len(), 120);
     assert_eq!(json_of(&shown)["status"], "successful");
 }

@@ -64,11 +64,74 @@ fn rust_file(path: &str, tokens: TokenStream) -> Result<GeneratedFile, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("{path}: the emitted tokens do not parse: {e}"))?;
     let mut contents = String::from(HEADER);
-    contents.push_str(&prettyplease::unparse(&file));
+    contents.push_str(&one_argument_per_line(&prettyplease::unparse(&file)));
     Ok(GeneratedFile {
         path: path.to_owned(),
         contents,
     })
+}
+
+/// The invocation that prettyplease leaves as it does any macro's tokens, filled into lines:
+/// `coupa_runtime::wire_struct!`, laid out a field per line as a person would write it.
+const LAID_OUT: &str = "coupa_runtime::wire_struct!(\n";
+
+/// Lays out every [`LAID_OUT`] invocation of a formatted file one argument per line.
+fn one_argument_per_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut rest = text;
+    while let Some(at) = rest.find(LAID_OUT) {
+        let body_start = at + LAID_OUT.len();
+        let Some(len) = rest[body_start..].find("\n);\n") else {
+            break;
+        };
+        out.push_str(&rest[..body_start]);
+        for arg in split_arguments(&rest[body_start..body_start + len]) {
+            out.push_str("    ");
+            out.push_str(&arg);
+            out.push_str(",\n");
+        }
+        out.push_str(");\n");
+        rest = &rest[body_start + len + 4..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A macro's arguments, split at the commas outside string literals, each on one line with its
+/// runs of whitespace (outside strings) made one space.
+fn split_arguments(body: &str) -> Vec<String> {
+    let (mut args, mut arg) = (Vec::new(), String::new());
+    let (mut in_str, mut escaped) = (false, false);
+    for c in body.chars() {
+        if in_str {
+            arg.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_str = true;
+                arg.push(c);
+            }
+            ',' => args.push(std::mem::take(&mut arg)),
+            c if c.is_whitespace() => {
+                if !arg.is_empty() && !arg.ends_with(' ') {
+                    arg.push(' ');
+                }
+            }
+            c => arg.push(c),
+        }
+    }
+    args.push(arg);
+    args.into_iter()
+        .map(|a| a.trim_end().to_owned())
+        .filter(|a| !a.is_empty())
+        .collect()
 }
 
 /// The generated crate's manifest. Its dependencies are inherited (`dep.workspace = true`): each

@@ -1,4 +1,5 @@
-//! Models: a serde struct per shape with Coupa's wire names, an alias per open shape, an enum
+//! Models: a struct per shape, read and written under Coupa's wire names by
+//! `coupa_runtime::wire_struct!`, an alias per open shape, an enum
 //! per element with allowed values, and the shape's element table (`SHAPE`), where every rule of
 //! the page's table is stated once for the validators, `Preserved` and the registry.
 
@@ -27,16 +28,16 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
         let fname = ident(&f.rust);
         let ty = field_type(ir, t, f);
         let doc = doc_attr(&field_doc(f));
-        let rename = crate::ident::needs_rename(&f.rust, &f.wire).then(|| {
-            let w = &f.wire;
-            quote! { rename = #w, }
-        });
-        let aliases = f.aliases.iter().map(|a| quote! { alias = #a, });
         quote! {
             #doc
-            #[serde(#rename #(#aliases)* skip_serializing_if = "Option::is_none")]
             pub #fname: #ty,
         }
+    });
+    let wire_names = t.fields.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let w = &f.wire;
+        let aliases = &f.aliases;
+        quote! { #fname = #w #(| #aliases)* }
     });
     let enums = t
         .fields
@@ -49,11 +50,12 @@ pub fn emit(ir: &Ir, t: &TypeDef) -> TokenStream {
     ));
     quote! {
         #doc
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(rename = #wire, rename_all = "kebab-case", default)]
+        #[derive(Clone, Debug, Default, PartialEq)]
         pub struct #name {
             #(#fields)*
         }
+
+        coupa_runtime::wire_struct!(#name, #wire, #(#wire_names),*);
 
         #shape_doc
         pub static SHAPE: Shape = Shape::new(#schema_name, #wire, &[#(#elements),*]);
