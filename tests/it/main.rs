@@ -10,6 +10,7 @@
 //! thread that asked.
 
 mod api_surface;
+mod dependencies;
 mod generated_fresh;
 mod generator_fixtures;
 mod golden;
