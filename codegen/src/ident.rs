@@ -101,6 +101,13 @@ pub fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
 }
 
+/// True when `s` is, as written, one Rust identifier (`created_at`, `r#type`): what a
+/// `rust-name` must be. Unlike parsing alone, surrounding whitespace or a comment is not
+/// ignored, since the text goes into the generated code as it is.
+pub fn is_identifier(s: &str) -> bool {
+    syn::parse_str::<syn::Ident>(s).is_ok_and(|i| i == s)
+}
+
 /// True for a name the prelude already uses.
 pub fn is_prelude_type(s: &str) -> bool {
     PRELUDE_TYPES.contains(&s)
@@ -395,6 +402,16 @@ mod tests {
     }
 
     fn syn_ident_ok(s: &str) -> bool {
-        syn::parse_str::<syn::Ident>(s).is_ok()
+        is_identifier(s)
+    }
+
+    #[test]
+    fn an_identifier_is_the_whole_text() {
+        for ok in ["created_at", "r#type", "Coupa", "über"] {
+            assert!(is_identifier(ok), "{ok:?}");
+        }
+        for bad in [" Coupa", "Coupa ", "Coupa // x", "/* */ x", "r#self", "_", "a b", "", "3d"] {
+            assert!(!is_identifier(bad), "{bad:?}");
+        }
     }
 }

@@ -166,7 +166,7 @@ impl Cx<'_> {
     fn field_rust_name(&mut self, path: &Path, e: &Element) -> String {
         match &e.rust_name {
             Some(r) => {
-                if syn::parse_str::<syn::Ident>(&r.value).is_err() {
+                if !ident::is_identifier(&r.value) {
                     self.err(
                         "bad-rust-name",
                         path,

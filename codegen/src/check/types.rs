@@ -93,7 +93,7 @@ impl Cx<'_> {
         let name = &f.name.value;
         let rust = match &f.rust_name {
             Some(r) => {
-                if syn::parse_str::<syn::Ident>(&r.value).is_err() {
+                if !ident::is_identifier(&r.value) {
                     self.err(
                         "bad-rust-name",
                         path,
