@@ -410,7 +410,17 @@ mod tests {
         for ok in ["created_at", "r#type", "Coupa", "über"] {
             assert!(is_identifier(ok), "{ok:?}");
         }
-        for bad in [" Coupa", "Coupa ", "Coupa // x", "/* */ x", "r#self", "_", "a b", "", "3d"] {
+        for bad in [
+            " Coupa",
+            "Coupa ",
+            "Coupa // x",
+            "/* */ x",
+            "r#self",
+            "_",
+            "a b",
+            "",
+            "3d",
+        ] {
             assert!(!is_identifier(bad), "{bad:?}");
         }
     }

@@ -41,8 +41,8 @@ fn string_end(bytes: &[u8], mut i: usize) -> Option<usize> {
     loop {
         let stop = (i + 32).min(n);
         let mut found = false;
-        while let Some(word) = bytes.get(i..i + 8).filter(|_| i + 8 <= stop) {
-            let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        while i + 8 <= stop {
+            let word = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("eight bytes"));
             if let Some(k) = quote_or_backslash(word) {
                 i += k;
                 found = true;

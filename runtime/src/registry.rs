@@ -214,7 +214,9 @@ fn read_list<T: Validate + Serialize + DeserializeOwned>(
 }
 
 fn canonical<T: Validate + Serialize + DeserializeOwned>(v: Value) -> Result<Value, DecodeError> {
-    let t: T = serde_json::from_value(v).map_err(value_error)?;
+    // Read through `&Value`, as `validate` and `write` do: one deserializer fewer to
+    // instantiate for every type.
+    let t = T::deserialize(&v).map_err(value_error)?;
     to_value(&t)
 }
 

@@ -1,5 +1,5 @@
 //! The vocabulary both sides of the generator speak: hosts, methods, what an action does, takes
-//! and answers, what Coupa assigns, the kinds of element values, and validation modes.
+//! and answers, what Coupa assigns, the kinds of element values, validation modes and the rules a value can break.
 //!
 //! Each is defined once, here. The schema format (`coupa-codegen`) reads them from YAML and emits
 //! them as tokens through the `codegen` feature; the generated crate and the tools read them at
@@ -8,8 +8,9 @@
 //!
 //! This module is a leaf: it imports nothing else of the crate.
 
-/// Defines an enum of the vocabulary: its kebab-case names, `ALL`, and (with the `codegen`
-/// feature) serde under those names, its JSON Schema and its tokens for the emitters.
+/// Defines an enum of the vocabulary: its kebab-case names, `ALL`, `NAMES`, serde under those
+/// names (written out here, so no derive is compiled for it), and, with the `codegen` feature,
+/// its JSON Schema and its tokens for the emitters.
 macro_rules! vocab {
     (
         $(#[$meta:meta])*
@@ -19,17 +20,17 @@ macro_rules! vocab {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        #[cfg_attr(
-            feature = "codegen",
-            derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)
-        )]
+        #[cfg_attr(feature = "codegen", derive(schemars::JsonSchema))]
         pub enum $name {
-            $( $(#[$vmeta])* #[cfg_attr(feature = "codegen", serde(rename = $text))] $variant, )*
+            $( $(#[$vmeta])* #[cfg_attr(feature = "codegen", schemars(rename = $text))] $variant, )*
         }
 
         impl $name {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The names of [`Self::ALL`], in the same order.
+            pub const NAMES: &'static [&'static str] = &[$($text),*];
 
             /// The name the schemas use.
             pub const fn as_str(self) -> &'static str {
@@ -44,6 +45,22 @@ macro_rules! vocab {
                     $($text => Some($name::$variant),)*
                     _ => None,
                 }
+            }
+        }
+
+        /// The value's name.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        /// A value by its name; any other name is an unknown variant, listing the names.
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                $name::from_name(&name)
+                    .ok_or_else(|| serde::de::Error::unknown_variant(&name, $name::NAMES))
             }
         }
 
@@ -271,6 +288,28 @@ pub enum Mode {
     BulkDelete,
 }
 
+vocab! {
+    /// The rule a value broke, by the kebab-case name `coupa validate` prints.
+    pub enum Rule {
+        /// A required element is missing.
+        Required = "required",
+        /// A value is not one of the allowed values.
+        Allowed = "allowed",
+        /// A text is longer than its maximum length (in characters).
+        Length = "length",
+        /// A value is not of the element's format (a CSO id that is not digits).
+        Format = "format",
+        /// An element that Coupa does not accept in requests (api-out only) was sent.
+        OutputOnly = "output-only",
+        /// An element that cannot change once set was sent in an update.
+        Immutable = "immutable",
+        /// A value of a unique element is used twice in one batch, or by an existing object.
+        Unique = "unique",
+        /// A decimal has more digits than its column holds (`decimal(32,4)`).
+        Precision = "precision",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,14 +332,24 @@ mod tests {
         assert_eq!(Host::from_name("nowhere"), None);
     }
 
-    /// The schemas' YAML reads the vocabulary through serde, under the same names.
-    #[cfg(feature = "codegen")]
+    /// The schemas' YAML and `coupa validate --json` read and write the vocabulary through
+    /// serde, under the same names; an unknown name is an error that lists them.
     #[test]
     fn serde_uses_the_names() {
         for k in ActionKind::ALL {
             let json = serde_json::to_string(k).unwrap();
             assert_eq!(json, format!("\"{}\"", k.as_str()));
+            assert_eq!(serde_json::from_str::<ActionKind>(&json).unwrap(), *k);
         }
+        assert_eq!(Rule::NAMES.len(), Rule::ALL.len());
+        let e = serde_json::from_str::<Rule>("\"lenght\"").unwrap_err();
+        assert!(
+            e.to_string().starts_with(
+                "unknown variant `lenght`, expected one of `required`, `allowed`, `length`"
+            ),
+            "{e}"
+        );
+        assert!(serde_json::from_str::<Takes>("3").is_err());
     }
 
     #[test]
