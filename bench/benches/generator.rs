@@ -11,10 +11,17 @@
 //! - `diagnostics`: loading, checking and rendering a file with 2,000 and 20,000 misspelt keys
 //!   (`coupa_bench::synth::misspelt`), every one reported with its snippet.
 //!
+//! The bench runs with mimalloc, the allocator of `cargo xtask`.
+//!
 //! Run: `cargo bench -p coupa-bench --bench generator`.
 
 use coupa_bench::{phases, schema_set};
 use divan::Bencher;
+
+/// The allocator `cargo xtask gen` runs with (see `xtask/src/main.rs`), so the figures are those
+/// of the command.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const SETS: &[&str] = &["real", "50", "500"];
 

@@ -21,6 +21,11 @@ mod sizes;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The generator allocates and frees many small values per file (tokens, syntax trees); with
+/// glibc's allocator each file got slower as the heap grew (BENCHMARKS.md, section 1).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .parent()

@@ -63,8 +63,14 @@ pub fn generate(ir: &Ir) -> Result<Vec<GeneratedFile>, String> {
 fn rust_file(path: &str, tokens: TokenStream) -> Result<GeneratedFile, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("{path}: the emitted tokens do not parse: {e}"))?;
-    let mut contents = String::from(HEADER);
-    contents.push_str(&one_argument_per_line(&prettyplease::unparse(&file)));
+    let text = prettyplease::unparse(&file);
+    drop(file);
+    // The file's text is written once, into a string of its final size: the generated files
+    // stay in memory until they are written.
+    let mut contents = String::with_capacity(HEADER.len() + text.len() + text.len() / 8);
+    contents.push_str(HEADER);
+    one_argument_per_line(&text, &mut contents);
+    contents.shrink_to_fit();
     Ok(GeneratedFile {
         path: path.to_owned(),
         contents,
@@ -75,9 +81,9 @@ fn rust_file(path: &str, tokens: TokenStream) -> Result<GeneratedFile, String> {
 /// `coupa_runtime::wire_struct!`, laid out a field per line as a person would write it.
 const LAID_OUT: &str = "coupa_runtime::wire_struct!(\n";
 
-/// Lays out every [`LAID_OUT`] invocation of a formatted file one argument per line.
-fn one_argument_per_line(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
+/// Appends a formatted file to `out`, every [`LAID_OUT`] invocation laid out one argument per
+/// line.
+fn one_argument_per_line(text: &str, out: &mut String) {
     let mut rest = text;
     while let Some(at) = rest.find(LAID_OUT) {
         let body_start = at + LAID_OUT.len();
@@ -94,7 +100,6 @@ fn one_argument_per_line(text: &str) -> String {
         rest = &rest[body_start + len + 4..];
     }
     out.push_str(rest);
-    out
 }
 
 /// A macro's arguments, split at the commas outside string literals, each on one line with its
