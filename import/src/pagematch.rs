@@ -40,7 +40,22 @@ pub struct PageSummary {
     pub tag: Option<(String, usize, usize)>,
     /// Action rows in all, and how many matched an operation.
     pub action_rows: (usize, usize),
+    /// The action rows whose method and path no operation of the Swagger has: `GET
+    /// /api/accounts/favorites`, with the table and row.
+    pub page_only: Vec<PageRoute>,
     pub tables: Vec<TableMap>,
+}
+
+/// A route a page lists and the Swagger lacks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageRoute {
+    pub method: Method,
+    /// The Path cell as the page writes it (`/api/accounts/:id/favorite`).
+    pub path: String,
+    /// The Action cell.
+    pub action: String,
+    pub table: usize,
+    pub row: usize,
 }
 
 /// The page (and table) chosen for a definition.
@@ -176,10 +191,11 @@ pub fn run(
             core,
             tag: None,
             action_rows: (0, 0),
+            page_only: Vec::new(),
             tables: Vec::new(),
         };
         if core {
-            summary.tag = action_rows(page, ops, &index, &mut m, &mut summary.action_rows, f);
+            summary.tag = action_rows(page, ops, &index, &mut m, &mut summary, f);
             element_tables(pi, page, &props, &mut summary, &mut candidates, f);
         }
         m.pages.push(summary);
@@ -193,9 +209,10 @@ fn action_rows(
     ops: &[RawOp],
     index: &BTreeMap<(Method, String), Vec<usize>>,
     m: &mut Matches,
-    counts: &mut (usize, usize),
+    summary: &mut PageSummary,
     f: &mut Findings,
 ) -> Option<(String, usize, usize)> {
+    let counts = &mut summary.action_rows;
     let mut by_tag: BTreeMap<&str, usize> = BTreeMap::new();
     for table in page
         .tables
@@ -212,6 +229,15 @@ fn action_rows(
                 let hits = index
                     .get(&(method, generic(&path)))
                     .map_or(&[][..], Vec::as_slice);
+                if hits.is_empty() {
+                    summary.page_only.push(PageRoute {
+                        method,
+                        path: cell(1).trim().trim_matches('`').to_owned(),
+                        action: cell(2).trim().to_owned(),
+                        table: table.number,
+                        row: row.number,
+                    });
+                }
                 let [hit] = hits else { continue };
                 counts.1 += 1;
                 let op = &ops[*hit];

@@ -78,7 +78,42 @@ pub(crate) fn render(s: &mut String, r: &Release) {
         mapping_row(s, p, used.get(p.file.as_str()));
     }
     s.push('\n');
+    page_only(s, &core);
     findings(s, r);
+}
+
+/// The routes Core pages list and the Swagger lacks: the schemas have no route for them.
+fn page_only(s: &mut String, core: &[&PageSummary]) {
+    let count: usize = core.iter().map(|p| p.page_only.len()).sum();
+    let _ = writeln!(
+        s,
+        "### Routes only on the pages ({})
+
+Action rows of Core pages whose method and path (placeholders aside) \
+         no operation of the Swagger has, so no schema has a route for them. Where Coupa serves one, an override \
+         adds the action.\n",
+        num(count)
+    );
+    if count == 0 {
+        s.push_str("None.\n\n");
+        return;
+    }
+    s.push_str("| page | method | path | action | table, row |\n|---|---|---|---|---|\n");
+    for p in core {
+        for r in &p.page_only {
+            let _ = writeln!(
+                s,
+                "| `{}` | {} | `{}` | {} | {}, {} |",
+                p.file,
+                r.method.as_str(),
+                cell(&r.path),
+                cell(&r.action),
+                r.table,
+                r.row
+            );
+        }
+    }
+    s.push('\n');
 }
 
 fn mapping_row(s: &mut String, p: &PageSummary, used: Option<&Vec<&str>>) {

@@ -37,4 +37,5 @@ cases!(
     malformed,
     non_core_page,
     page_title_match,
+    page_only_routes,
 );
