@@ -1,10 +1,12 @@
-//! `coupa completions bash|zsh|fish`: completion scripts that know the resources and, after
-//! `coupa call RESOURCE`, its actions.
+//! `coupa completions bash|zsh|fish`: completion scripts that know the resources, after
+//! `coupa call RESOURCE` its actions, and after `coupa list RESOURCE` its elements (for
+//! `--filter`, `--fields` and `--columns`).
 //!
 //! The scripts are clap_complete's, generated from the command's own definition with the
-//! registry's names added: `RESOURCE` arguments take the resource names as their values, and
-//! `call` gets one subcommand per resource with one per action (`call`'s options are completed
-//! right after `call`, which keeps the scripts small when the registry has hundreds of routes).
+//! registry's names added: `RESOURCE` arguments take the resource names as their values, `call`
+//! gets one subcommand per resource with one per action (`call`'s options are completed right
+//! after `call`, which keeps the scripts small when the registry has hundreds of routes), and
+//! `list` one subcommand per resource with its options.
 //! Only the scripts see that tree; `coupa call` itself takes plain words, so nothing is built per
 //! resource when a command runs.
 
@@ -40,6 +42,32 @@ fn call_tree(call: Command) -> Command {
     tree
 }
 
+/// `list` as the scripts see it: its options, then a subcommand per resource whose `--filter`,
+/// `--fields` and `--columns` take that resource's element names.
+fn list_tree(list: Command) -> Command {
+    let options: Vec<Arg> = list
+        .get_arguments()
+        .filter(|a| !a.is_positional())
+        .cloned()
+        .collect();
+    let mut tree = Command::new("list")
+        .about(list.get_about().cloned().unwrap_or_default())
+        .args(options.clone())
+        .disable_help_subcommand(true);
+    for r in RESOURCES {
+        let elements: Vec<&'static str> = r.elements().iter().map(|e| e.name).collect();
+        let args = options.iter().cloned().map(|a| {
+            if ["filters", "fields", "columns"].contains(&a.get_id().as_str()) {
+                a.value_parser(PossibleValuesParser::new(elements.clone()))
+            } else {
+                a
+            }
+        });
+        tree = tree.subcommand(Command::new(r.name).args(args).disable_help_flag(true));
+    }
+    tree
+}
+
 /// The command with the registry's names, for the scripts.
 pub fn command(base: Command) -> Command {
     let names = resource_names();
@@ -56,13 +84,17 @@ pub fn command(base: Command) -> Command {
     };
     // clap's `help` subcommand would repeat the whole tree under `coupa help call ...`.
     let mut cmd = base.disable_help_subcommand(true);
-    for sub in ["list", "describe", "validate", "convert"] {
+    for sub in ["describe", "validate", "convert"] {
         cmd = cmd.mut_subcommand(sub, with_resources);
     }
-    let call = cmd.find_subcommand("call").cloned();
-    if let Some(call) = call {
-        let tree = call_tree(call);
-        cmd = cmd.mut_subcommand("call", |_| tree);
+    for (sub, tree) in [
+        ("call", call_tree as fn(Command) -> Command),
+        ("list", list_tree),
+    ] {
+        if let Some(c) = cmd.find_subcommand(sub).cloned() {
+            let t = tree(c);
+            cmd = cmd.mut_subcommand(sub, |_| t);
+        }
     }
     cmd
 }

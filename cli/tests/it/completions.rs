@@ -58,6 +58,27 @@ fn bash_parses_the_script_and_completes_resources_and_actions() {
     assert!(listed.iter().any(|w| w == "integration-runs"), "{listed:?}");
     let flags = complete(&file, &["coupa", "list", "--"]);
     assert!(flags.iter().any(|w| w == "--all"), "{flags:?}");
+    let run = coupa_api::registry::resource("integration-runs").unwrap();
+    for option in ["--filter", "-f", "--fields", "--columns"] {
+        let elements = complete(&file, &["coupa", "list", "integration-runs", option, ""]);
+        for e in run.elements() {
+            assert!(
+                elements.iter().any(|w| w == e.name),
+                "{option}: {} in {elements:?}",
+                e.name
+            );
+        }
+    }
+    let started = complete(
+        &file,
+        &["coupa", "list", "integration-runs", "--filter", "sta"],
+    );
+    assert!(
+        started.iter().all(|w| w.starts_with("sta")) && !started.is_empty(),
+        "{started:?}"
+    );
+    let flags = complete(&file, &["coupa", "list", "integration-runs", "--"]);
+    assert!(flags.iter().any(|w| w == "--all"), "{flags:?}");
 }
 
 #[test]
