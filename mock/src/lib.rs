@@ -46,7 +46,9 @@
 //!   routes of Attachment) is scoped by it: a create links the record to the parent beside the
 //!   record, index, show, update and delete see only the parent's records, and a parent the
 //!   registry describes must exist (404). A seed object links itself with
-//!   `"@parent": {"comments": 40}`. See [`nested_parent`].
+//!   `"@parent": {"comments": 40}`; the assignment routes `.../{id}/add`, `.../{id}/remove` and
+//!   `.../remove_all` (a user's business groups) link and unlink existing records. See
+//!   [`nested_parent`].
 //! - Bulk routes (CSO) are lenient per item and answer the bulk-result envelope; when every item
 //!   fails they answer 400. Failed items appear in `result` with the types `api.post.error`,
 //!   `api.put.error` or `api.delete.error`.
@@ -336,6 +338,16 @@ impl MockState {
 /// the records created through it or seeded under that parent; `None` for any other route.
 pub fn nested_parent(r: &Resource, a: &'static Route) -> Option<&'static str> {
     nest::nest(r, a).map(|n| n.name())
+}
+
+/// True for a route nested under a parent that takes records from it: `.../{id}/remove` and
+/// `.../remove_all` (a user's, a supplier's, a contract's business groups). After it, the
+/// parent's routes no longer see the records it removed.
+pub fn unlinks(r: &Resource, a: &'static Route) -> bool {
+    matches!(
+        nest::relink(r, a),
+        Some(nest::Relink::Remove | nest::Relink::RemoveAll)
+    )
 }
 
 /// The api user must be writable wherever the registry records a user.

@@ -12,6 +12,11 @@
 //! when it names none (a collection the schemas do not describe, such as `charges`), the link is
 //! kept under the segment itself. `of` routes reach into a record's own list element and are not
 //! nested in this sense.
+//!
+//! Three nested routes change the links themselves, by the last segment of their path, as
+//! Coupa's assignment routes are written (`/api/users/{user_id}/business_groups/{id}/add`):
+//! `{id}/add` links an existing record to the parent, `{id}/remove` unlinks it, and
+//! `remove_all` unlinks every record of the parent ([`Relink`]).
 
 use coupa_api::registry;
 use coupa_runtime::registry::{ParamKind, Resource, Route};
@@ -50,6 +55,32 @@ impl Nest {
             name: self.name(),
             key,
         })
+    }
+}
+
+/// How a nested route changes the links between its parent and the records (see the module's
+/// doc).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Relink {
+    /// `.../{id}/add`: the record becomes one of the parent's.
+    Add,
+    /// `.../{id}/remove`: the record is no longer one of the parent's.
+    Remove,
+    /// `.../remove_all`: the parent has none left.
+    RemoveAll,
+}
+
+/// The change of links a nested route of `r` makes, if any.
+pub(crate) fn relink(r: &Resource, a: &'static Route) -> Option<Relink> {
+    nest(r, a)?;
+    let mut segments = a.path.rsplit('/');
+    let last = segments.next()?;
+    let member = segments.next().and_then(param_of).is_some();
+    match (last, member) {
+        ("add", true) => Some(Relink::Add),
+        ("remove", true) => Some(Relink::Remove),
+        ("remove_all", false) => Some(Relink::RemoveAll),
+        _ => None,
     }
 }
 
@@ -163,6 +194,36 @@ mod tests {
                 assert!(nest(r, a).is_none(), "{}", a.path);
             }
         }
+    }
+
+    /// Business groups are assigned to users, suppliers and contracts by `add` and `remove`.
+    #[test]
+    fn assignment_routes_relink() {
+        let r = registry::resource("business-groups").expect("business groups");
+        let by_path = |path: &str| {
+            let a = r
+                .routes
+                .iter()
+                .copied()
+                .find(|a| a.path == path)
+                .unwrap_or_else(|| panic!("{path}"));
+            relink(r, a)
+        };
+        assert_eq!(
+            by_path("/api/users/{user_id}/business_groups/{id}/add"),
+            Some(Relink::Add)
+        );
+        assert_eq!(
+            by_path("/api/suppliers/{supplier_id}/business_groups/{id}/remove"),
+            Some(Relink::Remove)
+        );
+        assert_eq!(
+            by_path("/api/contracts/{contract_id}/business_groups/remove_all"),
+            Some(Relink::RemoveAll)
+        );
+        // The collection's `add` names no record; the resource's own routes no parent.
+        assert_eq!(by_path("/api/users/{user_id}/business_groups/add"), None);
+        assert_eq!(by_path("/api/business_groups/{id}"), None);
     }
 
     #[test]

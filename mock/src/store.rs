@@ -131,8 +131,9 @@ pub(crate) struct Table {
     pub(crate) records: BTreeMap<Key, Value>,
     /// The file last uploaded with a record, by the record's key.
     pub(crate) files: BTreeMap<Key, StoredFile>,
-    /// The records created (or seeded) under a parent through a nested route: the parent, then
-    /// the record's key. Kept beside the records, whose wire shape names no parent.
+    /// The records created (or seeded) under a parent through a nested route, or added to it
+    /// (`.../{id}/add`): the parent, then the record's key. Kept beside the records, whose wire
+    /// shape names no parent.
     links: BTreeSet<(ParentRef, Key)>,
     /// The last integer id given.
     last_int: i64,
@@ -174,6 +175,12 @@ impl Table {
     /// Links a record to a parent.
     pub(crate) fn link(&mut self, parent: ParentRef, child: Key) {
         self.links.insert((parent, child));
+    }
+
+    /// Unlinks a record from a parent, or (`child` `None`) every record of the parent.
+    pub(crate) fn unlink(&mut self, parent: &ParentRef, child: Option<&Key>) {
+        self.links
+            .retain(|(p, c)| p != parent || child.is_some_and(|k| k != c));
     }
 
     /// Whether a record is linked to the parent.

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use super::failure::Failure;
 use super::request::bound;
 use super::{Call, Written, respond};
+use crate::nest::Relink;
 use crate::select::Selection;
 use crate::store::{Key, Store, View, assign_update, key_of};
 
@@ -138,7 +139,14 @@ impl Call<'_> {
             assign_update(r, m, &stamp);
         }
         let rec = (r.codec.canonical)(rec).map_err(|e| self.internal(e))?;
-        store.table_mut(r).put(key, rec.clone(), file);
+        let relink = self.relinking(&store)?;
+        let table = store.table_mut(r);
+        match relink {
+            Some((Relink::Add, p)) => table.link(p, key.clone()),
+            Some((_, p)) => table.unlink(&p, Some(&key)),
+            None => {}
+        }
+        table.put(key, rec.clone(), file);
         drop(store);
         self.written(StatusCode::OK, Written::Updated, rec)
     }
@@ -156,10 +164,13 @@ impl Call<'_> {
         let body = self
             .decode_for_takes()?
             .unwrap_or_else(|| Value::Object(Map::new()));
-        let store = self.st.store();
+        let mut store = self.st.store();
         self.parent(&store)?;
         (self.r.codec.validate)(&body, Mode::Update, Some(&View(&store)), None)
             .map_err(|v| self.invalid(v))?;
+        if let Some((Relink::RemoveAll, p)) = self.relinking(&store)? {
+            store.table_mut(self.r).unlink(&p, None);
+        }
         drop(store);
         let body = (self.r.codec.canonical)(body).map_err(|e| self.internal(e))?;
         self.object(StatusCode::OK, body)

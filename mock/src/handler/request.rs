@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use super::failure::{Failure, read_body};
 use super::{Call, check_params, clip};
 use crate::MockState;
-use crate::nest::nest;
+use crate::nest::{Relink, nest, relink};
 use crate::select::text_of;
 use crate::store::{Key, ParentRef, Store, is_digits, key_from_text};
 
@@ -255,6 +255,15 @@ impl Call<'_> {
         let p = self.parent(store)?;
         let unscoped = matches!(self.a.kind, ActionKind::Member | ActionKind::Status);
         Ok(p.filter(|_| !unscoped))
+    }
+
+    /// The change of links the route makes (see `crate::nest::relink`), with the parent it
+    /// names.
+    pub(super) fn relinking(&self, store: &Store) -> Result<Option<(Relink, ParentRef)>, Failure> {
+        let Some(change) = relink(self.r, self.a) else {
+            return Ok(None);
+        };
+        Ok(self.parent(store)?.map(|p| (change, p)))
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use common::{Answer, JSON, Mock, XML, start, start_default};
+use common::{Answer, JSON, Mock, XML, start, start_default, token};
 use coupa_mock::MockConfig;
 use coupa_runtime::CoupaErrors;
 use coupa_runtime::error::NO_RESULTS;
@@ -1134,4 +1134,90 @@ async fn attach_file(m: &Mock, path: &str, upload: &coupa_runtime::Upload) -> An
         .text("attachment[type]", "file")
         .encode();
     m.call_raw("POST", path, &content_type, JSON, body).await
+}
+
+/// Business groups are assigned to a user by `PUT /api/users/{user_id}/business_groups/{id}/add`
+/// and taken back by `.../remove`; the user's listing shows what is assigned. (Suppliers and
+/// contracts have the same routes, and `remove_all`.)
+#[tokio::test]
+async fn business_groups_are_added_to_and_removed_from_a_user() {
+    let mut m = start(MockConfig {
+        rate_limit: None,
+        seed: Some(json!({
+            "users": [{"id": 7, "login": "ann"}],
+            "suppliers": [{"id": 3, "name": "Acme"}],
+            "business-groups": [{"id": 1, "name": "North"}, {"id": 2, "name": "South"}],
+        })),
+        ..MockConfig::default()
+    })
+    .await;
+    let scopes = "core.user.read core.user.write core.supplier.read core.supplier.write";
+    m.token = token(&m.http, &m.server.core_url(), scopes).await;
+    let names = |a: &Answer| -> Vec<String> {
+        let list = a.json();
+        let items = list
+            .as_array()
+            .unwrap_or_else(|| panic!("a list: {}", a.text));
+        items
+            .iter()
+            .map(|g| g["name"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    let listed = m.call("GET", "/api/users/7/business_groups", None).await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    assert!(names(&listed).is_empty(), "{}", listed.text);
+    for id in [1, 2] {
+        let a = m
+            .call(
+                "PUT",
+                &format!("/api/users/7/business_groups/{id}/add"),
+                None,
+            )
+            .await;
+        assert_eq!(a.status, 200, "{}", a.text);
+    }
+    let listed = m.call("GET", "/api/users/7/business_groups", None).await;
+    assert_eq!(names(&listed), ["North", "South"]);
+    let a = m
+        .call("PUT", "/api/users/7/business_groups/1/remove", None)
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    let listed = m.call("GET", "/api/users/7/business_groups", None).await;
+    assert_eq!(names(&listed), ["South"]);
+    // Another user has none; a user or a group that does not exist is a 404.
+    let listed = m.call("GET", "/api/users/8/business_groups", None).await;
+    assert_eq!(listed.status, 404, "{}", listed.text);
+    let a = m
+        .call("PUT", "/api/users/7/business_groups/9/add", None)
+        .await;
+    assert_eq!(a.status, 404, "{}", a.text);
+    let a = m
+        .call("PUT", "/api/users/8/business_groups/1/add", None)
+        .await;
+    assert_eq!(a.status, 404, "{}", a.text);
+    // A supplier's groups, all taken back at once; the user keeps its own.
+    for id in [1, 2] {
+        let a = m
+            .call(
+                "PUT",
+                &format!("/api/suppliers/3/business_groups/{id}/add"),
+                None,
+            )
+            .await;
+        assert_eq!(a.status, 200, "{}", a.text);
+    }
+    let listed = m
+        .call("GET", "/api/suppliers/3/business_groups", None)
+        .await;
+    assert_eq!(names(&listed), ["North", "South"]);
+    let a = m
+        .call("PUT", "/api/suppliers/3/business_groups/remove_all", None)
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    let listed = m
+        .call("GET", "/api/suppliers/3/business_groups", None)
+        .await;
+    assert!(names(&listed).is_empty(), "{}", listed.text);
+    let listed = m.call("GET", "/api/users/7/business_groups", None).await;
+    assert_eq!(names(&listed), ["South"]);
 }

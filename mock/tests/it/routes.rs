@@ -8,7 +8,7 @@
 //! then every route is called once, as a client would: path parameters filled in, a body where
 //! the route takes one (a create's required elements, with unique values where they must be; an
 //! empty object for an update; a bulk envelope; a multipart form with a file), the token with
-//! every scope or the CSO key. Uploads come first, deletes last. Every call must be answered 2xx
+//! every scope or the CSO key. Uploads come first, deletes (and `.../remove_all`) last. Every call must be answered 2xx
 //! with a body the route's answer reads as (one object, a list, the list or bulk-result
 //! envelope, a file), but for three kinds of route whose answer is known otherwise and computed
 //! from the schemas ([`Expect`]): creates no payload can satisfy (an element both required and
@@ -233,10 +233,12 @@ fn plan() -> (Value, Vec<Call>) {
         }
     }
     // Uploads first, so that the downloads of the same record find the file (a user's avatar);
-    // deletes last, so that every other route finds its record.
+    // deletes and the routes that take records from their parent (`.../remove_all`) last, so
+    // that every other route finds its record.
     calls.sort_by_key(|c| match c.a.kind {
         _ if c.a.takes == Takes::Multipart => 0,
         ActionKind::Delete | ActionKind::BulkDelete => 2,
+        _ if coupa_mock::unlinks(c.r, c.a) => 2,
         _ => 1,
     });
     (seed, calls)
