@@ -7,7 +7,8 @@
 //! (the resource's name or plural with `_` for `-`: `attachments`) that the route does not bind
 //! to an element. The nearest such parameter names the parent, and the literal segment before it
 //! the parent's collection (`comments`); a grandparent (`/api/expense_reports/{expense_report_id}
-//! /expense_lines/{expense_line_id}/expense_artifacts`) is not checked. When the segment names a
+//! /expense_lines/{expense_line_id}/expense_artifacts`) must exist too ([`ancestors`]), but
+//! whether the parent is the grandparent's is not checked. When the segment names a
 //! resource of the registry that has a key, the parent must exist in its store (404 otherwise);
 //! when it names none (a collection the schemas do not describe, such as `charges`), the link is
 //! kept under the segment itself. `of` routes reach into a record's own list element and are not
@@ -120,6 +121,28 @@ pub(crate) fn nest(r: &Resource, a: &'static Route) -> Option<Nest> {
     })
 }
 
+/// The resources above a nested route's parent, each with the parameter naming its record:
+/// `(expense-reports, expense_report_id)` for
+/// `/api/expense_reports/{expense_report_id}/expense_lines/{expense_line_id}/expense_artifacts`.
+/// Only those the registry describes (with a key); each must exist, as the parent must.
+pub(crate) fn ancestors(r: &Resource, a: &'static Route) -> Vec<(&'static Resource, &'static str)> {
+    let Some(n) = nest(r, a) else {
+        return Vec::new();
+    };
+    let segments: Vec<&'static str> = a.path.split('/').collect();
+    let Some(at) = segments.iter().position(|s| param_of(s) == Some(n.param)) else {
+        return Vec::new();
+    };
+    segments[..at.saturating_sub(1)]
+        .windows(2)
+        .filter_map(|w| {
+            let param = param_of(w[1])?;
+            let parent = registry::resource(w[0]).filter(|p| p.key().is_some())?;
+            Some((parent, param))
+        })
+        .collect()
+}
+
 /// The parent a seed names for a record of `r` (`"@parent": {"comments": 40}`): `name` is the
 /// parent of one of `r`'s nested routes (any of the parent resource's registry names, or the
 /// path segment), `id` its key.
@@ -194,6 +217,23 @@ mod tests {
                 assert!(nest(r, a).is_none(), "{}", a.path);
             }
         }
+    }
+
+    #[test]
+    fn an_expense_artifact_has_a_report_above_its_line() {
+        let r = registry::resource("expense-artifacts").expect("artifacts");
+        let a = r
+            .routes
+            .iter()
+            .copied()
+            .find(|a| a.path.starts_with("/api/expense_reports/"))
+            .expect("a route under a report");
+        let n = nest(r, a).expect("nested");
+        assert_eq!((n.name(), n.param), ("expense-lines", "expense_line_id"));
+        let above: Vec<(&str, &str)> = ancestors(r, a).iter().map(|(p, q)| (p.name, *q)).collect();
+        assert_eq!(above, [("expense-reports", "expense_report_id")]);
+        let (c, show) = route("attachments", "show-for-comment");
+        assert!(ancestors(c, show).is_empty());
     }
 
     /// Business groups are assigned to users, suppliers and contracts by `add` and `remove`.

@@ -6,8 +6,8 @@ use http::StatusCode;
 use serde_json::Value;
 
 use super::crud::merge;
-use super::failure::Failure;
-use super::{Call, Written, clip};
+use super::failure::{Failure, couldnt_find};
+use super::{Call, Written};
 use crate::select::text_of;
 use crate::store::{Stamp, Store, View, assign_update, key_from_text};
 
@@ -137,10 +137,10 @@ impl Call<'_> {
         let missing = || {
             one(
                 format!("/{key_name}"),
-                format!(
-                    "Couldn't find {} with '{key_name}'={}",
+                couldnt_find(
                     r.type_name(),
-                    clip(key_text.as_deref().unwrap_or_default())
+                    key_name,
+                    key_text.as_deref().unwrap_or_default(),
                 ),
             )
         };

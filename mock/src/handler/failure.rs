@@ -168,15 +168,12 @@ impl Call<'_> {
 
     /// The 404 of a key that names no record.
     pub(super) fn not_found(&self, id: &str) -> Failure {
-        self.fail(
-            StatusCode::NOT_FOUND,
-            format!(
-                "Couldn't find {} with '{}'={}",
-                self.r.type_name(),
-                self.r.key().unwrap_or("id"),
-                clip(id)
-            ),
-        )
+        self.no_record(self.r.type_name(), self.r.key().unwrap_or("id"), id)
+    }
+
+    /// The 404 of a record of `what` the path names by `key` and the store lacks.
+    pub(super) fn no_record(&self, what: &str, key: &str, id: &str) -> Failure {
+        self.fail(StatusCode::NOT_FOUND, couldnt_find(what, key, id))
     }
 
     /// Every violation, as `<path>: <message>`, in one 400.
@@ -197,4 +194,9 @@ impl Call<'_> {
     pub(super) fn decode_failure(&self, e: DecodeError) -> Failure {
         self.bad(e.to_string())
     }
+}
+
+/// Coupa's words for a record that does not exist: "Couldn't find Comment with 'id'=999".
+pub(super) fn couldnt_find(what: &str, key: &str, id: &str) -> String {
+    format!("Couldn't find {what} with '{key}'={}", clip(id))
 }

@@ -180,10 +180,10 @@ fn check_params(r: &Resource, a: &Route, params: &[(String, String)]) -> Result<
             return Err(Failure::about(
                 StatusCode::NOT_FOUND,
                 Some(r),
-                vec![format!(
-                    "Couldn't find {} with '{name}'={}",
+                vec![failure::couldnt_find(
                     r.type_name(),
-                    clip(v.unwrap_or_default())
+                    name,
+                    v.unwrap_or_default(),
                 )],
             ));
         }

@@ -8,7 +8,7 @@ use http::{HeaderValue, StatusCode, header};
 use serde_json::Value;
 
 use super::failure::Failure;
-use super::{Call, clip, respond};
+use super::{Call, respond};
 use crate::select::text_of;
 
 impl Call<'_> {
@@ -49,16 +49,7 @@ impl Call<'_> {
                 a.iter()
                     .find(|i| i.get("id").and_then(text_of).as_deref() == Some(wanted))
             })
-            .ok_or_else(|| {
-                self.fail(
-                    StatusCode::NOT_FOUND,
-                    format!(
-                        "Couldn't find {} with 'id'={}",
-                        capitalised(&one),
-                        clip(wanted)
-                    ),
-                )
-            })?;
+            .ok_or_else(|| self.no_record(&capitalised(&one), "id", wanted))?;
         if self.a.answers != Answers::File {
             return self.answer_value(StatusCode::OK, &one, &self.shape(item.clone()));
         }

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use super::failure::{Failure, read_body};
 use super::{Call, check_params, clip};
 use crate::MockState;
-use crate::nest::{Relink, nest, relink};
+use crate::nest::{Relink, ancestors, nest, relink};
 use crate::select::text_of;
 use crate::store::{Key, ParentRef, Store, is_digits, key_from_text};
 
@@ -167,16 +167,7 @@ impl Call<'_> {
             }),
             BindTo::Param(p) => {
                 let text = self.param(p).unwrap_or_default();
-                typed(self.r, name, text).map_err(|_| {
-                    self.fail(
-                        StatusCode::NOT_FOUND,
-                        format!(
-                            "Couldn't find {} with '{p}'={}",
-                            self.r.type_name(),
-                            clip(text)
-                        ),
-                    )
-                })
+                typed(self.r, name, text).map_err(|_| self.no_record(self.r.type_name(), p, text))
             }
         }
     }
@@ -234,18 +225,20 @@ impl Call<'_> {
             return Ok(None);
         };
         let text = self.param(n.param).unwrap_or_default();
-        let missing = || {
-            let what = n.parent.map_or(n.segment, |p| p.type_name());
-            self.fail(
-                StatusCode::NOT_FOUND,
-                format!("Couldn't find {what} with 'id'={}", clip(text)),
-            )
-        };
+        let missing = || self.no_record(n.parent.map_or(n.segment, |p| p.type_name()), "id", text);
         let p = n.parent_ref(text).ok_or_else(missing)?;
-        match n.parent {
-            Some(parent) if store.get(parent, &p.key).is_none() => Err(missing()),
-            _ => Ok(Some(p)),
+        if let Some(parent) = n.parent
+            && store.get(parent, &p.key).is_none()
+        {
+            return Err(missing());
         }
+        for (above, param) in ancestors(self.r, self.a) {
+            let text = self.param(param).unwrap_or_default();
+            if key_from_text(above, text).is_none_or(|k| store.get(above, &k).is_none()) {
+                return Err(self.no_record(above.type_name(), "id", text));
+            }
+        }
+        Ok(Some(p))
     }
 
     /// The parent whose records the route sees: [`Call::parent`], but for the member and status

@@ -1221,3 +1221,53 @@ async fn business_groups_are_added_to_and_removed_from_a_user() {
     let listed = m.call("GET", "/api/users/7/business_groups", None).await;
     assert_eq!(names(&listed), ["South"]);
 }
+
+/// A route two levels down needs both records above it: an expense line's artifacts under a
+/// report that does not exist are a 404 naming the report.
+#[tokio::test]
+async fn an_expense_lines_artifacts_need_its_report() {
+    let mut m = start(MockConfig {
+        rate_limit: None,
+        seed: Some(json!({
+            "expense-reports": [{"id": 1}],
+            "expense-lines": [{"id": 2}],
+        })),
+        ..MockConfig::default()
+    })
+    .await;
+    m.token = token(&m.http, &m.server.core_url(), "core.expense.read").await;
+    let a = m
+        .call(
+            "GET",
+            "/api/expense_reports/1/expense_lines/2/expense_artifacts",
+            None,
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    let a = m
+        .call(
+            "GET",
+            "/api/expense_reports/9/expense_lines/2/expense_artifacts",
+            None,
+        )
+        .await;
+    assert_eq!(a.status, 404, "{}", a.text);
+    assert!(
+        a.text.contains("Couldn't find ExpenseReport with 'id'=9"),
+        "{}",
+        a.text
+    );
+    let a = m
+        .call(
+            "GET",
+            "/api/expense_reports/1/expense_lines/9/expense_artifacts",
+            None,
+        )
+        .await;
+    assert_eq!(a.status, 404, "{}", a.text);
+    assert!(
+        a.text.contains("Couldn't find ExpenseLine with 'id'=9"),
+        "{}",
+        a.text
+    );
+}
