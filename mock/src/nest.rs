@@ -35,6 +35,8 @@ pub(crate) struct Nest {
     kind: ParamKind,
     /// The resource the segment names, if the registry has it (with a key).
     pub(crate) parent: Option<&'static Resource>,
+    /// The index of the parameter's segment in the path.
+    at: usize,
 }
 
 impl Nest {
@@ -118,6 +120,7 @@ pub(crate) fn nest(r: &Resource, a: &'static Route) -> Option<Nest> {
         param,
         kind,
         parent: registry::resource(segment).filter(|p| p.key().is_some()),
+        at,
     })
 }
 
@@ -130,10 +133,7 @@ pub(crate) fn ancestors(r: &Resource, a: &'static Route) -> Vec<(&'static Resour
         return Vec::new();
     };
     let segments: Vec<&'static str> = a.path.split('/').collect();
-    let Some(at) = segments.iter().position(|s| param_of(s) == Some(n.param)) else {
-        return Vec::new();
-    };
-    segments[..at.saturating_sub(1)]
+    segments[..n.at.saturating_sub(1)]
         .windows(2)
         .filter_map(|w| {
             let param = param_of(w[1])?;

@@ -168,7 +168,9 @@ enum At {
 /// at `bytes[..end]`), nested as serde's deserialization nests: a problem with a key, a comma or
 /// a brace belongs to the array or object, one inside a value (its type, its syntax, a missing
 /// element of an object just closed) to the value. `None` after the document's value (trailing
-/// characters).
+/// characters). One case names the item instead of the object: an array read positionally as
+/// an object (see `crate::wire`) with more items than the model has elements, where serde_json
+/// stops at the first item too many.
 ///
 /// One pass over `bytes[..end]`, on the error path only: no type's decoding is instantiated a
 /// second time to track its path (serde_path_to_error did, for every model).
@@ -188,7 +190,7 @@ fn pointer_at(bytes: &[u8], end: usize, eof: bool) -> Option<String> {
                 // serde_json peeks at the byte after `[` or a comma before it reads an
                 // element: when there is one, the element was being read.
                 Expect::Value { .. } if matches!(open.last(), Some(Open::Index(_))) => {
-                    match bytes[end..].iter().find(|b| !b.is_ascii_whitespace()) {
+                    match bytes[end..].iter().find(|b| !is_json_space(**b)) {
                         Some(b']') | None => At::Around,
                         Some(_) => At::Value,
                     }
@@ -199,7 +201,7 @@ fn pointer_at(bytes: &[u8], end: usize, eof: bool) -> Option<String> {
             };
         }
         let c = bytes[i];
-        if c.is_ascii_whitespace() {
+        if is_json_space(c) {
             i += 1;
             continue;
         }
@@ -288,6 +290,11 @@ fn pointer_at(bytes: &[u8], end: usize, eof: bool) -> Option<String> {
         At::Nowhere => return None,
     };
     Some(pointer(&open[..keep]))
+}
+
+/// JSON's whitespace (not the form feed `is_ascii_whitespace` also counts).
+fn is_json_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 /// Where the scalar (string, number, literal) starting at `i` ends, if it is whole within
@@ -545,7 +552,7 @@ mod tests {
         .map(|c| c.as_bytes().to_vec())
         .collect();
         let mut rng = fastrand::Rng::with_seed(11);
-        let alphabet = b"{}[],:\" 1a-.e\\";
+        let alphabet = b"{}[],:\" 1a-.e\\\x0c";
         for _ in 0..20000 {
             let mut doc = valid.as_bytes().to_vec();
             doc.truncate(rng.usize(..=doc.len()));

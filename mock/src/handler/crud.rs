@@ -143,7 +143,8 @@ impl Call<'_> {
         let table = store.table_mut(r);
         match relink {
             Some((Relink::Add, p)) => table.link(p, key.clone()),
-            Some((_, p)) => table.unlink(&p, Some(&key)),
+            Some((Relink::Remove, p)) => table.unlink(&p, Some(&key)),
+            Some((Relink::RemoveAll, p)) => table.unlink(&p, None),
             None => {}
         }
         table.put(key, rec.clone(), file);

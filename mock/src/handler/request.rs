@@ -219,7 +219,8 @@ impl Call<'_> {
     }
 
     /// The parent a nested route names (see `crate::nest`), if any. A 404 when its parameter
-    /// cannot name one, or when the parent resource is the registry's and has no such record.
+    /// cannot name one, when the parent resource is the registry's and has no such record, or
+    /// when a resource above the parent (`crate::nest::ancestors`) has none.
     pub(super) fn parent(&self, store: &Store) -> Result<Option<ParentRef>, Failure> {
         let Some(n) = nest(self.r, self.a) else {
             return Ok(None);
