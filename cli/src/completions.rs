@@ -21,17 +21,24 @@ fn resource_names() -> Vec<&'static str> {
     RESOURCES.iter().map(|r| r.name).collect()
 }
 
-/// `call` as the scripts see it: a subcommand per resource, then one per action.
-fn call_tree(call: Command) -> Command {
-    let options: Vec<Arg> = call
+/// A command as the scripts see it, before its subcommands: its name, its help line and its
+/// options (the positionals become subcommands); and those options.
+fn node(name: &'static str, c: &Command) -> (Command, Vec<Arg>) {
+    let options: Vec<Arg> = c
         .get_arguments()
         .filter(|a| !a.is_positional())
         .cloned()
         .collect();
-    let mut tree = Command::new("call")
-        .about(call.get_about().cloned().unwrap_or_default())
-        .args(options)
+    let node = Command::new(name)
+        .about(c.get_about().cloned().unwrap_or_default())
+        .args(options.clone())
         .disable_help_subcommand(true);
+    (node, options)
+}
+
+/// `call` as the scripts see it: a subcommand per resource, then one per action.
+fn call_tree(call: Command) -> Command {
+    let (mut tree, _) = node("call", &call);
     for r in RESOURCES {
         let mut resource = Command::new(r.name).disable_help_subcommand(true);
         for a in r.routes {
@@ -45,15 +52,7 @@ fn call_tree(call: Command) -> Command {
 /// `list` as the scripts see it: its options, then a subcommand per resource whose `--filter`,
 /// `--fields` and `--columns` take that resource's element names.
 fn list_tree(list: Command) -> Command {
-    let options: Vec<Arg> = list
-        .get_arguments()
-        .filter(|a| !a.is_positional())
-        .cloned()
-        .collect();
-    let mut tree = Command::new("list")
-        .about(list.get_about().cloned().unwrap_or_default())
-        .args(options.clone())
-        .disable_help_subcommand(true);
+    let (mut tree, options) = node("list", &list);
     for r in RESOURCES {
         let elements: Vec<&'static str> = r.elements().iter().map(|e| e.name).collect();
         let args = options.iter().cloned().map(|a| {

@@ -1236,38 +1236,20 @@ async fn an_expense_lines_artifacts_need_its_report() {
     })
     .await;
     m.token = token(&m.http, &m.server.core_url(), "core.expense.read").await;
-    let a = m
-        .call(
-            "GET",
-            "/api/expense_reports/1/expense_lines/2/expense_artifacts",
-            None,
-        )
-        .await;
-    assert_eq!(a.status, 200, "{}", a.text);
-    let a = m
-        .call(
-            "GET",
-            "/api/expense_reports/9/expense_lines/2/expense_artifacts",
-            None,
-        )
-        .await;
-    assert_eq!(a.status, 404, "{}", a.text);
-    assert!(
-        a.text.contains("Couldn't find ExpenseReport with 'id'=9"),
-        "{}",
-        a.text
-    );
-    let a = m
-        .call(
-            "GET",
-            "/api/expense_reports/1/expense_lines/9/expense_artifacts",
-            None,
-        )
-        .await;
-    assert_eq!(a.status, 404, "{}", a.text);
-    assert!(
-        a.text.contains("Couldn't find ExpenseLine with 'id'=9"),
-        "{}",
-        a.text
-    );
+    for (report, line, missing) in [
+        (1, 2, None),
+        (9, 2, Some("ExpenseReport")),
+        (1, 9, Some("ExpenseLine")),
+    ] {
+        let path = format!("/api/expense_reports/{report}/expense_lines/{line}/expense_artifacts");
+        let a = m.call("GET", &path, None).await;
+        match missing {
+            None => assert_eq!(a.status, 200, "{path}: {}", a.text),
+            Some(what) => {
+                assert_eq!(a.status, 404, "{path}: {}", a.text);
+                let said = format!("Couldn't find {what} with 'id'=9");
+                assert!(a.text.contains(&said), "{path}: {}", a.text);
+            }
+        }
+    }
 }
