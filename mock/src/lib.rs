@@ -345,7 +345,7 @@ pub fn nested_parent(r: &Resource, a: &'static Route) -> Option<&'static str> {
 /// parent's routes no longer see the records it removed.
 pub fn unlinks(r: &Resource, a: &'static Route) -> bool {
     matches!(
-        nest::relink(r, a),
+        nest::nest(r, a).and_then(|n| n.relink),
         Some(nest::Relink::Remove | nest::Relink::RemoveAll)
     )
 }

@@ -7,12 +7,12 @@
 //! (the resource's name or plural with `_` for `-`: `attachments`) that the route does not bind
 //! to an element. The nearest such parameter names the parent, and the literal segment before it
 //! the parent's collection (`comments`); a grandparent (`/api/expense_reports/{expense_report_id}
-//! /expense_lines/{expense_line_id}/expense_artifacts`) must exist too ([`ancestors`]), but
-//! whether the parent is the grandparent's is not checked. When the segment names a
-//! resource of the registry that has a key, the parent must exist in its store (404 otherwise);
-//! when it names none (a collection the schemas do not describe, such as `charges`), the link is
-//! kept under the segment itself. `of` routes reach into a record's own list element and are not
-//! nested in this sense.
+//! /expense_lines/{expense_line_id}/expense_artifacts`) must exist too ([`Nest::ancestors`]), but
+//! whether the parent is the grandparent's is not checked. When the segment names a resource of
+//! the registry that has a key, the parent must exist in its store (404 otherwise); when it names
+//! none (a collection the schemas do not describe, such as `charges`), the link is kept under
+//! the segment itself. `of` routes reach into a record's own list element and are not nested in
+//! this sense.
 //!
 //! Three nested routes change the links themselves, by the last segment of their path, as
 //! Coupa's assignment routes are written (`/api/users/{user_id}/business_groups/{id}/add`):
@@ -37,6 +37,10 @@ pub(crate) struct Nest {
     pub(crate) parent: Option<&'static Resource>,
     /// The index of the parameter's segment in the path.
     at: usize,
+    /// The route's path.
+    path: &'static str,
+    /// The change of links the route makes, if any.
+    pub(crate) relink: Option<Relink>,
 }
 
 impl Nest {
@@ -59,6 +63,22 @@ impl Nest {
             key,
         })
     }
+
+    /// The resources above the parent, each with the parameter naming its record:
+    /// `(expense-reports, expense_report_id)` for
+    /// `/api/expense_reports/{expense_report_id}/expense_lines/{expense_line_id}/expense_artifacts`.
+    /// Only those the registry describes (with a key); each must exist, as the parent must.
+    pub(crate) fn ancestors(&self) -> Vec<(&'static Resource, &'static str)> {
+        let segments: Vec<&'static str> = self.path.split('/').collect();
+        segments[..self.at.saturating_sub(1)]
+            .windows(2)
+            .filter_map(|w| {
+                let param = param_of(w[1])?;
+                let parent = registry::resource(w[0]).filter(|p| p.key().is_some())?;
+                Some((parent, param))
+            })
+            .collect()
+    }
 }
 
 /// How a nested route changes the links between its parent and the records (see the module's
@@ -73,10 +93,9 @@ pub(crate) enum Relink {
     RemoveAll,
 }
 
-/// The change of links a nested route of `r` makes, if any.
-pub(crate) fn relink(r: &Resource, a: &'static Route) -> Option<Relink> {
-    nest(r, a)?;
-    let mut segments = a.path.rsplit('/');
+/// The change of links a nested route with this path makes, if any.
+fn relink_of(path: &str) -> Option<Relink> {
+    let mut segments = path.rsplit('/');
     let last = segments.next()?;
     let member = segments.next().and_then(param_of).is_some();
     match (last, member) {
@@ -121,26 +140,9 @@ pub(crate) fn nest(r: &Resource, a: &'static Route) -> Option<Nest> {
         kind,
         parent: registry::resource(segment).filter(|p| p.key().is_some()),
         at,
+        path: a.path,
+        relink: relink_of(a.path),
     })
-}
-
-/// The resources above a nested route's parent, each with the parameter naming its record:
-/// `(expense-reports, expense_report_id)` for
-/// `/api/expense_reports/{expense_report_id}/expense_lines/{expense_line_id}/expense_artifacts`.
-/// Only those the registry describes (with a key); each must exist, as the parent must.
-pub(crate) fn ancestors(r: &Resource, a: &'static Route) -> Vec<(&'static Resource, &'static str)> {
-    let Some(n) = nest(r, a) else {
-        return Vec::new();
-    };
-    let segments: Vec<&'static str> = a.path.split('/').collect();
-    segments[..n.at.saturating_sub(1)]
-        .windows(2)
-        .filter_map(|w| {
-            let param = param_of(w[1])?;
-            let parent = registry::resource(w[0]).filter(|p| p.key().is_some())?;
-            Some((parent, param))
-        })
-        .collect()
 }
 
 /// The parent a seed names for a record of `r` (`"@parent": {"comments": 40}`): `name` is the
@@ -230,10 +232,10 @@ mod tests {
             .expect("a route under a report");
         let n = nest(r, a).expect("nested");
         assert_eq!((n.name(), n.param), ("expense-lines", "expense_line_id"));
-        let above: Vec<(&str, &str)> = ancestors(r, a).iter().map(|(p, q)| (p.name, *q)).collect();
+        let above: Vec<(&str, &str)> = n.ancestors().iter().map(|(p, q)| (p.name, *q)).collect();
         assert_eq!(above, [("expense-reports", "expense_report_id")]);
         let (c, show) = route("attachments", "show-for-comment");
-        assert!(ancestors(c, show).is_empty());
+        assert!(nest(c, show).expect("nested").ancestors().is_empty());
     }
 
     /// Business groups are assigned to users, suppliers and contracts by `add` and `remove`.
@@ -247,7 +249,7 @@ mod tests {
                 .copied()
                 .find(|a| a.path == path)
                 .unwrap_or_else(|| panic!("{path}"));
-            relink(r, a)
+            nest(r, a).and_then(|n| n.relink)
         };
         assert_eq!(
             by_path("/api/users/{user_id}/business_groups/{id}/add"),

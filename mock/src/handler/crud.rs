@@ -8,7 +8,7 @@ use http::StatusCode;
 use serde_json::{Map, Value};
 
 use super::failure::Failure;
-use super::request::bound;
+use super::request::{Parent, bound};
 use super::{Call, Written, respond};
 use crate::nest::Relink;
 use crate::select::Selection;
@@ -29,7 +29,7 @@ impl Call<'_> {
         }
         let stamp = self.st.stamp();
         let mut store = self.st.store();
-        let parent = self.parent(&store)?;
+        let parent = self.parent(&store)?.map(|p| p.at);
         (r.codec.validate)(&obj, Mode::Create, Some(&View(&store)), None)
             .map_err(|v| self.invalid(v))?;
         if let Some(m) = obj.as_object_mut() {
@@ -124,7 +124,8 @@ impl Call<'_> {
         let binds = self.bind_values()?;
         let stamp = self.st.stamp();
         let mut store = self.st.store();
-        let mut rec = self.find_in(&store, &key, &binds)?;
+        let parent = self.parent(&store)?;
+        let mut rec = self.find_under(&store, &key, &binds, parent.as_ref())?;
         if let Some(b) = &body {
             let mode = self.a.kind.mode().unwrap_or(Mode::Update);
             (r.codec.validate)(b, mode, Some(&View(&store)), Some(&key.to_string()))
@@ -139,13 +140,14 @@ impl Call<'_> {
             assign_update(r, m, &stamp);
         }
         let rec = (r.codec.canonical)(rec).map_err(|e| self.internal(e))?;
-        let relink = self.relinking(&store)?;
         let table = store.table_mut(r);
-        match relink {
-            Some((Relink::Add, p)) => table.link(p, key.clone()),
-            Some((Relink::Remove, p)) => table.unlink(&p, Some(&key)),
-            Some((Relink::RemoveAll, p)) => table.unlink(&p, None),
-            None => {}
+        if let Some(Parent { at, relink }) = parent {
+            match relink {
+                Some(Relink::Add) => table.link(at, key.clone()),
+                Some(Relink::Remove) => table.unlink(&at, Some(&key)),
+                Some(Relink::RemoveAll) => table.unlink(&at, None),
+                None => {}
+            }
         }
         table.put(key, rec.clone(), file);
         drop(store);
@@ -166,11 +168,15 @@ impl Call<'_> {
             .decode_for_takes()?
             .unwrap_or_else(|| Value::Object(Map::new()));
         let mut store = self.st.store();
-        self.parent(&store)?;
+        let parent = self.parent(&store)?;
         (self.r.codec.validate)(&body, Mode::Update, Some(&View(&store)), None)
             .map_err(|v| self.invalid(v))?;
-        if let Some((Relink::RemoveAll, p)) = self.relinking(&store)? {
-            store.table_mut(self.r).unlink(&p, None);
+        if let Some(Parent {
+            at,
+            relink: Some(Relink::RemoveAll),
+        }) = parent
+        {
+            store.table_mut(self.r).unlink(&at, None);
         }
         drop(store);
         let body = (self.r.codec.canonical)(body).map_err(|e| self.internal(e))?;

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use super::failure::{Failure, read_body};
 use super::{Call, check_params, clip};
 use crate::MockState;
-use crate::nest::{Relink, ancestors, nest, relink};
+use crate::nest::{Relink, nest};
 use crate::select::text_of;
 use crate::store::{Key, ParentRef, Store, is_digits, key_from_text};
 
@@ -209,56 +209,73 @@ impl Call<'_> {
         key: &Key,
         binds: &[(&str, Value)],
     ) -> Result<Value, Failure> {
-        let scope = self.scope(store)?;
+        let parent = self.parent(store)?;
+        self.find_under(store, key, binds, parent.as_ref())
+    }
+
+    /// [`Call::find_in`], with the parent [`Call::parent`] found.
+    pub(super) fn find_under(
+        &self,
+        store: &Store,
+        key: &Key,
+        binds: &[(&str, Value)],
+        parent: Option<&Parent>,
+    ) -> Result<Value, Failure> {
+        let scope = parent.and_then(|p| self.scope_of(p));
         let linked = |p: &ParentRef| store.table(self.r).is_some_and(|t| t.is_linked(p, key));
         store
             .get(self.r, key)
-            .filter(|v| bound(v, binds) && scope.as_ref().is_none_or(linked))
+            .filter(|v| bound(v, binds) && scope.is_none_or(linked))
             .cloned()
             .ok_or_else(|| self.not_found(&key.to_string()))
     }
 
-    /// The parent a nested route names (see `crate::nest`), if any. A 404 when its parameter
-    /// cannot name one, when the parent resource is the registry's and has no such record, or
-    /// when a resource above the parent (`crate::nest::ancestors`) has none.
-    pub(super) fn parent(&self, store: &Store) -> Result<Option<ParentRef>, Failure> {
+    /// The parent a nested route names (see `crate::nest`), if any, with the change of links the
+    /// route makes. A 404 when its parameter cannot name one, when the parent resource is the
+    /// registry's and has no such record, or when a resource above the parent has none.
+    pub(super) fn parent(&self, store: &Store) -> Result<Option<Parent>, Failure> {
         let Some(n) = nest(self.r, self.a) else {
             return Ok(None);
         };
         let text = self.param(n.param).unwrap_or_default();
         let missing = || self.no_record(n.parent.map_or(n.segment, |p| p.type_name()), "id", text);
-        let p = n.parent_ref(text).ok_or_else(missing)?;
+        let at = n.parent_ref(text).ok_or_else(missing)?;
         if let Some(parent) = n.parent
-            && store.get(parent, &p.key).is_none()
+            && store.get(parent, &at.key).is_none()
         {
             return Err(missing());
         }
-        for (above, param) in ancestors(self.r, self.a) {
+        for (above, param) in n.ancestors() {
             let text = self.param(param).unwrap_or_default();
             if key_from_text(above, text).is_none_or(|k| store.get(above, &k).is_none()) {
                 return Err(self.no_record(above.type_name(), "id", text));
             }
         }
-        Ok(Some(p))
+        Ok(Some(Parent {
+            at,
+            relink: n.relink,
+        }))
     }
 
-    /// The parent whose records the route sees: [`Call::parent`], but for the member and status
-    /// actions (`/api/users/{user_id}/business_groups/{id}/add`), which act on a record that
-    /// need not be the parent's yet; their parent must exist all the same.
+    /// The parent whose records the route sees: [`Call::parent`]'s, but none for the member and
+    /// status actions (`/api/users/{user_id}/business_groups/{id}/add`), which act on a record
+    /// that need not be the parent's yet; their parent must exist all the same.
     pub(super) fn scope(&self, store: &Store) -> Result<Option<ParentRef>, Failure> {
-        let p = self.parent(store)?;
-        let unscoped = matches!(self.a.kind, ActionKind::Member | ActionKind::Status);
-        Ok(p.filter(|_| !unscoped))
+        Ok(self.parent(store)?.and_then(|p| self.scope_of(&p).cloned()))
     }
 
-    /// The change of links the route makes (see `crate::nest::relink`), with the parent it
-    /// names.
-    pub(super) fn relinking(&self, store: &Store) -> Result<Option<(Relink, ParentRef)>, Failure> {
-        let Some(change) = relink(self.r, self.a) else {
-            return Ok(None);
-        };
-        Ok(self.parent(store)?.map(|p| (change, p)))
+    fn scope_of<'p>(&self, p: &'p Parent) -> Option<&'p ParentRef> {
+        let unscoped = matches!(self.a.kind, ActionKind::Member | ActionKind::Status);
+        (!unscoped).then_some(&p.at)
     }
+}
+
+/// The parent a nested route names, found in the store.
+pub(super) struct Parent {
+    /// The parent record.
+    pub(super) at: ParentRef,
+    /// The change of links the route makes (see `crate::nest::Relink`).
+    pub(super) relink: Option<Relink>,
 }
 
 /// True when the record holds every bound value.

@@ -1153,73 +1153,50 @@ async fn business_groups_are_added_to_and_removed_from_a_user() {
     .await;
     let scopes = "core.user.read core.user.write core.supplier.read core.supplier.write";
     m.token = token(&m.http, &m.server.core_url(), scopes).await;
-    let names = |a: &Answer| -> Vec<String> {
-        let list = a.json();
-        let items = list
-            .as_array()
-            .unwrap_or_else(|| panic!("a list: {}", a.text));
-        items
-            .iter()
-            .map(|g| g["name"].as_str().unwrap_or("").to_owned())
-            .collect()
-    };
-    let listed = m.call("GET", "/api/users/7/business_groups", None).await;
-    assert_eq!(listed.status, 200, "{}", listed.text);
-    assert!(names(&listed).is_empty(), "{}", listed.text);
+    let (user, supplier) = ("/api/users/7", "/api/suppliers/3");
+    assert!(groups_of(&m, user).await.is_empty());
     for id in [1, 2] {
-        let a = m
-            .call(
-                "PUT",
-                &format!("/api/users/7/business_groups/{id}/add"),
-                None,
-            )
-            .await;
-        assert_eq!(a.status, 200, "{}", a.text);
+        assert_eq!(put_group(&m, user, &format!("{id}/add")).await, 200);
     }
-    let listed = m.call("GET", "/api/users/7/business_groups", None).await;
-    assert_eq!(names(&listed), ["North", "South"]);
-    let a = m
-        .call("PUT", "/api/users/7/business_groups/1/remove", None)
-        .await;
-    assert_eq!(a.status, 200, "{}", a.text);
-    let listed = m.call("GET", "/api/users/7/business_groups", None).await;
-    assert_eq!(names(&listed), ["South"]);
-    // Another user has none; a user or a group that does not exist is a 404.
+    assert_eq!(groups_of(&m, user).await, ["North", "South"]);
+    assert_eq!(put_group(&m, user, "1/remove").await, 200);
+    assert_eq!(groups_of(&m, user).await, ["South"]);
+    // A user or a group that does not exist is a 404.
     let listed = m.call("GET", "/api/users/8/business_groups", None).await;
     assert_eq!(listed.status, 404, "{}", listed.text);
-    let a = m
-        .call("PUT", "/api/users/7/business_groups/9/add", None)
-        .await;
-    assert_eq!(a.status, 404, "{}", a.text);
-    let a = m
-        .call("PUT", "/api/users/8/business_groups/1/add", None)
-        .await;
-    assert_eq!(a.status, 404, "{}", a.text);
+    assert_eq!(put_group(&m, user, "9/add").await, 404);
+    assert_eq!(put_group(&m, "/api/users/8", "1/add").await, 404);
     // A supplier's groups, all taken back at once; the user keeps its own.
     for id in [1, 2] {
-        let a = m
-            .call(
-                "PUT",
-                &format!("/api/suppliers/3/business_groups/{id}/add"),
-                None,
-            )
-            .await;
-        assert_eq!(a.status, 200, "{}", a.text);
+        assert_eq!(put_group(&m, supplier, &format!("{id}/add")).await, 200);
     }
-    let listed = m
-        .call("GET", "/api/suppliers/3/business_groups", None)
-        .await;
-    assert_eq!(names(&listed), ["North", "South"]);
+    assert_eq!(groups_of(&m, supplier).await, ["North", "South"]);
+    assert_eq!(put_group(&m, supplier, "remove_all").await, 200);
+    assert!(groups_of(&m, supplier).await.is_empty());
+    assert_eq!(groups_of(&m, user).await, ["South"]);
+}
+
+/// The names of the business groups `GET {parent}/business_groups` lists.
+async fn groups_of(m: &Mock, parent: &str) -> Vec<String> {
     let a = m
-        .call("PUT", "/api/suppliers/3/business_groups/remove_all", None)
+        .call("GET", &format!("{parent}/business_groups"), None)
         .await;
     assert_eq!(a.status, 200, "{}", a.text);
-    let listed = m
-        .call("GET", "/api/suppliers/3/business_groups", None)
-        .await;
-    assert!(names(&listed).is_empty(), "{}", listed.text);
-    let listed = m.call("GET", "/api/users/7/business_groups", None).await;
-    assert_eq!(names(&listed), ["South"]);
+    let list = a.json();
+    let items = list
+        .as_array()
+        .unwrap_or_else(|| panic!("a list: {}", a.text));
+    items
+        .iter()
+        .map(|g| g["name"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+/// The status `PUT {parent}/business_groups/{route}` answers (`1/add`, `remove_all`).
+async fn put_group(m: &Mock, parent: &str, route: &str) -> u16 {
+    m.call("PUT", &format!("{parent}/business_groups/{route}"), None)
+        .await
+        .status
 }
 
 /// A route two levels down needs both records above it: an expense line's artifacts under a
