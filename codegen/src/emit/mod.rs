@@ -63,14 +63,8 @@ pub fn generate(ir: &Ir) -> Result<Vec<GeneratedFile>, String> {
 fn rust_file(path: &str, tokens: TokenStream) -> Result<GeneratedFile, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("{path}: the emitted tokens do not parse: {e}"))?;
-    let text = prettyplease::unparse(&file);
-    drop(file);
-    // The file's text is written once, into a string of its final size: the generated files
-    // stay in memory until they are written.
-    let mut contents = String::with_capacity(HEADER.len() + text.len() + text.len() / 8);
-    contents.push_str(HEADER);
-    one_argument_per_line(&text, &mut contents);
-    contents.shrink_to_fit();
+    let mut contents = String::from(HEADER);
+    one_argument_per_line(&prettyplease::unparse(&file), &mut contents);
     Ok(GeneratedFile {
         path: path.to_owned(),
         contents,
