@@ -105,19 +105,34 @@ fn too_deep(bytes: &[u8], i: usize) -> DecodeError {
 /// pointer of any problem.
 pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     check_json_depth(bytes)?;
-    serde_json::from_slice(bytes).map_err(|e| {
-        // serde_json says column 0 at the start of a line (the end of a file that ends with a
-        // newline): the first column of that line.
-        let (line, column) = (e.line().max(1), e.column().max(1));
-        DecodeError {
-            format: Format::Json,
-            line,
-            column,
-            path: pointer_at(bytes, offset_of(bytes, e.line(), e.column()), e.is_eof())
-                .map(bounded),
-            message: bounded(strip_position(&e.to_string())),
-        }
-    })
+    serde_json::from_slice(bytes).map_err(|e| decode_error(bytes, &e))
+}
+
+/// A decoding error where serde_json stopped in `bytes`, with the JSON pointer of the value it
+/// was reading. (Not in a closure of [`decode_json`], which would be compiled once per type.)
+fn decode_error(bytes: &[u8], e: &serde_json::Error) -> DecodeError {
+    // serde_json says column 0 at the start of a line (the end of a file that ends with a
+    // newline): the first column of that line.
+    let (line, column) = (e.line().max(1), e.column().max(1));
+    DecodeError {
+        format: Format::Json,
+        line,
+        column,
+        path: pointer_of(bytes, e).map(bounded),
+        message: bounded(strip_position(&e.to_string())),
+    }
+}
+
+/// The JSON pointer of the value serde_json was reading when it failed with `e` (see
+/// [`pointer_at`]).
+fn pointer_of(bytes: &[u8], e: &serde_json::Error) -> Option<String> {
+    // serde_json reads a `[` before it hands an array to a struct's reader, which refuses it:
+    // the error is the array's. (Other readers refuse an array on seeing its `[`, unread.)
+    let refused_array = e
+        .to_string()
+        .starts_with("invalid type: sequence, expected struct ");
+    let end = offset_of(bytes, e.line(), e.column());
+    pointer_at(bytes, end, e.is_eof(), refused_array)
 }
 
 /// The byte offset of serde_json's line and column: the bytes it had looked at when it failed.
@@ -168,13 +183,15 @@ enum At {
 /// at `bytes[..end]`), nested as serde's deserialization nests: a problem with a key, a comma or
 /// a brace belongs to the array or object, one inside a value (its type, its syntax, a missing
 /// element of an object just closed) to the value. `None` after the document's value (trailing
-/// characters). One case names the item instead of the object: an array read positionally as
-/// an object (see `crate::wire`) with more items than the model has elements, where serde_json
-/// stops at the first item too many.
+/// characters). Right after a `[`, the error is the array's when `refused_array` (its reader
+/// refused a sequence), else its first item's (serde_json peeks at an item before reading it).
+/// One case names the item instead of the object: an array read positionally as an object
+/// (serde's derive does; the models do not) with more items than the type has fields, where
+/// serde_json stops at the first item too many.
 ///
 /// One pass over `bytes[..end]`, on the error path only: no type's decoding is instantiated a
 /// second time to track its path (serde_path_to_error did, for every model).
-fn pointer_at(bytes: &[u8], end: usize, eof: bool) -> Option<String> {
+fn pointer_at(bytes: &[u8], end: usize, eof: bool, refused_array: bool) -> Option<String> {
     let mut open: Vec<Open> = Vec::new();
     let mut expect = Expect::Value { first: false };
     // Where the last whole value ended.
@@ -187,6 +204,7 @@ fn pointer_at(bytes: &[u8], end: usize, eof: bool) -> Option<String> {
         if i >= end {
             break match expect {
                 Expect::CommaOrEnd | Expect::Done if value_end == end && !eof => At::Value,
+                Expect::Value { first: true } if refused_array => At::Around,
                 // serde_json peeks at the byte after `[` or a comma before it reads an
                 // element: when there is one, the element was being read.
                 Expect::Value { .. } if matches!(open.last(), Some(Open::Index(_))) => {
@@ -582,7 +600,7 @@ mod tests {
                 continue;
             }
             checked += 1;
-            let got = pointer_at(c, offset_of(c, e.line(), e.column()), e.is_eof());
+            let got = pointer_of(c, &e);
             assert_eq!(got, reference(c), "{:?}: {e}", String::from_utf8_lossy(c));
         }
         assert!(checked > 15_000, "only {checked} inputs failed to decode");
@@ -600,5 +618,33 @@ mod tests {
         let text = br#"{"id": 1, "extra": [1, {"a": tru}]}"#;
         let e = decode_json::<Open>(text).unwrap_err();
         assert_eq!(e.path.as_deref(), Some("/extra/1/a"), "{e}");
+    }
+
+    /// A model refuses an array where it expects an object: the pointer names the array, as it
+    /// names an object where a list is expected; an item the array holds is still its own.
+    #[test]
+    fn a_refused_array_is_named_itself() {
+        #[derive(Debug, Default)]
+        struct Inner {
+            code: Option<String>,
+        }
+        crate::wire_struct!(Inner, "inner", code = "code");
+        #[derive(Debug, Default)]
+        struct Outer {
+            inner: Option<Inner>,
+            tags: Option<Vec<Inner>>,
+        }
+        crate::wire_struct!(Outer, "outer", inner = "inner", tags = "tags");
+        for (text, pointer) in [
+            (r#"[{"code": "a"}]"#, ""),
+            (r#"{"inner": ["a"]}"#, "/inner"),
+            (r#"{"inner": [ ]}"#, "/inner"),
+            (r#"{"tags": [["a"]]}"#, "/tags/0"),
+            (r#"{"tags": [{"code": 1}]}"#, "/tags/0/code"),
+            (r#"{"tags": [{"code": "a"}, []]}"#, "/tags/1"),
+        ] {
+            let e = decode_json::<Outer>(text.as_bytes()).unwrap_err();
+            assert_eq!(e.path.as_deref(), Some(pointer), "{text}: {e}");
+        }
     }
 }

@@ -321,13 +321,13 @@ pub fn validate_batch_into<T: Validate>(
         item.validate_at(&mut cx, &p);
     }
     if mode != Mode::BulkDelete {
-        duplicates(items, at, out, Duplicate::Value, |item, f| {
-            item.unique_values(f)
+        duplicates(items.len(), at, out, Duplicate::Value, &|i, f| {
+            items[i].unique_values(f)
         });
     }
     if matches!(mode, Mode::BulkUpdate | Mode::BulkDelete) {
-        duplicates(items, at, out, Duplicate::Key, |item, f| {
-            if let Some((element, value)) = item.key_value() {
+        duplicates(items.len(), at, out, Duplicate::Key, &|i, f| {
+            if let Some((element, value)) = items[i].key_value() {
                 f(element, value);
             }
         });
@@ -343,24 +343,28 @@ enum Duplicate {
     Key,
 }
 
-/// Reports every item that shares a value reported by `values` with an earlier item.
-fn duplicates<'t, T>(
-    items: &'t [T],
+/// Reports, for the item at an index, each unique element's name and value.
+type ValuesAt<'f, 't> = dyn Fn(usize, &mut dyn FnMut(&'static str, UniqueValue<'t>)) + 'f;
+
+/// Reports every item that shares a value reported by `values` (of the item at an index) with
+/// an earlier item. Not generic over the items' type: compiled once, not once per model.
+fn duplicates<'t>(
+    len: usize,
     at: &Path<'_>,
     out: &mut Vec<Violation>,
     kind: Duplicate,
-    values: impl Fn(&'t T, &mut dyn FnMut(&'static str, UniqueValue<'t>)),
+    values: &ValuesAt<'_, 't>,
 ) {
     // Pairwise below the threshold: no allocation for valid batches. Above it, a set keeps a
     // hostile batch from costing quadratic time.
     const PAIRWISE_MAX: usize = 1024;
-    if items.len() <= PAIRWISE_MAX {
-        for j in 1..items.len() {
-            values(&items[j], &mut |element, value| {
+    if len <= PAIRWISE_MAX {
+        for j in 1..len {
+            values(j, &mut |element, value| {
                 let mut first = None;
-                for (i, earlier) in items[..j].iter().enumerate() {
+                for i in 0..j {
                     let mut hit = false;
-                    values(earlier, &mut |e, v| hit |= e == element && v == value);
+                    values(i, &mut |e, v| hit |= e == element && v == value);
                     if hit {
                         first = Some(i);
                         break;
@@ -374,8 +378,8 @@ fn duplicates<'t, T>(
     } else {
         let mut seen: std::collections::HashMap<(&'static str, UniqueValue<'t>), usize> =
             std::collections::HashMap::new();
-        for (j, item) in items.iter().enumerate() {
-            values(item, &mut |element, value| {
+        for j in 0..len {
+            values(j, &mut |element, value| {
                 if let Some(&i) = seen.get(&(element, value)) {
                     out.push(duplicate(at, j, i, element, value, kind));
                 } else {

@@ -11,8 +11,9 @@
 //!   do, while XML keeps every value of a repeated element, as a list, as Rails reads XML.
 //! - An integer beyond `u64` in an open object reads as a float in JSON (serde_json's choice);
 //!   XML refuses it. In a model's integer element anything beyond `i64` is an error.
-//! - A JSON array where a model expects an object is read positionally by serde's derive (its
-//!   items in the order of the model's fields); XML has no such form.
+//! - A JSON array where a model expects an object is an error (`invalid type: sequence, expected
+//!   struct ...`), at the array; serde's derive would read it positionally, a field per item.
+//!   In XML, an element with `type="array"` where an object is expected is an error too.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -91,16 +91,19 @@ struct ElemDe<'a> {
 
 impl ElemDe<'_> {
     fn finish<T>(&self, r: Result<T, XmlError>) -> Result<T, XmlError> {
-        r.map_err(|mut err| {
-            if err.offset.is_none() {
-                err.offset = Some(self.e.offset);
-            }
-            if !self.root && err.tagged != Some(self.e.offset) {
-                err.path.push(self.e.name.clone());
-                err.tagged = Some(self.e.offset);
-            }
-            err
-        })
+        r.map_err(|err| self.tag(err))
+    }
+
+    /// Places an error at this element, and names it in the error's path.
+    fn tag(&self, mut err: XmlError) -> XmlError {
+        if err.offset.is_none() {
+            err.offset = Some(self.e.offset);
+        }
+        if !self.root && err.tagged != Some(self.e.offset) {
+            err.path.push(self.e.name.clone());
+            err.tagged = Some(self.e.offset);
+        }
+        err
     }
 
     fn has_children(&self) -> bool {
@@ -129,9 +132,7 @@ impl ElemDe<'_> {
     fn any_container<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
         let e = self.e;
         if e.is_array() {
-            visitor.visit_seq(Seq {
-                items: e.children.iter(),
-            })
+            visitor.visit_seq(Seq::children(e))
         } else if e.children.is_empty() {
             // `type="hash"`: an empty object (Coupa never sends one).
             visitor.visit_map(Groups {
@@ -142,14 +143,9 @@ impl ElemDe<'_> {
             // Untyped: elements repeated under one parent are a list (`<errors><error>..`).
             let groups = group_children(e);
             if groups.len() == 1 && groups[0].1.len() > 1 {
-                visitor.visit_seq(Seq {
-                    items: groups
-                        .into_iter()
-                        .next()
-                        .map(|g| g.1)
-                        .unwrap_or_default()
-                        .into_iter(),
-                })
+                visitor.visit_seq(Seq::group(
+                    groups.into_iter().next().map(|g| g.1).unwrap_or_default(),
+                ))
             } else {
                 visitor.visit_map(Groups {
                     groups: groups.into_iter(),
@@ -191,46 +187,58 @@ impl ElemDe<'_> {
         }
     }
 
-    /// An object: a struct (each child is one field; a repeated one is a duplicate field), or a
-    /// map (an open object: children repeated under one name are one entry holding a list, as
-    /// the untyped reader and Rails read them, so none is lost).
-    fn object<'de, V: Visitor<'de>>(
-        self,
-        visitor: V,
-        is_struct: bool,
-    ) -> Result<V::Value, XmlError> {
-        let r = if self.e.is_array() {
-            Err(de::Error::custom(format!(
-                "<{}> is a list where an object was expected",
-                self.e.name
-            )))
+    /// The error for an element that cannot be an object, if it cannot.
+    fn not_an_object(&self) -> Option<XmlError> {
+        let what = if self.e.is_array() {
+            "is a list"
         } else if !self.e.text.trim().is_empty() && !self.has_children() {
-            Err(de::Error::custom(format!(
-                "<{}> holds text where an object was expected",
-                self.e.name
-            )))
-        } else if is_struct {
-            let mut fields = Map {
-                items: self.e.children.iter(),
-                value: None,
-            };
-            visitor.visit_map(&mut fields).map_err(|mut err| {
-                // An error between a field's name and its value is about the name (a duplicate
-                // field): place it at that element rather than at this one.
-                if err.offset.is_none()
-                    && let Some(field) = fields.value
-                {
-                    err.offset = Some(field.offset);
-                    err.path.push(field.name.clone());
-                    err.tagged = Some(field.offset);
-                }
-                err
-            })
+            "holds text"
         } else {
-            visitor.visit_map(Groups {
+            return None;
+        };
+        Some(de::Error::custom(format!(
+            "<{}> {what} where an object was expected",
+            self.e.name
+        )))
+    }
+
+    /// A struct: each child is one field; a repeated one is a duplicate field. (A function of
+    /// its own, apart from [`ElemDe::open_object`]: a model's visitor is instantiated with this
+    /// one map reader only.)
+    fn structure<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
+        let r = match self.not_an_object() {
+            Some(err) => Err(err),
+            None => {
+                let mut fields = Map {
+                    items: self.e.children.iter(),
+                    value: None,
+                };
+                visitor.visit_map(&mut fields).map_err(|mut err| {
+                    // An error between a field's name and its value is about the name (a
+                    // duplicate field): place it at that element rather than at this one.
+                    if err.offset.is_none()
+                        && let Some(field) = fields.value
+                    {
+                        err.offset = Some(field.offset);
+                        err.path.push(field.name.clone());
+                        err.tagged = Some(field.offset);
+                    }
+                    err
+                })
+            }
+        };
+        self.finish(r)
+    }
+
+    /// A map (an open object): children repeated under one name are one entry holding a list,
+    /// as the untyped reader and Rails read them, so none is lost.
+    fn open_object<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
+        let r = match self.not_an_object() {
+            Some(err) => Err(err),
+            None => visitor.visit_map(Groups {
                 groups: group_children(self.e).into_iter(),
                 value: None,
-            })
+            }),
         };
         self.finish(r)
     }
@@ -350,16 +358,14 @@ impl<'de> Deserializer<'de> for ElemDe<'_> {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
         let r = if self.e.nil {
-            visitor.visit_seq(Seq { items: [].iter() })
+            visitor.visit_seq(Seq::group(Vec::new()))
         } else if !self.e.text.trim().is_empty() && !self.has_children() {
             Err(de::Error::custom(format!(
                 "<{}> holds text where a list was expected",
                 self.e.name
             )))
         } else {
-            visitor.visit_seq(Seq {
-                items: self.e.children.iter(),
-            })
+            visitor.visit_seq(Seq::children(self.e))
         };
         self.finish(r)
     }
@@ -382,7 +388,7 @@ impl<'de> Deserializer<'de> for ElemDe<'_> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
-        self.object(visitor, false)
+        self.open_object(visitor)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -391,7 +397,7 @@ impl<'de> Deserializer<'de> for ElemDe<'_> {
         _: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, XmlError> {
-        self.object(visitor, true)
+        self.structure(visitor)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -465,30 +471,56 @@ impl<'de> MapAccess<'de> for Groups<'_> {
                 e: one,
                 root: false,
             }),
-            _ => seed.deserialize(de::value::SeqAccessDeserializer::new(Seq {
-                items: elems.into_iter(),
-            })),
+            _ => seed.deserialize(de::value::SeqAccessDeserializer::new(Seq::group(elems))),
         }
     }
 }
 
-struct Seq<I> {
-    items: I,
+/// List items: an element's children, or the elements of one name in an open object. One type
+/// for both, so that a list's reader is instantiated once per item type.
+struct Seq<'a> {
+    items: Items<'a>,
 }
 
-impl<'de, 'a, I: ExactSizeIterator<Item = &'a Elem>> SeqAccess<'de> for Seq<I> {
+enum Items<'a> {
+    Children(std::slice::Iter<'a, Elem>),
+    Group(std::vec::IntoIter<&'a Elem>),
+}
+
+impl<'a> Seq<'a> {
+    fn children(e: &'a Elem) -> Seq<'a> {
+        Seq {
+            items: Items::Children(e.children.iter()),
+        }
+    }
+
+    fn group(elems: Vec<&'a Elem>) -> Seq<'a> {
+        Seq {
+            items: Items::Group(elems.into_iter()),
+        }
+    }
+}
+
+impl<'de> SeqAccess<'de> for Seq<'_> {
     type Error = XmlError;
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, XmlError> {
-        match self.items.next() {
+        let next = match &mut self.items {
+            Items::Children(i) => i.next(),
+            Items::Group(i) => i.next(),
+        };
+        match next {
             None => Ok(None),
             Some(e) => seed.deserialize(ElemDe { e, root: false }).map(Some),
         }
     }
     fn size_hint(&self) -> Option<usize> {
-        Some(self.items.len())
+        Some(match &self.items {
+            Items::Children(i) => i.len(),
+            Items::Group(i) => i.len(),
+        })
     }
 }
 
