@@ -74,13 +74,16 @@ pub fn first<E: de::Error>(
     }
 }
 
-/// Writes one field: its value when it is `Some`, else skips it. One call per field in every
-/// model's `serialize`, instantiated once per serializer and field type for all the models.
+/// Writes one field, unless writing an earlier one failed (`written`): its value when it is
+/// `Some`, else skips it. One call per field in every model's `serialize`, instantiated once per
+/// serializer and field type for all the models.
 pub fn field<S: SerializeStruct, T: Serialize>(
     s: &mut S,
     name: &'static str,
     value: &Option<T>,
+    written: Result<(), S::Error>,
 ) -> Result<(), S::Error> {
+    written?;
     match value {
         Some(_) => s.serialize_field(name, value),
         None => s.skip_field(name),
@@ -152,7 +155,11 @@ macro_rules! wire_struct {
                     use $crate::__serde::ser::SerializeStruct as _;
                     let len = $crate::wire_struct::count(&[$(self.$field.is_some()),*]);
                     let mut s = serializer.serialize_struct($wire, len)?;
-                    $($crate::wire_struct::field(&mut s, $name, &self.$field)?;)*
+                    // One `?` for all the fields (each is a branch of its own in a debug build):
+                    // after an error, `field` writes nothing more.
+                    let mut written = Ok(());
+                    $(written = $crate::wire_struct::field(&mut s, $name, &self.$field, written);)*
+                    written?;
                     s.end()
                 }
             }
@@ -188,9 +195,10 @@ macro_rules! wire_struct {
                                     continue;
                                 };
                                 $crate::wire_struct::first(&mut seen, index, FIELDS)?;
-                                match ORDER[index] {
-                                    $(Field::$field => $crate::wire_struct::read(&mut map, &mut out.$field)?,)*
-                                }
+                                let read = match ORDER[index] {
+                                    $(Field::$field => $crate::wire_struct::read(&mut map, &mut out.$field),)*
+                                };
+                                read?;
                             }
                             Ok(out)
                         }
