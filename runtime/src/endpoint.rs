@@ -124,7 +124,7 @@ pub fn http_request(
         }
         None => Vec::new(),
     };
-    b.body(body).map_err(|e| EncodeError(e.to_string()))
+    b.body(body).map_err(EncodeError::of)
 }
 
 /// Why a route's path could not be filled.

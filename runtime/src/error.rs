@@ -109,8 +109,7 @@ impl CoupaErrors {
                         );
                     }
                 }
-                serde_json::to_vec(&serde_json::json!({ "errors": m }))
-                    .map_err(|e| EncodeError(e.to_string()))
+                serde_json::to_vec(&serde_json::json!({ "errors": m })).map_err(EncodeError::of)
             }
             Format::Xml => {
                 let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<errors>");

@@ -127,3 +127,10 @@ impl fmt::Display for EncodeError {
 }
 
 impl std::error::Error for EncodeError {}
+
+impl EncodeError {
+    /// The error of a writer (serde_json's, the XML writer's, the HTTP request builder's).
+    pub fn of(e: impl fmt::Display) -> EncodeError {
+        EncodeError(e.to_string())
+    }
+}

@@ -39,10 +39,9 @@ impl<T: Model> Preserved<T> {
         // The typed read first: its errors carry positions.
         let value = wire::decode::<T>(format, bytes)?;
         let raw: Value = wire::decode(format, bytes)?;
-        let extra = match &raw {
-            Value::Object(m) => extract(m, T::SHAPE),
-            _ => Map::new(),
-        };
+        let extra = extracts(std::slice::from_ref(&raw), T::SHAPE)
+            .pop()
+            .unwrap_or_default();
         Ok(Preserved { value, extra })
     }
 
@@ -58,13 +57,12 @@ impl<T: Model> Preserved<T> {
     pub fn encode(&self, format: Format) -> Result<Vec<u8>, EncodeError> {
         match format {
             Format::Json => {
-                let mut v =
-                    serde_json::to_value(&self.value).map_err(|e| EncodeError(e.to_string()))?;
+                let mut v = serde_json::to_value(&self.value).map_err(EncodeError::of)?;
                 merge(&mut v, &self.extra, T::SHAPE);
-                serde_json::to_vec(&v).map_err(|e| EncodeError(e.to_string()))
+                serde_json::to_vec(&v).map_err(EncodeError::of)
             }
             Format::Xml => crate::xml::to_vec_keeping(&self.value, &self.extra, T::SHAPE)
-                .map_err(|e| EncodeError(e.to_string())),
+                .map_err(EncodeError::of),
         }
     }
 
@@ -73,17 +71,13 @@ impl<T: Model> Preserved<T> {
     pub fn decode_list(format: Format, bytes: &[u8]) -> Result<Vec<Preserved<T>>, DecodeError> {
         let values = wire::decode_list::<T>(format, bytes)?;
         let raw: Vec<Value> = wire::decode_list(format, bytes)?;
-        Ok(values
-            .into_iter()
-            .zip(raw.iter().map(Some).chain(std::iter::repeat(None)))
-            .map(|(value, raw)| {
-                let extra = match raw {
-                    Some(Value::Object(m)) => extract(m, T::SHAPE),
-                    _ => Map::new(),
-                };
-                Preserved { value, extra }
-            })
-            .collect())
+        let mut extras = extracts(&raw, T::SHAPE).into_iter();
+        let mut out = Vec::with_capacity(values.len());
+        for value in values {
+            let extra = extras.next().unwrap_or_default();
+            out.push(Preserved { value, extra });
+        }
+        Ok(out)
     }
 
     /// Writes a list under the plural root Coupa uses in XML, each item with what was kept.
@@ -92,23 +86,24 @@ impl<T: Model> Preserved<T> {
         plural: &str,
         items: &[Preserved<T>],
     ) -> Result<Vec<u8>, EncodeError> {
-        let extras: Vec<&Map<String, Value>> = items.iter().map(|p| &p.extra).collect();
+        let mut values = Vec::with_capacity(items.len());
+        let mut extras = Vec::with_capacity(items.len());
+        for p in items {
+            values.push(&p.value);
+            extras.push(&p.extra);
+        }
         match format {
             Format::Json => {
                 let mut out = Vec::with_capacity(items.len());
-                for p in items {
-                    let mut v =
-                        serde_json::to_value(&p.value).map_err(|e| EncodeError(e.to_string()))?;
-                    merge(&mut v, &p.extra, T::SHAPE);
+                for (value, extra) in values.into_iter().zip(extras) {
+                    let mut v = serde_json::to_value(value).map_err(EncodeError::of)?;
+                    merge(&mut v, extra, T::SHAPE);
                     out.push(v);
                 }
-                serde_json::to_vec(&out).map_err(|e| EncodeError(e.to_string()))
+                serde_json::to_vec(&out).map_err(EncodeError::of)
             }
-            Format::Xml => {
-                let values: Vec<&T> = items.iter().map(|p| &p.value).collect();
-                crate::xml::list_to_vec_keeping(plural, &values, &extras, T::SHAPE)
-                    .map_err(|e| EncodeError(e.to_string()))
-            }
+            Format::Xml => crate::xml::list_to_vec_keeping(plural, &values, &extras, T::SHAPE)
+                .map_err(EncodeError::of),
         }
     }
 
@@ -132,6 +127,16 @@ impl<T: Model> Preserved<T> {
             .filter(|_| T::SHAPE.element(name).is_none())
             .cloned()
     }
+}
+
+/// What `shape` does not keep of each of `raw` (nothing of what is not an object).
+fn extracts(raw: &[Value], shape: &Shape) -> Vec<Map<String, Value>> {
+    raw.iter()
+        .map(|r| match r {
+            Value::Object(m) => extract(m, shape),
+            _ => Map::new(),
+        })
+        .collect()
 }
 
 /// What `shape` does not keep of `raw`.

@@ -207,10 +207,7 @@ fn read_list<T: Validate + Serialize + DeserializeOwned>(
     format: Format,
     bytes: &[u8],
 ) -> Result<Vec<Value>, DecodeError> {
-    wire::decode_list::<T>(format, bytes)?
-        .iter()
-        .map(to_value)
-        .collect()
+    each(&wire::decode_list::<T>(format, bytes)?, to_value)
 }
 
 fn canonical<T: Validate + Serialize + DeserializeOwned>(v: Value) -> Result<Value, DecodeError> {
@@ -222,14 +219,26 @@ fn canonical<T: Validate + Serialize + DeserializeOwned>(v: Value) -> Result<Val
 
 fn typed<T: DeserializeOwned>(v: &Value) -> Result<T, Violations> {
     // Canonical values always decode; anything else is reported rather than trusted.
-    T::deserialize(v).map_err(|e| {
-        Violations(vec![crate::Violation {
-            path: String::new(),
-            rule: crate::Rule::Format,
-            value: None,
-            message: format!("the object does not match its type: {e}"),
-        }])
-    })
+    T::deserialize(v).map_err(mismatch)
+}
+
+fn mismatch(e: serde_json::Error) -> Violations {
+    Violations(vec![crate::Violation {
+        path: String::new(),
+        rule: crate::Rule::Format,
+        value: None,
+        message: format!("the object does not match its type: {e}"),
+    }])
+}
+
+/// `f` of each item, or the first error. (A loop, where `collect` into a `Result` would
+/// instantiate half a dozen iterator adapters for every type.)
+fn each<A, B, E>(items: &[A], mut f: impl FnMut(&A) -> Result<B, E>) -> Result<Vec<B>, E> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(f(item)?);
+    }
+    Ok(out)
 }
 
 fn validate<T: Validate + Serialize + DeserializeOwned>(
@@ -248,7 +257,7 @@ fn validate_batch<T: Validate + Serialize + DeserializeOwned>(
     store: Option<&dyn UniqueStore>,
     key: &str,
 ) -> Result<(), Violations> {
-    let typed_items: Vec<T> = items.iter().map(typed).collect::<Result<_, _>>()?;
+    let typed_items: Vec<T> = each(items, typed)?;
     let root = Path::Root;
     let at = if key.is_empty() {
         Path::Root
@@ -270,18 +279,18 @@ fn write_list<T: Validate + Serialize + DeserializeOwned>(
     plural: &str,
     items: &[Value],
 ) -> Result<Vec<u8>, EncodeError> {
-    let typed_items: Vec<T> = items.iter().map(from_value).collect::<Result<_, _>>()?;
+    let typed_items: Vec<T> = each(items, from_value)?;
     wire::encode_list(format, plural, &typed_items)
 }
 
 /// A stored value as its model, read in place (no copy of the value).
 fn from_value<T: DeserializeOwned>(v: &Value) -> Result<T, EncodeError> {
-    T::deserialize(v).map_err(|e| EncodeError(e.to_string()))
+    T::deserialize(v).map_err(EncodeError::of)
 }
 
 fn convert<T: Validate + Model>(from: Format, bytes: &[u8], to: Format) -> Result<Vec<u8>, String> {
-    let p = Preserved::<T>::decode(from, bytes).map_err(|e| e.to_string())?;
-    p.encode(to).map_err(|e| e.to_string())
+    let p = Preserved::<T>::decode(from, bytes).map_err(message)?;
+    p.encode(to).map_err(message)
 }
 
 fn convert_list<T: Validate + Model>(
@@ -290,6 +299,12 @@ fn convert_list<T: Validate + Model>(
     to: Format,
     plural: &str,
 ) -> Result<Vec<u8>, String> {
-    let items = Preserved::<T>::decode_list(from, bytes).map_err(|e| e.to_string())?;
-    Preserved::encode_list(to, plural, &items).map_err(|e| e.to_string())
+    let items = Preserved::<T>::decode_list(from, bytes).map_err(message)?;
+    Preserved::encode_list(to, plural, &items).map_err(message)
+}
+
+/// An error as the converters report it. (A function, not a closure in each generic converter,
+/// so that it is compiled once per error type rather than once per model.)
+fn message(e: impl std::fmt::Display) -> String {
+    e.to_string()
 }

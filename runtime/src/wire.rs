@@ -55,8 +55,8 @@ pub fn decode_list<T: DeserializeOwned>(
 /// Writes one value.
 pub fn encode<T: Serialize + ?Sized>(format: Format, value: &T) -> Result<Vec<u8>, EncodeError> {
     match format {
-        Format::Json => serde_json::to_vec(value).map_err(|e| EncodeError(e.to_string())),
-        Format::Xml => crate::xml::to_vec(value).map_err(|e| EncodeError(e.to_string())),
+        Format::Json => serde_json::to_vec(value).map_err(EncodeError::of),
+        Format::Xml => crate::xml::to_vec(value).map_err(EncodeError::of),
     }
 }
 
@@ -67,10 +67,8 @@ pub fn encode_list<T: Serialize>(
     items: &[T],
 ) -> Result<Vec<u8>, EncodeError> {
     match format {
-        Format::Json => serde_json::to_vec(items).map_err(|e| EncodeError(e.to_string())),
-        Format::Xml => {
-            crate::xml::list_to_vec(plural, items).map_err(|e| EncodeError(e.to_string()))
-        }
+        Format::Json => serde_json::to_vec(items).map_err(EncodeError::of),
+        Format::Xml => crate::xml::list_to_vec(plural, items).map_err(EncodeError::of),
     }
 }
 
