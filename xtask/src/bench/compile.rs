@@ -27,7 +27,11 @@ pub(super) fn compile_times(root: &Path, m: &Machine) -> Result<Section, String>
          `cargo clean -p coupa-api`: the dependencies are built, the generated crate is not. Wall-clock times on this \
          2-core machine, one build each.\n\n",
     );
-    let (lean_ratio, one_ratio) = crate_builds(&mut s, root, &work)?;
+    let Ratios {
+        lean: lean_ratio,
+        registry: registry_ratio,
+        one: one_ratio,
+    } = crate_builds(&mut s, root, &work)?;
     let found = dependencies(&mut s, root)?;
     synthetic(&mut s, root, &work)?;
     let targets = vec![
@@ -36,6 +40,12 @@ pub(super) fn compile_times(root: &Path, m: &Machine) -> Result<Section, String>
             target: "cold `cargo build -p coupa-api` of the five resources today ≤ 0.80 × before issue 11".into(),
             measured: format!("{lean_ratio:.2}×"),
             met: lean_ratio <= 0.80,
+        },
+        Target {
+            name: "issue 11, like for like: with the registry the old crate always built".into(),
+            target: "cold `cargo build -p coupa-api` of the five resources with `registry` ≤ 0.80 × before issue 11".into(),
+            measured: format!("{registry_ratio:.2}×"),
+            met: registry_ratio <= 0.80,
         },
         Target {
             name: "issue 12: one resource of the whole API builds as fast as the old crate".into(),
@@ -68,9 +78,8 @@ const FIVE: &str = "integration_runs,integration_errors,comments,delegations,eve
 /// The generated crate: the five hand-transcribed resources before issue 11 and at its first
 /// landing (git worktrees of those commits), and this commit's crate of Coupa's whole API with the
 /// five resources' features (with and without `registry`), one resource's, none, and every one.
-/// Answers the ratios the targets hold to: the five resources today ÷ before, and one resource ÷
-/// before.
-fn crate_builds(s: &mut String, root: &Path, work: &Path) -> Result<(f64, f64), String> {
+/// Answers the ratios the targets hold to.
+fn crate_builds(s: &mut String, root: &Path, work: &Path) -> Result<Ratios, String> {
     let before_dir = worktree_at(root, work, crate::sizes::BEFORE)?;
     let lean_dir = worktree_at(root, work, crate::sizes::LEAN)?;
     s.push_str("### The generated crate (`coupa-api`)\n\n| Crate | Build | Cold (with dependencies) | Crate only |\n|---|---|---|---|\n");
@@ -167,7 +176,21 @@ fn crate_builds(s: &mut String, root: &Path, work: &Path) -> Result<(f64, f64), 
          first landing, which kept the registry in every build, / before: {first_ratio:.2}. One resource of Coupa's \
          whole API / the five resources before issue 11: **{one_ratio:.2}**.\n"
     );
-    Ok((lean_ratio, one_ratio))
+    Ok(Ratios {
+        lean: lean_ratio,
+        registry: registry_ratio,
+        one: one_ratio,
+    })
+}
+
+/// Cold builds ÷ the five resources' before issue 11.
+struct Ratios {
+    /// The five resources today.
+    lean: f64,
+    /// The five resources today, with the `registry` feature.
+    registry: f64,
+    /// One resource of Coupa's whole API.
+    one: f64,
 }
 
 /// The dependency tree without features; answers the lines that name an HTTP or async crate.
