@@ -3,6 +3,7 @@
 use serde::de::DeserializeOwned;
 
 use crate::format::{DecodeError, Format, MAX_DEPTH, bounded};
+use crate::value::DECIMAL_EXPECTED;
 
 /// Refuses JSON whose arrays and objects nest deeper than [`MAX_DEPTH`], before serde_json's
 /// recursive descent sees it. One pass over the bytes; strings (and the brackets in them) are
@@ -114,25 +115,32 @@ fn decode_error(bytes: &[u8], e: &serde_json::Error) -> DecodeError {
     // serde_json says column 0 at the start of a line (the end of a file that ends with a
     // newline): the first column of that line.
     let (line, column) = (e.line().max(1), e.column().max(1));
+    let message = e.to_string();
     DecodeError {
         format: Format::Json,
         line,
         column,
-        path: pointer_of(bytes, e).map(bounded),
-        message: bounded(strip_position(&e.to_string())),
+        path: pointer_of(bytes, e, &message).map(bounded),
+        message: bounded(strip_position(&message)),
     }
 }
 
-/// The JSON pointer of the value serde_json was reading when it failed with `e` (see
-/// [`pointer_at`]).
-fn pointer_of(bytes: &[u8], e: &serde_json::Error) -> Option<String> {
-    // serde_json reads a `[` before it hands an array to a struct's reader, which refuses it:
-    // the error is the array's. (Other readers refuse an array on seeing its `[`, unread.)
-    let refused_array = e
-        .to_string()
-        .starts_with("invalid type: sequence, expected struct ");
+/// The JSON pointer of the value serde_json was reading when it failed with `e`, which says
+/// `message` (see [`pointer_at`]).
+fn pointer_of(bytes: &[u8], e: &serde_json::Error, message: &str) -> Option<String> {
     let end = offset_of(bytes, e.line(), e.column());
-    pointer_at(bytes, end, e.is_eof(), refused_array)
+    pointer_at(bytes, end, e.is_eof(), refused_read_array(message))
+}
+
+/// Whether the error is an array refused after serde_json read its `[`: it does for a struct's
+/// reader and for one that takes any value (a decimal, a number or a string). Readers of other
+/// types refuse an array on seeing its `[`, unread, and the error is the item's.
+fn refused_read_array(message: &str) -> bool {
+    message
+        .strip_prefix("invalid type: sequence, expected ")
+        .is_some_and(|expected| {
+            expected.starts_with("struct ") || expected.starts_with(DECIMAL_EXPECTED)
+        })
 }
 
 /// The byte offset of serde_json's line and column: the bytes it had looked at when it failed.
@@ -600,7 +608,7 @@ mod tests {
                 continue;
             }
             checked += 1;
-            let got = pointer_of(c, &e);
+            let got = pointer_of(c, &e, &e.to_string());
             assert_eq!(got, reference(c), "{:?}: {e}", String::from_utf8_lossy(c));
         }
         assert!(checked > 15_000, "only {checked} inputs failed to decode");
@@ -633,8 +641,17 @@ mod tests {
         struct Outer {
             inner: Option<Inner>,
             tags: Option<Vec<Inner>>,
+            amount: Option<crate::Decimal>,
+            names: Option<Vec<String>>,
         }
-        crate::wire_struct!(Outer, "outer", inner = "inner", tags = "tags");
+        crate::wire_struct!(
+            Outer,
+            "outer",
+            inner = "inner",
+            tags = "tags",
+            amount = "amount",
+            names = "names",
+        );
         for (text, pointer) in [
             (r#"[{"code": "a"}]"#, ""),
             (r#"{"inner": ["a"]}"#, "/inner"),
@@ -642,6 +659,11 @@ mod tests {
             (r#"{"tags": [["a"]]}"#, "/tags/0"),
             (r#"{"tags": [{"code": 1}]}"#, "/tags/0/code"),
             (r#"{"tags": [{"code": "a"}, []]}"#, "/tags/1"),
+            // A decimal takes any value: serde_json has read the `[` it refuses.
+            (r#"{"amount": [1]}"#, "/amount"),
+            (r#"{"amount": []}"#, "/amount"),
+            // A string refuses the `[` it sees, unread: the item is named.
+            (r#"{"names": [["a"]]}"#, "/names/0"),
         ] {
             let e = decode_json::<Outer>(text.as_bytes()).unwrap_err();
             assert_eq!(e.path.as_deref(), Some(pointer), "{text}: {e}");

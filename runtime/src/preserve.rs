@@ -39,9 +39,7 @@ impl<T: Model> Preserved<T> {
         // The typed read first: its errors carry positions.
         let value = wire::decode::<T>(format, bytes)?;
         let raw: Value = wire::decode(format, bytes)?;
-        let extra = extracts(std::slice::from_ref(&raw), T::SHAPE)
-            .pop()
-            .unwrap_or_default();
+        let extra = extra_of(&raw, T::SHAPE);
         Ok(Preserved { value, extra })
     }
 
@@ -71,7 +69,7 @@ impl<T: Model> Preserved<T> {
     pub fn decode_list(format: Format, bytes: &[u8]) -> Result<Vec<Preserved<T>>, DecodeError> {
         let values = wire::decode_list::<T>(format, bytes)?;
         let raw: Vec<Value> = wire::decode_list(format, bytes)?;
-        let mut extras = extracts(&raw, T::SHAPE).into_iter();
+        let mut extras = raw.iter().map(|r| extra_of(r, T::SHAPE));
         let mut out = Vec::with_capacity(values.len());
         for value in values {
             let extra = extras.next().unwrap_or_default();
@@ -86,24 +84,26 @@ impl<T: Model> Preserved<T> {
         plural: &str,
         items: &[Preserved<T>],
     ) -> Result<Vec<u8>, EncodeError> {
-        let mut values = Vec::with_capacity(items.len());
-        let mut extras = Vec::with_capacity(items.len());
-        for p in items {
-            values.push(&p.value);
-            extras.push(&p.extra);
-        }
         match format {
             Format::Json => {
                 let mut out = Vec::with_capacity(items.len());
-                for (value, extra) in values.into_iter().zip(extras) {
-                    let mut v = serde_json::to_value(value).map_err(EncodeError::of)?;
-                    merge(&mut v, extra, T::SHAPE);
+                for p in items {
+                    let mut v = serde_json::to_value(&p.value).map_err(EncodeError::of)?;
+                    merge(&mut v, &p.extra, T::SHAPE);
                     out.push(v);
                 }
                 serde_json::to_vec(&out).map_err(EncodeError::of)
             }
-            Format::Xml => crate::xml::list_to_vec_keeping(plural, &values, &extras, T::SHAPE)
-                .map_err(EncodeError::of),
+            Format::Xml => {
+                let mut values = Vec::with_capacity(items.len());
+                let mut extras = Vec::with_capacity(items.len());
+                for p in items {
+                    values.push(&p.value);
+                    extras.push(&p.extra);
+                }
+                crate::xml::list_to_vec_keeping(plural, &values, &extras, T::SHAPE)
+                    .map_err(EncodeError::of)
+            }
         }
     }
 
@@ -129,14 +129,12 @@ impl<T: Model> Preserved<T> {
     }
 }
 
-/// What `shape` does not keep of each of `raw` (nothing of what is not an object).
-fn extracts(raw: &[Value], shape: &Shape) -> Vec<Map<String, Value>> {
-    raw.iter()
-        .map(|r| match r {
-            Value::Object(m) => extract(m, shape),
-            _ => Map::new(),
-        })
-        .collect()
+/// What `shape` does not keep of `raw` (nothing of what is not an object).
+fn extra_of(raw: &Value, shape: &Shape) -> Map<String, Value> {
+    match raw {
+        Value::Object(m) => extract(m, shape),
+        _ => Map::new(),
+    }
 }
 
 /// What `shape` does not keep of `raw`.

@@ -149,13 +149,16 @@ impl Serialize for Decimal {
     }
 }
 
+/// What a [`Decimal`] is expected to be, in the errors of its reader.
+pub(crate) const DECIMAL_EXPECTED: &str = "a decimal amount, such as \"12.50\"";
+
 impl<'de> Deserialize<'de> for Decimal {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl Visitor<'_> for V {
             type Value = Decimal;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a decimal amount, such as \"12.50\"")
+                f.write_str(DECIMAL_EXPECTED)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
                 Decimal::new(v).map_err(E::custom)

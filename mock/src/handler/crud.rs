@@ -29,7 +29,7 @@ impl Call<'_> {
         }
         let stamp = self.st.stamp();
         let mut store = self.st.store();
-        let parent = self.parent(&store)?.map(|p| p.at);
+        let parent = self.parent(&store)?.map(|p| p.record);
         (r.codec.validate)(&obj, Mode::Create, Some(&View(&store)), None)
             .map_err(|v| self.invalid(v))?;
         if let Some(m) = obj.as_object_mut() {
@@ -141,11 +141,11 @@ impl Call<'_> {
         }
         let rec = (r.codec.canonical)(rec).map_err(|e| self.internal(e))?;
         let table = store.table_mut(r);
-        if let Some(Parent { at, relink }) = parent {
+        if let Some(Parent { record, relink }) = parent {
             match relink {
-                Some(Relink::Add) => table.link(at, key.clone()),
-                Some(Relink::Remove) => table.unlink(&at, Some(&key)),
-                Some(Relink::RemoveAll) => table.unlink(&at, None),
+                Some(Relink::Add) => table.link(record, key.clone()),
+                Some(Relink::Remove) => table.unlink(&record, Some(&key)),
+                Some(Relink::RemoveAll) => table.unlink(&record, None),
                 None => {}
             }
         }
@@ -172,11 +172,11 @@ impl Call<'_> {
         (self.r.codec.validate)(&body, Mode::Update, Some(&View(&store)), None)
             .map_err(|v| self.invalid(v))?;
         if let Some(Parent {
-            at,
+            record,
             relink: Some(Relink::RemoveAll),
         }) = parent
         {
-            store.table_mut(self.r).unlink(&at, None);
+            store.table_mut(self.r).unlink(&record, None);
         }
         drop(store);
         let body = (self.r.codec.canonical)(body).map_err(|e| self.internal(e))?;

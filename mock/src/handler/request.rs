@@ -239,9 +239,9 @@ impl Call<'_> {
         };
         let text = self.param(n.param).unwrap_or_default();
         let missing = || self.no_record(n.parent.map_or(n.segment, |p| p.type_name()), "id", text);
-        let at = n.parent_ref(text).ok_or_else(missing)?;
+        let record = n.parent_ref(text).ok_or_else(missing)?;
         if let Some(parent) = n.parent
-            && store.get(parent, &at.key).is_none()
+            && store.get(parent, &record.key).is_none()
         {
             return Err(missing());
         }
@@ -252,7 +252,7 @@ impl Call<'_> {
             }
         }
         Ok(Some(Parent {
-            at,
+            record,
             relink: n.relink,
         }))
     }
@@ -264,16 +264,17 @@ impl Call<'_> {
         Ok(self.parent(store)?.and_then(|p| self.scope_of(&p).cloned()))
     }
 
+    /// The parent record whose records the route sees (see [`Call::scope`]).
     fn scope_of<'p>(&self, p: &'p Parent) -> Option<&'p ParentRef> {
         let unscoped = matches!(self.a.kind, ActionKind::Member | ActionKind::Status);
-        (!unscoped).then_some(&p.at)
+        (!unscoped).then_some(&p.record)
     }
 }
 
 /// The parent a nested route names, found in the store.
 pub(super) struct Parent {
     /// The parent record.
-    pub(super) at: ParentRef,
+    pub(super) record: ParentRef,
     /// The change of links the route makes (see `crate::nest::Relink`).
     pub(super) relink: Option<Relink>,
 }

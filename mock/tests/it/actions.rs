@@ -1156,22 +1156,22 @@ async fn business_groups_are_added_to_and_removed_from_a_user() {
     let (user, supplier) = ("/api/users/7", "/api/suppliers/3");
     assert!(groups_of(&m, user).await.is_empty());
     for id in [1, 2] {
-        assert_eq!(put_group(&m, user, &format!("{id}/add")).await, 200);
+        put_group(&m, user, &format!("{id}/add"), 200).await;
     }
     assert_eq!(groups_of(&m, user).await, ["North", "South"]);
-    assert_eq!(put_group(&m, user, "1/remove").await, 200);
+    put_group(&m, user, "1/remove", 200).await;
     assert_eq!(groups_of(&m, user).await, ["South"]);
     // A user or a group that does not exist is a 404.
     let listed = m.call("GET", "/api/users/8/business_groups", None).await;
     assert_eq!(listed.status, 404, "{}", listed.text);
-    assert_eq!(put_group(&m, user, "9/add").await, 404);
-    assert_eq!(put_group(&m, "/api/users/8", "1/add").await, 404);
+    put_group(&m, user, "9/add", 404).await;
+    put_group(&m, "/api/users/8", "1/add", 404).await;
     // A supplier's groups, all taken back at once; the user keeps its own.
     for id in [1, 2] {
-        assert_eq!(put_group(&m, supplier, &format!("{id}/add")).await, 200);
+        put_group(&m, supplier, &format!("{id}/add"), 200).await;
     }
     assert_eq!(groups_of(&m, supplier).await, ["North", "South"]);
-    assert_eq!(put_group(&m, supplier, "remove_all").await, 200);
+    put_group(&m, supplier, "remove_all", 200).await;
     assert!(groups_of(&m, supplier).await.is_empty());
     assert_eq!(groups_of(&m, user).await, ["South"]);
 }
@@ -1192,11 +1192,17 @@ async fn groups_of(m: &Mock, parent: &str) -> Vec<String> {
         .collect()
 }
 
-/// The status `PUT {parent}/business_groups/{route}` answers (`1/add`, `remove_all`).
-async fn put_group(m: &Mock, parent: &str, route: &str) -> u16 {
-    m.call("PUT", &format!("{parent}/business_groups/{route}"), None)
-        .await
-        .status
+/// `PUT {parent}/business_groups/{route}` (`1/add`, `remove_all`) answers `want` (the body is
+/// shown when it does not).
+async fn put_group(m: &Mock, parent: &str, route: &str, want: u16) {
+    let a = m
+        .call("PUT", &format!("{parent}/business_groups/{route}"), None)
+        .await;
+    assert_eq!(
+        a.status, want,
+        "PUT {parent}/business_groups/{route}: {}",
+        a.text
+    );
 }
 
 /// A route two levels down needs both records above it: an expense line's artifacts under a

@@ -213,17 +213,12 @@ impl ElemDe<'_> {
                     items: self.e.children.iter(),
                     value: None,
                 };
-                visitor.visit_map(&mut fields).map_err(|mut err| {
-                    // An error between a field's name and its value is about the name (a
-                    // duplicate field): place it at that element rather than at this one.
-                    if err.offset.is_none()
-                        && let Some(field) = fields.value
-                    {
-                        err.offset = Some(field.offset);
-                        err.path.push(field.name.clone());
-                        err.tagged = Some(field.offset);
-                    }
-                    err
+                let r = visitor.visit_map(&mut fields);
+                // An error between a field's name and its value is about the name (a duplicate
+                // field): place it at that element rather than at this one.
+                r.map_err(|err| match fields.value {
+                    Some(e) if err.offset.is_none() => ElemDe { e, root: false }.tag(err),
+                    _ => err,
                 })
             }
         };
@@ -487,6 +482,26 @@ enum Items<'a> {
     Group(std::vec::IntoIter<&'a Elem>),
 }
 
+impl<'a> Iterator for Items<'a> {
+    type Item = &'a Elem;
+
+    fn next(&mut self) -> Option<&'a Elem> {
+        match self {
+            Items::Children(i) => i.next(),
+            Items::Group(i) => i.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Items::Children(i) => i.size_hint(),
+            Items::Group(i) => i.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for Items<'_> {}
+
 impl<'a> Seq<'a> {
     fn children(e: &'a Elem) -> Seq<'a> {
         Seq {
@@ -507,20 +522,13 @@ impl<'de> SeqAccess<'de> for Seq<'_> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, XmlError> {
-        let next = match &mut self.items {
-            Items::Children(i) => i.next(),
-            Items::Group(i) => i.next(),
-        };
-        match next {
+        match self.items.next() {
             None => Ok(None),
             Some(e) => seed.deserialize(ElemDe { e, root: false }).map(Some),
         }
     }
     fn size_hint(&self) -> Option<usize> {
-        Some(match &self.items {
-            Items::Children(i) => i.len(),
-            Items::Group(i) => i.len(),
-        })
+        Some(self.items.len())
     }
 }
 
